@@ -1,0 +1,332 @@
+import { z } from 'zod';
+import type { CatalogEntry } from '../constructs/catalog/types';
+import { DNS_LABEL, HELM_RELEASE_NAME_MAX, KUBERNETES_NAME_MAX } from '../constructs/names';
+import type { SandboxConfig } from './types';
+
+/** Instance TTL bounds: an hour at least, thirty days at most. */
+export const TTL_HOURS_MIN = 1;
+export const TTL_HOURS_MAX = 720;
+/** Cluster names become cloud resource names (GKE: 40, Key Vault: 24 with a prefix). */
+export const CLUSTER_NAME_MAX = 32;
+
+const dnsLabel = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(DNS_LABEL, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit');
+
+const clusterName = dnsLabel(CLUSTER_NAME_MAX).regex(/^[a-z]/, 'must start with a letter');
+const nonEmpty = z.string().min(1, 'must not be empty');
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as 10.0.0.0/16');
+const stringMap = z.record(z.string(), z.string());
+const count = (max: number) => z.number().int('must be a whole number').min(0).max(max);
+
+const taint = z.strictObject({
+  key: nonEmpty,
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+});
+
+const state = z.discriminatedUnion('backend', [
+  z.strictObject({ backend: z.literal('local'), directory: nonEmpty.optional() }),
+  z.strictObject({
+    backend: z.literal('s3'),
+    bucket: nonEmpty,
+    region: nonEmpty,
+    keyPrefix: nonEmpty.optional(),
+    kmsKeyId: nonEmpty.optional(),
+  }),
+  z.strictObject({
+    backend: z.literal('azurerm'),
+    resourceGroupName: nonEmpty,
+    storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be 3-24 lower-case letters and digits'),
+    containerName: nonEmpty,
+    keyPrefix: nonEmpty.optional(),
+  }),
+  z.strictObject({ backend: z.literal('gcs'), bucket: nonEmpty, prefix: nonEmpty.optional() }),
+]);
+
+const platform = z.strictObject({
+  monitoring: z.boolean().optional(),
+  externalDns: z.boolean().optional(),
+  acme: z.strictObject({ email: z.email('must be an e-mail address'), server: z.url().optional() }).optional(),
+  registryMirror: nonEmpty.optional(),
+  reaperSchedule: z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression')
+    .optional(),
+});
+
+const clusterBase = {
+  name: clusterName,
+  ingressDomain: z
+    .string()
+    .max(200)
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS domain')
+    .optional(),
+  tags: stringMap.optional(),
+  owner: nonEmpty.optional(),
+  state: state.optional(),
+  platform: platform.optional(),
+};
+
+const awsCluster = z.strictObject({
+  ...clusterBase,
+  cloud: z.literal('aws'),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1'),
+  kubernetesVersion: z.string().regex(/^1\.\d{2}$/, 'must be an EKS minor version such as "1.33"'),
+  adminPrincipalArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, 'must be an IAM role or user ARN')).min(1),
+  network: z
+    .strictObject({
+      vpcCidr: cidr.optional(),
+      azCount: z.number().int().min(2).max(3).optional(),
+      natGateways: z.enum(['single', 'per-az']).optional(),
+      existing: z
+        .strictObject({
+          vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'must be a VPC id'),
+          privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id')).min(2),
+          publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id')).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  publicAccessCidrs: z.array(cidr).optional(),
+  logRetentionDays: z.number().int().min(1).max(3653).optional(),
+  nodePools: z
+    .array(
+      z.strictObject({
+        name: dnsLabel(40),
+        instanceTypes: z.array(nonEmpty).min(1).optional(),
+        capacity: z.enum(['on-demand', 'spot']).optional(),
+        minSize: count(1000).optional(),
+        maxSize: count(1000).optional(),
+        desiredSize: count(1000).optional(),
+        diskSizeGiB: z.number().int().min(20).max(16384).optional(),
+        labels: stringMap.optional(),
+        taints: z.array(taint).optional(),
+      }),
+    )
+    .optional(),
+  fargateProfiles: z
+    .array(
+      z.strictObject({
+        name: dnsLabel(63),
+        selectors: z.array(z.strictObject({ namespace: nonEmpty, labels: stringMap.optional() })).min(1),
+      }),
+    )
+    .optional(),
+});
+
+const azureCluster = z.strictObject({
+  ...clusterBase,
+  cloud: z.literal('azure'),
+  location: z.string().regex(/^[a-z0-9]+$/, 'must be an Azure location such as westeurope'),
+  kubernetesVersion: z.string().regex(/^1\.\d{2}(\.\d+)?$/, 'must be an AKS version such as "1.33"'),
+  tenantId: z.uuid('must be a tenant id (GUID)'),
+  subscriptionId: z.uuid('must be a subscription id (GUID)').optional(),
+  adminGroupObjectIds: z.array(z.uuid('must be a group object id (GUID)')).min(1),
+  network: z
+    .strictObject({ vnetCidr: cidr.optional(), nodeSubnetCidr: cidr.optional(), podCidr: cidr.optional(), serviceCidr: cidr.optional() })
+    .optional(),
+  networkPolicy: z.enum(['cilium', 'calico']).optional(),
+  privateCluster: z.boolean().optional(),
+  authorizedIpRanges: z.array(cidr).optional(),
+  upgradeChannel: z.enum(['patch', 'stable', 'rapid', 'node-image']).optional(),
+  systemPool: z
+    .strictObject({ vmSize: nonEmpty.optional(), minCount: count(1000).optional(), maxCount: count(1000).optional() })
+    .optional(),
+  nodePools: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'must be 1-12 lower-case letters and digits, starting with a letter'),
+        vmSize: nonEmpty.optional(),
+        minCount: count(1000).optional(),
+        maxCount: count(1000).optional(),
+        zones: z.array(z.enum(['1', '2', '3'])).optional(),
+        osDiskSizeGiB: z.number().int().min(30).max(2048).optional(),
+        ephemeralOsDisk: z.boolean().optional(),
+        hostEncryption: z.boolean().optional(),
+        spot: z.boolean().optional(),
+        labels: stringMap.optional(),
+        taints: z.array(taint).optional(),
+      }),
+    )
+    .optional(),
+  keyVaultAllowedIpRanges: z.array(cidr).optional(),
+  logRetentionDays: z.number().int().min(30).max(730).optional(),
+});
+
+const gcpCluster = z.strictObject({
+  ...clusterBase,
+  cloud: z.literal('gcp'),
+  project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id'),
+  region: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'must be a Google Cloud region such as europe-west1'),
+  mode: z.enum(['standard', 'autopilot']).optional(),
+  releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE']).optional(),
+  kubernetesVersion: z.string().regex(/^1\.\d{2}(\.\d+)?/, 'must be a GKE version such as "1.33"').optional(),
+  network: z
+    .strictObject({ nodeCidr: cidr.optional(), podCidr: cidr.optional(), serviceCidr: cidr.optional(), masterCidr: cidr.optional() })
+    .optional(),
+  privateEndpoint: z.boolean().optional(),
+  masterAuthorizedNetworks: z.array(z.strictObject({ cidr, name: nonEmpty })).optional(),
+  nodePools: z
+    .array(
+      z.strictObject({
+        name: dnsLabel(40).regex(/^[a-z]/, 'must start with a letter'),
+        machineType: nonEmpty.optional(),
+        minCount: count(1000).optional(),
+        maxCount: count(1000).optional(),
+        diskSizeGiB: z.number().int().min(10).max(65536).optional(),
+        spot: z.boolean().optional(),
+        labels: stringMap.optional(),
+        taints: z.array(taint).optional(),
+      }),
+    )
+    .optional(),
+  filestore: z.boolean().optional(),
+});
+
+const existingCluster = z.strictObject({
+  ...clusterBase,
+  cloud: z.literal('existing'),
+  connection: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('kubeconfig'), path: nonEmpty, context: nonEmpty.optional() }),
+    z.strictObject({ kind: z.literal('env') }),
+  ]),
+  storageClasses: z.strictObject({ blockRwo: dnsLabel(253), sharedRwx: dnsLabel(253).optional() }),
+});
+
+const cluster = z.discriminatedUnion('cloud', [awsCluster, azureCluster, gcpCluster, existingCluster]);
+
+export const KNOWN_CLOUDS = ['aws', 'azure', 'gcp', 'existing'] as const;
+/** The fields every cluster shares, for reporting them when the cloud itself is unknown. */
+export const clusterBaseSchema = z.looseObject(clusterBase);
+
+const instanceName = dnsLabel(HELM_RELEASE_NAME_MAX);
+
+const instance = z.strictObject({
+  name: instanceName,
+  cluster: nonEmpty,
+  namespace: dnsLabel(KUBERNETES_NAME_MAX).optional(),
+  owner: z.string().min(1).max(256),
+  ownerGroup: z.string().min(1).max(256).optional(),
+  ttlHours: z
+    .number()
+    .int('must be a whole number of hours')
+    .min(TTL_HOURS_MIN, `must be at least ${TTL_HOURS_MIN}`)
+    .max(TTL_HOURS_MAX, `must be at most ${TTL_HOURS_MAX} (30 days)`)
+    .optional(),
+  size: z.enum(['small', 'medium', 'large']).optional(),
+  blocks: z
+    .array(
+      z.union([
+        dnsLabel(HELM_RELEASE_NAME_MAX),
+        z.strictObject({ name: dnsLabel(HELM_RELEASE_NAME_MAX), values: z.record(z.string(), z.unknown()).optional() }),
+      ]),
+    )
+    .min(1, 'must list at least one building block'),
+  mocks: z.array(z.enum(['email', 'sms', 'payment', 'cloud'])).optional(),
+  datasets: z.array(z.strictObject({ block: dnsLabel(HELM_RELEASE_NAME_MAX), variant: dnsLabel(63) })).optional(),
+  allowInternetEgress: z.boolean().optional(),
+  workingHours: z
+    .string()
+    .regex(
+      /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d [A-Za-z_]+(\/[A-Za-z_+-]+)*$/,
+      'must look like "Mon-Fri 07:00-19:00 Europe/Berlin"',
+    )
+    .optional(),
+});
+
+const matchExpression = z
+  .strictObject({
+    key: nonEmpty,
+    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']),
+    values: z.array(z.string()).optional(),
+  })
+  .superRefine((expr, ctx) => {
+    const n = expr.values?.length ?? 0;
+    if ((expr.operator === 'In' || expr.operator === 'NotIn') && n === 0) {
+      ctx.addIssue({ code: 'custom', path: ['values'], message: `${expr.operator} needs at least one value` });
+    }
+    if ((expr.operator === 'Gt' || expr.operator === 'Lt') && n !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['values'], message: `${expr.operator} needs exactly one version` });
+    }
+    if ((expr.operator === 'Exists' || expr.operator === 'DoesNotExist') && n > 0) {
+      ctx.addIssue({ code: 'custom', path: ['values'], message: `${expr.operator} takes no values` });
+    }
+  });
+
+const requirement = z.strictObject({ description: z.string().optional(), matchExpressions: z.array(matchExpression).min(1) });
+const valuesObject = z.record(z.string(), z.unknown());
+const injectionPath = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be a dot path such as "auth.existingSecret"');
+
+export const catalogEntrySchema = z.strictObject({
+  name: dnsLabel(HELM_RELEASE_NAME_MAX),
+  labels: stringMap.refine((l) => 'kind' in l && 'version' in l, 'must include "kind" and "version"'),
+  chart: z.strictObject({
+    repository: z.string().regex(/^(https:\/\/|oci:\/\/)\S+$/, 'must start with https:// or oci://'),
+    name: nonEmpty,
+    version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'must be an exact version such as 1.2.3'),
+  }),
+  values: valuesObject.optional(),
+  resources: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }),
+  needs: z
+    .strictObject({
+      database: z.enum(['postgresql', 'mysql', 'mongodb']).optional(),
+      storage: z.enum(['rwo', 'rwx']).optional(),
+      ingress: z.strictObject({ service: nonEmpty, port: z.number().int().min(1).max(65535) }).optional(),
+    })
+    .optional(),
+  credentials: z.array(dnsLabel(63)).optional(),
+  inject: z
+    .strictObject({
+      smtpHost: injectionPath.optional(),
+      smtpPort: injectionPath.optional(),
+      smsApiUrl: injectionPath.optional(),
+      paymentApiUrl: injectionPath.optional(),
+      cloudApiUrl: injectionPath.optional(),
+      credentialsSecret: injectionPath.optional(),
+      databaseSecret: injectionPath.optional(),
+      databaseHost: injectionPath.optional(),
+      ingressHost: injectionPath.optional(),
+      storageClass: injectionPath.optional(),
+    })
+    .optional(),
+  requires: z.strictObject({ strong: z.array(requirement).optional(), weak: z.array(requirement).optional() }).optional(),
+  influences: z.array(z.strictObject({ target: requirement, values: valuesObject })).optional(),
+  podSecurity: z.strictObject({ level: z.enum(['baseline', 'privileged']), reason: z.string().min(10, 'must give a reason') }).optional(),
+  datasets: z
+    .record(
+      dnsLabel(63),
+      z.strictObject({
+        format: z.enum(['sql', 'mongodb-archive', 'http-fixtures']),
+        source: z.union([z.strictObject({ configMap: stringMap }), z.strictObject({ url: z.url() })]),
+      }),
+    )
+    .optional(),
+  images: z.array(nonEmpty),
+});
+
+export const sandboxConfigSchema = z.strictObject({
+  state: state.optional(),
+  clusters: z.array(cluster).min(1, 'must declare at least one cluster'),
+  instances: z.array(instance).optional(),
+  catalog: z.array(catalogEntrySchema).optional(),
+});
+
+/** Compile-time proof that the schema and the exported types describe the same shapes. */
+type Parsed = z.infer<typeof sandboxConfigSchema>;
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type DeepWritable<T> = T extends (infer U)[]
+  ? DeepWritable<U>[]
+  : T extends readonly (infer U)[]
+    ? DeepWritable<U>[]
+    : T extends object
+      ? { -readonly [K in keyof T]: DeepWritable<T[K]> }
+      : T;
+const schemaMatchesTypes: Exact<DeepWritable<SandboxConfig>, DeepWritable<Parsed>> = true;
+const catalogMatchesTypes: Exact<DeepWritable<CatalogEntry>, DeepWritable<z.infer<typeof catalogEntrySchema>>> = true;
+void schemaMatchesTypes;
+void catalogMatchesTypes;

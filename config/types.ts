@@ -1,0 +1,311 @@
+/**
+ * The sandbox config file, as TypeScript types. `schema.ts` validates YAML
+ * against exactly these shapes; library users can build the same objects in code.
+ */
+
+/** Where a stack keeps its Terraform state. */
+export type StateBackendConfig = LocalStateConfig | S3StateConfig | AzurermStateConfig | GcsStateConfig;
+
+export interface LocalStateConfig {
+  readonly backend: 'local';
+  /**
+   * Folder for state files, relative to the project root (where `cdktf.out/` is).
+   * @default 'state'
+   */
+  readonly directory?: string;
+}
+
+export interface S3StateConfig {
+  readonly backend: 's3';
+  readonly bucket: string;
+  readonly region: string;
+  /** @default 'sandboxkit' */
+  readonly keyPrefix?: string;
+  /** KMS key for server-side encryption of state objects. @default - the bucket's default encryption */
+  readonly kmsKeyId?: string;
+}
+
+export interface AzurermStateConfig {
+  readonly backend: 'azurerm';
+  readonly resourceGroupName: string;
+  readonly storageAccountName: string;
+  readonly containerName: string;
+  /** @default 'sandboxkit' */
+  readonly keyPrefix?: string;
+}
+
+export interface GcsStateConfig {
+  readonly backend: 'gcs';
+  readonly bucket: string;
+  /** @default 'sandboxkit' */
+  readonly prefix?: string;
+}
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+export interface TaintConfig {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
+/** Cluster-wide services; each optional feature is off unless switched on. */
+export interface PlatformConfig {
+  /** Prometheus and Grafana. @default false */
+  readonly monitoring?: boolean;
+  /** external-dns writing records for instance hostnames into the cloud's DNS zone. @default false */
+  readonly externalDns?: boolean;
+  /** Issue certificates with ACME instead of the self-signed sandbox CA. @default - self-signed CA */
+  readonly acme?: { readonly email: string; readonly server?: string };
+  /** Pull-through registry that mirrors every image, for offline or rate-limited clusters. @default - none */
+  readonly registryMirror?: string;
+  /** Reaper schedule (cron, UTC). @default '*\/15 * * * *' */
+  readonly reaperSchedule?: string;
+}
+
+interface ClusterConfigBase {
+  /** DNS-1123 label starting with a letter, at most 32 characters: it names cloud resources. */
+  readonly name: string;
+  /** Base domain of instance hostnames. @default '<name>.sandbox.internal' ('sandbox.localhost' on existing clusters) */
+  readonly ingressDomain?: string;
+  /** Extra tags or labels on every cloud resource. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Who runs the cluster; tagged on every resource. @default 'platform' */
+  readonly owner?: string;
+  /** State of this cluster's stacks and of its instances. @default - the top-level `state` */
+  readonly state?: StateBackendConfig;
+  readonly platform?: PlatformConfig;
+}
+
+export interface AwsNodePoolConfig {
+  readonly name: string;
+  /** @default ['m6i.large'] */
+  readonly instanceTypes?: readonly string[];
+  /** @default 'on-demand' */
+  readonly capacity?: 'on-demand' | 'spot';
+  /** @default 1 */
+  readonly minSize?: number;
+  /** @default 3 */
+  readonly maxSize?: number;
+  /** @default minSize */
+  readonly desiredSize?: number;
+  /** @default 50 */
+  readonly diskSizeGiB?: number;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly TaintConfig[];
+}
+
+export interface FargateSelectorConfig {
+  readonly namespace: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface FargateProfileConfig {
+  readonly name: string;
+  readonly selectors: readonly FargateSelectorConfig[];
+}
+
+export interface AwsClusterConfig extends ClusterConfigBase {
+  readonly cloud: 'aws';
+  readonly region: string;
+  /** EKS minor version, e.g. "1.33". */
+  readonly kubernetesVersion: string;
+  /** IAM principals (roles or users) granted cluster admin through EKS access entries. */
+  readonly adminPrincipalArns: readonly string[];
+  readonly network?: {
+    /** @default '10.0.0.0/16' */
+    readonly vpcCidr?: string;
+    /** @default 3 */
+    readonly azCount?: number;
+    /** @default 'single' */
+    readonly natGateways?: 'single' | 'per-az';
+    /** Bring your own VPC instead of creating one. */
+    readonly existing?: {
+      readonly vpcId: string;
+      readonly privateSubnetIds: readonly string[];
+      readonly publicSubnetIds?: readonly string[];
+    };
+  };
+  /** CIDRs allowed to reach the public API endpoint; the public endpoint is off when empty. @default [] */
+  readonly publicAccessCidrs?: readonly string[];
+  /** @default 90 */
+  readonly logRetentionDays?: number;
+  /** @default - one on-demand pool named "general" */
+  readonly nodePools?: readonly AwsNodePoolConfig[];
+  readonly fargateProfiles?: readonly FargateProfileConfig[];
+}
+
+export interface AzureNodePoolConfig {
+  /** Azure node pool names: lower-case letters and digits, at most 12 characters. */
+  readonly name: string;
+  /** @default 'Standard_D4s_v5' */
+  readonly vmSize?: string;
+  /** @default 1 */
+  readonly minCount?: number;
+  /** @default 3 */
+  readonly maxCount?: number;
+  /** @default ['1', '2', '3'] */
+  readonly zones?: readonly ('1' | '2' | '3')[];
+  /** @default 128 */
+  readonly osDiskSizeGiB?: number;
+  /** Ephemeral OS disk on the VM's cache/temp disk: faster, and nothing to encrypt at rest. @default false */
+  readonly ephemeralOsDisk?: boolean;
+  /** @default true */
+  readonly hostEncryption?: boolean;
+  /** @default false */
+  readonly spot?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly TaintConfig[];
+}
+
+export interface AzureClusterConfig extends ClusterConfigBase {
+  readonly cloud: 'azure';
+  readonly location: string;
+  readonly kubernetesVersion: string;
+  /** Entra ID tenant of the cluster admins. */
+  readonly tenantId: string;
+  /** @default - ARM_SUBSCRIPTION_ID from the environment at plan time */
+  readonly subscriptionId?: string;
+  /** Entra ID groups granted cluster admin. */
+  readonly adminGroupObjectIds: readonly string[];
+  readonly network?: {
+    /** @default '10.10.0.0/16' */
+    readonly vnetCidr?: string;
+    /** @default '10.10.0.0/20' */
+    readonly nodeSubnetCidr?: string;
+    /** @default '10.244.0.0/16' */
+    readonly podCidr?: string;
+    /** @default '10.250.0.0/16' */
+    readonly serviceCidr?: string;
+  };
+  /** @default 'cilium' */
+  readonly networkPolicy?: 'cilium' | 'calico';
+  /** @default true */
+  readonly privateCluster?: boolean;
+  /** Only with privateCluster false. @default [] */
+  readonly authorizedIpRanges?: readonly string[];
+  /** @default 'patch' */
+  readonly upgradeChannel?: 'patch' | 'stable' | 'rapid' | 'node-image';
+  /** @default { vmSize: 'Standard_D2s_v5', minCount: 1, maxCount: 3 } */
+  readonly systemPool?: { readonly vmSize?: string; readonly minCount?: number; readonly maxCount?: number };
+  /** @default - one user pool named "general" */
+  readonly nodePools?: readonly AzureNodePoolConfig[];
+  /** CIDRs allowed to reach Key Vault besides the cluster subnet. @default [] */
+  readonly keyVaultAllowedIpRanges?: readonly string[];
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+export interface GcpNodePoolConfig {
+  readonly name: string;
+  /** @default 'e2-standard-4' */
+  readonly machineType?: string;
+  /** Per zone. @default 1 */
+  readonly minCount?: number;
+  /** Per zone. @default 3 */
+  readonly maxCount?: number;
+  /** @default 50 */
+  readonly diskSizeGiB?: number;
+  /** @default false */
+  readonly spot?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly TaintConfig[];
+}
+
+export interface GcpClusterConfig extends ClusterConfigBase {
+  readonly cloud: 'gcp';
+  readonly project: string;
+  readonly region: string;
+  /** @default 'standard' */
+  readonly mode?: 'standard' | 'autopilot';
+  /** @default 'REGULAR' */
+  readonly releaseChannel?: 'RAPID' | 'REGULAR' | 'STABLE';
+  /** Minimum master version. @default - the release channel's default */
+  readonly kubernetesVersion?: string;
+  readonly network?: {
+    /** @default '10.20.0.0/20' */
+    readonly nodeCidr?: string;
+    /** @default '10.24.0.0/14' */
+    readonly podCidr?: string;
+    /** @default '10.28.0.0/20' */
+    readonly serviceCidr?: string;
+    /** @default '172.16.0.0/28' */
+    readonly masterCidr?: string;
+  };
+  /** The control plane has only a private endpoint. @default true */
+  readonly privateEndpoint?: boolean;
+  /** @default [] */
+  readonly masterAuthorizedNetworks?: readonly { readonly cidr: string; readonly name: string }[];
+  /** @default - one pool named "general" */
+  readonly nodePools?: readonly GcpNodePoolConfig[];
+  /** Offer RWX storage through Filestore. @default false */
+  readonly filestore?: boolean;
+}
+
+export interface ExistingClusterConfig extends ClusterConfigBase {
+  readonly cloud: 'existing';
+  /**
+   * How to reach the cluster: a kubeconfig file and context, or `env` to read
+   * KUBE_HOST, KUBE_CLUSTER_CA_CERT_DATA and KUBE_TOKEN at apply time.
+   */
+  readonly connection:
+    | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
+    | { readonly kind: 'env' };
+  readonly storageClasses: { readonly blockRwo: string; readonly sharedRwx?: string };
+}
+
+export type ClusterConfig = AwsClusterConfig | AzureClusterConfig | GcpClusterConfig | ExistingClusterConfig;
+
+export type SizeProfileName = 'small' | 'medium' | 'large';
+export type MockKind = 'email' | 'sms' | 'payment' | 'cloud';
+
+export interface BlockRefConfig {
+  /** Catalog entry name. */
+  readonly name: string;
+  /** Values merged over the catalog's defaults. */
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+export interface DatasetConfig {
+  /** Block whose database or API receives the data. */
+  readonly block: string;
+  /** A variant the block's catalog entry offers, e.g. minimal, demo, obfuscated. */
+  readonly variant: string;
+}
+
+export interface InstanceConfig {
+  /** DNS-1123 label, at most 53 characters (Helm release names). */
+  readonly name: string;
+  /** Name of a declared cluster. */
+  readonly cluster: string;
+  /** @default - the instance name */
+  readonly namespace?: string;
+  /** User (e-mail or name) who owns the instance and gets edit rights in its namespace. */
+  readonly owner: string;
+  /** Group that also gets edit rights. @default - none */
+  readonly ownerGroup?: string;
+  /** Hours from creation until the instance expires, 1 to 720. @default 48 */
+  readonly ttlHours?: number;
+  /** @default 'small' */
+  readonly size?: SizeProfileName;
+  /** Building blocks, by catalog name or with values. */
+  readonly blocks: readonly (string | BlockRefConfig)[];
+  /** @default [] */
+  readonly mocks?: readonly MockKind[];
+  /** @default [] */
+  readonly datasets?: readonly DatasetConfig[];
+  /** Let pods reach the internet. @default false */
+  readonly allowInternetEgress?: boolean;
+  /** Scale to zero outside working hours, e.g. "Mon-Fri 07:00-19:00 Europe/Berlin". @default - always on */
+  readonly workingHours?: string;
+}
+
+export interface SandboxConfig {
+  /** Default state backend of every stack. @default { backend: 'local' } */
+  readonly state?: StateBackendConfig;
+  readonly clusters: readonly ClusterConfig[];
+  /** @default [] */
+  readonly instances?: readonly InstanceConfig[];
+  /** Catalog entries that add to or replace the built-in catalog, by name. @default [] */
+  readonly catalog?: readonly import('../constructs/catalog/types').CatalogEntry[];
+}

@@ -1,0 +1,14 @@
+import { boundedName } from '../names';
+
+/** Names shared by the Azure cluster stack and the stacks that look the cluster up by name. */
+export const azureNames = (cluster: string) => ({
+  resourceGroup: `rg-sandbox-${cluster}`,
+  aksCluster: `aks-${cluster}`,
+  /** Key Vault names: 3-24 alphanumerics and dashes, globally unique. */
+  keyVault: boundedName(['kv', cluster], 24),
+  blockStorageClass: 'managed-csi-premium-encrypted',
+  sharedStorageClass: 'azurefile-csi-premium',
+});
+
+/** The Entra ID application every AKS cluster with Entra ID integration uses as token audience. */
+export const AKS_AAD_SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';

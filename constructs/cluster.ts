@@ -1,0 +1,101 @@
+/**
+ * The cloud-neutral contract between the cloud layer and everything above it.
+ * The platform and instance layers depend on these types only.
+ */
+
+/** Where a sandbox cluster runs. */
+export type Cloud = 'aws' | 'azure' | 'gcp' | 'existing';
+
+/** An exec plugin that prints a short-lived credential, as kubectl and the providers run it. */
+export interface ExecCredential {
+  readonly apiVersion: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** How the Kubernetes and Helm providers reach a cluster. Exactly one way to authenticate is set. */
+export interface ClusterConnection {
+  /** API server URL; a Terraform expression when it comes from a data source. */
+  readonly host?: string;
+  /** PEM CA bundle, not base64. */
+  readonly clusterCaCertificate?: string;
+  /** Bearer token from a data source; sensitive, never a literal. */
+  readonly token?: string;
+  /** Short-lived credentials by exec plugin (aws eks get-token, kubelogin). */
+  readonly exec?: ExecCredential;
+  /** Path to a kubeconfig file, for existing clusters. */
+  readonly configPath?: string;
+  /** Context inside `configPath`. */
+  readonly configContext?: string;
+}
+
+/** Storage classes a cluster offers to stateful building blocks. */
+export interface StorageClasses {
+  /** Block storage, ReadWriteOnce. */
+  readonly blockRwo: string;
+  /** Shared file storage, ReadWriteMany; undefined when the cluster offers none. */
+  readonly sharedRwx?: string;
+}
+
+/** The secret manager a cluster brings, as the in-cluster secret operator sees it. */
+export type SecretStoreKind = 'aws-secrets-manager' | 'azure-key-vault' | 'gcp-secret-manager' | 'kubernetes';
+
+export interface SecretStoreRef {
+  readonly kind: SecretStoreKind;
+  /** Name of the cluster-wide ClusterSecretStore the platform installs. */
+  readonly clusterSecretStoreName: string;
+  /** Prefix under which instance secrets live, e.g. `sandbox/<cluster>/`. */
+  readonly pathPrefix: string;
+}
+
+export interface IngressFacts {
+  /** Base domain: block `b` of instance `i` answers at `b.i.<domain>`. */
+  readonly domain: string;
+  /** IngressClass name the platform installs. */
+  readonly className: string;
+  /** Namespace of the ingress controller, for NetworkPolicies that admit its traffic. */
+  readonly controllerNamespace: string;
+}
+
+/** What every cluster exposes; the only thing the platform and instance layers may use. */
+export interface SandboxCluster {
+  readonly clusterName: string;
+  readonly cloud: Cloud;
+  readonly connection: ClusterConnection;
+  readonly storage: StorageClasses;
+  readonly secretStore: SecretStoreRef;
+  readonly ingress: IngressFacts;
+}
+
+/** Namespace and class names the platform layer installs; instances rely on them. */
+export const PLATFORM_DEFAULTS = {
+  ingressClassName: 'nginx',
+  ingressNamespace: 'ingress-nginx',
+  clusterSecretStoreName: 'sandbox-secrets',
+  clusterIssuerName: 'sandbox-ca',
+  externalSecretsNamespace: 'external-secrets',
+} as const;
+
+/** Secret path prefix used by every cloud's secret store for a cluster. */
+export function secretPathPrefix(clusterName: string): string {
+  return `sandbox/${clusterName}/`;
+}
+
+/** Ingress facts of a cluster whose platform stack installed the default controller. */
+export function platformIngress(domain: string): IngressFacts {
+  return {
+    domain,
+    className: PLATFORM_DEFAULTS.ingressClassName,
+    controllerNamespace: PLATFORM_DEFAULTS.ingressNamespace,
+  };
+}
+
+/** The secret store reference every cluster of `kind` exposes. */
+export function platformSecretStore(kind: SecretStoreKind, clusterName: string): SecretStoreRef {
+  return {
+    kind,
+    clusterSecretStoreName: PLATFORM_DEFAULTS.clusterSecretStoreName,
+    pathPrefix: secretPathPrefix(clusterName),
+  };
+}

@@ -1,0 +1,62 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import type { TerraformStack } from 'cdktf';
+import type { ClusterConfig } from '../config/types';
+import type { ClusterConnection } from '../constructs/cluster';
+
+/** Tags every cloud resource of a cluster carries, whatever stack creates it. */
+export function clusterTags(cluster: ClusterConfig, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    sandbox: 'sandboxkit',
+    'sandbox-cluster': cluster.name,
+    owner: cluster.owner ?? 'platform',
+    ...cluster.tags,
+    ...extra,
+  };
+}
+
+/** The cloud provider a stack needs to create or look up a cluster's resources; none for existing clusters. */
+export function addCloudProvider(stack: TerraformStack, cluster: ClusterConfig, tags: Record<string, string>): void {
+  switch (cluster.cloud) {
+    case 'aws':
+      new AwsProvider(stack, 'aws', { region: cluster.region, defaultTags: [{ tags }] });
+      return;
+    case 'azure':
+      new AzurermProvider(stack, 'azurerm', {
+        features: [{}],
+        subscriptionId: cluster.subscriptionId,
+        storageUseAzuread: true,
+      });
+      return;
+    case 'gcp':
+      new GoogleProvider(stack, 'google', { project: cluster.project, region: cluster.region, defaultLabels: googleLabels(tags) });
+      return;
+    case 'existing':
+      return;
+  }
+}
+
+/** Google labels allow lower-case letters, digits, "-" and "_" only. */
+export function googleLabels(tags: Record<string, string>): Record<string, string> {
+  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63);
+  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [clean(k), clean(v)]));
+}
+
+/** The one place that turns a ClusterConnection into Kubernetes and Helm provider settings. */
+export function addKubernetesProviders(stack: TerraformStack, connection: ClusterConnection): void {
+  const exec = connection.exec
+    ? { apiVersion: connection.exec.apiVersion, command: connection.exec.command, args: [...connection.exec.args], env: connection.exec.env }
+    : undefined;
+  const common = {
+    host: connection.host,
+    clusterCaCertificate: connection.clusterCaCertificate,
+    token: connection.token,
+    configPath: connection.configPath,
+    configContext: connection.configContext,
+  };
+  new KubernetesProvider(stack, 'kubernetes', { ...common, exec: exec ? [exec] : undefined });
+  new HelmProvider(stack, 'helm', { kubernetes: { ...common, exec } });
+}

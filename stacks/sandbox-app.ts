@@ -1,0 +1,57 @@
+import type { App, TerraformStack } from 'cdktf';
+import type { ClusterConfig, SandboxConfig, StateBackendConfig } from '../config/types';
+import { mergeCatalog } from '../constructs/catalog/merge';
+import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
+import { AwsClusterStack } from './aws-cluster-stack';
+import { AzureClusterStack } from './azure-cluster-stack';
+import { ExistingClusterStack } from './existing-cluster-stack';
+import { GcpClusterStack } from './gcp-cluster-stack';
+import { InstanceStack } from './instance-stack';
+import { PlatformStack } from './platform-stack';
+
+const LOCAL_STATE: StateBackendConfig = { backend: 'local' };
+
+/** The stacks built from one config, by stack name. */
+export interface SandboxStacks {
+  readonly clusters: ReadonlyMap<string, TerraformStack>;
+  readonly platforms: ReadonlyMap<string, PlatformStack>;
+  readonly instances: ReadonlyMap<string, InstanceStack>;
+}
+
+/** Adds one cluster stack and one platform stack per cluster, and one instance stack per instance. */
+export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
+  const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
+  const clusters = new Map<string, TerraformStack>();
+  const platforms = new Map<string, PlatformStack>();
+  const instances = new Map<string, InstanceStack>();
+  const byName = new Map(config.clusters.map((c) => [c.name, c]));
+  const stateOf = (cluster: ClusterConfig) => cluster.state ?? config.state ?? LOCAL_STATE;
+
+  for (const cluster of config.clusters) {
+    const state = stateOf(cluster);
+    const stack = clusterStack(app, cluster, state);
+    clusters.set(stack.node.id, stack);
+    const platform = new PlatformStack(app, { cluster, state });
+    platforms.set(platform.node.id, platform);
+  }
+  for (const instance of config.instances ?? []) {
+    const cluster = byName.get(instance.cluster);
+    if (!cluster) throw new Error(`instance "${instance.name}": cluster "${instance.cluster}" is not declared`);
+    const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster) });
+    instances.set(stack.node.id, stack);
+  }
+  return { clusters, platforms, instances };
+}
+
+function clusterStack(app: App, cluster: ClusterConfig, state: StateBackendConfig): TerraformStack {
+  switch (cluster.cloud) {
+    case 'aws':
+      return new AwsClusterStack(app, { cluster, state });
+    case 'azure':
+      return new AzureClusterStack(app, { cluster, state });
+    case 'gcp':
+      return new GcpClusterStack(app, { cluster, state });
+    case 'existing':
+      return new ExistingClusterStack(app, { cluster, state });
+  }
+}
