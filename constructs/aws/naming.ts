@@ -2,6 +2,13 @@
 export const awsNames = (cluster: string) => ({
   eksCluster: cluster,
   secretsKeyAlias: `alias/sandbox-${cluster}-secrets`,
+  /** IRSA role of the in-cluster secret operator; the platform stack finds it by this name. */
+  secretOperatorRole: `sandbox-${cluster}-secret-operator`,
+  /** IRSA role of the cluster autoscaler. */
+  autoscalerRole: `sandbox-${cluster}-cluster-autoscaler`,
+  /** IRSA role of the AWS Load Balancer Controller. */
+  loadBalancerControllerRole: `sandbox-${cluster}-lb-controller`,
+  efsCreationToken: `${cluster}-shared`,
   blockStorageClass: 'gp3-encrypted',
   sharedStorageClass: 'efs-shared',
 });

@@ -1,0 +1,245 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksCluster as EksControlPlane } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
+import { parseCidr } from '../cidr';
+import { EksAddons, type AddonVersions } from './eks-addons';
+import { EfsStorage } from './efs-storage';
+import { FargateProfile, type FargateProfileOptions } from './fargate-profile';
+import { SandboxKmsKey } from './kms-key';
+import { awsNames } from './naming';
+import { NodePool, type NodePoolOptions } from './node-pool';
+import { AwsSecretStore } from './secret-store';
+import { ServiceAccountRole, type OidcProviderRef, type ServiceAccountRoleProps } from './service-account-role';
+import type { ClusterNetwork } from './vpc';
+
+export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
+export const ALL_CONTROL_PLANE_LOGS: readonly ControlPlaneLogType[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+export interface EksClusterProps {
+  readonly clusterName: string;
+  /** EKS minor version, e.g. "1.33". */
+  readonly kubernetesVersion: string;
+  readonly network: ClusterNetwork;
+  /** IAM roles or users granted cluster admin through access entries. */
+  readonly adminPrincipalArns: readonly string[];
+  /** CIDRs allowed to reach a public API endpoint; the endpoint is private only when empty. @default [] */
+  readonly publicAccessCidrs?: readonly string[];
+  /** @default 90 */
+  readonly logRetentionDays?: number;
+  /** @default - the versions pinned in eks-addons.ts for the default Kubernetes version */
+  readonly addonVersions?: AddonVersions;
+  /** Shared RWX storage on EFS. @default true */
+  readonly sharedStorage?: boolean;
+  /** @default '<clusterName>.sandbox.internal' */
+  readonly ingressDomain?: string;
+  /** Run CoreDNS on Fargate: set when the cluster has no node groups. @default false */
+  readonly fargateOnly?: boolean;
+}
+
+const EKS_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+const awsManaged = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+const serviceTrust = (service: string, condition?: object) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }],
+  });
+
+/**
+ * An EKS control plane that is private by default, encrypts Secrets with a
+ * customer key, ships all five log types, and grants admins through access
+ * entries rather than the aws-auth ConfigMap.
+ */
+export class EksCluster extends Construct implements SandboxCluster {
+  readonly clusterName: string;
+  readonly cloud = 'aws' as const;
+  readonly connection: ClusterConnection;
+  readonly storage: SandboxCluster['storage'];
+  readonly secretStore: SandboxCluster['secretStore'];
+  readonly ingress: SandboxCluster['ingress'];
+
+  readonly controlPlane: EksControlPlane;
+  readonly oidcProvider: OidcProviderRef;
+  /** Key for data at rest: volumes, logs, EFS. */
+  readonly dataKey: SandboxKmsKey;
+  readonly nodeRole: IamRole;
+  readonly secrets: AwsSecretStore;
+  readonly addons: EksAddons;
+  readonly efs?: EfsStorage;
+  readonly nodePools: NodePool[] = [];
+  readonly fargateProfiles: FargateProfile[] = [];
+
+  private readonly network: ClusterNetwork;
+  private fargateRole?: IamRole;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const publicAccessCidrs = props.publicAccessCidrs ?? [];
+    const logRetentionDays = props.logRetentionDays ?? 90;
+    const sharedStorage = props.sharedStorage ?? true;
+    const where = `EksCluster "${id}"`;
+    if (!/^1\.\d{2}$/.test(props.kubernetesVersion)) {
+      throw new Error(`${where}: kubernetesVersion must be a minor version such as "1.33", got "${props.kubernetesVersion}"`);
+    }
+    if (props.adminPrincipalArns.length === 0) throw new Error(`${where}: adminPrincipalArns must name at least one principal`);
+    if (props.network.privateSubnetIds.length < 2) {
+      throw new Error(`${where}: network must have private subnets in at least two zones, got ${props.network.privateSubnetIds.length}`);
+    }
+    publicAccessCidrs.forEach((c, i) => {
+      parseCidr(c, `${where}: publicAccessCidrs[${i}]`);
+      if (c.endsWith('/0')) throw new Error(`${where}: publicAccessCidrs[${i}] must not open the API to the whole internet, got ${c}`);
+    });
+
+    const names = awsNames(props.clusterName);
+    const region = new DataAwsRegion(this, 'Region');
+    this.clusterName = props.clusterName;
+    this.network = props.network;
+
+    const secretsKey = new SandboxKmsKey(this, 'SecretsEncryptionKey', {
+      alias: `sandbox-${props.clusterName}-eks`,
+      description: `Envelope encryption of Kubernetes Secrets in ${props.clusterName}`,
+    });
+    this.dataKey = new SandboxKmsKey(this, 'DataKey', {
+      alias: `sandbox-${props.clusterName}-data`,
+      description: `Volumes, file systems and logs of ${props.clusterName}`,
+      servicePrincipals: [`logs.${region.region}.amazonaws.com`],
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, 'ControlPlaneLogs', {
+      name: `/aws/eks/${props.clusterName}/cluster`,
+      retentionInDays: logRetentionDays,
+      kmsKeyId: this.dataKey.arn,
+    });
+
+    const clusterRole = new IamRole(this, 'ClusterRole', { assumeRolePolicy: serviceTrust('eks.amazonaws.com') });
+    new IamRolePolicyAttachment(this, 'ClusterPolicy', { role: clusterRole.name, policyArn: awsManaged('AmazonEKSClusterPolicy') });
+
+    this.controlPlane = new EksControlPlane(this, 'ControlPlane', {
+      name: names.eksCluster,
+      version: props.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      enabledClusterLogTypes: [...ALL_CONTROL_PLANE_LOGS],
+      vpcConfig: {
+        subnetIds: [...props.network.privateSubnetIds],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccessCidrs.length > 0,
+        publicAccessCidrs: publicAccessCidrs.length > 0 ? [...publicAccessCidrs] : undefined,
+      },
+      encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ['secrets'] },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      upgradePolicy: { supportType: 'STANDARD' },
+      dependsOn: [logGroup],
+    });
+
+    props.adminPrincipalArns.forEach((principalArn, i) => {
+      const entry = new EksAccessEntry(this, `AdminEntry${i}`, { clusterName: this.controlPlane.name, principalArn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(this, `AdminPolicy${i}`, {
+        clusterName: this.controlPlane.name,
+        principalArn: entry.principalArn,
+        policyArn: EKS_ADMIN_POLICY,
+        accessScope: { type: 'cluster' },
+      });
+    });
+
+    const issuerUrl = this.controlPlane.identity.get(0).oidc.get(0).issuer;
+    const oidc = new IamOpenidConnectProvider(this, 'OidcProvider', { url: issuerUrl, clientIdList: ['sts.amazonaws.com'] });
+    this.oidcProvider = { arn: oidc.arn, issuerUrl };
+
+    // Nodes get only what kubelet and image pulls need; the CNI's permissions go to its own IRSA role.
+    this.nodeRole = new IamRole(this, 'NodeRole', { assumeRolePolicy: serviceTrust('ec2.amazonaws.com') });
+    ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly'].forEach((policy) => {
+      new IamRolePolicyAttachment(this, `Node${policy}`, { role: this.nodeRole.name, policyArn: awsManaged(policy) });
+    });
+
+    if (sharedStorage) {
+      this.efs = new EfsStorage(this, 'SharedStorage', {
+        clusterName: props.clusterName,
+        vpcId: props.network.vpcId,
+        vpcCidr: props.network.vpcCidr,
+        privateSubnetIds: props.network.privateSubnetIds,
+        kmsKeyArn: this.dataKey.arn,
+      });
+    }
+
+    this.addons = new EksAddons(this, 'Addons', {
+      clusterName: this.controlPlane.name,
+      oidcProvider: this.oidcProvider,
+      versions: props.addonVersions,
+      fargateOnly: props.fargateOnly ?? false,
+      efs: sharedStorage,
+    });
+
+    this.secrets = new AwsSecretStore(this, 'SecretStore', {
+      clusterName: props.clusterName,
+      oidcProvider: this.oidcProvider,
+      operator: { namespace: PLATFORM_DEFAULTS.externalSecretsNamespace, serviceAccount: 'external-secrets' },
+    });
+
+    this.connection = {
+      host: this.controlPlane.endpoint,
+      clusterCaCertificate: Fn.base64decode(this.controlPlane.certificateAuthority.get(0).data),
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: 'aws',
+        args: ['eks', 'get-token', '--cluster-name', names.eksCluster, '--region', region.region, '--output', 'json'],
+      },
+    };
+    this.storage = { blockRwo: names.blockStorageClass, sharedRwx: sharedStorage ? names.sharedStorageClass : undefined };
+    this.secretStore = platformSecretStore('aws-secrets-manager', props.clusterName);
+    this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+  }
+
+  /** Adds a managed node group in the private subnets. */
+  addNodePool(name: string, options: NodePoolOptions = {}): NodePool {
+    const pool = new NodePool(this, name, {
+      ...options,
+      clusterName: this.controlPlane.name,
+      nodeRoleArn: this.nodeRole.arn,
+      subnetIds: this.network.privateSubnetIds,
+      volumeKeyArn: this.dataKey.arn,
+    });
+    // Nodes must not join before the CNI can give their pods addresses.
+    pool.nodeGroup.dependsOn = [this.addons.vpcCni.fqn];
+    this.nodePools.push(pool);
+    return pool;
+  }
+
+  /** Adds a Fargate profile; every profile shares one pod execution role. */
+  addFargateProfile(name: string, options: FargateProfileOptions): FargateProfile {
+    const profile = new FargateProfile(this, name, {
+      ...options,
+      clusterName: this.controlPlane.name,
+      podExecutionRoleArn: this.podExecutionRole().arn,
+      privateSubnetIds: this.network.privateSubnetIds,
+    });
+    this.fargateProfiles.push(profile);
+    return profile;
+  }
+
+  /** An IAM role that one service account of this cluster can assume. */
+  addServiceAccountRole(id: string, props: Omit<ServiceAccountRoleProps, 'oidcProvider'>): ServiceAccountRole {
+    return new ServiceAccountRole(this, id, { ...props, oidcProvider: this.oidcProvider });
+  }
+
+  private podExecutionRole(): IamRole {
+    if (!this.fargateRole) {
+      this.fargateRole = new IamRole(this, 'FargatePodExecutionRole', {
+        assumeRolePolicy: serviceTrust('eks-fargate-pods.amazonaws.com', {
+          ArnLike: { 'aws:SourceArn': `arn:aws:eks:*:*:fargateprofile/${this.clusterName}/*` },
+        }),
+      });
+      new IamRolePolicyAttachment(this, 'FargatePodExecutionPolicy', {
+        role: this.fargateRole.name,
+        policyArn: awsManaged('AmazonEKSFargatePodExecutionRolePolicy'),
+      });
+    }
+    return this.fargateRole;
+  }
+}

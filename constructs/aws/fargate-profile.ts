@@ -1,0 +1,50 @@
+import { EksFargateProfile } from '@cdktf/provider-aws/lib/eks-fargate-profile';
+import { Construct } from 'constructs';
+
+export interface FargateSelector {
+  /** Namespace, or a pattern with `*` and `?`. */
+  readonly namespace: string;
+  /** @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** What `EksCluster.addFargateProfile` accepts. */
+export interface FargateProfileOptions {
+  /** One to five selectors; a pod matching any runs on Fargate. */
+  readonly selectors: readonly FargateSelector[];
+}
+
+export interface FargateProfileProps extends FargateProfileOptions {
+  readonly clusterName: string;
+  readonly podExecutionRoleArn: string;
+  /** Private subnets only: Fargate pods get no public IP. */
+  readonly privateSubnetIds: readonly string[];
+}
+
+/** EKS allows at most five selectors per Fargate profile. */
+export const FARGATE_MAX_SELECTORS = 5;
+
+/**
+ * Serverless pods for stateless, selected namespaces. Fargate has no EBS
+ * volumes, no DaemonSets and does not enforce NetworkPolicy, so isolated
+ * instance namespaces stay on node groups unless they opt in by label.
+ */
+export class FargateProfile extends Construct {
+  readonly profile: EksFargateProfile;
+
+  constructor(scope: Construct, id: string, props: FargateProfileProps) {
+    super(scope, id);
+    const where = `FargateProfile "${id}"`;
+    if (props.selectors.length === 0 || props.selectors.length > FARGATE_MAX_SELECTORS) {
+      throw new Error(`${where}: selectors must number 1 to ${FARGATE_MAX_SELECTORS}, got ${props.selectors.length}`);
+    }
+    if (props.privateSubnetIds.length === 0) throw new Error(`${where}: privateSubnetIds must not be empty`);
+    this.profile = new EksFargateProfile(this, 'Profile', {
+      clusterName: props.clusterName,
+      fargateProfileName: id,
+      podExecutionRoleArn: props.podExecutionRoleArn,
+      subnetIds: [...props.privateSubnetIds],
+      selector: props.selectors.map((s) => ({ namespace: s.namespace, labels: s.labels ? { ...s.labels } : undefined })),
+    });
+  }
+}

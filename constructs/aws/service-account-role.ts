@@ -1,0 +1,70 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { assertDnsLabel } from '../names';
+
+/** The cluster's IAM OIDC provider, by ARN and issuer URL. */
+export interface OidcProviderRef {
+  readonly arn: string;
+  /** `https://oidc.eks.<region>.amazonaws.com/id/<id>` */
+  readonly issuerUrl: string;
+}
+
+export interface IamStatement {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+export interface ServiceAccountRoleProps {
+  readonly oidcProvider: OidcProviderRef;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Exact IAM role name, so other stacks can find it. @default - generated */
+  readonly roleName?: string;
+  /** AWS managed policies to attach. @default [] */
+  readonly managedPolicyArns?: readonly string[];
+  /** Inline statements, the least-privilege way. @default [] */
+  readonly statements?: readonly IamStatement[];
+}
+
+/**
+ * An IAM role that exactly one Kubernetes service account can assume (IRSA):
+ * the trust policy pins both the audience and the `system:serviceaccount:<ns>:<sa>` subject.
+ */
+export class ServiceAccountRole extends Construct {
+  readonly role: IamRole;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: ServiceAccountRoleProps) {
+    super(scope, id);
+    assertDnsLabel(`ServiceAccountRole "${id}": namespace`, props.namespace);
+    assertDnsLabel(`ServiceAccountRole "${id}": serviceAccount`, props.serviceAccount, 253);
+    const issuer = Fn.replace(props.oidcProvider.issuerUrl, 'https://', '');
+    const trust = new DataAwsIamPolicyDocument(this, 'Trust', {
+      statement: [
+        {
+          actions: ['sts:AssumeRoleWithWebIdentity'],
+          principals: [{ type: 'Federated', identifiers: [props.oidcProvider.arn] }],
+          condition: [
+            { test: 'StringEquals', variable: `${issuer}:sub`, values: [`system:serviceaccount:${props.namespace}:${props.serviceAccount}`] },
+            { test: 'StringEquals', variable: `${issuer}:aud`, values: ['sts.amazonaws.com'] },
+          ],
+        },
+      ],
+    });
+    this.role = new IamRole(this, 'Role', { name: props.roleName, assumeRolePolicy: trust.json });
+    this.arn = this.role.arn;
+    (props.managedPolicyArns ?? []).forEach((policyArn, i) => {
+      new IamRolePolicyAttachment(this, `Managed${i}`, { role: this.role.name, policyArn });
+    });
+    if (props.statements?.length) {
+      const doc = new DataAwsIamPolicyDocument(this, 'PolicyDocument', {
+        statement: props.statements.map((s) => ({ actions: [...s.actions], resources: [...s.resources] })),
+      });
+      new IamRolePolicy(this, 'Policy', { role: this.role.id, policy: doc.json });
+    }
+  }
+}
