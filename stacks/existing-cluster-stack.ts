@@ -1,19 +1,37 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ExistingClusterConfig, StateBackendConfig } from '../config/types';
+import { ExistingCluster } from '../constructs/existing/existing-cluster';
 import { configureBackend } from './backend';
 import { clusterStackName } from './names';
-import { addCloudProvider, clusterTags } from './providers';
 
 export interface ExistingClusterStackProps {
   readonly cluster: ExistingClusterConfig;
   readonly state: StateBackendConfig;
 }
 
+/**
+ * A cluster that already runs creates no cloud resources; its stack records
+ * what the platform and instance stacks will assume of it.
+ */
 export class ExistingClusterStack extends TerraformStack {
+  readonly cluster: ExistingCluster;
+
   constructor(scope: Construct, props: ExistingClusterStackProps) {
     super(scope, clusterStackName(props.cluster.name));
-    configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id });
-    addCloudProvider(this, props.cluster, clusterTags(props.cluster));
+    const config = props.cluster;
+    configureBackend(this, props.state, { clusterName: config.name, stackName: this.node.id });
+    this.cluster = new ExistingCluster(this, 'Cluster', {
+      clusterName: config.name,
+      kubeconfig: config.connection.kind === 'kubeconfig' ? config.connection : undefined,
+      storage: config.storageClasses,
+      ingressDomain: config.ingressDomain,
+    });
+    new TerraformOutput(this, 'connection', {
+      value: config.connection.kind === 'kubeconfig' ? `${config.connection.path}#${config.connection.context ?? 'current-context'}` : 'environment',
+    });
+    new TerraformOutput(this, 'block_storage_class', { value: this.cluster.storage.blockRwo });
+    new TerraformOutput(this, 'shared_storage_class', { value: this.cluster.storage.sharedRwx ?? '' });
+    new TerraformOutput(this, 'ingress_domain', { value: this.cluster.ingress.domain });
   }
 }

@@ -1,0 +1,202 @@
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
+import { parseCidr } from '../cidr';
+import { boundedName } from '../names';
+import { GkeNodePool, type GkeNodePoolOptions } from './gke-node-pool';
+import { GcpKeys } from './kms';
+import { gcpNames } from './naming';
+import type { GkeNetwork } from './network';
+
+export type GkeMode = 'standard' | 'autopilot';
+export type ReleaseChannel = 'RAPID' | 'REGULAR' | 'STABLE';
+
+export interface GkeClusterProps {
+  readonly clusterName: string;
+  readonly project: string;
+  readonly region: string;
+  readonly network: GkeNetwork;
+  /** @default 'standard' */
+  readonly mode?: GkeMode;
+  /** @default 'REGULAR' */
+  readonly releaseChannel?: ReleaseChannel;
+  /** @default - the release channel's default */
+  readonly kubernetesVersion?: string;
+  /** The control plane has only a private endpoint. @default true */
+  readonly privateEndpoint?: boolean;
+  /** @default [] */
+  readonly masterAuthorizedNetworks?: readonly { readonly cidr: string; readonly name: string }[];
+  /** Filestore CSI driver for RWX volumes. @default false */
+  readonly filestore?: boolean;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** @default '<clusterName>.sandbox.internal' */
+  readonly ingressDomain?: string;
+}
+
+/** Roles a node's service account needs to log, report metrics and pull images; nothing more. */
+export const NODE_ROLES = [
+  'roles/logging.logWriter',
+  'roles/monitoring.metricWriter',
+  'roles/monitoring.viewer',
+  'roles/stackdriver.resourceMetadata.writer',
+  'roles/artifactregistry.reader',
+] as const;
+
+/**
+ * GKE with private nodes, Dataplane V2 (enforced NetworkPolicy), workload
+ * identity, application-layer Secrets encryption with Cloud KMS, and Secret
+ * Manager access for the secret operator through workload identity.
+ */
+export class GkeCluster extends Construct implements SandboxCluster {
+  readonly clusterName: string;
+  readonly cloud = 'gcp' as const;
+  readonly connection: ClusterConnection;
+  readonly storage: SandboxCluster['storage'];
+  readonly secretStore: SandboxCluster['secretStore'];
+  readonly ingress: SandboxCluster['ingress'];
+
+  readonly gke: ContainerCluster;
+  readonly keys: GcpKeys;
+  readonly nodeServiceAccount: ServiceAccount;
+  readonly secretOperator: ServiceAccount;
+  readonly nodePools: GkeNodePool[] = [];
+  readonly mode: GkeMode;
+
+  constructor(scope: Construct, id: string, props: GkeClusterProps) {
+    super(scope, id);
+    const where = `GkeCluster "${id}"`;
+    this.mode = props.mode ?? 'standard';
+    const privateEndpoint = props.privateEndpoint ?? true;
+    const authorized = props.masterAuthorizedNetworks ?? [];
+    const filestore = props.filestore ?? false;
+    if (!/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(props.clusterName)) {
+      throw new Error(`${where}: clusterName must be 1-40 lower-case letters, digits and "-", starting with a letter, got "${props.clusterName}"`);
+    }
+    authorized.forEach((n, i) => parseCidr(n.cidr, `${where}: masterAuthorizedNetworks[${i}].cidr`));
+
+    const names = gcpNames(props.clusterName);
+    const project = new DataGoogleProject(this, 'Project', { projectId: props.project });
+    const agent = (domain: string) => `service-${project.number}@${domain}`;
+    this.clusterName = props.clusterName;
+
+    this.keys = new GcpKeys(this, 'Keys', {
+      clusterName: props.clusterName,
+      region: props.region,
+      users: {
+        'gke-secrets': [agent('container-engine-robot.iam.gserviceaccount.com')],
+        disks: [agent('compute-system.iam.gserviceaccount.com')],
+        'secret-manager': [agent('gcp-sa-secretmanager.iam.gserviceaccount.com')],
+      },
+    });
+
+    this.nodeServiceAccount = new ServiceAccount(this, 'NodeServiceAccount', {
+      accountId: boundedName([props.clusterName, 'nodes'], 30),
+      displayName: `Nodes of sandbox cluster ${props.clusterName}`,
+    });
+    NODE_ROLES.forEach((role, i) => {
+      new ProjectIamMember(this, `NodeRole${i}`, { project: props.project, role, member: this.nodeServiceAccount.member });
+    });
+
+    const autopilot = this.mode === 'autopilot';
+    this.gke = new ContainerCluster(this, 'Cluster', {
+      name: names.gkeCluster,
+      location: props.region,
+      network: props.network.network.id,
+      subnetwork: props.network.subnet.id,
+      networkingMode: 'VPC_NATIVE',
+      enableAutopilot: autopilot ? true : undefined,
+      removeDefaultNodePool: autopilot ? undefined : true,
+      initialNodeCount: autopilot ? undefined : 1,
+      minMasterVersion: props.kubernetesVersion,
+      deletionProtection: props.deletionProtection ?? true,
+      releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
+      datapathProvider: 'ADVANCED_DATAPATH',
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: props.network.podRangeName,
+        servicesSecondaryRangeName: props.network.serviceRangeName,
+      },
+      privateClusterConfig: {
+        enablePrivateNodes: true,
+        enablePrivateEndpoint: privateEndpoint,
+        masterIpv4CidrBlock: props.network.masterCidr,
+        masterGlobalAccessConfig: { enabled: false },
+      },
+      masterAuthorizedNetworksConfig: {
+        cidrBlocks: authorized.map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
+      },
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      workloadIdentityConfig: { workloadPool: `${props.project}.svc.id.goog` },
+      databaseEncryption: { state: 'ENCRYPTED', keyName: this.keys.keys['gke-secrets'].id },
+      enableShieldedNodes: autopilot ? undefined : true,
+      enableIntranodeVisibility: autopilot ? undefined : true,
+      enableLegacyAbac: false,
+      loggingConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS', 'APISERVER'] },
+      monitoringConfig: { enableComponents: ['SYSTEM_COMPONENTS', 'APISERVER'], managedPrometheus: { enabled: true } },
+      addonsConfig: {
+        gcePersistentDiskCsiDriverConfig: { enabled: true },
+        gcpFilestoreCsiDriverConfig: { enabled: filestore },
+        httpLoadBalancing: { disabled: false },
+      },
+      nodeConfig: autopilot
+        ? undefined
+        : {
+            serviceAccount: this.nodeServiceAccount.email,
+            shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+            workloadMetadataConfig: { mode: 'GKE_METADATA' },
+          },
+      lifecycle: autopilot ? undefined : { ignoreChanges: ['node_config'] },
+    });
+
+    this.secretOperator = new ServiceAccount(this, 'SecretOperator', {
+      accountId: boundedName([props.clusterName, 'secrets'], 30),
+      displayName: `Secret operator of sandbox cluster ${props.clusterName}`,
+    });
+    new ServiceAccountIamMember(this, 'SecretOperatorWorkloadIdentity', {
+      serviceAccountId: this.secretOperator.name,
+      role: 'roles/iam.workloadIdentityUser',
+      member: `serviceAccount:${props.project}.svc.id.goog[${PLATFORM_DEFAULTS.externalSecretsNamespace}/external-secrets]`,
+    });
+    new ProjectIamMember(this, 'SecretOperatorAccess', {
+      project: props.project,
+      role: 'roles/secretmanager.secretAccessor',
+      member: this.secretOperator.member,
+      condition: {
+        title: 'sandbox-secrets-only',
+        description: `Secrets of sandbox cluster ${props.clusterName}`,
+        expression: `resource.name.startsWith("projects/${project.number}/secrets/${gcpSecretPrefix(props.clusterName)}")`,
+      },
+    });
+
+    this.connection = {
+      host: `https://${this.gke.endpoint}`,
+      clusterCaCertificate: Fn.base64decode(this.gke.masterAuth.clusterCaCertificate),
+    };
+    this.storage = { blockRwo: names.blockStorageClass, sharedRwx: filestore ? names.sharedStorageClass : undefined };
+    this.secretStore = platformSecretStore('gcp-secret-manager', props.clusterName);
+    this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+  }
+
+  /** Adds an autoscaling node pool; Autopilot clusters manage their own nodes and refuse this. */
+  addNodePool(name: string, options: GkeNodePoolOptions = {}): GkeNodePool {
+    if (this.mode === 'autopilot') throw new Error(`GkeCluster "${this.node.id}": an Autopilot cluster has no node pools to add ("${name}")`);
+    const pool = new GkeNodePool(this, name, {
+      ...options,
+      clusterId: this.gke.id,
+      serviceAccountEmail: this.nodeServiceAccount.email,
+      bootDiskKmsKey: this.keys.keys.disks.id,
+    });
+    this.nodePools.push(pool);
+    return pool;
+  }
+}
+
+/** Secret Manager ids allow no "/", so a cluster's secrets share this name prefix instead of a path. */
+export function gcpSecretPrefix(clusterName: string): string {
+  return `sandbox-${clusterName}-`;
+}
