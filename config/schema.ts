@@ -219,6 +219,14 @@ const instance = z.strictObject({
     .max(TTL_HOURS_MAX, `must be at most ${TTL_HOURS_MAX} (30 days)`)
     .optional(),
   size: z.enum(['small', 'medium', 'large']).optional(),
+  quota: z
+    .strictObject({
+      cpu: z.string().regex(/^\d+(\.\d+)?m?$/, 'must be a CPU quantity such as 500m or 4').optional(),
+      memory: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, 'must be a quantity such as 8Gi').optional(),
+      storage: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, 'must be a quantity such as 50Gi').optional(),
+      pods: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional(),
   blocks: z
     .array(
       z.union([

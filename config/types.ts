@@ -288,6 +288,8 @@ export interface InstanceConfig {
   readonly ttlHours?: number;
   /** @default 'small' */
   readonly size?: SizeProfileName;
+  /** Overrides of the size profile's quota (CPU and memory requests, storage, pods). @default {} */
+  readonly quota?: { readonly cpu?: string; readonly memory?: string; readonly storage?: string; readonly pods?: number };
   /** Building blocks, by catalog name or with values. */
   readonly blocks: readonly (string | BlockRefConfig)[];
   /** @default [] */

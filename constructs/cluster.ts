@@ -1,3 +1,6 @@
+import type { ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+
 /**
  * The cloud-neutral contract between the cloud layer and everything above it.
  * The platform and instance layers depend on these types only.
@@ -58,6 +61,43 @@ export interface IngressFacts {
   readonly controllerNamespace: string;
 }
 
+/** Credentials generated for one instance, to store in the cluster's secret manager. */
+export interface GeneratedSecret {
+  /** Kubernetes Secret name the instance's pods read, e.g. `postgresql-credentials`. */
+  readonly name: string;
+  /** Keys and values; values are Terraform references, never literals. */
+  readonly data: Readonly<Record<string, string>>;
+}
+
+export interface InstanceSecretRequest {
+  readonly instanceName: string;
+  readonly namespace: string;
+  /** Service account the instance's SecretStore authenticates as. */
+  readonly serviceAccountName: string;
+  readonly secrets: readonly GeneratedSecret[];
+  /** What in-cluster objects must wait for, such as the namespace. */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/** How an instance's namespace reaches its own secrets, and nothing else. */
+export type InstanceSecretBinding =
+  | {
+      readonly kind: 'external-secrets';
+      /** `spec.provider` of the namespaced SecretStore. */
+      readonly provider: Readonly<Record<string, unknown>>;
+      /** Annotations that tie the service account to its cloud identity. */
+      readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+      /** Remote key of each generated secret, by Secret name. */
+      readonly remoteKeys: Readonly<Record<string, string>>;
+    }
+  /** The backend wrote the Secrets into the namespace itself; `secrets` are they. */
+  | { readonly kind: 'kubernetes'; readonly secrets: readonly ITerraformDependable[] };
+
+/** Stores an instance's generated secrets and scopes an identity to exactly them. */
+export interface InstanceSecretBackend {
+  bind(scope: Construct, request: InstanceSecretRequest): InstanceSecretBinding;
+}
+
 /** What every cluster exposes; the only thing the platform and instance layers may use. */
 export interface SandboxCluster {
   readonly clusterName: string;
@@ -66,6 +106,7 @@ export interface SandboxCluster {
   readonly storage: StorageClasses;
   readonly secretStore: SecretStoreRef;
   readonly ingress: IngressFacts;
+  readonly secretBackend: InstanceSecretBackend;
 }
 
 /** Namespace and class names the platform layer installs; instances rely on them. */

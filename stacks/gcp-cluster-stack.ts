@@ -31,8 +31,7 @@ export class GcpClusterStack extends TerraformStack {
     Aspects.of(this).add(new TagAspect(tags, 'labels', googleLabels));
 
     const apis = APIS.map((service) => new ProjectService(this, `Api-${service.split('.')[0]}`, { service, disableOnDestroy: false }));
-    const network = new GkeNetwork(this, 'Network', { clusterName: config.name, region: config.region, ...config.network });
-    network.network.dependsOn = apis.map((a) => a.fqn);
+    const network = new GkeNetwork(this, 'Network', { clusterName: config.name, region: config.region, ...config.network, dependsOn: apis });
     this.cluster = new GkeCluster(this, 'Cluster', {
       clusterName: config.name,
       project: config.project,

@@ -1,8 +1,11 @@
-import { TerraformStack } from 'cdktf';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ClusterConfig, InstanceConfig, StateBackendConfig } from '../config/types';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { SandboxCluster } from '../constructs/cluster';
+import { SandboxInstance } from '../constructs/instance/sandbox-instance';
 import { configureBackend } from './backend';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
@@ -18,16 +21,40 @@ export interface InstanceStackProps {
 /** One short-lived sandbox instance with its own state; it reads nothing of other instances. */
 export class InstanceStack extends TerraformStack {
   readonly cluster: SandboxCluster;
+  readonly instance: SandboxInstance;
 
   constructor(scope: Construct, props: InstanceStackProps) {
     super(scope, instanceStackName(props.instance.name));
-    configureBackend(this, props.state, {
-      clusterName: props.cluster.name,
-      stackName: this.node.id,
-      instanceName: props.instance.name,
-    });
-    addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-instance': props.instance.name, owner: props.instance.owner }));
+    const config = props.instance;
+    configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id, instanceName: config.name });
+    addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-instance': config.name, 'sandbox-owner': config.owner }));
+    new RandomProvider(this, 'random');
+    new TimeProvider(this, 'time');
     this.cluster = lookupCluster(this, props.cluster);
     addKubernetesProviders(this, this.cluster.connection);
+
+    this.instance = new SandboxInstance(this, 'Instance', {
+      cluster: this.cluster,
+      instanceName: config.name,
+      namespace: config.namespace,
+      owner: config.owner,
+      ownerGroup: config.ownerGroup,
+      ttlHours: config.ttlHours,
+      size: config.size,
+      quota: config.quota,
+      blocks: config.blocks.map((b) => (typeof b === 'string' ? { name: b } : b)),
+      catalog: props.catalog,
+      mocks: config.mocks,
+      datasets: config.datasets,
+      allowInternetEgress: config.allowInternetEgress,
+      workingHours: config.workingHours,
+      registryMirror: props.cluster.platform?.registryMirror,
+    });
+
+    new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
+    new TerraformOutput(this, 'expires_at', { value: this.instance.namespace.expiry.rfc3339 });
+    new TerraformOutput(this, 'hostnames', {
+      value: [...this.instance.blocks.values()].flatMap((b) => (b.route ? [b.route.host] : [])),
+    });
   }
 }

@@ -16,6 +16,7 @@ import { FargateProfile, type FargateProfileOptions } from './fargate-profile';
 import { SandboxKmsKey } from './kms-key';
 import { awsNames } from './naming';
 import { NodePool, type NodePoolOptions } from './node-pool';
+import { AwsInstanceSecrets } from './instance-secrets';
 import { AwsSecretStore } from './secret-store';
 import { ServiceAccountRole, type OidcProviderRef, type ServiceAccountRoleProps } from './service-account-role';
 import type { ClusterNetwork } from './vpc';
@@ -64,6 +65,7 @@ export class EksCluster extends Construct implements SandboxCluster {
   readonly storage: SandboxCluster['storage'];
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
+  readonly secretBackend: SandboxCluster['secretBackend'];
 
   readonly controlPlane: EksControlPlane;
   readonly oidcProvider: OidcProviderRef;
@@ -194,19 +196,20 @@ export class EksCluster extends Construct implements SandboxCluster {
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: sharedStorage ? names.sharedStorageClass : undefined };
     this.secretStore = platformSecretStore('aws-secrets-manager', props.clusterName);
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+    this.secretBackend = new AwsInstanceSecrets({ clusterName: props.clusterName, region: region.region, oidcIssuerUrl: issuerUrl });
   }
 
   /** Adds a managed node group in the private subnets. */
   addNodePool(name: string, options: NodePoolOptions = {}): NodePool {
     const pool = new NodePool(this, name, {
       ...options,
-      clusterName: this.controlPlane.name,
+      clusterName: this.clusterName,
       nodeRoleArn: this.nodeRole.arn,
       subnetIds: this.network.privateSubnetIds,
       volumeKeyArn: this.dataKey.arn,
+      // Nodes must not join before the CNI can give their pods addresses.
+      dependsOn: [this.addons.vpcCni],
     });
-    // Nodes must not join before the CNI can give their pods addresses.
-    pool.nodeGroup.dependsOn = [this.addons.vpcCni.fqn];
     this.nodePools.push(pool);
     return pool;
   }
@@ -215,9 +218,10 @@ export class EksCluster extends Construct implements SandboxCluster {
   addFargateProfile(name: string, options: FargateProfileOptions): FargateProfile {
     const profile = new FargateProfile(this, name, {
       ...options,
-      clusterName: this.controlPlane.name,
+      clusterName: this.clusterName,
       podExecutionRoleArn: this.podExecutionRole().arn,
       privateSubnetIds: this.network.privateSubnetIds,
+      dependsOn: [this.controlPlane],
     });
     this.fargateProfiles.push(profile);
     return profile;

@@ -2,6 +2,7 @@ import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster'
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
+import { AwsInstanceSecrets } from './instance-secrets';
 import { awsNames } from './naming';
 
 export interface EksClusterLookupProps {
@@ -21,6 +22,7 @@ export class EksClusterLookup extends Construct implements SandboxCluster {
   readonly storage: SandboxCluster['storage'];
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
+  readonly secretBackend: SandboxCluster['secretBackend'];
   /** The looked-up cluster, for its OIDC issuer and ARN. */
   readonly eks: DataAwsEksCluster;
 
@@ -43,6 +45,11 @@ export class EksClusterLookup extends Construct implements SandboxCluster {
       sharedRwx: props.sharedStorage === false ? undefined : names.sharedStorageClass,
     };
     this.secretStore = platformSecretStore('aws-secrets-manager', props.clusterName);
+    this.secretBackend = new AwsInstanceSecrets({
+      clusterName: props.clusterName,
+      region: props.region,
+      oidcIssuerUrl: this.eks.identity.get(0).oidc.get(0).issuer,
+    });
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
   }
 }

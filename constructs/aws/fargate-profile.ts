@@ -1,4 +1,5 @@
 import { EksFargateProfile } from '@cdktf/provider-aws/lib/eks-fargate-profile';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface FargateSelector {
@@ -19,6 +20,8 @@ export interface FargateProfileProps extends FargateProfileOptions {
   readonly podExecutionRoleArn: string;
   /** Private subnets only: Fargate pods get no public IP. */
   readonly privateSubnetIds: readonly string[];
+  /** The control plane, when clusterName is a literal. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** EKS allows at most five selectors per Fargate profile. */
@@ -45,6 +48,7 @@ export class FargateProfile extends Construct {
       podExecutionRoleArn: props.podExecutionRoleArn,
       subnetIds: [...props.privateSubnetIds],
       selector: props.selectors.map((s) => ({ namespace: s.namespace, labels: s.labels ? { ...s.labels } : undefined })),
+      dependsOn: props.dependsOn,
     });
   }
 }

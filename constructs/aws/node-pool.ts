@@ -1,5 +1,6 @@
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { TaintConfig } from '../../config/types';
 
@@ -26,11 +27,14 @@ export interface NodePoolOptions {
 }
 
 export interface NodePoolProps extends NodePoolOptions {
+  /** The cluster's name as a literal: it prefixes resource names. */
   readonly clusterName: string;
   readonly nodeRoleArn: string;
   readonly subnetIds: readonly string[];
   /** KMS key of the root volumes. */
   readonly volumeKeyArn: string;
+  /** What must exist before nodes join, such as the CNI add-on. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 const EKS_TAINT_EFFECT = { NoSchedule: 'NO_SCHEDULE', PreferNoSchedule: 'PREFER_NO_SCHEDULE', NoExecute: 'NO_EXECUTE' } as const;
@@ -66,7 +70,7 @@ export class NodePool extends Construct {
     if (props.subnetIds.length === 0) throw new Error(`${where}: subnetIds must not be empty`);
 
     const template = new LaunchTemplate(this, 'LaunchTemplate', {
-      namePrefix: `${props.clusterName}-${id}-`.toLowerCase(),
+      namePrefix: `${props.clusterName}-${id}-`,
       updateDefaultVersion: true,
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [
@@ -79,7 +83,7 @@ export class NodePool extends Construct {
     });
     this.nodeGroup = new EksNodeGroup(this, 'NodeGroup', {
       clusterName: props.clusterName,
-      nodeGroupNamePrefix: `${id}-`.toLowerCase(),
+      nodeGroupNamePrefix: `${id}-`,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: [...props.subnetIds],
       capacityType: capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
@@ -90,6 +94,7 @@ export class NodePool extends Construct {
       taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] })),
       launchTemplate: { id: template.id, version: template.latestVersion.toString() },
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: true },
+      dependsOn: props.dependsOn,
     });
   }
 }

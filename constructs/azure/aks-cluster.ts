@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
 import { parseCidr } from '../cidr';
 import { AksNodePool, validateAksPool, type AksNodePoolOptions } from './aks-node-pool';
+import { AzureInstanceSecrets } from './instance-secrets';
 import { SandboxKeyVault } from './key-vault';
 import { AKS_AAD_SERVER_ID, azureNames } from './naming';
 import type { AzureNetwork } from './network';
@@ -55,6 +56,7 @@ export class AksCluster extends Construct implements SandboxCluster {
   readonly storage: SandboxCluster['storage'];
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
+  readonly secretBackend: SandboxCluster['secretBackend'];
 
   readonly aks: KubernetesCluster;
   readonly keyVault: SandboxKeyVault;
@@ -198,6 +200,7 @@ export class AksCluster extends Construct implements SandboxCluster {
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: names.sharedStorageClass };
     this.secretStore = platformSecretStore('azure-key-vault', props.clusterName);
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+    this.secretBackend = new AzureInstanceSecrets({ clusterName: props.clusterName, location: props.location, oidcIssuerUrl: this.aks.oidcIssuerUrl });
   }
 
   /** Adds an autoscaling user node pool in the cluster's node subnet. */

@@ -2,6 +2,7 @@ import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-a
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
+import { AzureInstanceSecrets } from './instance-secrets';
 import { AKS_AAD_SERVER_ID, azureNames } from './naming';
 
 export interface AksClusterLookupProps {
@@ -18,6 +19,7 @@ export class AksClusterLookup extends Construct implements SandboxCluster {
   readonly storage: SandboxCluster['storage'];
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
+  readonly secretBackend: SandboxCluster['secretBackend'];
   readonly aks: DataAzurermKubernetesCluster;
 
   constructor(scope: Construct, id: string, props: AksClusterLookupProps) {
@@ -37,6 +39,7 @@ export class AksClusterLookup extends Construct implements SandboxCluster {
     };
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: names.sharedStorageClass };
     this.secretStore = platformSecretStore('azure-key-vault', props.clusterName);
+    this.secretBackend = new AzureInstanceSecrets({ clusterName: props.clusterName, location: this.aks.location, oidcIssuerUrl: this.aks.oidcIssuerUrl });
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
   }
 }

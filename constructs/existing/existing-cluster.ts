@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster, type StorageClasses } from '../cluster';
 import { assertDnsLabel } from '../names';
+import { KubernetesInstanceSecrets } from './instance-secrets';
 
 export interface ExistingClusterProps {
   readonly clusterName: string;
@@ -25,6 +26,7 @@ export class ExistingCluster extends Construct implements SandboxCluster {
   readonly storage: StorageClasses;
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
+  readonly secretBackend: SandboxCluster['secretBackend'];
 
   constructor(scope: Construct, id: string, props: ExistingClusterProps) {
     super(scope, id);
@@ -36,6 +38,7 @@ export class ExistingCluster extends Construct implements SandboxCluster {
     this.connection = props.kubeconfig ? { configPath: props.kubeconfig.path, configContext: props.kubeconfig.context } : {};
     this.storage = props.storage;
     this.secretStore = platformSecretStore('kubernetes', props.clusterName);
+    this.secretBackend = new KubernetesInstanceSecrets();
     this.ingress = platformIngress(props.ingressDomain ?? 'sandbox.localhost');
   }
 }

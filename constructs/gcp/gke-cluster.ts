@@ -9,6 +9,7 @@ import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterCo
 import { parseCidr } from '../cidr';
 import { boundedName } from '../names';
 import { GkeNodePool, type GkeNodePoolOptions } from './gke-node-pool';
+import { GcpInstanceSecrets } from './instance-secrets';
 import { GcpKeys } from './kms';
 import { gcpNames } from './naming';
 import type { GkeNetwork } from './network';
@@ -60,6 +61,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
   readonly storage: SandboxCluster['storage'];
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
+  readonly secretBackend: SandboxCluster['secretBackend'];
 
   readonly gke: ContainerCluster;
   readonly keys: GcpKeys;
@@ -180,6 +182,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: filestore ? names.sharedStorageClass : undefined };
     this.secretStore = platformSecretStore('gcp-secret-manager', props.clusterName);
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+    this.secretBackend = new GcpInstanceSecrets({ clusterName: props.clusterName, project: props.project, region: props.region });
   }
 
   /** Adds an autoscaling node pool; Autopilot clusters manage their own nodes and refuse this. */

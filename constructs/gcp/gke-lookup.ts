@@ -3,6 +3,7 @@ import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-goog
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
+import { GcpInstanceSecrets } from './instance-secrets';
 import { gcpNames } from './naming';
 
 export interface GkeClusterLookupProps {
@@ -23,6 +24,7 @@ export class GkeClusterLookup extends Construct implements SandboxCluster {
   readonly storage: SandboxCluster['storage'];
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
+  readonly secretBackend: SandboxCluster['secretBackend'];
   readonly gke: DataGoogleContainerCluster;
   readonly project: string;
 
@@ -40,6 +42,7 @@ export class GkeClusterLookup extends Construct implements SandboxCluster {
     };
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: props.filestore ? names.sharedStorageClass : undefined };
     this.secretStore = platformSecretStore('gcp-secret-manager', props.clusterName);
+    this.secretBackend = new GcpInstanceSecrets({ clusterName: props.clusterName, project: props.project, region: props.region });
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
   }
 }

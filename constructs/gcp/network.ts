@@ -2,6 +2,7 @@ import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { assertNoOverlap } from '../cidr';
 
@@ -16,6 +17,8 @@ export interface GkeNetworkProps {
   readonly serviceCidr?: string;
   /** The control plane's /28; checked here so that no range overlaps another. @default '172.16.0.0/28' */
   readonly masterCidr?: string;
+  /** What must exist first, such as enabled APIs. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -39,7 +42,7 @@ export class GkeNetwork extends Construct {
     assertNoOverlap(`GkeNetwork "${id}"`, { nodeCidr, podCidr, serviceCidr, masterCidr: this.masterCidr });
     if (!this.masterCidr.endsWith('/28')) throw new Error(`GkeNetwork "${id}": masterCidr must be a /28, got ${this.masterCidr}`);
 
-    this.network = new ComputeNetwork(this, 'Network', { name: `${props.clusterName}-vpc`, autoCreateSubnetworks: false });
+    this.network = new ComputeNetwork(this, 'Network', { name: `${props.clusterName}-vpc`, autoCreateSubnetworks: false, dependsOn: props.dependsOn });
     this.subnet = new ComputeSubnetwork(this, 'Subnet', {
       name: `${props.clusterName}-nodes`,
       network: this.network.id,

@@ -1,0 +1,115 @@
+import { existsSync } from 'fs';
+import { join, resolve } from 'path';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from './names';
+
+/** The folder of the charts shipped with this package, wherever it is installed. */
+export const PACKAGE_CHARTS_DIR = resolve(__dirname, existsSync(resolve(__dirname, '..', 'charts')) ? '..' : '../..', 'charts');
+
+const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/** Where a chart comes from. */
+export class ChartSource {
+  /** A chart in an HTTPS chart repository. */
+  static repository(url: string, name: string): ChartSource {
+    if (!/^https:\/\/\S+$/.test(url)) throw new Error(`ChartSource.repository: url must start with https://, got "${url}"`);
+    return new ChartSource('repository', name, url);
+  }
+
+  /** A chart in an OCI registry, e.g. `oci://registry-1.docker.io/bitnamicharts` + `postgresql`. */
+  static oci(registryPath: string, name: string): ChartSource {
+    if (!/^oci:\/\/\S+$/.test(registryPath)) throw new Error(`ChartSource.oci: registryPath must start with oci://, got "${registryPath}"`);
+    return new ChartSource('oci', name, registryPath);
+  }
+
+  /** One of the charts shipped in this package's `charts/` folder. */
+  static packaged(name: string): ChartSource {
+    return ChartSource.local(join(PACKAGE_CHARTS_DIR, name));
+  }
+
+  /** A chart folder on disk; it is copied into the stack's output so that the stack is self-contained. */
+  static local(dir: string): ChartSource {
+    if (!existsSync(join(dir, 'Chart.yaml'))) throw new Error(`ChartSource.local: no Chart.yaml in "${dir}"`);
+    return new ChartSource('local', dir);
+  }
+
+  /** `https://` and `oci://` chart locations, as catalog entries write them. */
+  static fromRef(repository: string, name: string): ChartSource {
+    return repository.startsWith('oci://') ? ChartSource.oci(repository, name) : ChartSource.repository(repository, name);
+  }
+
+  private constructor(
+    readonly kind: 'repository' | 'oci' | 'local',
+    /** Chart name, or the folder of a local chart. */
+    readonly chart: string,
+    readonly repository?: string,
+  ) {}
+}
+
+export interface SandboxHelmReleaseProps {
+  /** Release name: a DNS-1123 label of at most 53 characters. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: ChartSource;
+  /** Exact chart version; ranges are refused. Local charts use the version in their Chart.yaml. */
+  readonly version: string;
+  /** Values as an object; serialized once, with literal `${` escaped for Terraform. @default {} */
+  readonly values?: Readonly<Record<string, unknown>>;
+  /** Roll back a failed install or upgrade. @default true */
+  readonly atomic?: boolean;
+  /** Wait until the release's resources are ready. @default true */
+  readonly wait?: boolean;
+  /** @default 600 */
+  readonly timeoutSeconds?: number;
+  /** @default false */
+  readonly createNamespace?: boolean;
+  /** @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** Terraform reads `${` and `%{` in strings as interpolation; values are data, so escape them. */
+export function escapeTerraform(text: string): string {
+  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+}
+
+/** The one Helm release construct every chart of the project goes through. */
+export class SandboxHelmRelease extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: SandboxHelmReleaseProps) {
+    super(scope, id);
+    const where = `SandboxHelmRelease "${id}"`;
+    assertDnsLabel(`${where}: name`, props.name, HELM_RELEASE_NAME_MAX);
+    assertDnsLabel(`${where}: namespace`, props.namespace);
+    if (!EXACT_VERSION.test(props.version)) {
+      throw new Error(`${where}: version must be an exact chart version such as 1.2.3, got "${props.version}"`);
+    }
+    const timeout = props.timeoutSeconds ?? 600;
+    if (!Number.isInteger(timeout) || timeout < 30 || timeout > 3600) {
+      throw new Error(`${where}: timeoutSeconds must be a whole number from 30 to 3600, got ${timeout}`);
+    }
+
+    const chart =
+      props.chart.kind === 'local'
+        ? new TerraformAsset(this, 'Chart', { path: props.chart.chart, type: AssetType.DIRECTORY }).path
+        : props.chart.chart;
+    const values = props.values && Object.keys(props.values).length > 0 ? [escapeTerraform(JSON.stringify(props.values))] : undefined;
+
+    this.release = new Release(this, 'Release', {
+      name: props.name,
+      namespace: props.namespace,
+      repository: props.chart.repository,
+      chart,
+      version: props.version,
+      values,
+      atomic: props.atomic ?? true,
+      wait: props.wait ?? true,
+      timeout,
+      createNamespace: props.createNamespace ?? false,
+      cleanupOnFail: true,
+      dependsOn: props.dependsOn,
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { Offset } from '@cdktf/provider-time/lib/offset';
+import { Construct } from 'constructs';
+import type { PodSecurityLevel } from '../catalog/types';
+import { assertDnsLabel } from '../names';
+
+/** Labels and annotations of instance namespaces; the reaper and the lifecycle command read them. */
+export const INSTANCE_LABELS = {
+  instance: 'sandbox.dev/instance',
+  cluster: 'sandbox.dev/cluster',
+  owner: 'sandbox.dev/owner',
+  managedBy: 'app.kubernetes.io/managed-by',
+} as const;
+export const INSTANCE_ANNOTATIONS = {
+  owner: 'sandbox.dev/owner',
+  ttlHours: 'sandbox.dev/ttl-hours',
+  expiresAt: 'sandbox.dev/expires-at',
+  workingHours: 'sandbox.dev/working-hours',
+  podSecurityReason: 'sandbox.dev/pod-security-reason',
+} as const;
+
+export interface InstanceNamespaceProps {
+  readonly instanceName: string;
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly owner: string;
+  readonly ttlHours: number;
+  /** Pod Security level enforced on the namespace. */
+  readonly podSecurity: PodSecurityLevel;
+  /** Why the level is below restricted; required then. */
+  readonly podSecurityReason?: string;
+  /** e.g. "Mon-Fri 07:00-19:00 Europe/Berlin"; the reaper scales to zero outside it. @default - always on */
+  readonly workingHours?: string;
+}
+
+/** Label values allow letters, digits, "-", "_" and "." only, at most 63 characters. */
+export function labelValue(text: string): string {
+  return text.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'unknown';
+}
+
+/**
+ * The instance's namespace: labelled with instance, cluster, owner and
+ * manager, Pod Security admission enforced, and an expiry computed at apply
+ * time. The expiry stays put on re-apply and moves when the TTL changes.
+ */
+export class InstanceNamespace extends Construct {
+  readonly namespace: NamespaceV1;
+  /** The namespace name as a reference, so that objects in it wait for it. */
+  readonly name: string;
+  readonly expiry: Offset;
+
+  constructor(scope: Construct, id: string, props: InstanceNamespaceProps) {
+    super(scope, id);
+    assertDnsLabel(`InstanceNamespace "${id}": namespace`, props.namespace);
+    if (props.podSecurity !== 'restricted' && !props.podSecurityReason) {
+      throw new Error(`InstanceNamespace "${id}": podSecurityReason is required when podSecurity is "${props.podSecurity}"`);
+    }
+    this.expiry = new Offset(this, 'Expiry', { offsetHours: props.ttlHours, triggers: { ttlHours: String(props.ttlHours) } });
+    this.namespace = new NamespaceV1(this, 'Namespace', {
+      metadata: {
+        name: props.namespace,
+        labels: {
+          [INSTANCE_LABELS.instance]: props.instanceName,
+          [INSTANCE_LABELS.cluster]: props.clusterName,
+          [INSTANCE_LABELS.owner]: labelValue(props.owner),
+          [INSTANCE_LABELS.managedBy]: 'sandboxkit',
+          'pod-security.kubernetes.io/enforce': props.podSecurity,
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+        annotations: {
+          [INSTANCE_ANNOTATIONS.owner]: props.owner,
+          [INSTANCE_ANNOTATIONS.ttlHours]: String(props.ttlHours),
+          [INSTANCE_ANNOTATIONS.expiresAt]: this.expiry.rfc3339,
+          ...(props.workingHours ? { [INSTANCE_ANNOTATIONS.workingHours]: props.workingHours } : {}),
+          ...(props.podSecurityReason ? { [INSTANCE_ANNOTATIONS.podSecurityReason]: props.podSecurityReason } : {}),
+        },
+      },
+    });
+    this.name = this.namespace.metadata.name;
+  }
+}

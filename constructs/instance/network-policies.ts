@@ -1,0 +1,71 @@
+import { NetworkPolicyV1, type NetworkPolicyV1Spec } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { Construct } from 'constructs';
+
+export interface InstanceNetworkPoliciesProps {
+  readonly namespace: string;
+  /** Namespace of the ingress controller, whose traffic is admitted. */
+  readonly ingressControllerNamespace: string;
+  /** Pod labels of the instance's mocks, reachable from its blocks. @default [] */
+  readonly mockSelectors?: readonly Readonly<Record<string, string>>[];
+  /** Let pods reach the internet (never private ranges or the cloud metadata service). @default false */
+  readonly allowInternetEgress?: boolean;
+}
+
+/** Private ranges and the metadata service stay closed even when internet egress is on. */
+export const NEVER_EGRESS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
+
+const nsSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+
+/**
+ * Deny all traffic in and out, then allow: within the namespace, DNS, the
+ * ingress controller in, the mocks out, and the internet out only on request.
+ */
+export class InstanceNetworkPolicies extends Construct {
+  readonly policies: NetworkPolicyV1[] = [];
+
+  constructor(scope: Construct, id: string, props: InstanceNetworkPoliciesProps) {
+    super(scope, id);
+    const add = (name: string, spec: NetworkPolicyV1Spec) =>
+      this.policies.push(new NetworkPolicyV1(this, name, { metadata: { name, namespace: props.namespace }, spec }));
+
+    add('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    add('allow-same-namespace', {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      egress: [{ to: [{ podSelector: {} }] }],
+    });
+    add('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [
+            { port: '53', protocol: 'UDP' },
+            { port: '53', protocol: 'TCP' },
+          ],
+        },
+      ],
+    });
+    add('allow-ingress-controller', {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: nsSelector(props.ingressControllerNamespace) }] }],
+    });
+    if (props.mockSelectors?.length) {
+      add('allow-egress-to-mocks', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: props.mockSelectors.map((labels) => ({ podSelector: { matchLabels: { ...labels } } })) }],
+      });
+    }
+    if (props.allowInternetEgress) {
+      add('allow-internet-egress', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NEVER_EGRESS] } }] }],
+      });
+    }
+  }
+}

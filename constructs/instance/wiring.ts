@@ -1,0 +1,32 @@
+import type { CatalogEntry, InjectionPaths } from '../catalog/types';
+import type { MockEndpoints } from './mocks';
+import { setPath } from './values';
+
+/** Everything the instance can hand a block, by the injection path names of the catalog. */
+export type WiringFacts = MockEndpoints & {
+  readonly credentialsSecret?: string;
+  readonly databaseSecret?: string;
+  readonly databaseHost?: string;
+  readonly ingressHost?: string;
+  readonly storageClass?: string;
+};
+
+/**
+ * Writes each fact the block's catalog entry asks for into its values at the
+ * entry's injection path. Returns the new values and the facts that were asked
+ * for but not available (for a warning).
+ */
+export function wireValues(
+  entry: CatalogEntry,
+  values: Readonly<Record<string, unknown>>,
+  facts: WiringFacts,
+): { values: Record<string, unknown>; missing: string[] } {
+  let out: Record<string, unknown> = { ...values };
+  const missing: string[] = [];
+  for (const [fact, path] of Object.entries(entry.inject ?? {}) as [keyof InjectionPaths, string][]) {
+    const value = facts[fact];
+    if (value === undefined) missing.push(fact);
+    else out = setPath(out, path, value);
+  }
+  return { values: out, missing };
+}

@@ -1,0 +1,340 @@
+import { readFileSync, readdirSync } from 'fs';
+import { join } from 'path';
+import { Testing, TerraformStack } from 'cdktf';
+import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
+import { mergeCatalog } from '../../constructs/catalog/merge';
+import { ExistingCluster } from '../../constructs/existing/existing-cluster';
+import { OWNER_RULES } from '../../constructs/instance/owner-access';
+import { SandboxInstance, type SandboxInstanceProps } from '../../constructs/instance/sandbox-instance';
+import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
+import { addKubernetesProviders } from '../../stacks/providers';
+import { synthesize } from '../../stacks/synthesize';
+import { buildStacks, exampleConfig, exampleWith, resources, synthJson, tempDir, type TerraformJson } from '../fixtures';
+
+const stacks = buildStacks();
+const aws = synthJson(stacks.instances.get('instance-payments-demo')!);
+const gcp = synthJson(stacks.instances.get('instance-identity-trial')!);
+const local = synthJson(stacks.instances.get('instance-local-dev')!);
+const only = (json: TerraformJson, type: string) => Object.values(resources(json, type));
+const releases = (json: TerraformJson) => Object.fromEntries(only(json, 'helm_release').map((r: any) => [r.name, r]));
+const policies = (json: TerraformJson) => Object.fromEntries(only(json, 'kubernetes_network_policy_v1').map((p: any) => [p.metadata.name, p.spec]));
+const catalog = mergeCatalog(BUILTIN_CATALOG, []);
+
+/** A SandboxInstance on an existing cluster, for construct-level tests. */
+function instance(props: Partial<SandboxInstanceProps> = {}, sharedRwx?: string) {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  addKubernetesProviders(stack, {});
+  new RandomProvider(stack, 'random');
+  new TimeProvider(stack, 'time');
+  const cluster = new ExistingCluster(stack, 'Cluster', { clusterName: 'kind', storage: { blockRwo: 'standard', sharedRwx } });
+  const built = new SandboxInstance(stack, 'Instance', { cluster, instanceName: 'demo', owner: 'dev', blocks: [{ name: 'postgresql' }], catalog, ...props });
+  return { stack, instance: built };
+}
+const warnings = (stack: TerraformStack) =>
+  stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+
+describe('instance stack', () => {
+  it('matches the snapshot', () => {
+    expect(aws).toMatchSnapshot();
+  });
+
+  describe('namespace', () => {
+    const ns = only(aws, 'kubernetes_namespace_v1')[0] as any;
+
+    it('is labelled with instance, cluster, owner and manager, and enforces the restricted profile', () => {
+      expect(ns.metadata.name).toBe('payments-demo');
+      expect(ns.metadata.labels).toEqual({
+        'sandbox.dev/instance': 'payments-demo',
+        'sandbox.dev/cluster': 'aws-main',
+        'sandbox.dev/owner': 'alice_example.org',
+        'app.kubernetes.io/managed-by': 'sandboxkit',
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+      });
+    });
+
+    it('carries an expiry computed at apply time from the TTL, not a clock at synth', () => {
+      expect(ns.metadata.annotations['sandbox.dev/expires-at']).toMatch(/^\$\{time_offset\.[^}]+\.rfc3339\}$/);
+      expect(ns.metadata.annotations['sandbox.dev/ttl-hours']).toBe('48');
+      expect(only(aws, 'time_offset')).toEqual([{ offset_hours: 48, triggers: { ttlHours: '48' } }]);
+    });
+
+    it('lowers Pod Security only for a block that declares why', () => {
+      const { stack } = instance({ blocks: [{ name: 'messaging' }] });
+      const own = only(synthJson(stack), 'kubernetes_namespace_v1')[0] as any;
+      expect(own.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+      expect(own.metadata.annotations['sandbox.dev/pod-security-reason']).toMatch(/^messaging: the bundled MongoDB/);
+    });
+  });
+
+  it('bounds the namespace with the size profile quota and container limits', () => {
+    const quota = only(aws, 'kubernetes_resource_quota_v1')[0] as any;
+    expect(quota.spec.hard).toEqual({
+      'requests.cpu': SIZE_PROFILES.medium.cpu,
+      'requests.memory': '16Gi',
+      'limits.cpu': '16',
+      'limits.memory': '32768Mi',
+      'requests.storage': '100Gi',
+      persistentvolumeclaims: '20',
+      pods: '80',
+      'services.loadbalancers': '0',
+      'services.nodeports': '0',
+    });
+    const limits = only(aws, 'kubernetes_limit_range_v1')[0] as any;
+    expect(limits.spec.limit[0]).toMatchObject({ type: 'Container', default_request: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' } });
+  });
+
+  it('lets a config override the quota', () => {
+    const config = exampleWith((c) => (c.instances[2].quota = { cpu: '6', pods: 12 }));
+    const json = synthJson(buildStacks(config).instances.get('instance-local-dev')!);
+    expect((only(json, 'kubernetes_resource_quota_v1')[0] as any).spec.hard).toMatchObject({ 'requests.cpu': '6', pods: '12', 'requests.memory': '8Gi' });
+  });
+
+  describe('network policies', () => {
+    const p = policies(aws);
+
+    it('deny everything by default, then allow the namespace, DNS, the ingress controller and the mocks', () => {
+      expect(Object.keys(p).sort()).toEqual(['allow-dns', 'allow-egress-to-mocks', 'allow-ingress-controller', 'allow-same-namespace', 'default-deny']);
+      expect(p['default-deny']).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'] });
+      expect(p['allow-dns'].egress[0].ports).toEqual([
+        { port: '53', protocol: 'UDP' },
+        { port: '53', protocol: 'TCP' },
+      ]);
+      expect(p['allow-ingress-controller'].ingress[0].from).toEqual([{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+      expect(p['allow-egress-to-mocks'].egress[0].to.map((t: any) => t.pod_selector.match_labels['app.kubernetes.io/name']).sort()).toEqual([
+        'mock-cloud',
+        'mock-email',
+        'mock-payment',
+        'mock-sms',
+      ]);
+    });
+
+    it('never open the internet unless the instance opts in, and never private ranges or metadata', () => {
+      expect(p['allow-internet-egress']).toBeUndefined();
+      const { stack } = instance({ allowInternetEgress: true });
+      const open = policies(synthJson(stack))['allow-internet-egress'];
+      expect(open.egress[0].to[0].ip_block).toEqual({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'] });
+    });
+  });
+
+  it('gives the owner and their group edit rights in the namespace only, without the guardrails', () => {
+    const role = only(aws, 'kubernetes_role_v1')[0] as any;
+    expect(role.metadata).toEqual({ name: 'sandbox-owner', namespace: '${kubernetes_namespace_v1.Instance_Namespace_4C77E7EE.metadata[0].name}' });
+    expect(role.rule).toHaveLength(OWNER_RULES.length);
+    const writable = role.rule.filter((r: any) => r.verbs.includes('delete')).flatMap((r: any) => r.resources);
+    for (const guarded of ['networkpolicies', 'resourcequotas', 'limitranges', 'roles', 'rolebindings']) expect(writable).not.toContain(guarded);
+    expect((only(aws, 'kubernetes_role_binding_v1')[0] as any).subject).toEqual([
+      { kind: 'User', name: 'alice@example.org', api_group: 'rbac.authorization.k8s.io' },
+      { kind: 'Group', name: 'payments-team', api_group: 'rbac.authorization.k8s.io' },
+    ]);
+  });
+
+  describe('building blocks', () => {
+    const r = releases(aws);
+
+    it('install in dependency order through depends_on', () => {
+      const deps = (name: string) => r[name].depends_on.filter((d: string) => d.includes('Block-')).map((d: string) => d.split('_')[2]);
+      expect(deps('payments')).toEqual(['Block-postgresql', 'Block-redis']);
+      expect(deps('postgresql')).toEqual([]);
+      expect(r['seed-postgresql-demo'].depends_on).toEqual([expect.stringMatching(/Block-postgresql_Release/)]);
+    });
+
+    it('pin chart versions and pass values as one escaped JSON document', () => {
+      expect(r.postgresql).toMatchObject({ repository: 'oci://registry-1.docker.io/bitnamicharts', chart: 'postgresql', version: '16.5.0', atomic: true, wait: true });
+      expect(() => JSON.parse(r.postgresql.values[0])).not.toThrow();
+    });
+
+    it('receive mock endpoints, database connection, credentials secret, hostname and storage class', () => {
+      const payments = JSON.parse(r.payments.values[0]);
+      expect(payments.server.connectors.dummy.base_url).toBe('http://mock-payment.payments-demo.svc.cluster.local:8080');
+      expect(payments.server.email.smtp.host).toBe('mock-email.payments-demo.svc.cluster.local');
+      expect(payments.externalPostgresql.primary).toMatchObject({
+        host: 'postgresql.payments-demo.svc.cluster.local',
+        auth: { existingSecret: 'postgresql-credentials' },
+      });
+      expect(payments.server.secretsRef).toBe('payments-credentials');
+      expect(JSON.parse(r.postgresql.values[0]).global.defaultStorageClass).toBe('gp3-encrypted');
+    });
+
+    it('merge influences: monitoring learns scrape targets, the gateway learns members', () => {
+      const jobs = JSON.parse(r.monitoring.values[0]).serverFiles['prometheus.yml'].scrape_configs.map((j: any) => j.job_name);
+      expect(jobs[0]).toBe('prometheus');
+      expect(jobs.slice(1).sort()).toEqual(['gateway', 'payments', 'postgresql']);
+      const members = JSON.parse(r.gateway.values[0]).extraObjects.map((o: any) => o.spec.rules[0].http.paths[0].path);
+      expect(members).toEqual(['/payments']);
+    });
+
+    it('get ingress hostnames under the cluster domain, with certificates from the platform issuer', () => {
+      const hosts = only(aws, 'kubernetes_ingress_v1').map((i: any) => i.spec.rule[0].host);
+      expect(hosts.sort()).toEqual(['gateway', 'monitoring', 'payments'].map((b) => `${b}.payments-demo.aws.sandbox.example.org`));
+      const ing = only(aws, 'kubernetes_ingress_v1').find((i: any) => i.metadata.name === 'payments') as any;
+      expect(ing.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'sandbox-ca' });
+      expect(ing.spec.tls).toEqual([{ hosts: ['payments.payments-demo.aws.sandbox.example.org'], secret_name: 'payments-tls' }]);
+    });
+
+    it('install every mock and the seed jobs the config names', () => {
+      expect(Object.keys(r).sort()).toEqual(
+        ['gateway', 'mock-cloud', 'mock-email', 'mock-payment', 'mock-sms', 'monitoring', 'payments', 'postgresql', 'redis', 'seed-payments-demo', 'seed-postgresql-demo'].sort(),
+      );
+      const seed = JSON.parse(r['seed-postgresql-demo'].values[0]);
+      expect(seed).toEqual({
+        dataset: { name: 'demo', format: 'sql', url: 'https://example.org/sandboxkit/datasets/postgresql-demo.sql.gz' },
+        target: { engine: 'postgresql', host: 'postgresql.payments-demo.svc.cluster.local', port: 5432, username: 'postgres', passwordSecret: { name: 'postgresql-credentials', key: 'postgres-password' } },
+      });
+    });
+  });
+
+  describe('secrets', () => {
+    it('are generated per instance and stored only by reference', () => {
+      const versions = only(aws, 'aws_secretsmanager_secret_version') as any[];
+      expect(versions).toHaveLength(3);
+      for (const v of versions) expect(v.secret_string).toMatch(/^\$\{jsonencode\(\{"[^"]+" = random_password\.[^}]+\.result/);
+      expect(only(aws, 'aws_secretsmanager_secret').map((s: any) => s.name).sort()).toEqual([
+        'sandbox/aws-main/payments-demo/payments-credentials',
+        'sandbox/aws-main/payments-demo/postgresql-credentials',
+        'sandbox/aws-main/payments-demo/redis-credentials',
+      ]);
+    });
+
+    it('are read through a namespaced SecretStore whose role reads only this instance path', () => {
+      const manifests = only(aws, 'kubernetes_manifest').map((m: any) => m.manifest);
+      const store = manifests.find((m) => m.kind === 'SecretStore');
+      expect(store.spec.provider).toEqual({ aws: { service: 'SecretsManager', region: 'eu-west-1', auth: { jwt: { serviceAccountRef: { name: 'sandbox-secrets' } } } } });
+      expect(manifests.filter((m) => m.kind === 'ExternalSecret').map((m) => m.spec.dataFrom[0].extract.key).sort()).toEqual([
+        'sandbox/aws-main/payments-demo/payments-credentials',
+        'sandbox/aws-main/payments-demo/postgresql-credentials',
+        'sandbox/aws-main/payments-demo/redis-credentials',
+      ]);
+      const docs = Object.values(aws.data!.aws_iam_policy_document) as any[];
+      const read = docs.find((d) => d.statement[0].actions?.includes('secretsmanager:GetSecretValue'));
+      expect(read.statement[0].resources).toEqual([expect.stringMatching(/:secret:sandbox\/aws-main\/payments-demo\/\*$/)]);
+      const trust = docs.find((d) => d.statement[0].actions?.includes('sts:AssumeRoleWithWebIdentity'));
+      expect(trust.statement[0].condition[0].values).toEqual(['system:serviceaccount:payments-demo:sandbox-secrets']);
+      expect((only(aws, 'kubernetes_service_account_v1')[0] as any).metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/aws_iam_role\./);
+    });
+
+    it('on Google, use a per-instance service account with access to its own secrets only', () => {
+      expect((only(gcp, 'google_service_account_iam_member')[0] as any).member).toBe('serviceAccount:sandboxkit-demo.svc.id.goog[identity-trial/sandbox-secrets]');
+      for (const m of only(gcp, 'google_secret_manager_secret_iam_member') as any[]) {
+        expect(m).toMatchObject({ role: 'roles/secretmanager.secretAccessor', secret_id: expect.stringMatching(/google_secret_manager_secret\./) });
+      }
+      const secret = only(gcp, 'google_secret_manager_secret')[0] as any;
+      expect(secret.replication.user_managed.replicas[0].customer_managed_encryption.kms_key_name).toBe(
+        'projects/sandboxkit-demo/locations/europe-west1/keyRings/gcp-main-keys/cryptoKeys/gcp-main-secret-manager',
+      );
+    });
+
+    it('on Azure, federate a per-instance identity and grant it each secret, not the vault', () => {
+      const config = exampleWith((c) => (c.instances[2].cluster = 'azure-main'));
+      const json = synthJson(buildStacks(config).instances.get('instance-local-dev')!);
+      expect((only(json, 'azurerm_federated_identity_credential')[0] as any).subject).toBe('system:serviceaccount:local-dev:sandbox-secrets');
+      for (const a of only(json, 'azurerm_role_assignment') as any[]) {
+        expect(a).toMatchObject({ role_definition_name: 'Key Vault Secrets User', scope: expect.stringMatching(/azurerm_key_vault_secret\.[^}]+\.resource_versionless_id/) });
+      }
+    });
+
+    it('on an existing cluster, go straight into Kubernetes Secrets of the namespace', () => {
+      expect(only(local, 'kubernetes_manifest')).toEqual([]);
+      expect(only(local, 'kubernetes_secret_v1').map((s: any) => [s.metadata.name, Object.keys(s.data).sort()]).sort()).toEqual([
+        ['minio-credentials', ['rootPassword', 'rootUser']],
+        ['postgresql-credentials', ['password', 'postgres-password']],
+      ]);
+    });
+  });
+
+  it('configures the Kubernetes and Helm providers from the cluster found by name, per cloud', () => {
+    expect(aws.provider!.kubernetes[0].exec[0]).toMatchObject({ command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'aws-main', '--region', 'eu-west-1', '--output', 'json'] });
+    expect(gcp.provider!.kubernetes[0]).toMatchObject({ host: expect.stringMatching(/^https:\/\/\$\{data\.google_container_cluster\./), token: expect.stringMatching(/data\.google_client_config/) });
+    expect(local.provider!.kubernetes[0]).toEqual({ config_path: '~/.kube/config', config_context: 'kind-sandbox' });
+    expect(local.provider!.helm[0].kubernetes).toEqual({ config_path: '~/.kube/config', config_context: 'kind-sandbox' });
+  });
+
+  it('writes no generated secret value into any synthesized file', () => {
+    const out = join(tempDir(), 'cdktf.out');
+    synthesize(exampleConfig(), out);
+    for (const stack of readdirSync(join(out, 'stacks'))) {
+      const text = readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+      expect(text).not.toMatch(/"(password|secret_string|secret_data|value)":\s*"(?!\$\{)[A-Za-z0-9+/]{16,}"/);
+    }
+  });
+
+  it('leaves every other stack byte-identical when an instance is added', () => {
+    const before = join(tempDir(), 'before');
+    const after = join(tempDir(), 'after');
+    synthesize(exampleConfig(), before);
+    const more = exampleWith((c) => c.instances.push({ name: 'extra', cluster: 'aws-main', owner: 'dan', blocks: ['redis'] }));
+    synthesize(more, after);
+    const read = (dir: string, stack: string) => readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+    const stacksBefore = readdirSync(join(before, 'stacks'));
+    expect(readdirSync(join(after, 'stacks')).sort()).toEqual([...stacksBefore, 'instance-extra'].sort());
+    for (const stack of stacksBefore) expect(read(after, stack)).toBe(read(before, stack));
+  });
+
+  it('leaves no unresolved token in any stack', () => {
+    const out = join(tempDir(), 'cdktf.out');
+    synthesize(exampleConfig(), out);
+    for (const stack of readdirSync(join(out, 'stacks'))) {
+      expect(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')).not.toMatch(/tftoken|TOKEN\[/);
+    }
+  });
+
+  it('never writes an interpolation into depends_on', () => {
+    for (const json of [aws, gcp, local]) {
+      for (const byId of Object.values(json.resource!)) {
+        for (const r of Object.values(byId) as any[]) for (const d of r.depends_on ?? []) expect(d).not.toContain('${');
+      }
+    }
+  });
+
+  describe('bad input', () => {
+    it('refuses an unknown block, naming instance and block', () => {
+      expect(() => instance({ blocks: [{ name: 'oracle' }] })).toThrow(/SandboxInstance "demo": blocks\[0\] is "oracle", which is not in the catalog/);
+    });
+
+    it('refuses a dataset the block does not offer', () => {
+      expect(() => instance({ datasets: [{ block: 'postgresql', variant: 'huge' }] })).toThrow(
+        /SandboxInstance "demo": block "postgresql" offers datasets minimal, demo, obfuscated, got "huge"/,
+      );
+    });
+
+    it('refuses an unmet strong requirement', () => {
+      expect(() => instance({ blocks: [{ name: 'keycloak' }] })).toThrow(/instance "demo": block "keycloak" requires a PostgreSQL database, version 14 or newer/);
+    });
+
+    it('refuses values that are not an object', () => {
+      expect(() => instance({ blocks: [{ name: 'postgresql', values: ['x'] as never }] })).toThrow(/blocks\[0\] "postgresql": values must be an object, got a list/);
+    });
+
+    it('refuses a block needing RWX storage on a cluster that offers none', () => {
+      const rwx = { ...BUILTIN_CATALOG.find((e) => e.name === 'minio')!, name: 'shared', needs: { storage: 'rwx' as const } };
+      const own = mergeCatalog(BUILTIN_CATALOG, [rwx]);
+      expect(() => instance({ blocks: [{ name: 'shared' }], catalog: own })).toThrow(/block "shared" needs shared \(RWX\) storage, which cluster "kind" does not offer/);
+      expect(() => instance({ blocks: [{ name: 'shared' }], catalog: own }, 'nfs')).not.toThrow();
+    });
+
+    it('refuses blocks that ask for more than the quota allows', () => {
+      const blocks = [{ name: 'postgresql' }, { name: 'keycloak' }];
+      expect(() => instance({ blocks, quota: { cpu: '500m' } })).toThrow(
+        /blocks and mocks request 0\.75 CPU and 1\.50Gi memory, more than size "small" allows \(500m CPU, 8Gi\); choose a larger size or set quota/,
+      );
+    });
+
+    it('refuses a TTL out of range', () => {
+      expect(() => instance({ ttlHours: 0 })).toThrow(/ttlHours must be a whole number from 1 to 720, got 0/);
+    });
+  });
+
+  it('warns, without failing, when a weak requirement is unmet or a wired fact is missing', () => {
+    const { stack } = instance({ blocks: [{ name: 'postgresql' }, { name: 'keycloak' }] });
+    expect(warnings(stack)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/block "postgresql" works better with metrics scraping/),
+        expect.stringMatching(/block "keycloak" can use smtpHost, smtpPort, which the instance does not provide/),
+      ]),
+    );
+  });
+});
