@@ -1,0 +1,104 @@
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import Ajv from 'ajv';
+import { parse, parseAllDocuments } from 'yaml';
+import { MOCKS } from '../../constructs/instance/mocks';
+import { SEED_DATA_CHART_VERSION } from '../../constructs/instance/seed-data';
+import { requireTool, run } from '../tools';
+import { podSpecOf, restrictedViolations } from './pod-security';
+
+const CHARTS = join(__dirname, '..', '..', 'charts');
+const KUBE_VERSION = '1.33.0';
+const helm = requireTool('helm');
+const charts = readdirSync(CHARTS).sort();
+
+/** Default values, then every ci/*-values.yaml scenario. */
+function scenarios(chart: string): { name: string; file?: string }[] {
+  const ci = readdirSync(join(CHARTS, chart, 'ci')).filter((f) => f.endsWith('-values.yaml')).sort();
+  return [{ name: 'defaults' }, ...ci.map((f) => ({ name: f, file: join(CHARTS, chart, 'ci', f) }))];
+}
+
+function render(chart: string, file?: string): any[] {
+  const args = ['template', 'sandbox', join(CHARTS, chart), '--kube-version', KUBE_VERSION, '--namespace', 'sandbox'];
+  const out = run(helm, file ? [...args, '-f', file] : args);
+  return parseAllDocuments(out).map((d) => d.toJS()).filter((o) => o);
+}
+
+/** The kubernetes-models class for an object, e.g. apps/v1 Deployment. */
+function modelFor(apiVersion: string, kind: string): { new (data: unknown): { validate(): void } } {
+  return require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
+}
+
+describe.each(charts)('chart %s', (chart) => {
+  const dir = join(CHARTS, chart);
+
+  it('has at least one ci scenario besides the defaults', () => {
+    expect(scenarios(chart).length).toBeGreaterThan(1);
+  });
+
+  it.each(scenarios(chart))('lints clean with --strict ($name)', ({ file }) => {
+    const out = run(helm, file ? ['lint', '--strict', dir, '-f', file] : ['lint', '--strict', dir]);
+    expect(out).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it.each(scenarios(chart))('renders objects valid against the Kubernetes API schema ($name)', ({ file }) => {
+    const objects = render(chart, file);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const obj of objects) {
+      const Model = modelFor(obj.apiVersion, obj.kind);
+      expect(() => new Model(obj).validate()).not.toThrow();
+    }
+  });
+
+  it.each(scenarios(chart))('renders pods that pass the restricted profile ($name)', ({ file }) => {
+    const problems = render(chart, file).flatMap((obj) => {
+      const pod = podSpecOf(obj);
+      return pod ? restrictedViolations(`${obj.kind}/${obj.metadata.name}`, pod) : [];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every pod readiness and liveness probes, except run-to-completion pods', () => {
+    for (const obj of render(chart)) {
+      if (obj.kind !== 'Deployment' && obj.kind !== 'StatefulSet') continue;
+      for (const c of podSpecOf(obj).containers) {
+        expect({ container: c.name, readiness: !!c.readinessProbe, liveness: !!c.livenessProbe }).toEqual({ container: c.name, readiness: true, liveness: true });
+      }
+    }
+  });
+
+  it('validates every values file against its schema, and the schema rejects unknown keys', () => {
+    const schema = JSON.parse(readFileSync(join(dir, 'values.schema.json'), 'utf8'));
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    const defaults = parse(readFileSync(join(dir, 'values.yaml'), 'utf8'));
+    for (const s of scenarios(chart)) {
+      const values = s.file ? { ...defaults, ...parse(readFileSync(s.file, 'utf8')) } : defaults;
+      expect({ scenario: s.name, valid: validate(values), errors: validate.errors }).toEqual({ scenario: s.name, valid: true, errors: null });
+    }
+    expect(validate({ ...defaults, notAKey: true })).toBe(false);
+  });
+
+  it('comments every top-level key of values.yaml', () => {
+    const lines = readFileSync(join(dir, 'values.yaml'), 'utf8').split('\n');
+    const uncommented = lines
+      .map((line, i) => ({ line, previous: lines.slice(0, i).reverse().find((l) => l.trim() !== '') ?? '' }))
+      .filter(({ line }) => /^[A-Za-z][\w-]*:/.test(line))
+      .filter(({ previous }) => !previous.trim().startsWith('#'))
+      .map(({ line }) => line);
+    expect(uncommented).toEqual([]);
+  });
+
+  it('ships a helm test hook', () => {
+    const hooks = scenarios(chart).flatMap((s) => render(chart, s.file).filter((o) => o.metadata?.annotations?.['helm.sh/hook'] === 'test'));
+    expect(hooks.length).toBeGreaterThan(0);
+  });
+});
+
+describe('chart versions', () => {
+  const version = (chart: string) => parse(readFileSync(join(CHARTS, chart, 'Chart.yaml'), 'utf8')).version;
+
+  it('match what the instance constructs install', () => {
+    for (const mock of Object.values(MOCKS)) expect({ chart: mock.chart, version: version(mock.chart) }).toEqual({ chart: mock.chart, version: mock.version });
+    expect(version('seed-data')).toBe(SEED_DATA_CHART_VERSION);
+  });
+});
