@@ -98,6 +98,39 @@ export interface InstanceSecretBackend {
   bind(scope: Construct, request: InstanceSecretRequest): InstanceSecretBinding;
 }
 
+/** A StorageClass the platform creates for a cloud. */
+export interface StorageClassSpec {
+  readonly name: string;
+  readonly provisioner: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** @default false */
+  readonly isDefault?: boolean;
+  /** @default [] */
+  readonly mountOptions?: readonly string[];
+}
+
+/** The in-cluster secret operator's cloud identity and the store it serves platform namespaces from. */
+export interface SecretOperatorIdentity {
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  /** Labels the operator's pods need, e.g. Azure workload identity's opt-in label. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** `spec.provider` of the ClusterSecretStore. */
+  readonly clusterStoreProvider: Readonly<Record<string, unknown>>;
+}
+
+/** What the platform layer needs to know of a cloud; data sources it needs go under `scope`. */
+export interface PlatformNeeds {
+  storageClasses(scope: Construct): readonly StorageClassSpec[];
+  /** Undefined where secrets stay in Kubernetes Secrets. */
+  secretOperator(scope: Construct): SecretOperatorIdentity | undefined;
+  /** Values of the cluster-autoscaler chart where the cloud has no native autoscaler; undefined otherwise. */
+  clusterAutoscaler(scope: Construct): Readonly<Record<string, unknown>> | undefined;
+  /** Service annotations that keep the ingress load balancer private. */
+  readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
+  /** Whether the platform must install metrics-server (the cloud does not ship it). */
+  readonly needsMetricsServer: boolean;
+}
+
 /** What every cluster exposes; the only thing the platform and instance layers may use. */
 export interface SandboxCluster {
   readonly clusterName: string;
@@ -107,6 +140,7 @@ export interface SandboxCluster {
   readonly secretStore: SecretStoreRef;
   readonly ingress: IngressFacts;
   readonly secretBackend: InstanceSecretBackend;
+  readonly platformNeeds: PlatformNeeds;
 }
 
 /** Namespace and class names the platform layer installs; instances rely on them. */

@@ -17,6 +17,7 @@ import { SandboxKmsKey } from './kms-key';
 import { awsNames } from './naming';
 import { NodePool, type NodePoolOptions } from './node-pool';
 import { AwsInstanceSecrets } from './instance-secrets';
+import { AwsPlatformNeeds } from './platform-needs';
 import { AwsSecretStore } from './secret-store';
 import { ServiceAccountRole, type OidcProviderRef, type ServiceAccountRoleProps } from './service-account-role';
 import type { ClusterNetwork } from './vpc';
@@ -66,6 +67,7 @@ export class EksCluster extends Construct implements SandboxCluster {
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
   readonly secretBackend: SandboxCluster['secretBackend'];
+  readonly platformNeeds: SandboxCluster['platformNeeds'];
 
   readonly controlPlane: EksControlPlane;
   readonly oidcProvider: OidcProviderRef;
@@ -178,6 +180,34 @@ export class EksCluster extends Construct implements SandboxCluster {
       efs: sharedStorage,
     });
 
+    this.addServiceAccountRole('ClusterAutoscalerRole', {
+      namespace: 'kube-system',
+      serviceAccount: 'cluster-autoscaler',
+      roleName: names.autoscalerRole,
+      statements: [
+        {
+          actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+          resources: ['*'],
+          conditions: [{ test: 'StringEquals', variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${props.clusterName}`, values: ['owned'] }],
+        },
+        {
+          actions: [
+            'autoscaling:DescribeAutoScalingGroups',
+            'autoscaling:DescribeAutoScalingInstances',
+            'autoscaling:DescribeLaunchConfigurations',
+            'autoscaling:DescribeScalingActivities',
+            'autoscaling:DescribeTags',
+            'ec2:DescribeImages',
+            'ec2:DescribeInstanceTypes',
+            'ec2:DescribeLaunchTemplateVersions',
+            'ec2:GetInstanceTypesFromInstanceRequirements',
+            'eks:DescribeNodegroup',
+          ],
+          resources: ['*'],
+        },
+      ],
+    });
+
     this.secrets = new AwsSecretStore(this, 'SecretStore', {
       clusterName: props.clusterName,
       oidcProvider: this.oidcProvider,
@@ -197,6 +227,7 @@ export class EksCluster extends Construct implements SandboxCluster {
     this.secretStore = platformSecretStore('aws-secrets-manager', props.clusterName);
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
     this.secretBackend = new AwsInstanceSecrets({ clusterName: props.clusterName, region: region.region, oidcIssuerUrl: issuerUrl });
+    this.platformNeeds = new AwsPlatformNeeds({ clusterName: props.clusterName, region: region.region, sharedStorage });
   }
 
   /** Adds a managed node group in the private subnets. */

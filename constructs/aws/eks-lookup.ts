@@ -3,6 +3,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
 import { AwsInstanceSecrets } from './instance-secrets';
+import { AwsPlatformNeeds } from './platform-needs';
 import { awsNames } from './naming';
 
 export interface EksClusterLookupProps {
@@ -23,6 +24,7 @@ export class EksClusterLookup extends Construct implements SandboxCluster {
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
   readonly secretBackend: SandboxCluster['secretBackend'];
+  readonly platformNeeds: SandboxCluster['platformNeeds'];
   /** The looked-up cluster, for its OIDC issuer and ARN. */
   readonly eks: DataAwsEksCluster;
 
@@ -50,6 +52,7 @@ export class EksClusterLookup extends Construct implements SandboxCluster {
       region: props.region,
       oidcIssuerUrl: this.eks.identity.get(0).oidc.get(0).issuer,
     });
+    this.platformNeeds = new AwsPlatformNeeds({ clusterName: props.clusterName, region: props.region, sharedStorage: props.sharedStorage });
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
   }
 }

@@ -16,6 +16,8 @@ export interface OidcProviderRef {
 export interface IamStatement {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
+  /** @default [] */
+  readonly conditions?: readonly { readonly test: string; readonly variable: string; readonly values: readonly string[] }[];
 }
 
 export interface ServiceAccountRoleProps {
@@ -62,7 +64,11 @@ export class ServiceAccountRole extends Construct {
     });
     if (props.statements?.length) {
       const doc = new DataAwsIamPolicyDocument(this, 'PolicyDocument', {
-        statement: props.statements.map((s) => ({ actions: [...s.actions], resources: [...s.resources] })),
+        statement: props.statements.map((s) => ({
+          actions: [...s.actions],
+          resources: [...s.resources],
+          condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
+        })),
       });
       new IamRolePolicy(this, 'Policy', { role: this.role.id, policy: doc.json });
     }

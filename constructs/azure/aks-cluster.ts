@@ -9,6 +9,7 @@ import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterCo
 import { parseCidr } from '../cidr';
 import { AksNodePool, validateAksPool, type AksNodePoolOptions } from './aks-node-pool';
 import { AzureInstanceSecrets } from './instance-secrets';
+import { AzurePlatformNeeds } from './platform-needs';
 import { SandboxKeyVault } from './key-vault';
 import { AKS_AAD_SERVER_ID, azureNames } from './naming';
 import type { AzureNetwork } from './network';
@@ -57,6 +58,7 @@ export class AksCluster extends Construct implements SandboxCluster {
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
   readonly secretBackend: SandboxCluster['secretBackend'];
+  readonly platformNeeds: SandboxCluster['platformNeeds'];
 
   readonly aks: KubernetesCluster;
   readonly keyVault: SandboxKeyVault;
@@ -200,6 +202,7 @@ export class AksCluster extends Construct implements SandboxCluster {
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: names.sharedStorageClass };
     this.secretStore = platformSecretStore('azure-key-vault', props.clusterName);
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+    this.platformNeeds = new AzurePlatformNeeds(props.clusterName);
     this.secretBackend = new AzureInstanceSecrets({ clusterName: props.clusterName, location: props.location, oidcIssuerUrl: this.aks.oidcIssuerUrl });
   }
 

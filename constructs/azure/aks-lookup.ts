@@ -3,6 +3,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
 import { AzureInstanceSecrets } from './instance-secrets';
+import { AzurePlatformNeeds } from './platform-needs';
 import { AKS_AAD_SERVER_ID, azureNames } from './naming';
 
 export interface AksClusterLookupProps {
@@ -20,6 +21,7 @@ export class AksClusterLookup extends Construct implements SandboxCluster {
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
   readonly secretBackend: SandboxCluster['secretBackend'];
+  readonly platformNeeds: SandboxCluster['platformNeeds'];
   readonly aks: DataAzurermKubernetesCluster;
 
   constructor(scope: Construct, id: string, props: AksClusterLookupProps) {
@@ -40,6 +42,7 @@ export class AksClusterLookup extends Construct implements SandboxCluster {
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: names.sharedStorageClass };
     this.secretStore = platformSecretStore('azure-key-vault', props.clusterName);
     this.secretBackend = new AzureInstanceSecrets({ clusterName: props.clusterName, location: this.aks.location, oidcIssuerUrl: this.aks.oidcIssuerUrl });
+    this.platformNeeds = new AzurePlatformNeeds(props.clusterName);
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
   }
 }

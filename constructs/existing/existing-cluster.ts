@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster, type StorageClasses } from '../cluster';
 import { assertDnsLabel } from '../names';
 import { KubernetesInstanceSecrets } from './instance-secrets';
+import { ExistingPlatformNeeds } from './platform-needs';
 
 export interface ExistingClusterProps {
   readonly clusterName: string;
@@ -13,6 +14,8 @@ export interface ExistingClusterProps {
   readonly storage: StorageClasses;
   /** @default 'sandbox.localhost' */
   readonly ingressDomain?: string;
+  /** Install metrics-server (kind and k3d-less clusters lack it). @default false */
+  readonly installMetricsServer?: boolean;
 }
 
 /**
@@ -27,6 +30,7 @@ export class ExistingCluster extends Construct implements SandboxCluster {
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
   readonly secretBackend: SandboxCluster['secretBackend'];
+  readonly platformNeeds: SandboxCluster['platformNeeds'];
 
   constructor(scope: Construct, id: string, props: ExistingClusterProps) {
     super(scope, id);
@@ -39,6 +43,7 @@ export class ExistingCluster extends Construct implements SandboxCluster {
     this.storage = props.storage;
     this.secretStore = platformSecretStore('kubernetes', props.clusterName);
     this.secretBackend = new KubernetesInstanceSecrets();
+    this.platformNeeds = new ExistingPlatformNeeds(props.installMetricsServer ?? false);
     this.ingress = platformIngress(props.ingressDomain ?? 'sandbox.localhost');
   }
 }

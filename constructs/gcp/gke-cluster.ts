@@ -7,9 +7,9 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
 import { parseCidr } from '../cidr';
-import { boundedName } from '../names';
 import { GkeNodePool, type GkeNodePoolOptions } from './gke-node-pool';
 import { GcpInstanceSecrets } from './instance-secrets';
+import { GcpPlatformNeeds } from './platform-needs';
 import { GcpKeys } from './kms';
 import { gcpNames } from './naming';
 import type { GkeNetwork } from './network';
@@ -62,6 +62,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
   readonly secretBackend: SandboxCluster['secretBackend'];
+  readonly platformNeeds: SandboxCluster['platformNeeds'];
 
   readonly gke: ContainerCluster;
   readonly keys: GcpKeys;
@@ -98,7 +99,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
     });
 
     this.nodeServiceAccount = new ServiceAccount(this, 'NodeServiceAccount', {
-      accountId: boundedName([props.clusterName, 'nodes'], 30),
+      accountId: names.nodeAccount,
       displayName: `Nodes of sandbox cluster ${props.clusterName}`,
     });
     NODE_ROLES.forEach((role, i) => {
@@ -156,7 +157,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
     });
 
     this.secretOperator = new ServiceAccount(this, 'SecretOperator', {
-      accountId: boundedName([props.clusterName, 'secrets'], 30),
+      accountId: names.secretOperatorAccount,
       displayName: `Secret operator of sandbox cluster ${props.clusterName}`,
     });
     new ServiceAccountIamMember(this, 'SecretOperatorWorkloadIdentity', {
@@ -182,6 +183,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: filestore ? names.sharedStorageClass : undefined };
     this.secretStore = platformSecretStore('gcp-secret-manager', props.clusterName);
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+    this.platformNeeds = new GcpPlatformNeeds({ clusterName: props.clusterName, project: props.project, region: props.region, filestore });
     this.secretBackend = new GcpInstanceSecrets({ clusterName: props.clusterName, project: props.project, region: props.region });
   }
 

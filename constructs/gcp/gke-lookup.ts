@@ -4,6 +4,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
 import { GcpInstanceSecrets } from './instance-secrets';
+import { GcpPlatformNeeds } from './platform-needs';
 import { gcpNames } from './naming';
 
 export interface GkeClusterLookupProps {
@@ -25,6 +26,7 @@ export class GkeClusterLookup extends Construct implements SandboxCluster {
   readonly secretStore: SandboxCluster['secretStore'];
   readonly ingress: SandboxCluster['ingress'];
   readonly secretBackend: SandboxCluster['secretBackend'];
+  readonly platformNeeds: SandboxCluster['platformNeeds'];
   readonly gke: DataGoogleContainerCluster;
   readonly project: string;
 
@@ -43,6 +45,7 @@ export class GkeClusterLookup extends Construct implements SandboxCluster {
     this.storage = { blockRwo: names.blockStorageClass, sharedRwx: props.filestore ? names.sharedStorageClass : undefined };
     this.secretStore = platformSecretStore('gcp-secret-manager', props.clusterName);
     this.secretBackend = new GcpInstanceSecrets({ clusterName: props.clusterName, project: props.project, region: props.region });
+    this.platformNeeds = new GcpPlatformNeeds({ clusterName: props.clusterName, project: props.project, region: props.region, filestore: props.filestore });
     this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
   }
 }

@@ -27,7 +27,7 @@ export class GcpInstanceSecrets implements InstanceSecretBackend {
   bind(scope: Construct, request: InstanceSecretRequest): InstanceSecretBinding {
     const c = new Construct(scope, 'GcpSecrets');
     const { clusterName, project, region } = this.props;
-    const keyName = `projects/${project}/locations/${region}/keyRings/${clusterName}-keys/cryptoKeys/${clusterName}-secret-manager`;
+    const keyName = gcpNames(clusterName).secretManagerKey(project, region);
     const account = new ServiceAccount(c, 'Account', {
       accountId: boundedName(['sbx', request.instanceName], 30),
       displayName: `Secrets of sandbox instance ${request.instanceName} on ${clusterName}`,

@@ -1,5 +1,13 @@
 /** Names shared by the Google cluster stack and the stacks that look the cluster up by name. */
+import { boundedName } from '../names';
+
 export const gcpNames = (cluster: string) => ({
+  /** Google service account ids: 6-30 characters. */
+  nodeAccount: boundedName([cluster, 'nodes'], 30),
+  secretOperatorAccount: boundedName([cluster, 'secrets'], 30),
+  disksKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-disks`,
+  secretManagerKey: (project: string, region: string) =>
+    `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-secret-manager`,
   gkeCluster: cluster,
   network: `${cluster}-vpc`,
   blockStorageClass: 'pd-balanced-cmek',

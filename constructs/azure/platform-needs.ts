@@ -1,0 +1,56 @@
+import { DataAzurermDiskEncryptionSet } from '@cdktf/provider-azurerm/lib/data-azurerm-disk-encryption-set';
+import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault';
+import { DataAzurermUserAssignedIdentity } from '@cdktf/provider-azurerm/lib/data-azurerm-user-assigned-identity';
+import type { Construct } from 'constructs';
+import { PLATFORM_DEFAULTS, type PlatformNeeds, type SecretOperatorIdentity, type StorageClassSpec } from '../cluster';
+import { azureNames } from './naming';
+
+/** What the platform needs on AKS: it autoscales and ships metrics-server itself. */
+export class AzurePlatformNeeds implements PlatformNeeds {
+  readonly internalLoadBalancerAnnotations = { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' };
+  readonly needsMetricsServer = false;
+
+  constructor(private readonly clusterName: string) {}
+
+  storageClasses(scope: Construct): StorageClassSpec[] {
+    const names = azureNames(this.clusterName);
+    const des = new DataAzurermDiskEncryptionSet(scope, 'DiskEncryptionSet', { name: `des-${this.clusterName}`, resourceGroupName: names.resourceGroup });
+    return [
+      {
+        name: names.blockStorageClass,
+        provisioner: 'disk.csi.azure.com',
+        parameters: { skuName: 'Premium_LRS', diskEncryptionSetID: des.id, diskEncryptionType: 'EncryptionAtRestWithCustomerKey' },
+        isDefault: true,
+      },
+      {
+        name: names.sharedStorageClass,
+        provisioner: 'file.csi.azure.com',
+        parameters: { skuName: 'Premium_LRS', protocol: 'nfs' },
+      },
+    ];
+  }
+
+  secretOperator(scope: Construct): SecretOperatorIdentity {
+    const names = azureNames(this.clusterName);
+    const identity = new DataAzurermUserAssignedIdentity(scope, 'SecretOperatorIdentity', {
+      name: `id-${this.clusterName}-secret-operator`,
+      resourceGroupName: names.resourceGroup,
+    });
+    const vault = new DataAzurermKeyVault(scope, 'KeyVault', { name: names.keyVault, resourceGroupName: names.resourceGroup });
+    return {
+      serviceAccountAnnotations: { 'azure.workload.identity/client-id': identity.clientId },
+      podLabels: { 'azure.workload.identity/use': 'true' },
+      clusterStoreProvider: {
+        azurekv: {
+          vaultUrl: vault.vaultUri,
+          authType: 'WorkloadIdentity',
+          serviceAccountRef: { name: 'external-secrets', namespace: PLATFORM_DEFAULTS.externalSecretsNamespace },
+        },
+      },
+    };
+  }
+
+  clusterAutoscaler(): undefined {
+    return undefined;
+  }
+}

@@ -1,0 +1,47 @@
+import type { PlatformNeeds, SecretOperatorIdentity, StorageClassSpec } from '../cluster';
+import { gcpNames } from './naming';
+
+export interface GcpPlatformNeedsProps {
+  readonly clusterName: string;
+  readonly project: string;
+  readonly region: string;
+  /** @default false */
+  readonly filestore?: boolean;
+}
+
+/** What the platform needs on GKE: names are derived, so no data source is read. */
+export class GcpPlatformNeeds implements PlatformNeeds {
+  readonly internalLoadBalancerAnnotations = { 'networking.gke.io/load-balancer-type': 'Internal' };
+  readonly needsMetricsServer = false;
+
+  constructor(private readonly props: GcpPlatformNeedsProps) {}
+
+  storageClasses(): StorageClassSpec[] {
+    const names = gcpNames(this.props.clusterName);
+    const classes: StorageClassSpec[] = [
+      {
+        name: names.blockStorageClass,
+        provisioner: 'pd.csi.storage.gke.io',
+        parameters: { type: 'pd-balanced', 'disk-encryption-kms-key': names.disksKey(this.props.project, this.props.region) },
+        isDefault: true,
+      },
+    ];
+    if (this.props.filestore) {
+      classes.push({ name: names.sharedStorageClass, provisioner: 'filestore.csi.storage.gke.io', parameters: { tier: 'standard', network: names.network } });
+    }
+    return classes;
+  }
+
+  secretOperator(): SecretOperatorIdentity {
+    const account = `${gcpNames(this.props.clusterName).secretOperatorAccount}@${this.props.project}.iam.gserviceaccount.com`;
+    return {
+      serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': account },
+      podLabels: {},
+      clusterStoreProvider: { gcpsm: { projectID: this.props.project } },
+    };
+  }
+
+  clusterAutoscaler(): undefined {
+    return undefined;
+  }
+}
