@@ -50,13 +50,13 @@ const state = z.discriminatedUnion('backend', [
 
 const platform = z.strictObject({
   monitoring: z.boolean().optional(),
-  externalDns: z.boolean().optional(),
   acme: z.strictObject({ email: z.email('must be an e-mail address'), server: z.url().optional() }).optional(),
   registryMirror: nonEmpty.optional(),
   reaperSchedule: z
     .string()
     .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression')
     .optional(),
+  publicIngress: z.boolean().optional(),
 });
 
 const clusterBase = {
@@ -196,6 +196,7 @@ const existingCluster = z.strictObject({
     z.strictObject({ kind: z.literal('env') }),
   ]),
   storageClasses: z.strictObject({ blockRwo: dnsLabel(253), sharedRwx: dnsLabel(253).optional() }),
+  installMetricsServer: z.boolean().optional(),
 });
 
 const cluster = z.discriminatedUnion('cloud', [awsCluster, azureCluster, gcpCluster, existingCluster]);

@@ -53,14 +53,14 @@ export interface TaintConfig {
 export interface PlatformConfig {
   /** Prometheus and Grafana. @default false */
   readonly monitoring?: boolean;
-  /** external-dns writing records for instance hostnames into the cloud's DNS zone. @default false */
-  readonly externalDns?: boolean;
   /** Issue certificates with ACME instead of the self-signed sandbox CA. @default - self-signed CA */
   readonly acme?: { readonly email: string; readonly server?: string };
   /** Pull-through registry that mirrors every image, for offline or rate-limited clusters. @default - none */
   readonly registryMirror?: string;
   /** Reaper schedule (cron, UTC). @default '*\/15 * * * *' */
   readonly reaperSchedule?: string;
+  /** Put the ingress load balancer on the internet instead of the private network. @default false */
+  readonly publicIngress?: boolean;
 }
 
 interface ClusterConfigBase {
@@ -252,6 +252,8 @@ export interface ExistingClusterConfig extends ClusterConfigBase {
     | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
     | { readonly kind: 'env' };
   readonly storageClasses: { readonly blockRwo: string; readonly sharedRwx?: string };
+  /** Install metrics-server (kind and minikube clusters often lack it). @default false */
+  readonly installMetricsServer?: boolean;
 }
 
 export type ClusterConfig = AwsClusterConfig | AzureClusterConfig | GcpClusterConfig | ExistingClusterConfig;

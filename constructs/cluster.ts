@@ -148,7 +148,7 @@ export const PLATFORM_DEFAULTS = {
   ingressClassName: 'nginx',
   ingressNamespace: 'ingress-nginx',
   clusterSecretStoreName: 'sandbox-secrets',
-  clusterIssuerName: 'sandbox-ca',
+  clusterIssuerName: 'sandbox-issuer',
   externalSecretsNamespace: 'external-secrets',
 } as const;
 

@@ -8,7 +8,7 @@ import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from './names';
 /** The folder of the charts shipped with this package, wherever it is installed. */
 export const PACKAGE_CHARTS_DIR = resolve(__dirname, existsSync(resolve(__dirname, '..', 'charts')) ? '..' : '../..', 'charts');
 
-const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 /** Where a chart comes from. */
 export class ChartSource {
@@ -69,9 +69,13 @@ export interface SandboxHelmReleaseProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** Terraform reads `${` and `%{` in strings as interpolation; values are data, so escape them. */
+/**
+ * Terraform reads `${` and `%{` in strings as interpolation; values are data,
+ * so escape them. cdktf's own references (`${TfToken[...]}`) stay as they are.
+ */
 export function escapeTerraform(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Function replacements: in a replacement string "$$" would mean a single "$".
+  return text.replace(/\$\{(?!TfToken\[)/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** The one Helm release construct every chart of the project goes through. */

@@ -21,6 +21,7 @@ export function lookupCluster(scope: Construct, cluster: ClusterConfig): Sandbox
         ...common,
         kubeconfig: cluster.connection.kind === 'kubeconfig' ? cluster.connection : undefined,
         storage: cluster.storageClasses,
+        installMetricsServer: cluster.installMetricsServer,
       });
   }
 }

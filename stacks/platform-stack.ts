@@ -1,7 +1,9 @@
-import { TerraformStack } from 'cdktf';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ClusterConfig, StateBackendConfig } from '../config/types';
 import type { SandboxCluster } from '../constructs/cluster';
+import { SandboxPlatform } from '../constructs/platform/sandbox-platform';
 import { configureBackend } from './backend';
 import { lookupCluster } from './cluster-lookup';
 import { platformStackName } from './names';
@@ -18,12 +20,28 @@ export interface PlatformStackProps {
  */
 export class PlatformStack extends TerraformStack {
   readonly cluster: SandboxCluster;
+  readonly platform: SandboxPlatform;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     super(scope, platformStackName(props.cluster.name));
+    const options = props.cluster.platform ?? {};
     configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id });
     addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-stack': this.node.id }));
     this.cluster = lookupCluster(this, props.cluster);
     addKubernetesProviders(this, this.cluster.connection);
+    if (options.monitoring) new RandomProvider(this, 'random');
+
+    this.platform = new SandboxPlatform(this, 'Platform', {
+      cluster: this.cluster,
+      monitoring: options.monitoring,
+      acme: options.acme,
+      registryMirror: options.registryMirror,
+      reaperSchedule: options.reaperSchedule,
+      publicIngress: options.publicIngress,
+    });
+
+    new TerraformOutput(this, 'ingress_domain', { value: this.cluster.ingress.domain });
+    new TerraformOutput(this, 'cluster_issuer', { value: 'sandbox-issuer' });
+    new TerraformOutput(this, 'storage_classes', { value: this.platform.storage.classes.map((c) => c.metadata.name) });
   }
 }

@@ -172,7 +172,7 @@ describe('instance stack', () => {
       const hosts = only(aws, 'kubernetes_ingress_v1').map((i: any) => i.spec.rule[0].host);
       expect(hosts.sort()).toEqual(['gateway', 'monitoring', 'payments'].map((b) => `${b}.payments-demo.aws.sandbox.example.org`));
       const ing = only(aws, 'kubernetes_ingress_v1').find((i: any) => i.metadata.name === 'payments') as any;
-      expect(ing.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'sandbox-ca' });
+      expect(ing.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'sandbox-issuer' });
       expect(ing.spec.tls).toEqual([{ hosts: ['payments.payments-demo.aws.sandbox.example.org'], secret_name: 'payments-tls' }]);
     });
 

@@ -1,0 +1,33 @@
+import { Construct } from 'constructs';
+import { ChartSource, SandboxHelmRelease } from '../helm-release';
+import { PlatformNamespace } from './platform-namespace';
+
+export const REAPER_CHART_VERSION = '0.1.0';
+export const SANDBOX_PLATFORM_NAMESPACE = 'sandbox-platform';
+
+export interface InstanceReaperProps {
+  /** Cron, UTC. @default '*\/15 * * * *' */
+  readonly schedule?: string;
+  /** @default - images from their own registries */
+  readonly registryMirror?: string;
+}
+
+/** The in-cluster safety net that removes expired instances and applies working hours. */
+export class InstanceReaper extends Construct {
+  readonly release: SandboxHelmRelease;
+
+  constructor(scope: Construct, id: string, props: InstanceReaperProps = {}) {
+    super(scope, id);
+    const schedule = props.schedule ?? '*/15 * * * *';
+    if (!/^(\S+\s+){4}\S+$/.test(schedule)) throw new Error(`InstanceReaper "${id}": schedule must be a five-field cron expression, got "${schedule}"`);
+    const ns = new PlatformNamespace(this, 'Namespace', { name: SANDBOX_PLATFORM_NAMESPACE });
+    this.release = new SandboxHelmRelease(this, 'Release', {
+      name: 'instance-reaper',
+      namespace: SANDBOX_PLATFORM_NAMESPACE,
+      chart: ChartSource.packaged('instance-reaper'),
+      version: REAPER_CHART_VERSION,
+      values: { schedule, ...(props.registryMirror ? { global: { imageRegistry: props.registryMirror } } : {}) },
+      dependsOn: [ns.namespace],
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { Construct } from 'constructs';
+import type { SandboxCluster } from '../cluster';
+import { Capacity } from './capacity';
+import { Certificates } from './certificates';
+import { IngressController } from './ingress-controller';
+import { InstanceReaper } from './instance-reaper';
+import { Monitoring } from './monitoring';
+import { SecretsOperator } from './secrets-operator';
+import { PlatformStorageClasses } from './storage-classes';
+
+export interface SandboxPlatformProps {
+  readonly cluster: SandboxCluster;
+  /** Prometheus and Grafana. @default false */
+  readonly monitoring?: boolean;
+  /** @default - the self-signed sandbox CA */
+  readonly acme?: { readonly email: string; readonly server?: string };
+  /** Registry that mirrors images, for offline or rate-limited clusters. @default - none */
+  readonly registryMirror?: string;
+  /** @default '*\/15 * * * *' */
+  readonly reaperSchedule?: string;
+  /** Put the ingress load balancer on the internet. @default false */
+  readonly publicIngress?: boolean;
+}
+
+/** The cluster-wide services every instance relies on, on any cloud, through the SandboxCluster contract only. */
+export class SandboxPlatform extends Construct {
+  readonly storage: PlatformStorageClasses;
+  readonly secrets?: SecretsOperator;
+  readonly ingress: IngressController;
+  readonly certificates: Certificates;
+  readonly capacity: Capacity;
+  readonly reaper: InstanceReaper;
+  readonly monitoring?: Monitoring;
+
+  constructor(scope: Construct, id: string, props: SandboxPlatformProps) {
+    super(scope, id);
+    const needs = props.cluster.platformNeeds;
+    this.storage = new PlatformStorageClasses(this, 'StorageClasses', { classes: needs.storageClasses(this) });
+    const identity = needs.secretOperator(this);
+    if (identity) this.secrets = new SecretsOperator(this, 'Secrets', { identity });
+    this.ingress = new IngressController(this, 'Ingress', {
+      internalLoadBalancerAnnotations: needs.internalLoadBalancerAnnotations,
+      public: props.publicIngress,
+      registryMirror: props.registryMirror,
+    });
+    this.certificates = new Certificates(this, 'Certificates', {
+      clusterName: props.cluster.clusterName,
+      acme: props.acme,
+      registryMirror: props.registryMirror,
+    });
+    this.capacity = new Capacity(this, 'Capacity', { metricsServer: needs.needsMetricsServer, clusterAutoscaler: needs.clusterAutoscaler(this) });
+    this.reaper = new InstanceReaper(this, 'Reaper', { schedule: props.reaperSchedule, registryMirror: props.registryMirror });
+    if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
+  }
+}
