@@ -1,3 +1,7 @@
+import type { CatalogEntry } from '../constructs/catalog/types';
+import type { MockKind } from '../constructs/instance/mocks';
+import type { SizeProfileName } from '../constructs/instance/size-profile';
+
 /**
  * The sandbox config file, as TypeScript types. `schema.ts` validates YAML
  * against exactly these shapes; library users can build the same objects in code.
@@ -258,8 +262,6 @@ export interface ExistingClusterConfig extends ClusterConfigBase {
 
 export type ClusterConfig = AwsClusterConfig | AzureClusterConfig | GcpClusterConfig | ExistingClusterConfig;
 
-export type SizeProfileName = 'small' | 'medium' | 'large';
-export type MockKind = 'email' | 'sms' | 'payment' | 'cloud';
 
 export interface BlockRefConfig {
   /** Catalog entry name. */
@@ -311,5 +313,5 @@ export interface SandboxConfig {
   /** @default [] */
   readonly instances?: readonly InstanceConfig[];
   /** Catalog entries that add to or replace the built-in catalog, by name. @default [] */
-  readonly catalog?: readonly import('../constructs/catalog/types').CatalogEntry[];
+  readonly catalog?: readonly CatalogEntry[];
 }

@@ -1,0 +1,3 @@
+export * from './builtin';
+export * from './merge';
+export * from './types';

@@ -1,0 +1,3 @@
+export * from './existing-cluster';
+export * from './instance-secrets';
+export * from './platform-needs';
