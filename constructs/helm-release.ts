@@ -3,6 +3,7 @@ import { join, resolve } from 'path';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ChartPackages } from './chart-package';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from './names';
 
 /** The folder of the charts shipped with this package, wherever it is installed. */
@@ -29,7 +30,7 @@ export class ChartSource {
     return ChartSource.local(join(PACKAGE_CHARTS_DIR, name));
   }
 
-  /** A chart folder on disk; it is copied into the stack's output so that the stack is self-contained. */
+  /** A chart folder on disk; it is packed and copied into the stack's output, so the stack is self-contained. */
   static local(dir: string): ChartSource {
     if (!existsSync(join(dir, 'Chart.yaml'))) throw new Error(`ChartSource.local: no Chart.yaml in "${dir}"`);
     return new ChartSource('local', dir);
@@ -95,9 +96,10 @@ export class SandboxHelmRelease extends Construct {
       throw new Error(`${where}: timeoutSeconds must be a whole number from 30 to 3600, got ${timeout}`);
     }
 
+    // A local chart travels with the stack as one archive, packed once per app.
     const chart =
       props.chart.kind === 'local'
-        ? new TerraformAsset(this, 'Chart', { path: props.chart.chart, type: AssetType.DIRECTORY }).path
+        ? new TerraformAsset(this, 'Chart', { path: ChartPackages.of(this).archive(props.chart.chart), type: AssetType.FILE }).path
         : props.chart.chart;
     const values = props.values && Object.keys(props.values).length > 0 ? [escapeTerraform(JSON.stringify(props.values))] : undefined;
 

@@ -1,3 +1,4 @@
+export * from './chart-package';
 export * from './cidr';
 export * from './cluster';
 export * from './helm-release';

@@ -47,7 +47,7 @@ describe('SandboxHelmRelease', () => {
   });
 
   it('copies local charts into the stack output', () => {
-    expect(release({ chart: ChartSource.packaged('mock-email'), version: '0.1.0' }).chart).toMatch(/^assets\/R_Chart_[0-9A-F]+\/[0-9A-F]+$/);
+    expect(release({ chart: ChartSource.packaged('mock-email'), version: '0.1.0' }).chart).toMatch(/^assets\/R_Chart_[0-9A-F]+\/[0-9A-F]+\/mock-email-[0-9a-f]{12}\.tgz$/);
   });
 
   it.each([

@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync } from 'fs';
+import { readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import Ajv from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
+import { packageChart } from '../../constructs/chart-package';
 import { MOCKS } from '../../constructs/instance/mocks';
 import { SEED_DATA_CHART_VERSION } from '../../constructs/instance/seed-data';
+import { tempDir } from '../fixtures';
 import { requireTool, run } from '../tools';
 import { podSpecOf, restrictedViolations } from './pod-security';
 
@@ -100,5 +102,15 @@ describe('chart versions', () => {
   it('match what the instance constructs install', () => {
     for (const mock of Object.values(MOCKS)) expect({ chart: mock.chart, version: version(mock.chart) }).toEqual({ chart: mock.chart, version: mock.version });
     expect(version('seed-data')).toBe(SEED_DATA_CHART_VERSION);
+  });
+});
+
+describe('chart packages', () => {
+  it.each(charts)('packs %s into the same bytes every time, as an archive helm renders', (chart) => {
+    const first = packageChart(join(CHARTS, chart));
+    expect(packageChart(join(CHARTS, chart)).equals(first)).toBe(true);
+    const file = join(tempDir('chart-'), `${chart}.tgz`);
+    writeFileSync(file, first);
+    expect(run(helm, ['template', 'sandbox', file, '--kube-version', KUBE_VERSION])).toContain(`helm.sh/chart: ${chart}-`);
   });
 });
