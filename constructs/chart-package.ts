@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
-import { basename, join, relative } from 'path';
+import { basename, join, relative, resolve } from 'path';
 import { gzipSync } from 'zlib';
 import { App } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
@@ -72,7 +72,7 @@ export class ChartPackages extends Construct {
     const known = this.archives.get(dir);
     if (known) return known;
     const bytes = packageChart(dir);
-    const folder = join(App.of(this).outdir, 'chart-packages');
+    const folder = resolve(App.of(this).outdir, 'chart-packages');
     const path = join(folder, `${basename(dir)}-${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}.tgz`);
     if (!existsSync(path)) {
       mkdirSync(folder, { recursive: true });
