@@ -74,6 +74,7 @@ export class AwsClusterStack extends TerraformStack {
     }
     return new SandboxVpc(this, 'Network', {
       clusterName: config.name,
+      region: config.region,
       cidr: config.network?.vpcCidr,
       azCount: config.network?.azCount,
       natGateways: config.network?.natGateways,

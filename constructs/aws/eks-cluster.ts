@@ -1,4 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
@@ -103,6 +105,8 @@ export class EksCluster extends Construct implements SandboxCluster {
 
     const names = awsNames(props.clusterName);
     const region = new DataAwsRegion(this, 'Region');
+    const account = new DataAwsCallerIdentity(this, 'Account');
+    const partition = new DataAwsPartition(this, 'Partition');
     this.clusterName = props.clusterName;
     this.network = props.network;
 
@@ -187,7 +191,8 @@ export class EksCluster extends Construct implements SandboxCluster {
       statements: [
         {
           actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
-          resources: ['*'],
+          // EKS names the auto scaling groups of managed node groups "eks-<node group>-<id>".
+          resources: [`arn:${partition.partition}:autoscaling:${region.region}:${account.accountId}:autoScalingGroup:*:autoScalingGroupName/eks-*`],
           conditions: [{ test: 'StringEquals', variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${props.clusterName}`, values: ['owned'] }],
         },
         {
@@ -201,9 +206,12 @@ export class EksCluster extends Construct implements SandboxCluster {
             'ec2:DescribeInstanceTypes',
             'ec2:DescribeLaunchTemplateVersions',
             'ec2:GetInstanceTypesFromInstanceRequirements',
-            'eks:DescribeNodegroup',
           ],
           resources: ['*'],
+        },
+        {
+          actions: ['eks:DescribeNodegroup'],
+          resources: [`arn:${partition.partition}:eks:${region.region}:${account.accountId}:nodegroup/${props.clusterName}/*`],
         },
       ],
     });

@@ -1,8 +1,8 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface SandboxKmsKeyProps {
@@ -28,28 +28,30 @@ export class SandboxKmsKey extends Construct {
     }
     const account = new DataAwsCallerIdentity(this, 'Account');
     const partition = new DataAwsPartition(this, 'Partition');
-    const statements = [
+    // A key policy, not an identity policy: its "*" resource means this key only.
+    const statements: object[] = [
       {
-        sid: 'AccountAdministers',
-        actions: ['kms:*'],
-        resources: ['*'],
-        principals: [{ type: 'AWS', identifiers: [`arn:${partition.partition}:iam::${account.accountId}:root`] }],
+        Sid: 'AccountAdministers',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${partition.partition}:iam::${account.accountId}:root` },
+        Action: 'kms:*',
+        Resource: '*',
       },
     ];
     if (props.servicePrincipals?.length) {
       statements.push({
-        sid: 'ServicesUseKey',
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        principals: [{ type: 'Service', identifiers: [...props.servicePrincipals] }],
+        Sid: 'ServicesUseKey',
+        Effect: 'Allow',
+        Principal: { Service: [...props.servicePrincipals] },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
       });
     }
-    const policy = new DataAwsIamPolicyDocument(this, 'Policy', { statement: statements });
     this.key = new KmsKey(this, 'Key', {
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: deletionWindowDays,
-      policy: policy.json,
+      policy: Fn.jsonencode({ Version: '2012-10-17', Statement: statements }),
     });
     new KmsAlias(this, 'Alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;

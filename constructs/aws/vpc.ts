@@ -21,6 +21,10 @@ export type NatGatewayMode = 'single' | 'per-az';
 export interface SandboxVpcProps {
   /** EKS cluster name, for the subnet tags EKS and the load balancer controller read. */
   readonly clusterName: string;
+  /** Region of the VPC; zones default to its first ones by name. */
+  readonly region: string;
+  /** Zone names, pinned so that a zone AWS adds later never moves a subnet. @default - `<region>a`, `<region>b`, `<region>c`, as many as azCount */
+  readonly zones?: readonly string[];
   /** @default '10.0.0.0/16' */
   readonly cidr?: string;
   /** @default 3 */
@@ -62,7 +66,9 @@ export class SandboxVpc extends Construct implements ClusterNetwork {
     if (prefix > 16) throw new Error(`SandboxVpc "${id}": cidr must be a /16 or larger to hold the subnets, got ${cidr}`);
     if (azCount < 2 || azCount > 3) throw new Error(`SandboxVpc "${id}": azCount must be 2 or 3, got ${azCount}`);
 
-    const zones = new DataAwsAvailabilityZones(this, 'Zones', { state: 'available' });
+    const zoneNames = props.zones ?? ['a', 'b', 'c'].slice(0, azCount).map((letter) => `${props.region}${letter}`);
+    if (zoneNames.length !== azCount) throw new Error(`SandboxVpc "${id}": zones must name ${azCount} zones (azCount), got ${zoneNames.length}`);
+    const zones = new DataAwsAvailabilityZones(this, 'Zones', { state: 'available', filter: [{ name: 'zone-name', values: [...zoneNames] }] });
     const vpc = new Vpc(this, 'Vpc', {
       cidrBlock: cidr,
       enableDnsHostnames: true,

@@ -42,6 +42,8 @@ export class AzureInstanceSecrets implements InstanceSecretBackend {
         keyVaultId: vault.id,
         value: Fn.jsonencode(secret.data),
         contentType: 'application/json',
+        // The instance's credentials end with the instance, even if nothing destroys it.
+        expirationDate: request.expiresAt,
       });
       new RoleAssignment(c, `Read-${secret.name}`, {
         scope: stored.resourceVersionlessId,

@@ -1,3 +1,4 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
 import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
@@ -54,6 +55,16 @@ export class GkeNetwork extends Construct {
         { rangeName: this.serviceRangeName, ipCidrRange: serviceCidr },
       ],
       logConfig: { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
+    });
+    // GKE adds the allow rules it needs at priority 1000; everything else is refused, and logged.
+    new ComputeFirewall(this, 'DenyIngress', {
+      name: `${props.clusterName}-deny-ingress`,
+      network: this.network.id,
+      direction: 'INGRESS',
+      priority: 65534,
+      sourceRanges: ['0.0.0.0/0'],
+      deny: [{ protocol: 'all' }],
+      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });
     const router = new ComputeRouter(this, 'Router', { name: `${props.clusterName}-router`, network: this.network.id, region: props.region });
     new ComputeRouterNat(this, 'Nat', {

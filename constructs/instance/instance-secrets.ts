@@ -19,6 +19,8 @@ export interface InstanceSecretsProps {
   readonly credentials: readonly CredentialSet[];
   /** Objects that must exist first, such as the namespace. */
   readonly dependsOn: ITerraformDependable[];
+  /** RFC 3339 expiry of the instance. */
+  readonly expiresAt: string;
 }
 
 /** Service account the namespaced SecretStore authenticates as. */
@@ -50,6 +52,7 @@ export class InstanceSecrets extends Construct {
       serviceAccountName: SECRET_STORE_ACCOUNT,
       secrets,
       dependsOn: props.dependsOn,
+      expiresAt: props.expiresAt,
     });
     if (binding.kind === 'kubernetes') {
       this.ready.push(...binding.secrets);

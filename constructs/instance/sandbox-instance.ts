@@ -138,6 +138,7 @@ export class SandboxInstance extends Construct {
       backend: props.cluster.secretBackend,
       credentials: inputs.filter((b) => b.entry.credentials?.length).map((b) => ({ name: `${b.name}-credentials`, keys: b.entry.credentials! })),
       dependsOn: nsReady,
+      expiresAt: this.namespace.expiry.rfc3339,
     });
 
     for (const block of resolution.blocks) {

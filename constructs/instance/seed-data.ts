@@ -4,7 +4,7 @@ import type { CatalogEntry, DatasetSource } from '../catalog/types';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { boundedName, HELM_RELEASE_NAME_MAX } from '../names';
 
-export const SEED_DATA_CHART_VERSION = '0.1.0';
+export const SEED_DATA_CHART_VERSION = '0.2.0';
 
 /** How the seed job reaches a database engine, by the label its block carries. */
 const SQL_TARGETS = [

@@ -17,7 +17,7 @@ function bareCluster(overrides: Partial<ConstructorParameters<typeof EksCluster>
   const app = Testing.app();
   const s = new TerraformStack(app, 'test');
   new AwsProvider(s, 'aws', { region: 'eu-west-1' });
-  const vpc = new SandboxVpc(s, 'Vpc', { clusterName: 't', logKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/x' });
+  const vpc = new SandboxVpc(s, 'Vpc', { clusterName: 't', region: 'eu-west-1', logKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/x' });
   const cluster = new EksCluster(s, 'Cluster', { clusterName: 't', kubernetesVersion: '1.33', network: vpc, adminPrincipalArns: ['arn:aws:iam::111122223333:role/a'], ...overrides });
   return { stack: s, cluster };
 }
@@ -231,8 +231,8 @@ describe('AWS cluster stack', () => {
     it('refuses a VPC CIDR that is too small or a zone count outside 2-3', () => {
       const app = Testing.app();
       const s = new TerraformStack(app, 'v');
-      expect(() => new SandboxVpc(s, 'A', { clusterName: 't', cidr: '10.0.0.0/24', logKeyArn: 'k' })).toThrow(/cidr must be a \/16 or larger/);
-      expect(() => new SandboxVpc(s, 'B', { clusterName: 't', azCount: 4, logKeyArn: 'k' })).toThrow(/azCount must be 2 or 3, got 4/);
+      expect(() => new SandboxVpc(s, 'A', { clusterName: 't', region: 'eu-west-1', cidr: '10.0.0.0/24', logKeyArn: 'k' })).toThrow(/cidr must be a \/16 or larger/);
+      expect(() => new SandboxVpc(s, 'B', { clusterName: 't', region: 'eu-west-1', azCount: 4, logKeyArn: 'k' })).toThrow(/azCount must be 2 or 3, got 4/);
     });
   });
 });

@@ -14,7 +14,7 @@ const app = new App({ outdir: 'cdktf.out' });
 const clusterStack = new TerraformStack(app, 'team-cluster');
 new AwsProvider(clusterStack, 'aws', { region: 'eu-central-1' });
 const logKey = new SandboxKmsKey(clusterStack, 'LogKey', { alias: 'team-logs', description: 'flow logs' });
-const vpc = new SandboxVpc(clusterStack, 'Vpc', { clusterName: 'team', cidr: '10.90.0.0/16', azCount: 2, natGateways: 'per-az', logKeyArn: logKey.arn });
+const vpc = new SandboxVpc(clusterStack, 'Vpc', { clusterName: 'team', region: 'eu-central-1', cidr: '10.90.0.0/16', azCount: 2, natGateways: 'per-az', logKeyArn: logKey.arn });
 const cluster = new EksCluster(clusterStack, 'Eks', {
   clusterName: 'team',
   kubernetesVersion: '1.33',

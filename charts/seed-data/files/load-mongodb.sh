@@ -1,6 +1,7 @@
 #!/bin/sh
 # Restores /data/*.archive(.gz) into MongoDB once; the marker document is written after a successful restore.
 set -eu
+TARGET_PASSWORD=$(cat "$TARGET_PASSWORD_FILE")
 uri="mongodb://$TARGET_USER:$TARGET_PASSWORD@$TARGET_HOST:$TARGET_PORT/?authSource=admin"
 deadline=$(( $(date +%s) + WAIT_SECONDS ))
 until mongosh --quiet "$uri" --eval 'db.runCommand({ ping: 1 }).ok' >/dev/null 2>&1; do

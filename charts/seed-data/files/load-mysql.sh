@@ -1,6 +1,7 @@
 #!/bin/sh
 # Loads /data/* into MySQL or MariaDB once: the data and the marker row commit in one transaction.
 set -eu
+TARGET_PASSWORD=$(cat "$TARGET_PASSWORD_FILE")
 export MYSQL_PWD="$TARGET_PASSWORD"
 client="mysql -h $TARGET_HOST -P $TARGET_PORT -u $TARGET_USER $TARGET_DATABASE"
 deadline=$(( $(date +%s) + WAIT_SECONDS ))

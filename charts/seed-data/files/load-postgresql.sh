@@ -1,6 +1,7 @@
 #!/bin/sh
 # Loads /data/* into PostgreSQL once: the data and the marker row commit in one transaction.
 set -eu
+TARGET_PASSWORD=$(cat "$TARGET_PASSWORD_FILE")
 export PGPASSWORD="$TARGET_PASSWORD" PGHOST="$TARGET_HOST" PGPORT="$TARGET_PORT" PGUSER="$TARGET_USER" PGDATABASE="$TARGET_DATABASE"
 deadline=$(( $(date +%s) + WAIT_SECONDS ))
 until pg_isready -q; do

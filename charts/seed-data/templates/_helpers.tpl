@@ -53,8 +53,3 @@ seccompProfile:
 {{- $registry := default $image.registry .root.Values.global.imageRegistry -}}
 {{- if $registry }}{{ $registry }}/{{ end }}{{ $image.repository }}:{{ $image.tag }}
 {{- end }}
-
-{{- define "seed.runAsUser" -}}
-{{- $image := index .root.Values.images .name -}}
-{{- $image.uid -}}
-{{- end }}

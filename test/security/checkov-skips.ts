@@ -1,0 +1,35 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parse } from 'yaml';
+import type { SandboxConfig } from '../../config/types';
+
+export interface Skip {
+  readonly id: string;
+  readonly reason: string;
+  readonly option?: string;
+}
+
+interface SkipFile {
+  readonly terraform: Skip[];
+  readonly options: Skip[];
+  readonly kubernetes: Skip[];
+}
+
+export const SKIPS: SkipFile = parse(readFileSync(join(__dirname, '..', '..', 'security', 'checkov.yaml'), 'utf8'));
+
+/** The options of `config` that option-dependent skips name. */
+export function activeOptions(config: SandboxConfig): Set<string> {
+  const on = new Set<string>();
+  for (const c of config.clusters) {
+    if (c.cloud === 'aws' && (c.publicAccessCidrs?.length ?? 0) > 0) on.add('aws-public-endpoint');
+    if (c.cloud === 'azure' && c.privateCluster === false) on.add('azure-public-api');
+    if (c.cloud === 'gcp' && c.mode === 'autopilot') on.add('gcp-autopilot');
+  }
+  return on;
+}
+
+/** Check ids to skip for the Terraform of `config`. */
+export function terraformSkips(config: SandboxConfig): string[] {
+  const on = activeOptions(config);
+  return [...SKIPS.terraform.map((s) => s.id), ...SKIPS.options.filter((s) => on.has(s.option!)).map((s) => s.id)];
+}
