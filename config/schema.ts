@@ -37,6 +37,7 @@ const state = z.discriminatedUnion('backend', [
     region: nonEmpty,
     keyPrefix: nonEmpty.optional(),
     kmsKeyId: nonEmpty.optional(),
+    create: z.boolean().optional(),
   }),
   z.strictObject({
     backend: z.literal('azurerm'),
@@ -44,9 +45,25 @@ const state = z.discriminatedUnion('backend', [
     storageAccountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be 3-24 lower-case letters and digits'),
     containerName: nonEmpty,
     keyPrefix: nonEmpty.optional(),
+    create: z.boolean().optional(),
+    location: nonEmpty.optional(),
   }),
-  z.strictObject({ backend: z.literal('gcs'), bucket: nonEmpty, prefix: nonEmpty.optional() }),
-]);
+  z.strictObject({
+    backend: z.literal('gcs'),
+    bucket: nonEmpty,
+    prefix: nonEmpty.optional(),
+    create: z.boolean().optional(),
+    project: nonEmpty.optional(),
+    location: nonEmpty.optional(),
+    kmsKeyName: nonEmpty.optional(),
+  }),
+]).superRefine((s, ctx) => {
+  if (!('create' in s) || !s.create) return;
+  const needs = s.backend === 'gcs' ? (['project', 'location'] as const) : s.backend === 'azurerm' ? (['location'] as const) : [];
+  for (const field of needs) {
+    if (!(s as Record<string, unknown>)[field]) ctx.addIssue({ code: 'custom', path: [field], message: `is required when create is true` });
+  }
+});
 
 const platform = z.strictObject({
   monitoring: z.boolean().optional(),

@@ -27,6 +27,8 @@ export interface S3StateConfig {
   readonly keyPrefix?: string;
   /** KMS key for server-side encryption of state objects. @default - the bucket's default encryption */
   readonly kmsKeyId?: string;
+  /** Add a `state-*` stack that creates the bucket: versioned, encrypted, not public. @default false */
+  readonly create?: boolean;
 }
 
 export interface AzurermStateConfig {
@@ -36,6 +38,10 @@ export interface AzurermStateConfig {
   readonly containerName: string;
   /** @default 'sandboxkit' */
   readonly keyPrefix?: string;
+  /** Add a `state-*` stack that creates the account and container; needs `location`. @default false */
+  readonly create?: boolean;
+  /** Location of the storage account, when `create` is set. */
+  readonly location?: string;
 }
 
 export interface GcsStateConfig {
@@ -43,6 +49,12 @@ export interface GcsStateConfig {
   readonly bucket: string;
   /** @default 'sandboxkit' */
   readonly prefix?: string;
+  /** Add a `state-*` stack that creates the bucket; needs `project` and `location`. @default false */
+  readonly create?: boolean;
+  readonly project?: string;
+  readonly location?: string;
+  /** Cloud KMS key of the bucket, when `create` is set. @default - Google-managed encryption */
+  readonly kmsKeyName?: string;
 }
 
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';

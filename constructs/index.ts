@@ -7,3 +7,4 @@ export * from './tag-aspect';
 export * from './catalog';
 export * from './instance';
 export * from './platform';
+

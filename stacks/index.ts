@@ -8,5 +8,6 @@ export * from './instance-stack';
 export * from './names';
 export * from './platform-stack';
 export * from './providers';
+export * from './state-stack';
 export * from './sandbox-app';
 export * from './synthesize';

@@ -8,6 +8,7 @@ import { ExistingClusterStack } from './existing-cluster-stack';
 import { GcpClusterStack } from './gcp-cluster-stack';
 import { InstanceStack } from './instance-stack';
 import { PlatformStack } from './platform-stack';
+import { StateStack, stateStackName } from './state-stack';
 
 const LOCAL_STATE: StateBackendConfig = { backend: 'local' };
 
@@ -16,6 +17,8 @@ export interface SandboxStacks {
   readonly clusters: ReadonlyMap<string, TerraformStack>;
   readonly platforms: ReadonlyMap<string, PlatformStack>;
   readonly instances: ReadonlyMap<string, InstanceStack>;
+  /** Stacks that create remote state locations the config asks to create. */
+  readonly states: ReadonlyMap<string, StateStack>;
 }
 
 /** Adds one cluster stack and one platform stack per cluster, and one instance stack per instance. */
@@ -24,9 +27,14 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
   const clusters = new Map<string, TerraformStack>();
   const platforms = new Map<string, PlatformStack>();
   const instances = new Map<string, InstanceStack>();
+  const states = new Map<string, StateStack>();
   const byName = new Map(config.clusters.map((c) => [c.name, c]));
   const stateOf = (cluster: ClusterConfig) => cluster.state ?? config.state ?? LOCAL_STATE;
 
+  for (const state of [config.state, ...config.clusters.map((c) => c.state)]) {
+    if (!state || state.backend === 'local' || !state.create || states.has(stateStackName(state))) continue;
+    states.set(stateStackName(state), new StateStack(app, { state }));
+  }
   for (const cluster of config.clusters) {
     const state = stateOf(cluster);
     const stack = clusterStack(app, cluster, state);
@@ -40,7 +48,7 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
     const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster) });
     instances.set(stack.node.id, stack);
   }
-  return { clusters, platforms, instances };
+  return { clusters, platforms, instances, states };
 }
 
 function clusterStack(app: App, cluster: ClusterConfig, state: StateBackendConfig): TerraformStack {

@@ -8,6 +8,7 @@ export * from './kms-key';
 export * from './naming';
 export * from './node-pool';
 export * from './platform-needs';
+export * from './s3-state-bucket';
 export * from './secret-store';
 export * from './service-account-role';
 export * from './vpc';

@@ -6,4 +6,5 @@ export * from './key-vault';
 export * from './naming';
 export * from './network';
 export * from './platform-needs';
+export * from './state-storage';
 export * from './workload-identity';

@@ -6,3 +6,4 @@ export * from './kms';
 export * from './naming';
 export * from './network';
 export * from './platform-needs';
+export * from './state-bucket';

@@ -20,6 +20,9 @@ export const SKIPS: SkipFile = parse(readFileSync(join(__dirname, '..', '..', 's
 /** The options of `config` that option-dependent skips name. */
 export function activeOptions(config: SandboxConfig): Set<string> {
   const on = new Set<string>();
+  for (const state of [config.state, ...config.clusters.map((c) => c.state)]) {
+    if (state && state.backend !== 'local' && state.create) on.add('state-bootstrap');
+  }
   for (const c of config.clusters) {
     if (c.cloud === 'aws' && (c.publicAccessCidrs?.length ?? 0) > 0) on.add('aws-public-endpoint');
     if (c.cloud === 'azure' && c.privateCluster === false) on.add('azure-public-api');

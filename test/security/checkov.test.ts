@@ -32,7 +32,7 @@ describe('checkov', () => {
     for (const skip of [...SKIPS.terraform, ...SKIPS.options, ...SKIPS.kubernetes]) {
       expect({ id: skip.id, reason: skip.reason?.length > 40 }).toEqual({ id: skip.id, reason: true });
     }
-    for (const skip of SKIPS.options) expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot']).toContain(skip.option);
+    for (const skip of SKIPS.options) expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap']).toContain(skip.option);
   });
 
   it.each(['sandbox.yaml', 'everything.yaml'])('finds nothing in the Terraform of examples/%s', (file) => {
@@ -46,7 +46,7 @@ describe('checkov', () => {
 
   it('applies option skips only where the option is on', () => {
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'sandbox.yaml')))]).toEqual([]);
-    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot']);
+    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap']);
   });
 
   it('finds nothing in any rendered chart, with default and ci values', () => {
