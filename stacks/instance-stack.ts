@@ -52,6 +52,7 @@ export class InstanceStack extends TerraformStack {
     });
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
+    new TerraformOutput(this, 'created_at', { value: this.instance.namespace.expiry.baseRfc3339 });
     new TerraformOutput(this, 'expires_at', { value: this.instance.namespace.expiry.rfc3339 });
     new TerraformOutput(this, 'hostnames', {
       value: [...this.instance.blocks.values()].flatMap((b) => (b.route ? [b.route.host] : [])),

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'fs';
-import { dirname, resolve } from 'path';
+import { dirname, join, resolve } from 'path';
 import { App } from 'cdktf';
 import type { SandboxConfig } from '../config/types';
 import { buildSandbox, type SandboxStacks } from './sandbox-app';
@@ -28,6 +28,29 @@ export function synthesize(config: SandboxConfig, outdir: string): SynthResult {
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/**
+ * Synthesizes only `stackName` and replaces just its folder under
+ * `<outdir>/stacks/`, so commands working on different instances at the same
+ * time never overwrite each other's output. Returns the stack's folder.
+ */
+export function synthesizeStack(config: SandboxConfig, outdir: string, stackName: string): string {
+  const target = resolve(outdir);
+  const staging = `${target}.staging-${process.pid}-${stackName}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = newApp(staging);
+    const stacks = buildSandbox(app, config);
+    if (!stackNames(stacks).includes(stackName)) throw new Error(`no stack named "${stackName}" in the config`);
+    app.synth();
+    const dest = join(target, 'stacks', stackName);
+    mkdirSync(dirname(dest), { recursive: true });
+    swapInto(join(staging, 'stacks', stackName), dest);
+    return dest;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 

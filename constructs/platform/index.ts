@@ -1,5 +1,6 @@
 export * from './capacity';
 export * from './certificates';
+export * from './charts';
 export * from './ingress-controller';
 export * from './instance-reaper';
 export * from './monitoring';
