@@ -1,4 +1,9 @@
+import type { FargateProfileOptions, FargateSelector } from '../constructs/aws/fargate-profile';
+import type { NodePoolOptions } from '../constructs/aws/node-pool';
+import type { AksNodePoolOptions } from '../constructs/azure/aks-node-pool';
 import type { CatalogEntry } from '../constructs/catalog/types';
+import type { NodeTaint } from '../constructs/cluster';
+import type { GkeNodePoolOptions } from '../constructs/gcp/gke-node-pool';
 import type { MockKind } from '../constructs/instance/mocks';
 import type { SizeProfileName } from '../constructs/instance/size-profile';
 
@@ -57,13 +62,8 @@ export interface GcsStateConfig {
   readonly kmsKeyName?: string;
 }
 
-export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-
-export interface TaintConfig {
-  readonly key: string;
-  readonly value?: string;
-  readonly effect: TaintEffect;
-}
+/** Node taints, as the cluster contract defines them. */
+export type TaintConfig = NodeTaint;
 
 /** Cluster-wide services; each optional feature is off unless switched on. */
 export interface PlatformConfig {
@@ -93,32 +93,16 @@ interface ClusterConfigBase {
   readonly platform?: PlatformConfig;
 }
 
-export interface AwsNodePoolConfig {
+/** A managed node group: its name and the options of `EksCluster.addNodePool`. */
+export interface AwsNodePoolConfig extends NodePoolOptions {
   readonly name: string;
-  /** @default ['m6i.large'] */
-  readonly instanceTypes?: readonly string[];
-  /** @default 'on-demand' */
-  readonly capacity?: 'on-demand' | 'spot';
-  /** @default 1 */
-  readonly minSize?: number;
-  /** @default 3 */
-  readonly maxSize?: number;
-  /** @default minSize */
-  readonly desiredSize?: number;
-  /** @default 50 */
-  readonly diskSizeGiB?: number;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly taints?: readonly TaintConfig[];
 }
 
-export interface FargateSelectorConfig {
-  readonly namespace: string;
-  readonly labels?: Readonly<Record<string, string>>;
-}
+export type FargateSelectorConfig = FargateSelector;
 
-export interface FargateProfileConfig {
+/** A Fargate profile: its name and the options of `EksCluster.addFargateProfile`. */
+export interface FargateProfileConfig extends FargateProfileOptions {
   readonly name: string;
-  readonly selectors: readonly FargateSelectorConfig[];
 }
 
 export interface AwsClusterConfig extends ClusterConfigBase {
@@ -151,27 +135,9 @@ export interface AwsClusterConfig extends ClusterConfigBase {
   readonly fargateProfiles?: readonly FargateProfileConfig[];
 }
 
-export interface AzureNodePoolConfig {
-  /** Azure node pool names: lower-case letters and digits, at most 12 characters. */
+/** A user node pool: its name (1-12 lower-case letters and digits) and the options of `AksCluster.addNodePool`. */
+export interface AzureNodePoolConfig extends AksNodePoolOptions {
   readonly name: string;
-  /** @default 'Standard_D4s_v5' */
-  readonly vmSize?: string;
-  /** @default 1 */
-  readonly minCount?: number;
-  /** @default 3 */
-  readonly maxCount?: number;
-  /** @default ['1', '2', '3'] */
-  readonly zones?: readonly ('1' | '2' | '3')[];
-  /** @default 128 */
-  readonly osDiskSizeGiB?: number;
-  /** Ephemeral OS disk on the VM's cache/temp disk: faster, and nothing to encrypt at rest. @default false */
-  readonly ephemeralOsDisk?: boolean;
-  /** @default true */
-  readonly hostEncryption?: boolean;
-  /** @default false */
-  readonly spot?: boolean;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly taints?: readonly TaintConfig[];
 }
 
 export interface AzureClusterConfig extends ClusterConfigBase {
@@ -212,20 +178,9 @@ export interface AzureClusterConfig extends ClusterConfigBase {
   readonly logRetentionDays?: number;
 }
 
-export interface GcpNodePoolConfig {
+/** A node pool: its name and the options of `GkeCluster.addNodePool`. */
+export interface GcpNodePoolConfig extends GkeNodePoolOptions {
   readonly name: string;
-  /** @default 'e2-standard-4' */
-  readonly machineType?: string;
-  /** Per zone. @default 1 */
-  readonly minCount?: number;
-  /** Per zone. @default 3 */
-  readonly maxCount?: number;
-  /** @default 50 */
-  readonly diskSizeGiB?: number;
-  /** @default false */
-  readonly spot?: boolean;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly taints?: readonly TaintConfig[];
 }
 
 export interface GcpClusterConfig extends ClusterConfigBase {

@@ -6,6 +6,15 @@ import type { Construct } from 'constructs';
  * The platform and instance layers depend on these types only.
  */
 
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+/** A node taint, as every cloud's node pools take it. */
+export interface NodeTaint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
 /** Where a sandbox cluster runs. */
 export type Cloud = 'aws' | 'azure' | 'gcp' | 'existing';
 
@@ -144,6 +153,9 @@ export interface SandboxCluster {
   readonly secretBackend: InstanceSecretBackend;
   readonly platformNeeds: PlatformNeeds;
 }
+
+/** Everything a cluster exposes besides its name and cloud: what a cloud's construct and its lookup share. */
+export type ClusterFacts = Omit<SandboxCluster, 'clusterName' | 'cloud'>;
 
 /** Namespace and class names the platform layer installs; instances rely on them. */
 export const PLATFORM_DEFAULTS = {

@@ -8,18 +8,16 @@ import { EksCluster as EksControlPlane } from '@cdktf/provider-aws/lib/eks-clust
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
+import { PLATFORM_DEFAULTS, type ClusterFacts, type SandboxCluster } from '../cluster';
 import { parseCidr } from '../cidr';
+import { eksFacts } from './cluster-facts';
 import { EksAddons, type AddonVersions } from './eks-addons';
 import { EfsStorage } from './efs-storage';
 import { FargateProfile, type FargateProfileOptions } from './fargate-profile';
 import { SandboxKmsKey } from './kms-key';
 import { awsNames } from './naming';
 import { NodePool, type NodePoolOptions } from './node-pool';
-import { AwsInstanceSecrets } from './instance-secrets';
-import { AwsPlatformNeeds } from './platform-needs';
 import { AwsSecretStore } from './secret-store';
 import { ServiceAccountRole, type OidcProviderRef, type ServiceAccountRoleProps } from './service-account-role';
 import type { ClusterNetwork } from './vpc';
@@ -64,12 +62,12 @@ const serviceTrust = (service: string, condition?: object) =>
 export class EksCluster extends Construct implements SandboxCluster {
   readonly clusterName: string;
   readonly cloud = 'aws' as const;
-  readonly connection: ClusterConnection;
-  readonly storage: SandboxCluster['storage'];
-  readonly secretStore: SandboxCluster['secretStore'];
-  readonly ingress: SandboxCluster['ingress'];
-  readonly secretBackend: SandboxCluster['secretBackend'];
-  readonly platformNeeds: SandboxCluster['platformNeeds'];
+  declare readonly connection: ClusterFacts['connection'];
+  declare readonly storage: ClusterFacts['storage'];
+  declare readonly secretStore: ClusterFacts['secretStore'];
+  declare readonly ingress: ClusterFacts['ingress'];
+  declare readonly secretBackend: ClusterFacts['secretBackend'];
+  declare readonly platformNeeds: ClusterFacts['platformNeeds'];
 
   readonly controlPlane: EksControlPlane;
   readonly oidcProvider: OidcProviderRef;
@@ -222,20 +220,18 @@ export class EksCluster extends Construct implements SandboxCluster {
       operator: { namespace: PLATFORM_DEFAULTS.externalSecretsNamespace, serviceAccount: 'external-secrets' },
     });
 
-    this.connection = {
-      host: this.controlPlane.endpoint,
-      clusterCaCertificate: Fn.base64decode(this.controlPlane.certificateAuthority.get(0).data),
-      exec: {
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        command: 'aws',
-        args: ['eks', 'get-token', '--cluster-name', names.eksCluster, '--region', region.region, '--output', 'json'],
-      },
-    };
-    this.storage = { blockRwo: names.blockStorageClass, sharedRwx: sharedStorage ? names.sharedStorageClass : undefined };
-    this.secretStore = platformSecretStore('aws-secrets-manager', props.clusterName);
-    this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
-    this.secretBackend = new AwsInstanceSecrets({ clusterName: props.clusterName, region: region.region, oidcIssuerUrl: issuerUrl });
-    this.platformNeeds = new AwsPlatformNeeds({ clusterName: props.clusterName, region: region.region, sharedStorage });
+    Object.assign(
+      this,
+      eksFacts({
+        clusterName: props.clusterName,
+        region: region.region,
+        endpoint: this.controlPlane.endpoint,
+        certificateAuthority: this.controlPlane.certificateAuthority.get(0).data,
+        oidcIssuerUrl: issuerUrl,
+        ingressDomain: props.ingressDomain,
+        sharedStorage,
+      }),
+    );
   }
 
   /** Adds a managed node group in the private subnets. */

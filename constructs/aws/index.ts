@@ -1,3 +1,4 @@
+export * from './cluster-facts';
 export * from './efs-storage';
 export * from './eks-addons';
 export * from './eks-cluster';

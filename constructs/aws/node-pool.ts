@@ -2,7 +2,7 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { TaintConfig } from '../../config/types';
+import type { NodeTaint } from '../cluster';
 
 export type CapacityType = 'on-demand' | 'spot';
 
@@ -23,7 +23,7 @@ export interface NodePoolOptions {
   /** @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** @default [] */
-  readonly taints?: readonly TaintConfig[];
+  readonly taints?: readonly NodeTaint[];
 }
 
 export interface NodePoolProps extends NodePoolOptions {

@@ -3,15 +3,13 @@ import { KeyVaultKey } from '@cdktf/provider-azurerm/lib/key-vault-key';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
+import { PLATFORM_DEFAULTS, type ClusterFacts, type SandboxCluster } from '../cluster';
 import { parseCidr } from '../cidr';
 import { AksNodePool, validateAksPool, type AksNodePoolOptions } from './aks-node-pool';
-import { AzureInstanceSecrets } from './instance-secrets';
-import { AzurePlatformNeeds } from './platform-needs';
+import { aksFacts } from './cluster-facts';
 import { SandboxKeyVault } from './key-vault';
-import { AKS_AAD_SERVER_ID, azureNames } from './naming';
+import { azureNames } from './naming';
 import type { AzureNetwork } from './network';
 import { WorkloadIdentity } from './workload-identity';
 
@@ -53,12 +51,12 @@ export interface AksClusterProps {
 export class AksCluster extends Construct implements SandboxCluster {
   readonly clusterName: string;
   readonly cloud = 'azure' as const;
-  readonly connection: ClusterConnection;
-  readonly storage: SandboxCluster['storage'];
-  readonly secretStore: SandboxCluster['secretStore'];
-  readonly ingress: SandboxCluster['ingress'];
-  readonly secretBackend: SandboxCluster['secretBackend'];
-  readonly platformNeeds: SandboxCluster['platformNeeds'];
+  declare readonly connection: ClusterFacts['connection'];
+  declare readonly storage: ClusterFacts['storage'];
+  declare readonly secretStore: ClusterFacts['secretStore'];
+  declare readonly ingress: ClusterFacts['ingress'];
+  declare readonly secretBackend: ClusterFacts['secretBackend'];
+  declare readonly platformNeeds: ClusterFacts['platformNeeds'];
 
   readonly aks: KubernetesCluster;
   readonly keyVault: SandboxKeyVault;
@@ -190,20 +188,17 @@ export class AksCluster extends Construct implements SandboxCluster {
     });
 
     const kubeConfig = this.aks.kubeConfig.get(0);
-    this.connection = {
-      host: kubeConfig.host,
-      clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
-      exec: {
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        command: 'kubelogin',
-        args: ['get-token', '--login', 'azurecli', '--server-id', AKS_AAD_SERVER_ID],
-      },
-    };
-    this.storage = { blockRwo: names.blockStorageClass, sharedRwx: names.sharedStorageClass };
-    this.secretStore = platformSecretStore('azure-key-vault', props.clusterName);
-    this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
-    this.platformNeeds = new AzurePlatformNeeds(props.clusterName);
-    this.secretBackend = new AzureInstanceSecrets({ clusterName: props.clusterName, location: props.location, oidcIssuerUrl: this.aks.oidcIssuerUrl });
+    Object.assign(
+      this,
+      aksFacts({
+        clusterName: props.clusterName,
+        location: props.location,
+        host: kubeConfig.host,
+        clusterCaCertificate: kubeConfig.clusterCaCertificate,
+        oidcIssuerUrl: this.aks.oidcIssuerUrl,
+        ingressDomain: props.ingressDomain,
+      }),
+    );
   }
 
   /** Adds an autoscaling user node pool in the cluster's node subnet. */

@@ -1,10 +1,8 @@
 import { DataAzurermKubernetesCluster } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
-import { AzureInstanceSecrets } from './instance-secrets';
-import { AzurePlatformNeeds } from './platform-needs';
-import { AKS_AAD_SERVER_ID, azureNames } from './naming';
+import type { ClusterFacts, SandboxCluster } from '../cluster';
+import { aksFacts } from './cluster-facts';
+import { azureNames } from './naming';
 
 export interface AksClusterLookupProps {
   readonly clusterName: string;
@@ -16,12 +14,12 @@ export interface AksClusterLookupProps {
 export class AksClusterLookup extends Construct implements SandboxCluster {
   readonly clusterName: string;
   readonly cloud = 'azure' as const;
-  readonly connection: ClusterConnection;
-  readonly storage: SandboxCluster['storage'];
-  readonly secretStore: SandboxCluster['secretStore'];
-  readonly ingress: SandboxCluster['ingress'];
-  readonly secretBackend: SandboxCluster['secretBackend'];
-  readonly platformNeeds: SandboxCluster['platformNeeds'];
+  declare readonly connection: ClusterFacts['connection'];
+  declare readonly storage: ClusterFacts['storage'];
+  declare readonly secretStore: ClusterFacts['secretStore'];
+  declare readonly ingress: ClusterFacts['ingress'];
+  declare readonly secretBackend: ClusterFacts['secretBackend'];
+  declare readonly platformNeeds: ClusterFacts['platformNeeds'];
   readonly aks: DataAzurermKubernetesCluster;
 
   constructor(scope: Construct, id: string, props: AksClusterLookupProps) {
@@ -30,19 +28,15 @@ export class AksClusterLookup extends Construct implements SandboxCluster {
     this.clusterName = props.clusterName;
     this.aks = new DataAzurermKubernetesCluster(this, 'Cluster', { name: names.aksCluster, resourceGroupName: names.resourceGroup });
     const kubeConfig = this.aks.kubeConfig.get(0);
-    this.connection = {
-      host: kubeConfig.host,
-      clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
-      exec: {
-        apiVersion: 'client.authentication.k8s.io/v1beta1',
-        command: 'kubelogin',
-        args: ['get-token', '--login', 'azurecli', '--server-id', AKS_AAD_SERVER_ID],
-      },
-    };
-    this.storage = { blockRwo: names.blockStorageClass, sharedRwx: names.sharedStorageClass };
-    this.secretStore = platformSecretStore('azure-key-vault', props.clusterName);
-    this.secretBackend = new AzureInstanceSecrets({ clusterName: props.clusterName, location: this.aks.location, oidcIssuerUrl: this.aks.oidcIssuerUrl });
-    this.platformNeeds = new AzurePlatformNeeds(props.clusterName);
-    this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+    Object.assign(
+      this,
+      aksFacts({
+        ...props,
+        location: this.aks.location,
+        host: kubeConfig.host,
+        clusterCaCertificate: kubeConfig.clusterCaCertificate,
+        oidcIssuerUrl: this.aks.oidcIssuerUrl,
+      }),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { Construct } from 'constructs';
-import type { TaintConfig } from '../../config/types';
+import type { NodeTaint } from '../cluster';
 
 /** What `AksCluster.addNodePool` accepts. */
 export interface AksNodePoolOptions {
@@ -23,7 +23,7 @@ export interface AksNodePoolOptions {
   /** @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** @default [] */
-  readonly taints?: readonly TaintConfig[];
+  readonly taints?: readonly NodeTaint[];
 }
 
 export interface AksNodePoolProps extends AksNodePoolOptions {

@@ -1,6 +1,7 @@
 export * from './aks-cluster';
 export * from './aks-lookup';
 export * from './aks-node-pool';
+export * from './cluster-facts';
 export * from './instance-secrets';
 export * from './key-vault';
 export * from './naming';

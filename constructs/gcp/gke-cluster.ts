@@ -1,15 +1,14 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { PLATFORM_DEFAULTS, platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
+import { PLATFORM_DEFAULTS, type ClusterFacts, type SandboxCluster } from '../cluster';
 import { parseCidr } from '../cidr';
+import { gkeFacts } from './cluster-facts';
 import { GkeNodePool, type GkeNodePoolOptions } from './gke-node-pool';
-import { GcpInstanceSecrets } from './instance-secrets';
-import { GcpPlatformNeeds } from './platform-needs';
 import { GcpKeys } from './kms';
 import { gcpNames } from './naming';
 import type { GkeNetwork } from './network';
@@ -57,12 +56,12 @@ export const NODE_ROLES = [
 export class GkeCluster extends Construct implements SandboxCluster {
   readonly clusterName: string;
   readonly cloud = 'gcp' as const;
-  readonly connection: ClusterConnection;
-  readonly storage: SandboxCluster['storage'];
-  readonly secretStore: SandboxCluster['secretStore'];
-  readonly ingress: SandboxCluster['ingress'];
-  readonly secretBackend: SandboxCluster['secretBackend'];
-  readonly platformNeeds: SandboxCluster['platformNeeds'];
+  declare readonly connection: ClusterFacts['connection'];
+  declare readonly storage: ClusterFacts['storage'];
+  declare readonly secretStore: ClusterFacts['secretStore'];
+  declare readonly ingress: ClusterFacts['ingress'];
+  declare readonly secretBackend: ClusterFacts['secretBackend'];
+  declare readonly platformNeeds: ClusterFacts['platformNeeds'];
 
   readonly gke: ContainerCluster;
   readonly keys: GcpKeys;
@@ -176,15 +175,20 @@ export class GkeCluster extends Construct implements SandboxCluster {
       },
     });
 
-    this.connection = {
-      host: `https://${this.gke.endpoint}`,
-      clusterCaCertificate: Fn.base64decode(this.gke.masterAuth.clusterCaCertificate),
-    };
-    this.storage = { blockRwo: names.blockStorageClass, sharedRwx: filestore ? names.sharedStorageClass : undefined };
-    this.secretStore = platformSecretStore('gcp-secret-manager', props.clusterName);
-    this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
-    this.platformNeeds = new GcpPlatformNeeds({ clusterName: props.clusterName, project: props.project, region: props.region, filestore });
-    this.secretBackend = new GcpInstanceSecrets({ clusterName: props.clusterName, project: props.project, region: props.region });
+    const client = new DataGoogleClientConfig(this, 'Client');
+    Object.assign(
+      this,
+      gkeFacts({
+        clusterName: props.clusterName,
+        project: props.project,
+        region: props.region,
+        endpoint: this.gke.endpoint,
+        clusterCaCertificate: this.gke.masterAuth.clusterCaCertificate,
+        token: client.accessToken,
+        ingressDomain: props.ingressDomain,
+        filestore,
+      }),
+    );
   }
 
   /** Adds an autoscaling node pool; Autopilot clusters manage their own nodes and refuse this. */

@@ -1,10 +1,8 @@
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleContainerCluster } from '@cdktf/provider-google/lib/data-google-container-cluster';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster } from '../cluster';
-import { GcpInstanceSecrets } from './instance-secrets';
-import { GcpPlatformNeeds } from './platform-needs';
+import type { ClusterFacts, SandboxCluster } from '../cluster';
+import { gkeFacts } from './cluster-facts';
 import { gcpNames } from './naming';
 
 export interface GkeClusterLookupProps {
@@ -21,12 +19,12 @@ export interface GkeClusterLookupProps {
 export class GkeClusterLookup extends Construct implements SandboxCluster {
   readonly clusterName: string;
   readonly cloud = 'gcp' as const;
-  readonly connection: ClusterConnection;
-  readonly storage: SandboxCluster['storage'];
-  readonly secretStore: SandboxCluster['secretStore'];
-  readonly ingress: SandboxCluster['ingress'];
-  readonly secretBackend: SandboxCluster['secretBackend'];
-  readonly platformNeeds: SandboxCluster['platformNeeds'];
+  declare readonly connection: ClusterFacts['connection'];
+  declare readonly storage: ClusterFacts['storage'];
+  declare readonly secretStore: ClusterFacts['secretStore'];
+  declare readonly ingress: ClusterFacts['ingress'];
+  declare readonly secretBackend: ClusterFacts['secretBackend'];
+  declare readonly platformNeeds: ClusterFacts['platformNeeds'];
   readonly gke: DataGoogleContainerCluster;
   readonly project: string;
 
@@ -37,15 +35,14 @@ export class GkeClusterLookup extends Construct implements SandboxCluster {
     this.project = props.project;
     this.gke = new DataGoogleContainerCluster(this, 'Cluster', { name: names.gkeCluster, location: props.region, project: props.project });
     const client = new DataGoogleClientConfig(this, 'Client');
-    this.connection = {
-      host: `https://${this.gke.endpoint}`,
-      clusterCaCertificate: Fn.base64decode(this.gke.masterAuth.get(0).clusterCaCertificate),
-      token: client.accessToken,
-    };
-    this.storage = { blockRwo: names.blockStorageClass, sharedRwx: props.filestore ? names.sharedStorageClass : undefined };
-    this.secretStore = platformSecretStore('gcp-secret-manager', props.clusterName);
-    this.secretBackend = new GcpInstanceSecrets({ clusterName: props.clusterName, project: props.project, region: props.region });
-    this.platformNeeds = new GcpPlatformNeeds({ clusterName: props.clusterName, project: props.project, region: props.region, filestore: props.filestore });
-    this.ingress = platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`);
+    Object.assign(
+      this,
+      gkeFacts({
+        ...props,
+        endpoint: this.gke.endpoint,
+        clusterCaCertificate: this.gke.masterAuth.get(0).clusterCaCertificate,
+        token: client.accessToken,
+      }),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { Construct } from 'constructs';
-import type { TaintConfig } from '../../config/types';
+import type { NodeTaint } from '../cluster';
 
 /** What `GkeCluster.addNodePool` accepts. */
 export interface GkeNodePoolOptions {
@@ -17,7 +17,7 @@ export interface GkeNodePoolOptions {
   /** @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** @default [] */
-  readonly taints?: readonly TaintConfig[];
+  readonly taints?: readonly NodeTaint[];
 }
 
 export interface GkeNodePoolProps extends GkeNodePoolOptions {

@@ -1,3 +1,4 @@
+export * from './cluster-facts';
 export * from './gke-cluster';
 export * from './gke-lookup';
 export * from './gke-node-pool';
