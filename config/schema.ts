@@ -74,6 +74,13 @@ const platform = z.strictObject({
     .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression')
     .optional(),
   publicIngress: z.boolean().optional(),
+  externalDns: z
+    .strictObject({
+      zoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC').optional(),
+      resourceGroupName: nonEmpty.optional(),
+      managedZone: dnsLabel(63).optional(),
+    })
+    .optional(),
 });
 
 const clusterBase = {

@@ -35,6 +35,7 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
   );
 
   const declared = new Set(clusters.map(nameOf).filter((n): n is string => n !== undefined));
+  clusters.forEach((c, i) => externalDnsIssues(c, i, issues));
   const catalog = knownBlocks(builtin, list(data.catalog));
 
   instances.forEach((inst, i) => {
@@ -111,4 +112,22 @@ function duplicates(
     issues.push({ path, message: `duplicate ${what} "${name}", first declared at ${listName}[${earlier}]` });
   });
   return repeated;
+}
+
+/** The DNS zone field each cloud's external-dns needs. */
+const DNS_ZONE_FIELD: Record<string, string> = { aws: 'zoneId', azure: 'resourceGroupName', gcp: 'managedZone' };
+
+function externalDnsIssues(cluster: unknown, index: number, issues: PathIssue[]): void {
+  if (!isObject(cluster) || !isObject(cluster.platform) || !isObject(cluster.platform.externalDns)) return;
+  const dns = cluster.platform.externalDns;
+  const path = ['clusters', index, 'platform', 'externalDns'];
+  const field = DNS_ZONE_FIELD[String(cluster.cloud)];
+  if (!field) {
+    issues.push({ path, message: `external-dns needs a cloud DNS zone; cloud "${String(cluster.cloud)}" has none` });
+    return;
+  }
+  if (dns[field] === undefined) issues.push({ path: [...path, field], message: `is required on cloud "${String(cluster.cloud)}"` });
+  for (const other of Object.values(DNS_ZONE_FIELD).filter((f) => f !== field && dns[f] !== undefined)) {
+    issues.push({ path: [...path, other], message: `does not apply to cloud "${String(cluster.cloud)}"; it needs ${field}` });
+  }
 }

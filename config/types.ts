@@ -77,6 +77,21 @@ export interface PlatformConfig {
   readonly reaperSchedule?: string;
   /** Put the ingress load balancer on the internet instead of the private network. @default false */
   readonly publicIngress?: boolean;
+  /**
+   * external-dns writes instance hostnames into the cloud's DNS zone for the ingress domain.
+   * AWS needs the hosted zone id, Azure the zone's resource group, Google the managed zone name.
+   * Not available on existing clusters. @default - off
+   */
+  readonly externalDns?: ExternalDnsConfig;
+}
+
+export interface ExternalDnsConfig {
+  /** Route 53 hosted zone id (AWS). */
+  readonly zoneId?: string;
+  /** Resource group of the DNS zone (Azure); the zone is named after the ingress domain. */
+  readonly resourceGroupName?: string;
+  /** Cloud DNS managed zone name (Google). */
+  readonly managedZone?: string;
 }
 
 interface ClusterConfigBase {

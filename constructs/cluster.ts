@@ -140,6 +140,8 @@ export interface PlatformNeeds {
   readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
   /** Whether the platform must install metrics-server (the cloud does not ship it). */
   readonly needsMetricsServer: boolean;
+  /** external-dns chart values for the cloud's DNS (provider, identity); undefined where the cloud has none. */
+  externalDns(scope: Construct): Readonly<Record<string, unknown>> | undefined;
 }
 
 /** What every cluster exposes; the only thing the platform and instance layers may use. */

@@ -82,6 +82,9 @@ export function escapeTerraform(text: string): string {
 /** The one Helm release construct every chart of the project goes through. */
 export class SandboxHelmRelease extends Construct {
   readonly release: Release;
+  /** Where the chart comes from and its pinned version, for bills of materials. */
+  readonly source: ChartSource;
+  readonly version: string;
 
   constructor(scope: Construct, id: string, props: SandboxHelmReleaseProps) {
     super(scope, id);
@@ -92,6 +95,8 @@ export class SandboxHelmRelease extends Construct {
       throw new Error(`${where}: version must be an exact chart version such as 1.2.3, got "${props.version}"`);
     }
     const timeout = props.timeoutSeconds ?? 600;
+    this.source = props.chart;
+    this.version = props.version;
     if (!Number.isInteger(timeout) || timeout < 30 || timeout > 3600) {
       throw new Error(`${where}: timeoutSeconds must be a whole number from 30 to 3600, got ${timeout}`);
     }

@@ -43,6 +43,7 @@ export class AwsClusterStack extends TerraformStack {
       logRetentionDays: config.logRetentionDays,
       ingressDomain: config.ingressDomain,
       fargateOnly: config.nodePools !== undefined && config.nodePools.length === 0,
+      externalDnsZoneId: config.platform?.externalDns?.zoneId,
     });
     for (const pool of config.nodePools ?? [{ name: 'general' }]) {
       const { name, ...options } = pool;

@@ -7,6 +7,7 @@ import { azureNames } from '../constructs/azure/naming';
 import { AzureNetwork } from '../constructs/azure/network';
 import { TagAspect } from '../constructs/tag-aspect';
 import { configureBackend } from './backend';
+import { azureDnsZone } from './cluster-lookup';
 import { clusterStackName } from './names';
 import { addCloudProvider, clusterTags } from './providers';
 
@@ -51,6 +52,7 @@ export class AzureClusterStack extends TerraformStack {
       keyVaultAllowedIpRanges: config.keyVaultAllowedIpRanges,
       logRetentionDays: config.logRetentionDays,
       ingressDomain: config.ingressDomain,
+      externalDnsZone: azureDnsZone(config),
     });
     for (const pool of config.nodePools ?? [{ name: 'general' }]) {
       const { name, ...options } = pool;

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { ClusterConfig } from '../config/types';
+import type { AzureClusterConfig, ClusterConfig } from '../config/types';
 import { EksClusterLookup } from '../constructs/aws/eks-lookup';
 import { AksClusterLookup } from '../constructs/azure/aks-lookup';
 import type { SandboxCluster } from '../constructs/cluster';
@@ -9,13 +9,20 @@ import { GkeClusterLookup } from '../constructs/gcp/gke-lookup';
 /** Finds the config's cluster by name through data sources, never through another stack's state. */
 export function lookupCluster(scope: Construct, cluster: ClusterConfig): SandboxCluster {
   const common = { clusterName: cluster.name, ingressDomain: cluster.ingressDomain };
+  const dns = cluster.platform?.externalDns;
   switch (cluster.cloud) {
     case 'aws':
-      return new EksClusterLookup(scope, 'Cluster', { ...common, region: cluster.region });
+      return new EksClusterLookup(scope, 'Cluster', { ...common, region: cluster.region, externalDnsZoneId: dns?.zoneId });
     case 'azure':
-      return new AksClusterLookup(scope, 'Cluster', common);
+      return new AksClusterLookup(scope, 'Cluster', { ...common, externalDnsZone: azureDnsZone(cluster) });
     case 'gcp':
-      return new GkeClusterLookup(scope, 'Cluster', { ...common, project: cluster.project, region: cluster.region, filestore: cluster.filestore });
+      return new GkeClusterLookup(scope, 'Cluster', {
+        ...common,
+        project: cluster.project,
+        region: cluster.region,
+        filestore: cluster.filestore,
+        externalDnsZone: dns?.managedZone,
+      });
     case 'existing':
       return new ExistingCluster(scope, 'Cluster', {
         ...common,
@@ -24,4 +31,11 @@ export function lookupCluster(scope: Construct, cluster: ClusterConfig): Sandbox
         installMetricsServer: cluster.installMetricsServer,
       });
   }
+}
+
+/** The Azure DNS zone of external-dns: named after the ingress domain, in the configured resource group. */
+export function azureDnsZone(cluster: AzureClusterConfig): { resourceGroupName: string; zoneName: string } | undefined {
+  const dns = cluster.platform?.externalDns;
+  if (!dns?.resourceGroupName) return undefined;
+  return { resourceGroupName: dns.resourceGroupName, zoneName: cluster.ingressDomain ?? `${cluster.name}.sandbox.internal` };
 }

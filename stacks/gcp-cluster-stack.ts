@@ -44,6 +44,7 @@ export class GcpClusterStack extends TerraformStack {
       masterAuthorizedNetworks: config.masterAuthorizedNetworks,
       filestore: config.filestore,
       ingressDomain: config.ingressDomain,
+      externalDnsZone: config.platform?.externalDns?.managedZone,
     });
     this.cluster.gke.resourceLabels = googleLabels(tags);
     if (this.cluster.mode === 'standard') {

@@ -38,6 +38,7 @@ export class PlatformStack extends TerraformStack {
       registryMirror: options.registryMirror,
       reaperSchedule: options.reaperSchedule,
       publicIngress: options.publicIngress,
+      externalDns: options.externalDns !== undefined,
     });
 
     new TerraformOutput(this, 'ingress_domain', { value: this.cluster.ingress.domain });

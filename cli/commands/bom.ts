@@ -1,15 +1,17 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { basename, join } from 'path';
 import { parse } from 'yaml';
 import type { SandboxConfig } from '../../config/types';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
-import { PACKAGE_CHARTS_DIR } from '../../constructs/helm-release';
-import { MOCKS } from '../../constructs/instance/mocks';
-import { CAPACITY_CHARTS, PLATFORM_CHARTS } from '../../constructs/platform/charts';
+import { SandboxHelmRelease } from '../../constructs/helm-release';
+import { instanceStackName, platformStackName } from '../../stacks/names';
+import { buildSandbox } from '../../stacks/sandbox-app';
+import { newApp } from '../../stacks/synthesize';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
-import { findInstance } from '../instances';
+import { findInstance, reducedConfig } from '../instances';
 
 export interface BomChart {
   readonly repository: string;
@@ -29,15 +31,15 @@ interface ImageValue {
   readonly tag: string;
 }
 
+/** Image pulled by every `helm test` hook of our charts. */
+const TEST_IMAGE = 'docker.io/curlimages/curl:8.12.1';
+
 const imageRef = (i: ImageValue) => `${i.registry ? `${i.registry}/` : ''}${i.repository}:${i.tag}`;
 
-/** A packaged chart's version and every image its values pin. */
-function packagedChart(name: string): { chart: BomChart; images: string[] } {
-  const dir = join(PACKAGE_CHARTS_DIR, name);
-  const chart = parse(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as { name: string; version: string };
+/** Every image a packaged chart's values pin. */
+function packagedImages(dir: string): string[] {
   const values = parse(readFileSync(join(dir, 'values.yaml'), 'utf8')) as { image?: ImageValue; images?: Record<string, ImageValue> };
-  const images = values.image ? [imageRef(values.image)] : Object.values(values.images ?? {}).map(imageRef);
-  return { chart: { repository: 'sandboxkit (packaged)', name: chart.name, version: chart.version }, images };
+  return values.image ? [imageRef(values.image)] : Object.values(values.images ?? {}).map(imageRef);
 }
 
 /** The image name under a mirror: the registry host is replaced, the path kept. */
@@ -48,36 +50,42 @@ export function mirrored(image: string, mirror: string | undefined): string {
   return `${mirror}/${hasRegistry ? rest.join('/') : image}`;
 }
 
-/** Everything an instance, or a cluster's platform, pulls: charts with versions and images. */
+/**
+ * Everything an instance, or a cluster's platform, pulls: the Helm releases of
+ * its stack (built in a throwaway app, so the list is what a deploy installs)
+ * with their images from the catalog and our charts' values.
+ */
 export function billOfMaterials(config: SandboxConfig, target: { instance?: string; cluster?: string }): Bom {
-  const charts: BomChart[] = [];
-  const images = new Set<string>();
-  const add = (c: { chart: BomChart; images: string[] }) => {
-    charts.push(c.chart);
-    c.images.forEach((i) => images.add(i));
-  };
-  let clusterName: string;
-  if (target.instance) {
-    const instance = findInstance(config, target.instance);
-    clusterName = instance.cluster;
-    const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
-    for (const b of instance.blocks) {
-      const entry = catalog.get(typeof b === 'string' ? b : b.name)!;
-      add({ chart: { ...entry.chart }, images: [...entry.images] });
-    }
-    for (const m of instance.mocks ?? []) add(packagedChart(MOCKS[m].chart));
-    if (instance.datasets?.length) add(packagedChart('seed-data'));
-    images.add('docker.io/curlimages/curl:8.12.1');
-  } else {
-    clusterName = target.cluster ?? '';
-    if (!config.clusters.some((c) => c.name === clusterName)) {
-      throw new CliError(`unknown cluster "${clusterName}"; the config has ${config.clusters.map((c) => c.name).join(', ')}`);
-    }
-    for (const c of [...PLATFORM_CHARTS, ...CAPACITY_CHARTS]) charts.push({ ...c });
-    add(packagedChart('instance-reaper'));
+  const clusterName = target.instance ? findInstance(config, target.instance).cluster : (target.cluster ?? '');
+  if (!config.clusters.some((c) => c.name === clusterName)) {
+    throw new CliError(`unknown cluster "${clusterName}"; the config has ${config.clusters.map((c) => c.name).join(', ')}`);
   }
-  const mirror = config.clusters.find((c) => c.name === clusterName)?.platform?.registryMirror;
-  return { scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`, charts, images: [...images].sort().map((i) => mirrored(i, mirror)) };
+  const scoped = target.instance ? reducedConfig(config, target.instance) : { ...config, clusters: config.clusters.filter((c) => c.name === clusterName), instances: [] };
+  const stackName = target.instance ? instanceStackName(target.instance) : platformStackName(clusterName);
+  const outdir = mkdtempSync(join(tmpdir(), 'sandboxkit-bom-'));
+  try {
+    const app = newApp(outdir);
+    const stacks = buildSandbox(app, scoped);
+    const stack = [...stacks.platforms.values(), ...stacks.instances.values()].find((s) => s.node.id === stackName)!;
+    const releases = stack.node.findAll().filter((c): c is SandboxHelmRelease => c instanceof SandboxHelmRelease);
+    const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
+    const charts: BomChart[] = [];
+    const images = new Set<string>();
+    for (const r of releases) {
+      if (r.source.kind === 'local') {
+        charts.push({ repository: 'sandboxkit (packaged)', name: basename(r.source.chart), version: r.version });
+        packagedImages(r.source.chart).forEach((i) => images.add(i));
+        images.add(TEST_IMAGE);
+      } else {
+        charts.push({ repository: r.source.repository!, name: r.source.chart, version: r.version });
+        catalog.get(r.release.nameInput ?? '')?.images.forEach((i) => images.add(i));
+      }
+    }
+    const mirror = config.clusters.find((c) => c.name === clusterName)?.platform?.registryMirror;
+    return { scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`, charts, images: [...images].sort().map((i) => mirrored(i, mirror)) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 export function bomCommand(ctx: CliContext, target: { instance?: string; cluster?: string }): number {

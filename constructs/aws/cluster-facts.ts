@@ -15,6 +15,8 @@ export interface EksFactsProps {
   readonly ingressDomain?: string;
   /** @default true */
   readonly sharedStorage?: boolean;
+  /** Route 53 hosted zone of external-dns. @default - none */
+  readonly externalDnsZoneId?: string;
 }
 
 /** What an EKS cluster exposes, whether the stack created it or found it by name. */
@@ -35,6 +37,6 @@ export function eksFacts(props: EksFactsProps): ClusterFacts {
     secretStore: platformSecretStore('aws-secrets-manager', props.clusterName),
     ingress: platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`),
     secretBackend: new AwsInstanceSecrets({ clusterName: props.clusterName, region: props.region, oidcIssuerUrl: props.oidcIssuerUrl }),
-    platformNeeds: new AwsPlatformNeeds({ clusterName: props.clusterName, region: props.region, sharedStorage }),
+    platformNeeds: new AwsPlatformNeeds({ clusterName: props.clusterName, region: props.region, sharedStorage, externalDnsZoneId: props.externalDnsZoneId }),
   };
 }

@@ -44,6 +44,8 @@ export interface EksClusterProps {
   readonly ingressDomain?: string;
   /** Run CoreDNS on Fargate: set when the cluster has no node groups. @default false */
   readonly fargateOnly?: boolean;
+  /** Route 53 hosted zone external-dns may write to; creates its IRSA role. @default - none */
+  readonly externalDnsZoneId?: string;
 }
 
 const EKS_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
@@ -214,6 +216,19 @@ export class EksCluster extends Construct implements SandboxCluster {
       ],
     });
 
+    if (props.externalDnsZoneId) {
+      const zone = `arn:${partition.partition}:route53:::hostedzone/${props.externalDnsZoneId}`;
+      this.addServiceAccountRole('ExternalDnsRole', {
+        namespace: 'external-dns',
+        serviceAccount: 'external-dns',
+        roleName: names.externalDnsRole,
+        statements: [
+          { actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'], resources: [zone] },
+          { actions: ['route53:ListHostedZones'], resources: ['*'] },
+        ],
+      });
+    }
+
     this.secrets = new AwsSecretStore(this, 'SecretStore', {
       clusterName: props.clusterName,
       oidcProvider: this.oidcProvider,
@@ -230,6 +245,7 @@ export class EksCluster extends Construct implements SandboxCluster {
         oidcIssuerUrl: issuerUrl,
         ingressDomain: props.ingressDomain,
         sharedStorage,
+        externalDnsZoneId: props.externalDnsZoneId,
       }),
     );
   }

@@ -11,6 +11,8 @@ export interface EksClusterLookupProps {
   readonly ingressDomain?: string;
   /** Whether the cluster stack created the EFS storage class. @default true */
   readonly sharedStorage?: boolean;
+  /** Route 53 hosted zone the cluster stack granted external-dns. @default - none */
+  readonly externalDnsZoneId?: string;
 }
 
 /** Finds an EKS cluster by name, so stacks above the cloud layer never read the cluster stack's state. */

@@ -6,8 +6,8 @@ export const awsNames = (cluster: string) => ({
   secretOperatorRole: `sandbox-${cluster}-secret-operator`,
   /** IRSA role of the cluster autoscaler. */
   autoscalerRole: `sandbox-${cluster}-cluster-autoscaler`,
-  /** IRSA role of the AWS Load Balancer Controller. */
-  loadBalancerControllerRole: `sandbox-${cluster}-lb-controller`,
+  /** IRSA role of external-dns, when the cluster writes DNS records. */
+  externalDnsRole: `sandbox-${cluster}-external-dns`,
   efsCreationToken: `${cluster}-shared`,
   blockStorageClass: 'gp3-encrypted',
   sharedStorageClass: 'efs-shared',

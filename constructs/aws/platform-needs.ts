@@ -10,6 +10,8 @@ export interface AwsPlatformNeedsProps {
   readonly region: string;
   /** Whether the cluster stack created the EFS file system. @default true */
   readonly sharedStorage?: boolean;
+  /** Route 53 hosted zone external-dns writes to. @default - no external-dns */
+  readonly externalDnsZoneId?: string;
 }
 
 /** What the platform needs on EKS; IAM roles are found by the names the cluster stack gave them. */
@@ -51,6 +53,17 @@ export class AwsPlatformNeeds implements PlatformNeeds {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': role.arn },
       podLabels: {},
       clusterStoreProvider: { aws: { service: 'SecretsManager', region: this.props.region } },
+    };
+  }
+
+  externalDns(scope: Construct): Record<string, unknown> | undefined {
+    if (!this.props.externalDnsZoneId) return undefined;
+    const role = new DataAwsIamRole(scope, 'ExternalDnsRole', { name: awsNames(this.props.clusterName).externalDnsRole });
+    return {
+      provider: { name: 'aws' },
+      env: [{ name: 'AWS_DEFAULT_REGION', value: this.props.region }],
+      serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': role.arn } },
+      extraArgs: [`--zone-id-filter=${this.props.externalDnsZoneId}`],
     };
   }
 

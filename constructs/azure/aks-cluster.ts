@@ -1,3 +1,5 @@
+import { DataAzurermDnsZone } from '@cdktf/provider-azurerm/lib/data-azurerm-dns-zone';
+import { DataAzurermResourceGroup } from '@cdktf/provider-azurerm/lib/data-azurerm-resource-group';
 import { DiskEncryptionSet } from '@cdktf/provider-azurerm/lib/disk-encryption-set';
 import { KeyVaultKey } from '@cdktf/provider-azurerm/lib/key-vault-key';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
@@ -41,6 +43,8 @@ export interface AksClusterProps {
   readonly logRetentionDays?: number;
   /** @default '<clusterName>.sandbox.internal' */
   readonly ingressDomain?: string;
+  /** DNS zone external-dns may write to; creates its federated identity. @default - none */
+  readonly externalDnsZone?: { readonly resourceGroupName: string; readonly zoneName: string };
 }
 
 /**
@@ -187,6 +191,22 @@ export class AksCluster extends Construct implements SandboxCluster {
       roles: [{ role: 'Key Vault Secrets User', scope: this.keyVault.vault.id }],
     });
 
+    if (props.externalDnsZone) {
+      const zone = new DataAzurermDnsZone(this, 'DnsZone', { name: props.externalDnsZone.zoneName, resourceGroupName: props.externalDnsZone.resourceGroupName });
+      const group = new DataAzurermResourceGroup(this, 'DnsZoneGroup', { name: props.externalDnsZone.resourceGroupName });
+      new WorkloadIdentity(this, 'ExternalDns', {
+        ...placement,
+        name: names.externalDnsIdentity,
+        oidcIssuerUrl: this.aks.oidcIssuerUrl,
+        namespace: 'external-dns',
+        serviceAccount: 'external-dns',
+        roles: [
+          { role: 'DNS Zone Contributor', scope: zone.id },
+          { role: 'Reader', scope: group.id },
+        ],
+      });
+    }
+
     const kubeConfig = this.aks.kubeConfig.get(0);
     Object.assign(
       this,
@@ -197,6 +217,7 @@ export class AksCluster extends Construct implements SandboxCluster {
         clusterCaCertificate: kubeConfig.clusterCaCertificate,
         oidcIssuerUrl: this.aks.oidcIssuerUrl,
         ingressDomain: props.ingressDomain,
+        externalDnsZone: props.externalDnsZone,
       }),
     );
   }

@@ -8,6 +8,8 @@ export interface AksClusterLookupProps {
   readonly clusterName: string;
   /** @default '<clusterName>.sandbox.internal' */
   readonly ingressDomain?: string;
+  /** DNS zone the cluster stack granted external-dns. @default - none */
+  readonly externalDnsZone?: { readonly resourceGroupName: string; readonly zoneName: string };
 }
 
 /** Finds an AKS cluster by name. Local accounts are off, so credentials come from kubelogin. */

@@ -13,6 +13,8 @@ export interface AksFactsProps {
   readonly oidcIssuerUrl: string;
   /** @default '<clusterName>.sandbox.internal' */
   readonly ingressDomain?: string;
+  /** DNS zone of external-dns. @default - none */
+  readonly externalDnsZone?: { readonly resourceGroupName: string; readonly zoneName: string };
 }
 
 /** What an AKS cluster exposes; local accounts are off, so credentials come from kubelogin. */
@@ -32,6 +34,6 @@ export function aksFacts(props: AksFactsProps): ClusterFacts {
     secretStore: platformSecretStore('azure-key-vault', props.clusterName),
     ingress: platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`),
     secretBackend: new AzureInstanceSecrets({ clusterName: props.clusterName, location: props.location, oidcIssuerUrl: props.oidcIssuerUrl }),
-    platformNeeds: new AzurePlatformNeeds(props.clusterName),
+    platformNeeds: new AzurePlatformNeeds(props.clusterName, props.externalDnsZone),
   };
 }

@@ -6,6 +6,7 @@ export const azureNames = (cluster: string) => ({
   aksCluster: `aks-${cluster}`,
   /** Key Vault names: 3-24 alphanumerics and dashes, globally unique. */
   keyVault: boundedName(['kv', cluster], 24),
+  externalDnsIdentity: `id-${cluster}-external-dns`,
   blockStorageClass: 'managed-csi-premium-encrypted',
   sharedStorageClass: 'azurefile-csi-premium',
 });

@@ -14,6 +14,10 @@ export class ExistingPlatformNeeds implements PlatformNeeds {
     return undefined;
   }
 
+  externalDns(): undefined {
+    return undefined;
+  }
+
   clusterAutoscaler(): undefined {
     return undefined;
   }

@@ -17,6 +17,8 @@ export interface GkeFactsProps {
   readonly ingressDomain?: string;
   /** @default false */
   readonly filestore?: boolean;
+  /** Cloud DNS managed zone of external-dns. @default - none */
+  readonly externalDnsZone?: string;
 }
 
 /** What a GKE cluster exposes, whether the stack created it or found it by name. */
@@ -29,6 +31,6 @@ export function gkeFacts(props: GkeFactsProps): ClusterFacts {
     secretStore: platformSecretStore('gcp-secret-manager', clusterName),
     ingress: platformIngress(props.ingressDomain ?? `${clusterName}.sandbox.internal`),
     secretBackend: new GcpInstanceSecrets({ clusterName, project, region }),
-    platformNeeds: new GcpPlatformNeeds({ clusterName, project, region, filestore: props.filestore }),
+    platformNeeds: new GcpPlatformNeeds({ clusterName, project, region, filestore: props.filestore, externalDnsZone: props.externalDnsZone }),
   };
 }

@@ -1,6 +1,7 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
@@ -37,6 +38,8 @@ export interface GkeClusterProps {
   readonly deletionProtection?: boolean;
   /** @default '<clusterName>.sandbox.internal' */
   readonly ingressDomain?: string;
+  /** Cloud DNS managed zone external-dns may write to; creates its service account. @default - none */
+  readonly externalDnsZone?: string;
 }
 
 /** Roles a node's service account needs to log, report metrics and pull images; nothing more. */
@@ -175,6 +178,17 @@ export class GkeCluster extends Construct implements SandboxCluster {
       },
     });
 
+    if (props.externalDnsZone) {
+      const dns = new ServiceAccount(this, 'ExternalDns', { accountId: names.externalDnsAccount, displayName: `external-dns of sandbox cluster ${props.clusterName}` });
+      new ServiceAccountIamMember(this, 'ExternalDnsWorkloadIdentity', {
+        serviceAccountId: dns.name,
+        role: 'roles/iam.workloadIdentityUser',
+        member: `serviceAccount:${props.project}.svc.id.goog[external-dns/external-dns]`,
+      });
+      new DnsManagedZoneIamMember(this, 'ExternalDnsZone', { managedZone: props.externalDnsZone, role: 'roles/dns.admin', member: dns.member });
+      new ProjectIamMember(this, 'ExternalDnsReader', { project: props.project, role: 'roles/dns.reader', member: dns.member });
+    }
+
     const client = new DataGoogleClientConfig(this, 'Client');
     Object.assign(
       this,
@@ -187,6 +201,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
         token: client.accessToken,
         ingressDomain: props.ingressDomain,
         filestore,
+        externalDnsZone: props.externalDnsZone,
       }),
     );
   }

@@ -13,6 +13,8 @@ export interface GkeClusterLookupProps {
   readonly ingressDomain?: string;
   /** Whether the cluster offers Filestore RWX volumes. @default false */
   readonly filestore?: boolean;
+  /** Cloud DNS managed zone the cluster stack granted external-dns. @default - none */
+  readonly externalDnsZone?: string;
 }
 
 /** Finds a GKE cluster by name; the token is the caller's own Google credential. */

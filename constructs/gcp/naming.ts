@@ -5,6 +5,7 @@ export const gcpNames = (cluster: string) => ({
   /** Google service account ids: 6-30 characters. */
   nodeAccount: boundedName([cluster, 'nodes'], 30),
   secretOperatorAccount: boundedName([cluster, 'secrets'], 30),
+  externalDnsAccount: boundedName([cluster, 'dns'], 30),
   disksKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-disks`,
   secretManagerKey: (project: string, region: string) =>
     `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-secret-manager`,

@@ -7,6 +7,8 @@ export interface GcpPlatformNeedsProps {
   readonly region: string;
   /** @default false */
   readonly filestore?: boolean;
+  /** Cloud DNS managed zone external-dns writes to. @default - no external-dns */
+  readonly externalDnsZone?: string;
 }
 
 /** What the platform needs on GKE: names are derived, so no data source is read. */
@@ -38,6 +40,16 @@ export class GcpPlatformNeeds implements PlatformNeeds {
       serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': account },
       podLabels: {},
       clusterStoreProvider: { gcpsm: { projectID: this.props.project } },
+    };
+  }
+
+  externalDns(): Record<string, unknown> | undefined {
+    if (!this.props.externalDnsZone) return undefined;
+    const account = `${gcpNames(this.props.clusterName).externalDnsAccount}@${this.props.project}.iam.gserviceaccount.com`;
+    return {
+      provider: { name: 'google' },
+      serviceAccount: { annotations: { 'iam.gke.io/gcp-service-account': account } },
+      extraArgs: [`--google-project=${this.props.project}`, '--google-zone-visibility=public'],
     };
   }
 

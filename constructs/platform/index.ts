@@ -1,6 +1,6 @@
 export * from './capacity';
 export * from './certificates';
-export * from './charts';
+export * from './external-dns';
 export * from './ingress-controller';
 export * from './instance-reaper';
 export * from './monitoring';

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { SandboxCluster } from '../cluster';
 import { Capacity } from './capacity';
 import { Certificates } from './certificates';
+import { ExternalDns } from './external-dns';
 import { IngressController } from './ingress-controller';
 import { InstanceReaper } from './instance-reaper';
 import { Monitoring } from './monitoring';
@@ -20,6 +21,8 @@ export interface SandboxPlatformProps {
   readonly reaperSchedule?: string;
   /** Put the ingress load balancer on the internet. @default false */
   readonly publicIngress?: boolean;
+  /** Install external-dns; the cluster must bring a DNS zone for it. @default false */
+  readonly externalDns?: boolean;
 }
 
 /** The cluster-wide services every instance relies on, on any cloud, through the SandboxCluster contract only. */
@@ -31,6 +34,7 @@ export class SandboxPlatform extends Construct {
   readonly capacity: Capacity;
   readonly reaper: InstanceReaper;
   readonly monitoring?: Monitoring;
+  readonly externalDns?: ExternalDns;
 
   constructor(scope: Construct, id: string, props: SandboxPlatformProps) {
     super(scope, id);
@@ -51,5 +55,12 @@ export class SandboxPlatform extends Construct {
     this.capacity = new Capacity(this, 'Capacity', { metricsServer: needs.needsMetricsServer, clusterAutoscaler: needs.clusterAutoscaler(this) });
     this.reaper = new InstanceReaper(this, 'Reaper', { schedule: props.reaperSchedule, registryMirror: props.registryMirror });
     if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
+    if (props.externalDns) {
+      const cloudValues = needs.externalDns(this);
+      if (!cloudValues) {
+        throw new Error(`SandboxPlatform "${id}": externalDns needs a DNS zone, which cluster "${props.cluster.clusterName}" does not bring (set platform.externalDns on an AWS, Azure or Google cluster)`);
+      }
+      this.externalDns = new ExternalDns(this, 'ExternalDns', { clusterName: props.cluster.clusterName, domain: props.cluster.ingress.domain, cloudValues });
+    }
   }
 }
