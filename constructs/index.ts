@@ -3,6 +3,7 @@ export * from './cidr';
 export * from './cluster';
 export * from './helm-release';
 export * from './names';
+export * from './pool-size';
 export * from './tag-aspect';
 export * from './catalog';
 export * from './instance';

@@ -3,6 +3,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { NodeTaint } from '../cluster';
+import { assertPoolSize } from '../pool-size';
 
 export type CapacityType = 'on-demand' | 'spot';
 
@@ -57,9 +58,7 @@ export class NodePool extends Construct {
     const diskSizeGiB = props.diskSizeGiB ?? 50;
     const where = `NodePool "${id}"`;
 
-    if (!Number.isInteger(minSize) || minSize < 0) throw new Error(`${where}: minSize must be a whole number >= 0, got ${minSize}`);
-    if (!Number.isInteger(maxSize) || maxSize < 1) throw new Error(`${where}: maxSize must be a whole number >= 1, got ${maxSize}`);
-    if (minSize > maxSize) throw new Error(`${where}: minSize must be between 0 and maxSize (${maxSize}), got ${minSize}`);
+    assertPoolSize(where, { min: minSize, max: maxSize, minName: 'minSize', maxName: 'maxSize' });
     if (desiredSize < minSize || desiredSize > maxSize) {
       throw new Error(`${where}: desiredSize must be between minSize (${minSize}) and maxSize (${maxSize}), got ${desiredSize}`);
     }

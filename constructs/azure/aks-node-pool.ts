@@ -1,6 +1,7 @@
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { Construct } from 'constructs';
 import type { NodeTaint } from '../cluster';
+import { assertPoolSize } from '../pool-size';
 
 /** What `AksCluster.addNodePool` accepts. */
 export interface AksNodePoolOptions {
@@ -38,9 +39,7 @@ export const AKS_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
 /** Checks the sizes shared by system and user pools; `where` names the pool in messages. */
 export function validateAksPool(where: string, name: string, minCount: number, maxCount: number): void {
   if (!AKS_POOL_NAME.test(name)) throw new Error(`${where}: name must be 1-12 lower-case letters and digits, starting with a letter, got "${name}"`);
-  if (!Number.isInteger(minCount) || minCount < 0) throw new Error(`${where}: minCount must be a whole number >= 0, got ${minCount}`);
-  if (minCount > maxCount) throw new Error(`${where}: minCount must be between 0 and maxCount (${maxCount}), got ${minCount}`);
-  if (maxCount > 1000) throw new Error(`${where}: maxCount must be at most 1000, got ${maxCount}`);
+  assertPoolSize(where, { min: minCount, max: maxCount, minName: 'minCount', maxName: 'maxCount' });
 }
 
 /** A user node pool with autoscaling, zones and host encryption. */

@@ -1,6 +1,7 @@
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { Construct } from 'constructs';
 import type { NodeTaint } from '../cluster';
+import { assertPoolSize } from '../pool-size';
 
 /** What `GkeCluster.addNodePool` accepts. */
 export interface GkeNodePoolOptions {
@@ -44,8 +45,7 @@ export class GkeNodePool extends Construct {
     if (!/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(id)) {
       throw new Error(`${where}: name must be 1-40 lower-case letters, digits and "-", starting with a letter, got "${id}"`);
     }
-    if (!Number.isInteger(minCount) || minCount < 0) throw new Error(`${where}: minCount must be a whole number >= 0, got ${minCount}`);
-    if (minCount > maxCount) throw new Error(`${where}: minCount must be between 0 and maxCount (${maxCount}), got ${minCount}`);
+    assertPoolSize(where, { min: minCount, max: maxCount, minName: 'minCount', maxName: 'maxCount' });
 
     this.pool = new ContainerNodePool(this, 'Pool', {
       name: id,
