@@ -85,3 +85,8 @@ export class ConfigStore {
     }
   }
 }
+
+/** Position of the named instance in the document's `instances`, or -1. */
+export function instanceIndex(doc: Document, name: string): number {
+  return ((doc.toJS() as { instances?: { name: string }[] }).instances ?? []).findIndex((i) => i.name === name);
+}

@@ -4,6 +4,7 @@ import { join } from 'path';
 import { Testing, type TerraformStack } from 'cdktf';
 import { stringify } from 'yaml';
 import { loadConfig, parseConfig } from '../config/load';
+import { main } from '../main';
 import type { SandboxConfig } from '../config/types';
 import { buildSandbox, type SandboxStacks } from '../stacks/sandbox-app';
 
@@ -66,6 +67,21 @@ export function tempFile(name: string, text: string | Buffer): string {
   const path = join(tempDir(), name);
   writeFileSync(path, text);
   return path;
+}
+
+/** Runs the app's main on `config`, writing to `outdir`, and returns its exit code and what it printed on stderr. */
+export function runMain(config: string, outdir: string): { code: number; stderr: string } {
+  let stderr = '';
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => {
+    stderr += chunk;
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { code: main(['--config', config], { CDKTF_OUTDIR: outdir }), stderr };
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 /** A single-cluster config for focused tests. */

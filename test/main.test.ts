@@ -1,23 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { configPath, main } from '../main';
-import { EXAMPLE_CONFIG, tempDir } from './fixtures';
+import { configPath } from '../main';
+import { EXAMPLE_CONFIG, runMain as run, tempDir } from './fixtures';
 
 const BAD = join(__dirname, 'fixtures', 'ten-mistakes.yaml');
-
-function run(config: string, outdir: string): { code: number; stderr: string } {
-  let stderr = '';
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string) => {
-    stderr += chunk;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: main(['--config', config], { CDKTF_OUTDIR: outdir }), stderr };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 describe('main', () => {
   it('writes one cdk.tf.json per cluster, platform and instance of the example', () => {

@@ -1,6 +1,7 @@
 import { isSeq, type Document } from 'yaml';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
+import { instanceIndex } from '../config-store';
 import type { CliContext } from '../context';
 import { parseTtlHours } from '../duration';
 import { CliError, EXIT } from '../io';
@@ -68,8 +69,7 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
   }
   if (!opts.dryRun) {
     await ctx.store.update((doc) => {
-      const again = (doc.toJS() as { instances?: { name: string }[] }).instances ?? [];
-      if (again.some((i) => i.name === opts.name)) throw new CliError(`instance "${opts.name}" was added by another command meanwhile`, EXIT.failed);
+      if (instanceIndex(doc, opts.name) >= 0) throw new CliError(`instance "${opts.name}" was added by another command meanwhile`, EXIT.failed);
       addInstance(instance)(doc);
     });
   }

@@ -1,3 +1,4 @@
+import { instanceIndex } from '../config-store';
 import type { CliContext } from '../context';
 import { EXIT } from '../io';
 import { destroyInstance, findInstance, forgetInstance } from '../instances';
@@ -15,7 +16,7 @@ export async function destroyOne(ctx: CliContext, name: string): Promise<void> {
   await destroyInstance(ctx, config, name);
   forgetInstance(ctx, config, name);
   await ctx.store.update((doc) => {
-    const i = ((doc.toJS() as { instances?: { name: string }[] }).instances ?? []).findIndex((x) => x.name === name);
+    const i = instanceIndex(doc, name);
     if (i >= 0) doc.deleteIn(['instances', i]);
   });
 }

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
-import { main } from '../../main';
-import { tempDir } from '../fixtures';
+import { runMain, tempDir } from '../fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLE = readFileSync(join(ROOT, 'examples', 'sandbox.yaml'), 'utf8');
@@ -92,19 +91,8 @@ function runOn(what: string, text: string | Buffer): 'synth' | 'refused' {
   const file = join(dir, 'sandbox.yaml');
   writeFileSync(file, text);
   const out = join(dir, 'cdktf.out');
-  let stderr = '';
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string) => {
-    stderr += chunk;
-    return true;
-  }) as typeof process.stderr.write;
   const start = Date.now();
-  let code: number;
-  try {
-    code = main(['--config', file], { CDKTF_OUTDIR: out });
-  } finally {
-    process.stderr.write = write;
-  }
+  const { code, stderr } = runMain(file, out);
   const seconds = (Date.now() - start) / 1000;
   const context = `${what}: exit ${code}, ${seconds}s, ${stderr.slice(0, 300)}`;
   expect({ context, hang: seconds > MAX_SECONDS }).toEqual({ context, hang: false });
