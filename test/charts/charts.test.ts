@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import Ajv from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
@@ -7,43 +7,33 @@ import { MOCKS } from '../../constructs/instance/mocks';
 import { SEED_DATA_CHART_VERSION } from '../../constructs/instance/seed-data';
 import { tempDir } from '../fixtures';
 import { requireTool, run } from '../tools';
+import { CHART_NAMES, CHARTS_DIR, KUBE_VERSION, chartScenarios, renderChart } from './render';
 import { podSpecOf, restrictedViolations } from './pod-security';
 
-const CHARTS = join(__dirname, '..', '..', 'charts');
-const KUBE_VERSION = '1.33.0';
 const helm = requireTool('helm');
-const charts = readdirSync(CHARTS).sort();
-
-/** Default values, then every ci/*-values.yaml scenario. */
-function scenarios(chart: string): { name: string; file?: string }[] {
-  const ci = readdirSync(join(CHARTS, chart, 'ci')).filter((f) => f.endsWith('-values.yaml')).sort();
-  return [{ name: 'defaults' }, ...ci.map((f) => ({ name: f, file: join(CHARTS, chart, 'ci', f) }))];
-}
-
-function render(chart: string, file?: string): any[] {
-  const args = ['template', 'sandbox', join(CHARTS, chart), '--kube-version', KUBE_VERSION, '--namespace', 'sandbox'];
-  const out = run(helm, file ? [...args, '-f', file] : args);
-  return parseAllDocuments(out).map((d) => d.toJS()).filter((o) => o);
-}
+const render = (chart: string, file?: string): any[] =>
+  parseAllDocuments(renderChart(chart, file))
+    .map((d) => d.toJS())
+    .filter((o) => o);
 
 /** The kubernetes-models class for an object, e.g. apps/v1 Deployment. */
 function modelFor(apiVersion: string, kind: string): { new (data: unknown): { validate(): void } } {
   return require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
 }
 
-describe.each(charts)('chart %s', (chart) => {
-  const dir = join(CHARTS, chart);
+describe.each(CHART_NAMES)('chart %s', (chart) => {
+  const dir = join(CHARTS_DIR, chart);
 
   it('has at least one ci scenario besides the defaults', () => {
-    expect(scenarios(chart).length).toBeGreaterThan(1);
+    expect(chartScenarios(chart).length).toBeGreaterThan(1);
   });
 
-  it.each(scenarios(chart))('lints clean with --strict ($name)', ({ file }) => {
+  it.each(chartScenarios(chart))('lints clean with --strict ($name)', ({ file }) => {
     const out = run(helm, file ? ['lint', '--strict', dir, '-f', file] : ['lint', '--strict', dir]);
     expect(out).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
   });
 
-  it.each(scenarios(chart))('renders objects valid against the Kubernetes API schema ($name)', ({ file }) => {
+  it.each(chartScenarios(chart))('renders objects valid against the Kubernetes API schema ($name)', ({ file }) => {
     const objects = render(chart, file);
     expect(objects.length).toBeGreaterThan(0);
     for (const obj of objects) {
@@ -52,7 +42,7 @@ describe.each(charts)('chart %s', (chart) => {
     }
   });
 
-  it.each(scenarios(chart))('renders pods that pass the restricted profile ($name)', ({ file }) => {
+  it.each(chartScenarios(chart))('renders pods that pass the restricted profile ($name)', ({ file }) => {
     const problems = render(chart, file).flatMap((obj) => {
       const pod = podSpecOf(obj);
       return pod ? restrictedViolations(`${obj.kind}/${obj.metadata.name}`, pod) : [];
@@ -73,7 +63,7 @@ describe.each(charts)('chart %s', (chart) => {
     const schema = JSON.parse(readFileSync(join(dir, 'values.schema.json'), 'utf8'));
     const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
     const defaults = parse(readFileSync(join(dir, 'values.yaml'), 'utf8'));
-    for (const s of scenarios(chart)) {
+    for (const s of chartScenarios(chart)) {
       const values = s.file ? { ...defaults, ...parse(readFileSync(s.file, 'utf8')) } : defaults;
       expect({ scenario: s.name, valid: validate(values), errors: validate.errors }).toEqual({ scenario: s.name, valid: true, errors: null });
     }
@@ -91,13 +81,13 @@ describe.each(charts)('chart %s', (chart) => {
   });
 
   it('ships a helm test hook', () => {
-    const hooks = scenarios(chart).flatMap((s) => render(chart, s.file).filter((o) => o.metadata?.annotations?.['helm.sh/hook'] === 'test'));
+    const hooks = chartScenarios(chart).flatMap((s) => render(chart, s.file).filter((o) => o.metadata?.annotations?.['helm.sh/hook'] === 'test'));
     expect(hooks.length).toBeGreaterThan(0);
   });
 });
 
 describe('chart versions', () => {
-  const version = (chart: string) => parse(readFileSync(join(CHARTS, chart, 'Chart.yaml'), 'utf8')).version;
+  const version = (chart: string) => parse(readFileSync(join(CHARTS_DIR, chart, 'Chart.yaml'), 'utf8')).version;
 
   it('match what the instance constructs install', () => {
     for (const mock of Object.values(MOCKS)) expect({ chart: mock.chart, version: version(mock.chart) }).toEqual({ chart: mock.chart, version: mock.version });
@@ -106,9 +96,9 @@ describe('chart versions', () => {
 });
 
 describe('chart packages', () => {
-  it.each(charts)('packs %s into the same bytes every time, as an archive helm renders', (chart) => {
-    const first = packageChart(join(CHARTS, chart));
-    expect(packageChart(join(CHARTS, chart)).equals(first)).toBe(true);
+  it.each(CHART_NAMES)('packs %s into the same bytes every time, as an archive helm renders', (chart) => {
+    const first = packageChart(join(CHARTS_DIR, chart));
+    expect(packageChart(join(CHARTS_DIR, chart)).equals(first)).toBe(true);
     const file = join(tempDir('chart-'), `${chart}.tgz`);
     writeFileSync(file, first);
     expect(run(helm, ['template', 'sandbox', file, '--kube-version', KUBE_VERSION])).toContain(`helm.sh/chart: ${chart}-`);

@@ -1,15 +1,14 @@
-import { readdirSync, writeFileSync } from 'fs';
+import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { loadConfig } from '../../config/load';
 import { synthesize } from '../../stacks/synthesize';
+import { CHART_NAMES, chartScenarios, renderChart } from '../charts/render';
 import { tempDir } from '../fixtures';
 import { requireTool, run } from '../tools';
 import { SKIPS, activeOptions, terraformSkips } from './checkov-skips';
 
 const ROOT = join(__dirname, '..', '..');
-const CHARTS = join(ROOT, 'charts');
 const checkov = requireTool('checkov');
-const helm = requireTool('helm');
 
 interface Finding {
   readonly check_id: string;
@@ -51,12 +50,8 @@ describe('checkov', () => {
 
   it('finds nothing in any rendered chart, with default and ci values', () => {
     const dir = tempDir('checkov-charts-');
-    for (const chart of readdirSync(CHARTS)) {
-      const values = ['values.yaml', ...readdirSync(join(CHARTS, chart, 'ci')).map((f) => join('ci', f))];
-      for (const v of values) {
-        const rendered = run(helm, ['template', 'sandbox', join(CHARTS, chart), '-f', join(CHARTS, chart, v), '--kube-version', '1.33.0']);
-        writeFileSync(join(dir, `${chart}-${v.replace(/[/.]/g, '-')}.yaml`), rendered);
-      }
+    for (const chart of CHART_NAMES) {
+      for (const s of chartScenarios(chart)) writeFileSync(join(dir, `${chart}-${s.name.replace(/\./g, '-')}.yaml`), renderChart(chart, s.file));
     }
     const { passed, failed } = scan(dir, 'kubernetes', SKIPS.kubernetes.map((s) => s.id));
     expect(failed.map(describeFinding)).toEqual([]);
