@@ -1,8 +1,9 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ExistingClusterConfig, StateBackendConfig } from '../config/types';
-import { ExistingCluster } from '../constructs/existing/existing-cluster';
+import type { SandboxCluster } from '../constructs/cluster';
 import { configureBackend } from './backend';
+import { lookupCluster } from './cluster-lookup';
 import { clusterStackName } from './names';
 
 export interface ExistingClusterStackProps {
@@ -15,18 +16,13 @@ export interface ExistingClusterStackProps {
  * what the platform and instance stacks will assume of it.
  */
 export class ExistingClusterStack extends TerraformStack {
-  readonly cluster: ExistingCluster;
+  readonly cluster: SandboxCluster;
 
   constructor(scope: Construct, props: ExistingClusterStackProps) {
     super(scope, clusterStackName(props.cluster.name));
     const config = props.cluster;
     configureBackend(this, props.state, { clusterName: config.name, stackName: this.node.id });
-    this.cluster = new ExistingCluster(this, 'Cluster', {
-      clusterName: config.name,
-      kubeconfig: config.connection.kind === 'kubeconfig' ? config.connection : undefined,
-      storage: config.storageClasses,
-      ingressDomain: config.ingressDomain,
-    });
+    this.cluster = lookupCluster(this, config);
     new TerraformOutput(this, 'connection', {
       value: config.connection.kind === 'kubeconfig' ? `${config.connection.path}#${config.connection.context ?? 'current-context'}` : 'environment',
     });
