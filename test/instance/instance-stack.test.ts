@@ -253,32 +253,38 @@ describe('instance stack', () => {
     expect(local.provider!.helm[0].kubernetes).toEqual({ config_path: '~/.kube/config', config_context: 'kind-sandbox' });
   });
 
+  /** The example synthesized once into a folder, for the tests that read every stack file. */
+  let exampleOut: string | undefined;
+  const exampleOutput = () => {
+    if (!exampleOut) {
+      exampleOut = join(tempDir(), 'cdktf.out');
+      synthesize(exampleConfig(), exampleOut);
+    }
+    return exampleOut;
+  };
+  const readStack = (dir: string, stack: string) => readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+
   it('writes no generated secret value into any synthesized file', () => {
-    const out = join(tempDir(), 'cdktf.out');
-    synthesize(exampleConfig(), out);
+    const out = exampleOutput();
     for (const stack of readdirSync(join(out, 'stacks'))) {
-      const text = readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8');
-      expect(text).not.toMatch(/"(password|secret_string|secret_data|value)":\s*"(?!\$\{)[A-Za-z0-9+/]{16,}"/);
+      expect(readStack(out, stack)).not.toMatch(/"(password|secret_string|secret_data|value)":\s*"(?!\$\{)[A-Za-z0-9+/]{16,}"/);
     }
   });
 
   it('leaves every other stack byte-identical when an instance is added', () => {
-    const before = join(tempDir(), 'before');
+    const before = exampleOutput();
     const after = join(tempDir(), 'after');
-    synthesize(exampleConfig(), before);
     const more = exampleWith((c) => c.instances.push({ name: 'extra', cluster: 'aws-main', owner: 'dan', blocks: ['redis'] }));
     synthesize(more, after);
-    const read = (dir: string, stack: string) => readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
     const stacksBefore = readdirSync(join(before, 'stacks'));
     expect(readdirSync(join(after, 'stacks')).sort()).toEqual([...stacksBefore, 'instance-extra'].sort());
-    for (const stack of stacksBefore) expect(read(after, stack)).toBe(read(before, stack));
+    for (const stack of stacksBefore) expect(readStack(after, stack)).toBe(readStack(before, stack));
   });
 
   it('leaves no unresolved token in any stack', () => {
-    const out = join(tempDir(), 'cdktf.out');
-    synthesize(exampleConfig(), out);
+    const out = exampleOutput();
     for (const stack of readdirSync(join(out, 'stacks'))) {
-      expect(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')).not.toMatch(/tftoken|TOKEN\[/);
+      expect(readStack(out, stack)).not.toMatch(/tftoken|TOKEN\[/);
     }
   });
 
