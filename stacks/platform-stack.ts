@@ -2,7 +2,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ClusterConfig, StateBackendConfig } from '../config/types';
-import type { SandboxCluster } from '../constructs/cluster';
+import { PLATFORM_DEFAULTS, type SandboxCluster } from '../constructs/cluster';
 import { SandboxPlatform } from '../constructs/platform/sandbox-platform';
 import { configureBackend } from './backend';
 import { lookupCluster } from './cluster-lookup';
@@ -42,7 +42,7 @@ export class PlatformStack extends TerraformStack {
     });
 
     new TerraformOutput(this, 'ingress_domain', { value: this.cluster.ingress.domain });
-    new TerraformOutput(this, 'cluster_issuer', { value: 'sandbox-issuer' });
+    new TerraformOutput(this, 'cluster_issuer', { value: PLATFORM_DEFAULTS.clusterIssuerName });
     new TerraformOutput(this, 'storage_classes', { value: this.platform.storage.classes.map((c) => c.metadata.name) });
   }
 }

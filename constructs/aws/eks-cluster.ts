@@ -115,7 +115,7 @@ export class EksCluster extends Construct implements SandboxCluster {
       description: `Envelope encryption of Kubernetes Secrets in ${props.clusterName}`,
     });
     this.dataKey = new SandboxKmsKey(this, 'DataKey', {
-      alias: `sandbox-${props.clusterName}-data`,
+      alias: names.dataKeyAlias.replace(/^alias\//, ''),
       description: `Volumes, file systems and logs of ${props.clusterName}`,
       servicePrincipals: [`logs.${region.region}.amazonaws.com`],
     });

@@ -2,6 +2,8 @@
 export const awsNames = (cluster: string) => ({
   eksCluster: cluster,
   secretsKeyAlias: `alias/sandbox-${cluster}-secrets`,
+  /** Key of volumes, file systems and logs; the platform's storage classes encrypt with it. */
+  dataKeyAlias: `alias/sandbox-${cluster}-data`,
   /** IRSA role of the in-cluster secret operator; the platform stack finds it by this name. */
   secretOperatorRole: `sandbox-${cluster}-secret-operator`,
   /** IRSA role of the cluster autoscaler. */

@@ -26,7 +26,7 @@ export class AwsPlatformNeeds implements PlatformNeeds {
 
   storageClasses(scope: Construct): StorageClassSpec[] {
     const names = awsNames(this.props.clusterName);
-    const key = new DataAwsKmsAlias(scope, 'DataKey', { name: `alias/sandbox-${this.props.clusterName}-data` });
+    const key = new DataAwsKmsAlias(scope, 'DataKey', { name: awsNames(this.props.clusterName).dataKeyAlias });
     const classes: StorageClassSpec[] = [
       {
         name: names.blockStorageClass,

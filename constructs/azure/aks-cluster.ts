@@ -117,7 +117,7 @@ export class AksCluster extends Construct implements SandboxCluster {
     });
     const diskEncryption = new DiskEncryptionSet(this, 'DiskEncryptionSet', {
       ...placement,
-      name: `des-${props.clusterName}`,
+      name: names.diskEncryptionSet,
       keyVaultKeyId: diskKey.versionlessId,
       autoKeyRotationEnabled: true,
       identity: { type: 'SystemAssigned' },
@@ -184,7 +184,7 @@ export class AksCluster extends Construct implements SandboxCluster {
 
     this.secretOperator = new WorkloadIdentity(this, 'SecretOperator', {
       ...placement,
-      name: `id-${props.clusterName}-secret-operator`,
+      name: names.secretOperatorIdentity,
       oidcIssuerUrl: this.aks.oidcIssuerUrl,
       namespace: PLATFORM_DEFAULTS.externalSecretsNamespace,
       serviceAccount: 'external-secrets',

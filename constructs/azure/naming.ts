@@ -7,6 +7,8 @@ export const azureNames = (cluster: string) => ({
   /** Key Vault names: 3-24 alphanumerics and dashes, globally unique. */
   keyVault: boundedName(['kv', cluster], 24),
   externalDnsIdentity: `id-${cluster}-external-dns`,
+  secretOperatorIdentity: `id-${cluster}-secret-operator`,
+  diskEncryptionSet: `des-${cluster}`,
   blockStorageClass: 'managed-csi-premium-encrypted',
   sharedStorageClass: 'azurefile-csi-premium',
 });

@@ -39,7 +39,7 @@ export class AzurePlatformNeeds implements PlatformNeeds {
 
   storageClasses(scope: Construct): StorageClassSpec[] {
     const names = azureNames(this.clusterName);
-    const des = new DataAzurermDiskEncryptionSet(scope, 'DiskEncryptionSet', { name: `des-${this.clusterName}`, resourceGroupName: names.resourceGroup });
+    const des = new DataAzurermDiskEncryptionSet(scope, 'DiskEncryptionSet', { name: names.diskEncryptionSet, resourceGroupName: names.resourceGroup });
     return [
       {
         name: names.blockStorageClass,
@@ -58,7 +58,7 @@ export class AzurePlatformNeeds implements PlatformNeeds {
   secretOperator(scope: Construct): SecretOperatorIdentity {
     const names = azureNames(this.clusterName);
     const identity = new DataAzurermUserAssignedIdentity(scope, 'SecretOperatorIdentity', {
-      name: `id-${this.clusterName}-secret-operator`,
+      name: names.secretOperatorIdentity,
       resourceGroupName: names.resourceGroup,
     });
     const vault = new DataAzurermKeyVault(scope, 'KeyVault', { name: names.keyVault, resourceGroupName: names.resourceGroup });
