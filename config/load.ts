@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'path';
 import { readFileSync, statSync } from 'fs';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { core } from 'zod';
@@ -63,7 +64,17 @@ export function loadConfig(file: string): SandboxConfig {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(err as Error).message}` }]);
   }
-  return parseConfig(text, file);
+  return withMirrorFolders(parseConfig(text, file), dirname(resolve(file)));
+}
+
+/** Chart mirror folders are written relative to the config file; stacks receive them absolute. */
+function withMirrorFolders(config: SandboxConfig, baseDir: string): SandboxConfig {
+  const clusters = config.clusters.map((c) => {
+    const mirror = c.platform?.chartMirror;
+    if (!mirror || /^[a-z][a-z0-9+.-]*:\/\//i.test(mirror)) return c;
+    return { ...c, platform: { ...c.platform, chartMirror: resolve(baseDir, mirror) } };
+  });
+  return { ...config, clusters } as SandboxConfig;
 }
 
 /** Parses and validates config text; `file` names it in messages. */

@@ -69,6 +69,7 @@ const platform = z.strictObject({
   monitoring: z.boolean().optional(),
   acme: z.strictObject({ email: z.email('must be an e-mail address'), server: z.url().optional() }).optional(),
   registryMirror: nonEmpty.optional(),
+  chartMirror: nonEmpty.optional(),
   reaperSchedule: z
     .string()
     .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression')

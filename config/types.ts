@@ -73,6 +73,13 @@ export interface PlatformConfig {
   readonly acme?: { readonly email: string; readonly server?: string };
   /** Pull-through registry that mirrors every image, for offline or rate-limited clusters. @default - none */
   readonly registryMirror?: string;
+  /**
+   * Where every remote chart (platform, built-in catalog and your own entries) is installed from,
+   * keeping its pinned name and version: a Helm repository URL (`https://charts.internal`), an OCI
+   * path (`oci://registry.internal/charts`) or a folder of chart archives relative to this file.
+   * For air-gapped clusters and offline installs. @default - each chart's own repository
+   */
+  readonly chartMirror?: string;
   /** Reaper schedule (cron, UTC). @default '*\/15 * * * *' */
   readonly reaperSchedule?: string;
   /** Put the ingress load balancer on the internet instead of the private network. @default false */

@@ -61,12 +61,21 @@ export interface SecretStoreRef {
   readonly pathPrefix: string;
 }
 
+/** The shared Gateway (Gateway API) an instance attaches its own listeners to. */
+export interface GatewayRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
 export interface IngressFacts {
   /** Base domain: block `b` of instance `i` answers at `b.i.<domain>`. */
   readonly domain: string;
-  /** IngressClass name the platform installs. */
-  readonly className: string;
-  /** Namespace of the ingress controller, for NetworkPolicies that admit its traffic. */
+  /**
+   * The platform's one Gateway. Each instance attaches a ListenerSet for `*.<instance>.<domain>`
+   * to it, and its HTTPRoutes to that ListenerSet.
+   */
+  readonly gateway: GatewayRef;
+  /** Namespace of the gateway's proxies, for NetworkPolicies that admit their traffic. */
   readonly controllerNamespace: string;
 }
 
@@ -161,8 +170,11 @@ export type ClusterFacts = Omit<SandboxCluster, 'clusterName' | 'cloud'>;
 
 /** Namespace and class names the platform layer installs; instances rely on them. */
 export const PLATFORM_DEFAULTS = {
-  ingressClassName: 'nginx',
-  ingressNamespace: 'ingress-nginx',
+  /** GatewayClass of Envoy Gateway, and the one Gateway every instance attaches to. */
+  gatewayClassName: 'sandbox',
+  gatewayName: 'sandbox',
+  /** Envoy Gateway's controller, its proxies and the Gateway live here. */
+  gatewayNamespace: 'sandbox-gateway',
   clusterSecretStoreName: 'sandbox-secrets',
   clusterIssuerName: 'sandbox-issuer',
   externalSecretsNamespace: 'external-secrets',
@@ -177,8 +189,8 @@ export function secretPathPrefix(clusterName: string): string {
 export function platformIngress(domain: string): IngressFacts {
   return {
     domain,
-    className: PLATFORM_DEFAULTS.ingressClassName,
-    controllerNamespace: PLATFORM_DEFAULTS.ingressNamespace,
+    gateway: { name: PLATFORM_DEFAULTS.gatewayName, namespace: PLATFORM_DEFAULTS.gatewayNamespace },
+    controllerNamespace: PLATFORM_DEFAULTS.gatewayNamespace,
   };
 }
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'path';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ChartMirror } from './chart-mirror';
 import { ChartPackages } from './chart-package';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from './names';
 
@@ -101,18 +102,20 @@ export class SandboxHelmRelease extends Construct {
       throw new Error(`${where}: timeoutSeconds must be a whole number from 30 to 3600, got ${timeout}`);
     }
 
-    // A local chart travels with the stack as one archive, packed once per app.
-    const chart =
+    // A local chart travels with the stack as one archive, packed once per app; a remote one
+    // comes from the stack's chart mirror when it has one.
+    const mirror = props.chart.kind === 'local' ? undefined : ChartMirror.of(this);
+    const location =
       props.chart.kind === 'local'
-        ? new TerraformAsset(this, 'Chart', { path: ChartPackages.of(this).archive(props.chart.chart), type: AssetType.FILE }).path
-        : props.chart.chart;
+        ? { chart: new TerraformAsset(this, 'Chart', { path: ChartPackages.of(this).archive(props.chart.chart), type: AssetType.FILE }).path }
+        : (mirror?.locate(props.chart.chart, props.version) ?? { repository: props.chart.repository, chart: props.chart.chart });
     const values = props.values && Object.keys(props.values).length > 0 ? [escapeTerraform(JSON.stringify(props.values))] : undefined;
 
     this.release = new Release(this, 'Release', {
       name: props.name,
       namespace: props.namespace,
-      repository: props.chart.repository,
-      chart,
+      repository: location.repository,
+      chart: location.chart,
       version: props.version,
       values,
       atomic: props.atomic ?? true,

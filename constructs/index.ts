@@ -1,3 +1,4 @@
+export * from './chart-mirror';
 export * from './chart-package';
 export * from './cidr';
 export * from './cluster';

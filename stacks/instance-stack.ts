@@ -6,6 +6,7 @@ import type { ClusterConfig, InstanceConfig, StateBackendConfig } from '../confi
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { SandboxCluster } from '../constructs/cluster';
 import { SandboxInstance } from '../constructs/instance/sandbox-instance';
+import { ChartMirror } from '../constructs/chart-mirror';
 import { configureBackend } from './backend';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
@@ -27,6 +28,8 @@ export class InstanceStack extends TerraformStack {
     super(scope, instanceStackName(props.instance.name));
     const config = props.instance;
     configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id, instanceName: config.name });
+    const chartMirror = props.cluster.platform?.chartMirror;
+    if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));
     addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-instance': config.name, 'sandbox-owner': config.owner }));
     new RandomProvider(this, 'random');
     new TimeProvider(this, 'time');

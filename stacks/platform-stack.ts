@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { ClusterConfig, StateBackendConfig } from '../config/types';
 import { PLATFORM_DEFAULTS, type SandboxCluster } from '../constructs/cluster';
 import { SandboxPlatform } from '../constructs/platform/sandbox-platform';
+import { ChartMirror } from '../constructs/chart-mirror';
 import { configureBackend } from './backend';
 import { lookupCluster } from './cluster-lookup';
 import { platformStackName } from './names';
@@ -26,6 +27,8 @@ export class PlatformStack extends TerraformStack {
     super(scope, platformStackName(props.cluster.name));
     const options = props.cluster.platform ?? {};
     configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id });
+    const chartMirror = props.cluster.platform?.chartMirror;
+    if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));
     addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-stack': this.node.id }));
     this.cluster = lookupCluster(this, props.cluster);
     addKubernetesProviders(this, this.cluster.connection);

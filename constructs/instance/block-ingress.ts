@@ -1,16 +1,17 @@
-import { IngressV1 } from '@cdktf/provider-kubernetes/lib/ingress-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { PLATFORM_DEFAULTS, type IngressFacts } from '../cluster';
+import { GATEWAY_API, INSTANCE_LISTENER } from './instance-listener';
 
 export interface BlockIngressProps {
   readonly namespace: string;
   readonly instanceName: string;
   readonly blockName: string;
+  /** The instance's base domain. */
+  readonly domain: string;
   readonly service: string;
   readonly port: number;
-  readonly ingress: IngressFacts;
-  /** The block's release, whose service the ingress points at. @default [] */
+  /** The block's release, whose Service the route points at, and the instance's listener. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -19,32 +20,29 @@ export function blockHostname(block: string, instance: string, domain: string): 
   return `${block}.${instance}.${domain}`;
 }
 
-/** `<block>.<instance>.<domain>`, over TLS with a certificate from the platform's issuer. */
+/** `<block>.<instance>.<domain>`: an HTTPRoute on the instance's own HTTPS listener. */
 export class BlockIngress extends Construct {
   readonly host: string;
-  readonly resource: IngressV1;
+  readonly resource: Manifest;
 
   constructor(scope: Construct, id: string, props: BlockIngressProps) {
     super(scope, id);
-    this.host = blockHostname(props.blockName, props.instanceName, props.ingress.domain);
-    this.resource = new IngressV1(this, 'Ingress', {
-      metadata: {
-        name: props.blockName,
-        namespace: props.namespace,
-        annotations: { 'cert-manager.io/cluster-issuer': PLATFORM_DEFAULTS.clusterIssuerName },
-        labels: { 'sandbox.dev/instance': props.instanceName, 'sandbox.dev/block': props.blockName },
+    this.host = blockHostname(props.blockName, props.instanceName, props.domain);
+    this.resource = new Manifest(this, 'Route', {
+      manifest: {
+        apiVersion: `${GATEWAY_API}/v1`,
+        kind: 'HTTPRoute',
+        metadata: {
+          name: props.blockName,
+          namespace: props.namespace,
+          labels: { 'sandbox.dev/instance': props.instanceName, 'sandbox.dev/block': props.blockName },
+        },
+        spec: {
+          parentRefs: [{ group: GATEWAY_API, kind: 'ListenerSet', name: INSTANCE_LISTENER.name, sectionName: INSTANCE_LISTENER.section }],
+          hostnames: [this.host],
+          rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: props.service, port: props.port }] }],
+        },
       },
-      spec: {
-        ingressClassName: props.ingress.className,
-        tls: [{ hosts: [this.host], secretName: `${props.blockName}-tls` }],
-        rule: [
-          {
-            host: this.host,
-            http: { path: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service, port: { number: props.port } } } }] },
-          },
-        ],
-      },
-      waitForLoadBalancer: false,
       dependsOn: props.dependsOn,
     });
   }

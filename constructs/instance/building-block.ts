@@ -1,7 +1,6 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CatalogEntry } from '../catalog/types';
-import type { IngressFacts } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { BlockIngress } from './block-ingress';
 
@@ -13,12 +12,15 @@ export interface BuildingBlockProps {
   readonly entry: CatalogEntry;
   /** Final values: catalog defaults, instance values, influences and wiring. */
   readonly values: Readonly<Record<string, unknown>>;
-  readonly ingress: IngressFacts;
+  /** The instance's base domain, for the block's hostname. */
+  readonly domain: string;
+  /** What the block's route waits for besides its release: the instance's listener. @default [] */
+  readonly routeDependsOn?: ITerraformDependable[];
   /** @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** One catalog block: its Helm release, and its ingress when the entry asks for one. */
+/** One catalog block: its Helm release, and its route when the entry asks for one. */
 export class BuildingBlock extends Construct {
   readonly release: SandboxHelmRelease;
   readonly route?: BlockIngress;
@@ -35,14 +37,14 @@ export class BuildingBlock extends Construct {
     });
     const route = props.entry.needs?.ingress;
     if (route) {
-      this.route = new BlockIngress(this, 'Ingress', {
+      this.route = new BlockIngress(this, 'Route', {
         namespace: props.namespace,
         instanceName: props.instanceName,
         blockName: props.name,
         service: route.service,
         port: route.port,
-        ingress: props.ingress,
-        dependsOn: [this.release.release],
+        domain: props.domain,
+        dependsOn: [this.release.release, ...(props.routeDependsOn ?? [])],
       });
     }
   }

@@ -1,4 +1,5 @@
 export * from './block-ingress';
+export * from './instance-listener';
 export * from './building-block';
 export * from './instance-namespace';
 export * from './instance-secrets';

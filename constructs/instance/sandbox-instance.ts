@@ -6,6 +6,7 @@ import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
 import { blockHostname } from './block-ingress';
 import { BuildingBlock } from './building-block';
 import { InstanceNamespace } from './instance-namespace';
+import { InstanceListener } from './instance-listener';
 import { InstanceSecrets } from './instance-secrets';
 import { Mock, mockSelector, type MockEndpoints, type MockKind } from './mocks';
 import { InstanceNetworkPolicies } from './network-policies';
@@ -70,6 +71,8 @@ export class SandboxInstance extends Construct {
   readonly namespace: InstanceNamespace;
   readonly blocks = new Map<string, BuildingBlock>();
   readonly mocks = new Map<MockKind, Mock>();
+  /** The instance's HTTPS listener on the shared Gateway, when a block serves HTTP. */
+  readonly listener?: InstanceListener;
   /** Install order of the blocks. */
   readonly order: readonly string[];
 
@@ -124,6 +127,11 @@ export class SandboxInstance extends Construct {
     });
     new OwnerAccess(this, 'OwnerAccess', { namespace: ns, user: props.owner, group: props.ownerGroup });
 
+    if (inputs.some((b) => b.entry.needs?.ingress)) {
+      this.listener = new InstanceListener(this, 'Listener', { instanceName: name, namespace: ns, ingress: props.cluster.ingress, dependsOn: nsReady });
+    }
+    const routeReady = this.listener ? [this.listener.listenerSet, this.listener.certificate] : [];
+
     const mirror = props.registryMirror ? { global: { imageRegistry: props.registryMirror } } : {};
     let endpoints: MockEndpoints = {};
     for (const kind of mockKinds) {
@@ -163,7 +171,8 @@ export class SandboxInstance extends Construct {
           name: block.name,
           entry: block.entry,
           values: wired.values,
-          ingress: props.cluster.ingress,
+          domain: props.cluster.ingress.domain,
+          routeDependsOn: routeReady,
           dependsOn: [
             ...nsReady,
             ...secrets.ready,

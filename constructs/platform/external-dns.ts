@@ -3,7 +3,7 @@ import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { mergeValues } from '../instance/values';
 import { PlatformNamespace } from './platform-namespace';
 
-export const EXTERNAL_DNS_CHART = { repository: 'https://kubernetes-sigs.github.io/external-dns/', name: 'external-dns', version: '1.15.2' } as const;
+export const EXTERNAL_DNS_CHART = { repository: 'https://kubernetes-sigs.github.io/external-dns/', name: 'external-dns', version: '1.21.1' } as const;
 
 export interface ExternalDnsProps {
   readonly clusterName: string;
@@ -15,7 +15,7 @@ export interface ExternalDnsProps {
 
 /**
  * external-dns: writes `<block>.<instance>.<domain>` records for instance
- * ingresses into the cloud's zone, and removes them when the ingress goes,
+ * routes into the cloud's zone, and removes them when the route goes,
  * with its own workload identity limited to that zone.
  */
 export class ExternalDns extends Construct {
@@ -31,7 +31,7 @@ export class ExternalDns extends Construct {
       version: EXTERNAL_DNS_CHART.version,
       values: mergeValues(
         {
-          sources: ['ingress'],
+          sources: ['gateway-httproute'],
           domainFilters: [props.domain],
           policy: 'sync',
           txtOwnerId: props.clusterName,

@@ -7,7 +7,7 @@ import { PlatformNamespace } from './platform-namespace';
 export const KUBE_PROMETHEUS_STACK_CHART = {
   repository: 'https://prometheus-community.github.io/helm-charts',
   name: 'kube-prometheus-stack',
-  version: '69.8.2',
+  version: '88.5.3',
 } as const;
 const NAMESPACE = 'monitoring';
 

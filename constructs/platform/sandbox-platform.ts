@@ -3,9 +3,11 @@ import type { SandboxCluster } from '../cluster';
 import { Capacity } from './capacity';
 import { Certificates } from './certificates';
 import { ExternalDns } from './external-dns';
-import { IngressController } from './ingress-controller';
+import { DatabaseOperator } from './database-operator';
+import { GatewayController } from './gateway-controller';
 import { InstanceReaper } from './instance-reaper';
 import { Monitoring } from './monitoring';
+import { PlatformResources } from './platform-resources';
 import { SecretsOperator } from './secrets-operator';
 import { PlatformStorageClasses } from './storage-classes';
 
@@ -19,7 +21,7 @@ export interface SandboxPlatformProps {
   readonly registryMirror?: string;
   /** @default '*\/15 * * * *' */
   readonly reaperSchedule?: string;
-  /** Put the ingress load balancer on the internet. @default false */
+  /** Put the gateway's load balancer on the internet. @default false */
   readonly publicIngress?: boolean;
   /** Install external-dns; the cluster must bring a DNS zone for it. @default false */
   readonly externalDns?: boolean;
@@ -29,8 +31,11 @@ export interface SandboxPlatformProps {
 export class SandboxPlatform extends Construct {
   readonly storage: PlatformStorageClasses;
   readonly secrets?: SecretsOperator;
-  readonly ingress: IngressController;
+  readonly gateway: GatewayController;
   readonly certificates: Certificates;
+  readonly databases: DatabaseOperator;
+  /** GatewayClass, Gateway, issuers and platform secret store, once their CRDs exist. */
+  readonly resources: PlatformResources;
   readonly capacity: Capacity;
   readonly reaper: InstanceReaper;
   readonly monitoring?: Monitoring;
@@ -42,15 +47,16 @@ export class SandboxPlatform extends Construct {
     this.storage = new PlatformStorageClasses(this, 'StorageClasses', { classes: needs.storageClasses(this) });
     const identity = needs.secretOperator(this);
     if (identity) this.secrets = new SecretsOperator(this, 'Secrets', { identity });
-    this.ingress = new IngressController(this, 'Ingress', {
-      internalLoadBalancerAnnotations: needs.internalLoadBalancerAnnotations,
-      public: props.publicIngress,
-      registryMirror: props.registryMirror,
-    });
-    this.certificates = new Certificates(this, 'Certificates', {
+    this.gateway = new GatewayController(this, 'Gateway', { registryMirror: props.registryMirror });
+    this.certificates = new Certificates(this, 'Certificates', { registryMirror: props.registryMirror });
+    this.databases = new DatabaseOperator(this, 'Databases', { registryMirror: props.registryMirror });
+    this.resources = new PlatformResources(this, 'Resources', {
       clusterName: props.cluster.clusterName,
+      domain: props.cluster.ingress.domain,
+      serviceAnnotations: props.publicIngress ? {} : needs.internalLoadBalancerAnnotations,
       acme: props.acme,
-      registryMirror: props.registryMirror,
+      secretStore: identity,
+      dependsOn: [this.gateway.release.release, this.certificates.release.release, ...(this.secrets ? [this.secrets.release.release] : [])],
     });
     this.capacity = new Capacity(this, 'Capacity', { metricsServer: needs.needsMetricsServer, clusterAutoscaler: needs.clusterAutoscaler(this) });
     this.reaper = new InstanceReaper(this, 'Reaper', { schedule: props.reaperSchedule, registryMirror: props.registryMirror });

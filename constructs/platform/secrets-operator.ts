@@ -1,10 +1,9 @@
-import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Construct } from 'constructs';
 import { PLATFORM_DEFAULTS, type SecretOperatorIdentity } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
-import { PLATFORM_NAMESPACE_LABEL, PlatformNamespace } from './platform-namespace';
+import { PlatformNamespace } from './platform-namespace';
 
-export const EXTERNAL_SECRETS_CHART = { repository: 'https://charts.external-secrets.io', name: 'external-secrets', version: '0.17.0' } as const;
+export const EXTERNAL_SECRETS_CHART = { repository: 'https://charts.external-secrets.io', name: 'external-secrets', version: '2.9.0' } as const;
 
 export interface SecretsOperatorProps {
   readonly identity: SecretOperatorIdentity;
@@ -14,8 +13,8 @@ export interface SecretsOperatorProps {
 
 /**
  * external-secrets with the cloud identity of its service account (no static
- * keys), and a ClusterSecretStore that only platform namespaces may use:
- * instances get namespaced stores scoped to their own secrets instead.
+ * keys). Its ClusterSecretStore, for platform namespaces only, comes with the
+ * platform config; instances get namespaced stores scoped to their own secrets.
  */
 export class SecretsOperator extends Construct {
   readonly release: SandboxHelmRelease;
@@ -36,18 +35,6 @@ export class SecretsOperator extends Construct {
         ...props.values,
       },
       dependsOn: [ns.namespace],
-    });
-    new Manifest(this, 'ClusterSecretStore', {
-      manifest: {
-        apiVersion: 'external-secrets.io/v1',
-        kind: 'ClusterSecretStore',
-        metadata: { name: PLATFORM_DEFAULTS.clusterSecretStoreName },
-        spec: {
-          provider: props.identity.clusterStoreProvider,
-          conditions: [{ namespaceSelector: { matchLabels: { [PLATFORM_NAMESPACE_LABEL]: 'true' } } }],
-        },
-      },
-      dependsOn: [this.release.release],
     });
   }
 }

@@ -1,0 +1,36 @@
+import { Construct } from 'constructs';
+import { ChartSource, SandboxHelmRelease } from '../helm-release';
+import { PlatformNamespace } from './platform-namespace';
+
+export const CLOUDNATIVE_PG_CHART = { repository: 'https://cloudnative-pg.github.io/charts', name: 'cloudnative-pg', version: '0.29.0' } as const;
+export const DATABASE_OPERATOR_NAMESPACE = 'cnpg-system';
+
+export interface DatabaseOperatorProps {
+  /** @default - images from their own registries */
+  readonly registryMirror?: string;
+}
+
+/**
+ * The CloudNativePG operator, with its CRDs: instances declare PostgreSQL clusters
+ * (the `cluster` chart) and the operator runs them, with backups to object storage.
+ */
+export class DatabaseOperator extends Construct {
+  readonly release: SandboxHelmRelease;
+
+  constructor(scope: Construct, id: string, props: DatabaseOperatorProps = {}) {
+    super(scope, id);
+    const ns = new PlatformNamespace(this, 'Namespace', { name: DATABASE_OPERATOR_NAMESPACE });
+    this.release = new SandboxHelmRelease(this, 'Release', {
+      name: 'cnpg',
+      namespace: DATABASE_OPERATOR_NAMESPACE,
+      chart: ChartSource.repository(CLOUDNATIVE_PG_CHART.repository, CLOUDNATIVE_PG_CHART.name),
+      version: CLOUDNATIVE_PG_CHART.version,
+      values: {
+        crds: { create: true },
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+        ...(props.registryMirror ? { image: { repository: `${props.registryMirror}/cloudnative-pg/cloudnative-pg` } } : {}),
+      },
+      dependsOn: [ns.namespace],
+    });
+  }
+}
