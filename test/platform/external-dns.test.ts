@@ -9,9 +9,9 @@ const externalDnsValues = (j: TerraformJson) =>
   JSON.parse((Object.values(resources(j, 'helm_release')).find((r: any) => r.name === 'external-dns') as any).values[0]);
 
 describe('external-dns', () => {
-  it('writes only the cluster domain, owns its records, and syncs them away with their ingress', () => {
+  it('writes only the cluster domain, owns its records, and syncs them away with their route', () => {
     expect(externalDnsValues(platform('aws-all'))).toMatchObject({
-      sources: ['ingress'],
+      sources: ['gateway-httproute'],
       domainFilters: ['aws.sandbox.example.org'],
       policy: 'sync',
       txtOwnerId: 'aws-all',

@@ -8,7 +8,7 @@ const gcp = json('gcp-main');
 const laptop = json('laptop');
 const releases = (j: TerraformJson) => Object.fromEntries(Object.values(resources(j, 'helm_release')).map((r: any) => [r.name, r]));
 const values = (j: TerraformJson, name: string) => JSON.parse(releases(j)[name].values[0]);
-const manifests = (j: TerraformJson) => Object.values(resources(j, 'kubernetes_manifest')).map((m: any) => m.manifest);
+const platformResources = (j: TerraformJson) => values(j, 'platform-resources');
 const storageClasses = (j: TerraformJson) => Object.fromEntries(Object.values(resources(j, 'kubernetes_storage_class_v1')).map((s: any) => [s.metadata.name, s]));
 
 describe('platform stack', () => {
@@ -17,10 +17,35 @@ describe('platform stack', () => {
   });
 
   it('installs the same services on every cloud, adding what each cloud lacks', () => {
-    expect(Object.keys(releases(aws)).sort()).toEqual(['cert-manager', 'cluster-autoscaler', 'external-secrets', 'ingress-nginx', 'instance-reaper', 'metrics-server']);
-    expect(Object.keys(releases(azure)).sort()).toEqual(['cert-manager', 'external-secrets', 'ingress-nginx', 'instance-reaper']);
-    expect(Object.keys(releases(gcp)).sort()).toEqual(['cert-manager', 'external-secrets', 'ingress-nginx', 'instance-reaper']);
-    expect(Object.keys(releases(laptop)).sort()).toEqual(['cert-manager', 'ingress-nginx', 'instance-reaper']);
+    const common = ['cert-manager', 'cnpg', 'envoy-gateway', 'instance-reaper', 'platform-resources'];
+    expect(Object.keys(releases(aws)).sort()).toEqual([...common, 'cluster-autoscaler', 'external-secrets', 'metrics-server'].sort());
+    expect(Object.keys(releases(azure)).sort()).toEqual([...common, 'external-secrets'].sort());
+    expect(Object.keys(releases(gcp)).sort()).toEqual([...common, 'external-secrets'].sort());
+    expect(Object.keys(releases(laptop)).sort()).toEqual(common);
+  });
+
+  it('plans no custom resource itself: objects that need CRDs come in a chart installed after their operators', () => {
+    for (const j of [aws, azure, gcp, laptop]) {
+      expect(resources(j, 'kubernetes_manifest')).toEqual({});
+      const after = releases(j)['platform-resources'].depends_on as string[];
+      const operators = ['envoy-gateway', 'cert-manager', ...(releases(j)['external-secrets'] ? ['external-secrets'] : [])];
+      const addressOf = (name: string) => Object.entries(resources(j, 'helm_release')).find(([, r]: any) => r.name === name)![0];
+      expect(after.sort()).toEqual(operators.map((o) => `helm_release.${addressOf(o)}`).sort());
+    }
+  });
+
+  it('serves one shared Gateway that accepts listeners from instance namespaces only', () => {
+    expect(platformResources(laptop)).toMatchObject({
+      domain: 'sandbox.localhost',
+      gateway: { className: 'sandbox', name: 'sandbox' },
+    });
+    expect(releases(laptop)['platform-resources'].namespace).toBe('sandbox-gateway');
+    expect(releases(laptop)['envoy-gateway']).toMatchObject({ namespace: 'sandbox-gateway', chart: 'gateway-helm', version: 'v1.9.0' });
+  });
+
+  it('installs the CloudNativePG operator with its CRDs for instance databases', () => {
+    expect(releases(aws).cnpg).toMatchObject({ namespace: 'cnpg-system', chart: 'cloudnative-pg', version: '0.29.0' });
+    expect(values(aws, 'cnpg').crds).toEqual({ create: true });
   });
 
   it('pins every chart version exactly', () => {
@@ -45,12 +70,12 @@ describe('platform stack', () => {
     });
 
     it('serve a ClusterSecretStore of the cloud kind to platform namespaces only', () => {
-      const store = (j: TerraformJson) => manifests(j).find((m) => m.kind === 'ClusterSecretStore');
-      expect(Object.keys(store(aws).spec.provider)).toEqual(['aws']);
-      expect(Object.keys(store(azure).spec.provider)).toEqual(['azurekv']);
-      expect(Object.keys(store(gcp).spec.provider)).toEqual(['gcpsm']);
-      expect(store(laptop)).toBeUndefined();
-      expect(store(aws).spec.conditions).toEqual([{ namespaceSelector: { matchLabels: { 'sandbox.dev/platform': 'true' } } }]);
+      const store = (j: TerraformJson) => platformResources(j).secretStore;
+      expect(Object.keys(store(aws).provider)).toEqual(['aws']);
+      expect(Object.keys(store(azure).provider)).toEqual(['azurekv']);
+      expect(Object.keys(store(gcp).provider)).toEqual(['gcpsm']);
+      expect(store(laptop)).toEqual({ enabled: false });
+      expect(store(aws)).toMatchObject({ enabled: true, name: 'sandbox-secrets', namespaceLabel: 'sandbox.dev/platform' });
     });
 
     it('use no static cloud credentials anywhere', () => {
@@ -76,26 +101,23 @@ describe('platform stack', () => {
     expect(storageClasses(laptop)).toEqual({});
   });
 
-  it('keeps the ingress load balancer private on each cloud unless asked', () => {
-    expect(values(aws, 'ingress-nginx').controller.service.annotations).toEqual({
+  it('keeps the gateway load balancer private on each cloud unless asked', () => {
+    const annotations = (j: TerraformJson) => platformResources(j).gateway.serviceAnnotations;
+    expect(annotations(aws)).toEqual({
       'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
       'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
     });
-    expect(values(azure, 'ingress-nginx').controller.service.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' });
-    expect(values(gcp, 'ingress-nginx').controller.service.annotations).toEqual({ 'networking.gke.io/load-balancer-type': 'Internal' });
+    expect(annotations(azure)).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' });
+    expect(annotations(gcp)).toEqual({ 'networking.gke.io/load-balancer-type': 'Internal' });
     const pub = synthJson(buildStacks(exampleWith((c) => (c.clusters[0].platform = { publicIngress: true }))).platforms.get('platform-aws-main')!);
-    expect(values(pub, 'ingress-nginx').controller.service.annotations).toEqual({});
+    expect(annotations(pub)).toEqual({});
   });
 
   it('issues certificates from a sandbox CA by default, from ACME when asked', () => {
-    const issuers = (j: TerraformJson) => manifests(j).filter((m) => m.kind === 'ClusterIssuer').map((m) => [m.metadata.name, Object.keys(m.spec)[0]]);
-    expect(issuers(aws).sort()).toEqual([
-      ['sandbox-issuer', 'ca'],
-      ['sandbox-selfsigned', 'selfSigned'],
-    ]);
+    expect(platformResources(aws).issuer).toEqual({ name: 'sandbox-issuer', acme: { email: '' } });
     const acme = synthJson(buildStacks(exampleWith((c) => (c.clusters[1].platform = { acme: { email: 'ops@example.org' } }))).platforms.get('platform-azure-main')!);
-    expect(issuers(acme)).toEqual([['sandbox-issuer', 'acme']]);
-    expect(manifests(acme).find((m) => m.kind === 'ClusterIssuer').spec.acme).toMatchObject({ email: 'ops@example.org', server: 'https://acme-v02.api.letsencrypt.org/directory' });
+    expect(platformResources(acme).issuer).toEqual({ name: 'sandbox-issuer', acme: { email: 'ops@example.org' } });
+    expect(values(aws, 'cert-manager').config.gatewayAPI).toEqual({ enabled: true });
   });
 
   it('runs cluster-autoscaler on EKS with its IRSA role scoped to this cluster node groups', () => {
@@ -120,9 +142,10 @@ describe('platform stack', () => {
     const on = synthJson(
       buildStacks(exampleWith((c) => (c.clusters[2].platform = { monitoring: true, registryMirror: 'mirror.internal:5000' }))).platforms.get('platform-gcp-main')!,
     );
-    expect(releases(on).monitoring).toMatchObject({ chart: 'kube-prometheus-stack', version: '69.8.2' });
+    expect(releases(on).monitoring).toMatchObject({ chart: 'kube-prometheus-stack', version: '88.5.3' });
     expect(values(on, 'monitoring').grafana.admin).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' });
-    expect(values(on, 'ingress-nginx').global).toEqual({ image: { registry: 'mirror.internal:5000' } });
+    expect(values(on, 'envoy-gateway').global).toEqual({ imageRegistry: 'mirror.internal:5000' });
+    expect(values(on, 'cert-manager').imageRegistry).toBe('mirror.internal:5000');
     expect(values(on, 'instance-reaper').global).toEqual({ imageRegistry: 'mirror.internal:5000' });
     expect(releases(gcp).monitoring).toBeUndefined();
   });
