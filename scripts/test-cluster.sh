@@ -1,62 +1,13 @@
 #!/usr/bin/env bash
 # The real-cluster suite: applies platform and instance stacks with Terraform and the sandboxkit CLI
 # to a real Kubernetes API server, checks what the cluster decided, and destroys everything again.
-#
-# Which cluster: the one in $KUBECONFIG. With CI=true, SANDBOXKIT_REALK8S=1, or no KUBECONFIG at all,
-# it starts the control plane of ../shared/realk8s (kube-apiserver, controller-manager, scheduler,
-# etcd, kwok nodes) and uses the Terraform providers of its filesystem mirror.
-# Charts come from $SANDBOXKIT_CHART_MIRROR (a Helm repository URL or folder); by default the folder
-# ../shared/charts-mirror, served on 127.0.0.1.
-# Needs terraform, kubectl, python3 and helm (.tools/bin, from scripts/install-tools.sh): a missing one
-# fails the run.
+# The cluster, tools and chart mirror: see scripts/cluster-env.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 fail() { echo "test:cluster: $*" >&2; exit 1; }
-
-REALK8S=$ROOT/../shared/realk8s
-if [[ ${CI:-} == true || ${SANDBOXKIT_REALK8S:-} == 1 || -z ${KUBECONFIG:-} ]]; then
-  [[ -x $REALK8S/up.sh ]] || fail "no KUBECONFIG and no control plane at $REALK8S: point KUBECONFIG at a cluster (kind, minikube, a dev cluster)"
-  "$REALK8S/up.sh" >/dev/null
-  # shellcheck disable=SC1091
-  source "${REALK8S_CACHE:-$HOME/.cache/realk8s-shared}/run/env"
-  export SANDBOXKIT_TEST_CLUSTER=realk8s
-  RUN_DIR=${REALK8S_CACHE:-$HOME/.cache/realk8s-shared}/run
-else
-  export SANDBOXKIT_TEST_CLUSTER=kubeconfig
-  RUN_DIR=$(mktemp -d)
-fi
-
-bash scripts/install-tools.sh
-export PATH=$ROOT/.tools/bin:$PATH
-for tool in terraform kubectl helm python3; do
-  command -v "$tool" >/dev/null || fail "$tool is not installed (see README: Test against a real cluster)"
-done
-kubectl get --raw /readyz >/dev/null 2>&1 || fail "the cluster in $KUBECONFIG does not answer (kubectl get --raw /readyz)"
-
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -f "$RUN_DIR/pids/helm-repo.pid"; }
-trap cleanup EXIT
-
-MIRROR=${SANDBOXKIT_CHART_MIRROR:-$ROOT/../shared/charts-mirror}
-if [[ -d $MIRROR ]]; then
-  [[ -f $MIRROR/index.yaml ]] || fail "chart mirror $MIRROR has no index.yaml"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$MIRROR" >"$RUN_DIR/helm-repo.log" 2>&1 &
-  PIDS+=($!); mkdir -p "$RUN_DIR/pids"; echo $! >"$RUN_DIR/pids/helm-repo.pid"
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/index.yaml" >/dev/null && break; sleep 0.1; done
-  curl -sf "http://127.0.0.1:$port/index.yaml" >/dev/null || fail "the chart mirror server on 127.0.0.1:$port did not start"
-  export SANDBOXKIT_CHART_MIRROR_URL=http://127.0.0.1:$port
-  echo "test:cluster: charts from $MIRROR, served on $SANDBOXKIT_CHART_MIRROR_URL"
-else
-  export SANDBOXKIT_CHART_MIRROR_URL=$MIRROR
-fi
-
-if [[ $SANDBOXKIT_TEST_CLUSTER == realk8s ]]; then
-  # No webhook server runs there: see test/cluster/relax-webhooks.sh.
-  bash test/cluster/relax-webhooks.sh &
-  PIDS+=($!)
-fi
+# shellcheck source=scripts/cluster-env.sh
+source scripts/cluster-env.sh
 
 npx tsc -p tsconfig.build.json
 npx jest -c jest.cluster.config.js --runInBand "$@"

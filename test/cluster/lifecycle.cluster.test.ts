@@ -4,7 +4,6 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
 import { TEST_CLUSTER, ROOT, canI, chartMirror, exec, execAll, exists, items, kubectl, kubectlJson, must, tempDir, terraform } from './kube';
-import { createVolumePool, deleteVolumePool } from './volume-pool';
 
 /**
  * The user's path on a real API server: the platform of an `existing` cluster and two instances
@@ -103,13 +102,8 @@ const cnpgSecrets = (cluster: string) => [`${cluster}-app`, `${cluster}-superuse
 
 describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
   beforeAll(() => {
-    if (TEST_CLUSTER === 'realk8s') createVolumePool('standard', 40);
     writeConfig();
     synth();
-  });
-
-  afterAll(() => {
-    if (TEST_CLUSTER === 'realk8s') deleteVolumePool();
   });
 
   it('applies the platform stack of an existing cluster, with every chart from the mirror', () => {
