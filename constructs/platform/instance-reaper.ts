@@ -25,12 +25,14 @@ export interface InstanceReaperProps {
 /** The in-cluster safety net that removes expired instances and applies working hours. */
 export class InstanceReaper extends Construct {
   readonly release: SandboxHelmRelease;
+  /** The platform namespace the reaper lives in, which other platform releases share. */
+  readonly namespace: PlatformNamespace;
 
   constructor(scope: Construct, id: string, props: InstanceReaperProps = {}) {
     super(scope, id);
     const schedule = props.schedule ?? '*/15 * * * *';
     if (!/^(\S+\s+){4}\S+$/.test(schedule)) throw new Error(`InstanceReaper "${id}": schedule must be a five-field cron expression, got "${schedule}"`);
-    const ns = new PlatformNamespace(this, 'Namespace', { name: SANDBOX_PLATFORM_NAMESPACE });
+    const ns = (this.namespace = new PlatformNamespace(this, 'Namespace', { name: SANDBOX_PLATFORM_NAMESPACE }));
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: REAPER_IDENTITY.serviceAccount,
       namespace: SANDBOX_PLATFORM_NAMESPACE,

@@ -8,6 +8,7 @@ import { InstanceReaper } from './instance-reaper';
 import { Monitoring } from './monitoring';
 import { SecretsOperator } from './secrets-operator';
 import { PlatformStorageClasses } from './storage-classes';
+import { TenantPolicies } from './tenant-policies';
 
 export interface SandboxPlatformProps {
   readonly cluster: SandboxCluster;
@@ -54,6 +55,7 @@ export class SandboxPlatform extends Construct {
     });
     this.capacity = new Capacity(this, 'Capacity', { metricsServer: needs.needsMetricsServer, clusterAutoscaler: needs.clusterAutoscaler(this) });
     this.reaper = new InstanceReaper(this, 'Reaper', { schedule: props.reaperSchedule, registryMirror: props.registryMirror });
+    new TenantPolicies(this, 'TenantPolicies', { domain: props.cluster.ingress.domain, registryMirror: props.registryMirror, dependsOn: [this.reaper.namespace.namespace] });
     if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
     if (props.externalDns) {
       const cloudValues = needs.externalDns(this);
