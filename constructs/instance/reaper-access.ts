@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { REAPER_IDENTITY } from '../platform/instance-reaper';
 
 export interface ReaperAccessProps {
+  /** The instance namespace, as a reference, so that the binding waits for it. */
   readonly namespace: string;
 }
 
