@@ -132,11 +132,11 @@ const restrictedPod = (name: string, extra: { labels?: Record<string, string>; s
   },
 });
 const service = (name: string, spec: object, metadata: object = {}) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS, ...metadata }, spec: { ports: [{ port: 80 }], ...spec } });
-const route = (name: string, hostnames?: string[]) => ({
+const route = (name: string, hostnames?: string[], backend: object = { name: 'web', port: 80 }) => ({
   apiVersion: 'gateway.networking.k8s.io/v1',
   kind: 'HTTPRoute',
   metadata: { name, namespace: NS },
-  spec: { ...(hostnames ? { hostnames } : {}), parentRefs: [{ name: 'sandbox', kind: 'ListenerSet', group: 'gateway.networking.k8s.io' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
+  spec: { ...(hostnames ? { hostnames } : {}), parentRefs: [{ name: 'sandbox', kind: 'ListenerSet', group: 'gateway.networking.k8s.io' }], rules: [{ backendRefs: [backend] }] },
 });
 const listenerSet = (name: string, hostname?: string) => ({
   apiVersion: 'gateway.networking.k8s.io/v1',
@@ -287,6 +287,8 @@ describe('tenant isolation on a real API server', () => {
       ['an HTTPRoute for another instance hostname', route('foreign', [inside('web'), `web.other-instance.${DOMAIN}`]), /must name their hostnames, each under \*\.demo-/],
       ['an HTTPRoute for a hostname outside the domain', route('bank', ['www.bank.example']), /must name their hostnames/],
       ['an HTTPRoute without hostnames', route('catch-all'), /must name their hostnames/],
+      ['an HTTPRoute to a Service of another namespace', route('across', [inside('web')], { name: 'web', namespace: OTHER_NS, port: 80 }), /only to Services in their own namespace/],
+      ['an HTTPRoute to a gateway backend', route('backend', [inside('web')], { group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'anywhere', port: 80 }), /only to Services in their own namespace/],
     ])('is denied %s at admission', (_what, obj, message) => {
       const r = create(obj, OWNER);
       expect(r.code).not.toBe(0);

@@ -47,6 +47,11 @@ The instance label values are DNS labels, so no instance's names lie inside anot
 ({{ . }}.endsWith(variables.suffix) && {{ . }}.substring(0, {{ . }}.size() - variables.suffix.size()).matches('^([*]|[a-z0-9]([-a-z0-9]*[a-z0-9])?)([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'))
 {{- end }}
 
+{{/* CEL: the backend reference in `.` is a core Service of the request's own namespace. */}}
+{{- define "tenant.ownService" -}}
+((!has({{ . }}.group) || {{ . }}.group == '') && (!has({{ . }}.kind) || {{ . }}.kind == 'Service') && (!has({{ . }}.namespace) || {{ . }}.namespace == request.namespace))
+{{- end }}
+
 {{/* CEL: the object carries no external-dns annotation, which would publish names outside the instance. */}}
 {{- define "tenant.noExternalDnsAnnotations" -}}
 !has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith('external-dns.alpha.kubernetes.io/'))
