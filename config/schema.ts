@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { fargateNamespaceProblem, fargatePatternMatches } from '../constructs/aws/fargate-selectors';
 import type { CatalogEntry } from '../constructs/catalog/types';
+import { ownerIdentityProblem, reservedNamespaceProblem } from '../constructs/instance/tenant-names';
 import { DNS_LABEL, HELM_RELEASE_NAME_MAX, KUBERNETES_NAME_MAX } from '../constructs/names';
+import { DEFAULT_PUBLIC_ACCESS_MIN_PREFIX } from '../constructs/public-api-access';
+import { SECRET_LITERAL_HINT, secretLiterals } from './secret-literals';
 import type { SandboxConfig } from './types';
 
 /** Instance TTL bounds: an hour at least, thirty days at most. */
@@ -21,6 +25,33 @@ const cidr = z
   .string()
   .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, 'must be an IPv4 CIDR such as 10.0.0.0/16');
 const stringMap = z.record(z.string(), z.string());
+const minPrefixLength = z.number().int('must be a whole number').min(1).max(32);
+
+/** Flags public-access ranges wider than the cluster's bound, at their own path. */
+function rangesNoWiderThan(ranges: readonly string[] | undefined, bound: number | undefined, field: string, ctx: z.RefinementCtx, cidrOf: (i: number) => (string | number)[] = (i) => [field, i]) {
+  const min = bound ?? DEFAULT_PUBLIC_ACCESS_MIN_PREFIX;
+  (ranges ?? []).forEach((range, i) => {
+    const prefix = Number(range.split('/')[1]);
+    if (prefix < min) {
+      ctx.addIssue({ code: 'custom', path: cidrOf(i), message: `must not be wider than /${min} (publicAccessMinPrefixLength), got ${range}` });
+    }
+  });
+}
+
+/** A user or group that may own an instance: not a `system:` identity, no control characters. */
+const ownerIdentity = z
+  .string()
+  .min(1)
+  .max(256)
+  .superRefine((name, ctx) => {
+    const problem = ownerIdentityProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Values of a block or catalog entry: no credential-looking literal. */
+const blockValues = z.record(z.string(), z.unknown()).superRefine((values, ctx) => {
+  for (const path of secretLiterals(values)) ctx.addIssue({ code: 'custom', path, message: SECRET_LITERAL_HINT });
+});
 const count = (max: number) => z.number().int('must be a whole number').min(0).max(max);
 
 const taint = z.strictObject({
@@ -118,6 +149,16 @@ const awsCluster = z.strictObject({
     })
     .optional(),
   publicAccessCidrs: z.array(cidr).optional(),
+  publicAccessMinPrefixLength: minPrefixLength.optional(),
+  ownerAccess: z
+    .array(
+      z.strictObject({
+        principalArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, 'must be an IAM role or user ARN'),
+        username: ownerIdentity.refine((n) => !/^(eks|aws|amazon|iam):/.test(n), 'must not start with eks:, aws:, amazon: or iam: (reserved by EKS)'),
+        groups: z.array(ownerIdentity.refine((n) => !/^(eks|aws|amazon|iam):/.test(n), 'must not start with eks:, aws:, amazon: or iam: (reserved by EKS)')).optional(),
+      }),
+    )
+    .optional(),
   logRetentionDays: z.number().int().min(1).max(3653).optional(),
   nodePools: z
     .array(
@@ -138,11 +179,21 @@ const awsCluster = z.strictObject({
     .array(
       z.strictObject({
         name: dnsLabel(63),
-        selectors: z.array(z.strictObject({ namespace: nonEmpty, labels: stringMap.optional() })).min(1),
+        selectors: z
+          .array(
+            z.strictObject({
+              namespace: nonEmpty.superRefine((pattern, ctx) => {
+                const problem = fargateNamespaceProblem(pattern);
+                if (problem) ctx.addIssue({ code: 'custom', message: problem });
+              }),
+              labels: stringMap.optional(),
+            }),
+          )
+          .min(1),
       }),
     )
     .optional(),
-});
+}).superRefine((c, ctx) => rangesNoWiderThan(c.publicAccessCidrs, c.publicAccessMinPrefixLength, 'publicAccessCidrs', ctx));
 
 const azureCluster = z.strictObject({
   ...clusterBase,
@@ -158,6 +209,7 @@ const azureCluster = z.strictObject({
   networkPolicy: z.enum(['cilium', 'calico']).optional(),
   privateCluster: z.boolean().optional(),
   authorizedIpRanges: z.array(cidr).optional(),
+  publicAccessMinPrefixLength: minPrefixLength.optional(),
   upgradeChannel: z.enum(['patch', 'stable', 'rapid', 'node-image']).optional(),
   systemPool: z
     .strictObject({ vmSize: nonEmpty.optional(), minCount: count(1000).optional(), maxCount: count(1000).optional() })
@@ -181,6 +233,11 @@ const azureCluster = z.strictObject({
     .optional(),
   keyVaultAllowedIpRanges: z.array(cidr).optional(),
   logRetentionDays: z.number().int().min(30).max(730).optional(),
+}).superRefine((c, ctx) => {
+  if (c.privateCluster === false && !c.authorizedIpRanges?.length) {
+    ctx.addIssue({ code: 'custom', path: ['authorizedIpRanges'], message: 'is required when privateCluster is false; without it every address reaches the API server' });
+  }
+  rangesNoWiderThan(c.authorizedIpRanges, c.publicAccessMinPrefixLength, 'authorizedIpRanges', ctx);
 });
 
 const gcpCluster = z.strictObject({
@@ -196,6 +253,7 @@ const gcpCluster = z.strictObject({
     .optional(),
   privateEndpoint: z.boolean().optional(),
   masterAuthorizedNetworks: z.array(z.strictObject({ cidr, name: nonEmpty })).optional(),
+  publicAccessMinPrefixLength: minPrefixLength.optional(),
   nodePools: z
     .array(
       z.strictObject({
@@ -211,6 +269,12 @@ const gcpCluster = z.strictObject({
     )
     .optional(),
   filestore: z.boolean().optional(),
+}).superRefine((c, ctx) => {
+  if (c.privateEndpoint === false && !c.masterAuthorizedNetworks?.length) {
+    ctx.addIssue({ code: 'custom', path: ['masterAuthorizedNetworks'], message: 'is required when privateEndpoint is false; without it every address reaches the control plane' });
+  }
+  const networks = c.masterAuthorizedNetworks ?? [];
+  rangesNoWiderThan(networks.map((n) => n.cidr), c.publicAccessMinPrefixLength, 'masterAuthorizedNetworks', ctx, (i) => ['masterAuthorizedNetworks', i, 'cidr']);
 });
 
 const existingCluster = z.strictObject({
@@ -232,12 +296,22 @@ export const clusterBaseSchema = z.looseObject(clusterBase);
 
 const instanceName = dnsLabel(HELM_RELEASE_NAME_MAX);
 
+/** IANA time zones the runtime knows; the reaper's zone table covers them all (a test checks). */
+const knownTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const instance = z.strictObject({
   name: instanceName,
   cluster: nonEmpty,
   namespace: dnsLabel(KUBERNETES_NAME_MAX).optional(),
-  owner: z.string().min(1).max(256),
-  ownerGroup: z.string().min(1).max(256).optional(),
+  owner: ownerIdentity,
+  ownerGroup: ownerIdentity.optional(),
   ttlHours: z
     .number()
     .int('must be a whole number of hours')
@@ -250,6 +324,7 @@ const instance = z.strictObject({
       cpu: z.string().regex(/^\d+(\.\d+)?m?$/, 'must be a CPU quantity such as 500m or 4').optional(),
       memory: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, 'must be a quantity such as 8Gi').optional(),
       storage: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, 'must be a quantity such as 50Gi').optional(),
+      ephemeralStorage: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, 'must be a quantity such as 20Gi').optional(),
       pods: z.number().int().min(1).max(1000).optional(),
     })
     .optional(),
@@ -257,7 +332,7 @@ const instance = z.strictObject({
     .array(
       z.union([
         dnsLabel(HELM_RELEASE_NAME_MAX),
-        z.strictObject({ name: dnsLabel(HELM_RELEASE_NAME_MAX), values: z.record(z.string(), z.unknown()).optional() }),
+        z.strictObject({ name: dnsLabel(HELM_RELEASE_NAME_MAX), values: blockValues.optional() }),
       ]),
     )
     .min(1, 'must list at least one building block'),
@@ -270,7 +345,11 @@ const instance = z.strictObject({
       /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d [A-Za-z_]+(\/[A-Za-z_+-]+)*$/,
       'must look like "Mon-Fri 07:00-19:00 Europe/Berlin"',
     )
+    .refine((hours) => knownTimeZone(hours.split(' ')[2]), 'must end in a known IANA time zone such as Europe/Berlin')
     .optional(),
+}).superRefine((inst, ctx) => {
+  const problem = reservedNamespaceProblem(inst.namespace ?? inst.name);
+  if (problem) ctx.addIssue({ code: 'custom', path: [inst.namespace ? 'namespace' : 'name'], message: `${problem}; set namespace to one of the instance's own` });
 });
 
 const matchExpression = z
@@ -293,7 +372,7 @@ const matchExpression = z
   });
 
 const requirement = z.strictObject({ description: z.string().optional(), matchExpressions: z.array(matchExpression).min(1) });
-const valuesObject = z.record(z.string(), z.unknown());
+const valuesObject = blockValues;
 const injectionPath = z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be a dot path such as "auth.existingSecret"');
 
 export const catalogEntrySchema = z.strictObject({
@@ -343,12 +422,30 @@ export const catalogEntrySchema = z.strictObject({
   images: z.array(nonEmpty),
 });
 
-export const sandboxConfigSchema = z.strictObject({
-  state: state.optional(),
-  clusters: z.array(cluster).min(1, 'must declare at least one cluster'),
-  instances: z.array(instance).optional(),
-  catalog: z.array(catalogEntrySchema).optional(),
-});
+export const sandboxConfigSchema = z
+  .strictObject({
+    state: state.optional(),
+    clusters: z.array(cluster).min(1, 'must declare at least one cluster'),
+    instances: z.array(instance).optional(),
+    catalog: z.array(catalogEntrySchema).optional(),
+  })
+  .superRefine((config, ctx) => {
+    // Fargate enforces no NetworkPolicy: a profile must not take the pods of an instance on its cluster.
+    config.clusters.forEach((c, ci) => {
+      if (c.cloud !== 'aws') return;
+      c.fargateProfiles?.forEach((profile, pi) =>
+        profile.selectors.forEach((selector, si) => {
+          const taken = (config.instances ?? []).find((i) => i.cluster === c.name && fargatePatternMatches(selector.namespace, i.namespace ?? i.name));
+          if (!taken) return;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', ci, 'fargateProfiles', pi, 'selectors', si, 'namespace'],
+            message: `"${selector.namespace}" matches the namespace of instance "${taken.name}"; Fargate enforces no NetworkPolicy, so instance pods must stay on node pools`,
+          });
+        }),
+      );
+    });
+  });
 
 /** Compile-time proof that the schema and the exported types describe the same shapes. */
 type Parsed = z.infer<typeof sandboxConfigSchema>;

@@ -1,3 +1,4 @@
+import type { EksOwnerAccess } from '../constructs/aws/eks-cluster';
 import type { FargateProfileOptions, FargateSelector } from '../constructs/aws/fargate-profile';
 import type { NodePoolOptions } from '../constructs/aws/node-pool';
 import type { AksNodePoolOptions } from '../constructs/azure/aks-node-pool';
@@ -122,6 +123,9 @@ export interface AwsNodePoolConfig extends NodePoolOptions {
 
 export type FargateSelectorConfig = FargateSelector;
 
+/** An owner's IAM principal and the Kubernetes identity EKS gives it. */
+export type EksOwnerAccessConfig = EksOwnerAccess;
+
 /** A Fargate profile: its name and the options of `EksCluster.addFargateProfile`. */
 export interface FargateProfileConfig extends FargateProfileOptions {
   readonly name: string;
@@ -150,6 +154,13 @@ export interface AwsClusterConfig extends ClusterConfigBase {
   };
   /** CIDRs allowed to reach the public API endpoint; the public endpoint is off when empty. @default [] */
   readonly publicAccessCidrs?: readonly string[];
+  /** Shortest prefix (widest range) accepted in `publicAccessCidrs`. @default 8 */
+  readonly publicAccessMinPrefixLength?: number;
+  /**
+   * IAM principals of instance owners, each mapped to the Kubernetes user name an instance's `owner` names.
+   * They can sign in, and do nothing until an instance's RoleBinding names them. @default []
+   */
+  readonly ownerAccess?: readonly EksOwnerAccessConfig[];
   /** @default 90 */
   readonly logRetentionDays?: number;
   /** @default - one on-demand pool named "general" */
@@ -186,8 +197,10 @@ export interface AzureClusterConfig extends ClusterConfigBase {
   readonly networkPolicy?: 'cilium' | 'calico';
   /** @default true */
   readonly privateCluster?: boolean;
-  /** Only with privateCluster false. @default [] */
+  /** Required with privateCluster false, refused otherwise. @default [] */
   readonly authorizedIpRanges?: readonly string[];
+  /** Shortest prefix (widest range) accepted in `authorizedIpRanges`. @default 8 */
+  readonly publicAccessMinPrefixLength?: number;
   /** @default 'patch' */
   readonly upgradeChannel?: 'patch' | 'stable' | 'rapid' | 'node-image';
   /** @default { vmSize: 'Standard_D2s_v5', minCount: 1, maxCount: 3 } */
@@ -227,8 +240,10 @@ export interface GcpClusterConfig extends ClusterConfigBase {
   };
   /** The control plane has only a private endpoint. @default true */
   readonly privateEndpoint?: boolean;
-  /** @default [] */
+  /** Networks allowed to the control plane; required with privateEndpoint false. @default [] */
   readonly masterAuthorizedNetworks?: readonly { readonly cidr: string; readonly name: string }[];
+  /** Shortest prefix (widest range) accepted in `masterAuthorizedNetworks`. @default 8 */
+  readonly publicAccessMinPrefixLength?: number;
   /** @default - one pool named "general" */
   readonly nodePools?: readonly GcpNodePoolConfig[];
   /** Offer RWX storage through Filestore. @default false */
@@ -271,19 +286,28 @@ export interface InstanceConfig {
   readonly name: string;
   /** Name of a declared cluster. */
   readonly cluster: string;
-  /** @default - the instance name */
+  /** Neither `default`, `kube-*` nor a platform namespace. @default - the instance name */
   readonly namespace?: string;
-  /** User (e-mail or name) who owns the instance and gets edit rights in its namespace. */
+  /**
+   * Kubernetes user (e-mail or name, as the cluster's authenticator reports it) who owns the instance and gets
+   * edit rights in its namespace; never a `system:` identity.
+   */
   readonly owner: string;
-  /** Group that also gets edit rights. @default - none */
+  /** Group that also gets edit rights; never a `system:` group. @default - none */
   readonly ownerGroup?: string;
   /** Hours from creation until the instance expires, 1 to 720. @default 48 */
   readonly ttlHours?: number;
   /** @default 'small' */
   readonly size?: SizeProfileName;
-  /** Overrides of the size profile's quota (CPU and memory requests, storage, pods). @default {} */
-  readonly quota?: { readonly cpu?: string; readonly memory?: string; readonly storage?: string; readonly pods?: number };
-  /** Building blocks, by catalog name or with values. */
+  /** Overrides of the size profile's quota (CPU and memory requests, storage, ephemeral storage, pods). @default {} */
+  readonly quota?: {
+    readonly cpu?: string;
+    readonly memory?: string;
+    readonly storage?: string;
+    readonly ephemeralStorage?: string;
+    readonly pods?: number;
+  };
+  /** Building blocks, by catalog name or with values; values hold no credentials (see `catalog` `credentials`). */
   readonly blocks: readonly (string | BlockRefConfig)[];
   /** @default [] */
   readonly mocks?: readonly MockKind[];

@@ -40,6 +40,8 @@ export class AwsClusterStack extends TerraformStack {
       network,
       adminPrincipalArns: config.adminPrincipalArns,
       publicAccessCidrs: config.publicAccessCidrs,
+      publicAccessMinPrefixLength: config.publicAccessMinPrefixLength,
+      ownerAccess: config.ownerAccess,
       logRetentionDays: config.logRetentionDays,
       ingressDomain: config.ingressDomain,
       fargateOnly: config.nodePools !== undefined && config.nodePools.length === 0,

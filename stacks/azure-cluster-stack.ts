@@ -47,6 +47,7 @@ export class AzureClusterStack extends TerraformStack {
       networkPolicy: config.networkPolicy,
       privateCluster: config.privateCluster,
       authorizedIpRanges: config.authorizedIpRanges,
+      publicAccessMinPrefixLength: config.publicAccessMinPrefixLength,
       upgradeChannel: config.upgradeChannel,
       systemPool: config.systemPool,
       keyVaultAllowedIpRanges: config.keyVaultAllowedIpRanges,

@@ -1,5 +1,6 @@
 import { AzurermBackend, GcsBackend, LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 import type { StateBackendConfig } from '../config/types';
+import { s3StateKeyAlias } from '../constructs/aws/naming';
 
 /** Where a stack's state lives inside the backend: one key per stack, instances keyed apart. */
 export interface StateKey {
@@ -31,7 +32,8 @@ export function configureBackend(stack: TerraformStack, state: StateBackendConfi
         region: state.region,
         key: stateObjectKey(state.keyPrefix ?? DEFAULT_PREFIX, key),
         encrypt: true,
-        kmsKeyId: state.kmsKeyId,
+        // With encrypt and no key the backend asks for SSE-S3 on every write, overriding the bucket's KMS default.
+        kmsKeyId: state.kmsKeyId ?? (state.create ? `alias/${s3StateKeyAlias(state.bucket)}` : undefined),
       });
       // S3-native locking (Terraform >= 1.10) replaces the DynamoDB lock table.
       stack.addOverride('terraform.backend.s3.use_lockfile', true);

@@ -42,6 +42,7 @@ export class GcpClusterStack extends TerraformStack {
       kubernetesVersion: config.kubernetesVersion,
       privateEndpoint: config.privateEndpoint,
       masterAuthorizedNetworks: config.masterAuthorizedNetworks,
+      publicAccessMinPrefixLength: config.publicAccessMinPrefixLength,
       filestore: config.filestore,
       ingressDomain: config.ingressDomain,
       externalDnsZone: config.platform?.externalDns?.managedZone,

@@ -8,9 +8,11 @@ import { EksCluster as EksControlPlane } from '@cdktf/provider-aws/lib/eks-clust
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { PLATFORM_DEFAULTS, type ClusterFacts, type SandboxCluster } from '../cluster';
-import { parseCidr } from '../cidr';
+import { ownerIdentityProblem } from '../instance/tenant-names';
+import { assertPublicAccessRanges } from '../public-api-access';
 import { eksFacts } from './cluster-facts';
 import { EksAddons, type AddonVersions } from './eks-addons';
 import { EfsStorage } from './efs-storage';
@@ -21,6 +23,19 @@ import { NodePool, type NodePoolOptions } from './node-pool';
 import { AwsSecretStore } from './secret-store';
 import { ServiceAccountRole, type OidcProviderRef, type ServiceAccountRoleProps } from './service-account-role';
 import type { ClusterNetwork } from './vpc';
+
+/** An instance owner's IAM principal and the Kubernetes identity EKS maps it to. */
+export interface EksOwnerAccess {
+  /** IAM role or user ARN the owner signs in with. */
+  readonly principalArn: string;
+  /** Kubernetes user name: what an instance's `owner` names. */
+  readonly username: string;
+  /** Kubernetes groups, for an instance's `ownerGroup`. @default [] */
+  readonly groups?: readonly string[];
+}
+
+/** Prefixes EKS reserves for its own user names and groups. */
+const EKS_RESERVED_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
 
 export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
 export const ALL_CONTROL_PLANE_LOGS: readonly ControlPlaneLogType[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
@@ -34,6 +49,13 @@ export interface EksClusterProps {
   readonly adminPrincipalArns: readonly string[];
   /** CIDRs allowed to reach a public API endpoint; the endpoint is private only when empty. @default [] */
   readonly publicAccessCidrs?: readonly string[];
+  /** Shortest prefix (widest range) accepted in publicAccessCidrs. @default 8 */
+  readonly publicAccessMinPrefixLength?: number;
+  /**
+   * Instance owners who may sign in. Each gets an access entry with a Kubernetes user name and no access policy:
+   * what they may do comes only from the RoleBindings of the instances they own. @default []
+   */
+  readonly ownerAccess?: readonly EksOwnerAccess[];
   /** @default 90 */
   readonly logRetentionDays?: number;
   /** @default - the versions pinned in eks-addons.ts for the default Kubernetes version */
@@ -42,7 +64,10 @@ export interface EksClusterProps {
   readonly sharedStorage?: boolean;
   /** @default '<clusterName>.sandbox.internal' */
   readonly ingressDomain?: string;
-  /** Run CoreDNS on Fargate: set when the cluster has no node groups. @default false */
+  /**
+   * Run CoreDNS on Fargate: set when the cluster has no node groups. Instance namespaces never run on Fargate
+   * (it enforces no NetworkPolicy), so such a cluster can hold no instances. @default false
+   */
   readonly fargateOnly?: boolean;
   /** Route 53 hosted zone external-dns may write to; creates its IRSA role. @default - none */
   readonly externalDnsZoneId?: string;
@@ -98,10 +123,22 @@ export class EksCluster extends Construct implements SandboxCluster {
     if (props.network.privateSubnetIds.length < 2) {
       throw new Error(`${where}: network must have private subnets in at least two zones, got ${props.network.privateSubnetIds.length}`);
     }
-    publicAccessCidrs.forEach((c, i) => {
-      parseCidr(c, `${where}: publicAccessCidrs[${i}]`);
-      if (c.endsWith('/0')) throw new Error(`${where}: publicAccessCidrs[${i}] must not open the API to the whole internet, got ${c}`);
+    assertPublicAccessRanges(where, 'publicAccessCidrs', publicAccessCidrs, props.publicAccessMinPrefixLength);
+    const owners = props.ownerAccess ?? [];
+    owners.forEach((owner, i) => {
+      for (const [field, name] of [['username', owner.username], ...(owner.groups ?? []).map((g, j) => [`groups[${j}]`, g])]) {
+        const problem = ownerIdentityProblem(name) ?? (EKS_RESERVED_PREFIXES.some((p) => name.startsWith(p)) ? `must not start with ${EKS_RESERVED_PREFIXES.join(', ')}, got "${name}"` : undefined);
+        if (problem) throw new Error(`${where}: ownerAccess[${i}].${field} ${problem}`);
+      }
+      if (props.adminPrincipalArns.includes(owner.principalArn)) {
+        throw new Error(`${where}: ownerAccess[${i}].principalArn ${owner.principalArn} is an admin already; an owner needs a principal of its own`);
+      }
     });
+    if (props.fargateOnly) {
+      Annotations.of(this).addWarning(
+        `${where}: a Fargate-only cluster can hold no instances: Fargate enforces no NetworkPolicy and has no block volumes, so instance namespaces are never scheduled there; add a node pool for instances`,
+      );
+    }
 
     const names = awsNames(props.clusterName);
     const region = new DataAwsRegion(this, 'Region');
@@ -153,6 +190,17 @@ export class EksCluster extends Construct implements SandboxCluster {
         principalArn: entry.principalArn,
         policyArn: EKS_ADMIN_POLICY,
         accessScope: { type: 'cluster' },
+      });
+    });
+
+    owners.forEach((owner, i) => {
+      // No access policy: the owner's rights come from the RoleBindings of their instances, namespace by namespace.
+      new EksAccessEntry(this, `OwnerEntry${i}`, {
+        clusterName: this.controlPlane.name,
+        principalArn: owner.principalArn,
+        type: 'STANDARD',
+        userName: owner.username,
+        kubernetesGroups: owner.groups?.length ? [...owner.groups] : undefined,
       });
     });
 

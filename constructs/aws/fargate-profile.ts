@@ -1,9 +1,10 @@
 import { EksFargateProfile } from '@cdktf/provider-aws/lib/eks-fargate-profile';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { fargateNamespaceProblem } from './fargate-selectors';
 
 export interface FargateSelector {
-  /** Namespace, or a pattern with `*` and `?`. */
+  /** Namespace, or a pattern with `*` and `?` that names platform namespaces only; never one that matches any namespace. */
   readonly namespace: string;
   /** @default {} */
   readonly labels?: Readonly<Record<string, string>>;
@@ -28,9 +29,11 @@ export interface FargateProfileProps extends FargateProfileOptions {
 export const FARGATE_MAX_SELECTORS = 5;
 
 /**
- * Serverless pods for stateless, selected namespaces. Fargate has no EBS
- * volumes, no DaemonSets and does not enforce NetworkPolicy, so isolated
- * instance namespaces stay on node groups unless they opt in by label.
+ * Serverless pods for selected platform namespaces. Fargate has no EBS volumes,
+ * no DaemonSets and does not enforce NetworkPolicy, so instance namespaces never
+ * run there: a selector may not match every namespace, the config refuses one
+ * that matches an instance's namespace, and the platform's admission policies
+ * deny instance pods the compute label and any scheduler but the default one.
  */
 export class FargateProfile extends Construct {
   readonly profile: EksFargateProfile;
@@ -42,6 +45,10 @@ export class FargateProfile extends Construct {
       throw new Error(`${where}: selectors must number 1 to ${FARGATE_MAX_SELECTORS}, got ${props.selectors.length}`);
     }
     if (props.privateSubnetIds.length === 0) throw new Error(`${where}: privateSubnetIds must not be empty`);
+    props.selectors.forEach((s, i) => {
+      const problem = fargateNamespaceProblem(s.namespace);
+      if (problem) throw new Error(`${where}: selectors[${i}].namespace ${problem}`);
+    });
     this.profile = new EksFargateProfile(this, 'Profile', {
       clusterName: props.clusterName,
       fargateProfileName: id,

@@ -4,6 +4,7 @@ export * from './eks-addons';
 export * from './eks-cluster';
 export * from './eks-lookup';
 export * from './fargate-profile';
+export * from './fargate-selectors';
 export * from './instance-secrets';
 export * from './kms-key';
 export * from './naming';

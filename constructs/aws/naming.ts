@@ -14,3 +14,8 @@ export const awsNames = (cluster: string) => ({
   blockStorageClass: 'gp3-encrypted',
   sharedStorageClass: 'efs-shared',
 });
+
+/** Alias (without `alias/`) of the key a state bucket creates when it is given none; the S3 backend writes with it. */
+export function s3StateKeyAlias(bucket: string): string {
+  return `${bucket}-state`;
+}

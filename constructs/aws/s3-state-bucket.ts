@@ -8,6 +8,7 @@ import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/l
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { SandboxKmsKey } from './kms-key';
+import { s3StateKeyAlias } from './naming';
 
 export interface S3StateBucketProps {
   readonly bucket: string;
@@ -30,7 +31,7 @@ export class S3StateBucket extends Construct {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucket)) {
       throw new Error(`S3StateBucket "${id}": bucket must be 3-63 lower-case letters, digits, "." and "-", got "${props.bucket}"`);
     }
-    const keyArn = props.kmsKeyId ?? new SandboxKmsKey(this, 'Key', { alias: `${props.bucket}-state`, description: `Terraform state in ${props.bucket}` }).arn;
+    const keyArn = props.kmsKeyId ?? new SandboxKmsKey(this, 'Key', { alias: s3StateKeyAlias(props.bucket), description: `Terraform state in ${props.bucket}` }).arn;
     this.bucket = new S3Bucket(this, 'Bucket', { bucket: props.bucket });
     new S3BucketVersioning(this, 'Versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketServerSideEncryptionConfiguration(this, 'Encryption', {

@@ -5,9 +5,10 @@ import { KeyVaultKey } from '@cdktf/provider-azurerm/lib/key-vault-key';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
 import { PLATFORM_DEFAULTS, type ClusterFacts, type SandboxCluster } from '../cluster';
-import { parseCidr } from '../cidr';
+import { assertPublicAccessRanges } from '../public-api-access';
 import { AksNodePool, validateAksPool, type AksNodePoolOptions } from './aks-node-pool';
 import { aksFacts } from './cluster-facts';
 import { SandboxKeyVault } from './key-vault';
@@ -31,8 +32,10 @@ export interface AksClusterProps {
   readonly networkPolicy?: AksNetworkPolicy;
   /** API server reachable only inside the VNet. @default true */
   readonly privateCluster?: boolean;
-  /** CIDRs allowed to a public API server; only when privateCluster is false. @default [] */
+  /** CIDRs allowed to a public API server; required when privateCluster is false, refused otherwise. @default [] */
   readonly authorizedIpRanges?: readonly string[];
+  /** Shortest prefix (widest range) accepted in authorizedIpRanges. @default 8 */
+  readonly publicAccessMinPrefixLength?: number;
   /** @default 'patch' */
   readonly upgradeChannel?: AksUpgradeChannel;
   /** @default { vmSize: 'Standard_D2s_v5', minCount: 1, maxCount: 3 } */
@@ -50,7 +53,8 @@ export interface AksClusterProps {
 /**
  * AKS with Entra ID RBAC and no local accounts, a private API server, CNI
  * overlay with an enforcing network policy engine, workload identity, Azure
- * Policy, monitoring, and OS disks encrypted with a customer key.
+ * Policy, monitoring, OS disks encrypted with a customer key, and Secrets in
+ * etcd encrypted with a customer key through KMS.
  */
 export class AksCluster extends Construct implements SandboxCluster {
   readonly clusterName: string;
@@ -64,6 +68,10 @@ export class AksCluster extends Construct implements SandboxCluster {
 
   readonly aks: KubernetesCluster;
   readonly keyVault: SandboxKeyVault;
+  /** Holds the key that encrypts Secrets in etcd. */
+  readonly etcdKeyVault: SandboxKeyVault;
+  /** The control plane's identity, which KMS needs (a system-assigned one does not exist before the cluster). */
+  readonly controlPlaneIdentity: UserAssignedIdentity;
   readonly secretOperator: WorkloadIdentity;
   readonly nodePools: AksNodePool[] = [];
 
@@ -82,7 +90,10 @@ export class AksCluster extends Construct implements SandboxCluster {
     if (privateCluster && authorizedIpRanges.length > 0) {
       throw new Error(`${where}: authorizedIpRanges apply to a public API server; set privateCluster to false to use them`);
     }
-    authorizedIpRanges.forEach((c, i) => parseCidr(c, `${where}: authorizedIpRanges[${i}]`));
+    if (!privateCluster && authorizedIpRanges.length === 0) {
+      throw new Error(`${where}: a public API server (privateCluster false) needs authorizedIpRanges; without them every address reaches it`);
+    }
+    assertPublicAccessRanges(where, 'authorizedIpRanges', authorizedIpRanges, props.publicAccessMinPrefixLength);
     validateAksPool(`${where}: systemPool`, 'system', system.minCount, system.maxCount);
     if (logRetentionDays < 30 || logRetentionDays > 730) {
       throw new Error(`${where}: logRetentionDays must be between 30 and 730, got ${logRetentionDays}`);
@@ -128,6 +139,28 @@ export class AksCluster extends Construct implements SandboxCluster {
       principalId: diskEncryption.identity.principalId,
     });
 
+    this.etcdKeyVault = new SandboxKeyVault(this, 'EtcdKeyVault', { ...placement, name: names.etcdKeyVault, allowedSubnetIds: [], networkAccess: 'public' });
+    const etcdKey = new KeyVaultKey(this, 'EtcdKey', {
+      name: 'etcd-encryption',
+      keyVaultId: this.etcdKeyVault.vault.id,
+      keyType: 'RSA-HSM',
+      keySize: 3072,
+      keyOpts: ['encrypt', 'decrypt'],
+      rotationPolicy: { automatic: { timeBeforeExpiry: 'P30D' }, expireAfter: 'P1Y', notifyBeforeExpiry: 'P29D' },
+    });
+    this.controlPlaneIdentity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', { ...placement, name: names.controlPlaneIdentity });
+    const etcdKeyAccess = new RoleAssignment(this, 'EtcdKeyUser', {
+      scope: etcdKey.resourceVersionlessId,
+      roleDefinitionName: 'Key Vault Crypto User',
+      principalId: this.controlPlaneIdentity.principalId,
+    });
+    // A user-assigned control plane identity must be granted the node subnet, e.g. for internal load balancers.
+    const subnetAccess = new RoleAssignment(this, 'NodeSubnetAccess', {
+      scope: props.network.nodeSubnet.id,
+      roleDefinitionName: 'Network Contributor',
+      principalId: this.controlPlaneIdentity.principalId,
+    });
+
     this.aks = new KubernetesCluster(this, 'Cluster', {
       ...placement,
       name: names.aksCluster,
@@ -149,7 +182,8 @@ export class AksCluster extends Construct implements SandboxCluster {
       workloadIdentityEnabled: true,
       azurePolicyEnabled: true,
       diskEncryptionSetId: diskEncryption.id,
-      identity: { type: 'SystemAssigned' },
+      identity: { type: 'UserAssigned', identityIds: [this.controlPlaneIdentity.id] },
+      keyManagementService: { keyVaultKeyId: etcdKey.id, keyVaultNetworkAccess: 'Public' },
       omsAgent: { logAnalyticsWorkspaceId: logs.id, msiAuthForMonitoringEnabled: true },
       keyVaultSecretsProvider: { secretRotationEnabled: true, secretRotationInterval: '2m' },
       networkProfile: {
@@ -179,7 +213,7 @@ export class AksCluster extends Construct implements SandboxCluster {
         upgradeSettings: { maxSurge: '33%' },
       },
       lifecycle: { ignoreChanges: ['default_node_pool[0].node_count'] },
-      dependsOn: [desAccess],
+      dependsOn: [desAccess, etcdKeyAccess, subnetAccess],
     });
 
     this.secretOperator = new WorkloadIdentity(this, 'SecretOperator', {

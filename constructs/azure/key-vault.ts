@@ -11,6 +11,12 @@ export interface SandboxKeyVaultProps {
   readonly location: string;
   /** Subnets allowed through the firewall (service endpoint). */
   readonly allowedSubnetIds: readonly string[];
+  /**
+   * `firewall` denies every network but the listed subnets and ranges. `public` has no firewall, for the AKS
+   * etcd key: the KMS plugin cannot pass a Key Vault firewall, so only Entra ID and RBAC guard the vault.
+   * @default 'firewall'
+   */
+  readonly networkAccess?: 'firewall' | 'public';
   /** Public CIDRs allowed through the firewall, e.g. where Terraform runs. @default [] */
   readonly allowedIpRanges?: readonly string[];
   /** @default 90 */
@@ -35,6 +41,9 @@ export class SandboxKeyVault extends Construct {
     }
     if (retention < 7 || retention > 90) throw new Error(`${where}: softDeleteRetentionDays must be between 7 and 90, got ${retention}`);
     (props.allowedIpRanges ?? []).forEach((c, i) => parseCidr(c, `${where}: allowedIpRanges[${i}]`));
+    if (props.networkAccess === 'public' && (props.allowedSubnetIds.length > 0 || (props.allowedIpRanges ?? []).length > 0)) {
+      throw new Error(`${where}: allowedSubnetIds and allowedIpRanges apply to the firewall; networkAccess "public" has none`);
+    }
 
     const client = new DataAzurermClientConfig(this, 'Client');
     this.tenantId = client.tenantId;
@@ -48,12 +57,10 @@ export class SandboxKeyVault extends Construct {
       purgeProtectionEnabled: true,
       softDeleteRetentionDays: retention,
       publicNetworkAccessEnabled: true,
-      networkAcls: {
-        defaultAction: 'Deny',
-        bypass: 'AzureServices',
-        virtualNetworkSubnetIds: [...props.allowedSubnetIds],
-        ipRules: [...(props.allowedIpRanges ?? [])],
-      },
+      networkAcls:
+        (props.networkAccess ?? 'firewall') === 'firewall'
+          ? { defaultAction: 'Deny', bypass: 'AzureServices', virtualNetworkSubnetIds: [...props.allowedSubnetIds], ipRules: [...(props.allowedIpRanges ?? [])] }
+          : { defaultAction: 'Allow', bypass: 'AzureServices' },
     });
     new RoleAssignment(this, 'DeployerAdmin', {
       scope: this.vault.id,

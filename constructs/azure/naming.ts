@@ -6,6 +6,9 @@ export const azureNames = (cluster: string) => ({
   aksCluster: `aks-${cluster}`,
   /** Key Vault names: 3-24 alphanumerics and dashes, globally unique. */
   keyVault: boundedName(['kv', cluster], 24),
+  /** The vault of the etcd key, which has no firewall (the KMS plugin cannot pass one). */
+  etcdKeyVault: boundedName(['kvk', cluster], 24),
+  controlPlaneIdentity: `id-${cluster}-control-plane`,
   externalDnsIdentity: `id-${cluster}-external-dns`,
   secretOperatorIdentity: `id-${cluster}-secret-operator`,
   diskEncryptionSet: `des-${cluster}`,

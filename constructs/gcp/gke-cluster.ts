@@ -7,7 +7,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Construct } from 'constructs';
 import { PLATFORM_DEFAULTS, type ClusterFacts, type SandboxCluster } from '../cluster';
-import { parseCidr } from '../cidr';
+import { assertPublicAccessRanges } from '../public-api-access';
 import { gkeFacts } from './cluster-facts';
 import { GkeNodePool, type GkeNodePoolOptions } from './gke-node-pool';
 import { GcpKeys } from './kms';
@@ -30,8 +30,10 @@ export interface GkeClusterProps {
   readonly kubernetesVersion?: string;
   /** The control plane has only a private endpoint. @default true */
   readonly privateEndpoint?: boolean;
-  /** @default [] */
+  /** Networks allowed to the control plane; required when privateEndpoint is false. @default [] */
   readonly masterAuthorizedNetworks?: readonly { readonly cidr: string; readonly name: string }[];
+  /** Shortest prefix (widest range) accepted in masterAuthorizedNetworks. @default 8 */
+  readonly publicAccessMinPrefixLength?: number;
   /** Filestore CSI driver for RWX volumes. @default false */
   readonly filestore?: boolean;
   /** @default true */
@@ -83,7 +85,10 @@ export class GkeCluster extends Construct implements SandboxCluster {
     if (!/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(props.clusterName)) {
       throw new Error(`${where}: clusterName must be 1-40 lower-case letters, digits and "-", starting with a letter, got "${props.clusterName}"`);
     }
-    authorized.forEach((n, i) => parseCidr(n.cidr, `${where}: masterAuthorizedNetworks[${i}].cidr`));
+    if (!privateEndpoint && authorized.length === 0) {
+      throw new Error(`${where}: a public control-plane endpoint (privateEndpoint false) needs masterAuthorizedNetworks`);
+    }
+    assertPublicAccessRanges(where, 'masterAuthorizedNetworks', authorized.map((n) => n.cidr), props.publicAccessMinPrefixLength);
 
     const names = gcpNames(props.clusterName);
     const project = new DataGoogleProject(this, 'Project', { projectId: props.project });
@@ -162,10 +167,12 @@ export class GkeCluster extends Construct implements SandboxCluster {
       accountId: names.secretOperatorAccount,
       displayName: `Secret operator of sandbox cluster ${props.clusterName}`,
     });
+    // Every cluster of a project shares its workload identity pool: a service account name of its own keeps
+    // another cluster's external-secrets from acting as this cluster's operator.
     new ServiceAccountIamMember(this, 'SecretOperatorWorkloadIdentity', {
       serviceAccountId: this.secretOperator.name,
       role: 'roles/iam.workloadIdentityUser',
-      member: `serviceAccount:${props.project}.svc.id.goog[${PLATFORM_DEFAULTS.externalSecretsNamespace}/external-secrets]`,
+      member: `serviceAccount:${props.project}.svc.id.goog[${PLATFORM_DEFAULTS.externalSecretsNamespace}/${names.secretOperatorKubernetesAccount}]`,
     });
     new ProjectIamMember(this, 'SecretOperatorAccess', {
       project: props.project,
@@ -183,7 +190,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
       new ServiceAccountIamMember(this, 'ExternalDnsWorkloadIdentity', {
         serviceAccountId: dns.name,
         role: 'roles/iam.workloadIdentityUser',
-        member: `serviceAccount:${props.project}.svc.id.goog[external-dns/external-dns]`,
+        member: `serviceAccount:${props.project}.svc.id.goog[external-dns/${names.externalDnsKubernetesAccount}]`,
       });
       new DnsManagedZoneIamMember(this, 'ExternalDnsZone', { managedZone: props.externalDnsZone, role: 'roles/dns.admin', member: dns.member });
       new ProjectIamMember(this, 'ExternalDnsReader', { project: props.project, role: 'roles/dns.reader', member: dns.member });

@@ -5,7 +5,14 @@ export const gcpNames = (cluster: string) => ({
   /** Google service account ids: 6-30 characters. */
   nodeAccount: boundedName([cluster, 'nodes'], 30),
   secretOperatorAccount: boundedName([cluster, 'secrets'], 30),
+  /**
+   * The Kubernetes service account of external-secrets. Clusters of one project share a workload identity pool,
+   * where a service account is known by namespace and name alone; the cluster name keeps them apart.
+   */
+  secretOperatorKubernetesAccount: boundedName(['external-secrets', cluster], 63),
   externalDnsAccount: boundedName([cluster, 'dns'], 30),
+  /** The Kubernetes service account of external-dns, named per cluster for the same reason. */
+  externalDnsKubernetesAccount: boundedName(['external-dns', cluster], 63),
   disksKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-disks`,
   secretManagerKey: (project: string, region: string) =>
     `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-secret-manager`,

@@ -45,10 +45,11 @@ export class GcpPlatformNeeds implements PlatformNeeds {
 
   externalDns(): Record<string, unknown> | undefined {
     if (!this.props.externalDnsZone) return undefined;
-    const account = `${gcpNames(this.props.clusterName).externalDnsAccount}@${this.props.project}.iam.gserviceaccount.com`;
+    const names = gcpNames(this.props.clusterName);
+    const account = `${names.externalDnsAccount}@${this.props.project}.iam.gserviceaccount.com`;
     return {
       provider: { name: 'google' },
-      serviceAccount: { annotations: { 'iam.gke.io/gcp-service-account': account } },
+      serviceAccount: { name: names.externalDnsKubernetesAccount, annotations: { 'iam.gke.io/gcp-service-account': account } },
       extraArgs: [`--google-project=${this.props.project}`, '--google-zone-visibility=public'],
     };
   }

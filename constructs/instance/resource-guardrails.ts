@@ -2,7 +2,8 @@ import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { Construct } from 'constructs';
 import { bytes, cpuMillis } from './quantity';
-import { CONTAINER_DEFAULTS, type QuotaSpec } from './size-profile';
+import { ReaperAccess } from './reaper-access';
+import { CONTAINER_DEFAULTS, OBJECT_COUNT_FLOOR, OBJECTS_PER_POD, type QuotaSpec } from './size-profile';
 
 export interface ResourceGuardrailsProps {
   readonly namespace: string;
@@ -13,16 +14,25 @@ export interface ResourceGuardrailsProps {
 const double = (quantity: string, unit: 'cpu' | 'memory') =>
   unit === 'cpu' ? `${(cpuMillis(quantity, 'cpu') * 2) / 1000}` : `${(bytes(quantity, 'memory') * 2) / 1024 ** 2}Mi`;
 
+/** Object counts of the quota, from the pods it allows. */
+export function objectCounts(pods: number): Record<string, string> {
+  return Object.fromEntries(Object.entries(OBJECTS_PER_POD).map(([kind, perPod]) => [kind, String(Math.max(OBJECT_COUNT_FLOOR, Math.floor(pods * perPod)))]));
+}
+
 /**
- * A ResourceQuota that bounds the namespace (no LoadBalancer or NodePort
- * services: traffic enters through the shared ingress) and a LimitRange that
- * gives every container requests and limits.
+ * A ResourceQuota that bounds the namespace's compute, storage, ephemeral storage and object counts (no
+ * LoadBalancer or NodePort services: traffic enters through the shared gateway), a LimitRange that gives every
+ * container requests and limits, and the reaper's right to enforce the instance's expiry.
  */
 export class ResourceGuardrails extends Construct {
+  readonly quota: ResourceQuotaV1;
+  readonly limits: LimitRangeV1;
+  readonly reaper: ReaperAccess;
+
   constructor(scope: Construct, id: string, props: ResourceGuardrailsProps) {
     super(scope, id);
     const q = props.quota;
-    new ResourceQuotaV1(this, 'Quota', {
+    this.quota = new ResourceQuotaV1(this, 'Quota', {
       metadata: { name: 'sandbox-quota', namespace: props.namespace },
       spec: {
         hard: {
@@ -31,14 +41,16 @@ export class ResourceGuardrails extends Construct {
           'limits.cpu': double(q.cpu, 'cpu'),
           'limits.memory': double(q.memory, 'memory'),
           'requests.storage': q.storage,
-          persistentvolumeclaims: String(Math.max(4, Math.floor(q.pods / 4))),
+          'requests.ephemeral-storage': q.ephemeralStorage,
+          'limits.ephemeral-storage': double(q.ephemeralStorage, 'memory'),
           pods: String(q.pods),
+          ...objectCounts(q.pods),
           'services.loadbalancers': '0',
           'services.nodeports': '0',
         },
       },
     });
-    new LimitRangeV1(this, 'Limits', {
+    this.limits = new LimitRangeV1(this, 'Limits', {
       metadata: { name: 'sandbox-limits', namespace: props.namespace },
       spec: {
         limit: [
@@ -51,5 +63,6 @@ export class ResourceGuardrails extends Construct {
         ],
       },
     });
+    this.reaper = new ReaperAccess(this, 'Reaper', { namespace: props.namespace });
   }
 }

@@ -8,19 +8,38 @@ export interface QuotaSpec {
   readonly memory: string;
   /** Total persistent storage requests. */
   readonly storage: string;
+  /** Total ephemeral storage requests (container writable layers, logs, emptyDir). */
+  readonly ephemeralStorage: string;
   readonly pods: number;
 }
 
 /** Limits are twice the requests: room for bursts, still bounded. */
 export const SIZE_PROFILES: Readonly<Record<SizeProfileName, QuotaSpec>> = {
-  small: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 40 },
-  medium: { cpu: '8', memory: '16Gi', storage: '100Gi', pods: 80 },
-  large: { cpu: '16', memory: '32Gi', storage: '400Gi', pods: 160 },
+  small: { cpu: '4', memory: '8Gi', storage: '50Gi', ephemeralStorage: '20Gi', pods: 40 },
+  medium: { cpu: '8', memory: '16Gi', storage: '100Gi', ephemeralStorage: '40Gi', pods: 80 },
+  large: { cpu: '16', memory: '32Gi', storage: '400Gi', ephemeralStorage: '80Gi', pods: 160 },
 };
+
+/**
+ * How many objects of each kind a namespace may hold, per pod of its quota. Counts bound what an owner can pile
+ * into etcd and the controllers' caches; they scale with the size so that larger instances are not starved.
+ */
+export const OBJECTS_PER_POD = {
+  configmaps: 2,
+  secrets: 2,
+  services: 1,
+  persistentvolumeclaims: 0.25,
+  'count/jobs.batch': 1,
+  'count/cronjobs.batch': 0.25,
+  'count/httproutes.gateway.networking.k8s.io': 0.5,
+} as const;
+
+/** No kind gets fewer objects than this, so that a small quota still fits a handful of blocks. */
+export const OBJECT_COUNT_FLOOR = 4;
 
 /** Container defaults applied by the LimitRange when a chart sets none. */
 export const CONTAINER_DEFAULTS = {
-  defaultRequest: { cpu: '100m', memory: '128Mi' },
-  default: { cpu: '500m', memory: '512Mi' },
-  max: { cpu: '4', memory: '8Gi' },
+  defaultRequest: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+  default: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
+  max: { cpu: '4', memory: '8Gi', 'ephemeral-storage': '8Gi' },
 } as const;

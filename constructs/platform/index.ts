@@ -10,3 +10,4 @@ export * from './platform-namespace';
 export * from './sandbox-platform';
 export * from './secrets-operator';
 export * from './storage-classes';
+export * from './tenant-policies';

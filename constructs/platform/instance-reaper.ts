@@ -2,8 +2,18 @@ import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const REAPER_CHART_VERSION = '0.1.0';
+export const REAPER_CHART_VERSION = '0.2.0';
 export const SANDBOX_PLATFORM_NAMESPACE = 'sandbox-platform';
+
+/**
+ * Who the reaper is and the ClusterRole its chart defines for one instance namespace. An instance binds that role in
+ * its own namespace, so the reaper's delete and scale rights reach exactly the namespaces that bound it.
+ */
+export const REAPER_IDENTITY = {
+  namespace: SANDBOX_PLATFORM_NAMESPACE,
+  serviceAccount: 'instance-reaper',
+  instanceClusterRole: 'instance-reaper-instance',
+} as const;
 
 export interface InstanceReaperProps {
   /** Cron, UTC. @default '*\/15 * * * *' */
@@ -15,14 +25,16 @@ export interface InstanceReaperProps {
 /** The in-cluster safety net that removes expired instances and applies working hours. */
 export class InstanceReaper extends Construct {
   readonly release: SandboxHelmRelease;
+  /** The platform namespace the reaper lives in, which other platform releases share. */
+  readonly namespace: PlatformNamespace;
 
   constructor(scope: Construct, id: string, props: InstanceReaperProps = {}) {
     super(scope, id);
     const schedule = props.schedule ?? '*/15 * * * *';
     if (!/^(\S+\s+){4}\S+$/.test(schedule)) throw new Error(`InstanceReaper "${id}": schedule must be a five-field cron expression, got "${schedule}"`);
-    const ns = new PlatformNamespace(this, 'Namespace', { name: SANDBOX_PLATFORM_NAMESPACE });
+    const ns = (this.namespace = new PlatformNamespace(this, 'Namespace', { name: SANDBOX_PLATFORM_NAMESPACE }));
     this.release = new SandboxHelmRelease(this, 'Release', {
-      name: 'instance-reaper',
+      name: REAPER_IDENTITY.serviceAccount,
       namespace: SANDBOX_PLATFORM_NAMESPACE,
       chart: ChartSource.packaged('instance-reaper'),
       version: REAPER_CHART_VERSION,

@@ -10,6 +10,7 @@ import { Monitoring } from './monitoring';
 import { PlatformResources } from './platform-resources';
 import { SecretsOperator } from './secrets-operator';
 import { PlatformStorageClasses } from './storage-classes';
+import { TenantPolicies } from './tenant-policies';
 
 export interface SandboxPlatformProps {
   readonly cluster: SandboxCluster;
@@ -60,6 +61,7 @@ export class SandboxPlatform extends Construct {
     });
     this.capacity = new Capacity(this, 'Capacity', { metricsServer: needs.needsMetricsServer, clusterAutoscaler: needs.clusterAutoscaler(this) });
     this.reaper = new InstanceReaper(this, 'Reaper', { schedule: props.reaperSchedule, registryMirror: props.registryMirror });
+    new TenantPolicies(this, 'TenantPolicies', { domain: props.cluster.ingress.domain, registryMirror: props.registryMirror, dependsOn: [this.reaper.namespace.namespace] });
     if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
     if (props.externalDns) {
       const cloudValues = needs.externalDns(this);

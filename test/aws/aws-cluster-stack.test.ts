@@ -4,6 +4,8 @@ import { DEFAULT_ADDON_VERSIONS } from '../../constructs/aws/eks-addons';
 import { SandboxVpc } from '../../constructs/aws/vpc';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { AwsClusterStack } from '../../stacks/aws-cluster-stack';
+import { join } from 'path';
+import { loadConfig } from '../../config/load';
 import { buildStacks, exampleWith, onlyResource, resources, synthJson, type TerraformJson } from '../fixtures';
 
 const stack = buildStacks().clusters.get('cluster-aws-main') as AwsClusterStack;
@@ -131,10 +133,51 @@ describe('AWS cluster stack', () => {
     });
   });
 
-  it('runs Fargate profiles in private subnets only', () => {
-    const profile = onlyResource(json, 'aws_eks_fargate_profile');
-    expect(profile.subnet_ids).toEqual([expect.stringMatching(/Network_Private0/), expect.stringMatching(/Network_Private1/), expect.stringMatching(/Network_Private2/)]);
-    expect(profile.selector).toEqual([{ namespace: '*', labels: { 'sandbox.dev/compute': 'fargate' } }]);
+  describe('Fargate', () => {
+    it('runs profiles in private subnets only, for platform namespaces', () => {
+      const profile = onlyResource(json, 'aws_eks_fargate_profile');
+      expect(profile.subnet_ids).toEqual([expect.stringMatching(/Network_Private0/), expect.stringMatching(/Network_Private1/), expect.stringMatching(/Network_Private2/)]);
+      expect(profile.selector).toEqual([{ namespace: 'sandbox-platform', labels: { 'app.kubernetes.io/name': 'instance-reaper' } }]);
+    });
+
+    it.each(['*', '**', '?*'])('refuses a selector matching every namespace ("%s"), which would take instance pods', (namespace) => {
+      expect(() => bareCluster().cluster.addFargateProfile('f', { selectors: [{ namespace, labels: { 'sandbox.dev/compute': 'fargate' } }] })).toThrow(
+        /FargateProfile "f": selectors\[0\]\.namespace must name platform namespaces, not every namespace/,
+      );
+    });
+
+    it('warns that a Fargate-only cluster can hold no instances', () => {
+      const warnings = (stack: TerraformStack) => stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+      expect(warnings(bareCluster({ fargateOnly: true }).stack)).toEqual([expect.stringMatching(/a Fargate-only cluster can hold no instances: Fargate enforces no NetworkPolicy/)]);
+      expect(warnings(bareCluster().stack)).toEqual([]);
+    });
+  });
+
+  describe('owner access', () => {
+    const owners = [{ principalArn: 'arn:aws:iam::111122223333:role/alice', username: 'alice@example.org', groups: ['payments-team'] }];
+
+    it('lets owners sign in as their Kubernetes user, with no access policy of their own', () => {
+      const own = synthJson(bareCluster({ ownerAccess: owners }).stack);
+      const entries = Object.values(resources(own, 'aws_eks_access_entry')) as any[];
+      expect(entries.find((e) => e.principal_arn === owners[0].principalArn)).toMatchObject({ type: 'STANDARD', user_name: 'alice@example.org', kubernetes_groups: ['payments-team'] });
+      const policies = Object.values(resources(own, 'aws_eks_access_policy_association')) as any[];
+      expect(policies.map((p) => p.principal_arn)).toEqual([expect.stringMatching(/AdminEntry0/)]);
+    });
+
+    it('maps the example owner through the config', () => {
+      const everything = buildStacks(loadConfig(join(__dirname, '..', '..', 'examples', 'everything.yaml')));
+      const entries = Object.values(resources(synthJson(everything.clusters.get('cluster-aws-all')!), 'aws_eks_access_entry')) as any[];
+      expect(entries.map((e) => e.user_name)).toContain('alice@example.org');
+    });
+
+    it.each([
+      [{ username: 'system:masters' }, /ownerAccess\[0\]\.username must not be a Kubernetes system identity/],
+      [{ username: 'eks:admin' }, /ownerAccess\[0\]\.username must not start with system:, eks:, aws:, amazon:, iam:/],
+      [{ groups: ['system:masters'] }, /ownerAccess\[0\]\.groups\[0\] must not be a Kubernetes system identity/],
+      [{ principalArn: 'arn:aws:iam::111122223333:role/a' }, /ownerAccess\[0\]\.principalArn .* is an admin already/],
+    ])('refuses owner access %p', (change, message) => {
+      expect(() => bareCluster({ ownerAccess: [{ ...owners[0], ...change }] })).toThrow(message);
+    });
   });
 
   describe('add-ons', () => {
@@ -216,7 +259,14 @@ describe('AWS cluster stack', () => {
 
     it('refuses a public endpoint CIDR that does not parse or opens everything', () => {
       expect(() => bareCluster({ publicAccessCidrs: ['10.0.0/8'] })).toThrow(/EksCluster "Cluster": publicAccessCidrs\[0\] must be an IPv4 CIDR such as 10.0.0.0\/16, got "10.0.0\/8"/);
-      expect(() => bareCluster({ publicAccessCidrs: ['0.0.0.0/0'] })).toThrow(/must not open the API to the whole internet/);
+      expect(() => bareCluster({ publicAccessCidrs: ['0.0.0.0/0'] })).toThrow(/publicAccessCidrs\[0\] must not be wider than \/8, got 0.0.0.0\/0/);
+    });
+
+    it('refuses ranges that open everything when split in halves, or wider than the bound', () => {
+      expect(() => bareCluster({ publicAccessCidrs: ['203.0.113.0/24', '0.0.0.0/1', '128.0.0.0/1'] })).toThrow(/publicAccessCidrs\[1\] must not be wider than \/8, got 0.0.0.0\/1/);
+      expect(() => bareCluster({ publicAccessCidrs: ['10.0.0.0/8'], publicAccessMinPrefixLength: 16 })).toThrow(/publicAccessCidrs\[0\] must not be wider than \/16/);
+      const own = onlyResource(synthJson(bareCluster({ publicAccessCidrs: ['10.0.0.0/8'] }).stack), 'aws_eks_cluster');
+      expect(own.vpc_config.public_access_cidrs).toEqual(['10.0.0.0/8']);
     });
 
     it('refuses a network with private subnets in fewer than two zones', () => {

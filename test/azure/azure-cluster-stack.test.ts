@@ -5,6 +5,9 @@ import { AzureNetwork } from '../../constructs/azure/network';
 import { SandboxKeyVault } from '../../constructs/azure/key-vault';
 import { buildStacks, exampleWith, onlyResource, resources, synthJson } from '../fixtures';
 
+/** The resource of `type` whose construct path contains `fragment`. */
+const byPath = (type: string, fragment: string) => Object.entries(resources(json, type)).find(([id]) => id.includes(fragment))?.[1] as any;
+
 const json = synthJson(buildStacks().clusters.get('cluster-azure-main')!);
 const aks = onlyResource(json, 'azurerm_kubernetes_cluster');
 
@@ -75,7 +78,18 @@ describe('Azure cluster stack', () => {
   it('keeps the system pool for critical add-ons and encrypts disks with a customer key', () => {
     expect(aks.default_node_pool).toMatchObject({ name: 'system', only_critical_addons_enabled: true, host_encryption_enabled: true, auto_scaling_enabled: true });
     expect(aks.disk_encryption_set_id).toMatch(/azurerm_disk_encryption_set/);
-    expect(onlyResource(json, 'azurerm_key_vault_key')).toMatchObject({ key_type: 'RSA-HSM', key_size: 3072 });
+    expect(byPath('azurerm_key_vault_key', 'DiskKey')).toMatchObject({ key_type: 'RSA-HSM', key_size: 3072 });
+  });
+
+  it('encrypts Secrets in etcd with a rotating customer key through KMS, used by the control plane identity only', () => {
+    const key = byPath('azurerm_key_vault_key', 'EtcdKey');
+    expect(key).toMatchObject({ key_type: 'RSA-HSM', key_size: 3072, key_opts: ['encrypt', 'decrypt'], rotation_policy: { expire_after: 'P1Y' } });
+    expect(aks.key_management_service).toEqual({ key_vault_key_id: expect.stringMatching(/azurerm_key_vault_key\.Cluster_EtcdKey_[0-9A-F]+\.id/), key_vault_network_access: 'Public' });
+    expect(aks.identity).toEqual({ type: 'UserAssigned', identity_ids: [expect.stringMatching(/azurerm_user_assigned_identity\.Cluster_ControlPlaneIdentity/)] });
+    const cryptoUser = byPath('azurerm_role_assignment', 'EtcdKeyUser');
+    expect(cryptoUser).toMatchObject({ role_definition_name: 'Key Vault Crypto User', scope: expect.stringMatching(/Cluster_EtcdKey_[0-9A-F]+\.resource_versionless_id/) });
+    expect(cryptoUser.principal_id).toMatch(/Cluster_ControlPlaneIdentity_[0-9A-F]+\.principal_id/);
+    expect(aks.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/EtcdKeyUser/)]));
   });
 
   it('adds user pools with autoscaling, zones, labels and host encryption', () => {
@@ -94,7 +108,7 @@ describe('Azure cluster stack', () => {
   });
 
   it('protects Key Vault: RBAC, purge protection, soft delete, deny-by-default firewall', () => {
-    expect(onlyResource(json, 'azurerm_key_vault')).toMatchObject({
+    expect(byPath('azurerm_key_vault', 'Cluster_KeyVault')).toMatchObject({
       rbac_authorization_enabled: true,
       purge_protection_enabled: true,
       soft_delete_retention_days: 90,
@@ -109,7 +123,7 @@ describe('Azure cluster stack', () => {
       issuer: expect.stringMatching(/oidc_issuer_url/),
     });
     const roles = Object.values(resources(json, 'azurerm_role_assignment')).map((r: any) => r.role_definition_name).sort();
-    expect(roles).toEqual(['Key Vault Administrator', 'Key Vault Crypto Service Encryption User', 'Key Vault Secrets User']);
+    expect(roles).toEqual(['Key Vault Administrator', 'Key Vault Administrator', 'Key Vault Crypto Service Encryption User', 'Key Vault Crypto User', 'Key Vault Secrets User', 'Network Contributor']);
   });
 
   it('tags every taggable resource', () => {
@@ -141,6 +155,16 @@ describe('Azure cluster stack', () => {
     it('refuses authorized ranges on a private cluster', () => {
       const s = bare();
       expect(() => new AksCluster(s, 'Aks', { ...aksProps(s), authorizedIpRanges: ['203.0.113.0/24'] })).toThrow(/authorizedIpRanges apply to a public API server/);
+    });
+
+    it('refuses a public API server without authorized ranges, or with ranges wider than the bound', () => {
+      const cluster = (props: Partial<ConstructorParameters<typeof AksCluster>[2]>) => {
+        const s = bare();
+        return () => new AksCluster(s, 'Aks', { ...aksProps(s), privateCluster: false, ...props });
+      };
+      expect(cluster({})).toThrow(/AksCluster "Aks": a public API server \(privateCluster false\) needs authorizedIpRanges/);
+      expect(cluster({ authorizedIpRanges: ['0.0.0.0/1', '128.0.0.0/1'] })).toThrow(/AksCluster "Aks": authorizedIpRanges\[0\] must not be wider than \/8, got 0.0.0.0\/1/);
+      expect(cluster({ authorizedIpRanges: ['198.51.100.0/24'], publicAccessMinPrefixLength: 28 })).toThrow(/authorizedIpRanges\[0\] must not be wider than \/28/);
     });
 
     it('refuses Key Vault names Azure rejects', () => {

@@ -1,74 +1,318 @@
-import { execFileSync } from 'child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { tempDir } from '../fixtures';
 
-const SCRIPT = join(__dirname, '..', '..', 'charts', 'instance-reaper', 'files', 'reap.sh');
+const CHART = join(__dirname, '..', '..', 'charts', 'instance-reaper');
+const SCRIPT = join(CHART, 'files', 'reap.sh');
+const ZONES = join(CHART, 'files', 'zones.tab');
 
 interface Workload {
   readonly kind: 'deployment' | 'statefulset';
   readonly name: string;
   readonly replicas: number;
-  readonly saved?: number;
 }
 
-/**
- * Runs the reaper script against a stand-in kubectl that answers from the
- * given namespaces and records every other call.
- */
-function reap(namespaces: { name: string; expires?: string; hours?: string; workloads?: Workload[] }[], dryRun = false): string[] {
+interface Namespace {
+  readonly name: string;
+  readonly phase?: 'Active' | 'Terminating';
+  readonly expires?: string;
+  readonly hours?: string;
+  readonly workloads?: readonly Workload[];
+}
+
+interface Cluster {
+  readonly namespaces: readonly Namespace[];
+  /** Replicas the reaper saved before, by `<namespace>.<kind>.<name>`. */
+  readonly saved?: Readonly<Record<string, number>>;
+  /** Shell patterns of kubectl arguments that fail, as a 409 or a lost connection would. */
+  readonly failing?: readonly string[];
+  /** The reaper's clock. @default MONDAY_NOON */
+  readonly now?: string;
+  readonly dryRun?: boolean;
+}
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** kubectl calls that change something (everything but `get`). */
+  readonly changes: string[];
+}
+
+const MONDAY_NOON = '2026-11-23T12:00:00Z';
+const epoch = (iso: string) => String(Date.parse(iso) / 1000);
+
+/** Runs the reaper script against a stand-in kubectl that answers from `cluster` and records every call. */
+function reap(cluster: Cluster): Run {
   const dir = tempDir('reaper-');
   const log = join(dir, 'calls.log');
-  const listing = namespaces.map((n) => `${n.name}|${n.expires ?? ''}|${n.hours ?? ''}`).join('\n');
-  const workloads = (ns: string, kind: string) =>
-    (namespaces.find((n) => n.name === ns)?.workloads ?? [])
-      .filter((w) => w.kind === kind)
-      .map((w) => `${w.name}|${w.replicas}|${w.saved ?? ''}`)
-      .join('\n');
-  const cases = namespaces
-    .flatMap((n) => ['deployment', 'statefulset'].map((k) => `  "get ${k} -n ${n.name}") printf '%s\\n' '${workloads(n.name, k)}';;`))
-    .join('\n');
+  writeFileSync(
+    join(dir, 'namespaces'),
+    cluster.namespaces.map((n) => `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}\n`).join(''),
+  );
+  writeFileSync(join(dir, 'state'), Object.entries(cluster.saved ?? {}).map(([k, v]) => `${k}=${v}\n`).join(''));
+  for (const ns of cluster.namespaces) {
+    for (const kind of ['deployment', 'statefulset']) {
+      const rows = (ns.workloads ?? []).filter((w) => w.kind === kind).map((w) => `${w.name}|${w.replicas}\n`);
+      writeFileSync(join(dir, `${kind}-${ns.name}`), rows.join(''));
+    }
+  }
+  const failing = (cluster.failing ?? []).map((p) => `  ${p}) echo "Error from server (Conflict): simulated failure of $*" >&2; exit 1;;`).join('\n');
   const kubectl = join(dir, 'kubectl');
   writeFileSync(
     kubectl,
     `#!/bin/sh
-case "$1 $2 $3 $4" in
-  "get namespaces -l sandbox.dev/instance") printf '%s\\n' '${listing}';;
-${cases}
-  *) echo "$*" >> ${log};;
+printf "%s\\n" "$*" >> ${log}
+case "$*" in
+${failing}
+  *) ;;
 esac
+case "$1 $2" in
+  "get namespaces") cat ${dir}/namespaces;;
+  "get configmap") cat ${dir}/state;;
+  "get deployment"|"get statefulset") cat "${dir}/$2-$4";;
+esac
+exit 0
 `,
   );
   chmodSync(kubectl, 0o755);
-  execFileSync('sh', [SCRIPT], { env: { PATH: `${dir}:/usr/bin:/bin`, DRY_RUN: String(dryRun), INSTANCE_LABEL: 'sandbox.dev/instance' }, encoding: 'utf8' });
-  try {
-    return readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
+  const result = spawnSync('sh', [SCRIPT], {
+    encoding: 'utf8',
+    env: {
+      PATH: `${dir}:/usr/bin:/bin`,
+      DRY_RUN: String(cluster.dryRun ?? false),
+      INSTANCE_LABEL: 'sandbox.dev/instance',
+      STATE_NAMESPACE: 'sandbox-platform',
+      STATE_CONFIGMAP: 'instance-reaper-state',
+      ZONES,
+      REAPER_NOW: epoch(cluster.now ?? MONDAY_NOON),
+    },
+  });
+  const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, changes: calls.filter((c) => !c.startsWith('get ')) };
 }
 
-const ALWAYS = 'Mon-Sun 00:00-23:59 Etc/UTC';
-const NEVER = 'Mon-Sun 00:00-00:00 Etc/UTC';
+const STATE = '-n sandbox-platform';
+const remember = (key: string, replicas: number) => `patch configmap instance-reaper-state ${STATE} --type merge -p {"data":{"${key}":"${replicas}"}}`;
+const forget = (key: string) => `patch configmap instance-reaper-state ${STATE} --type json -p [{"op":"remove","path":"/data/${key}"}]`;
+
+/** Whether the reaper considers `now` inside `hours`: inside, it wakes a sleeping deployment. */
+function awakeAt(hours: string, now: string): boolean {
+  const run = reap({ now, namespaces: [{ name: 'probe', hours, workloads: [{ kind: 'deployment', name: 'web', replicas: 0 }] }], saved: { 'probe.deployment.web': 1 } });
+  expect({ hours, now, code: run.code, stderr: run.stderr }).toEqual({ hours, now, code: 0, stderr: '' });
+  return run.changes.includes('scale deployment/web -n probe --replicas=1');
+}
 
 describe('instance reaper script', () => {
-  it('deletes namespaces whose expiry has passed and leaves the others', () => {
-    expect(reap([{ name: 'old', expires: '2000-01-01T00:00:00Z' }, { name: 'fresh', expires: '2999-01-01T00:00:00Z' }, { name: 'no-expiry' }])).toEqual([
-      'delete namespace old --wait=false',
-    ]);
+  describe('expiry', () => {
+    it('deletes namespaces whose expiry has passed, at the second, and leaves the others', () => {
+      const run = reap({
+        namespaces: [
+          { name: 'old', expires: '2000-01-01T00:00:00Z' },
+          { name: 'due', expires: MONDAY_NOON },
+          { name: 'next-second', expires: '2026-11-23T12:00:01Z' },
+          { name: 'no-expiry' },
+        ],
+      });
+      expect(run.changes).toEqual(['delete namespace old --wait=false', 'delete namespace due --wait=false']);
+      expect(run.code).toBe(0);
+    });
+
+    it('reads offsets and fractions of RFC 3339', () => {
+      const run = reap({
+        namespaces: [
+          { name: 'east', expires: '2026-11-23T13:59:59.999+02:00' },
+          { name: 'west', expires: '2026-11-23T07:00:01-05:00' },
+        ],
+      });
+      expect(run.changes).toEqual(['delete namespace east --wait=false']);
+    });
+
+    it.each([
+      '1999-12-31T23:59:59Z',
+      '2000-02-29T12:00:00Z',
+      '2024-02-29T00:00:00Z',
+      '2024-03-01T00:00:00Z',
+      '2026-01-01T00:00:00Z',
+      '2026-12-31T23:59:59Z',
+      '2038-01-19T03:14:08Z',
+      '2100-03-01T00:00:00Z',
+    ])('computes the same instant as the JavaScript clock for %s', (instant) => {
+      const next = new Date(Date.parse(instant) + 1000).toISOString().replace('.000', '');
+      const run = reap({ now: instant, namespaces: [{ name: 'at', expires: instant }, { name: 'after', expires: next }] });
+      expect(run.changes).toEqual(['delete namespace at --wait=false']);
+    });
+
+    it('reports an expiry it cannot read, goes on, and fails the run', () => {
+      const run = reap({
+        namespaces: [
+          { name: 'garbled', expires: 'tomorrow' },
+          { name: 'month-13', expires: '2026-13-01T00:00:00Z' },
+          { name: 'old', expires: '2000-01-01T00:00:00Z' },
+        ],
+      });
+      expect(run.stderr).toMatch(/garbled: cannot read sandbox.dev\/expires-at "tomorrow" \(expected RFC 3339/);
+      expect(run.stderr).toMatch(/month-13: cannot read sandbox.dev\/expires-at/);
+      expect(run.changes).toEqual(['delete namespace old --wait=false']);
+      expect(run.code).not.toBe(0);
+    });
+
+    it('goes on after a failed delete and fails the run at the end', () => {
+      const run = reap({
+        namespaces: [
+          { name: 'stuck', expires: '2000-01-01T00:00:00Z' },
+          { name: 'old', expires: '2000-01-01T00:00:00Z' },
+        ],
+        failing: ['"delete namespace stuck "*'],
+      });
+      expect(run.changes).toEqual(['delete namespace stuck --wait=false', 'delete namespace old --wait=false']);
+      expect(run.stderr).toMatch(/reaper: ERROR: stuck: delete failed/);
+      expect(run.stderr).toMatch(/1 problem\(s\)/);
+      expect(run.code).not.toBe(0);
+    });
+
+    it('leaves namespaces that are already being deleted alone', () => {
+      const run = reap({ namespaces: [{ name: 'going', phase: 'Terminating', expires: '2000-01-01T00:00:00Z', hours: 'Mon-Sun 00:00-00:00 Etc/UTC' }] });
+      expect(run.changes).toEqual([]);
+      expect(run.stdout).toMatch(/going is already being deleted/);
+      expect(run.code).toBe(0);
+    });
+
+    it('fails when it cannot list the instance namespaces', () => {
+      const run = reap({ namespaces: [{ name: 'old', expires: '2000-01-01T00:00:00Z' }], failing: ['"get namespaces "*'] });
+      expect(run.stderr).toMatch(/cannot list the namespaces labelled sandbox.dev\/instance/);
+      expect(run.changes).toEqual([]);
+      expect(run.code).not.toBe(0);
+    });
   });
 
-  it('scales workloads to zero outside working hours, remembering their replicas', () => {
-    const calls = reap([{ name: 'sleepy', expires: '2999-01-01T00:00:00Z', hours: NEVER, workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }, { kind: 'statefulset', name: 'db', replicas: 0 }] }]);
-    expect(calls).toEqual(['annotate deployment/web -n sleepy --overwrite sandbox.dev/replicas-before-sleep=2', 'scale deployment/web -n sleepy --replicas=0']);
+  describe('working hours', () => {
+    it('scales workloads to zero outside working hours, remembering their replicas in its own ConfigMap', () => {
+      const run = reap({
+        namespaces: [
+          {
+            name: 'sleepy',
+            expires: '2999-01-01T00:00:00Z',
+            hours: 'Mon-Fri 07:00-08:00 Etc/UTC',
+            workloads: [
+              { kind: 'deployment', name: 'web', replicas: 2 },
+              { kind: 'statefulset', name: 'db', replicas: 0 },
+            ],
+          },
+        ],
+      });
+      expect(run.changes).toEqual([remember('sleepy.deployment.web', 2), 'scale deployment/web -n sleepy --replicas=0']);
+      expect(run.code).toBe(0);
+    });
+
+    it('wakes workloads inside working hours to the replicas they had, and forgets them', () => {
+      const run = reap({
+        namespaces: [{ name: 'awake', hours: 'Mon-Fri 07:00-19:00 Etc/UTC', workloads: [{ kind: 'statefulset', name: 'db', replicas: 0 }, { kind: 'deployment', name: 'web', replicas: 1 }] }],
+        saved: { 'awake.statefulset.db': 3 },
+      });
+      expect(run.changes).toEqual(['scale statefulset/db -n awake --replicas=3', forget('awake.statefulset.db')]);
+    });
+
+    it('leaves a workload running when it cannot remember its replicas', () => {
+      const run = reap({
+        namespaces: [{ name: 'sleepy', hours: 'Mon-Fri 07:00-08:00 Etc/UTC', workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }],
+        failing: ['"patch configmap "*'],
+      });
+      expect(run.changes).toEqual([remember('sleepy.deployment.web', 2)]);
+      expect(run.stderr).toMatch(/sleepy\/deployment\/web: cannot remember its 2 replicas, left running/);
+      expect(run.code).not.toBe(0);
+    });
+
+    it.each([
+      ['Mon-Fri 22:00-06:00 Etc/UTC', '2026-11-23T23:00:00Z', true],
+      ['Mon-Fri 22:00-06:00 Etc/UTC', '2026-11-24T05:59:00Z', true],
+      ['Mon-Fri 22:00-06:00 Etc/UTC', '2026-11-28T05:00:00Z', true],
+      ['Mon-Fri 22:00-06:00 Etc/UTC', '2026-11-23T05:00:00Z', false],
+      ['Mon-Fri 22:00-06:00 Etc/UTC', '2026-11-24T06:00:00Z', false],
+      ['Mon-Fri 22:00-06:00 Etc/UTC', '2026-11-23T12:00:00Z', false],
+      ['Sun-Sat 08:00-18:00 Etc/UTC', '2026-11-25T12:00:00Z', true],
+      ['Sun-Sat 08:00-18:00 Etc/UTC', '2026-11-25T18:00:00Z', false],
+      ['Fri-Mon 08:00-18:00 Etc/UTC', '2026-11-29T12:00:00Z', true],
+      ['Fri-Mon 08:00-18:00 Etc/UTC', '2026-11-25T12:00:00Z', false],
+      ['Sat-Sun 22:00-02:00 Etc/UTC', '2026-11-23T01:00:00Z', true],
+      ['Mon-Sun 00:00-00:00 Etc/UTC', '2026-11-23T12:00:00Z', false],
+    ])('reads "%s" at %s as inside: %s', (hours, now, inside) => {
+      expect(awakeAt(hours, now)).toBe(inside);
+    });
+
+    it.each([
+      ['Mon-Fri 07:00-19:00 Europe/Berlin', '2026-07-01T05:30:00Z', true],
+      ['Mon-Fri 07:00-19:00 Europe/Berlin', '2026-01-07T06:30:00Z', true],
+      ['Mon-Fri 07:00-19:00 Europe/Berlin', '2026-01-07T05:30:00Z', false],
+      ['Mon-Fri 09:00-17:00 America/New_York', '2026-11-23T13:30:00Z', false],
+      ['Mon-Fri 09:00-17:00 America/New_York', '2026-11-23T14:30:00Z', true],
+      ['Mon-Fri 09:00-17:00 Asia/Kolkata', '2026-11-23T03:45:00Z', true],
+      ['Mon-Fri 09:00-17:00 Pacific/Auckland', '2026-11-22T21:00:00Z', true],
+    ])('keeps "%s" in local time at %s (inside: %s)', (hours, now, inside) => {
+      expect(awakeAt(hours, now)).toBe(inside);
+    });
+
+    it.each(['Mon-Fri 07:00-19:00 Mars/Olympus', 'Mon-Xyz 07:00-19:00 Etc/UTC', 'Mon-Fri 7:00-19:00 Etc/UTC', 'weekdays'])(
+      'reports working hours it cannot read ("%s") and changes nothing there',
+      (hours) => {
+        const run = reap({ namespaces: [{ name: 'odd', hours, workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }] });
+        expect(run.stderr).toMatch(/odd: cannot read sandbox.dev\/working-hours/);
+        expect(run.changes).toEqual([]);
+        expect(run.code).not.toBe(0);
+      },
+    );
+
+    it('still deletes expired namespaces when the saved replicas cannot be read, and fails the run', () => {
+      const run = reap({
+        namespaces: [{ name: 'old', expires: '2000-01-01T00:00:00Z' }, { name: 'sleepy', hours: 'Mon-Fri 07:00-08:00 Etc/UTC', workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }],
+        failing: ['"get configmap "*'],
+      });
+      expect(run.changes).toEqual(['delete namespace old --wait=false']);
+      expect(run.stderr).toMatch(/sleepy: working hours skipped/);
+      expect(run.code).not.toBe(0);
+    });
+
+    it('drops replicas saved for namespaces that are gone or going', () => {
+      const run = reap({
+        namespaces: [{ name: 'going', phase: 'Terminating' }, { name: 'here', hours: 'Mon-Fri 07:00-19:00 Etc/UTC' }],
+        saved: { 'gone.deployment.web': 2, 'going.statefulset.db': 1, 'here.deployment.api': 1 },
+      });
+      expect(run.changes).toEqual([forget('gone.deployment.web'), forget('going.statefulset.db')]);
+    });
   });
 
-  it('wakes workloads inside working hours to the replicas they had', () => {
-    const calls = reap([{ name: 'awake', hours: ALWAYS, workloads: [{ kind: 'statefulset', name: 'db', replicas: 0, saved: 3 }, { kind: 'deployment', name: 'web', replicas: 1 }] }]);
-    expect(calls).toEqual(['scale statefulset/db -n awake --replicas=3', 'annotate statefulset/db -n awake sandbox.dev/replicas-before-sleep-']);
+  it('changes nothing in dry-run mode and says what it would do', () => {
+    const run = reap({
+      dryRun: true,
+      namespaces: [{ name: 'old', expires: '2000-01-01T00:00:00Z' }, { name: 'sleepy', hours: 'Mon-Fri 07:00-08:00 Etc/UTC', workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }],
+    });
+    expect(run.changes).toEqual([]);
+    expect(run.stdout).toMatch(/dry-run: kubectl delete namespace old/);
+    expect(run.stdout).toMatch(/dry-run: kubectl scale deployment\/web -n sleepy --replicas=0/);
+  });
+});
+
+describe('reaper time zones', () => {
+  const table = new Map(
+    readFileSync(ZONES, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split(' ') as [string, string]),
+  );
+
+  it('has a rule for every time zone the JavaScript runtime knows', () => {
+    expect(Intl.supportedValuesOf('timeZone').filter((z) => !table.has(z))).toEqual([]);
   });
 
-  it('changes nothing in dry-run mode', () => {
-    expect(reap([{ name: 'old', expires: '2000-01-01T00:00:00Z' }], true)).toEqual([]);
-  });
+  it.each(['Europe/Berlin', 'Europe/Tallinn', 'America/New_York', 'America/Sao_Paulo', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Sydney', 'Etc/UTC'])(
+    'gives %s the same local weekday and time as the runtime, winter and summer',
+    (zone) => {
+      for (const iso of ['2026-01-15T10:20:00Z', '2026-07-15T22:50:00Z']) {
+        const local = spawnSync('date', ['-d', `@${epoch(iso)}`, '+%a %H:%M'], { env: { TZ: table.get(zone)! }, encoding: 'utf8' }).stdout.trim();
+        const expected = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+        expect({ zone, iso, local }).toEqual({ zone, iso, local: expected.replace(',', '') });
+      }
+    },
+  );
 });

@@ -2,6 +2,9 @@ import { Testing, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GkeCluster, NODE_ROLES } from '../../constructs/gcp/gke-cluster';
 import { GkeNetwork } from '../../constructs/gcp/network';
+import { GcpPlatformNeeds } from '../../constructs/gcp/platform-needs';
+import { join } from 'path';
+import { loadConfig } from '../../config/load';
 import { buildStacks, exampleWith, onlyResource, resources, synthJson } from '../fixtures';
 
 const json = synthJson(buildStacks().clusters.get('cluster-gcp-main')!);
@@ -75,13 +78,28 @@ describe('Google cluster stack', () => {
     expect(roles).toEqual([...NODE_ROLES]);
   });
 
-  it('binds the secret operator to its service account and to this cluster secrets only', () => {
+  it('binds the secret operator to a Kubernetes service account named after this cluster, and to this cluster secrets only', () => {
     expect(onlyResource(json, 'google_service_account_iam_member')).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
-      member: 'serviceAccount:sandboxkit-demo.svc.id.goog[external-secrets/external-secrets]',
+      member: 'serviceAccount:sandboxkit-demo.svc.id.goog[external-secrets/external-secrets-gcp-main]',
     });
     const access = Object.values(resources(json, 'google_project_iam_member')).find((m: any) => m.role === 'roles/secretmanager.secretAccessor') as any;
     expect(access.condition.expression).toMatch(/^resource\.name\.startsWith\("projects\/\$\{data\.google_project\.[^}]+\.number\}\/secrets\/sandbox-gcp-main-"\)$/);
+  });
+
+  it('gives clusters of one project identities of their own, which their workload identity pool cannot confuse', () => {
+    const everything = buildStacks(loadConfig(join(__dirname, '..', '..', 'examples', 'everything.yaml')));
+    const members = ['cluster-gcp-all', 'cluster-gcp-autopilot'].flatMap((name) =>
+      Object.values(resources(synthJson(everything.clusters.get(name)!), 'google_service_account_iam_member')).map((m: any) => m.member),
+    );
+    expect(members.sort()).toEqual([
+      'serviceAccount:sandboxkit-demo.svc.id.goog[external-dns/external-dns-gcp-all]',
+      'serviceAccount:sandboxkit-demo.svc.id.goog[external-secrets/external-secrets-gcp-all]',
+      'serviceAccount:sandboxkit-demo.svc.id.goog[external-secrets/external-secrets-gcp-autopilot]',
+    ]);
+    expect(new Set(members).size).toBe(members.length);
+    const dns = new GcpPlatformNeeds({ clusterName: 'gcp-all', project: 'sandboxkit-demo', region: 'europe-west1', externalDnsZone: 'z' }).externalDns();
+    expect(dns?.serviceAccount).toMatchObject({ name: 'external-dns-gcp-all' });
   });
 
   it('offers Filestore RWX storage only when asked', () => {
@@ -117,6 +135,18 @@ describe('Google cluster stack', () => {
       expect(() => new GkeCluster(s, 'Bad', { ...props, clusterName: '9lives' })).toThrow(/clusterName must be 1-40 lower-case letters/);
       const cluster = new GkeCluster(s, 'Gke', { ...props, clusterName: 'c' });
       expect(() => cluster.addNodePool('pool', { minCount: 5, maxCount: 1 })).toThrow(/GkeNodePool "pool": minCount must be between 0 and maxCount \(1\), got 5/);
+    });
+
+    it('refuses a public endpoint without authorized networks, or with networks wider than the bound', () => {
+      const cluster = (props: object) => {
+        const s = bare();
+        return () => new GkeCluster(s, 'Gke', { clusterName: 'c', project: 'p-12345', region: 'europe-west1', network: net(s), privateEndpoint: false, ...props });
+      };
+      expect(cluster({})).toThrow(/GkeCluster "Gke": a public control-plane endpoint \(privateEndpoint false\) needs masterAuthorizedNetworks/);
+      expect(cluster({ masterAuthorizedNetworks: [{ cidr: '0.0.0.0/1', name: 'a' }, { cidr: '128.0.0.0/1', name: 'b' }] })).toThrow(
+        /masterAuthorizedNetworks\[0\] must not be wider than \/8, got 0.0.0.0\/1/,
+      );
+      expect(cluster({ masterAuthorizedNetworks: [{ cidr: '203.0.113.0/24', name: 'office' }] })).not.toThrow();
     });
 
     it('refuses node pools on Autopilot', () => {

@@ -1,5 +1,5 @@
 import type { StateBackendConfig } from '../../config/types';
-import { configFromYaml, buildStacks, synthJson, MINIMAL_YAML } from '../fixtures';
+import { configFromYaml, buildStacks, onlyResource, synthJson, MINIMAL_YAML } from '../fixtures';
 
 function backendOf(state: StateBackendConfig, stack: 'cluster-kind' | 'platform-kind' | 'instance-one') {
   const config = { ...configFromYaml(MINIMAL_YAML), state };
@@ -20,6 +20,19 @@ describe('state backends', () => {
       s3: { bucket: 'b', region: 'eu-west-1', key: 'sandboxkit/kind/cluster-kind.tfstate', encrypt: true, kms_key_id: 'alias/state', use_lockfile: true },
     });
     expect(backendOf(state, 'instance-one').s3.key).toBe('sandboxkit/kind/instances/one.tfstate');
+  });
+
+  it('writes S3 state with the customer key of a bucket the config creates, not SSE-S3', () => {
+    const created: StateBackendConfig = { backend: 's3', bucket: 'sandbox-state', region: 'eu-west-1', create: true };
+    expect(backendOf(created, 'instance-one').s3).toMatchObject({ encrypt: true, kms_key_id: 'alias/sandbox-state-state' });
+    const stacks = buildStacks({ ...configFromYaml(MINIMAL_YAML), state: created });
+    const alias = onlyResource(synthJson(stacks.states.get('state-sandbox-state')!), 'aws_kms_alias');
+    expect(alias.name).toBe('alias/sandbox-state-state');
+  });
+
+  it('keeps a key the config names, and leaves a bucket it does not create to its own settings', () => {
+    expect(backendOf({ backend: 's3', bucket: 'own-state', region: 'eu-west-1', kmsKeyId: 'alias/mine', create: true }, 'cluster-kind').s3.kms_key_id).toBe('alias/mine');
+    expect(backendOf({ backend: 's3', bucket: 'b', region: 'eu-west-1' }, 'cluster-kind').s3.kms_key_id).toBeUndefined();
   });
 
   it('uses azurerm with Entra ID auth and a key per instance', () => {

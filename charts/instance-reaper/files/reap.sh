@@ -1,45 +1,194 @@
 #!/bin/sh
-# Deletes expired instance namespaces and applies working-hours schedules.
+# Deletes expired instance namespaces and scales instances to zero outside their working hours.
 # Annotations read: sandbox.dev/expires-at (RFC 3339), sandbox.dev/working-hours ("Mon-Fri 07:00-19:00 Europe/Berlin").
-set -eu
-now=$(date -u +%s)
-run() { if [ "$DRY_RUN" = "true" ]; then echo "dry-run: $*"; else "$@"; fi; }
-day_number() { case "$1" in Mon) echo 1;; Tue) echo 2;; Wed) echo 3;; Thu) echo 4;; Fri) echo 5;; Sat) echo 6;; Sun) echo 7;; esac; }
+# Every namespace is handled on its own: a failure is reported, the run goes on, and it ends non-zero.
+# Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them.
+set -u
+# kubectl output is captured before it is read, so a failed call is seen without pipefail; set it where the shell has it.
+if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 
-# Whether "now" falls inside a working-hours spec.
-inside_hours() {
-  days=${1%% *}; rest=${1#* }; times=${rest%% *}; zone=${rest#* }
-  first=$(day_number "${days%-*}"); last=$(day_number "${days#*-}")
-  today=$(TZ="$zone" date +%u); minute=$(TZ="$zone" date +%H%M)
-  start=$(echo "${times%-*}" | tr -d :); end=$(echo "${times#*-}" | tr -d :)
-  [ "$today" -ge "$first" ] && [ "$today" -le "$last" ] && [ "$minute" -ge "$start" ] && [ "$minute" -lt "$end" ]
+: "${DRY_RUN:=false}" "${INSTANCE_LABEL:?}" "${STATE_NAMESPACE:?}" "${STATE_CONFIGMAP:?}" "${ZONES:=/scripts/zones.tab}"
+# REAPER_NOW (seconds since the epoch) replaces the clock, for tests and for rehearsing a run.
+now=${REAPER_NOW:-$(date -u +%s)}
+failures=0
+
+fail() {
+  echo "reaper: ERROR: $*" >&2
+  failures=$((failures + 1))
 }
 
-kubectl get namespaces -l "$INSTANCE_LABEL" \
-  -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"\n"}{end}' |
-while IFS='|' read -r ns expires hours; do
-  [ -n "$ns" ] || continue
-  if [ -n "$expires" ] && [ "$(date -u -d "$expires" +%s)" -le "$now" ]; then
-    echo "reaper: $ns expired at $expires"
-    run kubectl delete namespace "$ns" --wait=false
-    continue
+# Runs a change, or only reports it in dry-run mode.
+change() {
+  if [ "$DRY_RUN" = "true" ]; then echo "dry-run: kubectl $*"; else kubectl "$@" </dev/null; fi
+}
+
+# Strips leading zeros so that shell arithmetic does not read "08" as octal.
+num() {
+  n=${1#"${1%%[!0]*}"}
+  echo "${n:-0}"
+}
+
+# Seconds since the epoch of an RFC 3339 time, e.g. 2026-01-31T08:00:00Z or 2026-01-31T09:00:00.5+01:00; fails otherwise.
+epoch_of() {
+  case $1 in
+    [0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9][Tt][0-2][0-9]:[0-5][0-9]:[0-6][0-9]*) ;;
+    *) return 1 ;;
+  esac
+  y=$(num "$(echo "$1" | cut -c1-4)") mo=$(num "$(echo "$1" | cut -c6-7)") d=$(num "$(echo "$1" | cut -c9-10)")
+  h=$(num "$(echo "$1" | cut -c12-13)") mi=$(num "$(echo "$1" | cut -c15-16)") s=$(num "$(echo "$1" | cut -c18-19)")
+  zone=$(echo "$1" | cut -c20- | sed 's/^\.[0-9][0-9]*//')
+  case $zone in
+    Z | z) offset=0 ;;
+    [+-][0-2][0-9]:[0-5][0-9])
+      offset=$(($(num "$(echo "$zone" | cut -c2-3)") * 3600 + $(num "$(echo "$zone" | cut -c5-6)") * 60))
+      [ "$(echo "$zone" | cut -c1)" = "+" ] || offset=$((-offset))
+      ;;
+    *) return 1 ;;
+  esac
+  [ "$mo" -ge 1 ] && [ "$mo" -le 12 ] && [ "$d" -ge 1 ] && [ "$d" -le 31 ] && [ "$h" -le 23 ] && [ "$s" -le 60 ] || return 1
+  # Days from the civil date (H. Hinnant's algorithm), year counted from March.
+  yy=$((mo <= 2 ? y - 1 : y))
+  era=$((yy / 400))
+  yoe=$((yy - era * 400))
+  doy=$(((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1))
+  doe=$((yoe * 365 + yoe / 4 - yoe / 100 + doy))
+  echo $(((era * 146097 + doe - 719468) * 86400 + h * 3600 + mi * 60 + s - offset))
+}
+
+day_number() {
+  case $1 in Mon) echo 1 ;; Tue) echo 2 ;; Wed) echo 3 ;; Thu) echo 4 ;; Fri) echo 5 ;; Sat) echo 6 ;; Sun) echo 7 ;; *) return 1 ;; esac
+}
+
+# Minutes after midnight of "HH:MM".
+minutes_of() {
+  case $1 in [0-2][0-9]:[0-5][0-9]) ;; *) return 1 ;; esac
+  hh=$(num "${1%:*}")
+  [ "$hh" -le 23 ] || return 1
+  echo $((hh * 60 + $(num "${1#*:}")))
+}
+
+# Whether day $1 (1 = Monday) lies in the range $2..$3, which may wrap past Sunday (Sat-Mon).
+day_in() {
+  if [ "$2" -le "$3" ]; then [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; else [ "$1" -ge "$2" ] || [ "$1" -le "$3" ]; fi
+}
+
+# 0 when now is inside the working hours "$1", 1 outside, 2 when they cannot be read.
+# A window past midnight (22:00-06:00) belongs to the day it starts on.
+inside_hours() {
+  set -f
+  # shellcheck disable=SC2086
+  set -- $1
+  set +f
+  [ $# -eq 3 ] || return 2
+  case $1 in ???-???) ;; *) return 2 ;; esac
+  first=$(day_number "${1%-*}") && last=$(day_number "${1#*-}") || return 2
+  case $2 in ?????-?????) ;; *) return 2 ;; esac
+  start=$(minutes_of "${2%-*}") && end=$(minutes_of "${2#*-}") || return 2
+  rule=$(awk -v zone="$3" '$1 == zone { print $2; found = 1; exit } END { exit !found }' "$ZONES") || return 2
+  local_time=$(TZ=$rule date -d "@$now" '+%u %H %M') || return 2
+  set -- $local_time
+  today=$1
+  minute=$(($(num "$2") * 60 + $(num "$3")))
+  if [ "$start" -lt "$end" ]; then
+    day_in "$today" "$first" "$last" && [ "$minute" -ge "$start" ] && [ "$minute" -lt "$end" ] && return 0
+  elif [ "$start" -gt "$end" ]; then
+    [ "$minute" -ge "$start" ] && day_in "$today" "$first" "$last" && return 0
+    [ "$minute" -lt "$end" ] && day_in $((today == 1 ? 7 : today - 1)) "$first" "$last" && return 0
   fi
-  [ -n "$hours" ] || continue
+  return 1
+}
+
+# Replicas remembered for workload key $1, if any.
+saved_replicas() {
+  printf '%s\n' "$state" | awk -F= -v key="$1" '$1 == key { print $2; exit }'
+}
+
+remember() {
+  change patch configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" --type merge -p "{\"data\":{\"$1\":\"$2\"}}"
+}
+
+forget() {
+  change patch configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" --type json -p "[{\"op\":\"remove\",\"path\":\"/data/$1\"}]"
+}
+
+# Sleeps or wakes the Deployments and StatefulSets of namespace $1 for working hours $2.
+apply_hours() {
+  inside_hours "$2"
+  case $? in
+    0) wanted=awake ;;
+    1) wanted=asleep ;;
+    *)
+      fail "$1: cannot read sandbox.dev/working-hours \"$2\" (expected e.g. \"Mon-Fri 07:00-19:00 Europe/Berlin\", a zone in $ZONES)"
+      return
+      ;;
+  esac
   for kind in deployment statefulset; do
-    kubectl get "$kind" -n "$ns" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.spec.replicas}{"|"}{.metadata.annotations.sandbox\.dev/replicas-before-sleep}{"\n"}{end}' |
-    while IFS='|' read -r name replicas saved; do
+    if ! workloads=$(kubectl get "$kind" -n "$1" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.spec.replicas}{"\n"}{end}' </dev/null); then
+      fail "$1: cannot list ${kind}s"
+      continue
+    fi
+    while IFS='|' read -r name replicas; do
       [ -n "$name" ] || continue
-      if inside_hours "$hours"; then
-        if [ -n "$saved" ]; then
-          echo "reaper: waking $ns/$kind/$name to $saved"
-          run kubectl scale "$kind/$name" -n "$ns" --replicas="$saved"
-          run kubectl annotate "$kind/$name" -n "$ns" sandbox.dev/replicas-before-sleep-
-        fi
+      key="$1.$kind.$name"
+      if [ "$wanted" = awake ]; then
+        saved=$(saved_replicas "$key")
+        [ -n "$saved" ] || continue
+        echo "reaper: waking $1/$kind/$name to $saved"
+        if change scale "$kind/$name" -n "$1" --replicas="$saved"; then forget "$key" || fail "$1/$kind/$name: cannot forget its replicas"; else fail "$1/$kind/$name: scale to $saved failed"; fi
       elif [ "${replicas:-0}" -gt 0 ]; then
-        echo "reaper: $ns/$kind/$name sleeps outside $hours"
-        run kubectl annotate "$kind/$name" -n "$ns" --overwrite "sandbox.dev/replicas-before-sleep=$replicas"
-        run kubectl scale "$kind/$name" -n "$ns" --replicas=0
+        echo "reaper: $1/$kind/$name sleeps outside $2"
+        if remember "$key" "$replicas"; then change scale "$kind/$name" -n "$1" --replicas=0 || fail "$1/$kind/$name: scale to 0 failed"; else fail "$1/$kind/$name: cannot remember its $replicas replicas, left running"; fi
       fi
-    done
+    done <<EOF
+$workloads
+EOF
   done
+}
+
+# Handles one namespace: name, phase, expiry, working hours.
+reap() {
+  if [ "$2" = "Terminating" ]; then
+    echo "reaper: $1 is already being deleted"
+    return
+  fi
+  if [ -n "$3" ]; then
+    if ! expires=$(epoch_of "$3"); then
+      fail "$1: cannot read sandbox.dev/expires-at \"$3\" (expected RFC 3339, e.g. 2026-01-31T08:00:00Z)"
+    elif [ "$expires" -le "$now" ]; then
+      echo "reaper: $1 expired at $3"
+      change delete namespace "$1" --wait=false || fail "$1: delete failed"
+      return
+    fi
+  fi
+  [ -z "$4" ] && return
+  if [ "$state_ok" = true ]; then apply_hours "$1" "$4"; else fail "$1: working hours skipped, the saved replicas could not be read"; fi
+}
+
+if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"\n"}{end}'); then
+  echo "reaper: ERROR: cannot list the namespaces labelled $INSTANCE_LABEL" >&2
+  exit 1
+fi
+state_ok=true
+if ! state=$(kubectl get configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" -o go-template='{{range $k, $v := .data}}{{$k}}={{$v}}{{"\n"}}{{end}}'); then
+  fail "cannot read the saved replicas in configmap $STATE_NAMESPACE/$STATE_CONFIGMAP"
+  state_ok=false
+  state=
+fi
+
+while IFS='|' read -r ns phase expires_at hours; do
+  [ -n "$ns" ] || continue
+  reap "$ns" "$phase" "$expires_at" "$hours"
+done <<EOF
+$namespaces
+EOF
+
+# Replicas saved for namespaces that are gone or going are dropped.
+for key in $(printf '%s\n' "$state" | cut -d= -f1); do
+  owner=${key%%.*}
+  printf '%s\n' "$namespaces" | grep -q "^$owner|Active|" || forget "$key" || fail "cannot drop the saved replicas $key"
 done
+
+if [ "$failures" -gt 0 ]; then
+  echo "reaper: $failures problem(s), see the errors above" >&2
+  exit 1
+fi

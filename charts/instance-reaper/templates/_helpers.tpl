@@ -15,6 +15,14 @@
 {{- end }}
 {{- end }}
 
+{{- define "reaper.instanceRole" -}}
+{{- printf "%s-instance" (include "reaper.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "reaper.stateName" -}}
+{{- printf "%s-state" (include "reaper.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{- define "reaper.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "reaper.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
@@ -68,6 +76,14 @@ containers:
         value: {{ .dryRun | default .Values.dryRun | quote }}
       - name: INSTANCE_LABEL
         value: {{ .Values.instanceLabel | quote }}
+      - name: STATE_NAMESPACE
+        valueFrom:
+          fieldRef:
+            fieldPath: metadata.namespace
+      - name: STATE_CONFIGMAP
+        value: {{ include "reaper.stateName" . | quote }}
+      - name: ZONES
+        value: /scripts/zones.tab
       - name: HOME
         value: /tmp
     resources:

@@ -1,0 +1,81 @@
+{{- define "tenant.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "tenant.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "tenant.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "tenant.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "tenant.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "tenant.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: sandboxkit
+{{- end }}
+
+{{/* The policy's name: the release's full name and a suffix, e.g. sandbox-tenant-policies-services. */}}
+{{- define "tenant.policyName" -}}
+{{- printf "%s-%s" (include "tenant.fullname" .root) .suffix | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* `variables.suffix`: ".<instance>.<domain>", the part every hostname of the instance ends with. */}}
+{{- define "tenant.suffixVariable" -}}
+- name: suffix
+  expression: {{ printf "'.' + namespaceObject.metadata.labels[%s] + '.%s'" (.Values.instanceLabel | quote) .Values.ingressDomain | quote }}
+{{- end }}
+
+{{/*
+CEL: whether the hostname expression in `.` is `<labels>.<instance>.<domain>`, where the first label may be `*`.
+The instance label values are DNS labels, so no instance's names lie inside another's.
+*/}}
+{{- define "tenant.inside" -}}
+({{ . }}.endsWith(variables.suffix) && {{ . }}.substring(0, {{ . }}.size() - variables.suffix.size()).matches('^([*]|[a-z0-9]([-a-z0-9]*[a-z0-9])?)([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'))
+{{- end }}
+
+{{/* CEL: the backend reference in `.` is a core Service of the request's own namespace. */}}
+{{- define "tenant.ownService" -}}
+((!has({{ . }}.group) || {{ . }}.group == '') && (!has({{ . }}.kind) || {{ . }}.kind == 'Service') && (!has({{ . }}.namespace) || {{ . }}.namespace == request.namespace))
+{{- end }}
+
+{{/* CEL: the object carries no external-dns annotation, which would publish names outside the instance. */}}
+{{- define "tenant.noExternalDnsAnnotations" -}}
+!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith('external-dns.alpha.kubernetes.io/'))
+{{- end }}
+
+{{/* A binding that applies the policy `.name` to every namespace with the instance label, denying what it fails. */}}
+{{- define "tenant.binding" -}}
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: {{ .name }}
+  labels:
+    {{- include "tenant.labels" .root | nindent 4 }}
+spec:
+  policyName: {{ .name }}
+  validationActions: ["Deny"]
+  matchResources:
+    namespaceSelector:
+      matchExpressions:
+        - key: {{ .root.Values.instanceLabel | quote }}
+          operator: Exists
+{{- end }}
+
+{{- define "tenant.image" -}}
+{{- $registry := default .Values.testImage.registry .Values.global.imageRegistry -}}
+{{- if $registry }}{{ $registry }}/{{ end }}{{ .Values.testImage.repository }}:{{ .Values.testImage.tag }}
+{{- end }}

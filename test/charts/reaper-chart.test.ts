@@ -1,0 +1,58 @@
+import { parseAllDocuments } from 'yaml';
+import { REAPER_IDENTITY } from '../../constructs/platform/instance-reaper';
+import { CHARTS_DIR, KUBE_VERSION } from './render';
+import { requireTool, run } from '../tools';
+import { join } from 'path';
+
+/** The reaper chart as the platform installs it: release `instance-reaper` in the platform namespace. */
+const objects: any[] = parseAllDocuments(
+  run(requireTool('helm'), ['template', REAPER_IDENTITY.serviceAccount, join(CHARTS_DIR, 'instance-reaper'), '--kube-version', KUBE_VERSION, '--namespace', REAPER_IDENTITY.namespace]),
+)
+  .map((d) => d.toJS())
+  .filter((o) => o);
+const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+const verbsOn = (rules: any[], resource: string) => rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs);
+
+describe('instance reaper chart', () => {
+  it('defines the service account and instance role the instances bind', () => {
+    expect(find('ServiceAccount', REAPER_IDENTITY.serviceAccount)).toBeTruthy();
+    expect(find('ClusterRole', REAPER_IDENTITY.instanceClusterRole)).toBeTruthy();
+  });
+
+  it('only reads namespaces cluster-wide', () => {
+    const bindings = objects.filter((o) => o.kind === 'ClusterRoleBinding');
+    const rules = bindings.flatMap((b) => find('ClusterRole', b.roleRef.name).rules);
+    expect(rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }]);
+  });
+
+  it('may scale workloads in an instance namespace but never edit them', () => {
+    const rules = find('ClusterRole', REAPER_IDENTITY.instanceClusterRole).rules;
+    for (const workload of ['deployments', 'statefulsets']) {
+      expect(verbsOn(rules, workload)).toEqual(['get', 'list']);
+      expect(verbsOn(rules, `${workload}/scale`)).toEqual(['get', 'patch', 'update']);
+    }
+    expect(verbsOn(rules, 'namespaces')).toEqual(['get', 'delete']);
+    expect(rules.flatMap((r: any) => r.resources).sort()).toEqual(['deployments', 'deployments/scale', 'namespaces', 'statefulsets', 'statefulsets/scale']);
+  });
+
+  it('writes only its own state ConfigMap in its own namespace', () => {
+    const role = find('Role', 'instance-reaper-state');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['instance-reaper-state'], verbs: ['get', 'patch'] }]);
+    expect(find('ConfigMap', 'instance-reaper-state').data).toBeUndefined();
+  });
+
+  it('runs a maintained kubectl image with a shell, pinned to an exact release', () => {
+    const cron = find('CronJob', 'instance-reaper');
+    const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.image).toMatch(/^docker\.io\/alpine\/kubectl:1\.34\.\d+$/);
+    expect(container.command).toEqual(['sh', '/scripts/reap.sh']);
+    expect(Object.keys(find('ConfigMap', 'instance-reaper').data).sort()).toEqual(['reap.sh', 'zones.tab']);
+  });
+
+  it('keeps deletes and scales of the reaper to labelled instance namespaces at admission as well', () => {
+    const policy = find('ValidatingAdmissionPolicy', 'instance-reaper-instances-only');
+    expect(policy.spec.matchConditions[0].expression).toBe(`request.userInfo.username == "system:serviceaccount:${REAPER_IDENTITY.namespace}:${REAPER_IDENTITY.serviceAccount}"`);
+    expect(policy.spec.validations[0].expression).toContain(`"sandbox.dev/instance" in oldObject.metadata.labels`);
+    expect(find('ValidatingAdmissionPolicyBinding', 'instance-reaper-instances-only').spec.validationActions).toEqual(['Deny']);
+  });
+});

@@ -1,0 +1,66 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { Testing, TerraformStack } from 'cdktf';
+import { parse, parseAllDocuments } from 'yaml';
+import { TENANT_POLICIES_CHART_VERSION, TenantPolicies } from '../../constructs/platform/tenant-policies';
+import { CHARTS_DIR, KUBE_VERSION } from '../charts/render';
+import { buildStacks, resources, synthJson, tempFile, type TerraformJson } from '../fixtures';
+import { requireTool, run } from '../tools';
+
+const stacks = buildStacks();
+const release = (j: TerraformJson) => Object.values(resources(j, 'helm_release')).find((r: any) => r.name === 'tenant-policies') as any;
+const aws = synthJson(stacks.platforms.get('platform-aws-main')!);
+
+/** The tenant-policies chart rendered with the values the platform computes for a cluster. */
+function rendered(values: Record<string, unknown>): any[] {
+  const file = tempFile('values.json', JSON.stringify(values));
+  const text = run(requireTool('helm'), ['template', 'tenant-policies', join(CHARTS_DIR, 'tenant-policies'), '--kube-version', KUBE_VERSION, '-f', file]);
+  return parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .filter((o) => o && o.kind?.startsWith('ValidatingAdmissionPolicy'));
+}
+
+describe('tenant policies', () => {
+  it('are installed on every cluster with the cluster ingress domain, after the platform namespace', () => {
+    for (const [cluster, domain] of [
+      ['aws-main', 'aws.sandbox.example.org'],
+      ['azure-main', 'azure.sandbox.example.org'],
+      ['gcp-main', 'gcp.sandbox.example.org'],
+      ['laptop', 'sandbox.localhost'],
+    ]) {
+      const r = release(synthJson(stacks.platforms.get(`platform-${cluster}`)!));
+      expect({ cluster, namespace: r.namespace, values: JSON.parse(r.values[0]) }).toEqual({ cluster, namespace: 'sandbox-platform', values: { ingressDomain: domain } });
+    }
+    expect(release(aws).depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\.Platform_Reaper_Namespace/)]);
+  });
+
+  it('install the chart version the construct pins', () => {
+    expect(release(aws).version).toBe(TENANT_POLICIES_CHART_VERSION);
+    expect(parse(readFileSync(join(CHARTS_DIR, 'tenant-policies', 'Chart.yaml'), 'utf8')).version).toBe(TENANT_POLICIES_CHART_VERSION);
+  });
+
+  it('bind every policy to instance namespaces only, denying what fails', () => {
+    const objects = rendered(JSON.parse(release(aws).values[0]));
+    const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
+    const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(
+      ['certificates', 'endpoints', 'ingresses', 'listeners', 'pods', 'routes', 'services'].map((s) => `tenant-policies-${s}`),
+    );
+    expect(bindings.map((b) => b.spec.policyName).sort()).toEqual(policies.map((p) => p.metadata.name).sort());
+    for (const b of bindings) {
+      expect(b.spec.validationActions).toEqual(['Deny']);
+      expect(b.spec.matchResources.namespaceSelector).toEqual({ matchExpressions: [{ key: 'sandbox.dev/instance', operator: 'Exists' }] });
+    }
+    for (const p of policies) expect(p.spec.failurePolicy).toBe('Fail');
+  });
+
+  it('bound hostnames by the instance label and the cluster domain', () => {
+    const routes = rendered({ ingressDomain: 'aws.sandbox.example.org' }).find((o) => o.metadata.name === 'tenant-policies-routes');
+    expect(routes.spec.variables).toEqual([{ name: 'suffix', expression: `'.' + namespaceObject.metadata.labels["sandbox.dev/instance"] + '.aws.sandbox.example.org'` }]);
+  });
+
+  it('refuses a domain that is not one, naming it', () => {
+    const stack = new TerraformStack(Testing.app(), 't');
+    expect(() => new TenantPolicies(stack, 'P', { domain: 'Not A Domain' })).toThrow(/TenantPolicies "P": domain must be a lower-case DNS domain, got "Not A Domain"/);
+  });
+});
