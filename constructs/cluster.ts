@@ -136,6 +136,8 @@ export interface SecretOperatorIdentity {
   readonly podLabels: Readonly<Record<string, string>>;
   /** `spec.provider` of the ClusterSecretStore. */
   readonly clusterStoreProvider: Readonly<Record<string, unknown>>;
+  /** Kubernetes service account the operator runs as; the cloud identity trusts exactly this name. @default 'external-secrets' */
+  readonly serviceAccountName?: string;
 }
 
 /** What the platform layer needs to know of a cloud; data sources it needs go under `scope`. */

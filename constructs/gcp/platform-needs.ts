@@ -35,11 +35,14 @@ export class GcpPlatformNeeds implements PlatformNeeds {
   }
 
   secretOperator(): SecretOperatorIdentity {
-    const account = `${gcpNames(this.props.clusterName).secretOperatorAccount}@${this.props.project}.iam.gserviceaccount.com`;
+    const names = gcpNames(this.props.clusterName);
+    const account = `${names.secretOperatorAccount}@${this.props.project}.iam.gserviceaccount.com`;
     return {
       serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': account },
       podLabels: {},
       clusterStoreProvider: { gcpsm: { projectID: this.props.project } },
+      // Clusters of one project share a workload identity pool: the name carries the cluster.
+      serviceAccountName: names.secretOperatorKubernetesAccount,
     };
   }
 

@@ -7,9 +7,8 @@ import { PLATFORM_DEFAULTS } from '../cluster';
 export const RESERVED_NAMESPACES: readonly string[] = [
   'default',
   'sandbox-platform',
-  'sandbox-gateway',
+  PLATFORM_DEFAULTS.gatewayNamespace,
   'envoy-gateway-system',
-  PLATFORM_DEFAULTS.ingressNamespace,
   'cert-manager',
   PLATFORM_DEFAULTS.externalSecretsNamespace,
   'cnpg-system',

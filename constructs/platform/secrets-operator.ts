@@ -29,7 +29,7 @@ export class SecretsOperator extends Construct {
       version: EXTERNAL_SECRETS_CHART.version,
       values: {
         installCRDs: true,
-        serviceAccount: { create: true, name: 'external-secrets', annotations: { ...props.identity.serviceAccountAnnotations } },
+        serviceAccount: { create: true, name: props.identity.serviceAccountName ?? 'external-secrets', annotations: { ...props.identity.serviceAccountAnnotations } },
         podLabels: { ...props.identity.podLabels },
         securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         ...props.values,

@@ -17,7 +17,7 @@ describe('platform stack', () => {
   });
 
   it('installs the same services on every cloud, adding what each cloud lacks', () => {
-    const common = ['cert-manager', 'cnpg', 'envoy-gateway', 'instance-reaper', 'platform-resources'];
+    const common = ['cert-manager', 'cnpg', 'envoy-gateway', 'instance-reaper', 'platform-resources', 'tenant-policies'];
     expect(Object.keys(releases(aws)).sort()).toEqual([...common, 'cluster-autoscaler', 'external-secrets', 'metrics-server'].sort());
     expect(Object.keys(releases(azure)).sort()).toEqual([...common, 'external-secrets'].sort());
     expect(Object.keys(releases(gcp)).sort()).toEqual([...common, 'external-secrets'].sort());
