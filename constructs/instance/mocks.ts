@@ -32,10 +32,10 @@ const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.clust
 
 /** The contract between instances and the mock charts: names, versions and ports. */
 export const MOCKS: Readonly<Record<MockKind, MockDefinition>> = {
-  email: { chart: 'mock-email', version: '0.1.0', endpoints: (ns) => ({ smtpHost: svc('mock-email', ns), smtpPort: '1025', smtpUrl: `smtp://${svc('mock-email', ns)}:1025` }) },
-  sms: { chart: 'mock-sms', version: '0.1.0', endpoints: (ns) => ({ smsApiUrl: `http://${svc('mock-sms', ns)}:8080` }) },
-  payment: { chart: 'mock-payment', version: '0.1.0', endpoints: (ns) => ({ paymentApiUrl: `http://${svc('mock-payment', ns)}:8080` }) },
-  cloud: { chart: 'mock-cloud', version: '0.1.0', endpoints: (ns) => ({ cloudApiUrl: `http://${svc('mock-cloud', ns)}:5000` }) },
+  email: { chart: 'mock-email', version: '0.2.0', endpoints: (ns) => ({ smtpHost: svc('mock-email', ns), smtpPort: '1025', smtpUrl: `smtp://${svc('mock-email', ns)}:1025` }) },
+  sms: { chart: 'mock-sms', version: '0.2.0', endpoints: (ns) => ({ smsApiUrl: `http://${svc('mock-sms', ns)}:8080` }) },
+  payment: { chart: 'mock-payment', version: '0.2.0', endpoints: (ns) => ({ paymentApiUrl: `http://${svc('mock-payment', ns)}:8080` }) },
+  cloud: { chart: 'mock-cloud', version: '0.2.0', endpoints: (ns) => ({ cloudApiUrl: `http://${svc('mock-cloud', ns)}:5000` }) },
 };
 
 /** The default values of one of this package's charts. */
