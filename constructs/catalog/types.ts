@@ -17,8 +17,11 @@ export interface Requirement {
   readonly matchExpressions: readonly MatchExpression[];
 }
 
+/** `ChartRef.repository` of the charts shipped in this package's `charts/` folder. */
+export const PACKAGED_CHARTS = 'sandboxkit';
+
 export interface ChartRef {
-  /** `https://…` chart repository or `oci://…` registry path. */
+  /** `https://…` chart repository, `oci://…` registry path, or `sandboxkit` for a chart of this package. */
   readonly repository: string;
   readonly name: string;
   /** Exact chart version; ranges are refused so that a plan is reproducible. */
@@ -122,7 +125,12 @@ export interface CatalogEntry {
   /** Must include `kind` and `version`; `provides-<capability>: "true"` advertises a capability. */
   readonly labels: Readonly<Record<string, string>>;
   readonly chart: ChartRef;
-  /** Default values; the instance's values are merged over them. @default {} */
+  /**
+   * Default values; the instance's values are merged over them. Strings may use `{instance}`,
+   * `{namespace}`, `{domain}` and `{block}`, and, in a block that needs a database, `{dbhost}`,
+   * `{dbport}`, `{dbname}`, `{dbuser}` and `{dbsecret}` (the Secret whose key `password` holds the
+   * password). @default {}
+   */
   readonly values?: Readonly<Record<string, unknown>>;
   /** What the block's pods request and limit in total, checked against the instance quota. */
   readonly resources: ResourceProfile;

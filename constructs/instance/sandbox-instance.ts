@@ -176,9 +176,11 @@ export class SandboxInstance extends Construct {
 
     const seeds = new Map<string, ITerraformDependable[]>();
     for (const block of blocks) {
-      const wired = wireValues(block.entry, withRegistryMirror(block.entry, block.values, props.registryMirror), {
+      const grant = grants.get(block.name);
+      const values = grant ? fillPlaceholders(block.values, databasePlaceholders(grant.facts)) : block.values;
+      const wired = wireValues(block.entry, withRegistryMirror(block.entry, values, props.registryMirror), {
         ...endpoints,
-        ...grants.get(block.name)?.facts,
+        ...grant?.facts,
         credentialsSecret: block.entry.credentials?.length ? `${block.name}-credentials` : undefined,
         ingressHost: block.entry.needs?.ingress ? blockHostname(block.name, name, props.cluster.ingress.domain) : undefined,
         storageClass: block.entry.needs?.storage === 'rwx' ? props.cluster.storage.sharedRwx : props.cluster.storage.blockRwo,
@@ -332,7 +334,7 @@ export class SandboxInstance extends Construct {
 }
 
 /** What a block's catalog entry declares its pods ask of the quota. */
-function blockFootprint(b: BlockInput): Footprint {
+export function blockFootprint(b: BlockInput): Footprint {
   const r = b.entry.resources;
   const what = `block "${b.name}" resources`;
   const limits = r.limits ?? { cpu: r.cpu, memory: r.memory };
@@ -343,6 +345,11 @@ function blockFootprint(b: BlockInput): Footprint {
     limitsMemoryBytes: bytes(limits.memory, `${what}.limits.memory`),
     pods: r.pods ?? 1,
   };
+}
+
+/** The `{db…}` placeholders a consuming block's values may use. */
+function databasePlaceholders(facts: WiringFacts): Record<string, string> {
+  return { dbhost: facts.databaseHost!, dbport: facts.databasePort!, dbname: facts.databaseName!, dbuser: facts.databaseUser!, dbsecret: facts.databaseSecret! };
 }
 
 /** Each provider's values with a database and user of their own for each of its consumers. */

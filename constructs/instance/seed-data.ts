@@ -63,7 +63,7 @@ export function seedValues(props: Omit<SeedDataProps, 'dependsOn' | 'values'>): 
       passwordSecret: { name: fill(offer.seed.secret), key: offer.seed.passwordKey },
     };
   }
-  return { dataset: { name: props.variant, format: props.dataset.format, ...source }, target };
+  return { dataset: { name: props.variant, ...source }, target };
 }
 
 /**
