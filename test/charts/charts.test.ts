@@ -3,6 +3,8 @@ import { join } from 'path';
 import Ajv from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
 import { packageChart } from '../../constructs/chart-package';
+import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
+import { PACKAGED_CHARTS } from '../../constructs/catalog/types';
 import { MOCKS } from '../../constructs/instance/mocks';
 import { SEED_DATA_CHART_VERSION } from '../../constructs/instance/seed-data';
 import { tempDir } from '../fixtures';
@@ -96,6 +98,9 @@ describe('chart versions', () => {
   it('match what the instance constructs install', () => {
     for (const mock of Object.values(MOCKS)) expect({ chart: mock.chart, version: version(mock.chart) }).toEqual({ chart: mock.chart, version: mock.version });
     expect(version('seed-data')).toBe(SEED_DATA_CHART_VERSION);
+    for (const entry of BUILTIN_CATALOG.filter((e) => e.chart.repository === PACKAGED_CHARTS)) {
+      expect({ chart: entry.chart.name, version: version(entry.chart.name) }).toEqual({ chart: entry.chart.name, version: entry.chart.version });
+    }
   });
 });
 
