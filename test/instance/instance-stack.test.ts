@@ -6,7 +6,8 @@ import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
 import { ExistingCluster } from '../../constructs/existing/existing-cluster';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
-import { SandboxInstance, type SandboxInstanceProps } from '../../constructs/instance/sandbox-instance';
+import { QUOTA_LIMITS_FACTOR, SandboxInstance, type SandboxInstanceProps } from '../../constructs/instance/sandbox-instance';
+import { bytes, cpuMillis } from '../../constructs/instance/quantity';
 import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
@@ -87,6 +88,9 @@ describe('instance stack', () => {
       'services.loadbalancers': '0',
       'services.nodeports': '0',
     });
+    // The synth-time quota check allows limits of this factor times the requests, as the quota does.
+    expect(cpuMillis(quota.spec.hard['limits.cpu'], 'limits.cpu')).toBe(cpuMillis(quota.spec.hard['requests.cpu'], 'requests.cpu') * QUOTA_LIMITS_FACTOR);
+    expect(bytes(quota.spec.hard['limits.memory'], 'limits.memory')).toBe(bytes(quota.spec.hard['requests.memory'], 'requests.memory') * QUOTA_LIMITS_FACTOR);
     const limits = only(aws, 'kubernetes_limit_range_v1')[0] as any;
     expect(limits.spec.limit[0]).toMatchObject({ type: 'Container', default_request: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' } });
   });
