@@ -63,6 +63,8 @@ export interface SandboxHelmReleaseProps {
   readonly atomic?: boolean;
   /** Wait until the release's resources are ready. @default true */
   readonly wait?: boolean;
+  /** With `wait`, also wait until the release's Jobs have completed. @default false */
+  readonly waitForJobs?: boolean;
   /** @default 600 */
   readonly timeoutSeconds?: number;
   /** @default false */
@@ -120,6 +122,7 @@ export class SandboxHelmRelease extends Construct {
       values,
       atomic: props.atomic ?? true,
       wait: props.wait ?? true,
+      waitForJobs: props.waitForJobs,
       timeout,
       createNamespace: props.createNamespace ?? false,
       cleanupOnFail: true,

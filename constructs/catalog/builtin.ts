@@ -1,7 +1,12 @@
-import type { CatalogEntry, Requirement } from './types';
+import type { CatalogEntry, Influence, Requirement } from './types';
+import { PACKAGED_CHARTS } from './types';
 
-/** Chart versions are exact; bump them here, then read the snapshot diff. */
-const BITNAMI = 'oci://registry-1.docker.io/bitnamicharts';
+/**
+ * The built-in blocks. Every chart version is in the chart mirror the tests render from, and
+ * every value below is one the chart reads: test/catalog renders each chart with what an
+ * instance installs and checks Services, Secrets, images, resources and each value path.
+ * Bump a version here, then run those tests and read the snapshot diff.
+ */
 
 const needsPostgres: Requirement = {
   description: 'a PostgreSQL database, version 14 or newer',
@@ -10,9 +15,9 @@ const needsPostgres: Requirement = {
     { key: 'version', operator: 'Gt', values: ['14.0.0'] },
   ],
 };
-const needsCache: Requirement = {
-  description: 'a Redis-compatible cache',
-  matchExpressions: [{ key: 'provides-cache', operator: 'In', values: ['redis'] }],
+const needsMongo: Requirement = {
+  description: 'a MongoDB replica set',
+  matchExpressions: [{ key: 'provides-mongodb', operator: 'Exists' }],
 };
 const wantsMonitoring: Requirement = {
   description: 'metrics scraping',
@@ -23,244 +28,409 @@ const wantsGateway: Requirement = {
   matchExpressions: [{ key: 'provides-api-gateway', operator: 'Exists' }],
 };
 
-/** Every block that exposes metrics teaches the monitoring block a scrape target. */
-const scrapedBy = (port: number, path = '/metrics') => ({
+/** Restricted Pod Security, as the instance namespace enforces it, for charts that take plain securityContext values. */
+const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+
+/** `requests` and `limits` of one container, as charts take them. */
+const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
+
+/** The monitoring block scrapes `service:port` of this block (`{block}` allowed in the service). */
+const scrapedBy = (service: string, port: number, path = '/metrics'): Influence => ({
   target: wantsMonitoring,
   values: {
     serverFiles: {
       'prometheus.yml': {
-        scrape_configs: [
-          {
-            job_name: '{block}',
-            metrics_path: path,
-            static_configs: [{ targets: [`{block}.{namespace}.svc.cluster.local:${port}`] }],
-          },
-        ],
+        scrape_configs: [{ job_name: '{block}', metrics_path: path, static_configs: [{ targets: [`${service}.{namespace}.svc.cluster.local:${port}`] }] }],
       },
     },
   },
 });
 
-/** Blocks with a public API register with the information mediator as a member. */
-const memberOf = (servicePort: number) => ({
+/**
+ * The information mediator publishes this block's API under `/{block}`: an entry appended to its
+ * declarative configuration (the gateway's `services:` list is the last key of that text).
+ */
+const memberOf = (service: string, port: number): Influence => ({
   target: wantsGateway,
   values: {
-    extraObjects: [
-      {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
-        metadata: { name: 'member-{block}' },
-        spec: {
-          ingressClassName: 'kong-{instance}',
-          rules: [
-            {
-              host: 'gateway.{instance}.{domain}',
-              http: {
-                paths: [
-                  {
-                    path: '/{block}',
-                    pathType: 'Prefix',
-                    backend: { service: { name: '{block}', port: { number: servicePort } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
-    ],
+    dblessConfig: {
+      config: [
+        '- name: {block}',
+        `  url: http://${service}.{namespace}.svc.cluster.local:${port}`,
+        '  routes:',
+        '  - name: {block}',
+        '    paths: [/{block}]',
+        '',
+      ].join('\n'),
+    },
   },
 });
+
+/** Kong's declarative configuration before any member: metrics for the monitoring block, and its own health route. */
+const GATEWAY_CONFIG = [
+  '_format_version: "3.0"',
+  'plugins:',
+  '- name: prometheus',
+  'services:',
+  '- name: gateway-status',
+  '  url: http://127.0.0.1:8100/status',
+  '  routes:',
+  '  - name: gateway-status',
+  '    paths: [/status]',
+  '',
+].join('\n');
 
 const sqlSeed = (sql: string) => ({ format: 'sql' as const, source: { configMap: { '00-seed.sql': sql } } });
 
 export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
   {
     name: 'postgresql',
-    labels: { kind: 'database', 'provides-postgresql': 'true', version: '17.4.0' },
-    chart: { repository: BITNAMI, name: 'postgresql', version: '16.5.0' },
+    labels: { kind: 'database', 'provides-postgresql': 'true', version: '18.3.0' },
+    chart: { repository: 'https://cloudnative-pg.github.io/charts', name: 'cluster', version: '0.8.1' },
     values: {
-      architecture: 'standalone',
-      primary: { persistence: { size: '8Gi' }, resourcesPreset: 'none' },
-      metrics: { enabled: true },
+      fullnameOverride: '{block}',
+      version: { postgresql: '18' },
+      cluster: {
+        instances: 1,
+        imageName: 'ghcr.io/cloudnative-pg/postgresql:18.3',
+        resources: res('250m', '512Mi', '1', '1Gi'),
+        // Seed jobs and blocks log in as their own users; nobody needs the superuser over the network.
+        enableSuperuserAccess: false,
+        initdb: { database: 'app', owner: 'app' },
+      },
     },
-    resources: { cpu: '250m', memory: '512Mi' },
+    // The operator runs one pod per instance; its init container takes the same resources.
+    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
     needs: { storage: 'rwo' },
-    credentials: ['postgres-password', 'password'],
-    inject: { credentialsSecret: 'auth.existingSecret', storageClass: 'global.defaultStorageClass' },
-    requires: { weak: [wantsMonitoring] },
-    influences: [scrapedBy(9187)],
+    inject: { storageClass: 'cluster.storage.storageClass' },
+    provides: {
+      database: {
+        engine: 'postgresql',
+        service: '{block}-rw',
+        port: 5432,
+        seed: { database: 'app', username: 'app', secret: '{block}-app', passwordKey: 'password' },
+        perConsumer: {
+          cluster: { roles: [{ name: '{consumer}', ensure: 'present', login: true, passwordSecret: { name: '{secret}' } }] },
+          databases: [{ name: '{consumer}', owner: '{consumer}' }],
+        },
+        uri: 'postgresql://{username}:{password}@{host}:{port}/{database}',
+      },
+    },
+    registryMirrorValues: { 'cluster.imageName': '{registry}/cloudnative-pg/postgresql:18.3' },
     datasets: {
       minimal: sqlSeed('CREATE TABLE IF NOT EXISTS sandbox_seed (id int PRIMARY KEY, note text);\n'),
       demo: { format: 'sql', source: { url: 'https://example.org/sandboxkit/datasets/postgresql-demo.sql.gz' } },
       obfuscated: { format: 'sql', source: { url: 'https://example.org/sandboxkit/datasets/postgresql-obfuscated.sql.gz' } },
     },
-    images: ['docker.io/bitnami/postgresql:17.4.0-debian-12-r4', 'docker.io/bitnami/postgres-exporter:0.17.1-debian-12-r0'],
+    images: ['ghcr.io/cloudnative-pg/postgresql:18.3'],
   },
   {
-    name: 'redis',
-    labels: { kind: 'cache', 'provides-cache': 'redis', version: '7.4.2' },
-    chart: { repository: BITNAMI, name: 'redis', version: '20.6.2' },
-    values: { architecture: 'standalone', master: { persistence: { size: '2Gi' }, resourcesPreset: 'none' } },
-    resources: { cpu: '100m', memory: '256Mi' },
-    needs: { storage: 'rwo' },
-    credentials: ['redis-password'],
-    inject: { credentialsSecret: 'auth.existingSecret', storageClass: 'global.defaultStorageClass' },
-    images: ['docker.io/bitnami/redis:7.4.2-debian-12-r0'],
-  },
-  {
-    name: 'rabbitmq',
-    labels: { kind: 'message-broker', 'provides-amqp': 'true', version: '4.0.5' },
-    chart: { repository: BITNAMI, name: 'rabbitmq', version: '15.2.3' },
-    values: { persistence: { size: '4Gi' }, resourcesPreset: 'none', metrics: { enabled: true } },
-    resources: { cpu: '250m', memory: '512Mi' },
-    needs: { storage: 'rwo' },
-    credentials: ['rabbitmq-password', 'rabbitmq-erlang-cookie'],
-    inject: { credentialsSecret: 'auth.existingPasswordSecret', storageClass: 'global.defaultStorageClass' },
-    requires: { weak: [wantsMonitoring] },
-    influences: [scrapedBy(9419)],
-    images: ['docker.io/bitnami/rabbitmq:4.0.5-debian-12-r1'],
-  },
-  {
-    name: 'minio',
-    labels: { kind: 'object-storage', 'provides-s3': 'true', version: '2024.12.18' },
-    chart: { repository: 'https://charts.min.io/', name: 'minio', version: '5.4.0' },
+    name: 'valkey',
+    labels: { kind: 'cache', 'provides-cache': 'redis', version: '9.1.1' },
+    chart: { repository: 'https://valkey.io/valkey-helm/', name: 'valkey', version: '0.11.0' },
     values: {
-      mode: 'standalone',
-      replicas: 1,
-      persistence: { size: '10Gi' },
-      resources: { requests: { cpu: '250m', memory: '512Mi' } },
+      auth: {
+        enabled: true,
+        usersExistingSecret: '{block}-credentials',
+        aclUsers: { default: { permissions: '~* &* +@all', passwordKey: 'default-password' } },
+      },
+      dataStorage: { enabled: true, requestedSize: '2Gi' },
+      resources: res('100m', '128Mi', '500m', '512Mi'),
+      initResources: res('50m', '32Mi', '100m', '64Mi'),
     },
-    resources: { cpu: '250m', memory: '512Mi' },
-    needs: { storage: 'rwo', ingress: { service: 'minio-console', port: 9001 } },
-    credentials: ['rootUser', 'rootPassword'],
-    inject: { credentialsSecret: 'existingSecret', storageClass: 'persistence.storageClass', ingressHost: 'consoleIngress.hosts[0]' },
-    images: ['quay.io/minio/minio:RELEASE.2024-12-18T13-15-44Z', 'quay.io/minio/mc:RELEASE.2024-11-21T17-21-54Z'],
+    resources: { cpu: '100m', memory: '128Mi', limits: { cpu: '500m', memory: '512Mi' }, pods: 1 },
+    needs: { storage: 'rwo' },
+    credentials: ['default-password'],
+    inject: { storageClass: 'dataStorage.className' },
+    images: ['docker.io/valkey/valkey:9.1.1'],
+  },
+  {
+    name: 'seaweedfs',
+    labels: { kind: 'object-storage', 'provides-s3': 'true', version: '4.44.0' },
+    chart: { repository: 'https://seaweedfs.github.io/seaweedfs/helm', name: 'seaweedfs', version: '4.44.0' },
+    values: {
+      // One pod runs master, volume, filer and the S3 gateway; no cluster-wide RBAC.
+      global: { seaweedfs: { createClusterRole: false } },
+      master: { enabled: false },
+      volume: { enabled: false },
+      filer: { enabled: false },
+      allInOne: {
+        enabled: true,
+        s3: { enabled: true, enableAuth: true },
+        data: { type: 'persistentVolumeClaim' },
+        resources: res('250m', '512Mi', '1', '1Gi'),
+        podSecurityContext: { enabled: true, ...RESTRICTED_POD, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+        containerSecurityContext: { enabled: true, ...RESTRICTED_CONTAINER },
+      },
+      s3: {
+        credentials: {
+          admin: { existingSecret: '{block}-credentials', accessKeyKey: 'admin-access-key', secretKeyKey: 'admin-secret-key' },
+          read: { existingSecret: '{block}-credentials', accessKeyKey: 'read-access-key', secretKeyKey: 'read-secret-key' },
+        },
+      },
+    },
+    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    needs: { storage: 'rwo', ingress: { service: 'seaweedfs-all-in-one', port: 8333 } },
+    credentials: ['admin-access-key', 'admin-secret-key', 'read-access-key', 'read-secret-key'],
+    inject: { storageClass: 'allInOne.data.storageClass' },
+    requires: { weak: [wantsMonitoring] },
+    influences: [scrapedBy('{block}-all-in-one', 9324)],
+    images: ['docker.io/chrislusf/seaweedfs:4.44'],
+  },
+  {
+    name: 'mongodb',
+    labels: { kind: 'database', 'provides-mongodb': 'true', version: '8.0.17' },
+    chart: { repository: PACKAGED_CHARTS, name: 'mongodb', version: '0.1.0' },
+    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    needs: { storage: 'rwo' },
+    // The chart reads `<release>-credentials` unless told otherwise.
+    credentials: ['root-password', 'replica-set-key'],
+    inject: { storageClass: 'persistence.storageClass' },
+    provides: {
+      database: {
+        engine: 'mongodb',
+        service: '{block}',
+        port: 27017,
+        seed: { database: 'app', username: 'root', secret: '{block}-credentials', passwordKey: 'root-password' },
+        perConsumer: { users: [{ name: '{consumer}', database: '{consumer}', secret: '{secret}' }] },
+        uri: 'mongodb://{username}:{password}@{host}:{port}/{database}?replicaSet=rs0&authSource={database}',
+      },
+    },
+    datasets: {
+      demo: { format: 'mongodb-archive', source: { url: 'https://example.org/sandboxkit/datasets/mongodb-demo.archive.gz' } },
+    },
+    images: ['docker.io/library/mongo:8.0.17'],
+  },
+  {
+    name: 'mysql',
+    labels: { kind: 'database', 'provides-mysql': 'true', version: '8.4.8' },
+    chart: { repository: PACKAGED_CHARTS, name: 'mysql', version: '0.1.0' },
+    // The init container that prepares users asks for what the server asks; Kubernetes counts the larger once.
+    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    needs: { storage: 'rwo' },
+    // The chart reads `<release>-credentials` unless told otherwise.
+    credentials: ['root-password'],
+    inject: { storageClass: 'persistence.storageClass' },
+    provides: {
+      database: {
+        engine: 'mysql',
+        service: '{block}',
+        port: 3306,
+        seed: { database: 'app', username: 'root', secret: '{block}-credentials', passwordKey: 'root-password' },
+        perConsumer: { users: [{ name: '{consumer}', database: '{consumer}', secret: '{secret}' }] },
+        uri: 'mysql://{username}:{password}@{host}:{port}/{database}',
+      },
+    },
+    datasets: {
+      minimal: sqlSeed('CREATE TABLE IF NOT EXISTS sandbox_seed (id INT PRIMARY KEY, note TEXT);\n'),
+    },
+    images: ['docker.io/library/mysql:8.4.8'],
   },
   {
     name: 'keycloak',
-    labels: { kind: 'identity', 'provides-oidc': 'true', version: '26.1.0' },
-    chart: { repository: 'https://codecentric.github.io/helm-charts', name: 'keycloakx', version: '7.0.1' },
+    labels: { kind: 'identity', 'provides-oidc': 'true', version: '26.5.6' },
+    chart: { repository: 'https://codecentric.github.io/helm-charts', name: 'keycloakx', version: '7.1.11' },
     values: {
       command: ['/opt/keycloak/bin/kc.sh', 'start', '--http-enabled=true', '--hostname-strict=false'],
-      database: { vendor: 'postgres', port: 5432, database: 'postgres', username: 'postgres' },
-      securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      http: { relativePath: '/' },
+      database: { vendor: 'postgres' },
+      // The first start creates the admin user from the generated credentials.
+      extraEnv: [
+        '- name: KC_BOOTSTRAP_ADMIN_USERNAME',
+        '  value: admin',
+        '- name: KC_BOOTSTRAP_ADMIN_PASSWORD',
+        '  valueFrom:',
+        '    secretKeyRef:',
+        '      name: {block}-credentials',
+        '      key: admin-password',
+        '',
+      ].join('\n'),
+      serviceAccount: { automountServiceAccountToken: false },
+      podSecurityContext: { seccompProfile: RESTRICTED_POD.seccompProfile },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: RESTRICTED_POD.seccompProfile },
+      resources: res('500m', '1Gi', '1', '1536Mi'),
     },
-    resources: { cpu: '500m', memory: '1Gi' },
-    needs: { database: 'postgresql', ingress: { service: 'keycloak-http', port: 80 } },
+    resources: { cpu: '500m', memory: '1Gi', limits: { cpu: '1', memory: '1536Mi' }, pods: 1 },
+    needs: { database: 'postgresql', ingress: { service: 'keycloak-keycloakx-http', port: 80 } },
     credentials: ['admin-password'],
     inject: {
       databaseHost: 'database.hostname',
+      databasePort: 'database.port',
+      databaseName: 'database.database',
+      databaseUser: 'database.username',
       databaseSecret: 'database.existingSecret',
-      credentialsSecret: 'admin.existingSecret',
-      smtpHost: 'smtp.host',
-      smtpPort: 'smtp.port',
-      ingressHost: 'ingress.rules[0].host',
     },
-    requires: { strong: [needsPostgres], weak: [wantsGateway] },
-    influences: [memberOf(80)],
+    registryMirrorValues: { 'image.repository': '{registry}/keycloak/keycloak' },
+    requires: { strong: [needsPostgres], weak: [wantsGateway, wantsMonitoring] },
+    influences: [memberOf('{block}-keycloakx-http', 80), scrapedBy('{block}-keycloakx-http', 9000)],
     datasets: {
       demo: { format: 'http-fixtures', source: { configMap: { 'realm.json': '{"realm":"sandbox","enabled":true}' } } },
     },
-    images: ['quay.io/keycloak/keycloak:26.1.0'],
+    images: ['quay.io/keycloak/keycloak:26.5.6'],
   },
   {
     name: 'gateway',
     labels: { kind: 'information-mediator', 'provides-api-gateway': 'true', version: '3.9.0' },
-    chart: { repository: 'https://charts.konghq.com', name: 'kong', version: '2.47.0' },
+    chart: { repository: 'https://charts.konghq.com', name: 'kong', version: '3.4.1' },
     values: {
-      env: { database: 'off' },
-      ingressController: { enabled: true, installCRDs: false, ingressClass: 'kong-{instance}', watchNamespaces: ['{namespace}'] },
-      proxy: { type: 'ClusterIP' },
-      extraObjects: [],
+      // Database-less, configured from the declarative text members append to; no controller, CRDs or cluster RBAC.
+      ingressController: { enabled: false },
+      manager: { enabled: false },
+      proxy: { type: 'ClusterIP', tls: { enabled: false } },
+      dblessConfig: { config: GATEWAY_CONFIG },
+      resources: res('250m', '256Mi', '1', '512Mi'),
+      initContainerResources: res('10m', '16Mi', '50m', '32Mi'),
+      // The status listener serves /metrics; the chart exposes it through no Service of its own.
+      extraObjects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: '{block}-kong-status' },
+          spec: {
+            type: 'ClusterIP',
+            selector: { 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/instance': '{block}' },
+            ports: [{ name: 'status', port: 8100, targetPort: 8100, protocol: 'TCP' }],
+          },
+        },
+      ],
     },
-    resources: { cpu: '250m', memory: '512Mi' },
+    resources: { cpu: '250m', memory: '256Mi', limits: { cpu: '1', memory: '512Mi' }, pods: 1 },
     needs: { ingress: { service: 'gateway-kong-proxy', port: 80 } },
+    registryMirrorValues: { 'image.repository': '{registry}/library/kong' },
     requires: { weak: [wantsMonitoring] },
-    influences: [scrapedBy(8100)],
-    images: ['docker.io/kong:3.9.0', 'docker.io/kong/kubernetes-ingress-controller:3.4.1'],
-  },
-  {
-    name: 'payments',
-    labels: { kind: 'payments', 'provides-payments': 'true', version: '1.117.0' },
-    chart: { repository: 'https://juspay.github.io/hyperswitch-helm', name: 'hyperswitch-app', version: '1.0.2' },
-    values: { postgresql: { enabled: false }, redis: { enabled: false } },
-    resources: { cpu: '500m', memory: '1Gi' },
-    needs: { database: 'postgresql', ingress: { service: 'hyperswitch-server', port: 80 } },
-    credentials: ['admin-api-key', 'master-enc-key'],
-    inject: {
-      databaseHost: 'externalPostgresql.primary.host',
-      databaseSecret: 'externalPostgresql.primary.auth.existingSecret',
-      credentialsSecret: 'server.secretsRef',
-      paymentApiUrl: 'server.connectors.dummy.base_url',
-      smtpHost: 'server.email.smtp.host',
-    },
-    requires: { strong: [needsPostgres, needsCache], weak: [wantsGateway, wantsMonitoring] },
-    influences: [memberOf(80), scrapedBy(8080)],
-    datasets: {
-      demo: { format: 'http-fixtures', source: { configMap: { 'merchants.json': '[{"merchant_id":"sandbox_merchant"}]' } } },
-    },
-    images: ['docker.juspay.io/juspaydotin/hyperswitch-router:v1.117.0'],
+    influences: [scrapedBy('{block}-kong-status', 8100)],
+    images: ['docker.io/library/kong:3.9'],
   },
   {
     name: 'workflow',
-    labels: { kind: 'workflow-engine', 'provides-workflow': 'true', version: '1.27.1' },
-    chart: { repository: 'https://go.temporal.io/helm-charts', name: 'temporal', version: '0.57.0' },
+    labels: { kind: 'workflow-engine', 'provides-workflow': 'true', version: '1.31.2' },
+    chart: { repository: 'https://go.temporal.io/helm-charts', name: 'temporal', version: '1.6.0' },
     values: {
-      cassandra: { enabled: false },
-      mysql: { enabled: false },
-      elasticsearch: { enabled: false },
-      prometheus: { enabled: false },
-      grafana: { enabled: false },
-      server: { config: { persistence: { default: { driver: 'sql', sql: { driver: 'postgres12', port: 5432 } } } } },
+      server: {
+        securityContext: RESTRICTED_POD,
+        config: {
+          persistence: {
+            datastores: {
+              default: {
+                sql: {
+                  pluginName: 'postgres12',
+                  databaseName: '{dbname}',
+                  connectAddr: '{dbhost}:{dbport}',
+                  connectProtocol: 'tcp',
+                  user: '{dbuser}',
+                  existingSecret: '{dbsecret}',
+                  createDatabase: false,
+                },
+              },
+              visibility: {
+                sql: {
+                  pluginName: 'postgres12',
+                  databaseName: '{dbname}_visibility',
+                  connectAddr: '{dbhost}:{dbport}',
+                  connectProtocol: 'tcp',
+                  user: '{dbuser}',
+                  existingSecret: '{dbsecret}',
+                  createDatabase: false,
+                },
+              },
+            },
+          },
+        },
+        frontend: { resources: res('100m', '256Mi', '500m', '512Mi'), containerSecurityContext: RESTRICTED_CONTAINER },
+        history: { resources: res('200m', '512Mi', '1', '1Gi'), containerSecurityContext: RESTRICTED_CONTAINER },
+        matching: { resources: res('100m', '256Mi', '500m', '512Mi'), containerSecurityContext: RESTRICTED_CONTAINER },
+        worker: { resources: res('100m', '256Mi', '500m', '512Mi'), containerSecurityContext: RESTRICTED_CONTAINER },
+      },
+      admintools: { enabled: false },
+      web: {
+        resources: res('50m', '64Mi', '250m', '256Mi'),
+        securityContext: RESTRICTED_POD,
+        containerSecurityContext: RESTRICTED_CONTAINER,
+      },
+      schema: {
+        resources: res('50m', '64Mi', '500m', '256Mi'),
+        securityContext: RESTRICTED_POD,
+        containerSecurityContext: RESTRICTED_CONTAINER,
+      },
     },
-    resources: { cpu: '500m', memory: '1Gi' },
-    needs: { database: 'postgresql', ingress: { service: 'workflow-web', port: 8080 } },
-    inject: {
-      databaseHost: 'server.config.persistence.default.sql.host',
-      databaseSecret: 'server.config.persistence.default.sql.existingSecret',
+    // Four server services, the web UI, and the schema job of each install.
+    resources: { cpu: '600m', memory: '1408Mi', limits: { cpu: '3250m', memory: '3Gi' }, pods: 6 },
+    needs: { database: 'postgresql', ingress: { service: 'workflow-temporal-web', port: 8080 } },
+    registryMirrorValues: {
+      'server.image.repository': '{registry}/temporalio/server',
+      'admintools.image.repository': '{registry}/temporalio/admin-tools',
+      'web.image.repository': '{registry}/temporalio/ui',
     },
-    requires: { strong: [needsPostgres], weak: [wantsGateway] },
-    influences: [memberOf(7233)],
-    images: ['docker.io/temporalio/server:1.27.1', 'docker.io/temporalio/ui:2.36.0', 'docker.io/temporalio/admin-tools:1.27.1'],
+    requires: { strong: [needsPostgres], weak: [wantsGateway, wantsMonitoring] },
+    influences: [
+      // The visibility store is a second database of the block's own.
+      { target: needsPostgres, values: { databases: [{ name: '{block}_visibility', owner: '{block}' }] } },
+      memberOf('{block}-temporal-frontend', 7243),
+      scrapedBy('{block}-temporal-frontend-headless', 9090),
+    ],
+    images: ['docker.io/temporalio/server:1.31.2', 'docker.io/temporalio/admin-tools:1.31.2', 'docker.io/temporalio/ui:2.52.0'],
   },
   {
     name: 'messaging',
-    labels: { kind: 'messaging', 'provides-messaging': 'true', version: '7.3.0' },
-    chart: { repository: 'https://rocketchat.github.io/helm-charts', name: 'rocketchat', version: '6.24.0' },
-    values: { mongodb: { enabled: true }, persistence: { enabled: false }, smtp: { enabled: true, port: 1025 } },
-    resources: { cpu: '500m', memory: '1Gi' },
-    needs: { storage: 'rwo', ingress: { service: 'messaging-rocketchat', port: 80 } },
-    credentials: ['mongodb-root-password'],
+    labels: { kind: 'messaging', 'provides-messaging': 'true', version: '8.6.1' },
+    chart: { repository: 'https://rocketchat.github.io/helm-charts', name: 'rocketchat', version: '7.0.2' },
+    values: {
+      // One Rocket.Chat process on the instance's MongoDB: no bundled database, NATS or microservices.
+      mongodb: { enabled: false },
+      nats: { enabled: false },
+      microservices: { enabled: false },
+      podMonitor: { enabled: false },
+      extraEnv: [
+        { name: 'MAIL_URL', value: '' },
+        { name: 'SMS_GATEWAY_URL', value: '' },
+      ],
+      securityContext: RESTRICTED_POD,
+      containerSecurityContext: RESTRICTED_CONTAINER,
+      resources: res('500m', '1Gi', '1', '2Gi'),
+    },
+    resources: { cpu: '500m', memory: '1Gi', limits: { cpu: '1', memory: '2Gi' }, pods: 1 },
+    needs: { database: 'mongodb', databaseUriKey: 'mongo-uri', ingress: { service: 'messaging-rocketchat', port: 80 } },
     inject: {
-      smtpHost: 'smtp.host',
-      smtpPort: 'smtp.port',
-      smsApiUrl: 'extraEnv.SMS_GATEWAY_URL',
-      credentialsSecret: 'existingMongodbSecret',
+      databaseSecret: 'existingMongodbSecret',
+      smtpUrl: 'extraEnv[0].value',
+      smsApiUrl: 'extraEnv[1].value',
       ingressHost: 'host',
     },
-    podSecurity: { level: 'baseline', reason: 'the bundled MongoDB runs an init container that changes volume ownership' },
-    requires: { weak: [wantsGateway] },
-    influences: [memberOf(80)],
-    images: ['docker.io/rocketchat/rocket.chat:7.3.0', 'docker.io/bitnami/mongodb:6.0.13-debian-11-r21'],
+    registryMirrorValues: { 'image.repository': '{registry}/rocketchat/rocket.chat' },
+    requires: { strong: [needsMongo], weak: [wantsGateway, wantsMonitoring] },
+    influences: [memberOf('{block}-rocketchat', 80), scrapedBy('{block}-rocketchat', 9100)],
+    images: ['registry.rocket.chat/rocketchat/rocket.chat:8.6.1'],
   },
   {
     name: 'monitoring',
-    labels: { kind: 'monitoring', 'provides-metrics': 'prometheus', version: '3.1.0' },
-    chart: { repository: 'https://prometheus-community.github.io/helm-charts', name: 'prometheus', version: '27.3.0' },
+    labels: { kind: 'monitoring', 'provides-metrics': 'prometheus', version: '3.14.0' },
+    chart: { repository: 'https://prometheus-community.github.io/helm-charts', name: 'prometheus', version: '29.27.0' },
     values: {
       alertmanager: { enabled: false },
       'prometheus-pushgateway': { enabled: false },
       'kube-state-metrics': { enabled: false },
       'prometheus-node-exporter': { enabled: false },
-      server: { persistentVolume: { size: '8Gi' }, namespaces: ['{namespace}'] },
+      // Static targets only: the server needs no access to the Kubernetes API.
+      rbac: { create: false },
+      serviceAccounts: { server: { automountServiceAccountToken: false } },
+      server: {
+        securityContext: { seccompProfile: RESTRICTED_POD.seccompProfile },
+        containerSecurityContext: RESTRICTED_CONTAINER,
+        resources: res('250m', '512Mi', '1', '1Gi'),
+      },
+      configmapReload: { prometheus: { containerSecurityContext: RESTRICTED_CONTAINER, resources: res('10m', '32Mi', '100m', '64Mi') } },
       serverFiles: {
         'prometheus.yml': { scrape_configs: [{ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] }] },
       },
     },
-    resources: { cpu: '250m', memory: '512Mi' },
+    resources: { cpu: '260m', memory: '544Mi', limits: { cpu: '1100m', memory: '1088Mi' }, pods: 1 },
     needs: { storage: 'rwo', ingress: { service: 'monitoring-prometheus-server', port: 80 } },
     inject: { storageClass: 'server.persistentVolume.storageClass' },
-    images: ['quay.io/prometheus/prometheus:v3.1.0', 'quay.io/prometheus-operator/prometheus-config-reloader:v0.79.2'],
+    registryMirrorValues: {
+      'server.image.repository': '{registry}/prometheus/prometheus',
+      'configmapReload.prometheus.image.repository': '{registry}/prometheus-operator/prometheus-config-reloader',
+    },
+    images: ['quay.io/prometheus/prometheus:v3.14.0', 'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1'],
   },
 ];

@@ -17,8 +17,11 @@ export interface Requirement {
   readonly matchExpressions: readonly MatchExpression[];
 }
 
+/** `ChartRef.repository` of the charts shipped in this package's `charts/` folder. */
+export const PACKAGED_CHARTS = 'sandboxkit';
+
 export interface ChartRef {
-  /** `https://…` chart repository or `oci://…` registry path. */
+  /** `https://…` chart repository, `oci://…` registry path, or `sandboxkit` for a chart of this package. */
   readonly repository: string;
   readonly name: string;
   /** Exact chart version; ranges are refused so that a plan is reproducible. */
@@ -41,6 +44,14 @@ export interface InjectionPaths {
   /** Name of the Secret holding the database connection. */
   readonly databaseSecret?: string;
   readonly databaseHost?: string;
+  /** Port of the database service. */
+  readonly databasePort?: string;
+  /** Name of the block's own database. */
+  readonly databaseName?: string;
+  /** The block's own database user. */
+  readonly databaseUser?: string;
+  /** `smtp://<host>:<port>` of the email mock, for charts that take one URL. */
+  readonly smtpUrl?: string;
   readonly ingressHost?: string;
   readonly storageClass?: string;
 }
@@ -63,11 +74,49 @@ export interface DatasetSource {
   readonly source: { readonly configMap: Readonly<Record<string, string>> } | { readonly url: string };
 }
 
-export interface ResourceProfile {
-  /** CPU request, Kubernetes quantity. */
+/** CPU and memory, as Kubernetes quantities. */
+export interface ComputeQuantities {
   readonly cpu: string;
-  /** Memory request, Kubernetes quantity. */
   readonly memory: string;
+}
+
+/**
+ * Everything the block's pods ask of the namespace quota at once: every Deployment and
+ * StatefulSet replica, every hook Job of an install (not `helm test` hooks), and the pods
+ * an operator creates for the block's custom resources. A pod counts as Kubernetes counts
+ * it: the sum of its containers, or its largest init container when that is more.
+ */
+export interface ResourceProfile {
+  /** Total CPU requests. */
+  readonly cpu: string;
+  /** Total memory requests. */
+  readonly memory: string;
+  /** Total limits. @default - equal to the requests */
+  readonly limits?: ComputeQuantities;
+  /** Number of pods. @default 1 */
+  readonly pods?: number;
+}
+
+/** How blocks and seed jobs reach the database a block provides. */
+export interface DatabaseOffer {
+  readonly engine: DatabaseEngine;
+  /** Service name; may use `{block}`. */
+  readonly service: string;
+  readonly port: number;
+  /** Account seed jobs load data with: its database, user, and the Secret and key holding its password (`{block}` allowed). */
+  readonly seed: { readonly database: string; readonly username: string; readonly secret: string; readonly passwordKey: string };
+  /**
+   * Values merged into the providing block once per consuming block, so that each consumer gets a
+   * database and user of its own, named after it. Lists are appended. Strings may use `{consumer}`
+   * (the consuming block, also its user and database name) and `{secret}` (the Secret with the
+   * consumer's `username` and `password`, which the instance generates).
+   */
+  readonly perConsumer: Readonly<Record<string, unknown>>;
+  /**
+   * Connection URI written into each consumer's Secret under `uri` (and under the consumer's
+   * `needs.databaseUriKey`). May use `{username}`, `{password}`, `{host}`, `{port}` and `{database}`.
+   */
+  readonly uri: string;
 }
 
 export interface CatalogEntry {
@@ -76,18 +125,33 @@ export interface CatalogEntry {
   /** Must include `kind` and `version`; `provides-<capability>: "true"` advertises a capability. */
   readonly labels: Readonly<Record<string, string>>;
   readonly chart: ChartRef;
-  /** Default values; the instance's values are merged over them. @default {} */
+  /**
+   * Default values; the instance's values are merged over them. Strings may use `{instance}`,
+   * `{namespace}`, `{domain}` and `{block}`, and, in a block that needs a database, `{dbhost}`,
+   * `{dbport}`, `{dbname}`, `{dbuser}` and `{dbsecret}` (the Secret whose key `password` holds the
+   * password). @default {}
+   */
   readonly values?: Readonly<Record<string, unknown>>;
-  /** Requests per replica, used to check the instance quota. */
+  /** What the block's pods request and limit in total, checked against the instance quota. */
   readonly resources: ResourceProfile;
   readonly needs?: {
+    /** A database of the block's own on the instance's provider of this engine. */
     readonly database?: DatabaseEngine;
+    /** Extra key of the block's database Secret that holds the connection URI. @default - only `uri` */
+    readonly databaseUriKey?: string;
     readonly storage?: StorageNeed;
     /** Service and port the block's ingress points at. */
     readonly ingress?: { readonly service: string; readonly port: number };
   };
-  /** Names of credentials generated per instance (e.g. `admin-password`). @default [] */
+  /** Names of credentials generated per instance (e.g. `admin-password`), in the Secret `<block>-credentials`. @default [] */
   readonly credentials?: readonly string[];
+  /**
+   * Further keys of `<block>-credentials` built from the generated ones, e.g. a configuration
+   * file that embeds them: `{<credential>}` stands for a generated value. @default {}
+   */
+  readonly derivedCredentials?: Readonly<Record<string, string>>;
+  /** The database this block provides to others. @default - none */
+  readonly provides?: { readonly database?: DatabaseOffer };
   readonly inject?: InjectionPaths;
   readonly requires?: {
     readonly strong?: readonly Requirement[];
@@ -98,6 +162,12 @@ export interface CatalogEntry {
   readonly podSecurity?: { readonly level: Exclude<PodSecurityLevel, 'restricted'>; readonly reason: string };
   /** Seed datasets by variant name. @default {} */
   readonly datasets?: Readonly<Record<string, DatasetSource>>;
-  /** Container images the chart pulls at its pinned version, for the bill of materials. */
+  /** Container images the chart pulls at its pinned version, registry included, for the bill of materials. */
   readonly images: readonly string[];
+  /**
+   * Values that point every image of the chart at a registry mirror, by dot path; `{registry}`
+   * stands for the mirror. Set only when the instance has a mirror.
+   * @default - { 'global.imageRegistry': '{registry}' }
+   */
+  readonly registryMirrorValues?: Readonly<Record<string, string>>;
 }

@@ -1,6 +1,6 @@
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { CatalogEntry } from '../catalog/types';
+import { PACKAGED_CHARTS, type CatalogEntry } from '../catalog/types';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { BlockIngress } from './block-ingress';
 
@@ -30,7 +30,10 @@ export class BuildingBlock extends Construct {
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: props.name,
       namespace: props.namespace,
-      chart: ChartSource.fromRef(props.entry.chart.repository, props.entry.chart.name),
+      chart:
+        props.entry.chart.repository === PACKAGED_CHARTS
+          ? ChartSource.packaged(props.entry.chart.name)
+          : ChartSource.fromRef(props.entry.chart.repository, props.entry.chart.name),
       version: props.entry.chart.version,
       values: props.values,
       dependsOn: props.dependsOn,

@@ -4,12 +4,23 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { InstanceSecretBackend } from '../cluster';
+import { escapeTerraform } from '../helm-release';
 
 export interface CredentialSet {
   /** Kubernetes Secret name, e.g. `postgresql-credentials`. */
   readonly name: string;
   /** Keys to generate, e.g. `postgres-password`. */
   readonly keys: readonly string[];
+  /**
+   * Further keys built from text in which `{<key>}` stands for a generated value of this set,
+   * e.g. a user name, a connection URI or a configuration file that embeds a password. @default {}
+   */
+  readonly derived?: Readonly<Record<string, string>>;
+}
+
+/** Replaces `{key}` with the generated value of that key; other braces stay as they are, and literal `${` is escaped for Terraform. */
+function embed(text: string, generated: Readonly<Record<string, string>>): string {
+  return escapeTerraform(text).replace(/\{([a-z0-9-]+)\}/g, (m, key: string) => generated[key] ?? m);
 }
 
 export interface InstanceSecretsProps {
@@ -40,12 +51,13 @@ export class InstanceSecrets extends Construct {
   constructor(scope: Construct, id: string, props: InstanceSecretsProps) {
     super(scope, id);
     if (props.credentials.length === 0) return;
-    const secrets = props.credentials.map((set) => ({
-      name: set.name,
-      data: Object.fromEntries(
+    const secrets = props.credentials.map((set) => {
+      const generated = Object.fromEntries(
         set.keys.map((key) => [key, new Password(this, `${set.name}-${key}`, { length: 32, special: false, minNumeric: 4, minUpper: 4, minLower: 4 }).result]),
-      ),
-    }));
+      );
+      const derived = Object.fromEntries(Object.entries(set.derived ?? {}).map(([key, text]) => [key, embed(text, generated)]));
+      return { name: set.name, data: { ...generated, ...derived } };
+    });
     const binding = props.backend.bind(this, {
       instanceName: props.instanceName,
       namespace: props.namespace,

@@ -1,6 +1,10 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { ChartSource, SandboxHelmRelease } from '../helm-release';
+import { parse } from 'yaml';
+import { ChartSource, PACKAGE_CHARTS_DIR, SandboxHelmRelease } from '../helm-release';
+import { footprintOf, type ContainerResources, type Footprint } from './quantity';
 
 /** Kinds of the outside world an instance can mock. */
 export type MockKind = 'email' | 'sms' | 'payment' | 'cloud';
@@ -10,6 +14,7 @@ export const MOCK_KINDS: readonly MockKind[] = ['email', 'sms', 'payment', 'clou
 export interface MockEndpoints {
   readonly smtpHost?: string;
   readonly smtpPort?: string;
+  readonly smtpUrl?: string;
   readonly smsApiUrl?: string;
   readonly paymentApiUrl?: string;
   readonly cloudApiUrl?: string;
@@ -27,11 +32,22 @@ const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.clust
 
 /** The contract between instances and the mock charts: names, versions and ports. */
 export const MOCKS: Readonly<Record<MockKind, MockDefinition>> = {
-  email: { chart: 'mock-email', version: '0.1.0', endpoints: (ns) => ({ smtpHost: svc('mock-email', ns), smtpPort: '1025' }) },
-  sms: { chart: 'mock-sms', version: '0.1.0', endpoints: (ns) => ({ smsApiUrl: `http://${svc('mock-sms', ns)}:8080` }) },
-  payment: { chart: 'mock-payment', version: '0.1.0', endpoints: (ns) => ({ paymentApiUrl: `http://${svc('mock-payment', ns)}:8080` }) },
-  cloud: { chart: 'mock-cloud', version: '0.1.0', endpoints: (ns) => ({ cloudApiUrl: `http://${svc('mock-cloud', ns)}:5000` }) },
+  email: { chart: 'mock-email', version: '0.2.0', endpoints: (ns) => ({ smtpHost: svc('mock-email', ns), smtpPort: '1025', smtpUrl: `smtp://${svc('mock-email', ns)}:1025` }) },
+  sms: { chart: 'mock-sms', version: '0.2.0', endpoints: (ns) => ({ smsApiUrl: `http://${svc('mock-sms', ns)}:8080` }) },
+  payment: { chart: 'mock-payment', version: '0.2.0', endpoints: (ns) => ({ paymentApiUrl: `http://${svc('mock-payment', ns)}:8080` }) },
+  cloud: { chart: 'mock-cloud', version: '0.2.0', endpoints: (ns) => ({ cloudApiUrl: `http://${svc('mock-cloud', ns)}:5000` }) },
 };
+
+/** The default values of one of this package's charts. */
+export function packagedChartValues(chart: string): Record<string, any> {
+  return parse(readFileSync(join(PACKAGE_CHARTS_DIR, chart, 'values.yaml'), 'utf8')) as Record<string, any>;
+}
+
+/** What a mock asks of the quota: the one pod its chart runs, with the resources of its values. */
+export function mockFootprint(kind: MockKind): Footprint {
+  const chart = MOCKS[kind].chart;
+  return footprintOf(packagedChartValues(chart).resources as ContainerResources, 1, `chart ${chart} values.yaml resources`);
+}
 
 /** Pod labels of a mock, for NetworkPolicies. */
 export const mockSelector = (kind: MockKind) => ({ 'app.kubernetes.io/name': MOCKS[kind].chart });

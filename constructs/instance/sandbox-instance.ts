@@ -8,16 +8,16 @@ import { BuildingBlock } from './building-block';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
 import { InstanceSecrets } from './instance-secrets';
-import { Mock, mockSelector, type MockEndpoints, type MockKind } from './mocks';
+import { Mock, mockFootprint, mockSelector, type MockEndpoints, type MockKind } from './mocks';
 import { InstanceNetworkPolicies } from './network-policies';
 import { OwnerAccess } from './owner-access';
-import { bytes, cpuMillis } from './quantity';
-import { resolveBlocks, type BlockInput } from './resolver';
+import { addFootprints, bytes, cpuMillis, formatCpu, formatMemory, NO_FOOTPRINT, type Footprint } from './quantity';
+import { resolveBlocks, type BlockInput, type ResolvedBlock } from './resolver';
 import { ResourceGuardrails } from './resource-guardrails';
-import { SeedData } from './seed-data';
+import { SeedData, seedFootprint } from './seed-data';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from './size-profile';
-import { fillPlaceholders, mergeValues } from './values';
-import { wireValues } from './wiring';
+import { fillPlaceholders, mergeValues, setPath } from './values';
+import { wireValues, type WiringFacts } from './wiring';
 
 export interface BlockRef {
   /** Catalog entry name; also the release name. */
@@ -54,13 +54,30 @@ export interface SandboxInstanceProps {
   readonly allowInternetEgress?: boolean;
   /** @default - always on */
   readonly workingHours?: string;
-  /** Registry that mirrors every image; written to `global.imageRegistry` of each release. @default - none */
+  /** Registry that mirrors every image; written where each chart takes its images from. @default - none */
   readonly registryMirror?: string;
 }
 
 const LEVEL_ORDER: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
-/** What a mock asks of the quota, per replica. */
-const MOCK_REQUEST = { cpu: 50, memoryBytes: 64 * 1024 ** 2 };
+/** The instance's ResourceQuota allows limits of twice its requests (see ResourceGuardrails). */
+export const QUOTA_LIMITS_FACTOR = 2;
+/** Where charts take a registry mirror when their catalog entry does not say otherwise. */
+const DEFAULT_MIRROR_VALUES = { 'global.imageRegistry': '{registry}' };
+
+/** A dataset the config asks for, checked against its block. */
+interface DatasetRequest {
+  readonly block: BlockInput;
+  readonly variant: string;
+  readonly dataset: NonNullable<CatalogEntry['datasets']>[string];
+}
+
+/** A block's own database on the instance's provider of its engine. */
+interface DatabaseGrant {
+  readonly provider: BlockInput;
+  readonly secret: string;
+  readonly facts: WiringFacts;
+  readonly keys: Readonly<Record<string, string>>;
+}
 
 /**
  * One sandbox instance: an isolated namespace with guardrails, its building
@@ -93,12 +110,15 @@ export class SandboxInstance extends Construct {
     }
     if (!SIZE_PROFILES[size]) throw new Error(`${where}: size must be one of ${Object.keys(SIZE_PROFILES).join(', ')}, got "${size}"`);
     const inputs = this.blockInputs(where, props);
-    this.checkQuota(where, inputs, mockKinds.length, quota, size);
+    const datasets = this.datasetRequests(where, props, inputs);
+    this.checkQuota(where, inputs, mockKinds, datasets.length, quota, size);
 
     const vars = { instance: name, namespace, domain: props.cluster.ingress.domain };
     const resolution = resolveBlocks(name, inputs, vars);
     resolution.warnings.forEach((w) => Annotations.of(this).addWarning(w));
     this.order = resolution.blocks.map((b) => b.name);
+    const grants = this.databaseGrants(where, inputs, namespace);
+    const blocks = withConsumerDatabases(resolution.blocks, grants);
 
     const level = inputs.reduce<PodSecurityLevel>((lowest, b) => {
       const wanted = b.entry.podSecurity?.level ?? 'restricted';
@@ -144,16 +164,23 @@ export class SandboxInstance extends Construct {
       instanceName: name,
       namespace,
       backend: props.cluster.secretBackend,
-      credentials: inputs.filter((b) => b.entry.credentials?.length).map((b) => ({ name: `${b.name}-credentials`, keys: b.entry.credentials! })),
+      credentials: [
+        ...inputs
+          .filter((b) => b.entry.credentials?.length)
+          .map((b) => ({ name: `${b.name}-credentials`, keys: b.entry.credentials!, derived: b.entry.derivedCredentials })),
+        ...[...grants.values()].map((g) => ({ name: g.secret, keys: ['password'], derived: g.keys })),
+      ],
       dependsOn: nsReady,
       expiresAt: this.namespace.expiry.rfc3339,
     });
 
-    for (const block of resolution.blocks) {
-      const database = this.databaseFor(block.entry, inputs, namespace);
-      const wired = wireValues(block.entry, mergeValues(block.values, mirror), {
+    const seeds = new Map<string, ITerraformDependable[]>();
+    for (const block of blocks) {
+      const grant = grants.get(block.name);
+      const values = grant ? fillPlaceholders(block.values, databasePlaceholders(grant.facts)) : block.values;
+      const wired = wireValues(block.entry, withRegistryMirror(block.entry, values, props.registryMirror), {
         ...endpoints,
-        ...database,
+        ...grant?.facts,
         credentialsSecret: block.entry.credentials?.length ? `${block.name}-credentials` : undefined,
         ingressHost: block.entry.needs?.ingress ? blockHostname(block.name, name, props.cluster.ingress.domain) : undefined,
         storageClass: block.entry.needs?.storage === 'rwx' ? props.cluster.storage.sharedRwx : props.cluster.storage.blockRwo,
@@ -163,49 +190,40 @@ export class SandboxInstance extends Construct {
           `${where}: block "${block.name}" can use ${wired.missing.join(', ')}, which the instance does not provide (add the matching mocks)`,
         );
       }
-      this.blocks.set(
-        block.name,
-        new BuildingBlock(this, `Block-${block.name}`, {
-          instanceName: name,
-          namespace,
-          name: block.name,
-          entry: block.entry,
-          values: wired.values,
-          domain: props.cluster.ingress.domain,
-          routeDependsOn: routeReady,
-          dependsOn: [
-            ...nsReady,
-            ...secrets.ready,
-            ...[...this.mocks.values()].map((m) => m.release.release),
-            ...block.dependsOn.map((dep) => this.blocks.get(dep)!.release.release),
-          ],
-        }),
-      );
-    }
-
-    for (const ds of props.datasets ?? []) {
-      const block = inputs.find((b) => b.name === ds.block);
-      const dataset = block?.entry.datasets?.[ds.variant];
-      if (!block) throw new Error(`${where}: dataset for block "${ds.block}", which the instance does not have`);
-      if (!dataset) {
-        throw new Error(
-          `${where}: block "${ds.block}" offers datasets ${Object.keys(block.entry.datasets ?? {}).join(', ') || '(none)'}, got "${ds.variant}"`,
-        );
-      }
-      if ('url' in dataset.source && !props.allowInternetEgress) {
-        Annotations.of(this).addWarning(
-          `${where}: dataset "${ds.variant}" of "${ds.block}" downloads from ${dataset.source.url}; the seed job needs allowInternetEgress or a mirror inside the cluster`,
-        );
-      }
-      new SeedData(this, `Seed-${ds.block}-${ds.variant}`, {
+      const built = new BuildingBlock(this, `Block-${block.name}`, {
         instanceName: name,
         namespace,
-        blockName: ds.block,
+        name: block.name,
         entry: block.entry,
-        variant: ds.variant,
-        dataset,
-        dependsOn: [this.blocks.get(ds.block)!.release.release],
+        values: wired.values,
+        domain: props.cluster.ingress.domain,
+        routeDependsOn: routeReady,
+        dependsOn: [
+          ...nsReady,
+          ...secrets.ready,
+          ...[...this.mocks.values()].map((m) => m.release.release),
+          // A block starts once the blocks it requires run and hold their seed data.
+          ...block.dependsOn.flatMap((dep) => [this.blocks.get(dep)!.release.release, ...(seeds.get(dep) ?? [])]),
+        ],
       });
+      this.blocks.set(block.name, built);
+      const own = datasets.filter((d) => d.block.name === block.name);
+      seeds.set(
+        block.name,
+        own.map(
+          (d) =>
+            new SeedData(this, `Seed-${d.block.name}-${d.variant}`, {
+              instanceName: name,
+              namespace,
+              blockName: d.block.name,
+              entry: d.block.entry,
+              variant: d.variant,
+              dataset: d.dataset,
+              values: mirror,
+              dependsOn: [built.release.release, ...secrets.ready],
+            }).release.release,
+        ),
+      );
     }
   }
 
@@ -235,28 +253,124 @@ export class SandboxInstance extends Construct {
     });
   }
 
-  private checkQuota(where: string, inputs: readonly BlockInput[], mockCount: number, quota: QuotaSpec, size: string): void {
-    const cpu = inputs.reduce((sum, b) => sum + cpuMillis(b.entry.resources.cpu, `block "${b.name}" resources.cpu`), mockCount * MOCK_REQUEST.cpu);
-    const memory = inputs.reduce((sum, b) => sum + bytes(b.entry.resources.memory, `block "${b.name}" resources.memory`), mockCount * MOCK_REQUEST.memoryBytes);
-    const cpuLimit = cpuMillis(quota.cpu, `${where}: quota.cpu`);
-    const memoryLimit = bytes(quota.memory, `${where}: quota.memory`);
-    if (cpu > cpuLimit || memory > memoryLimit) {
-      throw new Error(
-        `${where}: blocks and mocks request ${cpu / 1000} CPU and ${(memory / 1024 ** 3).toFixed(2)}Gi memory, more than size "${size}" allows (${quota.cpu} CPU, ${quota.memory}); choose a larger size or set quota`,
-      );
-    }
+  /** The datasets the config names, each checked against the block it loads into. */
+  private datasetRequests(where: string, props: SandboxInstanceProps, inputs: readonly BlockInput[]): DatasetRequest[] {
+    return (props.datasets ?? []).map((ds) => {
+      const block = inputs.find((b) => b.name === ds.block);
+      if (!block) throw new Error(`${where}: dataset for block "${ds.block}", which the instance does not have`);
+      const dataset = block.entry.datasets?.[ds.variant];
+      if (!dataset) {
+        throw new Error(
+          `${where}: block "${ds.block}" offers datasets ${Object.keys(block.entry.datasets ?? {}).join(', ') || '(none)'}, got "${ds.variant}"`,
+        );
+      }
+      if ('url' in dataset.source && !props.allowInternetEgress) {
+        Annotations.of(this).addWarning(
+          `${where}: dataset "${ds.variant}" of "${ds.block}" downloads from ${dataset.source.url}; the seed job needs allowInternetEgress or a mirror inside the cluster`,
+        );
+      }
+      return { block, variant: ds.variant, dataset };
+    });
   }
 
-  /** Host and credentials of the block that provides the database `entry` needs. */
-  private databaseFor(entry: CatalogEntry, inputs: readonly BlockInput[], namespace: string) {
-    const engine = entry.needs?.database;
-    if (!engine) return {};
-    const provider = inputs.find((b) => b.entry.labels[`provides-${engine}`] !== undefined);
-    if (!provider) return {};
-    return {
-      databaseHost: `${provider.name}.${namespace}.svc.cluster.local`,
-      databaseSecret: `${provider.name}-credentials`,
+  /**
+   * Refuses an instance whose blocks, mocks and seed jobs would not fit its ResourceQuota: their
+   * requests, their limits (the quota allows twice the requests) and their pods, all at once.
+   */
+  private checkQuota(where: string, inputs: readonly BlockInput[], mocks: readonly MockKind[], seedJobs: number, quota: QuotaSpec, size: string): void {
+    let total = NO_FOOTPRINT;
+    for (const b of inputs) total = addFootprints(total, blockFootprint(b));
+    for (const kind of mocks) total = addFootprints(total, mockFootprint(kind));
+    for (let i = 0; i < seedJobs; i++) total = addFootprints(total, seedFootprint());
+    const cpu = cpuMillis(quota.cpu, `${where}: quota.cpu`);
+    const memory = bytes(quota.memory, `${where}: quota.memory`);
+    const allowed: Footprint = {
+      requestsCpuMillis: cpu,
+      requestsMemoryBytes: memory,
+      limitsCpuMillis: cpu * QUOTA_LIMITS_FACTOR,
+      limitsMemoryBytes: memory * QUOTA_LIMITS_FACTOR,
+      pods: quota.pods,
     };
+    const over = (Object.keys(allowed) as (keyof Footprint)[]).filter((k) => total[k] > allowed[k]);
+    if (over.length === 0) return;
+    const describe = (f: Footprint) =>
+      `requests ${formatCpu(f.requestsCpuMillis)} CPU and ${formatMemory(f.requestsMemoryBytes)}, limits ${formatCpu(f.limitsCpuMillis)} CPU and ${formatMemory(f.limitsMemoryBytes)}, ${f.pods} pods`;
+    const names = { requestsCpuMillis: 'requests.cpu', requestsMemoryBytes: 'requests.memory', limitsCpuMillis: 'limits.cpu', limitsMemoryBytes: 'limits.memory', pods: 'pods' };
+    throw new Error(
+      `${where}: ${inputs.length} blocks, ${mocks.length} mocks and ${seedJobs} seed jobs need ${describe(total)}; ` +
+        `the quota of size "${size}" allows ${describe(allowed)} (over: ${over.map((k) => names[k]).join(', ')}); choose a larger size or set quota`,
+    );
+  }
+
+  /**
+   * For every block that needs a database: the instance's provider of that engine, the Secret with
+   * the block's own user and password, and the facts the block is wired with.
+   */
+  private databaseGrants(where: string, inputs: readonly BlockInput[], namespace: string): Map<string, DatabaseGrant> {
+    const grants = new Map<string, DatabaseGrant>();
+    for (const consumer of inputs) {
+      const engine = consumer.entry.needs?.database;
+      if (!engine) continue;
+      const providers = inputs.filter((b) => b.name !== consumer.name && b.entry.provides?.database?.engine === engine);
+      if (providers.length === 0) continue;
+      if (providers.length > 1) {
+        throw new Error(`${where}: block "${consumer.name}" needs a ${engine} database, and ${providers.map((p) => `"${p.name}"`).join(' and ')} both provide one; keep one`);
+      }
+      const provider = providers[0];
+      const offer = provider.entry.provides!.database!;
+      const host = `${fillPlaceholders(offer.service, { block: provider.name })}.${namespace}.svc.cluster.local`;
+      const secret = `${consumer.name}-database`;
+      const uri = fillPlaceholders(offer.uri, { username: consumer.name, host, port: String(offer.port), database: consumer.name });
+      const uriKey = consumer.entry.needs?.databaseUriKey;
+      grants.set(consumer.name, {
+        provider,
+        secret,
+        keys: { username: consumer.name, database: consumer.name, host, port: String(offer.port), uri, ...(uriKey ? { [uriKey]: uri } : {}) },
+        facts: { databaseHost: host, databasePort: String(offer.port), databaseName: consumer.name, databaseUser: consumer.name, databaseSecret: secret },
+      });
+    }
+    return grants;
   }
 }
 
+/** What a block's catalog entry declares its pods ask of the quota. */
+export function blockFootprint(b: BlockInput): Footprint {
+  const r = b.entry.resources;
+  const what = `block "${b.name}" resources`;
+  const limits = r.limits ?? { cpu: r.cpu, memory: r.memory };
+  return {
+    requestsCpuMillis: cpuMillis(r.cpu, `${what}.cpu`),
+    requestsMemoryBytes: bytes(r.memory, `${what}.memory`),
+    limitsCpuMillis: cpuMillis(limits.cpu, `${what}.limits.cpu`),
+    limitsMemoryBytes: bytes(limits.memory, `${what}.limits.memory`),
+    pods: r.pods ?? 1,
+  };
+}
+
+/** The `{db…}` placeholders a consuming block's values may use. */
+function databasePlaceholders(facts: WiringFacts): Record<string, string> {
+  return { dbhost: facts.databaseHost!, dbport: facts.databasePort!, dbname: facts.databaseName!, dbuser: facts.databaseUser!, dbsecret: facts.databaseSecret! };
+}
+
+/** Each provider's values with a database and user of their own for each of its consumers. */
+function withConsumerDatabases(blocks: readonly ResolvedBlock[], grants: ReadonlyMap<string, DatabaseGrant>): ResolvedBlock[] {
+  return blocks.map((block) => {
+    let values = block.values;
+    for (const [consumer, grant] of grants) {
+      if (grant.provider.name !== block.name) continue;
+      const addition = fillPlaceholders(block.entry.provides!.database!.perConsumer, { consumer, secret: grant.secret, block: block.name });
+      values = mergeValues(values, addition, true);
+    }
+    return { ...block, values };
+  });
+}
+
+/** The block's values with every image pointed at the registry mirror, where its chart takes that. */
+function withRegistryMirror(entry: CatalogEntry, values: Readonly<Record<string, unknown>>, registry: string | undefined): Record<string, unknown> {
+  if (!registry) return { ...values };
+  let out: Record<string, unknown> = { ...values };
+  for (const [path, template] of Object.entries(entry.registryMirrorValues ?? DEFAULT_MIRROR_VALUES)) {
+    out = setPath(out, path, fillPlaceholders(template, { registry }));
+  }
+  return out;
+}

@@ -3,15 +3,14 @@ import { Construct } from 'constructs';
 import type { CatalogEntry, DatasetSource } from '../catalog/types';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { boundedName, HELM_RELEASE_NAME_MAX } from '../names';
+import { packagedChartValues } from './mocks';
+import { footprintOf, type ContainerResources, type Footprint } from './quantity';
+import { fillPlaceholders } from './values';
 
-export const SEED_DATA_CHART_VERSION = '0.2.0';
+export const SEED_DATA_CHART_VERSION = '0.3.0';
 
-/** How the seed job reaches a database engine, by the label its block carries. */
-const SQL_TARGETS = [
-  { label: 'provides-postgresql', engine: 'postgresql', port: 5432, username: 'postgres', passwordKey: 'postgres-password' },
-  { label: 'provides-mysql', engine: 'mysql', port: 3306, username: 'root', passwordKey: 'mysql-root-password' },
-  { label: 'provides-mongodb', engine: 'mongodb', port: 27017, username: 'root', passwordKey: 'mongodb-root-password' },
-] as const;
+/** The seed chart's engine for each database engine of the catalog. */
+const SEED_ENGINES = { postgresql: 'postgresql', mysql: 'mysql', mongodb: 'mongodb' } as const;
 
 export interface SeedDataProps {
   readonly instanceName: string;
@@ -21,48 +20,68 @@ export interface SeedDataProps {
   readonly entry: CatalogEntry;
   readonly variant: string;
   readonly dataset: DatasetSource;
+  /** Values for the chart besides the dataset and target, such as a registry mirror. @default {} */
+  readonly values?: Readonly<Record<string, unknown>>;
   /** The target block's release: the job runs once it is installed. */
   readonly dependsOn: ITerraformDependable[];
 }
 
-/** Values the seed-data chart receives: the contract between instances and `charts/seed-data`. */
-export function seedValues(props: Omit<SeedDataProps, 'dependsOn'>): Record<string, unknown> {
-  const source = 'url' in props.dataset.source ? { url: props.dataset.source.url } : { files: { ...props.dataset.source.configMap } };
-  const host = `${props.blockName}.${props.namespace}.svc.cluster.local`;
-  let target: Record<string, unknown>;
-  if (props.dataset.format === 'http-fixtures') {
-    const port = props.entry.needs?.ingress?.port ?? 80;
-    target = { engine: 'http', url: `http://${host}:${port}` };
-  } else {
-    const sql = SQL_TARGETS.find((t) => props.entry.labels[t.label] !== undefined);
-    if (!sql) {
-      throw new Error(
-        `SeedData: dataset "${props.variant}" of block "${props.blockName}" is ${props.dataset.format}, but the block provides no database (labels ${SQL_TARGETS.map((t) => t.label).join(', ')})`,
-      );
-    }
-    target = {
-      engine: sql.engine,
-      host,
-      port: sql.port,
-      username: sql.username,
-      passwordSecret: { name: `${props.blockName}-credentials`, key: sql.passwordKey },
-    };
-  }
-  return { dataset: { name: props.variant, format: props.dataset.format, ...source }, target };
+/** The release name of one dataset variant of a block. */
+export function seedReleaseName(blockName: string, variant: string): string {
+  return boundedName(['seed', blockName, variant], HELM_RELEASE_NAME_MAX);
 }
 
-/** An idempotent job, from `charts/seed-data`, that loads one dataset variant into a block once it is ready. */
+/** What one seed job asks of the quota while it runs: one pod with the chart's resources. */
+export function seedFootprint(): Footprint {
+  return footprintOf(packagedChartValues('seed-data').resources as ContainerResources, 1, 'chart seed-data values.yaml resources');
+}
+
+/** Values the seed-data chart receives: the contract between instances and `charts/seed-data`. */
+export function seedValues(props: Omit<SeedDataProps, 'dependsOn' | 'values'>): Record<string, unknown> {
+  const where = `SeedData: dataset "${props.variant}" of block "${props.blockName}"`;
+  const source = 'url' in props.dataset.source ? { url: props.dataset.source.url } : { files: { ...props.dataset.source.configMap } };
+  const fqdn = (service: string) => `${fillPlaceholders(service, { block: props.blockName })}.${props.namespace}.svc.cluster.local`;
+  let target: Record<string, unknown>;
+  if (props.dataset.format === 'http-fixtures') {
+    const api = props.entry.needs?.ingress;
+    if (!api) throw new Error(`${where} is http-fixtures, but the block serves no HTTP (needs.ingress)`);
+    target = { engine: 'http', url: `http://${fqdn(api.service)}:${api.port}` };
+  } else {
+    const offer = props.entry.provides?.database;
+    if (!offer) throw new Error(`${where} is ${props.dataset.format}, but the block provides no database (provides.database)`);
+    const expected = props.dataset.format === 'mongodb-archive' ? 'mongodb' : 'sql';
+    if ((offer.engine === 'mongodb') !== (expected === 'mongodb')) {
+      throw new Error(`${where} is ${props.dataset.format}, which a ${offer.engine} database cannot load`);
+    }
+    const fill = (text: string) => fillPlaceholders(text, { block: props.blockName });
+    target = {
+      engine: SEED_ENGINES[offer.engine],
+      host: fqdn(offer.service),
+      port: offer.port,
+      database: fill(offer.seed.database),
+      username: fill(offer.seed.username),
+      passwordSecret: { name: fill(offer.seed.secret), key: offer.seed.passwordKey },
+    };
+  }
+  return { dataset: { name: props.variant, ...source }, target };
+}
+
+/**
+ * An idempotent job, from `charts/seed-data`, that loads one dataset variant into a block once it
+ * is ready. Its release completes only when the job has, so what depends on it sees the data.
+ */
 export class SeedData extends Construct {
   readonly release: SandboxHelmRelease;
 
   constructor(scope: Construct, id: string, props: SeedDataProps) {
     super(scope, id);
     this.release = new SandboxHelmRelease(this, 'Release', {
-      name: boundedName(['seed', props.blockName, props.variant], HELM_RELEASE_NAME_MAX),
+      name: seedReleaseName(props.blockName, props.variant),
       namespace: props.namespace,
       chart: ChartSource.packaged('seed-data'),
       version: SEED_DATA_CHART_VERSION,
-      values: seedValues(props),
+      values: { ...props.values, ...seedValues(props) },
+      waitForJobs: true,
       timeoutSeconds: 900,
       dependsOn: props.dependsOn,
     });

@@ -5,7 +5,9 @@ const isPlainObject = (v: unknown): v is Obj => typeof v === 'object' && v !== n
 /**
  * Merges `over` into `base` without changing either. Objects merge key by key;
  * arrays are replaced, or appended when `appendArrays` is set (influences add
- * scrape targets and members rather than replacing them).
+ * scrape targets and members rather than replacing them). With `appendArrays`,
+ * a text that ends in a line break is appended to as well, so that influences
+ * can add entries to a multi-line document such as a declarative configuration.
  */
 export function mergeValues(base: Readonly<Obj>, over: Readonly<Obj>, appendArrays = false): Obj {
   const out: Obj = { ...base };
@@ -13,6 +15,7 @@ export function mergeValues(base: Readonly<Obj>, over: Readonly<Obj>, appendArra
     const current = out[key];
     if (isPlainObject(current) && isPlainObject(value)) out[key] = mergeValues(current, value, appendArrays);
     else if (appendArrays && Array.isArray(current) && Array.isArray(value)) out[key] = [...current, ...value];
+    else if (appendArrays && typeof current === 'string' && current.endsWith('\n') && typeof value === 'string') out[key] = current + value;
     else out[key] = value;
   }
   return out;

@@ -7,6 +7,9 @@ export type WiringFacts = MockEndpoints & {
   readonly credentialsSecret?: string;
   readonly databaseSecret?: string;
   readonly databaseHost?: string;
+  readonly databasePort?: string;
+  readonly databaseName?: string;
+  readonly databaseUser?: string;
   readonly ingressHost?: string;
   readonly storageClass?: string;
 };

@@ -1,11 +1,13 @@
 import { readFileSync, readdirSync } from 'fs';
+import { parse } from 'yaml';
 import { join } from 'path';
 import { Testing, TerraformStack } from 'cdktf';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
 import { ExistingCluster } from '../../constructs/existing/existing-cluster';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
-import { SandboxInstance, type SandboxInstanceProps } from '../../constructs/instance/sandbox-instance';
+import { QUOTA_LIMITS_FACTOR, SandboxInstance, type SandboxInstanceProps } from '../../constructs/instance/sandbox-instance';
+import { bytes, cpuMillis } from '../../constructs/instance/quantity';
 import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
@@ -64,10 +66,12 @@ describe('instance stack', () => {
     });
 
     it('lowers Pod Security only for a block that declares why', () => {
-      const { stack } = instance({ blocks: [{ name: 'messaging' }] });
+      const legacy = { ...BUILTIN_CATALOG.find((e) => e.name === 'valkey')!, name: 'legacy', podSecurity: { level: 'baseline' as const, reason: 'its init container changes volume ownership as root' } };
+      const { stack } = instance({ blocks: [{ name: 'postgresql' }, { name: 'legacy' }], catalog: mergeCatalog(BUILTIN_CATALOG, [legacy]) });
       const own = only(synthJson(stack), 'kubernetes_namespace_v1')[0] as any;
       expect(own.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
-      expect(own.metadata.annotations['sandbox.dev/pod-security-reason']).toMatch(/^messaging: the bundled MongoDB/);
+      expect(own.metadata.annotations['sandbox.dev/pod-security-reason']).toBe('legacy: its init container changes volume ownership as root');
+      expect(BUILTIN_CATALOG.filter((e) => e.podSecurity)).toEqual([]);
     });
   });
 
@@ -84,6 +88,9 @@ describe('instance stack', () => {
       'services.loadbalancers': '0',
       'services.nodeports': '0',
     });
+    // The synth-time quota check allows limits of this factor times the requests, as the quota does.
+    expect(cpuMillis(quota.spec.hard['limits.cpu'], 'limits.cpu')).toBe(cpuMillis(quota.spec.hard['requests.cpu'], 'requests.cpu') * QUOTA_LIMITS_FACTOR);
+    expect(bytes(quota.spec.hard['limits.memory'], 'limits.memory')).toBe(bytes(quota.spec.hard['requests.memory'], 'requests.memory') * QUOTA_LIMITS_FACTOR);
     const limits = only(aws, 'kubernetes_limit_range_v1')[0] as any;
     expect(limits.spec.limit[0]).toMatchObject({ type: 'Container', default_request: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' } });
   });
@@ -104,7 +111,7 @@ describe('instance stack', () => {
         { port: '53', protocol: 'UDP' },
         { port: '53', protocol: 'TCP' },
       ]);
-      expect(p['allow-ingress-controller'].ingress[0].from).toEqual([{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+      expect(p['allow-ingress-controller'].ingress[0].from).toEqual([{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'sandbox-gateway' } } }]);
       expect(p['allow-egress-to-mocks'].egress[0].to.map((t: any) => t.pod_selector.match_labels['app.kubernetes.io/name']).sort()).toEqual([
         'mock-cloud',
         'mock-email',
@@ -135,55 +142,81 @@ describe('instance stack', () => {
 
   describe('building blocks', () => {
     const r = releases(aws);
+    const values = (name: string) => JSON.parse(r[name].values[0]);
+    const blockDeps = (name: string) => r[name].depends_on.filter((d: string) => /Block-|Seed-/.test(d)).map((d: string) => d.split('_')[2]);
 
-    it('install in dependency order through depends_on', () => {
-      const deps = (name: string) => r[name].depends_on.filter((d: string) => d.includes('Block-')).map((d: string) => d.split('_')[2]);
-      expect(deps('payments')).toEqual(['Block-postgresql', 'Block-redis']);
-      expect(deps('postgresql')).toEqual([]);
-      expect(r['seed-postgresql-demo'].depends_on).toEqual([expect.stringMatching(/Block-postgresql_Release/)]);
+    it('install in dependency order, after the seed data of the blocks they require', () => {
+      expect(blockDeps('workflow')).toEqual(['Block-postgresql', 'Seed-postgresql-demo']);
+      expect(blockDeps('postgresql')).toEqual([]);
+      expect(blockDeps('seed-postgresql-demo')).toEqual(['Block-postgresql']);
+    });
+
+    it('wait for seed jobs to complete, and only for those', () => {
+      expect(r['seed-postgresql-demo'].wait_for_jobs).toBe(true);
+      expect(Object.values(r).filter((rel: any) => rel.wait_for_jobs).map((rel: any) => rel.name)).toEqual(['seed-postgresql-demo']);
     });
 
     it('pin chart versions and pass values as one escaped JSON document', () => {
-      expect(r.postgresql).toMatchObject({ repository: 'oci://registry-1.docker.io/bitnamicharts', chart: 'postgresql', version: '16.5.0', atomic: true, wait: true });
+      expect(r.postgresql).toMatchObject({ repository: 'https://cloudnative-pg.github.io/charts', chart: 'cluster', version: '0.8.1', atomic: true, wait: true });
+      expect(r.workflow).toMatchObject({ repository: 'https://go.temporal.io/helm-charts', chart: 'temporal', version: '1.6.0' });
       expect(() => JSON.parse(r.postgresql.values[0])).not.toThrow();
     });
 
-    it('receive mock endpoints, database connection, credentials secret, hostname and storage class', () => {
-      const payments = JSON.parse(r.payments.values[0]);
-      expect(payments.server.connectors.dummy.base_url).toBe('http://mock-payment.payments-demo.svc.cluster.local:8080');
-      expect(payments.server.email.smtp.host).toBe('mock-email.payments-demo.svc.cluster.local');
-      expect(payments.externalPostgresql.primary).toMatchObject({
-        host: 'postgresql.payments-demo.svc.cluster.local',
-        auth: { existingSecret: 'postgresql-credentials' },
-      });
-      expect(payments.server.secretsRef).toBe('payments-credentials');
-      expect(JSON.parse(r.postgresql.values[0]).global.defaultStorageClass).toBe('gp3-encrypted');
+    it('give each consumer a database and user of its own on the provider, with the connection and storage class wired', () => {
+      const pg = values('postgresql');
+      expect(pg.cluster.roles).toEqual([{ name: 'workflow', ensure: 'present', login: true, passwordSecret: { name: 'workflow-database' } }]);
+      expect(pg.databases).toEqual([
+        { name: 'workflow_visibility', owner: 'workflow' },
+        { name: 'workflow', owner: 'workflow' },
+      ]);
+      expect(pg.cluster.storage.storageClass).toBe('gp3-encrypted');
+      const stores = values('workflow').server.config.persistence.datastores;
+      for (const store of [stores.default.sql, stores.visibility.sql]) {
+        expect(store).toMatchObject({ connectAddr: 'postgresql-rw.payments-demo.svc.cluster.local:5432', user: 'workflow', existingSecret: 'workflow-database' });
+      }
+      expect([stores.default.sql.databaseName, stores.visibility.sql.databaseName]).toEqual(['workflow', 'workflow_visibility']);
     });
 
     it('merge influences: monitoring learns scrape targets, the gateway learns members', () => {
-      const jobs = JSON.parse(r.monitoring.values[0]).serverFiles['prometheus.yml'].scrape_configs.map((j: any) => j.job_name);
-      expect(jobs[0]).toBe('prometheus');
-      expect(jobs.slice(1).sort()).toEqual(['gateway', 'payments', 'postgresql']);
-      const members = JSON.parse(r.gateway.values[0]).extraObjects.map((o: any) => o.spec.rules[0].http.paths[0].path);
-      expect(members).toEqual(['/payments']);
+      const jobs = values('monitoring').serverFiles['prometheus.yml'].scrape_configs;
+      expect(jobs[0].job_name).toBe('prometheus');
+      expect(jobs.slice(1).map((j: any) => [j.job_name, j.static_configs[0].targets[0]]).sort()).toEqual([
+        ['gateway', 'gateway-kong-status.payments-demo.svc.cluster.local:8100'],
+        ['workflow', 'workflow-temporal-frontend-headless.payments-demo.svc.cluster.local:9090'],
+      ]);
+      const kong = parse(values('gateway').dblessConfig.config);
+      expect(kong.services.map((s: any) => [s.name, s.url])).toEqual([
+        ['gateway-status', 'http://127.0.0.1:8100/status'],
+        ['workflow', 'http://workflow-temporal-frontend.payments-demo.svc.cluster.local:7243'],
+      ]);
     });
 
-    it('get ingress hostnames under the cluster domain, with certificates from the platform issuer', () => {
-      const hosts = only(aws, 'kubernetes_ingress_v1').map((i: any) => i.spec.rule[0].host);
-      expect(hosts.sort()).toEqual(['gateway', 'monitoring', 'payments'].map((b) => `${b}.payments-demo.aws.sandbox.example.org`));
-      const ing = only(aws, 'kubernetes_ingress_v1').find((i: any) => i.metadata.name === 'payments') as any;
-      expect(ing.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'sandbox-issuer' });
-      expect(ing.spec.tls).toEqual([{ hosts: ['payments.payments-demo.aws.sandbox.example.org'], secret_name: 'payments-tls' }]);
+    it('get routes on the instance listener under the cluster domain, with its certificate from the platform issuer', () => {
+      const manifests = only(aws, 'kubernetes_manifest').map((m: any) => m.manifest);
+      const routes = manifests.filter((m) => m.kind === 'HTTPRoute');
+      expect(routes.map((m) => [m.spec.hostnames[0], m.spec.rules[0].backendRefs[0]]).sort()).toEqual([
+        ['gateway.payments-demo.aws.sandbox.example.org', { name: 'gateway-kong-proxy', port: 80 }],
+        ['monitoring.payments-demo.aws.sandbox.example.org', { name: 'monitoring-prometheus-server', port: 80 }],
+        ['workflow.payments-demo.aws.sandbox.example.org', { name: 'workflow-temporal-web', port: 8080 }],
+      ]);
+      const certificate = manifests.find((m) => m.kind === 'Certificate');
+      expect(certificate.spec).toMatchObject({ dnsNames: ['*.payments-demo.aws.sandbox.example.org'], issuerRef: { kind: 'ClusterIssuer', name: 'sandbox-issuer' } });
     });
 
     it('install every mock and the seed jobs the config names', () => {
       expect(Object.keys(r).sort()).toEqual(
-        ['gateway', 'mock-cloud', 'mock-email', 'mock-payment', 'mock-sms', 'monitoring', 'payments', 'postgresql', 'redis', 'seed-payments-demo', 'seed-postgresql-demo'].sort(),
+        ['gateway', 'mock-cloud', 'mock-email', 'mock-payment', 'mock-sms', 'monitoring', 'postgresql', 'seed-postgresql-demo', 'valkey', 'workflow'].sort(),
       );
-      const seed = JSON.parse(r['seed-postgresql-demo'].values[0]);
-      expect(seed).toEqual({
-        dataset: { name: 'demo', format: 'sql', url: 'https://example.org/sandboxkit/datasets/postgresql-demo.sql.gz' },
-        target: { engine: 'postgresql', host: 'postgresql.payments-demo.svc.cluster.local', port: 5432, username: 'postgres', passwordSecret: { name: 'postgresql-credentials', key: 'postgres-password' } },
+      expect(values('seed-postgresql-demo')).toEqual({
+        dataset: { name: 'demo', url: 'https://example.org/sandboxkit/datasets/postgresql-demo.sql.gz' },
+        target: {
+          engine: 'postgresql',
+          host: 'postgresql-rw.payments-demo.svc.cluster.local',
+          port: 5432,
+          database: 'app',
+          username: 'app',
+          passwordSecret: { name: 'postgresql-app', key: 'password' },
+        },
       });
     });
   });
@@ -191,12 +224,11 @@ describe('instance stack', () => {
   describe('secrets', () => {
     it('are generated per instance and stored only by reference', () => {
       const versions = only(aws, 'aws_secretsmanager_secret_version') as any[];
-      expect(versions).toHaveLength(3);
+      expect(versions).toHaveLength(2);
       for (const v of versions) expect(v.secret_string).toMatch(/^\$\{jsonencode\(\{"[^"]+" = random_password\.[^}]+\.result/);
       expect(only(aws, 'aws_secretsmanager_secret').map((s: any) => s.name).sort()).toEqual([
-        'sandbox/aws-main/payments-demo/payments-credentials',
-        'sandbox/aws-main/payments-demo/postgresql-credentials',
-        'sandbox/aws-main/payments-demo/redis-credentials',
+        'sandbox/aws-main/payments-demo/valkey-credentials',
+        'sandbox/aws-main/payments-demo/workflow-database',
       ]);
     });
 
@@ -205,9 +237,8 @@ describe('instance stack', () => {
       const store = manifests.find((m) => m.kind === 'SecretStore');
       expect(store.spec.provider).toEqual({ aws: { service: 'SecretsManager', region: 'eu-west-1', auth: { jwt: { serviceAccountRef: { name: 'sandbox-secrets' } } } } });
       expect(manifests.filter((m) => m.kind === 'ExternalSecret').map((m) => m.spec.dataFrom[0].extract.key).sort()).toEqual([
-        'sandbox/aws-main/payments-demo/payments-credentials',
-        'sandbox/aws-main/payments-demo/postgresql-credentials',
-        'sandbox/aws-main/payments-demo/redis-credentials',
+        'sandbox/aws-main/payments-demo/valkey-credentials',
+        'sandbox/aws-main/payments-demo/workflow-database',
       ]);
       const docs = Object.values(aws.data!.aws_iam_policy_document) as any[];
       const read = docs.find((d) => d.statement[0].actions?.includes('secretsmanager:GetSecretValue'));
@@ -238,12 +269,40 @@ describe('instance stack', () => {
     });
 
     it('on an existing cluster, go straight into Kubernetes Secrets of the namespace', () => {
-      expect(only(local, 'kubernetes_manifest')).toEqual([]);
+      expect(only(local, 'kubernetes_manifest').filter((m: any) => /Secret/.test(m.manifest.kind))).toEqual([]);
       expect(only(local, 'kubernetes_secret_v1').map((s: any) => [s.metadata.name, Object.keys(s.data).sort()]).sort()).toEqual([
-        ['minio-credentials', ['rootPassword', 'rootUser']],
-        ['postgresql-credentials', ['password', 'postgres-password']],
+        ['seaweedfs-credentials', ['admin-access-key', 'admin-secret-key', 'read-access-key', 'read-secret-key']],
       ]);
     });
+
+    it("give a consumer's Secret its user name and connection, with only the password generated", () => {
+      const { stack } = instance({ blocks: [{ name: 'mongodb' }, { name: 'messaging' }] });
+      const secret = (only(synthJson(stack), 'kubernetes_secret_v1') as any[]).find((s) => s.metadata.name === 'messaging-database');
+      expect(secret.data).toEqual({
+        password: expect.stringMatching(/^\$\{random_password\.[^}]+\.result\}$/),
+        username: 'messaging',
+        database: 'messaging',
+        host: 'mongodb.demo.svc.cluster.local',
+        port: '27017',
+        uri: expect.stringMatching(/^mongodb:\/\/messaging:\$\{random_password\.[^}]+\.result\}@mongodb\.demo\.svc\.cluster\.local:27017\/messaging\?replicaSet=rs0&authSource=messaging$/),
+        'mongo-uri': secret.data.uri,
+      });
+    });
+  });
+
+  it('points every image at the registry mirror where each chart takes it from', () => {
+    const { stack } = instance({
+      blocks: [{ name: 'postgresql' }, { name: 'keycloak' }, { name: 'valkey' }],
+      mocks: ['email'],
+      datasets: [{ block: 'postgresql', variant: 'minimal' }],
+      registryMirror: 'mirror.internal:5000',
+    });
+    const r = releases(synthJson(stack));
+    const values = (name: string) => JSON.parse(r[name].values[0]);
+    expect(values('keycloak').image).toEqual({ repository: 'mirror.internal:5000/keycloak/keycloak' });
+    expect(values('postgresql').cluster.imageName).toBe('mirror.internal:5000/cloudnative-pg/postgresql:18.3');
+    expect(values('postgresql').global).toBeUndefined();
+    for (const name of ['valkey', 'mock-email', 'seed-postgresql-minimal']) expect(values(name).global).toEqual({ imageRegistry: 'mirror.internal:5000' });
   });
 
   it('configures the Kubernetes and Helm providers from the cluster found by name, per cloud', () => {
@@ -274,7 +333,7 @@ describe('instance stack', () => {
   it('leaves every other stack byte-identical when an instance is added', () => {
     const before = exampleOutput();
     const after = join(tempDir(), 'after');
-    const more = exampleWith((c) => c.instances.push({ name: 'extra', cluster: 'aws-main', owner: 'dan', blocks: ['redis'] }));
+    const more = exampleWith((c) => c.instances.push({ name: 'extra', cluster: 'aws-main', owner: 'dan', blocks: ['valkey'] }));
     synthesize(more, after);
     const stacksBefore = readdirSync(join(before, 'stacks'));
     expect(readdirSync(join(after, 'stacks')).sort()).toEqual([...stacksBefore, 'instance-extra'].sort());
@@ -316,16 +375,39 @@ describe('instance stack', () => {
     });
 
     it('refuses a block needing RWX storage on a cluster that offers none', () => {
-      const rwx = { ...BUILTIN_CATALOG.find((e) => e.name === 'minio')!, name: 'shared', needs: { storage: 'rwx' as const } };
+      const rwx = { ...BUILTIN_CATALOG.find((e) => e.name === 'seaweedfs')!, name: 'shared', needs: { storage: 'rwx' as const } };
       const own = mergeCatalog(BUILTIN_CATALOG, [rwx]);
       expect(() => instance({ blocks: [{ name: 'shared' }], catalog: own })).toThrow(/block "shared" needs shared \(RWX\) storage, which cluster "kind" does not offer/);
       expect(() => instance({ blocks: [{ name: 'shared' }], catalog: own }, 'nfs')).not.toThrow();
     });
 
-    it('refuses blocks that ask for more than the quota allows', () => {
+    it('refuses blocks whose requests exceed the quota, naming the instance, the totals and the quota', () => {
       const blocks = [{ name: 'postgresql' }, { name: 'keycloak' }];
       expect(() => instance({ blocks, quota: { cpu: '500m' } })).toThrow(
-        /blocks and mocks request 0\.75 CPU and 1\.50Gi memory, more than size "small" allows \(500m CPU, 8Gi\); choose a larger size or set quota/,
+        'SandboxInstance "demo": 2 blocks, 0 mocks and 0 seed jobs need requests 0.75 CPU and 1.5Gi, limits 2 CPU and 2.5Gi, 2 pods; ' +
+          'the quota of size "small" allows requests 0.5 CPU and 8Gi, limits 1 CPU and 16Gi, 40 pods (over: requests.cpu, limits.cpu); choose a larger size or set quota',
+      );
+    });
+
+    it('refuses an instance whose limits exceed twice the quota even when its requests fit', () => {
+      // Requests 1.5 CPU of 2; limits 4.5 CPU of the 4 the ResourceQuota allows.
+      const blocks = [{ name: 'postgresql' }, { name: 'keycloak' }, { name: 'mongodb' }, { name: 'messaging' }, { name: 'valkey' }];
+      expect(() => instance({ blocks, quota: { cpu: '2' } })).toThrow(/need requests 1\.6 CPU and .*, limits 4\.5 CPU .*\(over: limits\.cpu\)/);
+    });
+
+    it('refuses an instance with more pods than the quota allows, counting mocks and seed jobs', () => {
+      const blocks = [{ name: 'postgresql' }, { name: 'workflow' }];
+      const datasets = [{ block: 'postgresql', variant: 'minimal' }];
+      expect(() => instance({ blocks, datasets, mocks: ['email', 'sms'], quota: { pods: 9 } })).toThrow(
+        /2 blocks, 2 mocks and 1 seed jobs need .*, 10 pods; .*, 9 pods \(over: pods\)/,
+      );
+      expect(() => instance({ blocks, datasets, mocks: ['email', 'sms'], quota: { pods: 10 } })).not.toThrow();
+    });
+
+    it('refuses two providers of the database a block needs', () => {
+      const second = { ...BUILTIN_CATALOG.find((e) => e.name === 'postgresql')!, name: 'reporting' };
+      expect(() => instance({ blocks: [{ name: 'postgresql' }, { name: 'reporting' }, { name: 'keycloak' }], catalog: mergeCatalog(BUILTIN_CATALOG, [second]) })).toThrow(
+        /block "keycloak" needs a postgresql database, and "postgresql" and "reporting" both provide one; keep one/,
       );
     });
 
@@ -335,11 +417,11 @@ describe('instance stack', () => {
   });
 
   it('warns, without failing, when a weak requirement is unmet or a wired fact is missing', () => {
-    const { stack } = instance({ blocks: [{ name: 'postgresql' }, { name: 'keycloak' }] });
+    const { stack } = instance({ blocks: [{ name: 'mongodb' }, { name: 'messaging' }] });
     expect(warnings(stack)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/block "postgresql" works better with metrics scraping/),
-        expect.stringMatching(/block "keycloak" can use smtpHost, smtpPort, which the instance does not provide/),
+        expect.stringMatching(/block "messaging" works better with metrics scraping/),
+        expect.stringMatching(/block "messaging" can use smtpUrl, smsApiUrl, which the instance does not provide/),
       ]),
     );
   });

@@ -4,6 +4,14 @@ import { resolveBlocks, type BlockInput } from '../../constructs/instance/resolv
 import { compareVersions } from '../../constructs/instance/semver';
 import { fillPlaceholders, mergeValues, setPath } from '../../constructs/instance/values';
 import { wireValues } from '../../constructs/instance/wiring';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parse } from 'yaml';
+import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
+import { mockFootprint } from '../../constructs/instance/mocks';
+import { bytes, cpuMillis } from '../../constructs/instance/quantity';
+import { blockFootprint } from '../../constructs/instance/sandbox-instance';
+import { seedValues } from '../../constructs/instance/seed-data';
 
 const labels = { kind: 'database', 'provides-postgresql': 'true', version: '16.4.0' };
 const expr = (operator: MatchExpression['operator'], key: string, values?: string[]): MatchExpression => ({ key, operator, values });
@@ -55,6 +63,12 @@ describe('values', () => {
     expect(mergeValues(base, { a: { c: 2, list: [2] } })).toEqual({ a: { b: 1, c: 2, list: [2] }, keep: true });
     expect(mergeValues(base, { a: { list: [2] } }, true)).toEqual({ a: { b: 1, list: [1, 2] }, keep: true });
     expect(base).toEqual({ a: { b: 1, list: [1] }, keep: true });
+  });
+
+  it('appends to a text that ends in a line break when appending, and replaces other text', () => {
+    const base = { config: 'services:\n- a\n', name: 'x' };
+    expect(mergeValues(base, { config: '- b\n', name: 'y' }, true)).toEqual({ config: 'services:\n- a\n- b\n', name: 'y' });
+    expect(mergeValues(base, { config: '- b\n' })).toEqual({ config: '- b\n', name: 'x' });
   });
 
   it('sets dot paths, with list indexes, without touching the input', () => {
@@ -119,6 +133,56 @@ describe('dependency resolution', () => {
     const r = resolveBlocks('i', [block(monitoring, { scrape: [{ job: 'self' }] }), block(one), block(two)], vars);
     expect(r.blocks.find((b) => b.name === 'monitoring')!.values).toEqual({
       scrape: [{ job: 'self' }, { job: 'one', target: 'one.ns:1' }, { job: 'two', target: 'two.ns:2' }],
+    });
+  });
+});
+
+describe('seed values', () => {
+  const base = { instanceName: 'i', namespace: 'ns', variant: 'demo' };
+  const postgres = BUILTIN_CATALOG.find((e) => e.name === 'postgresql')!;
+
+  it("target the provider's own Service and seed account", () => {
+    expect(seedValues({ ...base, blockName: 'postgresql', entry: postgres, dataset: postgres.datasets!.minimal }).target).toEqual({
+      engine: 'postgresql',
+      host: 'postgresql-rw.ns.svc.cluster.local',
+      port: 5432,
+      database: 'app',
+      username: 'app',
+      passwordSecret: { name: 'postgresql-app', key: 'password' },
+    });
+  });
+
+  it('refuse a dataset the block cannot load', () => {
+    const archive = { format: 'mongodb-archive' as const, source: { url: 'https://example.org/a.archive' } };
+    expect(() => seedValues({ ...base, blockName: 'postgresql', entry: postgres, dataset: archive })).toThrow(
+      /dataset "demo" of block "postgresql" is mongodb-archive, which a postgresql database cannot load/,
+    );
+    const fixtures = { format: 'http-fixtures' as const, source: { configMap: { 'a.json': '{}' } } };
+    expect(() => seedValues({ ...base, blockName: 'postgresql', entry: postgres, dataset: fixtures })).toThrow(/is http-fixtures, but the block serves no HTTP/);
+    expect(() => seedValues({ ...base, blockName: 'app', entry: entry('app'), dataset: postgres.datasets!.minimal })).toThrow(/provides no database/);
+  });
+});
+
+describe('quota footprints', () => {
+  it('count each mock with the resources of its chart, one pod', () => {
+    const values = parse(readFileSync(join(__dirname, '..', '..', 'charts', 'mock-email', 'values.yaml'), 'utf8'));
+    expect(mockFootprint('email')).toEqual({
+      requestsCpuMillis: cpuMillis(values.resources.requests.cpu, 'cpu'),
+      requestsMemoryBytes: bytes(values.resources.requests.memory, 'memory'),
+      limitsCpuMillis: cpuMillis(values.resources.limits.cpu, 'cpu'),
+      limitsMemoryBytes: bytes(values.resources.limits.memory, 'memory'),
+      pods: 1,
+    });
+  });
+
+  it("take a block's limits and pods from its entry, limits defaulting to the requests and pods to one", () => {
+    const e = entry('app', { resources: { cpu: '100m', memory: '128Mi' } });
+    expect(blockFootprint({ name: 'app', entry: e, values: {} })).toEqual({
+      requestsCpuMillis: 100,
+      requestsMemoryBytes: 128 * 1024 ** 2,
+      limitsCpuMillis: 100,
+      limitsMemoryBytes: 128 * 1024 ** 2,
+      pods: 1,
     });
   });
 });
