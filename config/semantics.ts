@@ -1,5 +1,6 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { catalogEntrySchema } from './schema';
+import { suggest } from './suggest';
 
 export interface PathIssue {
   readonly path: readonly (string | number)[];
@@ -54,7 +55,7 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
       if (!catalog.has(name)) {
         issues.push({
           path: ['instances', i, 'blocks', b],
-          message: `unknown building block "${name}"; the catalog offers ${[...catalog.keys()].sort().join(', ')}`,
+          message: `unknown building block "${name}"${suggest(name, [...catalog.keys()]) || `; the catalog offers ${[...catalog.keys()].sort().join(', ')}`}`,
         });
       }
     });
