@@ -5,7 +5,8 @@ import { configPath } from '../main';
 import { ConfigStore } from './config-store';
 import type { CliContext } from './context';
 import { CliError, EXIT, processIo, type Io } from './io';
-import { buildProgram, commandFor, pathOf } from './program';
+import { suggest } from '../config/suggest';
+import { buildProgram, commandFor, commandPaths, pathOf } from './program';
 import { ProcessRunner, type ToolRunner } from './tools';
 
 /** Commander's own exits that are not errors. */
@@ -48,8 +49,17 @@ export async function cli(argv: readonly string[], io: Io, tools?: ToolRunner): 
   } catch (err) {
     if (err instanceof CommanderError) {
       if (CLEAN_EXITS.has(err.code)) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-      const path = pathOf(commandFor(program, argv)).join(' ');
-      const message = commanderMessage.replace(/^error: /, '').replace(/\n\((Did you mean .*)\)$/s, '; $1').replace(/(\w) \?$/, '$1?');
+      const at = commandFor(program, argv);
+      const path = pathOf(at).join(' ');
+      let message = commanderMessage.replace(/^error: /, '').replace(/\n\((Did you mean .*)\)$/s, '; $1').replace(/(\w) \?$/, '$1?').replace('; Did you mean', '; did you mean');
+      if (err.code === 'commander.unknownCommand') {
+        // `sandboxkit lst` means `sandboxkit instance list`: look through every level below this one, not only this one.
+        const word = /'([^']+)'/.exec(message)?.[1] ?? '';
+        const paths = commandPaths(at, pathOf(at));
+        const hint = suggest(word, paths.map((p) => p[p.length - 1]));
+        const match = hint && paths.find((p) => hint.includes(`"${p[p.length - 1]}"`));
+        message = `unknown command '${word}'${match ? `; did you mean "sandboxkit ${match.join(' ')}"?` : ''}`;
+      }
       const text = `${message}\nRun 'sandboxkit ${path ? `${path} ` : ''}--help' for usage.`;
       if (json) io.out(jsonError('usage', text, EXIT.usage));
       io.err(`sandboxkit${path ? ` ${path}` : ''}: ${text}`);

@@ -14,7 +14,6 @@ import { listInstances } from './commands/list';
 import { testInstance } from './commands/test-instance';
 import type { CliContext } from './context';
 import { parseTtlHours } from './duration';
-import { CliError } from './io';
 import { suggest } from '../config/suggest';
 
 /** Global options every command accepts. */
@@ -75,6 +74,27 @@ function ttl(value: string): number {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * Required options are checked in the action rather than by Commander, which
+ * checks them before unknown options: `--clustr kind` must be reported as a
+ * misspelling of --cluster, not as a missing --cluster.
+ */
+function requireOptions(cmd: Command, names: readonly string[]): void {
+  for (const name of names) {
+    if (cmd.getOptionValue(name) !== undefined) continue;
+    const option = cmd.options.find((o) => o.attributeName() === name)!;
+    cmd.error(`error: required option '${option.flags}' not specified`, { exitCode: 2, code: 'commander.missingMandatoryOptionValue' });
+  }
+}
+
+/** Every command as the words that run it: `instance create`, `gc`. */
+export function commandPaths(cmd: Command, prefix: readonly string[] = []): string[][] {
+  return cmd.commands.flatMap((c) => {
+    const path = [...prefix, c.name()];
+    return c.commands.length ? [path, ...commandPaths(c, path)] : [path];
+  });
+}
+
 const EXIT_CODES = 'Exit codes: 0 done, 1 an operation failed, 2 bad usage or config, 3 drift found (audit), 130 interrupted.';
 
 const TOOLS = `Tools: Terraform (or OpenTofu) and Helm are found through SANDBOXKIT_TERRAFORM and SANDBOXKIT_HELM, else on PATH,
@@ -107,15 +127,15 @@ export function buildProgram(run: Runner): Command {
     .command('create')
     .description("add an instance: record it in its cluster's state backend, deploy only its stack, then write it into the config")
     .argument('<name>', 'instance name: a DNS label, at most 53 characters')
-    .requiredOption('--cluster <name>', 'a cluster the config declares')
-    .requiredOption('--owner <user>', 'who owns the instance (edit rights in its namespace)')
-    .requiredOption('--blocks <list>', 'building blocks from the catalog, comma-separated', list)
-    .option('--mocks <list>', `mocks, comma-separated: ${MOCK_KINDS.join(', ')}`, mockList, [])
-    .option('--dataset <variant>', 'a dataset for every block that offers it, or block:variant; repeatable', list, [])
-    .option('--ttl <duration>', 'hours (48h) or days (2d) until it expires, 1h to 720h', ttl, 48)
-    .addOption(new Option('--size <size>', 'quota profile (default: small)').choices(Object.keys(SIZE_PROFILES)))
-    .option('--set <block.path=value>', "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42); repeatable", collect, [])
-    .option('--values <file>', 'YAML file mapping block names to chart values; repeatable, --set wins', collect, [])
+    .option('--cluster <name>', 'a cluster the config declares (required)')
+    .option('--owner <user>', 'who owns the instance, with edit rights in its namespace (required)')
+    .option('--blocks <list>', 'building blocks from the catalog, comma-separated (required)', list)
+    .option('--mocks <list>', `mocks, comma-separated: ${MOCK_KINDS.join(', ')}`, mockList)
+    .option('--dataset <variant>', 'a dataset for every block that offers it, or block:variant; repeatable', list)
+    .addOption(new Option('--ttl <duration>', 'hours (48h) or days (2d) until it expires, 1h to 720h').argParser(ttl).default(48, '48h'))
+    .addOption(new Option('--size <size>', 'quota profile; small when not given').choices(Object.keys(SIZE_PROFILES)))
+    .option('--set <block.path=value>', "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42); repeatable", collect)
+    .option('--values <file>', 'YAML file mapping block names to chart values; repeatable, --set wins', collect)
     .option('--update', 'apply this definition to the instance if it exists, instead of refusing')
     .option('--keep-config', 'leave the config file unchanged; later commands find the instance from its record in the state backend')
     .option('--dry-run', 'plan only: the config, the state backend and the cluster stay as they are')
@@ -132,18 +152,19 @@ Examples:
     )
     .action(
       action((ctx, cmd) => {
+        requireOptions(cmd, ['cluster', 'owner', 'blocks']);
         const o = cmd.opts();
         return createInstance(ctx, {
           name: cmd.args[0],
           cluster: o.cluster,
           owner: o.owner,
           blocks: o.blocks,
-          mocks: o.mocks,
-          datasets: o.dataset,
+          mocks: o.mocks ?? [],
+          datasets: o.dataset ?? [],
           ttlHours: o.ttl,
           size: o.size,
-          set: o.set,
-          values: o.values,
+          set: o.set ?? [],
+          values: o.values ?? [],
           dryRun: Boolean(o.dryRun),
           keepConfig: Boolean(o.keepConfig),
           update: Boolean(o.update),
@@ -162,8 +183,13 @@ Examples:
     .command('extend')
     .description('move the expiry to now + TTL (also with the same TTL); refuses an instance that was never deployed')
     .argument('<name>', 'instance name')
-    .requiredOption('--ttl <duration>', 'hours (48h) or days (2d), 1h to 720h', ttl)
-    .action(action((ctx, cmd) => extendInstance(ctx, cmd.args[0], cmd.opts().ttl)));
+    .option('--ttl <duration>', 'hours (48h) or days (2d), 1h to 720h (required)', ttl)
+    .action(
+      action((ctx, cmd) => {
+        requireOptions(cmd, ['ttl']);
+        return extendInstance(ctx, cmd.args[0], cmd.opts().ttl);
+      }),
+    );
 
   instance
     .command('destroy')
@@ -221,8 +247,10 @@ Examples:
       for (const word of this.args) {
         const next = target.commands.find((c) => c.name() === word || c.aliases().includes(word));
         if (!next) {
-          const names = target.commands.map((c) => c.name());
-          throw new CliError(`unknown command "${[...pathOf(target), word].join(' ')}"${suggest(word, names)}; run 'sandboxkit ${pathOf(target).join(' ')} --help'.`.replace('  ', ' '));
+          const paths = commandPaths(target, pathOf(target));
+          const hint = suggest(word, paths.map((p) => p[p.length - 1]));
+          const match = hint && paths.find((p) => hint.includes(`"${p[p.length - 1]}"`));
+          this.error(`error: unknown command '${[...pathOf(target), word].join(' ')}'${match ? `; did you mean "sandboxkit help ${match.join(' ')}"?` : ''}`, { exitCode: 2, code: 'sandboxkit.unknownHelpTopic' });
         }
         target = next;
       }
