@@ -73,10 +73,27 @@ case "$1" in
     if [ -f "$KNOBS/helm-err-$2" ]; then cat "$KNOBS/helm-err-$2" >&2; fi
     exit "$(cat "$KNOBS/helm-exit-$2" 2>/dev/null || echo 0)";;
 esac`);
-    for (const tool of ['aws', 'az', 'gcloud']) {
+    // The aws stand-in keeps S3 objects in a folder, for records and state keys of an s3 backend.
+    this.script('aws', `
+echo "aws $*" >> "$LOG"
+[ "$1" = "--version" ] && { cat "$KNOBS/aws-version" 2>/dev/null || echo "aws-cli/2.27.0 Python/3.13.2"; exit 0; }
+S3="$(dirname "$OUTPUTS")/s3"
+case "$1 $2" in
+  "s3api list-objects-v2")
+    bucket=""; prefix=""; while [ $# -gt 0 ]; do case "$1" in --bucket) bucket="$2"; shift;; --prefix) prefix="$2"; shift;; esac; shift; done
+    keys=$(cd "$S3/$bucket" 2>/dev/null && find . -type f | sed 's#^./##' | grep "^$prefix" | sed 's/.*/{"Key":"&"}/' | paste -sd, -)
+    [ -n "$keys" ] && echo "{\\"Contents\\":[$keys]}";;
+  "s3 cp")
+    if [ "$3" = "-" ]; then f="$S3/\${4#s3://}"; mkdir -p "$(dirname "$f")"; cat > "$f";
+    elif [ -f "$S3/\${3#s3://}" ]; then cat "$S3/\${3#s3://}";
+    else echo "An error occurred (404) when calling the HeadObject operation: Not Found" >&2; exit 1; fi;;
+  "s3 rm") rm -f "$S3/\${3#s3://}";;
+esac
+exit 0`);
+    for (const tool of ['az', 'gcloud']) {
       this.script(tool, `
 echo "${tool} $*" >> "$LOG"
-[ "$1" = "--version" ] && { cat "$KNOBS/${tool}-version" 2>/dev/null || echo "${tool}-cli/2.27.0"; exit 0; }
+[ "$1" = "--version" ] && { cat "$KNOBS/${tool}-version" 2>/dev/null || echo "${tool} 2.70.0"; exit 0; }
 exit 0`);
     }
   }
