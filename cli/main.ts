@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load';
-import { configPath } from '../main';
 import { ConfigStore } from './config-store';
 import type { CliContext } from './context';
 import { CliError, EXIT, processIo, type Io } from './io';
 import { suggest } from '../config/suggest';
-import { buildProgram, commandFor, commandPaths, pathOf } from './program';
+import { buildProgram, commandFor, commandPaths, packageJson, pathOf } from './program';
 import { ProcessRunner, type ToolRunner } from './tools';
 
 /** Commander's own exits that are not errors. */
 const CLEAN_EXITS = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
+
+/** The cloud providers the stacks import, at the versions the package pins as peers. */
+function cloudProviders(): string {
+  const peers = packageJson().peerDependencies ?? {};
+  return ['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-google'].map((p) => `${p}@${peers[p] ?? 'latest'}`).join(' ');
+}
 
 /** A failure as `--json` prints it on stdout: one object, so that a pipeline can read why. */
 function jsonError(kind: 'usage' | 'config' | 'failed' | 'interrupted', message: string, exitCode: number, extra: Record<string, unknown> = {}): string {
@@ -26,7 +31,7 @@ export async function cli(argv: readonly string[], io: Io, tools?: ToolRunner): 
     const ctx: CliContext = {
       io,
       tools: tools ?? new ProcessRunner(io),
-      store: new ConfigStore(globals.config ?? configPath([], io.env)),
+      store: new ConfigStore(globals.config ?? (await import('../main')).configPath([], io.env)),
       outdir: globals.out ?? (io.env.CDKTF_OUTDIR || 'cdktf.out'),
       json: Boolean(globals.json),
     };
@@ -76,7 +81,10 @@ export async function cli(argv: readonly string[], io: Io, tools?: ToolRunner): 
       io.err(`sandboxkit: ${err.message}`);
       return err.exitCode;
     }
-    const message = (err as Error).message;
+    const missing = /Cannot find module '(@cdktf\/provider-[a-z]+)/.exec((err as Error).message);
+    const message = missing
+      ? `${missing[1]} is not installed. The command line synthesizes the stacks of every cloud, so it needs every cloud's provider: npm install ${cloudProviders()} (a library that imports one cloud's constructs needs only that cloud's provider).`
+      : (err as Error).message;
     if (json) io.out(jsonError('failed', message, EXIT.failed));
     io.err(`sandboxkit: ${message}`);
     return EXIT.failed;

@@ -3,15 +3,6 @@ import { dirname, join } from 'path';
 import { Command, InvalidArgumentError, Option, type HelpContext } from 'commander';
 import { MOCK_KINDS } from '../constructs/instance/mocks';
 import { SIZE_PROFILES } from '../constructs/instance/size-profile';
-import { auditStack } from './commands/audit';
-import { bomCommand } from './commands/bom';
-import { createInstance } from './commands/create';
-import { destroyCommand } from './commands/destroy';
-import { doctor } from './commands/doctor';
-import { extendInstance } from './commands/extend';
-import { garbageCollect } from './commands/gc';
-import { listInstances } from './commands/list';
-import { testInstance } from './commands/test-instance';
 import type { CliContext } from './context';
 import { parseTtlHours } from './duration';
 import { suggest } from '../config/suggest';
@@ -25,6 +16,8 @@ export interface GlobalOptions {
 
 /** Runs a command's action with a context built from the global options; returns its exit code. */
 export type Runner = (globals: GlobalOptions, action: (ctx: CliContext) => Promise<number>) => Promise<void>;
+
+// Commands load their modules when they run: `--help` and `--version` start without the stacks and every provider.
 
 /**
  * A command whose subcommands are the point: run alone, it shows its help on
@@ -43,16 +36,24 @@ class CommandGroup extends Command {
   }
 }
 
-/** The package's version, from the package.json above this file (cli/ in the sources, dist/cli/ when built). */
-export function packageVersion(): string {
+interface PackageJson {
+  readonly name?: string;
+  readonly version?: string;
+  readonly peerDependencies?: Readonly<Record<string, string>>;
+}
+
+/** The package's package.json, found above this file (cli/ in the sources, dist/cli/ when built). */
+export function packageJson(): PackageJson {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === 'sandboxkit') return pkg.version ?? 'unknown';
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+    if (pkg.name === 'sandboxkit') return pkg;
   }
-  return 'unknown';
+  return {};
 }
+
+export const packageVersion = (): string => packageJson().version ?? 'unknown';
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -151,10 +152,10 @@ Examples:
     --set payments.image.tag=sha-1a2b3c --keep-config --update`,
     )
     .action(
-      action((ctx, cmd) => {
+      action(async (ctx, cmd) => {
         requireOptions(cmd, ['cluster', 'owner', 'blocks']);
         const o = cmd.opts();
-        return createInstance(ctx, {
+        return (await import('./commands/create')).createInstance(ctx, {
           name: cmd.args[0],
           cluster: o.cluster,
           owner: o.owner,
@@ -177,7 +178,7 @@ Examples:
     .alias('ls')
     .description('every instance of the config and of the state backends: owner, blocks, created, expires, state, Pod Security')
     .option('--expired', 'only expired instances')
-    .action(action((ctx, cmd) => listInstances(ctx, Boolean(cmd.opts().expired))));
+    .action(action(async (ctx, cmd) => (await import('./commands/list')).listInstances(ctx, Boolean(cmd.opts().expired))));
 
   instance
     .command('extend')
@@ -185,9 +186,9 @@ Examples:
     .argument('<name>', 'instance name')
     .option('--ttl <duration>', 'hours (48h) or days (2d), 1h to 720h (required)', ttl)
     .action(
-      action((ctx, cmd) => {
+      action(async (ctx, cmd) => {
         requireOptions(cmd, ['ttl']);
-        return extendInstance(ctx, cmd.args[0], cmd.opts().ttl);
+        return (await import('./commands/extend')).extendInstance(ctx, cmd.args[0], cmd.opts().ttl);
       }),
     );
 
@@ -196,37 +197,37 @@ Examples:
     .alias('delete')
     .description('destroy the instance, then remove it from the config and forget its record and state')
     .argument('<name>', 'instance name')
-    .action(action((ctx, cmd) => destroyCommand(ctx, cmd.args[0])));
+    .action(action(async (ctx, cmd) => (await import('./commands/destroy')).destroyCommand(ctx, cmd.args[0])));
 
   instance
     .command('test')
     .description("run the helm test hooks of every release of the instance; releases without hooks are listed as such")
     .argument('<name>', 'instance name')
-    .action(action((ctx, cmd) => testInstance(ctx, cmd.args[0])));
+    .action(action(async (ctx, cmd) => (await import('./commands/test-instance')).testInstance(ctx, cmd.args[0])));
 
   program
     .command('gc')
     .description('destroy every expired instance and every failed create, from the config and the state backends')
     .option('--dry-run', 'only report what would be destroyed')
-    .action(action((ctx, cmd) => garbageCollect(ctx, Boolean(cmd.opts().dryRun))));
+    .action(action(async (ctx, cmd) => (await import('./commands/gc')).garbageCollect(ctx, Boolean(cmd.opts().dryRun))));
 
   program
     .command('audit')
     .description('drift check of one stack: exit 0 in sync, 3 with a summary when resources differ from the code')
     .argument('<stack>', 'stack name, e.g. platform-kind or instance-demo')
-    .action(action((ctx, cmd) => auditStack(ctx, cmd.args[0])));
+    .action(action(async (ctx, cmd) => (await import('./commands/audit')).auditStack(ctx, cmd.args[0])));
 
   program
     .command('bom')
     .description("charts and images an instance or a cluster's platform needs, under the registry mirror when one is set")
     .argument('[instance]', 'an instance')
     .option('--cluster <name>', 'a cluster: its platform')
-    .action(action((ctx, cmd) => bomCommand(ctx, { instance: cmd.args[0], cluster: cmd.opts().cluster })));
+    .action(action(async (ctx, cmd) => (await import('./commands/bom')).bomCommand(ctx, { instance: cmd.args[0], cluster: cmd.opts().cluster })));
 
   program
     .command('doctor')
     .description('check the tools and files deploying this config needs, with their versions')
-    .action(action((ctx) => doctor(ctx)));
+    .action(action(async (ctx) => (await import('./commands/doctor')).doctor(ctx)));
 
   program
     .command('version')
