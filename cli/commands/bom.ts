@@ -12,6 +12,7 @@ import { newApp } from '../../stacks/synthesize';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
 import { resolveInstance } from '../instances';
+import { PLATFORM_IMAGES } from '../platform-images';
 import { table } from '../table';
 
 export interface BomChart {
@@ -24,6 +25,8 @@ export interface Bom {
   readonly scope: string;
   readonly charts: BomChart[];
   readonly images: string[];
+  /** Charts whose images the CLI does not know: render them with `helm template` to list them. */
+  readonly unknownImages: string[];
 }
 
 interface ImageValue {
@@ -75,6 +78,7 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
     const charts: BomChart[] = [];
     const images = new Set<string>();
     const seen = new Set<string>();
+    const unknownImages: string[] = [];
     for (const r of releases) {
       const key = `${r.source.kind === 'local' ? r.source.chart : `${r.source.repository}/${r.source.chart}`}@${r.version}`;
       if (seen.has(key)) continue;
@@ -85,11 +89,13 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
         images.add(TEST_IMAGE);
       } else {
         charts.push({ repository: r.source.repository!, name: r.source.chart, version: r.version });
-        catalog.get(r.release.nameInput ?? '')?.images.forEach((i) => images.add(i));
+        const known = catalog.get(r.release.nameInput ?? '')?.images ?? PLATFORM_IMAGES[`${r.source.chart}@${r.version}`];
+        if (known) known.forEach((i) => images.add(i));
+        else unknownImages.push(`${r.source.chart}@${r.version}`);
       }
     }
     const mirror = config.clusters.find((c) => c.name === clusterName)?.platform?.registryMirror;
-    return { scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`, charts, images: [...images].sort().map((i) => mirrored(i, mirror)) };
+    return { scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`, charts, images: [...images].sort().map((i) => mirrored(i, mirror)), unknownImages };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -109,5 +115,6 @@ export async function bomCommand(ctx: CliContext, target: { instance?: string; c
   table(ctx.io, ['CHART', 'VERSION', 'REPOSITORY'], bom.charts.map((c) => [c.name, c.version, c.repository]));
   ctx.io.out('');
   table(ctx.io, ['IMAGE'], bom.images.map((i) => [i]));
+  if (bom.unknownImages.length) ctx.io.err(`images of ${bom.unknownImages.join(', ')} are not known to this version of sandboxkit; list them with helm template`);
   return EXIT.ok;
 }

@@ -424,6 +424,8 @@ describe('sandboxkit CLI', () => {
       const bom = JSON.parse((await w.run('bom', '--cluster', 'kind', '--json')).out);
       expect(bom.charts.map((c: { name: string }) => c.name)).toEqual(['ingress-nginx', 'cert-manager', 'instance-reaper']);
       expect(bom.images).toContain('mirror.internal:5000/bitnami/kubectl:1.33.0');
+      expect(bom.unknownImages).toEqual([]);
+      expect(bom.images.filter((i: string) => /ingress-nginx\/controller|cert-manager-controller/.test(i))).toHaveLength(2);
       const lines = (await w.run('bom', '--cluster', 'kind')).out.split('\n');
       const header = lines.find((l) => l.startsWith('CHART'))!;
       const row = lines.find((l) => l.startsWith('cert-manager'))!;
