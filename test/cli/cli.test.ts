@@ -4,6 +4,8 @@ import { parse } from 'yaml';
 import { parsePlan } from '../../cli/commands/audit';
 import { mirrored } from '../../cli/commands/bom';
 import { parseTtlHours } from '../../cli/duration';
+import { toolBinary } from '../../cli/tools';
+import { tempDir } from '../fixtures';
 import { CLI_CONFIG, Workspace } from './stand-in';
 
 const PAST = { createdAt: '2026-11-20T12:00:00Z', expiresAt: '2026-11-22T12:00:00Z' };
@@ -465,6 +467,15 @@ describe('sandboxkit CLI', () => {
       expect(lines[1]).toMatch(/^missing\s+terraform\s+1\.5\.7\s+.*fake-terraform is 1\.5\.7; 1\.10 or later is needed/);
       expect(new Set(lines.slice(0, 4).map((l) => l.search(/(VERSION|1\.5\.7|3\.19\.5|- )/))).size).toBe(1);
       expect(r.out).toMatch(/To fix:\n {2}terraform: install Terraform or OpenTofu 1\.10 or later\n {2}kubeconfig kind: create the cluster/);
+    });
+
+    it("finds helm in the project's .tools/bin when it is not on PATH, after the variable and PATH", () => {
+      const dir = tempDir('tools-');
+      mkdirSync(join(dir, '.tools', 'bin'), { recursive: true });
+      writeFileSync(join(dir, '.tools', 'bin', 'helm'), '#!/bin/sh\n', { mode: 0o755 });
+      expect(toolBinary('helm', { PATH: '/nonexistent' }, dir)).toBe(join(dir, '.tools', 'bin', 'helm'));
+      expect(toolBinary('helm', { PATH: '/nonexistent', SANDBOXKIT_HELM: '/opt/helm' }, dir)).toBe('/opt/helm');
+      expect(toolBinary('helm', { PATH: join(dir, '.tools', 'bin') }, '/')).toBe(join(dir, '.tools', 'bin', 'helm'));
     });
 
     it('refuses the AWS CLI v1 for an AWS cluster', async () => {
