@@ -67,9 +67,12 @@ export async function terraformInit(ctx: CliContext, dir: string): Promise<void>
   const stack = basename(dir);
   const start = ctx.io.now().getTime();
   ctx.io.err(`init ${stack} ...`);
+  // Terraform's errors are shown once, in full, in the failure message; the lines before them show progress.
+  let erroring = false;
   const result = await ctx.tools.run('terraform', [`-chdir=${dir}`, 'init', '-input=false', '-no-color'], {
     onLine: (line) => {
-      if (line.trim()) ctx.io.err(`  ${line}`);
+      erroring ||= /^[│╷╵]?\s*Error: /.test(line);
+      if (!erroring && line.trim()) ctx.io.err(`  ${line}`);
     },
   });
   if (result.code === NOT_FOUND) throw missingTool(result);
@@ -77,14 +80,30 @@ export async function terraformInit(ctx: CliContext, dir: string): Promise<void>
   if (result.code !== 0) {
     const text = `${result.stdout}\n${result.stderr}`;
     const errors = errorBlocks(text);
-    const hint = OFFLINE.test(text) ? `\n\n${OFFLINE_HINT}` : '';
+    const providers = [...new Set([...text.matchAll(/for provider\s+(\S+?):/g)].map((m) => m[1]))];
+    const hint = OFFLINE.test(text) ? `\n\n${OFFLINE_HINT}${providers.length ? `\nProviders it needs: ${providers.join(', ')}.` : ''}` : '';
     throw new TerraformError(`init ${stack} failed:\n${errors || text.trim()}${hint}`, false);
   }
   ctx.io.err(`init ${stack} done (${elapsed(start, ctx.io.now().getTime())})`);
 }
 
-/** The `Error: ...` paragraphs of Terraform's plain output, each in full. */
+/**
+ * The `Error: ...` paragraphs of Terraform's plain output, each in full;
+ * a paragraph whose headline repeats an earlier one is counted, not repeated.
+ */
 export function errorBlocks(text: string): string {
+  const blocks = errorParagraphs(text);
+  const shown = new Map<string, { text: string; more: number }>();
+  for (const block of blocks) {
+    const headline = block.split('\n')[0];
+    const seen = shown.get(headline);
+    if (seen) seen.more++;
+    else shown.set(headline, { text: block, more: 0 });
+  }
+  return [...shown.values()].map((b) => (b.more ? `${b.text}\n(${b.more} more of the same error)` : b.text)).join('\n\n');
+}
+
+function errorParagraphs(text: string): string[] {
   const lines = text.split('\n').map((l) => l.replace(/^[│╷╵]\s?/, ''));
   const blocks: string[] = [];
   let current: string[] | undefined;
@@ -100,7 +119,7 @@ export function errorBlocks(text: string): string {
     }
   }
   if (current) blocks.push(current.join('\n').trim());
-  return blocks.join('\n\n');
+  return blocks;
 }
 
 interface JsonMessage {

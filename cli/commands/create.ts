@@ -145,7 +145,10 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
   const existingIndex = instanceIndex(text, opts.name);
   const cluster = current.clusters.find((c) => c.name === opts.cluster);
   let existing: InstanceRef | undefined;
-  if (existingIndex >= 0 || (cluster && (await recordStore(ctx, current, cluster).get(opts.name)))) {
+  const recorded = cluster ? await recordStore(ctx, current, cluster).get(opts.name) : undefined;
+  // A create that failed may be run again as it was: that is the retry its message suggests.
+  const retry = existingIndex < 0 && recorded?.status === 'failed';
+  if (existingIndex >= 0 || (recorded && !retry)) {
     existing = await resolveInstance(ctx, current, opts.name);
     if (!opts.update) throw new CliError(`instance "${opts.name}" already exists; pass --update to apply this definition to it, or use instance extend or instance destroy`);
     if (existing.instance.cluster !== opts.cluster) throw new CliError(`--cluster: instance "${opts.name}" is on cluster "${existing.instance.cluster}"; an instance cannot move`);
@@ -183,9 +186,9 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
       await store.put({ ...record, status: 'failed', updatedAt: ctx.io.now().toISOString() });
       if (err instanceof TerraformError) {
         const cleanup = err.changedSomething
-          ? `; to remove what the failed apply created, run: sandboxkit instance destroy ${opts.name}`
+          ? `; to remove what the failed apply created, run: sandboxkit instance destroy ${opts.name} (\`sandboxkit gc\` removes failed creates too)`
           : '; nothing was created';
-        throw new CliError(`${err.message}\n\nThe config was not changed. Run the same command again to retry${cleanup} (\`sandboxkit gc\` removes failed instances too).`, EXIT.failed);
+        throw new CliError(`${err.message}\n\nThe config was not changed. Run the same command again to retry${cleanup}.`, EXIT.failed);
       }
       throw err;
     }

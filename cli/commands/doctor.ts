@@ -82,14 +82,14 @@ async function checkTool(ctx: CliContext, spec: ToolCheck): Promise<Check> {
   const result = await ctx.tools.run(spec.tool, spec.args);
   const status = spec.optional ? 'warning' : 'missing';
   if (result.code === NOT_FOUND || result.code !== 0) {
-    return { check: spec.tool, status, detail: `${result.code === NOT_FOUND ? 'not found' : `${binary} does not run`}; ${spec.why}`, fix: `${spec.install}, or set ${TOOL_ENV[spec.tool]}` };
+    return { check: spec.tool, status, detail: result.code === NOT_FOUND ? 'not found' : `${binary} does not run`, fix: `${spec.install}, or set ${TOOL_ENV[spec.tool]}; ${spec.why}` };
   }
   const version = (spec.parse ?? versionIn)(`${result.stdout}\n${result.stderr}`.trim()) ?? 'unknown';
   if (version === 'unknown' || !atLeast(version, spec.min) || (spec.max && atLeast(version, spec.max))) {
     const range = spec.max ? `${spec.min} or later, below ${spec.max}` : `${spec.min} or later`;
-    return { check: spec.tool, status, version, detail: `${binary} is ${version}; ${range} is needed: ${spec.why}`, fix: spec.install };
+    return { check: spec.tool, status, version, detail: `${binary} is ${version}; ${range} is needed`, fix: `${spec.install}; ${spec.why}` };
   }
-  return { check: spec.tool, status: 'ok', version, detail: `${binary}: ${spec.why}` };
+  return { check: spec.tool, status: 'ok', version, detail: binary };
 }
 
 function toolsFor(config: SandboxConfig): ToolCheck[] {
@@ -130,6 +130,6 @@ export async function doctor(ctx: CliContext): Promise<number> {
     ctx.io.out('\nTo fix:');
     for (const c of fixes) ctx.io.out(`  ${c.check}: ${c.fix}`);
   }
-  ctx.io.out(`\nTools are found through SANDBOXKIT_TERRAFORM, SANDBOXKIT_HELM, SANDBOXKIT_AWS, SANDBOXKIT_AZ and SANDBOXKIT_GCLOUD, else on PATH, else in ./.tools/bin.`);
+  ctx.io.out('\nEach tool is taken from its SANDBOXKIT_<TOOL> variable (SANDBOXKIT_TERRAFORM, SANDBOXKIT_HELM, ...),\nelse from PATH, else from ./.tools/bin.');
   return missing > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { parsePlan } from '../../cli/commands/audit';
 import { mirrored } from '../../cli/commands/bom';
 import { parseTtlHours } from '../../cli/duration';
+import { errorBlocks } from '../../cli/terraform';
 import { toolBinary } from '../../cli/tools';
 import { tempDir } from '../fixtures';
 import { CLI_CONFIG, Workspace } from './stand-in';
@@ -103,6 +104,8 @@ describe('sandboxkit CLI', () => {
       expect(r.err).toMatch(/nothing was created/);
       expect(r.err).not.toMatch(/instance destroy/);
       expect(w.calls().some((c) => /providers lock/.test(c))).toBe(false);
+      w.unknob('offline');
+      expect(await w.run(...create)).toMatchObject({ code: 0, out: 'created instance beta on kind, expires in 24h\n' });
     });
 
     it('points at doctor and the environment variable when terraform is missing', async () => {
@@ -464,9 +467,9 @@ describe('sandboxkit CLI', () => {
       expect(r.code).toBe(1);
       const lines = r.out.split('\n');
       expect(lines[0]).toMatch(/^STATUS\s+CHECK\s+VERSION\s+DETAIL$/);
-      expect(lines[1]).toMatch(/^missing\s+terraform\s+1\.5\.7\s+.*fake-terraform is 1\.5\.7; 1\.10 or later is needed/);
+      expect(lines[1]).toMatch(/^missing\s+terraform\s+1\.5\.7\s+.*fake-terraform is 1\.5\.7; 1\.10 or later is needed$/m);
       expect(new Set(lines.slice(0, 4).map((l) => l.search(/(VERSION|1\.5\.7|3\.19\.5|- )/))).size).toBe(1);
-      expect(r.out).toMatch(/To fix:\n {2}terraform: install Terraform or OpenTofu 1\.10 or later\n {2}kubeconfig kind: create the cluster/);
+      expect(r.out).toMatch(/To fix:\n {2}terraform: install Terraform or OpenTofu 1\.10 or later; plans and applies every stack \(1\.10\+ for S3-native state locking\)\n {2}kubeconfig kind: create the cluster/);
     });
 
     it("finds helm in the project's .tools/bin when it is not on PATH, after the variable and PATH", () => {
@@ -483,11 +486,16 @@ describe('sandboxkit CLI', () => {
       writeFileSync(w.config, readFileSync(join(__dirname, '..', '..', 'examples', 'sandbox.yaml'), 'utf8'));
       w.knob('aws-version', 'aws-cli/1.45.11 Python/3.11.7 Linux/6.1 botocore/1.43.11');
       const checks = JSON.parse((await w.run('doctor', '--json')).out).checks as { check: string; status: string; detail: string; fix?: string }[];
-      expect(checks.find((c) => c.check === 'aws')).toMatchObject({ status: 'missing', detail: expect.stringMatching(/is 1\.45\.11; 2 or later is needed/), fix: expect.stringMatching(/AWS CLI v2/) });
+      expect(checks.find((c) => c.check === 'aws')).toMatchObject({ status: 'missing', detail: expect.stringMatching(/is 1\.45\.11; 2 or later is needed$/), fix: expect.stringMatching(/AWS CLI v2/) });
     });
   });
 
   describe('parsing helpers', () => {
+    it("shows each of Terraform's errors in full once, counting repeats", () => {
+      const text = 'Initializing...\n\nError: Failed to query available provider packages\n\nCould not retrieve hashicorp/random\n\nError: Failed to query available provider packages\n\nCould not retrieve hashicorp/time\n';
+      expect(errorBlocks(text)).toBe('Error: Failed to query available provider packages\n\nCould not retrieve hashicorp/random\n(1 more of the same error)');
+    });
+
     it('parses TTLs and plans', () => {
       expect(parseTtlHours('2d')).toBe(48);
       expect(parseTtlHours('36')).toBe(36);
