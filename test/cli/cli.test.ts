@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { parsePlan } from '../../cli/commands/audit';
@@ -331,6 +331,19 @@ describe('sandboxkit CLI', () => {
       expect(w.record('pr-10')).toBeUndefined();
     });
 
+    it('lists the instance keys of an S3 state backend with the AWS CLI, and destroys what expired there', async () => {
+      const w = new Workspace('clusters:\n  - name: aws-main\n    cloud: aws\n    region: eu-west-1\n    kubernetesVersion: "1.33"\n    adminPrincipalArns: [arn:aws:iam::111122223333:role/admins]\n    state: { backend: s3, bucket: team-state, region: eu-west-1 }\n');
+      expect((await w.run('instance', 'create', 'pr-3', '--cluster', 'aws-main', '--owner', 'ci', '--blocks', 'redis', '--keep-config')).code).toBe(0);
+      rmSync(w.out, { recursive: true, force: true });
+      expect(await w.run('gc')).toMatchObject({ code: 0, out: 'no expired instances\n' });
+      w.now = new Date('2026-11-26T12:00:00Z');
+      const r = await w.run('gc');
+      expect(r).toMatchObject({ code: 0, out: 'pr-3: destroyed (expired)\n' });
+      expect(w.calls()).toContain('aws s3api list-objects-v2 --bucket team-state --prefix sandboxkit/aws-main/instances/ --region eu-west-1 --output json');
+      expect(w.calls()).toContain('terraform instance-pr-3  destroy -auto-approve -input=false -no-color -json');
+      expect(existsSync(join(w.dir, 's3', 'team-state', 'sandboxkit', 'aws-main', 'instances', 'pr-3.sandboxkit.json'))).toBe(false);
+    });
+
     it('does not destroy an instance that an extend running at the same time keeps alive', async () => {
       const w = workspace();
       w.deployed('alpha', PAST);
@@ -376,6 +389,14 @@ describe('sandboxkit CLI', () => {
       expect(text).toMatch(/^postgresql: rejected\n {2}pods "postgresql-test" is forbidden/m);
       expect(text).toMatch(/^1 of 4 releases passed, 2 failed, 1 without tests$/m);
     });
+  });
+
+  it('points at doctor and SANDBOXKIT_HELM when helm is missing', async () => {
+    const w = workspace();
+    w.env.SANDBOXKIT_HELM = join(w.dir, 'no-such-helm');
+    const r = await w.run('instance', 'test', 'alpha', '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).error.message).toBe('helm could not be started: install Helm 3 or set SANDBOXKIT_HELM; `sandboxkit doctor` checks every tool this config needs');
   });
 
   describe('audit', () => {

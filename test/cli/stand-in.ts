@@ -17,6 +17,8 @@ export class Workspace {
   private readonly knobs = join(this.dir, 'knobs');
   /** Environment variables set for the next runs, over the stand-ins'. */
   readonly env: Record<string, string | undefined> = {};
+  /** The clock the CLI sees. */
+  now = new Date('2026-11-23T12:00:00Z');
   /** Where the local state backend keeps state and instance records. */
   readonly state = join(this.dir, 'state');
 
@@ -158,7 +160,7 @@ exit 0`);
         SANDBOXKIT_GCLOUD: join(this.dir, 'fake-gcloud'),
         ...this.env,
       },
-      now: () => new Date('2026-11-23T12:00:00Z'),
+      now: () => this.now,
     };
     const code = await cli(['--config', this.config, '--out', this.out, ...argv], io);
     return { code, out, err };
