@@ -5,8 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The real-cluster suite runs with `npm run test:cluster`.
   testPathIgnorePatterns: ['/node_modules/', '/test/cluster/'],
-  // Types are checked once by `tsc --noEmit` in `npm test`; jest only transpiles.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  // Types are checked once by `tsc --noEmit` in `npm test`; jest only transpiles (tsconfig.jest.json sets isolatedModules).
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
 };

@@ -9,9 +9,14 @@ export function parseTtlHours(text: string, flag = '--ttl'): number {
   return hours;
 }
 
-/** "2h 5m" style age or remaining time, for tables. */
-export function humanDuration(ms: number): string {
+/** "2h 5m" style age or remaining time, for tables; `precise` gives "4.2s" and "1m05s" for elapsed times of steps. */
+export function humanDuration(ms: number, precise = false): string {
   const sign = ms < 0 ? '-' : '';
+  if (precise) {
+    const seconds = Math.abs(ms) / 1000;
+    if (seconds < 60) return `${sign}${seconds.toFixed(1)}s`;
+    return `${sign}${Math.floor(seconds / 60)}m${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
+  }
   const minutes = Math.floor(Math.abs(ms) / 60000);
   const d = Math.floor(minutes / 1440);
   const h = Math.floor((minutes % 1440) / 60);

@@ -1,70 +1,105 @@
-import { existsSync, rmSync } from 'fs';
+import { existsSync, readFileSync, rmSync } from 'fs';
 import { join, resolve } from 'path';
-import type { InstanceConfig, SandboxConfig } from '../config/types';
+import type { ClusterConfig, InstanceConfig, SandboxConfig } from '../config/types';
+import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
+import { mergeCatalog } from '../constructs/catalog/merge';
+import type { PodSecurityLevel } from '../constructs/catalog/types';
 import { instanceStackName } from '../stacks/names';
 import { synthesizeStack } from '../stacks/synthesize';
 import type { CliContext } from './context';
 import { CliError, EXIT } from './io';
+import { withLock } from './lock';
+import { LocalRecords, allRecordStores, recordStore, type InstanceRecord, type RecordStore } from './records';
+import { terraformChange, terraformInit } from './terraform';
 
-/** The instance and its cluster only: their stack is the same as in the whole config, and quicker to build. */
-export function reducedConfig(config: SandboxConfig, name: string): SandboxConfig {
-  const instance = findInstance(config, name);
+/** An instance the CLI can act on: from the config file, from its record in the state backend, or both. */
+export interface InstanceRef {
+  readonly name: string;
+  readonly instance: InstanceConfig;
+  readonly cluster: ClusterConfig;
+  /** The file's clusters and catalog with this instance only: its stack is the same as in the whole config, and quicker to build. */
+  readonly config: SandboxConfig;
+  readonly inConfig: boolean;
+  readonly record?: InstanceRecord;
+  readonly store: RecordStore;
+}
+
+export function clusterOf(config: SandboxConfig, name: string, what: string): ClusterConfig {
+  const cluster = config.clusters.find((c) => c.name === name);
+  if (!cluster) throw new CliError(`${what} is on cluster "${name}", which the config does not declare (it has ${config.clusters.map((c) => c.name).join(', ')})`);
+  return cluster;
+}
+
+export function withInstance(config: SandboxConfig, instance: InstanceConfig): SandboxConfig {
   return { ...config, clusters: config.clusters.filter((c) => c.name === instance.cluster), instances: [instance] };
 }
 
-export function findInstance(config: SandboxConfig, name: string): InstanceConfig {
-  const instance = config.instances?.find((i) => i.name === name);
-  if (!instance) {
-    const known = (config.instances ?? []).map((i) => i.name).join(', ') || 'none';
-    throw new CliError(`unknown instance "${name}"; the config has ${known}`);
+/**
+ * Finds an instance by name: the config file first, then the instance
+ * records in every cluster's state backend. The record, when there is one,
+ * is what was deployed, so it is what the stack is rebuilt from.
+ */
+export async function resolveInstance(ctx: CliContext, config: SandboxConfig, name: string): Promise<InstanceRef> {
+  const fromConfig = config.instances?.find((i) => i.name === name);
+  if (fromConfig) {
+    const cluster = clusterOf(config, fromConfig.cluster, `instance "${name}"`);
+    const store = recordStore(ctx, config, cluster);
+    const record = await store.get(name);
+    const instance = record?.instance ?? fromConfig;
+    return { name, instance, cluster, config: withInstance(config, instance), inConfig: true, record, store };
   }
-  return instance;
+  for (const { store } of allRecordStores(ctx, config)) {
+    const record = await store.get(name);
+    if (!record) continue;
+    const cluster = clusterOf(config, record.instance.cluster, `instance "${name}" (recorded in ${store.where})`);
+    return { name, instance: record.instance, cluster, config: withInstance(config, record.instance), inConfig: false, record, store: recordStore(ctx, config, cluster) };
+  }
+  const known = (config.instances ?? []).map((i) => i.name).join(', ') || 'none';
+  throw new CliError(`unknown instance "${name}": the config has ${known}, and no state backend holds a record of it; \`sandboxkit instance list\` shows every instance`);
 }
 
 export function stackDir(ctx: CliContext, name: string): string {
   return join(resolve(ctx.outdir), 'stacks', instanceStackName(name));
 }
 
-/** Runs one Terraform command in a stack folder, reporting elapsed time on stderr. */
-export async function terraform(ctx: CliContext, dir: string, args: readonly string[], label: string): Promise<string> {
-  const start = Date.now();
-  ctx.io.err(`${label} ...`);
-  const result = await ctx.tools.run('terraform', [`-chdir=${dir}`, ...args]);
-  const seconds = ((Date.now() - start) / 1000).toFixed(1);
-  if (result.code === 130) throw new CliError(`${label} interrupted after ${seconds}s`, EXIT.interrupted);
-  if (result.code !== 0) {
-    const tail = `${result.stderr}${result.stdout}`.trim().split('\n').slice(-15).join('\n');
-    throw new CliError(`${label} failed after ${seconds}s:\n${tail}`, EXIT.failed);
-  }
-  ctx.io.err(`${label} done (${seconds}s)`);
-  return result.stdout;
+/** Holds the instance's lock while `work` runs, so that gc, extend and destroy of one instance never overlap on this machine. */
+export function withInstanceLock<T>(ctx: CliContext, name: string, work: () => Promise<T>): Promise<T> {
+  return withLock(join(resolve(ctx.outdir), '.locks', `${instanceStackName(name)}.lock`), `instance "${name}"`, work, 10 * 60_000);
 }
 
-/** Synthesizes the instance's stack and applies it (or plans it, for a dry run). */
-export async function deployInstance(ctx: CliContext, config: SandboxConfig, name: string, dryRun: boolean): Promise<string> {
-  const dir = synthesizeStack(reducedConfig(config, name), ctx.outdir, instanceStackName(name));
-  await terraform(ctx, dir, ['init', '-input=false', '-no-color'], `init ${instanceStackName(name)}`);
-  if (dryRun) return terraform(ctx, dir, ['plan', '-input=false', '-no-color'], `plan ${instanceStackName(name)}`);
-  return terraform(ctx, dir, ['apply', '-auto-approve', '-input=false', '-no-color'], `apply ${instanceStackName(name)}`);
+/** Synthesizes the instance's stack and runs `terraform init` in it; returns its folder. */
+export async function prepareStack(ctx: CliContext, ref: Pick<InstanceRef, 'config' | 'name'>): Promise<string> {
+  const dir = synthesizeStack(ref.config, ctx.outdir, instanceStackName(ref.name));
+  await terraformInit(ctx, dir);
+  return dir;
 }
 
-/** Destroys the instance's resources; its stack is synthesized again so that destroy knows them. */
-export async function destroyInstance(ctx: CliContext, config: SandboxConfig, name: string): Promise<void> {
-  const dir = synthesizeStack(reducedConfig(config, name), ctx.outdir, instanceStackName(name));
-  await terraform(ctx, dir, ['init', '-input=false', '-no-color'], `init ${instanceStackName(name)}`);
-  await terraform(ctx, dir, ['destroy', '-auto-approve', '-input=false', '-no-color'], `destroy ${instanceStackName(name)}`);
+/** Synthesizes, initializes and applies (or plans) the instance's stack. */
+export async function deployInstance(ctx: CliContext, ref: Pick<InstanceRef, 'config' | 'name'>, options: { dryRun?: boolean; replace?: readonly string[] } = {}): Promise<void> {
+  const dir = await prepareStack(ctx, ref);
+  const replace = (options.replace ?? []).map((a) => `-replace=${a}`);
+  await terraformChange(ctx, dir, options.dryRun ? 'plan' : 'apply', replace);
 }
 
-/** Removes what a destroyed instance leaves on this machine: its stack folder and its local state file. */
-export function forgetInstance(ctx: CliContext, config: SandboxConfig, name: string): void {
-  const instance = findInstance(config, name);
-  const cluster = config.clusters.find((c) => c.name === instance.cluster);
-  const state = cluster?.state ?? config.state ?? { backend: 'local' as const };
-  if (state.backend === 'local') {
-    const file = join(resolve(ctx.outdir), '..', state.directory ?? 'state', `${instanceStackName(name)}.tfstate`);
-    for (const f of [file, `${file}.backup`]) rmSync(f, { force: true });
-  }
-  rmSync(stackDir(ctx, name), { recursive: true, force: true });
+/** Destroys the instance's resources, then forgets its record and state. */
+export async function destroyInstance(ctx: CliContext, ref: InstanceRef): Promise<void> {
+  const dir = await prepareStack(ctx, ref);
+  await terraformChange(ctx, dir, 'destroy');
+  await ref.store.forget(ref.name);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The Terraform address of the instance's expiry (the `time_offset` of its
+ * namespace), read from the synthesized stack. `extend` replaces it so that
+ * the expiry moves even when the TTL stays the same.
+ */
+export function expiryAddress(dir: string): string {
+  const stack = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, { '//'?: { metadata?: { path?: string } } }>> };
+  const offsets = Object.entries(stack.resource?.time_offset ?? {});
+  const expiry = offsets.find(([, r]) => r['//']?.metadata?.path?.endsWith('/Namespace/Expiry')) ?? (offsets.length === 1 ? offsets[0] : undefined);
+  if (!expiry) throw new CliError(`the stack in ${dir} has no instance expiry (time_offset) to replace`, EXIT.failed);
+  return `time_offset.${expiry[0]}`;
 }
 
 export interface InstanceOutputs {
@@ -74,18 +109,7 @@ export interface InstanceOutputs {
   readonly hostnames: readonly string[];
 }
 
-/** The instance's Terraform outputs, or undefined when it has no deployed stack here. */
-export async function readOutputs(ctx: CliContext, name: string): Promise<InstanceOutputs | undefined> {
-  const dir = stackDir(ctx, name);
-  if (!existsSync(dir)) return undefined;
-  const result = await ctx.tools.run('terraform', [`-chdir=${dir}`, 'output', '-json', '-no-color']);
-  if (result.code !== 0) return undefined;
-  let raw: Record<string, { value: unknown }>;
-  try {
-    raw = JSON.parse(result.stdout || '{}');
-  } catch {
-    return undefined;
-  }
+function outputsFrom(raw: Record<string, { value: unknown }>): InstanceOutputs | undefined {
   if (Object.keys(raw).length === 0) return undefined;
   const str = (k: string) => (typeof raw[k]?.value === 'string' ? (raw[k].value as string) : undefined);
   return {
@@ -96,7 +120,50 @@ export async function readOutputs(ctx: CliContext, name: string): Promise<Instan
   };
 }
 
+/**
+ * The instance's Terraform outputs, or undefined when it has none (never
+ * applied, or destroyed). Read from its stack folder when there is one here,
+ * from the local state file, or, with `fetch`, by initializing its stack
+ * against the remote state.
+ */
+export async function readOutputs(ctx: CliContext, ref: InstanceRef, fetch = false): Promise<InstanceOutputs | undefined> {
+  let dir = stackDir(ctx, ref.name);
+  if (!existsSync(dir)) {
+    const local = ref.store instanceof LocalRecords ? ref.store.stateFile(ref.name) : undefined;
+    if (local && existsSync(local)) {
+      const state = JSON.parse(readFileSync(local, 'utf8')) as { outputs?: Record<string, { value: unknown }> };
+      return outputsFrom(state.outputs ?? {});
+    }
+    if (!fetch) return undefined;
+    dir = await prepareStack(ctx, ref);
+  }
+  const result = await ctx.tools.run('terraform', [`-chdir=${dir}`, 'output', '-json', '-no-color']);
+  if (result.code !== 0) return undefined;
+  try {
+    return outputsFrom(JSON.parse(result.stdout || '{}'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether outputs say the instance has expired at `now`. */
 export function isExpired(outputs: InstanceOutputs | undefined, now: Date): boolean {
   return outputs?.expiresAt !== undefined && Date.parse(outputs.expiresAt) <= now.getTime();
+}
+
+const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+
+/** The Pod Security level the instance's namespace enforces: restricted, unless a block's catalog entry lowers it. */
+export function podSecurityOf(config: SandboxConfig, instance: InstanceConfig): { level: PodSecurityLevel; loweredBy: string[] } {
+  const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
+  let level: PodSecurityLevel = 'restricted';
+  const loweredBy: string[] = [];
+  for (const block of instance.blocks) {
+    const name = typeof block === 'string' ? block : block.name;
+    const wanted = catalog.get(name)?.podSecurity?.level;
+    if (!wanted) continue;
+    loweredBy.push(name);
+    if (LEVELS.indexOf(wanted) > LEVELS.indexOf(level)) level = wanted;
+  }
+  return { level, loweredBy };
 }

@@ -83,13 +83,18 @@ export function parseConfig(text: string, file = '<config>'): SandboxConfig {
   let doc: Document;
   let data: unknown;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    // Merge keys (`<<: *defaults`) are resolved as YAML 1.1 defined them, so one instance can build on another's anchor.
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, merge: true });
     if (doc.errors.length > 0) {
       throw new ConfigError(
         file,
         doc.errors.map((e) => {
           const pos = lineCounter.linePos(e.pos[0]);
-          return { path: '', message: `not valid YAML: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
+          const message =
+            e.code === 'DUPLICATE_KEY'
+              ? `duplicate key "${truncateForMessage(duplicateKey(text, e.pos[0]), 60)}": a key may appear once in a mapping`
+              : `not valid YAML: ${e.message.split('\n')[0]}`;
+          return { path: '', message, line: pos.line, column: pos.col };
         }),
       );
     }
@@ -118,6 +123,12 @@ export function parseConfig(text: string, file = '<config>'): SandboxConfig {
     throw new ConfigError(file, located);
   }
   return parsed.data as SandboxConfig;
+}
+
+/** The key that starts at `offset`: quoted, or plain up to its colon. */
+function duplicateKey(text: string, offset: number): string {
+  const m = /^("[^"\n]*"|'[^'\n]*'|[^:\n]+?)\s*:/.exec(text.slice(offset));
+  return (m ? m[1] : text.slice(offset, offset + 1)).replace(/^["']|["']$/g, '');
 }
 
 function fromZodIssue(issue: core.$ZodIssue): PathIssue {

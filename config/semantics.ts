@@ -1,5 +1,8 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { catalogEntrySchema } from './schema';
+import { instanceIssues } from './instance-checks';
+import { networkIssues } from './network-checks';
+import { suggest } from './suggest';
 
 export interface PathIssue {
   readonly path: readonly (string | number)[];
@@ -36,6 +39,7 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
 
   const declared = new Set(clusters.map(nameOf).filter((n): n is string => n !== undefined));
   clusters.forEach((c, i) => externalDnsIssues(c, i, issues));
+  clusters.forEach((c, i) => networkIssues(c, i, issues));
   const catalog = knownBlocks(builtin, list(data.catalog));
 
   instances.forEach((inst, i) => {
@@ -54,11 +58,12 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
       if (!catalog.has(name)) {
         issues.push({
           path: ['instances', i, 'blocks', b],
-          message: `unknown building block "${name}"; the catalog offers ${[...catalog.keys()].sort().join(', ')}`,
+          message: `unknown building block "${name}"${suggest(name, [...catalog.keys()]) || `; the catalog offers ${[...catalog.keys()].sort().join(', ')}`}`,
         });
       }
     });
     duplicates(blockNames, `instances[${i}].blocks`, undefined, 'block', issues, ['instances', i, 'blocks']);
+    instanceIssues(inst, i, catalog, clusters.find((c) => nameOf(c) === inst.cluster), issues);
     list(inst.datasets).forEach((ds, d) => {
       if (!isObject(ds) || typeof ds.block !== 'string') return;
       if (!blockNames.includes(ds.block)) {

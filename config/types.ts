@@ -1,16 +1,17 @@
-import type { EksOwnerAccess } from '../constructs/aws/eks-cluster';
-import type { FargateProfileOptions, FargateSelector } from '../constructs/aws/fargate-profile';
-import type { NodePoolOptions } from '../constructs/aws/node-pool';
-import type { AksNodePoolOptions } from '../constructs/azure/aks-node-pool';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { NodeTaint } from '../constructs/cluster';
-import type { GkeNodePoolOptions } from '../constructs/gcp/gke-node-pool';
 import type { MockKind } from '../constructs/instance/mocks';
 import type { SizeProfileName } from '../constructs/instance/size-profile';
 
 /**
  * The sandbox config file, as TypeScript types. `schema.ts` validates YAML
  * against exactly these shapes; library users can build the same objects in code.
+ *
+ * Nothing here imports a cloud's construct files: their declarations import
+ * that cloud's provider, and a library user who installs one cloud's provider
+ * must be able to type-check these types. The node pool and Fargate shapes
+ * repeat the constructs' option types; test/config/types.test.ts proves at
+ * compile time that each pair stays identical.
  */
 
 /** Where a stack keeps its Terraform state. */
@@ -116,19 +117,50 @@ interface ClusterConfigBase {
   readonly platform?: PlatformConfig;
 }
 
-/** A managed node group: its name and the options of `EksCluster.addNodePool`. */
-export interface AwsNodePoolConfig extends NodePoolOptions {
+/** A managed node group: its name and the options of `EksCluster.addNodePool` (`NodePoolOptions`). */
+export interface AwsNodePoolConfig {
   readonly name: string;
+  /** @default ['m6i.large'] */
+  readonly instanceTypes?: readonly string[];
+  /** Spot pools need two or more instance types so that one shortage does not empty the pool. @default 'on-demand' */
+  readonly capacity?: 'on-demand' | 'spot';
+  /** @default 1 */
+  readonly minSize?: number;
+  /** @default 3 */
+  readonly maxSize?: number;
+  /** Initial size; the cluster autoscaler owns it afterwards. @default minSize */
+  readonly desiredSize?: number;
+  /** Encrypted gp3 root volume. @default 50 */
+  readonly diskSizeGiB?: number;
+  /** @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default [] */
+  readonly taints?: readonly NodeTaint[];
 }
 
-export type FargateSelectorConfig = FargateSelector;
+/** Pods a Fargate profile takes (`FargateSelector`). */
+export interface FargateSelectorConfig {
+  /** Namespace, or a pattern with `*` and `?`. */
+  readonly namespace: string;
+  /** @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
 
-/** An owner's IAM principal and the Kubernetes identity EKS gives it. */
-export type EksOwnerAccessConfig = EksOwnerAccess;
+/** An owner's IAM principal and the Kubernetes identity EKS gives it (`EksOwnerAccess`). */
+export interface EksOwnerAccessConfig {
+  /** IAM role or user ARN the owner signs in with. */
+  readonly principalArn: string;
+  /** Kubernetes user name: what an instance's `owner` names. */
+  readonly username: string;
+  /** Kubernetes groups, for an instance's `ownerGroup`. @default [] */
+  readonly groups?: readonly string[];
+}
 
-/** A Fargate profile: its name and the options of `EksCluster.addFargateProfile`. */
-export interface FargateProfileConfig extends FargateProfileOptions {
+/** A Fargate profile: its name and the options of `EksCluster.addFargateProfile` (`FargateProfileOptions`). */
+export interface FargateProfileConfig {
   readonly name: string;
+  /** One to five selectors; a pod matching any runs on Fargate. */
+  readonly selectors: readonly FargateSelectorConfig[];
 }
 
 export interface AwsClusterConfig extends ClusterConfigBase {
@@ -168,9 +200,29 @@ export interface AwsClusterConfig extends ClusterConfigBase {
   readonly fargateProfiles?: readonly FargateProfileConfig[];
 }
 
-/** A user node pool: its name (1-12 lower-case letters and digits) and the options of `AksCluster.addNodePool`. */
-export interface AzureNodePoolConfig extends AksNodePoolOptions {
+/** A user node pool: its name (1-12 lower-case letters and digits) and the options of `AksCluster.addNodePool` (`AksNodePoolOptions`). */
+export interface AzureNodePoolConfig {
   readonly name: string;
+  /** @default 'Standard_D4s_v5' */
+  readonly vmSize?: string;
+  /** @default 1 */
+  readonly minCount?: number;
+  /** @default 3 */
+  readonly maxCount?: number;
+  /** @default ['1', '2', '3'] */
+  readonly zones?: readonly ('1' | '2' | '3')[];
+  /** @default 128 */
+  readonly osDiskSizeGiB?: number;
+  /** OS disk on the VM's local cache: faster and nothing persisted; the VM size must have room for it. @default false */
+  readonly ephemeralOsDisk?: boolean;
+  /** Encrypt temp disks and caches on the host. @default true */
+  readonly hostEncryption?: boolean;
+  /** @default false */
+  readonly spot?: boolean;
+  /** @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default [] */
+  readonly taints?: readonly NodeTaint[];
 }
 
 export interface AzureClusterConfig extends ClusterConfigBase {
@@ -213,9 +265,23 @@ export interface AzureClusterConfig extends ClusterConfigBase {
   readonly logRetentionDays?: number;
 }
 
-/** A node pool: its name and the options of `GkeCluster.addNodePool`. */
-export interface GcpNodePoolConfig extends GkeNodePoolOptions {
+/** A node pool: its name and the options of `GkeCluster.addNodePool` (`GkeNodePoolOptions`). */
+export interface GcpNodePoolConfig {
   readonly name: string;
+  /** @default 'e2-standard-4' */
+  readonly machineType?: string;
+  /** Per zone. @default 1 */
+  readonly minCount?: number;
+  /** Per zone. @default 3 */
+  readonly maxCount?: number;
+  /** @default 50 */
+  readonly diskSizeGiB?: number;
+  /** @default false */
+  readonly spot?: boolean;
+  /** @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default [] */
+  readonly taints?: readonly NodeTaint[];
 }
 
 export interface GcpClusterConfig extends ClusterConfigBase {

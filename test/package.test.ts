@@ -1,50 +1,90 @@
-import { execFileSync } from 'child_process';
-import { mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync, copyFileSync } from 'fs';
+import { execFileSync, spawnSync } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { tempDir } from './fixtures';
 
 const ROOT = join(__dirname, '..');
-const PEERS = ['cdktf', 'constructs', '@cdktf/provider-aws', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time'];
-const DEPENDENCIES = ['yaml', 'zod'];
+const PEERS = ['cdktf', 'constructs', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time'];
+const DEPENDENCIES = ['yaml', 'zod', 'commander'];
+const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
-/** Packs the package and installs the tarball into a fresh consumer, with the dependencies already on this machine: no network. */
-function installConsumer(): string {
+/** Packs the package once; every consumer installs the same tarball. */
+function pack(): { work: string; tarball: string } {
   const work = tempDir('sandboxkit-pack-');
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
-  const consumer = join(work, 'consumer');
+  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  return { work, tarball: join(work, name) };
+}
+
+/**
+ * Installs the tarball into a fresh consumer with the dependencies already on
+ * this machine (no network) and one cloud's provider only: the other clouds'
+ * providers are optional peers the consumer never installs. Its tsconfig checks
+ * every declaration file it loads (`skipLibCheck: false`).
+ */
+function installConsumer(packed: { work: string; tarball: string }, name: string, cloudProvider: string, sources: readonly string[]): string {
+  const consumer = join(packed.work, name);
   const modules = join(consumer, 'node_modules');
   mkdirSync(modules, { recursive: true });
-  execFileSync('tar', ['-xzf', join(work, tarball), '-C', modules]);
+  execFileSync('tar', ['-xzf', packed.tarball, '-C', modules]);
   renameSync(join(modules, 'package'), join(modules, 'sandboxkit'));
-  // Only the AWS provider is installed in the consumer: the other clouds' providers are optional peers.
-  for (const name of [...PEERS, ...DEPENDENCIES]) {
-    mkdirSync(dirname(join(modules, name)), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules', name), join(modules, name), 'dir');
+  for (const dep of [...PEERS, cloudProvider, ...DEPENDENCIES, '@types/node']) {
+    mkdirSync(dirname(join(modules, dep)), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules', dep), join(modules, dep), 'dir');
   }
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   writeFileSync(
     join(consumer, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, types: [], outDir: 'dist' }, files: ['main.ts'] }),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'dist' }, files: [sources[0]] }),
   );
-  copyFileSync(join(__dirname, 'consumer', 'main.ts'), join(consumer, 'main.ts'));
+  for (const source of sources) copyFileSync(join(__dirname, 'consumer', source), join(consumer, source));
   return consumer;
 }
 
+const compile = (consumer: string) => execFileSync(process.execPath, [tsc, '-p', consumer], { cwd: consumer, encoding: 'utf8' });
+
 describe('the npm package', () => {
   let consumer: string;
+  let gcp: string;
   beforeAll(() => {
-    consumer = installConsumer();
+    const packed = pack();
+    consumer = installConsumer(packed, 'aws-consumer', '@cdktf/provider-aws', ['main.ts', 'providers.ts']);
+    gcp = installConsumer(packed, 'gcp-consumer', '@cdktf/provider-google', ['gcp.ts', 'providers.ts']);
   }, 180000);
 
-  it('ships the compiled code, the charts and no tests', () => {
+  it('ships the compiled code, the charts, the docs the README links to, and no tests', () => {
     const pkg = join(consumer, 'node_modules', 'sandboxkit');
-    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'charts', 'dist', 'examples', 'package.json']);
+    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'charts', 'constructs', 'dist', 'examples', 'package.json']);
     expect(readdirSync(join(pkg, 'charts')).sort()).toEqual(readdirSync(join(ROOT, 'charts')).sort());
     expect(readdirSync(join(pkg, 'dist'))).not.toContain('test');
+    const readme = readFileSync(join(pkg, 'README.md'), 'utf8');
+    const docs = [...readme.matchAll(/\]\(([^)#\s]+\.md)\)/g)].map((m) => m[1]).filter((l) => !/^https?:/.test(l));
+    expect(docs.length).toBeGreaterThan(5);
+    expect(existsSync(join(pkg, 'examples', 'preview-environment.yml'))).toBe(true);
+    expect(docs.filter((l) => !existsSync(join(pkg, l)))).toEqual([]);
   });
 
-  it('compiles and synthesizes a consumer app that composes the constructs its own way', () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer], { cwd: consumer, encoding: 'utf8' });
+  it('runs the command line from the package', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    const bin = join(consumer, 'node_modules', 'sandboxkit', pkg.bin.sandboxkit);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(execFileSync(process.execPath, [bin, '--version'], { cwd: consumer, encoding: 'utf8' })).toBe(`${pkg.version}\n`);
+    expect(execFileSync(process.execPath, [bin, 'instance', 'create', '--help'], { cwd: consumer, encoding: 'utf8' })).toMatch(/^Usage: sandboxkit instance create/);
+    // Synthesis needs every cloud's provider; without them the command says which to install.
+    const run = spawnSync(process.execPath, [bin, 'bom', '--cluster', 'kind', '--config', join(ROOT, 'test', 'fixtures', 'ten-mistakes.yaml')], { cwd: consumer, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/@cdktf\/provider-(azurerm|google) is not installed\. The command line synthesizes the stacks of every cloud, so it needs every cloud's provider: npm install @cdktf\/provider-aws@21\.22\.1/);
+  });
+
+  it('type-checks a consumer that installs only the Google provider, with skipLibCheck off, and synthesizes it', () => {
+    compile(gcp);
+    execFileSync(process.execPath, ['dist/gcp.js'], { cwd: gcp, encoding: 'utf8' });
+    const stack = JSON.parse(readFileSync(join(gcp, 'cdktf.out', 'stacks', 'gke-sandbox', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(stack.provider).sort()).toEqual(['google', 'helm', 'kubernetes', 'random', 'time']);
+    expect(stack.provider.kubernetes[0].token).toMatch(/^\$\{data\.google_client_config\./);
+  });
+
+  it('compiles (skipLibCheck off, only the AWS provider) and synthesizes a consumer app that composes the constructs its own way', () => {
+    compile(consumer);
     execFileSync(process.execPath, ['dist/main.js'], { cwd: consumer, encoding: 'utf8' });
     const read = (stack: string) => JSON.parse(readFileSync(join(consumer, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
     const cluster = read('team-cluster');

@@ -11,7 +11,9 @@ import { buildSandbox } from '../../stacks/sandbox-app';
 import { newApp } from '../../stacks/synthesize';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
-import { findInstance, reducedConfig } from '../instances';
+import { resolveInstance } from '../instances';
+import { PLATFORM_IMAGES } from '../platform-images';
+import { table } from '../table';
 
 export interface BomChart {
   readonly repository: string;
@@ -23,6 +25,8 @@ export interface Bom {
   readonly scope: string;
   readonly charts: BomChart[];
   readonly images: string[];
+  /** Charts whose images the CLI does not know: render them with `helm template` to list them. */
+  readonly unknownImages: string[];
 }
 
 interface ImageValue {
@@ -56,11 +60,13 @@ export function mirrored(image: string, mirror: string | undefined): string {
  * with their images from the catalog and our charts' values.
  */
 export function billOfMaterials(config: SandboxConfig, target: { instance?: string; cluster?: string }): Bom {
-  const clusterName = target.instance ? findInstance(config, target.instance).cluster : (target.cluster ?? '');
+  const instance = target.instance ? config.instances?.find((i) => i.name === target.instance) : undefined;
+  if (target.instance && !instance) throw new CliError(`unknown instance "${target.instance}"`);
+  const clusterName = instance ? instance.cluster : (target.cluster ?? '');
   if (!config.clusters.some((c) => c.name === clusterName)) {
     throw new CliError(`unknown cluster "${clusterName}"; the config has ${config.clusters.map((c) => c.name).join(', ')}`);
   }
-  const scoped = target.instance ? reducedConfig(config, target.instance) : { ...config, clusters: config.clusters.filter((c) => c.name === clusterName), instances: [] };
+  const scoped = { ...config, clusters: config.clusters.filter((c) => c.name === clusterName), instances: instance ? [instance] : [] };
   const stackName = target.instance ? instanceStackName(target.instance) : platformStackName(clusterName);
   const outdir = mkdtempSync(join(tmpdir(), 'sandboxkit-bom-'));
   try {
@@ -71,32 +77,44 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
     const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
     const charts: BomChart[] = [];
     const images = new Set<string>();
+    const seen = new Set<string>();
+    const unknownImages: string[] = [];
     for (const r of releases) {
+      const key = `${r.source.kind === 'local' ? r.source.chart : `${r.source.repository}/${r.source.chart}`}@${r.version}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       if (r.source.kind === 'local') {
         charts.push({ repository: 'sandboxkit (packaged)', name: basename(r.source.chart), version: r.version });
         packagedImages(r.source.chart).forEach((i) => images.add(i));
         images.add(TEST_IMAGE);
       } else {
         charts.push({ repository: r.source.repository!, name: r.source.chart, version: r.version });
-        catalog.get(r.release.nameInput ?? '')?.images.forEach((i) => images.add(i));
+        const known = catalog.get(r.release.nameInput ?? '')?.images ?? PLATFORM_IMAGES[`${r.source.chart}@${r.version}`];
+        if (known) known.forEach((i) => images.add(i));
+        else unknownImages.push(`${r.source.chart}@${r.version}`);
       }
     }
     const mirror = config.clusters.find((c) => c.name === clusterName)?.platform?.registryMirror;
-    return { scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`, charts, images: [...images].sort().map((i) => mirrored(i, mirror)) };
+    return { scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`, charts, images: [...images].sort().map((i) => mirrored(i, mirror)), unknownImages };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-export function bomCommand(ctx: CliContext, target: { instance?: string; cluster?: string }): number {
-  const bom = billOfMaterials(ctx.store.read(), target);
+export async function bomCommand(ctx: CliContext, target: { instance?: string; cluster?: string }): Promise<number> {
+  if (!target.instance && !target.cluster) throw new CliError('bom: give an instance (sandboxkit bom <instance>) or a cluster (sandboxkit bom --cluster <name>)');
+  if (target.instance && target.cluster) throw new CliError('bom: give an instance or --cluster, not both');
+  const config = ctx.store.read();
+  const resolved = target.instance ? { instance: target.instance, config: (await resolveInstance(ctx, config, target.instance)).config } : { cluster: target.cluster, config };
+  const bom = billOfMaterials(resolved.config, resolved);
   if (ctx.json) {
     ctx.io.out(JSON.stringify(bom));
     return EXIT.ok;
   }
-  ctx.io.out(`bill of materials of ${bom.scope}\n\nCHART  VERSION  REPOSITORY`);
-  for (const c of bom.charts) ctx.io.out(`${c.name}  ${c.version}  ${c.repository}`);
-  ctx.io.out('\nIMAGE');
-  for (const i of bom.images) ctx.io.out(i);
+  ctx.io.out(`bill of materials of ${bom.scope}\n`);
+  table(ctx.io, ['CHART', 'VERSION', 'REPOSITORY'], bom.charts.map((c) => [c.name, c.version, c.repository]));
+  ctx.io.out('');
+  table(ctx.io, ['IMAGE'], bom.images.map((i) => [i]));
+  if (bom.unknownImages.length) ctx.io.err(`images of ${bom.unknownImages.join(', ')} are not known to this version of sandboxkit; list them with helm template`);
   return EXIT.ok;
 }

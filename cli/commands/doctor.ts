@@ -1,83 +1,135 @@
-import { accessSync, constants, existsSync } from 'fs';
-import { delimiter, join } from 'path';
+import { existsSync } from 'fs';
+import type { SandboxConfig } from '../../config/types';
 import type { CliContext } from '../context';
 import { EXIT, green, red, yellow } from '../io';
+import { stateOf } from '../records';
+import { table } from '../table';
+import { NOT_FOUND, TOOL_ENV, toolBinary, type ToolName } from '../tools';
 
 export interface Check {
   readonly check: string;
   readonly status: 'ok' | 'missing' | 'warning';
+  /** The version found, when the tool ran. */
+  readonly version?: string;
   readonly detail: string;
   readonly fix?: string;
 }
 
-/** The first executable called `name` on PATH. */
-export function which(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    const path = join(dir, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not in this folder
-    }
-  }
-  return undefined;
+/** `1.11.4` from any text that has a version in it. */
+export function versionIn(text: string): string | undefined {
+  return /(\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1];
 }
 
-const MIN_TERRAFORM = [1, 10];
+/** Whether `version` is at least `min` (dotted numbers). */
+export function atLeast(version: string, min: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  for (let i = 0; i < b.length; i++) {
+    if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) > b[i];
+  }
+  return true;
+}
 
-/** Checks what deploying this config needs on this machine and says what to install. */
+interface ToolCheck {
+  readonly tool: ToolName;
+  readonly args: readonly string[];
+  /** Oldest version that works, and why it is needed. */
+  readonly min: string;
+  readonly max?: string;
+  readonly why: string;
+  readonly install: string;
+  /** A missing optional tool is a warning, not a failure. */
+  readonly optional?: boolean;
+  readonly parse?: (stdout: string) => string | undefined;
+}
+
+const TERRAFORM: ToolCheck = {
+  tool: 'terraform',
+  args: ['version', '-json'],
+  min: '1.10',
+  why: 'plans and applies every stack (1.10+ for S3-native state locking)',
+  install: 'install Terraform or OpenTofu 1.10 or later',
+  parse: (out) => {
+    try {
+      return (JSON.parse(out) as { terraform_version?: string }).terraform_version;
+    } catch {
+      return versionIn(out);
+    }
+  },
+};
+const HELM: ToolCheck = { tool: 'helm', args: ['version', '--short'], min: '3.8', max: '4', why: '`instance test` runs the releases\' test hooks', install: 'install Helm 3', optional: true };
+const AWS: ToolCheck = { tool: 'aws', args: ['--version'], min: '2', why: 'EKS tokens for the Kubernetes and Helm providers (exec auth), and S3 state', install: 'install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html); v1 is end of support' };
+const AZ: ToolCheck = {
+  tool: 'az',
+  args: ['version', '--output', 'json'],
+  min: '2.50',
+  why: 'kubelogin signs in through the Azure CLI; azurerm state',
+  install: 'install the Azure CLI',
+  parse: (out) => {
+    try {
+      return (JSON.parse(out) as Record<string, string>)['azure-cli'];
+    } catch {
+      return versionIn(out);
+    }
+  },
+};
+const KUBELOGIN: ToolCheck = { tool: 'kubelogin', args: ['--version'], min: '0.1', why: 'Entra ID tokens for AKS (local accounts are off)', install: 'install kubelogin (az aks install-cli)' };
+const GCLOUD: ToolCheck = { tool: 'gcloud', args: ['--version'], min: '400', why: 'GCS state and GKE credentials', install: 'install the Google Cloud CLI' };
+const GKE_AUTH: ToolCheck = { tool: 'gke-gcloud-auth-plugin', args: ['--version'], min: '0.1', why: 'kubectl and helm test on GKE', install: 'gcloud components install gke-gcloud-auth-plugin', optional: true };
+
+async function checkTool(ctx: CliContext, spec: ToolCheck): Promise<Check> {
+  const binary = toolBinary(spec.tool, ctx.io.env);
+  const result = await ctx.tools.run(spec.tool, spec.args);
+  const status = spec.optional ? 'warning' : 'missing';
+  if (result.code === NOT_FOUND || result.code !== 0) {
+    return { check: spec.tool, status, detail: result.code === NOT_FOUND ? 'not found' : `${binary} does not run`, fix: `${spec.install}, or set ${TOOL_ENV[spec.tool]}; ${spec.why}` };
+  }
+  const version = (spec.parse ?? versionIn)(`${result.stdout}\n${result.stderr}`.trim()) ?? 'unknown';
+  if (version === 'unknown' || !atLeast(version, spec.min) || (spec.max && atLeast(version, spec.max))) {
+    const range = spec.max ? `${spec.min} or later, below ${spec.max}` : `${spec.min} or later`;
+    return { check: spec.tool, status, version, detail: `${binary} is ${version}; ${range} is needed`, fix: `${spec.install}; ${spec.why}` };
+  }
+  return { check: spec.tool, status: 'ok', version, detail: binary };
+}
+
+function toolsFor(config: SandboxConfig): ToolCheck[] {
+  const clouds = new Set(config.clusters.map((c) => c.cloud));
+  const backends = new Set([...config.clusters.map((c) => stateOf(config, c).backend)]);
+  const checks = [TERRAFORM, HELM];
+  if (clouds.has('aws') || backends.has('s3')) checks.push(AWS);
+  if (clouds.has('azure') || backends.has('azurerm')) checks.push(AZ);
+  if (clouds.has('azure')) checks.push(KUBELOGIN);
+  if (clouds.has('gcp') || backends.has('gcs')) checks.push(GCLOUD);
+  if (clouds.has('gcp')) checks.push(GKE_AUTH);
+  return checks;
+}
+
+/** Checks what deploying this config needs on this machine, with real versions, and says what to install. */
 export async function doctor(ctx: CliContext): Promise<number> {
   const config = ctx.store.read();
   const checks: Check[] = [];
-  const tf = await ctx.tools.run('terraform', ['version', '-json']);
-  if (tf.code !== 0) {
-    checks.push({ check: 'terraform', status: 'missing', detail: 'no terraform (or SANDBOXKIT_TERRAFORM) that runs', fix: 'install Terraform >= 1.10 or OpenTofu >= 1.10, or set SANDBOXKIT_TERRAFORM' });
-  } else {
-    const version = String((JSON.parse(tf.stdout) as { terraform_version?: string }).terraform_version ?? '0.0.0');
-    const [major, minor] = version.split('.').map(Number);
-    const fresh = major > MIN_TERRAFORM[0] || (major === MIN_TERRAFORM[0] && minor >= MIN_TERRAFORM[1]);
-    checks.push(
-      fresh
-        ? { check: 'terraform', status: 'ok', detail: version }
-        : { check: 'terraform', status: 'missing', detail: `${version} is older than 1.10 (S3-native state locking)`, fix: 'upgrade Terraform or OpenTofu to 1.10 or later' },
-    );
-  }
-  const helm = await ctx.tools.run('helm', ['version', '--short']);
-  checks.push(
-    helm.code === 0
-      ? { check: 'helm', status: 'ok', detail: helm.stdout.trim() }
-      : { check: 'helm', status: 'warning', detail: 'not found; `instance test` needs it', fix: 'install Helm 3, or set SANDBOXKIT_HELM' },
-  );
-  const clouds = new Set(config.clusters.map((c) => c.cloud));
-  const need = (binary: string, why: string, fix: string, required = true) =>
-    checks.push(
-      which(binary, ctx.io.env)
-        ? { check: binary, status: 'ok', detail: why }
-        : { check: binary, status: required ? 'missing' : 'warning', detail: `not on PATH; ${why}`, fix },
-    );
-  if (clouds.has('aws')) need('aws', 'EKS tokens for the Kubernetes and Helm providers', 'install the AWS CLI v2');
-  if (clouds.has('azure')) {
-    need('kubelogin', 'Entra ID tokens for AKS (local accounts are off)', 'install kubelogin (az aks install-cli)');
-    need('az', 'kubelogin signs in through the Azure CLI', 'install the Azure CLI');
-  }
-  if (clouds.has('gcp')) need('gke-gcloud-auth-plugin', 'kubectl and helm test on GKE', 'gcloud components install gke-gcloud-auth-plugin', false);
+  for (const spec of toolsFor(config)) checks.push(await checkTool(ctx, spec));
   for (const c of config.clusters) {
     if (c.cloud !== 'existing' || c.connection.kind !== 'kubeconfig') continue;
     const path = c.connection.path.replace(/^~(?=\/)/, ctx.io.env.HOME ?? '~');
     checks.push(
       existsSync(path)
-        ? { check: `kubeconfig ${c.name}`, status: 'ok', detail: `${path}${c.connection.context ? ` (${c.connection.context})` : ''}` }
-        : { check: `kubeconfig ${c.name}`, status: 'missing', detail: `${path} does not exist`, fix: `create the cluster, or point clusters[].connection.path at its kubeconfig` },
+        ? { check: `kubeconfig ${c.name}`, status: 'ok', detail: `${path}${c.connection.context ? ` (context ${c.connection.context})` : ''}` }
+        : { check: `kubeconfig ${c.name}`, status: 'missing', detail: `${path} does not exist`, fix: 'create the cluster, or point clusters[].connection.path at its kubeconfig' },
     );
   }
   const missing = checks.filter((c) => c.status === 'missing').length;
-  if (ctx.json) ctx.io.out(JSON.stringify({ ok: missing === 0, checks }));
-  else {
-    for (const c of checks) {
-      const mark = c.status === 'ok' ? green(ctx.io, 'ok') : c.status === 'missing' ? red(ctx.io, 'missing') : yellow(ctx.io, 'warning');
-      ctx.io.out(`${mark}  ${c.check}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ''}`);
-    }
+  if (ctx.json) {
+    ctx.io.out(JSON.stringify({ ok: missing === 0, checks }));
+    return missing > 0 ? EXIT.failed : EXIT.ok;
   }
+  const mark = (s: Check['status']) => (s === 'ok' ? green(ctx.io, 'ok') : s === 'missing' ? red(ctx.io, 'missing') : yellow(ctx.io, 'warning'));
+  table(ctx.io, ['STATUS', 'CHECK', 'VERSION', 'DETAIL'], checks.map((c) => [mark(c.status), c.check, c.version ?? '-', c.detail]));
+  const fixes = checks.filter((c) => c.fix);
+  if (fixes.length) {
+    ctx.io.out('\nTo fix:');
+    for (const c of fixes) ctx.io.out(`  ${c.check}: ${c.fix}`);
+  }
+  ctx.io.out('\nEach tool is taken from its SANDBOXKIT_<TOOL> variable (SANDBOXKIT_TERRAFORM, SANDBOXKIT_HELM, ...),\nelse from PATH, else from ./.tools/bin.');
   return missing > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -1,18 +1,45 @@
-import type { Document } from 'yaml';
 import { instanceIndex } from '../config-store';
 import type { CliContext } from '../context';
-import { parseTtlHours } from '../duration';
-import { EXIT } from '../io';
-import { deployInstance, findInstance, readOutputs } from '../instances';
+import { CliError, EXIT } from '../io';
+import { expiryAddress, prepareStack, readOutputs, resolveInstance, withInstance, withInstanceLock } from '../instances';
+import { terraformChange } from '../terraform';
+import { setItemField } from '../yaml-edit';
 
-/** Sets a new TTL counted from now, applies it, then records it in the config. */
-export async function extendInstance(ctx: CliContext, name: string, ttl: string): Promise<number> {
-  const hours = parseTtlHours(ttl);
-  findInstance(ctx.store.read(), name);
-  const setTtl = (doc: Document) => doc.setIn(['instances', instanceIndex(doc, name), 'ttlHours'], hours);
-  await deployInstance(ctx, ctx.store.preview(setTtl), name, false);
-  await ctx.store.update(setTtl);
-  const outputs = await readOutputs(ctx, name);
+/**
+ * Moves the instance's expiry to now + TTL. The expiry is a `time_offset`
+ * that Terraform computes once; it is replaced (`terraform apply -replace`)
+ * so that the expiry moves even when the TTL stays the same. An instance
+ * that was never deployed is refused, not created.
+ */
+export async function extendInstance(ctx: CliContext, name: string, hours: number): Promise<number> {
+  const config = ctx.store.read();
+  const found = await resolveInstance(ctx, config, name);
+  const instance = { ...found.instance, ttlHours: hours };
+  const ref = { ...found, instance, config: withInstance(config, instance) };
+  const outputs = await withInstanceLock(ctx, name, async () => {
+    const before = await readOutputs(ctx, found, true);
+    if (!before) {
+      throw new CliError(`instance "${name}" has not been deployed (its state has no outputs), so there is nothing to extend; deploy it with: sandboxkit instance create ${name} ... --update`, EXIT.usage);
+    }
+    const dir = await prepareStack(ctx, ref);
+    await terraformChange(ctx, dir, 'apply', [`-replace=${expiryAddress(dir)}`]);
+    const now = ctx.io.now();
+    await ref.store.put({
+      kind: 'sandboxkit-instance',
+      instance,
+      status: 'deployed',
+      createdAt: found.record?.createdAt ?? before.createdAt ?? now.toISOString(),
+      expiresAt: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    return readOutputs(ctx, ref);
+  });
+  if (found.inConfig && (found.instance.ttlHours ?? 48) !== hours) {
+    await ctx.store.update((text) => {
+      const i = instanceIndex(text, name);
+      return i >= 0 ? setItemField('instances', i, 'ttlHours', hours) : undefined;
+    });
+  }
   const result = { instance: name, ttlHours: hours, expiresAt: outputs?.expiresAt ?? null };
   ctx.io.out(ctx.json ? JSON.stringify(result) : `extended ${name}: ${hours}h from now${outputs?.expiresAt ? `, expires ${outputs.expiresAt}` : ''}`);
   return EXIT.ok;

@@ -1,33 +1,88 @@
-import type { CliContext } from '../context';
-import { CliError, EXIT, green, red } from '../io';
-import { findInstance } from '../instances';
 import { MOCKS } from '../../constructs/instance/mocks';
+import type { CliContext } from '../context';
+import { CliError, EXIT, green, red, yellow } from '../io';
+import { resolveInstance } from '../instances';
+import { NOT_FOUND, TOOL_ENV } from '../tools';
+
+export type TestStatus = 'passed' | 'failed' | 'no tests' | 'rejected' | 'not installed';
+
+export interface ReleaseTest {
+  readonly release: string;
+  readonly status: TestStatus;
+  /** Each test hook with its last phase. */
+  readonly tests: readonly { readonly name: string; readonly phase: string }[];
+  /** Helm's error, in full, when it reported one. */
+  readonly detail?: string;
+}
+
+const ADMISSION = /is forbidden|admission webhook .* denied|denied the request|violates PodSecurity|ValidatingAdmissionPolicy/i;
+
+/**
+ * Reads `helm test` for one release: the TEST SUITE and Phase lines before
+ * NOTES (which Helm prints after the results), and Helm's error. A release
+ * without hooks is "no tests", not passed; a hook pod that admission refused
+ * is "rejected".
+ */
+export function parseHelmTest(release: string, code: number, stdout: string, stderr: string): ReleaseTest {
+  const tests: { name: string; phase: string }[] = [];
+  let none = false;
+  for (const line of stdout.split('\n')) {
+    if (/^NOTES:/.test(line)) break;
+    const suite = /^TEST SUITE:\s*(.*)$/.exec(line);
+    if (suite) {
+      if (suite[1].trim() === 'None') none = true;
+      else tests.push({ name: suite[1].trim(), phase: 'Unknown' });
+    }
+    const phase = /^Phase:\s*(\S+)/.exec(line);
+    if (phase && tests.length) tests[tests.length - 1].phase = phase[1];
+  }
+  const error = stderr
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*\s*/, '').trim())
+    .filter((l) => l && !/^Error: \d+ errors? occurred:?$/.test(l))
+    .join('\n');
+  if (code === 0) {
+    if (none || tests.length === 0) return { release, status: 'no tests', tests };
+    const bad = tests.filter((t) => t.phase !== 'Succeeded');
+    return bad.length ? { release, status: 'failed', tests, detail: bad.map((t) => `${t.name}: ${t.phase}`).join(', ') } : { release, status: 'passed', tests };
+  }
+  if (/release: not found/i.test(stderr)) return { release, status: 'not installed', tests, detail: error };
+  if (ADMISSION.test(stderr)) return { release, status: 'rejected', tests, detail: error };
+  return { release, status: 'failed', tests, detail: error || `helm exited with ${code}` };
+}
 
 /** Runs the `helm test` hooks of every release of the instance and reports each. */
 export async function testInstance(ctx: CliContext, name: string): Promise<number> {
   const config = ctx.store.read();
-  const instance = findInstance(config, name);
+  const { instance, cluster } = await resolveInstance(ctx, config, name);
   const namespace = instance.namespace ?? instance.name;
-  const cluster = config.clusters.find((c) => c.name === instance.cluster)!;
-  const kube = cluster.cloud === 'existing' && cluster.connection.kind === 'kubeconfig'
-    ? ['--kubeconfig', cluster.connection.path.replace(/^~(?=\/)/, ctx.io.env.HOME ?? '~'), ...(cluster.connection.context ? ['--kube-context', cluster.connection.context] : [])]
-    : [];
-  const releases = [
-    ...(instance.mocks ?? []).map((m) => MOCKS[m].chart),
-    ...instance.blocks.map((b) => (typeof b === 'string' ? b : b.name)),
-  ];
-  const results: { release: string; passed: boolean; detail: string }[] = [];
+  const kube =
+    cluster.cloud === 'existing' && cluster.connection.kind === 'kubeconfig'
+      ? ['--kubeconfig', cluster.connection.path.replace(/^~(?=\/)/, ctx.io.env.HOME ?? '~'), ...(cluster.connection.context ? ['--kube-context', cluster.connection.context] : [])]
+      : [];
+  const releases = [...(instance.mocks ?? []).map((m) => MOCKS[m].chart), ...instance.blocks.map((b) => (typeof b === 'string' ? b : b.name))];
+  const results: ReleaseTest[] = [];
   for (const release of releases) {
-    const start = Date.now();
+    const start = ctx.io.now().getTime();
     ctx.io.err(`helm test ${release} ...`);
     const r = await ctx.tools.run('helm', ['test', release, '--namespace', namespace, '--timeout', '5m', ...kube]);
+    if (r.code === NOT_FOUND) throw new CliError(`helm could not be started: install Helm 3 or set ${TOOL_ENV.helm}; \`sandboxkit doctor\` checks every tool this config needs`, EXIT.failed);
     if (r.code === 130) throw new CliError('interrupted', EXIT.interrupted);
-    const detail = (r.code === 0 ? r.stdout : `${r.stderr}${r.stdout}`).trim().split('\n').slice(-3).join(' ');
-    results.push({ release, passed: r.code === 0, detail });
-    ctx.io.err(`helm test ${release}: ${r.code === 0 ? 'passed' : 'failed'} (${((Date.now() - start) / 1000).toFixed(1)}s)`);
+    const result = parseHelmTest(release, r.code, r.stdout, r.stderr);
+    results.push(result);
+    ctx.io.err(`helm test ${release}: ${result.status} (${((ctx.io.now().getTime() - start) / 1000).toFixed(1)}s)`);
   }
-  const failed = results.filter((r) => !r.passed).length;
-  if (ctx.json) ctx.io.out(JSON.stringify({ instance: name, passed: results.length - failed, failed, results }));
-  else for (const r of results) ctx.io.out(`${r.release}: ${r.passed ? green(ctx.io, 'passed') : `${red(ctx.io, 'failed')} ${r.detail}`}`);
+  const failed = results.filter((r) => r.status !== 'passed' && r.status !== 'no tests').length;
+  const count = (s: TestStatus) => results.filter((r) => r.status === s).length;
+  if (ctx.json) {
+    ctx.io.out(JSON.stringify({ instance: name, passed: count('passed'), noTests: count('no tests'), failed, results }));
+  } else {
+    for (const r of results) {
+      const mark = r.status === 'passed' ? green(ctx.io, 'passed') : r.status === 'no tests' ? yellow(ctx.io, 'no tests') : red(ctx.io, r.status);
+      const tests = r.tests.length ? ` (${r.tests.map((t) => t.name).join(', ')})` : '';
+      ctx.io.out(`${r.release}: ${mark}${tests}${r.detail ? `\n  ${r.detail.split('\n').join('\n  ')}` : ''}`);
+    }
+    ctx.io.out(`${count('passed')} of ${results.length} releases passed, ${failed} failed, ${count('no tests')} without tests`);
+  }
   return failed > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -2,12 +2,11 @@
 // a building block of their own in the catalog, and only the AWS provider loaded.
 import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { BUILTIN_CATALOG, SandboxInstance, mergeCatalog, type CatalogEntry } from 'sandboxkit';
 import { EksCluster, EksClusterLookup, SandboxKmsKey, SandboxVpc } from 'sandboxkit/aws';
+import { connectProviders } from './providers';
 
 const app = new App({ outdir: 'cdktf.out' });
 
@@ -40,11 +39,7 @@ const ledger: CatalogEntry = {
 const instanceStack = new TerraformStack(app, 'team-sandbox');
 new AwsProvider(instanceStack, 'aws', { region: 'eu-central-1' });
 const found = new EksClusterLookup(instanceStack, 'Cluster', { clusterName: 'team', region: 'eu-central-1', sharedStorage: false });
-const exec = found.connection.exec!;
-const kube = { host: found.connection.host, clusterCaCertificate: found.connection.clusterCaCertificate };
-const execBlock = { apiVersion: exec.apiVersion, command: exec.command, args: [...exec.args] };
-new KubernetesProvider(instanceStack, 'kubernetes', { ...kube, exec: [execBlock] });
-new HelmProvider(instanceStack, 'helm', { kubernetes: { ...kube, exec: execBlock } });
+connectProviders(instanceStack, found.connection);
 new RandomProvider(instanceStack, 'random');
 new TimeProvider(instanceStack, 'time');
 new SandboxInstance(instanceStack, 'Sandbox', {

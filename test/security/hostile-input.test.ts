@@ -6,8 +6,12 @@ import { runMain, tempDir } from '../fixtures';
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLE = readFileSync(join(ROOT, 'examples', 'sandbox.yaml'), 'utf8');
 const MUTATIONS = 250;
-/** A run that takes longer than this counts as a hang. */
-const MAX_SECONDS = 10;
+/**
+ * A run that takes longer than this counts as a hang. It is a bound, not a
+ * speed target: a normal run takes well under a second, and the bound leaves
+ * room for a machine busy with other work.
+ */
+const HANG_SECONDS = 120;
 
 /** mulberry32: a small seeded generator, so that every failure can be replayed. */
 function random(seed: number): () => number {
@@ -94,8 +98,9 @@ function runOn(what: string, text: string | Buffer): 'synth' | 'refused' {
   const start = Date.now();
   const { code, stderr } = runMain(file, out);
   const seconds = (Date.now() - start) / 1000;
-  const context = `${what}: exit ${code}, ${seconds}s, ${stderr.slice(0, 300)}`;
-  expect({ context, hang: seconds > MAX_SECONDS }).toEqual({ context, hang: false });
+  const context = `${what}: exit ${code}, ${stderr.slice(0, 300)}`;
+  const hang = seconds > HANG_SECONDS ? `${what} ran for ${seconds.toFixed(0)}s, past the ${HANG_SECONDS}s bound: treated as a hang` : undefined;
+  expect({ context, hang }).toEqual({ context, hang: undefined });
   if (code === 0) {
     const stacks = readdirSync(join(out, 'stacks'));
     expect({ context, complete: stacks.every((s) => existsSync(join(out, 'stacks', s, 'cdk.tf.json'))) }).toEqual({ context, complete: true });
@@ -122,7 +127,7 @@ describe('hostile input', () => {
     // Both outcomes must occur, or the mutations test only one path.
     expect(outcomes.synth).toBeGreaterThan(10);
     expect(outcomes.refused).toBeGreaterThan(100);
-  });
+  }, 30 * 60_000);
 
   it.each([
     ['an alias bomb', ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n')],
@@ -133,5 +138,5 @@ describe('hostile input', () => {
     ['a YAML document stream', `${EXAMPLE}\n---\n${EXAMPLE}`],
   ])('refuses %s cleanly', (what, text) => {
     expect(runOn(what, text)).toBe('refused');
-  });
+  }, 10 * 60_000);
 });

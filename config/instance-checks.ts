@@ -1,0 +1,120 @@
+import type { CatalogEntry, Requirement } from '../constructs/catalog/types';
+import { describeRequirement, matchesRequirement } from '../constructs/instance/match';
+import { bytes, cpuMillis } from '../constructs/instance/quantity';
+import { SIZE_PROFILES, type SizeProfileName } from '../constructs/instance/size-profile';
+import type { PathIssue } from './semantics';
+
+type Raw = Record<string, unknown>;
+const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What a mock asks of the quota, as SandboxInstance counts it. */
+const MOCK_REQUEST = { cpu: 50, memoryBytes: 64 * 1024 ** 2 };
+
+/** Whether the cluster offers shared (RWX) storage, as its construct decides. */
+export function offersRwx(cluster: unknown): boolean {
+  if (!isObject(cluster)) return true;
+  switch (cluster.cloud) {
+    case 'aws':
+    case 'azure':
+      return true;
+    case 'gcp':
+      return cluster.filestore === true;
+    case 'existing':
+      return isObject(cluster.storageClasses) && typeof cluster.storageClasses.sharedRwx === 'string';
+    default:
+      return true;
+  }
+}
+
+function safeMatch(labels: Readonly<Record<string, string>>, req: Requirement): boolean {
+  try {
+    return matchesRequirement(labels, req);
+  } catch {
+    return false;
+  }
+}
+
+interface Block {
+  readonly name: string;
+  readonly index: number;
+  readonly entry: CatalogEntry;
+}
+
+/**
+ * Checks of one instance that need the catalog and its cluster: strong
+ * requirements met, no requirement cycles, RWX storage where a block needs
+ * it, and the blocks' requests within the quota. Each problem is reported at
+ * the block or field it comes from.
+ */
+export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string, CatalogEntry | undefined>, cluster: unknown, issues: PathIssue[]): void {
+  const blocks: Block[] = [];
+  (Array.isArray(inst.blocks) ? inst.blocks : []).forEach((b, index) => {
+    const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
+    const entry = name ? catalog.get(name) : undefined;
+    if (name && entry && !blocks.some((x) => x.name === name)) blocks.push({ name, index, entry });
+  });
+  const path = (b: Block) => ['instances', i, 'blocks', b.index];
+  const names = blocks.map((b) => b.name).join(', ');
+
+  const edges = new Map<string, string[]>();
+  for (const block of blocks) {
+    const deps: string[] = [];
+    for (const req of block.entry.requires?.strong ?? []) {
+      const found = blocks.filter((o) => o.name !== block.name && safeMatch(o.entry.labels, req)).map((o) => o.name);
+      if (found.length === 0) {
+        issues.push({ path: path(block), message: `block "${block.name}" requires ${describeRequirement(req)}, which no other block of the instance (${names}) provides; add a block that does` });
+      }
+      deps.push(...found.filter((f) => !deps.includes(f)));
+    }
+    edges.set(block.name, deps);
+    if (block.entry.needs?.storage === 'rwx' && !offersRwx(cluster)) {
+      issues.push({ path: path(block), message: `block "${block.name}" needs shared (RWX) storage, which cluster "${String(inst.cluster)}" does not offer (existing clusters: storageClasses.sharedRwx; Google: filestore: true)` });
+    }
+  }
+
+  const reported = new Set<string>();
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, trail: string[]) => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(name)), name];
+      const key = [...cycle.slice(0, -1)].sort().join(',');
+      if (!reported.has(key)) {
+        reported.add(key);
+        const first = blocks.find((b) => b.name === cycle[0])!;
+        issues.push({ path: path(first), message: `blocks ${cycle.slice(0, -1).map((n) => `"${n}"`).join(' and ')} require each other (cycle ${cycle.join(' -> ')}); one of them must not need the other` });
+      }
+      return;
+    }
+    state.set(name, 'visiting');
+    for (const dep of edges.get(name) ?? []) visit(dep, [...trail, name]);
+    state.set(name, 'done');
+  };
+  blocks.forEach((b) => visit(b.name, []));
+
+  const size = (typeof inst.size === 'string' && inst.size in SIZE_PROFILES ? inst.size : 'small') as SizeProfileName;
+  const quota = { ...SIZE_PROFILES[size], ...(isObject(inst.quota) ? inst.quota : {}) } as { cpu: unknown; memory: unknown };
+  const mocks = new Set(Array.isArray(inst.mocks) ? inst.mocks : []).size;
+  let cpu = mocks * MOCK_REQUEST.cpu;
+  let memory = mocks * MOCK_REQUEST.memoryBytes;
+  let cpuLimit: number;
+  let memoryLimit: number;
+  try {
+    for (const b of blocks) {
+      cpu += cpuMillis(b.entry.resources.cpu, `block "${b.name}" resources.cpu`);
+      memory += bytes(b.entry.resources.memory, `block "${b.name}" resources.memory`);
+    }
+    cpuLimit = cpuMillis(String(quota.cpu), 'quota.cpu');
+    memoryLimit = bytes(String(quota.memory), 'quota.memory');
+  } catch (err) {
+    issues.push({ path: ['instances', i, 'quota'], message: (err as Error).message });
+    return;
+  }
+  if (cpu > cpuLimit || memory > memoryLimit) {
+    const where = isObject(inst.quota) ? 'quota' : 'size';
+    issues.push({
+      path: ['instances', i, where],
+      message: `blocks and mocks request ${cpu / 1000} CPU and ${(memory / 1024 ** 3).toFixed(2)}Gi memory, more than ${where === 'quota' ? 'the quota' : `size "${size}"`} allows (${String(quota.cpu)} CPU, ${String(quota.memory)}); choose a larger size or set quota`,
+    });
+  }
+}
