@@ -96,7 +96,7 @@ describe('the npm package', () => {
     const ledger = Object.values(sandbox.resource.helm_release).find((r: any) => r.name === 'ledger') as any;
     expect(JSON.parse(ledger.values[0])).toEqual({
       replicas: 1,
-      db: { host: 'postgresql.ledger-pr-42.svc.cluster.local' },
+      db: { host: 'postgresql-rw.ledger-pr-42.svc.cluster.local' },
       auth: { secret: 'ledger-credentials' },
       notify: { smsUrl: 'http://mock-sms.ledger-pr-42.svc.cluster.local:8080' },
     });

@@ -22,7 +22,7 @@ const stackJson = (w: Workspace, instance: string) => JSON.parse(readFileSync(jo
 
 describe('sandboxkit CLI', () => {
   describe('instance create', () => {
-    const create = ['instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'postgresql,redis', '--mocks', 'email,sms', '--dataset', 'minimal', '--ttl', '1d'];
+    const create = ['instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'postgresql,valkey', '--mocks', 'email,sms', '--dataset', 'minimal', '--ttl', '1d'];
 
     it('records the instance, deploys only its stack, then appends it to the config without touching another byte', async () => {
       const w = workspace();
@@ -34,7 +34,7 @@ describe('sandboxkit CLI', () => {
       const after = w.configText();
       expect(after.startsWith(before)).toBe(true);
       expect(after.slice(before.length)).toBe(
-        '  - name: beta\n    cluster: kind\n    owner: eve\n    ttlHours: 24\n    blocks:\n      - postgresql\n      - redis\n    mocks:\n      - email\n      - sms\n    datasets:\n      - block: postgresql\n        variant: minimal\n',
+        '  - name: beta\n    cluster: kind\n    owner: eve\n    ttlHours: 24\n    blocks:\n      - postgresql\n      - valkey\n    mocks:\n      - email\n      - sms\n    datasets:\n      - block: postgresql\n        variant: minimal\n',
       );
       expect(w.record('beta')).toMatchObject({ status: 'deployed', instance: { name: 'beta', ttlHours: 24 }, createdAt: '2026-11-23T12:00:00.000Z', expiresAt: '2026-11-24T12:00:00.000Z' });
       expect(existsSync(join(w.out, 'stacks', 'instance-beta', 'cdk.tf.json'))).toBe(true);
@@ -131,7 +131,7 @@ describe('sandboxkit CLI', () => {
       [['--size', 'huge'], /argument 'huge' is invalid\. Allowed choices are small, medium, large/],
     ])('refuses %p as a flag value before touching anything', async (extra, message) => {
       const w = workspace();
-      const r = await w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'redis', ...extra);
+      const r = await w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'valkey', ...extra);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
       expect(r.err).toMatch(/Run 'sandboxkit instance create --help' for usage\./);
@@ -150,7 +150,7 @@ describe('sandboxkit CLI', () => {
 
     it('refuses a name that exists, unless --update', async () => {
       const w = workspace();
-      const r = await w.run('instance', 'create', 'alpha', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'redis');
+      const r = await w.run('instance', 'create', 'alpha', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'valkey');
       expect(r).toMatchObject({ code: 2, err: expect.stringMatching(/instance "alpha" already exists; pass --update/) });
       expect(w.calls()).toEqual([]);
     });
@@ -175,7 +175,7 @@ describe('sandboxkit CLI', () => {
     it('with --keep-config leaves the file alone; the record makes the instance known to list, update and destroy', async () => {
       const w = workspace();
       const before = w.configText();
-      const args = ['instance', 'create', 'pr-7', '--cluster', 'kind', '--owner', 'ci', '--blocks', 'redis', '--keep-config'];
+      const args = ['instance', 'create', 'pr-7', '--cluster', 'kind', '--owner', 'ci', '--blocks', 'valkey', '--keep-config'];
       expect((await w.run(...args)).out).toBe(`created instance pr-7 on kind, expires in 48h (recorded in ${w.state}; the config was not changed)\n`);
       expect(w.configText()).toBe(before);
       expect(JSON.parse((await w.run('instance', 'list', '--json')).out).map((r: { name: string; source: string }) => [r.name, r.source])).toEqual([
@@ -183,9 +183,9 @@ describe('sandboxkit CLI', () => {
         ['pr-7', 'record'],
       ]);
       expect((await w.run(...args)).err).toMatch(/instance "pr-7" already exists; pass --update/);
-      const updated = await w.run(...args, '--update', '--set', 'redis.image.tag=pr-7-2');
+      const updated = await w.run(...args, '--update', '--set', 'valkey.image.tag=pr-7-2');
       expect(updated).toMatchObject({ code: 0, out: expect.stringMatching(/^updated instance pr-7 on kind/) });
-      expect(w.record('pr-7')?.instance.blocks).toEqual([{ name: 'redis', values: { image: { tag: 'pr-7-2' } } }]);
+      expect(w.record('pr-7')?.instance.blocks).toEqual([{ name: 'valkey', values: { image: { tag: 'pr-7-2' } } }]);
       expect(await w.run('instance', 'destroy', 'pr-7')).toMatchObject({ code: 0 });
       expect(w.record('pr-7')).toBeUndefined();
       expect(w.configText()).toBe(before);
@@ -193,7 +193,7 @@ describe('sandboxkit CLI', () => {
 
     it('keeps all instances when creates run at once', async () => {
       const w = workspace();
-      const args = (name: string) => ['instance', 'create', name, '--cluster', 'kind', '--owner', 'eve', '--blocks', 'redis'];
+      const args = (name: string) => ['instance', 'create', name, '--cluster', 'kind', '--owner', 'eve', '--blocks', 'valkey'];
       const results = await Promise.all([w.run(...args('beta')), w.run(...args('gamma')), w.run(...args('delta'))]);
       expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
       expect(instancesOf(w).sort()).toEqual(['alpha', 'beta', 'delta', 'gamma']);
@@ -203,21 +203,24 @@ describe('sandboxkit CLI', () => {
 
   describe('instance list', () => {
     it('reports state from the outputs, as JSON or an aligned table with the Pod Security level, and filters expired ones', async () => {
-      const w = workspace('  - { name: beta, cluster: kind, owner: eve, blocks: [redis] }\n  - { name: gamma, cluster: kind, owner: joe, blocks: [minio, postgresql, messaging] }\n');
+      const legacy =
+        'catalog:\n  - name: legacy\n    labels: { kind: app, version: 1.0.0 }\n    chart: { repository: https://charts.example.org, name: legacy, version: 1.0.0 }\n' +
+        '    resources: { cpu: 100m, memory: 128Mi }\n    images: [example.org/legacy:1.0.0]\n    podSecurity: { level: baseline, reason: changes the owner of its volume at start }\n';
+      const w = workspace(`  - { name: beta, cluster: kind, owner: eve, blocks: [valkey] }\n  - { name: gamma, cluster: kind, owner: joe, blocks: [seaweedfs, postgresql, legacy] }\n${legacy}`);
       w.deployed('alpha', PAST);
       w.deployed('beta', FUTURE);
       const all = JSON.parse((await w.run('instance', 'list', '--json')).out);
       expect(all).toEqual([
         { name: 'alpha', cluster: 'kind', owner: 'dev', blocks: ['postgresql'], createdAt: PAST.createdAt, expiresAt: PAST.expiresAt, state: 'expired', podSecurity: 'restricted', source: 'config' },
-        { name: 'beta', cluster: 'kind', owner: 'eve', blocks: ['redis'], createdAt: FUTURE.createdAt, expiresAt: FUTURE.expiresAt, state: 'running', podSecurity: 'restricted', source: 'config' },
-        { name: 'gamma', cluster: 'kind', owner: 'joe', blocks: ['minio', 'postgresql', 'messaging'], createdAt: null, expiresAt: null, state: 'not deployed', podSecurity: 'baseline (messaging)', source: 'config' },
+        { name: 'beta', cluster: 'kind', owner: 'eve', blocks: ['valkey'], createdAt: FUTURE.createdAt, expiresAt: FUTURE.expiresAt, state: 'running', podSecurity: 'restricted', source: 'config' },
+        { name: 'gamma', cluster: 'kind', owner: 'joe', blocks: ['seaweedfs', 'postgresql', 'legacy'], createdAt: null, expiresAt: null, state: 'not deployed', podSecurity: 'baseline (legacy)', source: 'config' },
       ]);
       expect(JSON.parse((await w.run('instance', 'list', '--expired', '--json')).out).map((r: { name: string }) => r.name)).toEqual(['alpha']);
       const table = (await w.run('instance', 'ls')).out.trimEnd().split('\n');
       expect(table[0]).toMatch(/^NAME\s+CLUSTER\s+OWNER\s+BLOCKS\s+CREATED\s+EXPIRES\s+STATE\s+POD SECURITY\s+SOURCE$/);
       expect(table[1]).toMatch(/^alpha\s+kind\s+dev\s+postgresql\s+3d 0h ago\s+1d 0h ago\s+expired\s+restricted\s+config$/);
       expect(table[2]).toMatch(/^beta .* in 1d 22h\s+running\s+restricted\s+config$/);
-      expect(table[3]).toMatch(/not deployed\s+baseline \(messaging\)\s+config$/);
+      expect(table[3]).toMatch(/not deployed\s+baseline \(legacy\)\s+config$/);
       const column = (line: string) => line.indexOf(line.includes('STATE') ? 'STATE' : line.match(/expired|running|not deployed/)![0]);
       expect(new Set(table.map(column)).size).toBe(1);
     });
@@ -280,7 +283,7 @@ describe('sandboxkit CLI', () => {
   });
 
   describe('gc', () => {
-    const three = '  - { name: beta, cluster: kind, owner: eve, blocks: [redis] }\n  - { name: gamma, cluster: kind, owner: joe, blocks: [minio] }\n';
+    const three = '  - { name: beta, cluster: kind, owner: eve, blocks: [valkey] }\n  - { name: gamma, cluster: kind, owner: joe, blocks: [seaweedfs] }\n';
 
     it('destroys every expired instance, carries on past a failure, and reports all outcomes', async () => {
       const w = workspace(three);
@@ -310,7 +313,7 @@ describe('sandboxkit CLI', () => {
 
     it('finds instances in the state backend that neither the config nor a stack folder names, and failed creates', async () => {
       const w = workspace();
-      const pr = { name: 'pr-9', cluster: 'kind', owner: 'ci', ttlHours: 2, blocks: ['redis'] };
+      const pr = { name: 'pr-9', cluster: 'kind', owner: 'ci', ttlHours: 2, blocks: ['valkey'] };
       mkdirSync(w.state, { recursive: true });
       const record = (instance: object, status: string) => JSON.stringify({ kind: 'sandboxkit-instance', instance, status, createdAt: PAST.createdAt, expiresAt: PAST.expiresAt, updatedAt: PAST.createdAt });
       writeFileSync(join(w.state, 'instance-pr-9.sandboxkit.json'), record(pr, 'deployed'));
@@ -333,7 +336,7 @@ describe('sandboxkit CLI', () => {
 
     it('lists the instance keys of an S3 state backend with the AWS CLI, and destroys what expired there', async () => {
       const w = new Workspace('clusters:\n  - name: aws-main\n    cloud: aws\n    region: eu-west-1\n    kubernetesVersion: "1.33"\n    adminPrincipalArns: [arn:aws:iam::111122223333:role/admins]\n    state: { backend: s3, bucket: team-state, region: eu-west-1 }\n');
-      expect((await w.run('instance', 'create', 'pr-3', '--cluster', 'aws-main', '--owner', 'ci', '--blocks', 'redis', '--keep-config')).code).toBe(0);
+      expect((await w.run('instance', 'create', 'pr-3', '--cluster', 'aws-main', '--owner', 'ci', '--blocks', 'valkey', '--keep-config')).code).toBe(0);
       rmSync(w.out, { recursive: true, force: true });
       expect(await w.run('gc')).toMatchObject({ code: 0, out: 'no expired instances\n' });
       w.now = new Date('2026-11-26T12:00:00Z');
@@ -361,11 +364,11 @@ describe('sandboxkit CLI', () => {
 
   describe('instance test', () => {
     it('reports each release from Helm’s own output: passed, no tests, rejected by admission, failed', async () => {
-      const w = workspace('  - { name: beta, cluster: kind, owner: eve, blocks: [postgresql, redis, minio], mocks: [email] }\n');
-      w.knob('helm-out-redis', 'NAME: redis\nSTATUS: deployed\nTEST SUITE: None\nNOTES:\nTEST SUITE: in the notes\nPhase: Succeeded\n');
-      w.knob('helm-out-minio', 'NAME: minio\nTEST SUITE:     minio-test\nPhase:          Failed\n');
-      w.knob('helm-err-minio', 'Error: 1 error occurred:\n\t* pod minio-test failed\n');
-      w.knob('helm-exit-minio', '1');
+      const w = workspace('  - { name: beta, cluster: kind, owner: eve, blocks: [postgresql, valkey, seaweedfs], mocks: [email] }\n');
+      w.knob('helm-out-valkey', 'NAME: valkey\nSTATUS: deployed\nTEST SUITE: None\nNOTES:\nTEST SUITE: in the notes\nPhase: Succeeded\n');
+      w.knob('helm-out-seaweedfs', 'NAME: seaweedfs\nTEST SUITE:     seaweedfs-test\nPhase:          Failed\n');
+      w.knob('helm-err-seaweedfs', 'Error: 1 error occurred:\n\t* pod seaweedfs-test failed\n');
+      w.knob('helm-exit-seaweedfs', '1');
       w.knob('helm-out-postgresql', '');
       w.knob('helm-err-postgresql', 'Error: 1 error occurred:\n\t* pods "postgresql-test" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false\n');
       w.knob('helm-exit-postgresql', '1');
@@ -379,13 +382,13 @@ describe('sandboxkit CLI', () => {
         results: [
           { release: 'mock-email', status: 'passed', tests: [{ name: 'mock-email-test', phase: 'Succeeded' }] },
           { release: 'postgresql', status: 'rejected', tests: [], detail: 'pods "postgresql-test" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false' },
-          { release: 'redis', status: 'no tests', tests: [] },
-          { release: 'minio', status: 'failed', tests: [{ name: 'minio-test', phase: 'Failed' }], detail: 'pod minio-test failed' },
+          { release: 'valkey', status: 'no tests', tests: [] },
+          { release: 'seaweedfs', status: 'failed', tests: [{ name: 'seaweedfs-test', phase: 'Failed' }], detail: 'pod seaweedfs-test failed' },
         ],
       });
       expect(w.calls()[0]).toBe(`helm test mock-email --namespace beta --timeout 5m --kubeconfig ${join(w.dir, 'kubeconfig')} --kube-context kind-kind`);
       const text = (await w.run('instance', 'test', 'beta')).out;
-      expect(text).toMatch(/^redis: no tests$/m);
+      expect(text).toMatch(/^valkey: no tests$/m);
       expect(text).toMatch(/^postgresql: rejected\n {2}pods "postgresql-test" is forbidden/m);
       expect(text).toMatch(/^1 of 4 releases passed, 2 failed, 1 without tests$/m);
     });
@@ -437,10 +440,10 @@ describe('sandboxkit CLI', () => {
       const r = await workspace().run('bom', 'alpha', '--json');
       const bom = JSON.parse(r.out);
       expect(bom.charts).toEqual([
-        { repository: 'sandboxkit (packaged)', name: 'mock-email', version: '0.1.0' },
-        { repository: 'oci://registry-1.docker.io/bitnamicharts', name: 'postgresql', version: '16.5.0' },
+        { repository: 'sandboxkit (packaged)', name: 'mock-email', version: '0.2.0' },
+        { repository: 'https://cloudnative-pg.github.io/charts', name: 'cluster', version: '0.8.1' },
       ]);
-      expect(bom.images).toEqual(expect.arrayContaining(['mirror.internal:5000/bitnami/postgresql:17.4.0-debian-12-r4', 'mirror.internal:5000/axllent/mailpit:v1.21.8']));
+      expect(bom.images).toEqual(expect.arrayContaining(['mirror.internal:5000/cloudnative-pg/postgresql:18.3', 'mirror.internal:5000/axllent/mailpit:v1.30.5']));
       expect(new Set(bom.images).size).toBe(bom.images.length);
       expect(bom.images.every((i: string) => i.startsWith('mirror.internal:5000/'))).toBe(true);
     });
@@ -448,10 +451,10 @@ describe('sandboxkit CLI', () => {
     it('lists exactly the charts the cluster platform installs, in aligned columns', async () => {
       const w = workspace();
       const bom = JSON.parse((await w.run('bom', '--cluster', 'kind', '--json')).out);
-      expect(bom.charts.map((c: { name: string }) => c.name)).toEqual(['ingress-nginx', 'cert-manager', 'instance-reaper']);
-      expect(bom.images).toContain('mirror.internal:5000/bitnami/kubectl:1.33.0');
+      expect(bom.charts.map((c: { name: string }) => c.name)).toEqual(['gateway-helm', 'cert-manager', 'cloudnative-pg', 'platform-resources', 'instance-reaper', 'tenant-policies']);
+      expect(bom.images).toContain('mirror.internal:5000/alpine/kubectl:1.34.2');
       expect(bom.unknownImages).toEqual([]);
-      expect(bom.images.filter((i: string) => /ingress-nginx\/controller|cert-manager-controller/.test(i))).toHaveLength(2);
+      expect(bom.images.filter((i: string) => /envoyproxy\/gateway:|cert-manager-controller|cloudnative-pg\/cloudnative-pg:/.test(i))).toHaveLength(3);
       const lines = (await w.run('bom', '--cluster', 'kind')).out.split('\n');
       const header = lines.find((l) => l.startsWith('CHART'))!;
       const row = lines.find((l) => l.startsWith('cert-manager'))!;

@@ -86,11 +86,11 @@ describe('the preview-environment workflow', () => {
     expect(w.configText()).toBe(config);
     const record = JSON.parse(readFileSync(join(w.dir, 's3', 'team-state', 'sandboxkit', 'aws-main', 'instances', 'pr-42.sandboxkit.json'), 'utf8'));
     expect(record).toMatchObject({ status: 'deployed', instance: { name: 'pr-42', owner: 'octocat', ttlHours: 72 } });
-    const payments = record.instance.blocks.find((b: { name?: string }) => b.name === 'payments');
-    expect(payments.values).toEqual({ services: { router: { imageRegistry: 'ghcr.io', image: 'acme/shop/router', version: 'pr-42-c0ffee' } } });
+    const keycloak = record.instance.blocks.find((b: { name?: string }) => b.name === 'keycloak');
+    expect(keycloak.values).toEqual({ image: { repository: 'ghcr.io/acme/shop/keycloak', tag: 'pr-42-c0ffee' } });
     const stack = JSON.parse(readFileSync(join(w.out, 'stacks', 'instance-pr-42', 'cdk.tf.json'), 'utf8'));
-    const release = Object.values(stack.resource.helm_release as Record<string, { name: string; values: string[] }>).find((r) => r.name === 'payments')!;
-    expect(JSON.parse(release.values[0]).services.router).toMatchObject({ image: 'acme/shop/router', version: 'pr-42-c0ffee' });
+    const release = Object.values(stack.resource.helm_release as Record<string, { name: string; values: string[] }>).find((r) => r.name === 'keycloak')!;
+    expect(JSON.parse(release.values[0]).image).toMatchObject({ repository: 'ghcr.io/acme/shop/keycloak', tag: 'pr-42-c0ffee' });
 
     PR.sha = 'beef01';
     const pushed = await pullRequestEvent(w, 'synchronize');

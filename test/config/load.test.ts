@@ -65,17 +65,17 @@ describe('config validation', () => {
   });
 
   it('rejects duplicate instance names', () => {
-    const twice = `${MINIMAL_YAML}  - name: one\n    cluster: kind\n    owner: dev\n    blocks: [redis]\n`;
+    const twice = `${MINIMAL_YAML}  - name: one\n    cluster: kind\n    owner: dev\n    blocks: [valkey]\n`;
     expect(problems(twice)).toEqual(['instances[1].name: duplicate instance "one", first declared at instances[0]']);
   });
 
   it('rejects two instances that would share a namespace', () => {
-    const clash = `${MINIMAL_YAML}  - name: two\n    namespace: one\n    cluster: kind\n    owner: dev\n    blocks: [redis]\n`;
+    const clash = `${MINIMAL_YAML}  - name: two\n    namespace: one\n    cluster: kind\n    owner: dev\n    blocks: [valkey]\n`;
     expect(problems(clash)).toEqual(['instances[1].namespace: duplicate instance namespace "one", first declared at instances[0]']);
   });
 
   it('rejects an instance on an undeclared cluster', () => {
-    expect(problems(withInstance('{ name: x, cluster: nowhere, owner: dev, blocks: [redis] }'))).toEqual([
+    expect(problems(withInstance('{ name: x, cluster: nowhere, owner: dev, blocks: [valkey] }'))).toEqual([
       'instances[0].cluster: expected one of the declared clusters (kind), got "nowhere"',
     ]);
   });
@@ -107,7 +107,7 @@ describe('config validation', () => {
   });
 
   it('rejects a dataset for a block the instance does not have', () => {
-    expect(problems(withInstance('{ name: x, cluster: kind, owner: dev, blocks: [redis], datasets: [{ block: postgresql, variant: demo }] }'))).toEqual([
+    expect(problems(withInstance('{ name: x, cluster: kind, owner: dev, blocks: [valkey], datasets: [{ block: postgresql, variant: demo }] }'))).toEqual([
       `instances[0].datasets[0].block: "postgresql" is not one of this instance's blocks`,
     ]);
   });

@@ -43,17 +43,16 @@ instances:
   - name: lonely
     cluster: kind
     owner: dev
-    blocks: [payments]
+    blocks: [workflow]
   - name: big
     cluster: kind
     owner: dev
-    blocks: [files, postgresql, redis]
+    blocks: [files, postgresql, valkey]
     mocks: [email, sms]
 `;
     expect(problems(text)).toEqual([
       '29:14 instances[0].blocks[0]: blocks "ping" and "pong" require each other (cycle ping -> pong -> ping); one of them must not need the other',
-      '33:14 instances[1].blocks[0]: block "payments" requires a PostgreSQL database, version 14 or newer (provides-postgresql Exists, version Gt 14.0.0), which no other block of the instance (payments) provides; add a block that does',
-      '33:14 instances[1].blocks[0]: block "payments" requires a Redis-compatible cache (provides-cache In redis), which no other block of the instance (payments) provides; add a block that does',
+      '33:14 instances[1].blocks[0]: block "workflow" requires a PostgreSQL database, version 14 or newer (provides-postgresql Exists, version Gt 14.0.0), which no other block of the instance (workflow) provides; add a block that does',
       expect.stringMatching(/^34:5 instances\[2\]\.size: blocks and mocks request \d+(\.\d+)? CPU and \d+\.\d+Gi memory, more than size "small" allows \(4 CPU, 8Gi\); choose a larger size or set quota$/),
       '37:14 instances[2].blocks[0]: block "files" needs shared (RWX) storage, which cluster "kind" does not offer (existing clusters: storageClasses.sharedRwx; Google: filestore: true)',
     ]);
@@ -104,18 +103,18 @@ instances:
     name: one
     cluster: kind
     owner: dev
-    blocks: [redis]
+    blocks: [valkey]
   - <<: *base
     name: two
 `);
     expect(config.instances?.map((i) => [i.name, i.owner, i.blocks])).toEqual([
-      ['one', 'dev', ['redis']],
-      ['two', 'dev', ['redis']],
+      ['one', 'dev', ['valkey']],
+      ['two', 'dev', ['valkey']],
     ]);
   });
 
   it('names a duplicate key and where it is', () => {
-    expect(problems(`${KIND}instances:\n  - name: one\n    cluster: kind\n    owner: dev\n    owner: eve\n    blocks: [redis]\n`)).toEqual([
+    expect(problems(`${KIND}instances:\n  - name: one\n    cluster: kind\n    owner: dev\n    owner: eve\n    blocks: [valkey]\n`)).toEqual([
       '10:5 : duplicate key "owner": a key may appear once in a mapping',
     ]);
   });

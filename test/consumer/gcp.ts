@@ -14,5 +14,5 @@ const cluster = new GkeClusterLookup(stack, 'Cluster', { clusterName: 'team', pr
 connectProviders(stack, cluster.connection);
 new RandomProvider(stack, 'random');
 new TimeProvider(stack, 'time');
-new SandboxInstance(stack, 'Sandbox', { cluster, instanceName: 'gke-pr-1', owner: 'ci-bot', blocks: [{ name: 'redis' }], catalog: mergeCatalog(BUILTIN_CATALOG, []) });
+new SandboxInstance(stack, 'Sandbox', { cluster, instanceName: 'gke-pr-1', owner: 'ci-bot', blocks: [{ name: 'valkey' }], catalog: mergeCatalog(BUILTIN_CATALOG, []) });
 app.synth();

@@ -83,8 +83,16 @@ describe('instance stack', () => {
       'limits.cpu': '16',
       'limits.memory': '32768Mi',
       'requests.storage': '100Gi',
+      'requests.ephemeral-storage': '40Gi',
+      'limits.ephemeral-storage': '81920Mi',
       persistentvolumeclaims: '20',
       pods: '80',
+      configmaps: '160',
+      secrets: '160',
+      services: '80',
+      'count/jobs.batch': '80',
+      'count/cronjobs.batch': '20',
+      'count/httproutes.gateway.networking.k8s.io': '40',
       'services.loadbalancers': '0',
       'services.nodeports': '0',
     });
@@ -134,7 +142,7 @@ describe('instance stack', () => {
     expect(role.rule).toHaveLength(OWNER_RULES.length);
     const writable = role.rule.filter((r: any) => r.verbs.includes('delete')).flatMap((r: any) => r.resources);
     for (const guarded of ['networkpolicies', 'resourcequotas', 'limitranges', 'roles', 'rolebindings']) expect(writable).not.toContain(guarded);
-    expect((only(aws, 'kubernetes_role_binding_v1')[0] as any).subject).toEqual([
+    expect((only(aws, 'kubernetes_role_binding_v1').find((b: any) => b.metadata.name === 'sandbox-owner') as any).subject).toEqual([
       { kind: 'User', name: 'alice@example.org', api_group: 'rbac.authorization.k8s.io' },
       { kind: 'Group', name: 'payments-team', api_group: 'rbac.authorization.k8s.io' },
     ]);
