@@ -384,15 +384,36 @@ export const catalogEntrySchema = z.strictObject({
     version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'must be an exact version such as 1.2.3'),
   }),
   values: valuesObject.optional(),
-  resources: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }),
+  resources: z.strictObject({
+    cpu: nonEmpty,
+    memory: nonEmpty,
+    limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
+    pods: z.number().int().min(0).optional(),
+  }),
   needs: z
     .strictObject({
       database: z.enum(['postgresql', 'mysql', 'mongodb']).optional(),
+      databaseUriKey: nonEmpty.optional(),
       storage: z.enum(['rwo', 'rwx']).optional(),
       ingress: z.strictObject({ service: nonEmpty, port: z.number().int().min(1).max(65535) }).optional(),
     })
     .optional(),
   credentials: z.array(dnsLabel(63)).optional(),
+  derivedCredentials: stringMap.optional(),
+  provides: z
+    .strictObject({
+      database: z
+        .strictObject({
+          engine: z.enum(['postgresql', 'mysql', 'mongodb']),
+          service: nonEmpty,
+          port: z.number().int().min(1).max(65535),
+          seed: z.strictObject({ database: nonEmpty, username: nonEmpty, secret: nonEmpty, passwordKey: nonEmpty }),
+          perConsumer: valuesObject,
+          uri: nonEmpty,
+        })
+        .optional(),
+    })
+    .optional(),
   inject: z
     .strictObject({
       smtpHost: injectionPath.optional(),
@@ -403,6 +424,10 @@ export const catalogEntrySchema = z.strictObject({
       credentialsSecret: injectionPath.optional(),
       databaseSecret: injectionPath.optional(),
       databaseHost: injectionPath.optional(),
+      databasePort: injectionPath.optional(),
+      databaseName: injectionPath.optional(),
+      databaseUser: injectionPath.optional(),
+      smtpUrl: injectionPath.optional(),
       ingressHost: injectionPath.optional(),
       storageClass: injectionPath.optional(),
     })
@@ -420,6 +445,8 @@ export const catalogEntrySchema = z.strictObject({
     )
     .optional(),
   images: z.array(nonEmpty),
+  registryMirrorValues: stringMap.optional(),
+  excludedTests: z.array(z.strictObject({ name: nonEmpty, reason: z.string().min(10, 'must give a reason') })).optional(),
 });
 
 export const sandboxConfigSchema = z

@@ -1,3 +1,5 @@
+import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
+import { mergeCatalog } from '../../constructs/catalog/merge';
 import { MOCKS } from '../../constructs/instance/mocks';
 import type { CliContext } from '../context';
 import { CliError, EXIT, green, red, yellow } from '../io';
@@ -13,6 +15,8 @@ export interface ReleaseTest {
   readonly tests: readonly { readonly name: string; readonly phase: string }[];
   /** Helm's error, in full, when it reported one. */
   readonly detail?: string;
+  /** Test hooks the catalog entry leaves out, with the reason. */
+  readonly excluded?: readonly { readonly name: string; readonly reason: string }[];
 }
 
 const ADMISSION = /is forbidden|admission webhook .* denied|denied the request|violates PodSecurity|ValidatingAdmissionPolicy/i;
@@ -61,14 +65,18 @@ export async function testInstance(ctx: CliContext, name: string): Promise<numbe
       ? ['--kubeconfig', cluster.connection.path.replace(/^~(?=\/)/, ctx.io.env.HOME ?? '~'), ...(cluster.connection.context ? ['--kube-context', cluster.connection.context] : [])]
       : [];
   const releases = [...(instance.mocks ?? []).map((m) => MOCKS[m].chart), ...instance.blocks.map((b) => (typeof b === 'string' ? b : b.name))];
+  const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
   const results: ReleaseTest[] = [];
   for (const release of releases) {
     const start = ctx.io.now().getTime();
+    const excluded = (catalog.get(release)?.excludedTests ?? []).map((t) => ({ name: t.name.replace(/\{block\}/g, release), reason: t.reason }));
     ctx.io.err(`helm test ${release} ...`);
-    const r = await ctx.tools.run('helm', ['test', release, '--namespace', namespace, '--timeout', '5m', ...kube]);
+    const filters = excluded.flatMap((t) => ['--filter', `!name=${t.name}`]);
+    const r = await ctx.tools.run('helm', ['test', release, '--namespace', namespace, '--timeout', '5m', ...filters, ...kube]);
     if (r.code === NOT_FOUND) throw new CliError(`helm could not be started: install Helm 3 or set ${TOOL_ENV.helm}; \`sandboxkit doctor\` checks every tool this config needs`, EXIT.failed);
     if (r.code === 130) throw new CliError('interrupted', EXIT.interrupted);
-    const result = parseHelmTest(release, r.code, r.stdout, r.stderr);
+    const parsed = parseHelmTest(release, r.code, r.stdout, r.stderr);
+    const result = excluded.length ? { ...parsed, excluded } : parsed;
     results.push(result);
     ctx.io.err(`helm test ${release}: ${result.status} (${((ctx.io.now().getTime() - start) / 1000).toFixed(1)}s)`);
   }
@@ -81,6 +89,7 @@ export async function testInstance(ctx: CliContext, name: string): Promise<numbe
       const mark = r.status === 'passed' ? green(ctx.io, 'passed') : r.status === 'no tests' ? yellow(ctx.io, 'no tests') : red(ctx.io, r.status);
       const tests = r.tests.length ? ` (${r.tests.map((t) => t.name).join(', ')})` : '';
       ctx.io.out(`${r.release}: ${mark}${tests}${r.detail ? `\n  ${r.detail.split('\n').join('\n  ')}` : ''}`);
+      for (const t of r.excluded ?? []) ctx.io.out(`  left out: ${t.name}: ${t.reason}`);
     }
     ctx.io.out(`${count('passed')} of ${results.length} releases passed, ${failed} failed, ${count('no tests')} without tests`);
   }

@@ -170,4 +170,9 @@ export interface CatalogEntry {
    * @default - { 'global.imageRegistry': '{registry}' }
    */
   readonly registryMirrorValues?: Readonly<Record<string, string>>;
+  /**
+   * Helm test hooks of the chart that `sandboxkit instance test` leaves out, each with the reason
+   * (e.g. a test pod that restricted Pod Security refuses). Names may use `{block}`. @default []
+   */
+  readonly excludedTests?: readonly { readonly name: string; readonly reason: string }[];
 }

@@ -381,13 +381,22 @@ describe('sandboxkit CLI', () => {
         failed: 2,
         results: [
           { release: 'mock-email', status: 'passed', tests: [{ name: 'mock-email-test', phase: 'Succeeded' }] },
-          { release: 'postgresql', status: 'rejected', tests: [], detail: 'pods "postgresql-test" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false' },
+          {
+            release: 'postgresql',
+            status: 'rejected',
+            tests: [],
+            detail: 'pods "postgresql-test" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false',
+            excluded: [{ name: 'postgresql-ping-test', reason: expect.stringMatching(/restricted Pod Security refuses its pod/) }],
+          },
           { release: 'valkey', status: 'no tests', tests: [] },
           { release: 'seaweedfs', status: 'failed', tests: [{ name: 'seaweedfs-test', phase: 'Failed' }], detail: 'pod seaweedfs-test failed' },
         ],
       });
       expect(w.calls()[0]).toBe(`helm test mock-email --namespace beta --timeout 5m --kubeconfig ${join(w.dir, 'kubeconfig')} --kube-context kind-kind`);
+      // The catalog leaves out a chart test that can never be admitted, and says why.
+      expect(w.calls()[1]).toBe(`helm test postgresql --namespace beta --timeout 5m --filter !name=postgresql-ping-test --kubeconfig ${join(w.dir, 'kubeconfig')} --kube-context kind-kind`);
       const text = (await w.run('instance', 'test', 'beta')).out;
+      expect(text).toMatch(/^ {2}left out: postgresql-ping-test: the chart's ping test runs alpine:3\.17 as root/m);
       expect(text).toMatch(/^valkey: no tests$/m);
       expect(text).toMatch(/^postgresql: rejected\n {2}pods "postgresql-test" is forbidden/m);
       expect(text).toMatch(/^1 of 4 releases passed, 2 failed, 1 without tests$/m);
