@@ -150,6 +150,12 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
     credentials: ['default-password'],
     inject: { storageClass: 'dataStorage.className' },
     images: ['docker.io/valkey/valkey:9.1.1'],
+    excludedTests: [
+      {
+        name: '{block}-test-auth-existing',
+        reason: "the chart gives its auth test pod no security context (none can be set through values): restricted Pod Security refuses it",
+      },
+    ],
   },
   {
     name: 'seaweedfs',
@@ -376,6 +382,12 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
       scrapedBy('{block}-temporal-frontend-headless', 9090),
     ],
     images: ['docker.io/temporalio/server:1.31.2', 'docker.io/temporalio/admin-tools:1.31.2', 'docker.io/temporalio/ui:2.52.0'],
+    excludedTests: [
+      {
+        name: '{block}-temporal-test-cluster-health',
+        reason: "the chart gives its cluster-health test pod no security context (none can be set through values): restricted Pod Security refuses it",
+      },
+    ],
   },
   {
     name: 'messaging',

@@ -9,7 +9,7 @@ import { blockFootprint } from '../../constructs/instance/sandbox-instance';
 import { seedFootprint } from '../../constructs/instance/seed-data';
 import { buildStacks, configFromYaml, resources, synthJson, type TerraformJson } from '../fixtures';
 import { CHART_MIRROR, canonical, helmTemplate, leafPaths, objectKey, rendered, withoutPath, type K8sObject } from './render';
-import { footprintOfPods, imagesOf, podsOf, qualified, restrictedProblems, secretRefsOf, selectsAPod, servicesOf, unboundedContainers } from './workloads';
+import { footprintOfPods, imagesOf, podsOf, qualified, restrictedProblems, secretRefsOf, selectsAPod, servicesOf, testHookPods, unboundedContainers } from './workloads';
 
 /**
  * Wiring conformance: an instance with every block, mock and dataset of the built-in catalog,
@@ -198,6 +198,14 @@ describe('catalog conformance with the real charts', () => {
     it('runs only pods the restricted Pod Security profile admits', () => {
       if (release.entry?.podSecurity) return;
       expect(podsOf(objectsOf(release)).flatMap(restrictedProblems)).toEqual([]);
+    });
+
+    it('ships helm tests that restricted Pod Security admits, or leaves them out with a reason', () => {
+      if (release.entry?.podSecurity) return;
+      const excluded = new Set((release.entry?.excludedTests ?? []).map((t) => t.name.replace(/\{block\}/g, release.name)));
+      const tests = testHookPods(objectsOf(release)).filter((p) => !excluded.has(p.owner.split('/')[1]));
+      expect(tests.flatMap(restrictedProblems)).toEqual([]);
+      for (const name of excluded) expect(testHookPods(objectsOf(release)).map((p) => p.owner.split('/')[1])).toContain(name);
     });
 
     it('opens no Service beyond the cluster', () => {

@@ -54,6 +54,18 @@ export function podsOf(objects: readonly K8sObject[]): PodFacts[] {
   });
 }
 
+/** The pods `helm test` would run: the render's test hooks, by hook name. */
+export function testHookPods(objects: readonly K8sObject[]): PodFacts[] {
+  return objects
+    .filter(isTestHook)
+    .flatMap((o): PodFacts[] => {
+      const owner = `${o.kind}/${o.metadata.name}`;
+      if (o.kind === 'Pod') return [{ owner, replicas: 1, spec: o.spec }];
+      if (o.kind === 'Job') return [{ owner, replicas: 1, spec: o.spec.template.spec }];
+      return [];
+    });
+}
+
 const containersOf = (spec: any): any[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 
 /** Every container and init container that sets no request or limit for CPU or memory. */
