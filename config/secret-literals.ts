@@ -2,7 +2,7 @@
 const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'token', 'secret', 'apikey', 'credential', 'credentials']);
 /** Two-word endings that hold a credential: `apiKey`, `privateKey`, `accessKey`, `secretKey`, `clientSecret`. */
 const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'secret key', 'secret access key', 'client secret']);
-/** Keys that name a Secret or a file rather than hold a value: `existingSecret`, `passwordSecretName`, `tokenFile`. */
+/** Keys that name a Secret or a file rather than hold a value: `existingSecret`, `usersExistingSecret`, `passwordSecretName`, `tokenFile`. */
 const REFERENCE_FIRST = new Set(['existing']);
 const REFERENCE_LAST = new Set(['name', 'ref', 'file', 'path', 'key', 'keys', 'secretref']);
 
@@ -18,7 +18,7 @@ function words(key: string): string[] {
 /** Whether a values key holds a credential itself (not a reference to a Secret that holds it). */
 export function isSecretKey(key: string): boolean {
   const w = words(key);
-  if (w.length === 0 || REFERENCE_FIRST.has(w[0])) return false;
+  if (w.length === 0 || w.slice(0, -1).some((word) => REFERENCE_FIRST.has(word))) return false;
   const last = w[w.length - 1];
   const lastTwo = w.slice(-2).join(' ');
   const lastThree = w.slice(-3).join(' ');

@@ -72,7 +72,7 @@ describe('hostile tenant input', () => {
     });
 
     it('accepts references to Secrets and empty credential fields', () => {
-      const ok = parseConfig(withValues('{ auth: { existingSecret: pg, secretKeys: { adminPasswordKey: password }, password: "" }, tokenFile: /run/token }'));
+      const ok = parseConfig(withValues('{ auth: { existingSecret: pg, usersExistingSecret: pg-users, secretKeys: { adminPasswordKey: password }, password: "" }, tokenFile: /run/token }'));
       expect(ok.instances![0].blocks).toHaveLength(1);
     });
 
