@@ -1,14 +1,12 @@
 import type { CatalogEntry, Requirement } from '../constructs/catalog/types';
 import { describeRequirement, matchesRequirement } from '../constructs/instance/match';
-import { bytes, cpuMillis } from '../constructs/instance/quantity';
-import { SIZE_PROFILES, type SizeProfileName } from '../constructs/instance/size-profile';
+import { MOCK_KINDS, type MockKind } from '../constructs/instance/mocks';
+import { quotaProblem } from '../constructs/instance/quota-check';
+import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from '../constructs/instance/size-profile';
 import type { PathIssue } from './semantics';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** What a mock asks of the quota, as SandboxInstance counts it. */
-const MOCK_REQUEST = { cpu: 50, memoryBytes: 64 * 1024 ** 2 };
 
 /** Whether the cluster offers shared (RWX) storage, as its construct decides. */
 export function offersRwx(cluster: unknown): boolean {
@@ -43,7 +41,7 @@ interface Block {
 /**
  * Checks of one instance that need the catalog and its cluster: strong
  * requirements met, no requirement cycles, RWX storage where a block needs
- * it, and the blocks' requests within the quota. Each problem is reported at
+ * it, and the blocks, mocks and seed jobs within the quota (requests, limits, pods). Each problem is reported at
  * the block or field it comes from.
  */
 export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string, CatalogEntry | undefined>, cluster: unknown, issues: PathIssue[]): void {
@@ -93,28 +91,14 @@ export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string
   blocks.forEach((b) => visit(b.name, []));
 
   const size = (typeof inst.size === 'string' && inst.size in SIZE_PROFILES ? inst.size : 'small') as SizeProfileName;
-  const quota = { ...SIZE_PROFILES[size], ...(isObject(inst.quota) ? inst.quota : {}) } as { cpu: unknown; memory: unknown };
-  const mocks = new Set(Array.isArray(inst.mocks) ? inst.mocks : []).size;
-  let cpu = mocks * MOCK_REQUEST.cpu;
-  let memory = mocks * MOCK_REQUEST.memoryBytes;
-  let cpuLimit: number;
-  let memoryLimit: number;
+  const quota = { ...SIZE_PROFILES[size], ...(isObject(inst.quota) ? inst.quota : {}) } as QuotaSpec;
+  const mocks = [...new Set(Array.isArray(inst.mocks) ? inst.mocks : [])].filter((m): m is MockKind => MOCK_KINDS.includes(m as MockKind));
+  const seedJobs = Array.isArray(inst.datasets) ? inst.datasets.length : 0;
+  const where = isObject(inst.quota) ? 'quota' : 'size';
   try {
-    for (const b of blocks) {
-      cpu += cpuMillis(b.entry.resources.cpu, `block "${b.name}" resources.cpu`);
-      memory += bytes(b.entry.resources.memory, `block "${b.name}" resources.memory`);
-    }
-    cpuLimit = cpuMillis(String(quota.cpu), 'quota.cpu');
-    memoryLimit = bytes(String(quota.memory), 'quota.memory');
+    const problem = quotaProblem({ blocks, mocks, seedJobs }, quota, size, where === 'quota');
+    if (problem) issues.push({ path: ['instances', i, where], message: problem });
   } catch (err) {
     issues.push({ path: ['instances', i, 'quota'], message: (err as Error).message });
-    return;
-  }
-  if (cpu > cpuLimit || memory > memoryLimit) {
-    const where = isObject(inst.quota) ? 'quota' : 'size';
-    issues.push({
-      path: ['instances', i, where],
-      message: `blocks and mocks request ${cpu / 1000} CPU and ${(memory / 1024 ** 3).toFixed(2)}Gi memory, more than ${where === 'quota' ? 'the quota' : `size "${size}"`} allows (${String(quota.cpu)} CPU, ${String(quota.memory)}); choose a larger size or set quota`,
-    });
   }
 }

@@ -7,6 +7,7 @@ export * from './match';
 export * from './mocks';
 export * from './network-policies';
 export * from './owner-access';
+export * from './quota-check';
 export * from './quantity';
 export * from './reaper-access';
 export * from './resolver';

@@ -2,6 +2,7 @@ import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { Construct } from 'constructs';
 import { bytes, cpuMillis } from './quantity';
+import { QUOTA_LIMITS_FACTOR } from './quota-check';
 import { ReaperAccess } from './reaper-access';
 import { CONTAINER_DEFAULTS, OBJECT_COUNT_FLOOR, OBJECTS_PER_POD, type QuotaSpec } from './size-profile';
 
@@ -10,9 +11,9 @@ export interface ResourceGuardrailsProps {
   readonly quota: QuotaSpec;
 }
 
-/** Limits double the requests. */
+/** Limits are the requests times the factor the synth-time quota check uses too. */
 const double = (quantity: string, unit: 'cpu' | 'memory') =>
-  unit === 'cpu' ? `${(cpuMillis(quantity, 'cpu') * 2) / 1000}` : `${(bytes(quantity, 'memory') * 2) / 1024 ** 2}Mi`;
+  unit === 'cpu' ? `${(cpuMillis(quantity, 'cpu') * QUOTA_LIMITS_FACTOR) / 1000}` : `${(bytes(quantity, 'memory') * QUOTA_LIMITS_FACTOR) / 1024 ** 2}Mi`;
 
 /** Object counts of the quota, from the pods it allows. */
 export function objectCounts(pods: number): Record<string, string> {

@@ -8,13 +8,13 @@ import { BuildingBlock } from './building-block';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
 import { InstanceSecrets } from './instance-secrets';
-import { Mock, mockFootprint, mockSelector, type MockEndpoints, type MockKind } from './mocks';
+import { Mock, mockSelector, type MockEndpoints, type MockKind } from './mocks';
 import { InstanceNetworkPolicies } from './network-policies';
 import { OwnerAccess } from './owner-access';
-import { addFootprints, bytes, cpuMillis, formatCpu, formatMemory, NO_FOOTPRINT, type Footprint } from './quantity';
 import { resolveBlocks, type BlockInput, type ResolvedBlock } from './resolver';
+import { quotaProblem } from './quota-check';
 import { ResourceGuardrails } from './resource-guardrails';
-import { SeedData, seedFootprint } from './seed-data';
+import { SeedData } from './seed-data';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from './size-profile';
 import { fillPlaceholders, mergeValues, setPath } from './values';
 import { wireValues, type WiringFacts } from './wiring';
@@ -59,8 +59,6 @@ export interface SandboxInstanceProps {
 }
 
 const LEVEL_ORDER: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
-/** The instance's ResourceQuota allows limits of twice its requests (see ResourceGuardrails). */
-export const QUOTA_LIMITS_FACTOR = 2;
 /** Where charts take a registry mirror when their catalog entry does not say otherwise. */
 const DEFAULT_MIRROR_VALUES = { 'global.imageRegistry': '{registry}' };
 
@@ -111,7 +109,7 @@ export class SandboxInstance extends Construct {
     if (!SIZE_PROFILES[size]) throw new Error(`${where}: size must be one of ${Object.keys(SIZE_PROFILES).join(', ')}, got "${size}"`);
     const inputs = this.blockInputs(where, props);
     const datasets = this.datasetRequests(where, props, inputs);
-    this.checkQuota(where, inputs, mockKinds, datasets.length, quota, size);
+    this.checkQuota(where, inputs, mockKinds, datasets.length, quota, size, props.quota !== undefined && Object.keys(props.quota).length > 0);
 
     const vars = { instance: name, namespace, domain: props.cluster.ingress.domain };
     const resolution = resolveBlocks(name, inputs, vars);
@@ -273,33 +271,10 @@ export class SandboxInstance extends Construct {
     });
   }
 
-  /**
-   * Refuses an instance whose blocks, mocks and seed jobs would not fit its ResourceQuota: their
-   * requests, their limits (the quota allows twice the requests) and their pods, all at once.
-   */
-  private checkQuota(where: string, inputs: readonly BlockInput[], mocks: readonly MockKind[], seedJobs: number, quota: QuotaSpec, size: string): void {
-    let total = NO_FOOTPRINT;
-    for (const b of inputs) total = addFootprints(total, blockFootprint(b));
-    for (const kind of mocks) total = addFootprints(total, mockFootprint(kind));
-    for (let i = 0; i < seedJobs; i++) total = addFootprints(total, seedFootprint());
-    const cpu = cpuMillis(quota.cpu, `${where}: quota.cpu`);
-    const memory = bytes(quota.memory, `${where}: quota.memory`);
-    const allowed: Footprint = {
-      requestsCpuMillis: cpu,
-      requestsMemoryBytes: memory,
-      limitsCpuMillis: cpu * QUOTA_LIMITS_FACTOR,
-      limitsMemoryBytes: memory * QUOTA_LIMITS_FACTOR,
-      pods: quota.pods,
-    };
-    const over = (Object.keys(allowed) as (keyof Footprint)[]).filter((k) => total[k] > allowed[k]);
-    if (over.length === 0) return;
-    const describe = (f: Footprint) =>
-      `requests ${formatCpu(f.requestsCpuMillis)} CPU and ${formatMemory(f.requestsMemoryBytes)}, limits ${formatCpu(f.limitsCpuMillis)} CPU and ${formatMemory(f.limitsMemoryBytes)}, ${f.pods} pods`;
-    const names = { requestsCpuMillis: 'requests.cpu', requestsMemoryBytes: 'requests.memory', limitsCpuMillis: 'limits.cpu', limitsMemoryBytes: 'limits.memory', pods: 'pods' };
-    throw new Error(
-      `${where}: ${inputs.length} blocks, ${mocks.length} mocks and ${seedJobs} seed jobs need ${describe(total)}; ` +
-        `the quota of size "${size}" allows ${describe(allowed)} (over: ${over.map((k) => names[k]).join(', ')}); choose a larger size or set quota`,
-    );
+  /** Refuses an instance whose blocks, mocks and seed jobs would not fit its ResourceQuota. */
+  private checkQuota(where: string, inputs: readonly BlockInput[], mocks: readonly MockKind[], seedJobs: number, quota: QuotaSpec, size: string, overridden: boolean): void {
+    const problem = quotaProblem({ blocks: inputs, mocks, seedJobs }, quota, size, overridden);
+    if (problem) throw new Error(`${where}: ${problem}`);
   }
 
   /**
@@ -333,19 +308,6 @@ export class SandboxInstance extends Construct {
   }
 }
 
-/** What a block's catalog entry declares its pods ask of the quota. */
-export function blockFootprint(b: BlockInput): Footprint {
-  const r = b.entry.resources;
-  const what = `block "${b.name}" resources`;
-  const limits = r.limits ?? { cpu: r.cpu, memory: r.memory };
-  return {
-    requestsCpuMillis: cpuMillis(r.cpu, `${what}.cpu`),
-    requestsMemoryBytes: bytes(r.memory, `${what}.memory`),
-    limitsCpuMillis: cpuMillis(limits.cpu, `${what}.limits.cpu`),
-    limitsMemoryBytes: bytes(limits.memory, `${what}.limits.memory`),
-    pods: r.pods ?? 1,
-  };
-}
 
 /** The `{db…}` placeholders a consuming block's values may use. */
 function databasePlaceholders(facts: WiringFacts): Record<string, string> {

@@ -5,7 +5,7 @@ import { mirrored } from '../../cli/commands/bom';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { PACKAGED_CHARTS, type CatalogEntry } from '../../constructs/catalog/types';
 import { MOCK_KINDS, MOCKS, mockFootprint, type MockKind } from '../../constructs/instance/mocks';
-import { blockFootprint } from '../../constructs/instance/sandbox-instance';
+import { blockFootprint } from '../../constructs/instance/quota-check';
 import { seedFootprint } from '../../constructs/instance/seed-data';
 import { buildStacks, configFromYaml, resources, synthJson, type TerraformJson } from '../fixtures';
 import { CHART_MIRROR, canonical, helmTemplate, leafPaths, objectKey, rendered, withoutPath, type K8sObject } from './render';
@@ -188,7 +188,7 @@ describe('catalog conformance with the real charts', () => {
       const pods = podsOf(objectsOf(release));
       expect(unboundedContainers(pods)).toEqual([]);
       const declared = release.entry
-        ? blockFootprint({ name: release.name, entry: release.entry, values: {} })
+        ? blockFootprint({ name: release.name, entry: release.entry })
         : release.mock
           ? mockFootprint(release.mock)
           : seedFootprint();

@@ -53,7 +53,7 @@ instances:
     expect(problems(text)).toEqual([
       '29:14 instances[0].blocks[0]: blocks "ping" and "pong" require each other (cycle ping -> pong -> ping); one of them must not need the other',
       '33:14 instances[1].blocks[0]: block "workflow" requires a PostgreSQL database, version 14 or newer (provides-postgresql Exists, version Gt 14.0.0), which no other block of the instance (workflow) provides; add a block that does',
-      expect.stringMatching(/^34:5 instances\[2\]\.size: blocks and mocks request \d+(\.\d+)? CPU and \d+\.\d+Gi memory, more than size "small" allows \(4 CPU, 8Gi\); choose a larger size or set quota$/),
+      expect.stringMatching(/^34:5 instances\[2\]\.size: \d+ blocks, 2 mocks and 0 seed jobs need requests .* CPU .*; the quota of size "small" allows requests 4 CPU and 8Gi, limits 8 CPU and 16Gi, 40 pods \(over: .*\); choose a larger size or set quota$/),
       '37:14 instances[2].blocks[0]: block "files" needs shared (RWX) storage, which cluster "kind" does not offer (existing clusters: storageClasses.sharedRwx; Google: filestore: true)',
     ]);
   });
@@ -67,7 +67,9 @@ instances:
     quota: { cpu: 500m }
     blocks: [postgresql, keycloak]
 `;
-    expect(problems(text)).toEqual([expect.stringMatching(/^11:12 instances\[0\]\.quota: blocks and mocks request \d+(\.\d+)? CPU and .* more than the quota allows \(500m CPU, 8Gi\); choose a larger size or set quota$/)]);
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/^11:12 instances\[0\]\.quota: 2 blocks, 0 mocks and 0 seed jobs need requests .*; the quota \(size "small" with overrides\) allows requests 0\.5 CPU and 8Gi, limits 1 CPU and 16Gi, 40 pods \(over: requests\.cpu, limits\.cpu\); choose a larger size or set quota$/),
+    ]);
   });
 
   it('refuses CIDRs with host bits and overlapping ranges, naming both, with the config path', () => {

@@ -6,7 +6,8 @@ import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
 import { ExistingCluster } from '../../constructs/existing/existing-cluster';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
-import { QUOTA_LIMITS_FACTOR, SandboxInstance, type SandboxInstanceProps } from '../../constructs/instance/sandbox-instance';
+import { QUOTA_LIMITS_FACTOR } from '../../constructs/instance/quota-check';
+import { SandboxInstance, type SandboxInstanceProps } from '../../constructs/instance/sandbox-instance';
 import { bytes, cpuMillis } from '../../constructs/instance/quantity';
 import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
@@ -393,7 +394,7 @@ describe('instance stack', () => {
       const blocks = [{ name: 'postgresql' }, { name: 'keycloak' }];
       expect(() => instance({ blocks, quota: { cpu: '500m' } })).toThrow(
         'SandboxInstance "demo": 2 blocks, 0 mocks and 0 seed jobs need requests 0.75 CPU and 1.5Gi, limits 2 CPU and 2.5Gi, 2 pods; ' +
-          'the quota of size "small" allows requests 0.5 CPU and 8Gi, limits 1 CPU and 16Gi, 40 pods (over: requests.cpu, limits.cpu); choose a larger size or set quota',
+          'the quota (size "small" with overrides) allows requests 0.5 CPU and 8Gi, limits 1 CPU and 16Gi, 40 pods (over: requests.cpu, limits.cpu); choose a larger size or set quota',
       );
     });
 

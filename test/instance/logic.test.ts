@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mockFootprint } from '../../constructs/instance/mocks';
 import { bytes, cpuMillis } from '../../constructs/instance/quantity';
-import { blockFootprint } from '../../constructs/instance/sandbox-instance';
+import { blockFootprint } from '../../constructs/instance/quota-check';
 import { seedValues } from '../../constructs/instance/seed-data';
 
 const labels = { kind: 'database', 'provides-postgresql': 'true', version: '16.4.0' };
@@ -177,7 +177,7 @@ describe('quota footprints', () => {
 
   it("take a block's limits and pods from its entry, limits defaulting to the requests and pods to one", () => {
     const e = entry('app', { resources: { cpu: '100m', memory: '128Mi' } });
-    expect(blockFootprint({ name: 'app', entry: e, values: {} })).toEqual({
+    expect(blockFootprint({ name: 'app', entry: e })).toEqual({
       requestsCpuMillis: 100,
       requestsMemoryBytes: 128 * 1024 ** 2,
       limitsCpuMillis: 100,

@@ -1,0 +1,68 @@
+import type { CatalogEntry } from '../catalog/types';
+import { mockFootprint, type MockKind } from './mocks';
+import { addFootprints, bytes, cpuMillis, formatCpu, formatMemory, NO_FOOTPRINT, type Footprint } from './quantity';
+import { seedFootprint } from './seed-data';
+import type { QuotaSpec } from './size-profile';
+
+/** The ResourceQuota allows limits of this factor times the size profile's requests. */
+export const QUOTA_LIMITS_FACTOR = 2;
+
+/** What one block asks of the quota, from its catalog entry (which the conformance tests hold to the chart). */
+export function blockFootprint(b: { readonly name: string; readonly entry: CatalogEntry }): Footprint {
+  const r = b.entry.resources;
+  const what = `block "${b.name}" resources`;
+  const limits = r.limits ?? { cpu: r.cpu, memory: r.memory };
+  return {
+    requestsCpuMillis: cpuMillis(r.cpu, `${what}.cpu`),
+    requestsMemoryBytes: bytes(r.memory, `${what}.memory`),
+    limitsCpuMillis: cpuMillis(limits.cpu, `${what}.limits.cpu`),
+    limitsMemoryBytes: bytes(limits.memory, `${what}.limits.memory`),
+    pods: r.pods ?? 1,
+  };
+}
+
+/** Everything an instance runs that the quota counts. */
+export interface QuotaDemand {
+  readonly blocks: readonly { readonly name: string; readonly entry: CatalogEntry }[];
+  readonly mocks: readonly MockKind[];
+  readonly seedJobs: number;
+}
+
+const NAMES: Record<keyof Footprint, string> = {
+  requestsCpuMillis: 'requests.cpu',
+  requestsMemoryBytes: 'requests.memory',
+  limitsCpuMillis: 'limits.cpu',
+  limitsMemoryBytes: 'limits.memory',
+  pods: 'pods',
+};
+
+const describe = (f: Footprint) =>
+  `requests ${formatCpu(f.requestsCpuMillis)} CPU and ${formatMemory(f.requestsMemoryBytes)}, limits ${formatCpu(f.limitsCpuMillis)} CPU and ${formatMemory(f.limitsMemoryBytes)}, ${f.pods} pods`;
+
+/**
+ * Why the blocks, mocks and seed jobs of an instance would not fit its ResourceQuota (requests,
+ * limits and pods, all at once), or undefined when they fit; `overridden` when the instance set
+ * its own quota over the size profile. Config validation and the
+ * SandboxInstance construct both ask this, so they agree.
+ */
+export function quotaProblem(demand: QuotaDemand, quota: QuotaSpec, size: string, overridden = false): string | undefined {
+  let total = NO_FOOTPRINT;
+  for (const b of demand.blocks) total = addFootprints(total, blockFootprint(b));
+  for (const kind of demand.mocks) total = addFootprints(total, mockFootprint(kind));
+  for (let i = 0; i < demand.seedJobs; i++) total = addFootprints(total, seedFootprint());
+  const cpu = cpuMillis(quota.cpu, 'quota.cpu');
+  const memory = bytes(quota.memory, 'quota.memory');
+  const allowed: Footprint = {
+    requestsCpuMillis: cpu,
+    requestsMemoryBytes: memory,
+    limitsCpuMillis: cpu * QUOTA_LIMITS_FACTOR,
+    limitsMemoryBytes: memory * QUOTA_LIMITS_FACTOR,
+    pods: quota.pods,
+  };
+  const over = (Object.keys(allowed) as (keyof Footprint)[]).filter((k) => total[k] > allowed[k]);
+  if (over.length === 0) return undefined;
+  return (
+    `${demand.blocks.length} blocks, ${demand.mocks.length} mocks and ${demand.seedJobs} seed jobs need ${describe(total)}; ` +
+    `${overridden ? `the quota (size "${size}" with overrides)` : `the quota of size "${size}"`} allows ${describe(allowed)} (over: ${over.map((k) => NAMES[k]).join(', ')}); choose a larger size or set quota`
+  );
+}
