@@ -15,7 +15,7 @@ const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10);
-const BLOCKS = (process.env.BENCH_BLOCKS ?? 'postgresql').split(',');
+const BLOCKS = (process.env.BENCH_BLOCKS ?? 'postgresql,valkey,keycloak').split(',');
 const MOCKS = (process.env.BENCH_MOCKS ?? 'email,sms').split(',');
 
 interface Sample {
