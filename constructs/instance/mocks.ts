@@ -40,8 +40,9 @@ export const MOCKS: Readonly<Record<MockKind, MockDefinition>> = {
 
 const parsedValues = new Map<string, Record<string, any>>();
 
-/** The default values of one of this package's charts: read and parsed once per process, a fresh copy per call. */
+/** The default values of one of this package's charts. */
 export function packagedChartValues(chart: string): Record<string, any> {
+  // Parsed once per process (every instance's quota check asks); each caller gets its own copy.
   let values = parsedValues.get(chart);
   if (!values) {
     values = parse(readFileSync(join(PACKAGE_CHARTS_DIR, chart, 'values.yaml'), 'utf8')) as Record<string, any>;
