@@ -9,4 +9,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
+  // Both cores: suites are independent processes; the slowest ones wait on helm and checkov.
+  maxWorkers: 2,
+  setupFiles: ['<rootDir>/test/setup-fast-paths.ts'],
 };

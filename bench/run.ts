@@ -1,32 +1,40 @@
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
 
 /**
- * `npm run bench`: wall time and peak memory of a full synth of the compiled
- * app, for the example config and for generated configs of 1, 10, 100 and 500
- * instances spread over the example's clusters. Prints a table, writes JSON.
+ * `npm run bench`: whole-process wall time, CPU time and peak memory of a synth of the
+ * compiled app, for the example config and for generated configs of 1 to 500 instances
+ * spread over the example's clusters; and, in the same run and alternating with the
+ * example, one EKS cluster of cdk-eks-blueprints (bench/blueprints), for the ratio.
+ * Prints a table and writes bench/results/latest.json.
  */
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'main.js');
 const MEASURE = join(__dirname, 'measure.js');
+const BLUEPRINTS = join(ROOT, 'bench', 'blueprints');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const SIZES = [1, 10, 100, 500];
-const BLOCK_MIXES = [['postgresql', 'redis'], ['postgresql', 'keycloak'], ['minio'], ['postgresql', 'redis', 'payments']];
+const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,200,500').split(',').map(Number);
+const BLOCK_MIXES = [['postgresql', 'valkey'], ['postgresql', 'keycloak'], ['seaweedfs'], ['postgresql', 'valkey', 'workflow']];
 const MOCK_MIXES = [['email'], ['email', 'sms'], [], ['payment', 'sms']];
 
 interface Sample {
   readonly wallSeconds: number;
+  readonly cpuSeconds: number;
   readonly maxRssMiB: number;
 }
 
-interface CaseResult {
+interface Summary {
+  readonly medianWallSeconds: number;
+  readonly medianCpuSeconds: number;
+  readonly maxRssMiB: number;
+}
+
+interface CaseResult extends Summary {
   readonly name: string;
   readonly instances: number;
-  readonly medianWallSeconds: number;
-  readonly maxRssMiB: number;
   readonly samples: readonly Sample[];
 }
 
@@ -46,64 +54,104 @@ function generatedConfig(dir: string, instances: number): string {
   return file;
 }
 
-function measure(config: string, dir: string): Sample {
-  const out = join(dir, 'cdktf.out');
+/** Runs `args` under node with the peak-memory probe; the output folder is removed before and after. */
+function measure(args: readonly string[], cwd: string, out: string, env: NodeJS.ProcessEnv, dir: string): Sample {
   const report = join(dir, 'report.json');
+  rmSync(out, { recursive: true, force: true });
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--require', MEASURE, MAIN, '--config', config], {
-    cwd: ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: out, BENCH_REPORT: report },
+  const run = spawnSync(process.execPath, ['--require', MEASURE, ...args], {
+    cwd,
+    env: { ...process.env, ...env, BENCH_REPORT: report },
     encoding: 'utf8',
   });
   const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (run.status !== 0) throw new Error(`synth of ${config} failed:\n${run.stderr}`);
-  const { maxRssKiB } = JSON.parse(readFileSync(report, 'utf8')) as { maxRssKiB: number };
+  if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
+  const { maxRssKiB, cpuMicros } = JSON.parse(readFileSync(report, 'utf8')) as { maxRssKiB: number; cpuMicros: number };
   rmSync(out, { recursive: true, force: true });
-  return { wallSeconds, maxRssMiB: maxRssKiB / 1024 };
+  return { wallSeconds, cpuSeconds: cpuMicros / 1e6, maxRssMiB: maxRssKiB / 1024 };
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const synth = (config: string, dir: string) => measure([MAIN, '--config', config], ROOT, join(dir, 'cdktf.out'), { CDKTF_OUTDIR: join(dir, 'cdktf.out') }, dir);
+const blueprintsSynth = (dir: string) => measure([join(BLUEPRINTS, 'app.js')], BLUEPRINTS, join(dir, 'cdk.out'), { CDK_OUTDIR: join(dir, 'cdk.out') }, dir);
 
-function runCase(name: string, instances: number, config: string, dir: string): CaseResult {
-  measure(config, dir); // warm-up: file cache, not counted
-  const samples = Array.from({ length: RUNS }, () => measure(config, dir));
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function summarize(samples: readonly Sample[]): Summary {
   return {
-    name,
-    instances,
     medianWallSeconds: median(samples.map((s) => s.wallSeconds)),
+    medianCpuSeconds: median(samples.map((s) => s.cpuSeconds)),
     maxRssMiB: Math.max(...samples.map((s) => s.maxRssMiB)),
-    samples,
   };
 }
 
+function runCase(name: string, instances: number, config: string, dir: string): CaseResult {
+  synth(config, dir); // warm-up: file cache, not counted
+  const samples = Array.from({ length: RUNS }, () => synth(config, dir));
+  return { name, instances, ...summarize(samples), samples };
+}
+
+/** The example and the blueprints cluster in turn, so both see the same machine; ratios are taken pair by pair. */
+function runComparison(dir: string) {
+  const config = join(ROOT, 'examples', 'sandbox.yaml');
+  synth(config, dir);
+  blueprintsSynth(dir);
+  const pairs = Array.from({ length: RUNS }, () => ({ example: synth(config, dir), blueprints: blueprintsSynth(dir) }));
+  const example = pairs.map((p) => p.example);
+  const blueprints = pairs.map((p) => p.blueprints);
+  return {
+    example: { name: 'example', instances: 0, ...summarize(example), samples: example } as CaseResult,
+    blueprints: { ...summarize(blueprints), samples: blueprints },
+    wallRatio: median(pairs.map((p) => p.example.wallSeconds / p.blueprints.wallSeconds)),
+    cpuRatio: median(pairs.map((p) => p.example.cpuSeconds / p.blueprints.cpuSeconds)),
+  };
+}
+
+function ensureBlueprints(): void {
+  if (existsSync(join(BLUEPRINTS, 'node_modules'))) return;
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const install = spawnSync(npm, ['ci', '--prefix', BLUEPRINTS, '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  if (install.status !== 0) throw new Error('npm ci --prefix bench/blueprints failed');
+}
+
 function main(): void {
+  ensureBlueprints();
   const dir = mkdtempSync(join(tmpdir(), 'sandboxkit-bench-'));
-  const example = parse(readFileSync(join(ROOT, 'examples', 'sandbox.yaml'), 'utf8'));
-  const results: CaseResult[] = [runCase('example', example.instances.length, join(ROOT, 'examples', 'sandbox.yaml'), dir)];
+  const exampleInstances = parse(readFileSync(join(ROOT, 'examples', 'sandbox.yaml'), 'utf8')).instances.length;
+  const comparison = runComparison(dir);
+  const example = { ...comparison.example, instances: exampleInstances };
+  const results: CaseResult[] = [example];
   for (const n of SIZES) results.push(runCase(`${n} instance${n === 1 ? '' : 's'}`, n, generatedConfig(dir, n), dir));
   rmSync(dir, { recursive: true, force: true });
 
-  const one = results.find((r) => r.name === '1 instance')!;
+  const one = results.find((r) => r.name === '1 instance');
   const rows = results.map((r) => {
-    const marginalMs = r.instances > 1 && r.name !== 'example' ? ((r.medianWallSeconds - one.medianWallSeconds) * 1000) / (r.instances - 1) : undefined;
+    const marginalMs = one && r.instances > 1 && r.name !== 'example' ? ((r.medianWallSeconds - one.medianWallSeconds) * 1000) / (r.instances - 1) : undefined;
     return { ...r, marginalMs };
   });
   const largest = results[results.length - 1];
-  const hundred = results.find((r) => r.name === '100 instances')!;
-  const growth = largest.medianWallSeconds / hundred.medianWallSeconds;
+  const hundred = results.find((r) => r.instances === 100 && r.name !== 'example');
+  const growth = hundred && largest !== hundred ? largest.medianWallSeconds / hundred.medianWallSeconds : undefined;
 
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  console.log(`synth of the compiled app, median of ${RUNS} runs after one warm-up (node ${process.version}, ${process.platform}/${process.arch})\n`);
-  console.log(line(['case', 'instances', 'wall (s)', 'peak RSS (MiB)', 'per extra instance (ms)']));
-  console.log(line(['---', '---:', '---:', '---:', '---:']));
-  for (const r of rows) {
-    console.log(line([r.name, String(r.instances), r.medianWallSeconds.toFixed(2), r.maxRssMiB.toFixed(0), r.marginalMs === undefined ? '' : r.marginalMs.toFixed(1)]));
-  }
-  console.log(`\ngrowth 100 -> 500 instances: ${growth.toFixed(2)}x wall time for 5x instances (linear is 5x or less)`);
+  console.log(`whole-process synth, median of ${RUNS} runs after one warm-up (node ${process.version}, ${process.platform}/${process.arch})\n`);
+  console.log(line(['case', 'instances', 'wall (s)', 'cpu (s)', 'peak RSS (MiB)', 'per extra instance (ms)']));
+  console.log(line(['---', '---:', '---:', '---:', '---:', '---:']));
+  const row = (name: string, instances: string, s: Summary, marginal = '') =>
+    console.log(line([name, instances, s.medianWallSeconds.toFixed(2), s.medianCpuSeconds.toFixed(2), s.maxRssMiB.toFixed(0), marginal]));
+  for (const r of rows) row(r.name, String(r.instances), r, r.marginalMs === undefined ? '' : r.marginalMs.toFixed(1));
+  row('cdk-eks-blueprints, one EKS cluster', '', comparison.blueprints);
+  console.log(`\nexample / blueprints cluster, median of ${RUNS} alternating pairs: wall ${comparison.wallRatio.toFixed(2)}x, cpu ${comparison.cpuRatio.toFixed(2)}x`);
+  if (growth !== undefined) console.log(`growth 100 -> ${largest.instances} instances: ${growth.toFixed(2)}x wall time for ${largest.instances / 100}x instances`);
 
   const resultsDir = join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify({ runs: RUNS, node: process.version, cases: rows, growth100to500: growth }, null, 2));
+  writeFileSync(
+    join(resultsDir, 'latest.json'),
+    JSON.stringify({ runs: RUNS, node: process.version, cases: rows, blueprints: comparison.blueprints, exampleToBlueprints: { wall: comparison.wallRatio, cpu: comparison.cpuRatio }, growth }, null, 2),
+  );
   console.log(`written: bench/results/latest.json`);
 }
 

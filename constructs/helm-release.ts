@@ -1,7 +1,7 @@
 import { existsSync } from 'fs';
-import { join, resolve } from 'path';
+import { basename, join, resolve } from 'path';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ChartMirror } from './chart-mirror';
 import { ChartPackages } from './chart-package';
@@ -82,6 +82,20 @@ export function escapeTerraform(text: string): string {
   return text.replace(/\$\{(?!TfToken\[)/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
+/**
+ * The stack's copy of a local chart's archive: one per stack and chart however many
+ * releases install it, named by the archive's content hash so the file is not hashed again.
+ */
+function stackChartAsset(scope: Construct, dir: string): TerraformAsset {
+  const archive = ChartPackages.of(scope).archive(dir);
+  const stack = TerraformStack.of(scope);
+  const id = `SandboxkitChart-${basename(archive, '.tgz')}`;
+  const known = stack.node.tryFindChild(id) as TerraformAsset | undefined;
+  if (known) return known;
+  const hash = /-([0-9a-f]{12})\.tgz$/.exec(archive)?.[1];
+  return new TerraformAsset(stack, id, { path: archive, type: AssetType.FILE, assetHash: hash?.toUpperCase() });
+}
+
 /** The one Helm release construct every chart of the project goes through. */
 export class SandboxHelmRelease extends Construct {
   readonly release: Release;
@@ -109,7 +123,7 @@ export class SandboxHelmRelease extends Construct {
     const mirror = props.chart.kind === 'local' ? undefined : ChartMirror.of(this);
     const location =
       props.chart.kind === 'local'
-        ? { chart: new TerraformAsset(this, 'Chart', { path: ChartPackages.of(this).archive(props.chart.chart), type: AssetType.FILE }).path }
+        ? { chart: stackChartAsset(this, props.chart.chart).path }
         : (mirror?.locate(props.chart.chart, props.version) ?? { repository: props.chart.repository, chart: props.chart.chart });
     const values = props.values && Object.keys(props.values).length > 0 ? [escapeTerraform(JSON.stringify(props.values))] : undefined;
 

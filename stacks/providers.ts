@@ -1,6 +1,6 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import type { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { TerraformStack } from 'cdktf';
@@ -18,21 +18,31 @@ export function clusterTags(cluster: ClusterConfig, extra: Record<string, string
   };
 }
 
+/*
+ * Each cloud's provider package is loaded only when a cluster on that cloud needs it: the
+ * packages are optional peers, and loading one costs a noticeable part of a small synth.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const awsProvider = () => (require('@cdktf/provider-aws/lib/provider') as { AwsProvider: typeof AwsProvider }).AwsProvider;
+const azurermProvider = () => (require('@cdktf/provider-azurerm/lib/provider') as { AzurermProvider: typeof AzurermProvider }).AzurermProvider;
+const googleProvider = () => (require('@cdktf/provider-google/lib/provider') as { GoogleProvider: typeof GoogleProvider }).GoogleProvider;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 /** The cloud provider a stack needs to create or look up a cluster's resources; none for existing clusters. */
 export function addCloudProvider(stack: TerraformStack, cluster: ClusterConfig, tags: Record<string, string>): void {
   switch (cluster.cloud) {
     case 'aws':
-      new AwsProvider(stack, 'aws', { region: cluster.region, defaultTags: [{ tags }] });
+      new (awsProvider())(stack, 'aws', { region: cluster.region, defaultTags: [{ tags }] });
       return;
     case 'azure':
-      new AzurermProvider(stack, 'azurerm', {
+      new (azurermProvider())(stack, 'azurerm', {
         features: [{}],
         subscriptionId: cluster.subscriptionId,
         storageUseAzuread: true,
       });
       return;
     case 'gcp':
-      new GoogleProvider(stack, 'google', { project: cluster.project, region: cluster.region, defaultLabels: googleLabels(tags) });
+      new (googleProvider())(stack, 'google', { project: cluster.project, region: cluster.region, defaultLabels: googleLabels(tags) });
       return;
     case 'existing':
       return;

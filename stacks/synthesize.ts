@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'path';
 import { App } from 'cdktf';
 import type { SandboxConfig } from '../config/types';
 import { buildSandbox, type SandboxStacks } from './sandbox-app';
+import { useCdktfFastPaths } from './cdktf-fast-paths';
 
 export interface SynthResult {
   readonly outdir: string;
@@ -54,8 +55,9 @@ export function synthesizeStack(config: SandboxConfig, outdir: string, stackName
   }
 }
 
-/** An App with construct stack traces off: they cost time and memory and say nothing at synth. */
+/** An App with construct and token stack traces off: they cost time and memory and say nothing at synth. */
 export function newApp(outdir: string): App {
+  useCdktfFastPaths();
   return new App({ outdir, stackTraces: false });
 }
 

@@ -47,7 +47,20 @@ describe('SandboxHelmRelease', () => {
   });
 
   it('copies local charts into the stack output', () => {
-    expect(release({ chart: ChartSource.packaged('mock-email'), version: '0.1.0' }).chart).toMatch(/^assets\/R_Chart_[0-9A-F]+\/[0-9A-F]+\/mock-email-[0-9a-f]{12}\.tgz$/);
+    expect(release({ chart: ChartSource.packaged('mock-email'), version: '0.1.0' }).chart).toMatch(
+      /^assets\/SandboxkitChart-mock-email-([0-9a-f]{12})\/([0-9A-F]{12})\/mock-email-\1\.tgz$/,
+    );
+  });
+
+  it('copies a local chart once per stack however many releases install it', () => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    new HelmProvider(stack, 'helm', {});
+    for (const name of ['one', 'two']) {
+      new SandboxHelmRelease(stack, name, { name, namespace: 'ns', chart: ChartSource.packaged('mock-email'), version: '0.1.0' });
+    }
+    const charts = Object.values(synthJson(stack).resource!.helm_release).map((r: any) => r.chart);
+    expect(charts).toHaveLength(2);
+    expect(new Set(charts).size).toBe(1);
   });
 
   it.each([

@@ -38,9 +38,17 @@ export const MOCKS: Readonly<Record<MockKind, MockDefinition>> = {
   cloud: { chart: 'mock-cloud', version: '0.2.0', endpoints: (ns) => ({ cloudApiUrl: `http://${svc('mock-cloud', ns)}:5000` }) },
 };
 
+const parsedValues = new Map<string, Record<string, any>>();
+
 /** The default values of one of this package's charts. */
 export function packagedChartValues(chart: string): Record<string, any> {
-  return parse(readFileSync(join(PACKAGE_CHARTS_DIR, chart, 'values.yaml'), 'utf8')) as Record<string, any>;
+  // Parsed once per process (every instance's quota check asks); each caller gets its own copy.
+  let values = parsedValues.get(chart);
+  if (!values) {
+    values = parse(readFileSync(join(PACKAGE_CHARTS_DIR, chart, 'values.yaml'), 'utf8')) as Record<string, any>;
+    parsedValues.set(chart, values);
+  }
+  return structuredClone(values);
 }
 
 /** What a mock asks of the quota: the one pod its chart runs, with the resources of its values. */

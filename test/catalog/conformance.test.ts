@@ -8,7 +8,7 @@ import { MOCK_KINDS, MOCKS, mockFootprint, type MockKind } from '../../construct
 import { blockFootprint } from '../../constructs/instance/quota-check';
 import { seedFootprint } from '../../constructs/instance/seed-data';
 import { buildStacks, configFromYaml, resources, synthJson, type TerraformJson } from '../fixtures';
-import { CHART_MIRROR, canonical, helmTemplate, leafPaths, objectKey, rendered, withoutPath, type K8sObject } from './render';
+import { CHART_MIRROR, canonical, helmTemplate, leafPaths, objectKey, prefetchTemplates, rendered, withoutPath, type K8sObject } from './render';
 import { footprintOfPods, imagesOf, podsOf, qualified, restrictedProblems, secretRefsOf, selectsAPod, servicesOf, testHookPods, unboundedContainers } from './workloads';
 
 /**
@@ -160,6 +160,12 @@ function serviceReferences(): { what: string; name: string; port: number }[] {
 }
 
 describe('catalog conformance with the real charts', () => {
+  beforeAll(() =>
+    prefetchTemplates(
+      [...releases, ...mirroredReleases.values()].map((r) => ({ release: r.name, chart: r.chart, namespace: NAMESPACE, values: r.values })),
+    ),
+  );
+
   it('pins only chart versions that the chart mirror holds', () => {
     expect(existsSync(join(CHART_MIRROR, 'index.yaml'))).toBe(true);
     const index = parse(readFileSync(join(CHART_MIRROR, 'index.yaml'), 'utf8')).entries as Record<string, { version: string }[]>;
@@ -220,15 +226,22 @@ describe('catalog conformance with the real charts', () => {
       expect(images).toEqual([...new Set(plain.map((i) => mirrored(i, REGISTRY)))].sort());
     });
 
-    it('reads every value sandboxkit sets: none is ignored', () => {
+    it('reads every value sandboxkit sets: none is ignored', async () => {
       const r = mirroredReleases.get(release.name)!;
+      const paths = leafPaths(r.values).filter((path) => path.length > 0);
+      const request = { release: r.name, chart: r.chart, namespace: NAMESPACE };
+      // One render per value left out: rendered concurrently up front, then read from the cache below.
+      await prefetchTemplates([
+        { ...request, values: r.values },
+        { ...request, values: r.values, nonce: 'again' },
+        ...paths.map((path) => ({ ...request, values: withoutPath(r.values, path) })),
+      ]);
       const full = rendered(r.name, render(r));
       const again = rendered(r.name, helmTemplate(r.name, r.chart, NAMESPACE, r.values, 'again'));
       // Objects with values generated at render time (random keys) differ between two renders; compare the rest.
       const volatile = new Set(full.filter((o) => !again.some((a) => JSON.stringify(a) === JSON.stringify(o))).map(objectKey));
       const reference = canonical(full, volatile);
-      const ignored = leafPaths(r.values)
-        .filter((path) => path.length > 0)
+      const ignored = paths
         .filter((path) => {
           const without = render(r, withoutPath(r.values, path));
           return !(without instanceof Error) && canonical(without, volatile) === reference;

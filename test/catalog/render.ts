@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import { createHash } from 'crypto';
 import { writeFileSync } from 'fs';
 import { join } from 'path';
@@ -8,6 +9,7 @@ import { requireTool, run } from '../tools';
 /** The chart mirror the tests render real upstream archives from: `shared/` beside the clone. */
 export const CHART_MIRROR = join(__dirname, '..', '..', '..', 'shared', 'charts-mirror');
 export const KUBE_VERSION = '1.34.0';
+const ROOT = join(__dirname, '..', '..');
 /** API groups the platform installs, so charts render what they render on a sandbox cluster. */
 const PLATFORM_APIS = ['monitoring.coreos.com/v1', 'gateway.networking.k8s.io/v1', 'cert-manager.io/v1', 'postgresql.cnpg.io/v1', 'external-secrets.io/v1'];
 
@@ -15,6 +17,28 @@ export type K8sObject = Record<string, any> & { kind: string; metadata: Record<s
 
 const cache = new Map<string, K8sObject[] | Error>();
 let valuesDir: string | undefined;
+
+interface Render {
+  readonly key: string;
+  readonly args: string[];
+}
+
+/** The cache key and helm arguments of one render; the values go to a file named by the key. */
+function renderOf(release: string, chart: string, namespace: string, values: unknown, nonce: string): Render {
+  const text = JSON.stringify(values);
+  const key = createHash('sha256').update(`${release}\0${chart}\0${namespace}\0${text}\0${nonce}`).digest('hex');
+  valuesDir ??= tempDir('catalog-values-');
+  const file = join(valuesDir, `${key}.json`);
+  writeFileSync(file, text);
+  const args = ['template', release, chart, '-n', namespace, '--kube-version', KUBE_VERSION, ...PLATFORM_APIS.flatMap((a) => ['--api-versions', a]), '-f', file];
+  return { key, args };
+}
+
+function parseRender(out: string): K8sObject[] {
+  return parseAllDocuments(out)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => !!o && typeof o === 'object' && 'kind' in o);
+}
 
 /**
  * `helm template` of one release, parsed; the same release, chart and values render once per
@@ -25,20 +49,49 @@ export function helmTemplate(release: string, chart: string, namespace: string, 
   const key = createHash('sha256').update(`${release}\0${chart}\0${namespace}\0${text}\0${nonce}`).digest('hex');
   const known = cache.get(key);
   if (known) return known;
-  valuesDir ??= tempDir('catalog-values-');
-  const file = join(valuesDir, `${key}.json`);
-  writeFileSync(file, text);
+  const r = renderOf(release, chart, namespace, values, nonce);
   let result: K8sObject[] | Error;
   try {
-    const out = run(requireTool('helm'), ['template', release, chart, '-n', namespace, '--kube-version', KUBE_VERSION, ...PLATFORM_APIS.flatMap((a) => ['--api-versions', a]), '-f', file]);
-    result = parseAllDocuments(out)
-      .map((d) => d.toJS() as K8sObject | null)
-      .filter((o): o is K8sObject => !!o && typeof o === 'object' && 'kind' in o);
+    result = parseRender(run(requireTool('helm'), r.args));
   } catch (err) {
     result = err as Error;
   }
   cache.set(key, result);
   return result;
+}
+
+export interface TemplateRequest {
+  readonly release: string;
+  readonly chart: string;
+  readonly namespace: string;
+  readonly values: unknown;
+  readonly nonce?: string;
+}
+
+/**
+ * Renders `requests` that are not cached yet, `concurrency` helm processes at a time, into the
+ * cache `helmTemplate` reads: a test that needs many renders asks for them all first.
+ */
+export async function prefetchTemplates(requests: readonly TemplateRequest[], concurrency = 3): Promise<void> {
+  const helm = requireTool('helm');
+  const seen = new Set<string>();
+  const todo = requests
+    .map((q) => renderOf(q.release, q.chart, q.namespace, q.values, q.nonce ?? ''))
+    .filter((r) => !cache.has(r.key) && !seen.has(r.key) && seen.add(r.key));
+  const worker = async () => {
+    for (let r = todo.shift(); r; r = todo.shift()) {
+      const args = r.args;
+      cache.set(
+        r.key,
+        await new Promise<K8sObject[] | Error>((done) =>
+          execFile(helm, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+            done(err ? new Error(`${helm} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr || err.message}`) : parseRender(stdout)),
+          ),
+        ),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 /** The objects of a render, or a failed test naming the release. */
