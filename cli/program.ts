@@ -225,6 +225,21 @@ Examples:
     .action(action(async (ctx, cmd) => (await import('./commands/bom')).bomCommand(ctx, { instance: cmd.args[0], cluster: cmd.opts().cluster })));
 
   program
+    .command('bundle')
+    .description('an offline Helm repository: every chart archive (with index.yaml) and the image list (images.txt) the targets need')
+    .argument('<dir>', 'the bundle folder; an existing bundle is added to')
+    .option('--instance <name>', 'an instance; repeatable', collect)
+    .option('--cluster <name>', "a cluster: its platform and every instance the config puts on it; repeatable", collect)
+    .option('--from <url-or-folder>', "where the archives come from: a Helm repository URL or folder (default: the cluster's platform.chartMirror)")
+    .addHelpText('after', '\nInstall from it with `platform.chartMirror: <dir>` (a folder), or serve the folder over HTTP.')
+    .action(
+      action(async (ctx, cmd) => {
+        const o = cmd.opts();
+        return (await import('./commands/bundle')).bundleCommand(ctx, { dir: cmd.args[0], instances: o.instance ?? [], clusters: o.cluster ?? [], from: o.from });
+      }),
+    );
+
+  program
     .command('doctor')
     .description('check the tools and files deploying this config needs, with their versions')
     .action(action(async (ctx) => (await import('./commands/doctor')).doctor(ctx)));
