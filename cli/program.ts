@@ -205,6 +205,19 @@ Examples:
     .argument('<name>', 'instance name')
     .action(action(async (ctx, cmd) => (await import('./commands/test-instance')).testInstance(ctx, cmd.args[0])));
 
+  instance
+    .command('stop')
+    .description('scale every Deployment and StatefulSet of the instance to zero, keeping its volumes, Secrets and releases')
+    .argument('<name>', 'instance name')
+    .addHelpText('after', "\nThe replicas are kept in the reaper's ConfigMap, as its working hours keep them; working hours do not wake a stopped instance.")
+    .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).stopInstance(ctx, cmd.args[0])));
+
+  instance
+    .command('start')
+    .description('scale the workloads of a stopped instance back to the replicas they had')
+    .argument('<name>', 'instance name')
+    .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).startInstance(ctx, cmd.args[0])));
+
   program
     .command('gc')
     .description('destroy every expired instance and every failed create, from the config and the state backends')
