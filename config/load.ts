@@ -7,6 +7,7 @@ import { truncateForMessage } from '../constructs/names';
 import { KNOWN_CLOUDS, clusterBaseSchema, sandboxConfigSchema } from './schema';
 import { semanticIssues, type PathIssue } from './semantics';
 import { resolveTemplates } from './templates';
+import { cloudResourceIssues } from './cloud-resource-checks';
 import type { SandboxConfig } from './types';
 
 /** Config files larger than this are refused before parsing. */
@@ -120,6 +121,7 @@ export function parseConfig(text: string, file = '<config>'): SandboxConfig {
   issues.push(...unknownCloudBaseIssues(resolved));
 
   issues.push(...semanticIssues(resolved, BUILTIN_CATALOG));
+  issues.push(...cloudResourceIssues(resolved));
 
   if (issues.length > 0) {
     const located = dedupe(issues).map((i) => {

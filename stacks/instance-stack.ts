@@ -8,6 +8,7 @@ import type { SandboxCluster } from '../constructs/cluster';
 import { SandboxInstance } from '../constructs/instance/sandbox-instance';
 import { ChartMirror } from '../constructs/chart-mirror';
 import { configureBackend } from './backend';
+import { InstanceCloudResources } from './instance-cloud-resources';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
 import { addCloudProvider, addKubernetesProviders, clusterTags } from './providers';
@@ -36,6 +37,7 @@ export class InstanceStack extends TerraformStack {
     this.cluster = lookupCluster(this, props.cluster);
     addKubernetesProviders(this, this.cluster.connection);
 
+    const cloudResources = config.cloudResources ? new InstanceCloudResources(this, 'CloudResources', { clusterConfig: props.cluster, cluster: this.cluster, instance: config }) : undefined;
     this.instance = new SandboxInstance(this, 'Instance', {
       cluster: this.cluster,
       instanceName: config.name,
@@ -52,7 +54,9 @@ export class InstanceStack extends TerraformStack {
       allowInternetEgress: config.allowInternetEgress,
       workingHours: config.workingHours,
       registryMirror: props.cluster.platform?.registryMirror,
+      cloudResources: cloudResources?.facts,
     });
+    cloudResources?.addServiceAccount([this.instance.namespace.namespace]);
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
     new TerraformOutput(this, 'created_at', { value: this.instance.namespace.expiry.baseRfc3339 });

@@ -5,7 +5,8 @@ import { TEST_CLUSTER, ROOT, exec, exists, items, kubectlJson, must, tempDir, te
 
 /**
  * LambdaStack's offline install: a bundle built from the chart mirror folder with `sandboxkit bundle`, then the
- * platform and an instance deployed with `platform.chartMirror` pointing at that bundle alone; then the instance
+ * platform and an instance (built from an environment template) deployed with `platform.chartMirror` pointing at
+ * that bundle alone; then the instance
  * stopped (every workload at zero, its volumes still bound) and started again with the CLI.
  */
 const work = tempDir('sandboxkit-offline-');
@@ -33,7 +34,9 @@ function writeConfig(chartMirror?: string): void {
           platform: chartMirror ? { chartMirror } : {},
         },
       ],
-      instances: [{ name: INSTANCE, cluster: CLUSTER, owner: 'lambda@example.org', ttlHours: 4, blocks: ['valkey', 'mysql'], mocks: ['email'] }],
+      // The instance extends a template: the stacks see the resolved blocks and mocks.
+      templates: [{ name: 'lean', blocks: ['valkey', 'mysql', 'keycloak'], mocks: ['email'], ttlHours: 4, values: { valkey: { dataStorage: { requestedSize: '1Gi' } } } }],
+      instances: [{ name: INSTANCE, cluster: CLUSTER, owner: 'lambda@example.org', template: 'lean', removeBlocks: ['keycloak'] }],
     }),
   );
 }
@@ -75,6 +78,9 @@ describe(`offline bundle, stop and start on a real API server (${TEST_CLUSTER})`
     apply(`instance-${INSTANCE}`);
     const deployed = JSON.parse(must('helm', ['list', '-n', INSTANCE, '-o', 'json'])).map((r: any) => [r.name, r.status]);
     expect(deployed).toEqual(expect.arrayContaining([['valkey', 'deployed'], ['mysql', 'deployed'], ['mock-email', 'deployed']]));
+    // From the template: valkey's claim has the size the template's values give it.
+    expect(items('pvc', '-n', INSTANCE).map((c) => c.spec.resources.requests.storage)).toContain('1Gi');
+    expect(deployed.map(([n]: [string]) => n)).not.toContain('keycloak');
     running = replicas();
     expect(running.filter(([, n]) => n > 0).length).toBeGreaterThan(1);
   });
