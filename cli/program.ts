@@ -178,7 +178,8 @@ Examples:
     .alias('ls')
     .description('every instance of the config and of the state backends: owner, blocks, created, expires, state, Pod Security')
     .option('--expired', 'only expired instances')
-    .action(action(async (ctx, cmd) => (await import('./commands/list')).listInstances(ctx, Boolean(cmd.opts().expired))));
+    .option('--cost', 'estimate what each instance costs a day, from its size profile and cloud resources')
+    .action(action(async (ctx, cmd) => (await import('./commands/list')).listInstances(ctx, Boolean(cmd.opts().expired), Boolean(cmd.opts().cost))));
 
   instance
     .command('extend')

@@ -1,6 +1,7 @@
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { TagAspect } from '../constructs/tag-aspect';
 import type { Construct } from 'constructs';
 import type { ClusterConfig, InstanceConfig, StateBackendConfig } from '../config/types';
 import type { CatalogEntry } from '../constructs/catalog/types';
@@ -31,7 +32,10 @@ export class InstanceStack extends TerraformStack {
     configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id, instanceName: config.name });
     const chartMirror = props.cluster.platform?.chartMirror;
     if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));
-    addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-instance': config.name, 'sandbox-owner': config.owner }));
+    const tags = clusterTags(props.cluster, { 'sandbox-instance': config.name, 'sandbox-owner': config.owner });
+    addCloudProvider(this, props.cluster, tags);
+    // azurerm has no provider-wide default tags: every Azure resource of the instance is tagged for cost reports.
+    if (props.cluster.cloud === 'azure') Aspects.of(this).add(new TagAspect(tags));
     new RandomProvider(this, 'random');
     new TimeProvider(this, 'time');
     this.cluster = lookupCluster(this, props.cluster);
