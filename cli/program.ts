@@ -178,7 +178,8 @@ Examples:
     .alias('ls')
     .description('every instance of the config and of the state backends: owner, blocks, created, expires, state, Pod Security')
     .option('--expired', 'only expired instances')
-    .action(action(async (ctx, cmd) => (await import('./commands/list')).listInstances(ctx, Boolean(cmd.opts().expired))));
+    .option('--cost', 'estimate what each instance costs a day, from its size profile and cloud resources')
+    .action(action(async (ctx, cmd) => (await import('./commands/list')).listInstances(ctx, Boolean(cmd.opts().expired), Boolean(cmd.opts().cost))));
 
   instance
     .command('extend')
@@ -205,6 +206,19 @@ Examples:
     .argument('<name>', 'instance name')
     .action(action(async (ctx, cmd) => (await import('./commands/test-instance')).testInstance(ctx, cmd.args[0])));
 
+  instance
+    .command('stop')
+    .description('scale every Deployment and StatefulSet of the instance to zero, keeping its volumes, Secrets and releases')
+    .argument('<name>', 'instance name')
+    .addHelpText('after', "\nThe replicas are kept in the reaper's ConfigMap, as its working hours keep them; working hours do not wake a stopped instance.")
+    .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).stopInstance(ctx, cmd.args[0])));
+
+  instance
+    .command('start')
+    .description('scale the workloads of a stopped instance back to the replicas they had')
+    .argument('<name>', 'instance name')
+    .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).startInstance(ctx, cmd.args[0])));
+
   program
     .command('gc')
     .description('destroy every expired instance and every failed create, from the config and the state backends')
@@ -223,6 +237,21 @@ Examples:
     .argument('[instance]', 'an instance')
     .option('--cluster <name>', 'a cluster: its platform')
     .action(action(async (ctx, cmd) => (await import('./commands/bom')).bomCommand(ctx, { instance: cmd.args[0], cluster: cmd.opts().cluster })));
+
+  program
+    .command('bundle')
+    .description('an offline Helm repository: every chart archive (with index.yaml) and the image list (images.txt) the targets need')
+    .argument('<dir>', 'the bundle folder; an existing bundle is added to')
+    .option('--instance <name>', 'an instance; repeatable', collect)
+    .option('--cluster <name>', "a cluster: its platform and every instance the config puts on it; repeatable", collect)
+    .option('--from <url-or-folder>', "where the archives come from: a Helm repository URL or folder (default: the cluster's platform.chartMirror)")
+    .addHelpText('after', '\nInstall from it with `platform.chartMirror: <dir>` (a folder), or serve the folder over HTTP.')
+    .action(
+      action(async (ctx, cmd) => {
+        const o = cmd.opts();
+        return (await import('./commands/bundle')).bundleCommand(ctx, { dir: cmd.args[0], instances: o.instance ?? [], clusters: o.cluster ?? [], from: o.from });
+      }),
+    );
 
   program
     .command('doctor')

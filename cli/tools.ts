@@ -10,7 +10,7 @@ export interface ToolResult {
 }
 
 /** The programs the CLI starts: Terraform and Helm, the cloud CLIs that reach remote state, and the credential plugins doctor checks. */
-export type ToolName = 'terraform' | 'helm' | 'aws' | 'az' | 'gcloud' | 'kubelogin' | 'gke-gcloud-auth-plugin';
+export type ToolName = 'terraform' | 'helm' | 'kubectl' | 'aws' | 'az' | 'gcloud' | 'kubelogin' | 'gke-gcloud-auth-plugin';
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -29,6 +29,7 @@ export interface ToolRunner {
 export const TOOL_ENV: Record<ToolName, string> = {
   terraform: 'SANDBOXKIT_TERRAFORM',
   helm: 'SANDBOXKIT_HELM',
+  kubectl: 'SANDBOXKIT_KUBECTL',
   aws: 'SANDBOXKIT_AWS',
   az: 'SANDBOXKIT_AZ',
   gcloud: 'SANDBOXKIT_GCLOUD',

@@ -6,6 +6,8 @@ import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
 import { truncateForMessage } from '../constructs/names';
 import { KNOWN_CLOUDS, clusterBaseSchema, sandboxConfigSchema } from './schema';
 import { semanticIssues, type PathIssue } from './semantics';
+import { resolveTemplates } from './templates';
+import { cloudResourceIssues } from './cloud-resource-checks';
 import type { SandboxConfig } from './types';
 
 /** Config files larger than this are refused before parsing. */
@@ -110,15 +112,26 @@ export function parseConfig(text: string, file = '<config>'): SandboxConfig {
     throw new ConfigError(file, [{ path: '', message: 'expected a mapping with "clusters" and "instances"' }]);
   }
 
-  const issues: PathIssue[] = [];
-  const parsed = sandboxConfigSchema.safeParse(data, { reportInput: true });
+  // Templates are applied before validation; each issue in an inherited field is located where the file writes it.
+  const templated = resolveTemplates(data);
+  const resolved = templated.data;
+  const issues: PathIssue[] = [...templated.issues];
+  const parsed = sandboxConfigSchema.safeParse(resolved, { reportInput: true });
   if (!parsed.success) issues.push(...parsed.error.issues.map(fromZodIssue));
-  issues.push(...unknownCloudBaseIssues(data));
+  issues.push(...unknownCloudBaseIssues(resolved));
 
-  issues.push(...semanticIssues(data, BUILTIN_CATALOG));
+  issues.push(...semanticIssues(resolved, BUILTIN_CATALOG));
+  issues.push(...cloudResourceIssues(resolved));
 
   if (issues.length > 0) {
-    const located = dedupe(issues).map((i) => locate(i, doc, lineCounter));
+    const located = dedupe(issues).map((i) => {
+      const origin = templated.originOf(i.path);
+      if (!origin) return locate(i, doc, lineCounter);
+      const at = locate({ path: origin.at, message: i.message }, doc, lineCounter);
+      const via = origin.via && locate({ path: origin.via, message: '' }, doc, lineCounter);
+      const from = `from ${formatPath(origin.at)}${via ? `, which ${via.path}${via.line ? ` (line ${via.line})` : ''} brings in` : ''}`;
+      return { ...at, path: formatPath(i.path), message: `${i.message} (${from})` };
+    });
     located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
     throw new ConfigError(file, located);
   }

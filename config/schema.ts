@@ -347,6 +347,9 @@ const instance = z.strictObject({
     )
     .refine((hours) => knownTimeZone(hours.split(' ')[2]), 'must end in a known IANA time zone such as Europe/Berlin')
     .optional(),
+  cloudResources: z
+    .strictObject({ source: z.enum(['cloud', 'mock']).optional(), objectStorage: z.boolean().optional(), queue: z.boolean().optional(), table: z.boolean().optional() })
+    .optional(),
 }).superRefine((inst, ctx) => {
   const problem = reservedNamespaceProblem(inst.namespace ?? inst.name);
   if (problem) ctx.addIssue({ code: 'custom', path: [inst.namespace ? 'namespace' : 'name'], message: `${problem}; set namespace to one of the instance's own` });
@@ -421,6 +424,11 @@ export const catalogEntrySchema = z.strictObject({
       smsApiUrl: injectionPath.optional(),
       paymentApiUrl: injectionPath.optional(),
       cloudApiUrl: injectionPath.optional(),
+      objectStorageBucket: injectionPath.optional(),
+      queueName: injectionPath.optional(),
+      tableName: injectionPath.optional(),
+      cloudRegion: injectionPath.optional(),
+      cloudServiceAccount: injectionPath.optional(),
       credentialsSecret: injectionPath.optional(),
       databaseSecret: injectionPath.optional(),
       databaseHost: injectionPath.optional(),

@@ -383,6 +383,24 @@ export interface InstanceConfig {
   readonly allowInternetEgress?: boolean;
   /** Scale to zero outside working hours, e.g. "Mon-Fri 07:00-19:00 Europe/Berlin". @default - always on */
   readonly workingHours?: string;
+  /** Cloud resources of the instance's own, wired into the blocks that take them. @default - none */
+  readonly cloudResources?: CloudResourcesConfig;
+}
+
+/** An instance's own object storage, queue and key-value table. */
+export interface CloudResourcesConfig {
+  /**
+   * `cloud`: created in the cluster's cloud account by the instance stack (AWS: S3, SQS, DynamoDB), reachable only
+   * by the instance's workload identity; `mock`: the same names, served by the `cloud` mock (which the instance must list).
+   * @default 'cloud'
+   */
+  readonly source?: 'cloud' | 'mock';
+  /** @default false */
+  readonly objectStorage?: boolean;
+  /** @default false */
+  readonly queue?: boolean;
+  /** @default false */
+  readonly table?: boolean;
 }
 
 export interface SandboxConfig {

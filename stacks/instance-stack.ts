@@ -1,6 +1,7 @@
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
+import { TagAspect } from '../constructs/tag-aspect';
 import type { Construct } from 'constructs';
 import type { ClusterConfig, InstanceConfig, StateBackendConfig } from '../config/types';
 import type { CatalogEntry } from '../constructs/catalog/types';
@@ -8,6 +9,7 @@ import type { SandboxCluster } from '../constructs/cluster';
 import { SandboxInstance } from '../constructs/instance/sandbox-instance';
 import { ChartMirror } from '../constructs/chart-mirror';
 import { configureBackend } from './backend';
+import { InstanceCloudResources } from './instance-cloud-resources';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
 import { addCloudProvider, addKubernetesProviders, clusterTags } from './providers';
@@ -30,12 +32,16 @@ export class InstanceStack extends TerraformStack {
     configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id, instanceName: config.name });
     const chartMirror = props.cluster.platform?.chartMirror;
     if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));
-    addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-instance': config.name, 'sandbox-owner': config.owner }));
+    const tags = clusterTags(props.cluster, { 'sandbox-instance': config.name, 'sandbox-owner': config.owner });
+    addCloudProvider(this, props.cluster, tags);
+    // azurerm has no provider-wide default tags: every Azure resource of the instance is tagged for cost reports.
+    if (props.cluster.cloud === 'azure') Aspects.of(this).add(new TagAspect(tags));
     new RandomProvider(this, 'random');
     new TimeProvider(this, 'time');
     this.cluster = lookupCluster(this, props.cluster);
     addKubernetesProviders(this, this.cluster.connection);
 
+    const cloudResources = config.cloudResources ? new InstanceCloudResources(this, 'CloudResources', { clusterConfig: props.cluster, cluster: this.cluster, instance: config }) : undefined;
     this.instance = new SandboxInstance(this, 'Instance', {
       cluster: this.cluster,
       instanceName: config.name,
@@ -52,7 +58,9 @@ export class InstanceStack extends TerraformStack {
       allowInternetEgress: config.allowInternetEgress,
       workingHours: config.workingHours,
       registryMirror: props.cluster.platform?.registryMirror,
+      cloudResources: cloudResources?.facts,
     });
+    cloudResources?.addServiceAccount([this.instance.namespace.namespace]);
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
     new TerraformOutput(this, 'created_at', { value: this.instance.namespace.expiry.baseRfc3339 });

@@ -58,6 +58,21 @@ const TERRAFORM: ToolCheck = {
   },
 };
 const HELM: ToolCheck = { tool: 'helm', args: ['version', '--short'], min: '3.8', max: '4', why: '`instance test` runs the releases\' test hooks', install: 'install Helm 3', optional: true };
+const KUBECTL: ToolCheck = {
+  tool: 'kubectl',
+  args: ['version', '--client', '-o', 'json'],
+  min: '1.28',
+  why: '`instance stop` and `instance start` scale the workloads of an instance',
+  install: 'install kubectl (https://kubernetes.io/docs/tasks/tools/)',
+  optional: true,
+  parse: (out) => {
+    try {
+      return versionIn((JSON.parse(out) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '');
+    } catch {
+      return versionIn(out);
+    }
+  },
+};
 const AWS: ToolCheck = { tool: 'aws', args: ['--version'], min: '2', why: 'EKS tokens for the Kubernetes and Helm providers (exec auth), and S3 state', install: 'install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html); v1 is end of support' };
 const AZ: ToolCheck = {
   tool: 'az',
@@ -95,7 +110,7 @@ async function checkTool(ctx: CliContext, spec: ToolCheck): Promise<Check> {
 function toolsFor(config: SandboxConfig): ToolCheck[] {
   const clouds = new Set(config.clusters.map((c) => c.cloud));
   const backends = new Set([...config.clusters.map((c) => stateOf(config, c).backend)]);
-  const checks = [TERRAFORM, HELM];
+  const checks = [TERRAFORM, HELM, KUBECTL];
   if (clouds.has('aws') || backends.has('s3')) checks.push(AWS);
   if (clouds.has('azure') || backends.has('azurerm')) checks.push(AZ);
   if (clouds.has('azure')) checks.push(KUBELOGIN);

@@ -5,6 +5,7 @@ import { EXIT, red, yellow } from '../io';
 import { clusterOf, isExpired, podSecurityOf, readOutputs, withInstance, type InstanceRef, type InstanceOutputs } from '../instances';
 import { allRecordStores, recordStore } from '../records';
 import { table } from '../table';
+import { dailyCost } from '../cost';
 
 export type InstanceState = 'running' | 'expired' | 'not deployed' | 'deploying' | 'failed' | 'state only';
 
@@ -95,10 +96,12 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
   return known;
 }
 
-export async function listInstances(ctx: CliContext, expiredOnly: boolean): Promise<number> {
-  const rows = (await knownInstances(ctx)).map((k) => k.row).filter((r) => !expiredOnly || r.state === 'expired');
+export async function listInstances(ctx: CliContext, expiredOnly: boolean, cost = false): Promise<number> {
+  const known = (await knownInstances(ctx)).filter((k) => !expiredOnly || k.row.state === 'expired');
+  const rows = known.map((k) => k.row);
+  const costs = known.map((k) => (k.ref ? dailyCost(k.ref.cluster, k.ref.instance) : { usd: null, basis: 'not in the config or a record' }));
   if (ctx.json) {
-    ctx.io.out(JSON.stringify(rows));
+    ctx.io.out(JSON.stringify(cost ? rows.map((r, i) => ({ ...r, dailyCostUsd: costs[i].usd, costBasis: costs[i].basis })) : rows));
     return EXIT.ok;
   }
   if (rows.length === 0) {
@@ -114,8 +117,12 @@ export async function listInstances(ctx: CliContext, expiredOnly: boolean): Prom
   const paint = (state: InstanceState) => (state === 'expired' || state === 'failed' ? red(ctx.io, state) : state === 'running' ? state : yellow(ctx.io, state));
   table(
     ctx.io,
-    ['NAME', 'CLUSTER', 'OWNER', 'BLOCKS', 'CREATED', 'EXPIRES', 'STATE', 'POD SECURITY', 'SOURCE'],
-    rows.map((r) => [r.name, r.cluster ?? '-', r.owner ?? '-', r.blocks.join(',') || '-', when(r.createdAt), when(r.expiresAt), paint(r.state), r.podSecurity ?? '-', r.source]),
+    ['NAME', 'CLUSTER', 'OWNER', 'BLOCKS', 'CREATED', 'EXPIRES', 'STATE', 'POD SECURITY', 'SOURCE', ...(cost ? ['USD/DAY'] : [])],
+    rows.map((r, i) => [r.name, r.cluster ?? '-', r.owner ?? '-', r.blocks.join(',') || '-', when(r.createdAt), when(r.expiresAt), paint(r.state), r.podSecurity ?? '-', r.source, ...(cost ? [costs[i].usd === null ? '-' : costs[i].usd!.toFixed(2)] : [])]),
   );
+  if (cost) {
+    const total = costs.reduce((sum, c) => sum + (c.usd ?? 0), 0);
+    ctx.io.out(`\nestimated ${total.toFixed(2)} USD a day at most: each instance's quota held all day at on-demand list prices (cli/cost.ts); existing clusters are not priced`);
+  }
   return EXIT.ok;
 }

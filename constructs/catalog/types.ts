@@ -39,6 +39,14 @@ export interface InjectionPaths {
   readonly smsApiUrl?: string;
   readonly paymentApiUrl?: string;
   readonly cloudApiUrl?: string;
+  /** The instance's own bucket, queue and table (`cloudResources`), by name. */
+  readonly objectStorageBucket?: string;
+  readonly queueName?: string;
+  readonly tableName?: string;
+  /** Region of the instance's cloud resources. */
+  readonly cloudRegion?: string;
+  /** Service account whose workload identity may use the instance's cloud resources. */
+  readonly cloudServiceAccount?: string;
   /** Name of the Secret holding the block's generated credentials. */
   readonly credentialsSecret?: string;
   /** Name of the Secret holding the database connection. */

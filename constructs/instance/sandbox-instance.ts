@@ -17,7 +17,7 @@ import { ResourceGuardrails } from './resource-guardrails';
 import { SeedData } from './seed-data';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from './size-profile';
 import { fillPlaceholders, mergeValues, setPath } from './values';
-import { wireValues, type WiringFacts } from './wiring';
+import { wireValues, type CloudResourceFacts, type WiringFacts } from './wiring';
 
 export interface BlockRef {
   /** Catalog entry name; also the release name. */
@@ -56,6 +56,8 @@ export interface SandboxInstanceProps {
   readonly workingHours?: string;
   /** Registry that mirrors every image; written where each chart takes its images from. @default - none */
   readonly registryMirror?: string;
+  /** The instance's own cloud resources, for the blocks that take them. @default - none */
+  readonly cloudResources?: CloudResourceFacts;
 }
 
 const LEVEL_ORDER: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
@@ -178,6 +180,7 @@ export class SandboxInstance extends Construct {
       const values = grant ? fillPlaceholders(block.values, databasePlaceholders(grant.facts)) : block.values;
       const wired = wireValues(block.entry, withRegistryMirror(block.entry, values, props.registryMirror), {
         ...endpoints,
+        ...props.cloudResources,
         ...grant?.facts,
         credentialsSecret: block.entry.credentials?.length ? `${block.name}-credentials` : undefined,
         ingressHost: block.entry.needs?.ingress ? blockHostname(block.name, name, props.cluster.ingress.domain) : undefined,

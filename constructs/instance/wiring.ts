@@ -12,7 +12,16 @@ export type WiringFacts = MockEndpoints & {
   readonly databaseUser?: string;
   readonly ingressHost?: string;
   readonly storageClass?: string;
-};
+} & CloudResourceFacts;
+
+/** What an instance's own cloud resources (or the cloud mock standing in for them) hand a block. */
+export interface CloudResourceFacts {
+  readonly objectStorageBucket?: string;
+  readonly queueName?: string;
+  readonly tableName?: string;
+  readonly cloudRegion?: string;
+  readonly cloudServiceAccount?: string;
+}
 
 /**
  * Writes each fact the block's catalog entry asks for into its values at the

@@ -18,6 +18,8 @@ interface Namespace {
   readonly phase?: 'Active' | 'Terminating';
   readonly expires?: string;
   readonly hours?: string;
+  /** sandbox.dev/stopped, as `sandboxkit instance stop` sets it. */
+  readonly stopped?: string;
   readonly workloads?: readonly Workload[];
 }
 
@@ -49,7 +51,7 @@ function reap(cluster: Cluster): Run {
   const log = join(dir, 'calls.log');
   writeFileSync(
     join(dir, 'namespaces'),
-    cluster.namespaces.map((n) => `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}\n`).join(''),
+    cluster.namespaces.map((n) => `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}|${n.stopped ?? ''}\n`).join(''),
   );
   writeFileSync(join(dir, 'state'), Object.entries(cluster.saved ?? {}).map(([k, v]) => `${k}=${v}\n`).join(''));
   for (const ns of cluster.namespaces) {
@@ -212,6 +214,21 @@ describe('instance reaper script', () => {
         saved: { 'awake.statefulset.db': 3 },
       });
       expect(run.changes).toEqual(['scale statefulset/db -n awake --replicas=3', forget('awake.statefulset.db')]);
+    });
+
+    it('does not wake a namespace that `instance stop` stopped, inside working hours, and keeps its saved replicas', () => {
+      const run = reap({
+        namespaces: [{ name: 'held', hours: 'Mon-Fri 07:00-19:00 Etc/UTC', stopped: '2026-11-23T10:00:00Z', workloads: [{ kind: 'statefulset', name: 'db', replicas: 0 }] }],
+        saved: { 'held.statefulset.db': 3 },
+      });
+      expect(run.changes).toEqual([]);
+      expect(run.stdout).toMatch(/held is stopped since 2026-11-23T10:00:00Z/);
+      expect(run.code).toBe(0);
+    });
+
+    it('still deletes a stopped namespace once it has expired', () => {
+      const run = reap({ namespaces: [{ name: 'held', expires: '2026-11-23T11:00:00Z', hours: 'Mon-Fri 07:00-19:00 Etc/UTC', stopped: '2026-11-23T10:00:00Z' }] });
+      expect(run.changes).toEqual(['delete namespace held --wait=false']);
     });
 
     it('leaves a workload running when it cannot remember its replicas', () => {

@@ -488,6 +488,7 @@ describe('sandboxkit CLI', () => {
       expect(JSON.parse(r.out).checks.map((c: { check: string; status: string; version?: string }) => [c.check, c.status, c.version])).toEqual([
         ['terraform', 'ok', '1.11.4'],
         ['helm', 'ok', '3.19.5'],
+        ['kubectl', 'ok', '1.34.1'],
         ['kubeconfig kind', 'ok', undefined],
       ]);
     });
@@ -501,7 +502,7 @@ describe('sandboxkit CLI', () => {
       const lines = r.out.split('\n');
       expect(lines[0]).toMatch(/^STATUS\s+CHECK\s+VERSION\s+DETAIL$/);
       expect(lines[1]).toMatch(/^missing\s+terraform\s+1\.5\.7\s+.*fake-terraform is 1\.5\.7; 1\.10 or later is needed$/m);
-      expect(new Set(lines.slice(0, 4).map((l) => l.search(/(VERSION|1\.5\.7|3\.19\.5|- )/))).size).toBe(1);
+      expect(new Set(lines.slice(0, 5).map((l) => l.search(/(VERSION|1\.5\.7|3\.19\.5|1\.34\.1|- )/))).size).toBe(1);
       expect(r.out).toMatch(/To fix:\n {2}terraform: install Terraform or OpenTofu 1\.10 or later; plans and applies every stack \(1\.10\+ for S3-native state locking\)\n {2}kubeconfig kind: create the cluster/);
     });
 

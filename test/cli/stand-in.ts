@@ -92,6 +92,10 @@ case "$1 $2" in
   "s3 rm") rm -f "$S3/\${3#s3://}";;
 esac
 exit 0`);
+    this.script('kubectl', `
+echo "kubectl $*" >> "$LOG"
+[ "$1" = "version" ] && { echo '{"clientVersion":{"gitVersion":"v1.34.1"}}'; exit 0; }
+exit 0`);
     for (const tool of ['az', 'gcloud']) {
       this.script(tool, `
 echo "${tool} $*" >> "$LOG"
@@ -155,6 +159,7 @@ exit 0`);
         HOME: this.dir,
         SANDBOXKIT_TERRAFORM: join(this.dir, 'fake-terraform'),
         SANDBOXKIT_HELM: join(this.dir, 'fake-helm'),
+        SANDBOXKIT_KUBECTL: join(this.dir, 'fake-kubectl'),
         SANDBOXKIT_AWS: join(this.dir, 'fake-aws'),
         SANDBOXKIT_AZ: join(this.dir, 'fake-az'),
         SANDBOXKIT_GCLOUD: join(this.dir, 'fake-gcloud'),

@@ -28,6 +28,7 @@ export function activeOptions(config: SandboxConfig): Set<string> {
     if (c.cloud === 'azure' && c.privateCluster === false && (c.authorizedIpRanges?.length ?? 0) > 0) on.add('azure-public-api');
     if (c.cloud === 'gcp' && c.mode === 'autopilot') on.add('gcp-autopilot');
   }
+  if (config.instances?.some((i) => i.cloudResources?.objectStorage && (i.cloudResources.source ?? 'cloud') === 'cloud')) on.add('instance-object-storage');
   return on;
 }
 

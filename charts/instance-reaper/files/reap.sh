@@ -1,6 +1,7 @@
 #!/bin/sh
 # Deletes expired instance namespaces and scales instances to zero outside their working hours.
-# Annotations read: sandbox.dev/expires-at (RFC 3339), sandbox.dev/working-hours ("Mon-Fri 07:00-19:00 Europe/Berlin").
+# Annotations read: sandbox.dev/expires-at (RFC 3339), sandbox.dev/working-hours ("Mon-Fri 07:00-19:00 Europe/Berlin"),
+# sandbox.dev/stopped (set by `sandboxkit instance stop`: working hours do not wake the namespace until `instance start`).
 # Every namespace is handled on its own: a failure is reported, the run goes on, and it ends non-zero.
 # Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them.
 set -u
@@ -145,7 +146,7 @@ EOF
   done
 }
 
-# Handles one namespace: name, phase, expiry, working hours.
+# Handles one namespace: name, phase, expiry, working hours, stopped.
 reap() {
   if [ "$2" = "Terminating" ]; then
     echo "reaper: $1 is already being deleted"
@@ -161,10 +162,14 @@ reap() {
     fi
   fi
   [ -z "$4" ] && return
+  if [ -n "${5:-}" ]; then
+    echo "reaper: $1 is stopped since $5; working hours do not apply until it is started"
+    return
+  fi
   if [ "$state_ok" = true ]; then apply_hours "$1" "$4"; else fail "$1: working hours skipped, the saved replicas could not be read"; fi
 }
 
-if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"\n"}{end}'); then
+if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"|"}{.metadata.annotations.sandbox\.dev/stopped}{"\n"}{end}'); then
   echo "reaper: ERROR: cannot list the namespaces labelled $INSTANCE_LABEL" >&2
   exit 1
 fi
@@ -175,9 +180,9 @@ if ! state=$(kubectl get configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" -o g
   state=
 fi
 
-while IFS='|' read -r ns phase expires_at hours; do
+while IFS='|' read -r ns phase expires_at hours stopped; do
   [ -n "$ns" ] || continue
-  reap "$ns" "$phase" "$expires_at" "$hours"
+  reap "$ns" "$phase" "$expires_at" "$hours" "$stopped"
 done <<EOF
 $namespaces
 EOF
