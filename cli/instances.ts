@@ -106,6 +106,8 @@ export interface InstanceOutputs {
   readonly namespace?: string;
   readonly createdAt?: string;
   readonly expiresAt?: string;
+  /** The instance never expires. */
+  readonly protected?: boolean;
   readonly hostnames: readonly string[];
 }
 
@@ -116,6 +118,7 @@ function outputsFrom(raw: Record<string, { value: unknown }>): InstanceOutputs |
     namespace: str('namespace'),
     createdAt: str('created_at'),
     expiresAt: str('expires_at'),
+    ...(raw.protected?.value === true ? { protected: true } : {}),
     hostnames: Array.isArray(raw.hostnames?.value) ? (raw.hostnames.value as string[]) : [],
   };
 }

@@ -126,6 +126,7 @@ const clusterBase = {
   owner: nonEmpty.optional(),
   state: state.optional(),
   platform: platform.optional(),
+  allowProtectedInstances: z.boolean().optional(),
 };
 
 const awsCluster = z.strictObject({
@@ -318,6 +319,7 @@ const instance = z.strictObject({
     .min(TTL_HOURS_MIN, `must be at least ${TTL_HOURS_MIN}`)
     .max(TTL_HOURS_MAX, `must be at most ${TTL_HOURS_MAX} (30 days)`)
     .optional(),
+  protected: z.boolean().optional(),
   size: z.enum(['small', 'medium', 'large']).optional(),
   quota: z
     .strictObject({

@@ -115,6 +115,11 @@ interface ClusterConfigBase {
   /** State of this cluster's stacks and of its instances. @default - the top-level `state` */
   readonly state?: StateBackendConfig;
   readonly platform?: PlatformConfig;
+  /**
+   * Instances on this cluster may set `protected: true`: they never expire, the reaper and `gc` skip them.
+   * For long-lived shared environments (staging, demos); preview environments are never protected. @default false
+   */
+  readonly allowProtectedInstances?: boolean;
 }
 
 /** A managed node group: its name and the options of `EksCluster.addNodePool` (`NodePoolOptions`). */
@@ -361,8 +366,13 @@ export interface InstanceConfig {
   readonly owner: string;
   /** Group that also gets edit rights; never a `system:` group. @default - none */
   readonly ownerGroup?: string;
-  /** Hours from creation until the instance expires, 1 to 720. @default 48 */
+  /** Hours from creation until the instance expires, 1 to 720; not with `protected`. @default 48 */
   readonly ttlHours?: number;
+  /**
+   * The instance never expires: no expiry, the reaper and `gc` leave it alone. Only on a cluster with
+   * `allowProtectedInstances: true`, and without `ttlHours`. @default false
+   */
+  readonly protected?: boolean;
   /** @default 'small' */
   readonly size?: SizeProfileName;
   /** Overrides of the size profile's quota (CPU and memory requests, storage, ephemeral storage, pods). @default {} */

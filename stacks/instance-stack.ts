@@ -27,6 +27,9 @@ export class InstanceStack extends TerraformStack {
   constructor(scope: Construct, props: InstanceStackProps) {
     super(scope, instanceStackName(props.instance.name));
     const config = props.instance;
+    if (config.protected && !props.cluster.allowProtectedInstances) {
+      throw new Error(`instance "${config.name}": cluster "${props.cluster.name}" does not allow protected instances (allowProtectedInstances)`);
+    }
     configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id, instanceName: config.name });
     const chartMirror = props.cluster.platform?.chartMirror;
     if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));
@@ -43,6 +46,7 @@ export class InstanceStack extends TerraformStack {
       owner: config.owner,
       ownerGroup: config.ownerGroup,
       ttlHours: config.ttlHours,
+      protected: config.protected,
       size: config.size,
       quota: config.quota,
       blocks: config.blocks.map((b) => (typeof b === 'string' ? { name: b } : b)),
@@ -55,8 +59,10 @@ export class InstanceStack extends TerraformStack {
     });
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
-    new TerraformOutput(this, 'created_at', { value: this.instance.namespace.expiry.baseRfc3339 });
-    new TerraformOutput(this, 'expires_at', { value: this.instance.namespace.expiry.rfc3339 });
+    new TerraformOutput(this, 'created_at', { value: this.instance.namespace.createdAt });
+    const expiry = this.instance.namespace.expiry;
+    if (expiry) new TerraformOutput(this, 'expires_at', { value: expiry.rfc3339 });
+    else new TerraformOutput(this, 'protected', { value: true });
     new TerraformOutput(this, 'hostnames', {
       value: [...this.instance.blocks.values()].flatMap((b) => (b.route ? [b.route.host] : [])),
     });

@@ -14,6 +14,9 @@ import { setItemField } from '../yaml-edit';
 export async function extendInstance(ctx: CliContext, name: string, hours: number): Promise<number> {
   const config = ctx.store.read();
   const found = await resolveInstance(ctx, config, name);
+  if (config.instances?.find((i) => i.name === name)?.protected) {
+    throw new CliError(`instance "${name}" is protected and does not expire; there is nothing to extend`, EXIT.usage);
+  }
   const instance = { ...found.instance, ttlHours: hours };
   const ref = { ...found, instance, config: withInstance(config, instance) };
   const outputs = await withInstanceLock(ctx, name, async () => {

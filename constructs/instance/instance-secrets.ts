@@ -30,8 +30,8 @@ export interface InstanceSecretsProps {
   readonly credentials: readonly CredentialSet[];
   /** Objects that must exist first, such as the namespace. */
   readonly dependsOn: ITerraformDependable[];
-  /** RFC 3339 expiry of the instance. */
-  readonly expiresAt: string;
+  /** RFC 3339 expiry of the instance. @default - never (a protected instance) */
+  readonly expiresAt?: string;
 }
 
 /** Service account the namespaced SecretStore authenticates as. */

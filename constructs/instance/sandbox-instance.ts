@@ -37,8 +37,10 @@ export interface SandboxInstanceProps {
   readonly owner: string;
   /** @default - none */
   readonly ownerGroup?: string;
-  /** 1 to 720. @default 48 */
+  /** 1 to 720; not with `protected`. @default 48 */
   readonly ttlHours?: number;
+  /** Never expires; the reaper and `gc` skip it. The caller checks the cluster allows it. @default false */
+  readonly protected?: boolean;
   /** @default 'small' */
   readonly size?: SizeProfileName;
   /** Overrides of the size profile's quota. @default {} */
@@ -105,6 +107,7 @@ export class SandboxInstance extends Construct {
 
     assertDnsLabel(`${where}: instanceName`, name, HELM_RELEASE_NAME_MAX);
     assertDnsLabel(`${where}: namespace`, namespace);
+    if (props.protected && props.ttlHours !== undefined) throw new Error(`${where}: a protected instance never expires; remove ttlHours or protected`);
     if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > 720) {
       throw new Error(`${where}: ttlHours must be a whole number from 1 to 720, got ${ttlHours}`);
     }
@@ -132,6 +135,7 @@ export class SandboxInstance extends Construct {
       namespace,
       owner: props.owner,
       ttlHours,
+      protected: props.protected,
       podSecurity: level,
       podSecurityReason: reasons.length ? reasons.join('; ') : undefined,
       workingHours: props.workingHours,
@@ -171,7 +175,7 @@ export class SandboxInstance extends Construct {
         ...[...grants.values()].map((g) => ({ name: g.secret, keys: ['password'], derived: g.keys })),
       ],
       dependsOn: nsReady,
-      expiresAt: this.namespace.expiry.rfc3339,
+      expiresAt: this.namespace.expiry?.rfc3339,
     });
 
     const seeds = new Map<string, ITerraformDependable[]>();

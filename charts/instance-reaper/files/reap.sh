@@ -1,6 +1,7 @@
 #!/bin/sh
 # Deletes expired instance namespaces and scales instances to zero outside their working hours.
-# Annotations read: sandbox.dev/expires-at (RFC 3339), sandbox.dev/working-hours ("Mon-Fri 07:00-19:00 Europe/Berlin").
+# Annotations read: sandbox.dev/expires-at (RFC 3339), sandbox.dev/working-hours ("Mon-Fri 07:00-19:00 Europe/Berlin");
+# a namespace labelled sandbox.dev/protected=true is never deleted (only Terraform sets that label).
 # Every namespace is handled on its own: a failure is reported, the run goes on, and it ends non-zero.
 # Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them.
 set -u
@@ -145,13 +146,15 @@ EOF
   done
 }
 
-# Handles one namespace: name, phase, expiry, working hours.
+# Handles one namespace: name, phase, expiry, working hours, protected label.
 reap() {
   if [ "$2" = "Terminating" ]; then
     echo "reaper: $1 is already being deleted"
     return
   fi
-  if [ -n "$3" ]; then
+  if [ "$5" = "true" ]; then
+    echo "reaper: $1 is protected, it does not expire"
+  elif [ -n "$3" ]; then
     if ! expires=$(epoch_of "$3"); then
       fail "$1: cannot read sandbox.dev/expires-at \"$3\" (expected RFC 3339, e.g. 2026-01-31T08:00:00Z)"
     elif [ "$expires" -le "$now" ]; then
@@ -164,7 +167,7 @@ reap() {
   if [ "$state_ok" = true ]; then apply_hours "$1" "$4"; else fail "$1: working hours skipped, the saved replicas could not be read"; fi
 }
 
-if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"\n"}{end}'); then
+if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"|"}{.metadata.labels.sandbox\.dev/protected}{"\n"}{end}'); then
   echo "reaper: ERROR: cannot list the namespaces labelled $INSTANCE_LABEL" >&2
   exit 1
 fi
@@ -175,9 +178,9 @@ if ! state=$(kubectl get configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" -o g
   state=
 fi
 
-while IFS='|' read -r ns phase expires_at hours; do
+while IFS='|' read -r ns phase expires_at hours protected; do
   [ -n "$ns" ] || continue
-  reap "$ns" "$phase" "$expires_at" "$hours"
+  reap "$ns" "$phase" "$expires_at" "$hours" "$protected"
 done <<EOF
 $namespaces
 EOF
