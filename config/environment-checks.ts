@@ -1,17 +1,28 @@
+import type { CatalogEntry } from '../constructs/catalog/types';
+import { describeUnmet, unmetClusterRequirements } from '../constructs/instance/cluster-labels';
+import { clusterLabels } from './cluster-labels';
 import type { PathIssue } from './semantics';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Checks of what long-lived environments ask of their cluster: protection from
- * expiry only where the cluster allows it.
+ * Checks of what environments ask of their cluster: protection from expiry
+ * only where the cluster allows it, and the cluster requirements of their
+ * blocks met by the cluster's labels.
  */
-export function environmentIssues(clusters: readonly unknown[], instances: readonly unknown[], issues: PathIssue[]): void {
+export function environmentIssues(
+  clusters: readonly unknown[],
+  instances: readonly unknown[],
+  catalog: ReadonlyMap<string, CatalogEntry | undefined>,
+  issues: PathIssue[],
+): void {
   const byName = new Map(clusters.filter(isObject).map((c) => [c.name, c]));
   instances.forEach((inst, i) => {
-    if (!isObject(inst) || inst.protected !== true) return;
+    if (!isObject(inst)) return;
     const cluster = byName.get(inst.cluster);
+    if (cluster) clusterRequirementIssues(inst, i, cluster, catalog, issues);
+    if (inst.protected !== true) return;
     if (cluster && cluster.allowProtectedInstances !== true) {
       issues.push({
         path: ['instances', i, 'protected'],
@@ -20,6 +31,18 @@ export function environmentIssues(clusters: readonly unknown[], instances: reado
     }
     if (inst.ttlHours !== undefined) {
       issues.push({ path: ['instances', i, 'ttlHours'], message: 'a protected instance never expires; remove ttlHours or protected' });
+    }
+  });
+}
+
+function clusterRequirementIssues(inst: Raw, i: number, cluster: Raw, catalog: ReadonlyMap<string, CatalogEntry | undefined>, issues: PathIssue[]): void {
+  const labels = clusterLabels(cluster);
+  (Array.isArray(inst.blocks) ? inst.blocks : []).forEach((b, index) => {
+    const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
+    const entry = name ? catalog.get(name) : undefined;
+    if (!name || !entry) return;
+    for (const unmet of unmetClusterRequirements([{ name, entry }], labels)) {
+      issues.push({ path: ['instances', i, 'blocks', index], message: `${describeUnmet(unmet, String(cluster.name), labels)}; choose another cluster or set its labels` });
     }
   });
 }

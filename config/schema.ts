@@ -127,6 +127,7 @@ const clusterBase = {
   state: state.optional(),
   platform: platform.optional(),
   allowProtectedInstances: z.boolean().optional(),
+  labels: stringMap.optional(),
 };
 
 const awsCluster = z.strictObject({
@@ -357,7 +358,7 @@ const instance = z.strictObject({
 const matchExpression = z
   .strictObject({
     key: nonEmpty,
-    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']),
+    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Ge', 'Lt', 'Le']),
     values: z.array(z.string()).optional(),
   })
   .superRefine((expr, ctx) => {
@@ -365,7 +366,7 @@ const matchExpression = z
     if ((expr.operator === 'In' || expr.operator === 'NotIn') && n === 0) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: `${expr.operator} needs at least one value` });
     }
-    if ((expr.operator === 'Gt' || expr.operator === 'Lt') && n !== 1) {
+    if (['Gt', 'Ge', 'Lt', 'Le'].includes(expr.operator) && n !== 1) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: `${expr.operator} needs exactly one version` });
     }
     if ((expr.operator === 'Exists' || expr.operator === 'DoesNotExist') && n > 0) {
@@ -409,7 +410,9 @@ export const catalogEntrySchema = z.strictObject({
       storageClass: injectionPath.optional(),
     })
     .optional(),
-  requires: z.strictObject({ strong: z.array(requirement).optional(), weak: z.array(requirement).optional() }).optional(),
+  requires: z
+    .strictObject({ strong: z.array(requirement).optional(), weak: z.array(requirement).optional(), cluster: z.array(requirement).optional() })
+    .optional(),
   influences: z.array(z.strictObject({ target: requirement, values: valuesObject })).optional(),
   podSecurity: z.strictObject({ level: z.enum(['baseline', 'privileged']), reason: z.string().min(10, 'must give a reason') }).optional(),
   datasets: z

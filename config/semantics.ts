@@ -81,7 +81,7 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
       }
     });
   });
-  environmentIssues(clusters, instances, issues);
+  environmentIssues(clusters, instances, catalog, issues);
   return issues;
 }
 

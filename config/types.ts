@@ -120,6 +120,12 @@ interface ClusterConfigBase {
    * For long-lived shared environments (staging, demos); preview environments are never protected. @default false
    */
   readonly allowProtectedInstances?: boolean;
+  /**
+   * Facts about the cluster that catalog entries' `requires.cluster` match, over those sandboxkit derives
+   * (`cloud`, `kubernetes-version`, `region`, `storage-rwx`, `storage-class`, `nodes/<node label>`);
+   * e.g. `kubernetes-version` of an existing cluster. @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** A managed node group: its name and the options of `EksCluster.addNodePool` (`NodePoolOptions`). */

@@ -2,6 +2,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { clusterLabels } from '../config/cluster-labels';
 import type { ClusterConfig, InstanceConfig, StateBackendConfig } from '../config/types';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { SandboxCluster } from '../constructs/cluster';
@@ -56,6 +57,7 @@ export class InstanceStack extends TerraformStack {
       allowInternetEgress: config.allowInternetEgress,
       workingHours: config.workingHours,
       registryMirror: props.cluster.platform?.registryMirror,
+      clusterLabels: clusterLabels(props.cluster),
     });
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });

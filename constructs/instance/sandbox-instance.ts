@@ -5,6 +5,7 @@ import type { SandboxCluster } from '../cluster';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
 import { blockHostname } from './block-ingress';
 import { BuildingBlock } from './building-block';
+import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
 import { InstanceSecrets } from './instance-secrets';
@@ -58,6 +59,8 @@ export interface SandboxInstanceProps {
   readonly workingHours?: string;
   /** Registry that mirrors every image; written where each chart takes its images from. @default - none */
   readonly registryMirror?: string;
+  /** The cluster's labels, which `requires.cluster` of the blocks must match. @default - cluster requirements are not checked */
+  readonly clusterLabels?: Readonly<Record<string, string>>;
 }
 
 const LEVEL_ORDER: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
@@ -113,6 +116,10 @@ export class SandboxInstance extends Construct {
     }
     if (!SIZE_PROFILES[size]) throw new Error(`${where}: size must be one of ${Object.keys(SIZE_PROFILES).join(', ')}, got "${size}"`);
     const inputs = this.blockInputs(where, props);
+    if (props.clusterLabels) {
+      const unmet = unmetClusterRequirements(inputs, props.clusterLabels);
+      if (unmet.length) throw new Error(`${where}: ${unmet.map((u) => describeUnmet(u, props.cluster.clusterName, props.clusterLabels!)).join('; ')}`);
+    }
     const datasets = this.datasetRequests(where, props, inputs);
     this.checkQuota(where, inputs, mockKinds, datasets.length, quota, size);
 
