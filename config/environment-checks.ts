@@ -18,10 +18,12 @@ export function environmentIssues(
   issues: PathIssue[],
 ): void {
   const byName = new Map(clusters.filter(isObject).map((c) => [c.name, c]));
+  clusters.forEach((c, ci) => isObject(c) && sharedBlockEntryIssues(c, ci, catalog, issues));
   instances.forEach((inst, i) => {
     if (!isObject(inst)) return;
     const cluster = byName.get(inst.cluster);
     if (cluster) clusterRequirementIssues(inst, i, cluster, catalog, issues);
+    if (cluster) sharedBlockIssues(inst, i, cluster, issues);
     if (inst.protected !== true) return;
     if (cluster && cluster.allowProtectedInstances !== true) {
       issues.push({
@@ -44,5 +46,33 @@ function clusterRequirementIssues(inst: Raw, i: number, cluster: Raw, catalog: R
     for (const unmet of unmetClusterRequirements([{ name, entry }], labels)) {
       issues.push({ path: ['instances', i, 'blocks', index], message: `${describeUnmet(unmet, String(cluster.name), labels)}; choose another cluster or set its labels` });
     }
+  });
+}
+
+function sharedBlockIssues(inst: Raw, i: number, cluster: Raw, issues: PathIssue[]): void {
+  const shared = (Array.isArray(cluster.sharedBlocks) ? cluster.sharedBlocks : []).map((b) => (typeof b === 'string' ? b : isObject(b) ? b.name : undefined));
+  (Array.isArray(inst.uses) ? inst.uses : []).forEach((name, u) => {
+    if (typeof name === 'string' && !shared.includes(name)) {
+      issues.push({
+        path: ['instances', i, 'uses', u],
+        message: `cluster "${String(cluster.name)}" does not share "${name}"; its sharedBlocks are ${shared.filter(Boolean).join(', ') || 'none'}`,
+      });
+    }
+  });
+}
+
+/** Shared blocks come from the catalog, and only blocks that need no database of an instance and no hostname. */
+function sharedBlockEntryIssues(cluster: Raw, ci: number, catalog: ReadonlyMap<string, CatalogEntry | undefined>, issues: PathIssue[]): void {
+  (Array.isArray(cluster.sharedBlocks) ? cluster.sharedBlocks : []).forEach((b, bi) => {
+    const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
+    if (!name) return;
+    const path = ['clusters', ci, 'sharedBlocks', bi];
+    if (!catalog.has(name)) {
+      issues.push({ path, message: `unknown building block "${name}"; the catalog offers ${[...catalog.keys()].sort().join(', ')}` });
+      return;
+    }
+    const entry = catalog.get(name);
+    if (entry?.needs?.database) issues.push({ path, message: `"${name}" needs a ${entry.needs.database} database of its instance; share the database block instead` });
+    if (entry?.needs?.ingress) issues.push({ path, message: `"${name}" serves a hostname per instance; a shared block has none` });
   });
 }

@@ -128,6 +128,9 @@ const clusterBase = {
   platform: platform.optional(),
   allowProtectedInstances: z.boolean().optional(),
   labels: stringMap.optional(),
+  sharedBlocks: z
+    .array(z.union([dnsLabel(HELM_RELEASE_NAME_MAX - 7), z.strictObject({ name: dnsLabel(HELM_RELEASE_NAME_MAX - 7), values: blockValues.optional() })]))
+    .optional(),
 };
 
 const awsCluster = z.strictObject({
@@ -342,6 +345,7 @@ const instance = z.strictObject({
   mocks: z.array(z.enum(['email', 'sms', 'payment', 'cloud'])).optional(),
   datasets: z.array(z.strictObject({ block: dnsLabel(HELM_RELEASE_NAME_MAX), variant: dnsLabel(63) })).optional(),
   allowInternetEgress: z.boolean().optional(),
+  uses: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).optional(),
   workingHours: z
     .string()
     .regex(

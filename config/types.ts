@@ -126,6 +126,11 @@ interface ClusterConfigBase {
    * e.g. `kubernetes-version` of an existing cluster. @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Blocks installed once on this cluster, each in its own namespace `shared-<block>` (stack `shared-<cluster>`),
+   * reachable only from instances that list them in `uses`. @default []
+   */
+  readonly sharedBlocks?: readonly (string | BlockRefConfig)[];
 }
 
 /** A managed node group: its name and the options of `EksCluster.addNodePool` (`NodePoolOptions`). */
@@ -397,6 +402,8 @@ export interface InstanceConfig {
   readonly datasets?: readonly DatasetConfig[];
   /** Let pods reach the internet. @default false */
   readonly allowInternetEgress?: boolean;
+  /** Shared blocks of the cluster the instance reaches (`clusters[].sharedBlocks`). @default [] */
+  readonly uses?: readonly string[];
   /** Scale to zero outside working hours, e.g. "Mon-Fri 07:00-19:00 Europe/Berlin". @default - always on */
   readonly workingHours?: string;
 }

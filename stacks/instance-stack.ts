@@ -28,6 +28,9 @@ export class InstanceStack extends TerraformStack {
   constructor(scope: Construct, props: InstanceStackProps) {
     super(scope, instanceStackName(props.instance.name));
     const config = props.instance;
+    const shared = (props.cluster.sharedBlocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
+    const unknown = (config.uses ?? []).filter((b) => !shared.includes(b));
+    if (unknown.length) throw new Error(`instance "${config.name}": uses ${unknown.join(', ')}, which cluster "${props.cluster.name}" does not share (sharedBlocks: ${shared.join(', ') || 'none'})`);
     if (config.protected && !props.cluster.allowProtectedInstances) {
       throw new Error(`instance "${config.name}": cluster "${props.cluster.name}" does not allow protected instances (allowProtectedInstances)`);
     }
@@ -58,6 +61,7 @@ export class InstanceStack extends TerraformStack {
       workingHours: config.workingHours,
       registryMirror: props.cluster.platform?.registryMirror,
       clusterLabels: clusterLabels(props.cluster),
+      uses: config.uses,
     });
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });

@@ -8,6 +8,7 @@ import { ExistingClusterStack } from './existing-cluster-stack';
 import { GcpClusterStack } from './gcp-cluster-stack';
 import { InstanceStack } from './instance-stack';
 import { PlatformStack } from './platform-stack';
+import { SharedStack } from './shared-stack';
 import { StateStack, stateStackName } from './state-stack';
 
 const LOCAL_STATE: StateBackendConfig = { backend: 'local' };
@@ -19,6 +20,8 @@ export interface SandboxStacks {
   readonly instances: ReadonlyMap<string, InstanceStack>;
   /** Stacks that create remote state locations the config asks to create. */
   readonly states: ReadonlyMap<string, StateStack>;
+  /** Shared blocks of each cluster that declares some. */
+  readonly shared: ReadonlyMap<string, SharedStack>;
 }
 
 /** Adds one cluster stack and one platform stack per cluster, and one instance stack per instance. */
@@ -28,6 +31,7 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
   const platforms = new Map<string, PlatformStack>();
   const instances = new Map<string, InstanceStack>();
   const states = new Map<string, StateStack>();
+  const shared = new Map<string, SharedStack>();
   const byName = new Map(config.clusters.map((c) => [c.name, c]));
   const stateOf = (cluster: ClusterConfig) => cluster.state ?? config.state ?? LOCAL_STATE;
 
@@ -41,6 +45,10 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
     clusters.set(stack.node.id, stack);
     const platform = new PlatformStack(app, { cluster, state });
     platforms.set(platform.node.id, platform);
+    if (cluster.sharedBlocks?.length) {
+      const sharedStack = new SharedStack(app, { cluster, catalog, state });
+      shared.set(sharedStack.node.id, sharedStack);
+    }
   }
   for (const instance of config.instances ?? []) {
     const cluster = byName.get(instance.cluster);
@@ -48,7 +56,7 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
     const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster) });
     instances.set(stack.node.id, stack);
   }
-  return { clusters, platforms, instances, states };
+  return { clusters, platforms, instances, states, shared };
 }
 
 function clusterStack(app: App, cluster: ClusterConfig, state: StateBackendConfig): TerraformStack {

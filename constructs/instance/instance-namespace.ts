@@ -37,6 +37,8 @@ export interface InstanceNamespaceProps {
   readonly podSecurityReason?: string;
   /** e.g. "Mon-Fri 07:00-19:00 Europe/Berlin"; the reaper scales to zero outside it. @default - always on */
   readonly workingHours?: string;
+  /** Further labels that grant something (shared block use, exposure); only Terraform sets them. @default {} */
+  readonly grantLabels?: Readonly<Record<string, string>>;
 }
 
 /** Label values allow letters, digits, "-", "_" and "." only, at most 63 characters. */
@@ -79,6 +81,7 @@ export class InstanceNamespace extends Construct {
           [INSTANCE_LABELS.owner]: labelValue(props.owner),
           [INSTANCE_LABELS.managedBy]: 'sandboxkit',
           ...(props.protected ? { [INSTANCE_LABELS.protected]: 'true' } : {}),
+          ...props.grantLabels,
           'pod-security.kubernetes.io/enforce': props.podSecurity,
           'pod-security.kubernetes.io/enforce-version': 'latest',
           'pod-security.kubernetes.io/warn': 'restricted',

@@ -4,6 +4,8 @@ import type { CatalogEntry, PodSecurityLevel } from '../catalog/types';
 import type { SandboxCluster } from '../cluster';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
 import { blockHostname } from './block-ingress';
+import { SharedBlockAccess } from '../shared/shared-block-access';
+import { usesLabel } from '../shared/shared-names';
 import { BuildingBlock } from './building-block';
 import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { InstanceNamespace } from './instance-namespace';
@@ -61,6 +63,10 @@ export interface SandboxInstanceProps {
   readonly registryMirror?: string;
   /** The cluster's labels, which `requires.cluster` of the blocks must match. @default - cluster requirements are not checked */
   readonly clusterLabels?: Readonly<Record<string, string>>;
+  /** Shared blocks of the cluster the instance reaches; the caller checks the cluster has them. @default [] */
+  readonly uses?: readonly string[];
+  /** Labels Terraform adds to the namespace for further grants (see InstanceNamespace). @default {} */
+  readonly grantLabels?: Readonly<Record<string, string>>;
 }
 
 const LEVEL_ORDER: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
@@ -106,6 +112,7 @@ export class SandboxInstance extends Construct {
     const size = props.size ?? 'small';
     const quota: QuotaSpec = { ...SIZE_PROFILES[size], ...props.quota };
     const mockKinds = [...new Set(props.mocks ?? [])];
+    const uses = [...new Set(props.uses ?? [])];
     const where = `SandboxInstance "${name}"`;
 
     assertDnsLabel(`${where}: instanceName`, name, HELM_RELEASE_NAME_MAX);
@@ -146,8 +153,10 @@ export class SandboxInstance extends Construct {
       podSecurity: level,
       podSecurityReason: reasons.length ? reasons.join('; ') : undefined,
       workingHours: props.workingHours,
+      grantLabels: { ...Object.fromEntries(uses.map((b) => [usesLabel(b), 'true'])), ...props.grantLabels },
     });
     const ns = this.namespace.name;
+    if (uses.length) new SharedBlockAccess(this, 'SharedBlocks', { namespace: ns, blocks: uses });
     const nsReady: ITerraformDependable[] = [this.namespace.namespace];
     new ResourceGuardrails(this, 'Guardrails', { namespace: ns, quota });
     new InstanceNetworkPolicies(this, 'NetworkPolicies', {
