@@ -24,6 +24,13 @@ export function environmentIssues(
     const cluster = byName.get(inst.cluster);
     if (cluster) clusterRequirementIssues(inst, i, cluster, catalog, issues);
     if (cluster) sharedBlockIssues(inst, i, cluster, issues);
+    if (cluster?.cloud === 'existing') {
+      (Array.isArray(inst.secrets) ? inst.secrets : []).forEach((s, si) => {
+        if (isObject(s) && isObject(s.from) && 'secretManager' in s.from) {
+          issues.push({ path: ['instances', i, 'secrets', si, 'from', 'secretManager'], message: `cluster "${String(cluster.name)}" has no secret manager; bring the secret from a file instead` });
+        }
+      });
+    }
     if (inst.protected !== true) return;
     if (cluster && cluster.allowProtectedInstances !== true) {
       issues.push({

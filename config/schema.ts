@@ -346,6 +346,15 @@ const instance = z.strictObject({
   datasets: z.array(z.strictObject({ block: dnsLabel(HELM_RELEASE_NAME_MAX), variant: dnsLabel(63) })).optional(),
   allowInternetEgress: z.boolean().optional(),
   uses: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).optional(),
+  secrets: z
+    .array(
+      z.strictObject({
+        name: dnsLabel(KUBERNETES_NAME_MAX),
+        from: z.union([z.strictObject({ secretManager: nonEmpty }), z.strictObject({ file: nonEmpty })]),
+        key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."').optional(),
+      }),
+    )
+    .optional(),
   workingHours: z
     .string()
     .regex(

@@ -363,6 +363,20 @@ export interface DatasetConfig {
   readonly variant: string;
 }
 
+/** A Secret the instance brings; its value never appears in the synthesized stack. */
+export interface BroughtSecretConfig {
+  /** Name of the Kubernetes Secret in the instance's namespace. */
+  readonly name: string;
+  /**
+   * `secretManager`: the key of an existing entry of the cluster's secret manager (cloud clusters), copied by
+   * an ExternalSecret (a JSON entry gives one Secret key per field). `file`: a path, relative to the config file,
+   * read by the command line at deploy time into a sensitive Terraform variable.
+   */
+  readonly from: { readonly secretManager: string } | { readonly file: string };
+  /** Key of a file's content inside the Secret. @default 'value' */
+  readonly key?: string;
+}
+
 export interface InstanceConfig {
   /** DNS-1123 label, at most 53 characters (Helm release names). */
   readonly name: string;
@@ -404,6 +418,8 @@ export interface InstanceConfig {
   readonly allowInternetEgress?: boolean;
   /** Shared blocks of the cluster the instance reaches (`clusters[].sharedBlocks`). @default [] */
   readonly uses?: readonly string[];
+  /** Secrets the instance brings: entries of the cluster's secret manager, or files read at deploy time. @default [] */
+  readonly secrets?: readonly BroughtSecretConfig[];
   /** Scale to zero outside working hours, e.g. "Mon-Fri 07:00-19:00 Europe/Berlin". @default - always on */
   readonly workingHours?: string;
 }

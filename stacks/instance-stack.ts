@@ -62,6 +62,7 @@ export class InstanceStack extends TerraformStack {
       registryMirror: props.cluster.platform?.registryMirror,
       clusterLabels: clusterLabels(props.cluster),
       uses: config.uses,
+      secrets: config.secrets,
     });
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });

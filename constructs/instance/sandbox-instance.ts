@@ -7,6 +7,7 @@ import { blockHostname } from './block-ingress';
 import { SharedBlockAccess } from '../shared/shared-block-access';
 import { usesLabel } from '../shared/shared-names';
 import { BuildingBlock } from './building-block';
+import { FileSecrets } from './file-secrets';
 import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
@@ -27,6 +28,14 @@ export interface BlockRef {
   readonly name: string;
   /** Merged over the entry's defaults. @default {} */
   readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/** A Secret the instance brings, by name; its value never appears in the synthesized stack. */
+export interface BroughtSecret {
+  readonly name: string;
+  readonly from: { readonly secretManager: string } | { readonly file: string };
+  /** Key of a file's content. @default 'value' */
+  readonly key?: string;
 }
 
 export interface SandboxInstanceProps {
@@ -65,6 +74,11 @@ export interface SandboxInstanceProps {
   readonly clusterLabels?: Readonly<Record<string, string>>;
   /** Shared blocks of the cluster the instance reaches; the caller checks the cluster has them. @default [] */
   readonly uses?: readonly string[];
+  /**
+   * Secrets the instance brings: a key of the cluster's secret manager, or a file whose content the
+   * deployer passes at apply time (see FileSecrets). @default []
+   */
+  readonly secrets?: readonly BroughtSecret[];
   /** Labels Terraform adds to the namespace for further grants (see InstanceNamespace). @default {} */
   readonly grantLabels?: Readonly<Record<string, string>>;
 }
@@ -113,6 +127,7 @@ export class SandboxInstance extends Construct {
     const quota: QuotaSpec = { ...SIZE_PROFILES[size], ...props.quota };
     const mockKinds = [...new Set(props.mocks ?? [])];
     const uses = [...new Set(props.uses ?? [])];
+    const brought = props.secrets ?? [];
     const where = `SandboxInstance "${name}"`;
 
     assertDnsLabel(`${where}: instanceName`, name, HELM_RELEASE_NAME_MAX);
@@ -135,6 +150,12 @@ export class SandboxInstance extends Construct {
     resolution.warnings.forEach((w) => Annotations.of(this).addWarning(w));
     this.order = resolution.blocks.map((b) => b.name);
     const grants = this.databaseGrants(where, inputs, namespace);
+    const generated = [...inputs.filter((b) => b.entry.credentials?.length).map((b) => `${b.name}-credentials`), ...[...grants.values()].map((g) => g.secret)];
+    brought.forEach((b, i) => {
+      if (generated.includes(b.name) || brought.findIndex((o) => o.name === b.name) < i) {
+        throw new Error(`${where}: secrets[${i}] "${b.name}" is the name of another Secret of the instance; choose another name`);
+      }
+    });
     const blocks = withConsumerDatabases(resolution.blocks, grants);
 
     const level = inputs.reduce<PodSecurityLevel>((lowest, b) => {
@@ -192,6 +213,12 @@ export class SandboxInstance extends Construct {
       ],
       dependsOn: nsReady,
       expiresAt: this.namespace.expiry?.rfc3339,
+      brought: brought.flatMap((b) => ('secretManager' in b.from ? [{ name: b.name, key: b.from.secretManager }] : [])),
+    });
+    const files = new FileSecrets(this, 'FileSecrets', {
+      namespace,
+      secrets: brought.flatMap((b) => ('file' in b.from ? [{ name: b.name, key: b.key }] : [])),
+      dependsOn: nsReady,
     });
 
     const seeds = new Map<string, ITerraformDependable[]>();
@@ -221,6 +248,7 @@ export class SandboxInstance extends Construct {
         dependsOn: [
           ...nsReady,
           ...secrets.ready,
+          ...files.ready,
           ...[...this.mocks.values()].map((m) => m.release.release),
           // A block starts once the blocks it requires run and hold their seed data.
           ...block.dependsOn.flatMap((dep) => [this.blocks.get(dep)!.release.release, ...(seeds.get(dep) ?? [])]),
