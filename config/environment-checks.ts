@@ -83,3 +83,28 @@ function sharedBlockEntryIssues(cluster: Raw, ci: number, catalog: ReadonlyMap<s
     if (entry?.needs?.ingress) issues.push({ path, message: `"${name}" serves a hostname per instance; a shared block has none` });
   });
 }
+
+/** Members exist, belong to one group each, and bring the group's CA. */
+export function instanceGroupIssues(groups: readonly unknown[], instances: readonly unknown[], issues: PathIssue[]): void {
+  const byName = new Map(instances.filter(isObject).map((i) => [i.name, i]));
+  const memberOf = new Map<unknown, number>();
+  groups.forEach((g, gi) => {
+    if (!isObject(g) || !Array.isArray(g.members)) return;
+    const ca = isObject(g.ca) ? g.ca.secret : undefined;
+    g.members.forEach((m, mi) => {
+      const path = ['instanceGroups', gi, 'members', mi];
+      const inst = byName.get(m);
+      if (!inst) {
+        issues.push({ path, message: `"${String(m)}" is not a declared instance` });
+        return;
+      }
+      const earlier = memberOf.get(m);
+      if (earlier !== undefined) issues.push({ path, message: `instance "${String(m)}" is already a member of instanceGroups[${earlier}]` });
+      memberOf.set(m, gi);
+      const brings = (Array.isArray(inst.secrets) ? inst.secrets : []).some((s) => isObject(s) && s.name === ca);
+      if (typeof ca === 'string' && !brings) {
+        issues.push({ path, message: `instance "${String(m)}" must bring the group's CA as secret "${ca}" (instances[].secrets)` });
+      }
+    });
+  });
+}

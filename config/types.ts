@@ -424,12 +424,35 @@ export interface InstanceConfig {
   readonly workingHours?: string;
 }
 
+/**
+ * One logical environment whose members run on several clusters (e.g. an InterUSS DSS pool): each member is
+ * reachable over TCP at `<member>.<group>.<domain>`, knows every other member's name, and holds a certificate
+ * from the group's CA.
+ */
+export interface InstanceGroupConfig {
+  /** DNS label. */
+  readonly name: string;
+  /** DNS domain under which members are named; external-dns of each member's cluster publishes the names. */
+  readonly domain: string;
+  /** Instance names, at most one group each. */
+  readonly members: readonly string[];
+  /**
+   * The TCP exposure this group grants each member: one LoadBalancer Service `sandbox-pool-member` on `port`
+   * to the pods `selector` matches; the quota and the tenant policies allow exactly that Service.
+   */
+  readonly expose: { readonly port: number; readonly selector: Readonly<Record<string, string>> };
+  /** The group's CA: a Secret (`tls.crt`, `tls.key`) every member brings in `secrets`, e.g. from its secret manager. */
+  readonly ca: { readonly secret: string };
+}
+
 export interface SandboxConfig {
   /** Default state backend of every stack. @default { backend: 'local' } */
   readonly state?: StateBackendConfig;
   readonly clusters: readonly ClusterConfig[];
   /** @default [] */
   readonly instances?: readonly InstanceConfig[];
+  /** Instance groups across clusters. @default [] */
+  readonly instanceGroups?: readonly InstanceGroupConfig[];
   /** Catalog entries that add to or replace the built-in catalog, by name. @default [] */
   readonly catalog?: readonly CatalogEntry[];
 }

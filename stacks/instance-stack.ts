@@ -4,6 +4,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { clusterLabels } from '../config/cluster-labels';
 import type { ClusterConfig, InstanceConfig, StateBackendConfig } from '../config/types';
+import type { PoolMembership } from '../constructs/instance/pool-member';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { SandboxCluster } from '../constructs/cluster';
 import { SandboxInstance } from '../constructs/instance/sandbox-instance';
@@ -18,6 +19,8 @@ export interface InstanceStackProps {
   readonly instance: InstanceConfig;
   readonly catalog: ReadonlyMap<string, CatalogEntry>;
   readonly state: StateBackendConfig;
+  /** The instance's place in an instance group. @default - none */
+  readonly pool?: PoolMembership;
 }
 
 /** One short-lived sandbox instance with its own state; it reads nothing of other instances. */
@@ -63,6 +66,7 @@ export class InstanceStack extends TerraformStack {
       clusterLabels: clusterLabels(props.cluster),
       uses: config.uses,
       secrets: config.secrets,
+      pool: props.pool,
     });
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
@@ -73,5 +77,6 @@ export class InstanceStack extends TerraformStack {
     new TerraformOutput(this, 'hostnames', {
       value: [...this.instance.blocks.values()].flatMap((b) => (b.route ? [b.route.host] : [])),
     });
+    if (props.pool) new TerraformOutput(this, 'pool_join', { value: props.pool.join });
   }
 }

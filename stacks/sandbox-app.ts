@@ -1,4 +1,5 @@
 import type { App, TerraformStack } from 'cdktf';
+import { poolMembership } from '../config/instance-groups';
 import type { ClusterConfig, SandboxConfig, StateBackendConfig } from '../config/types';
 import { mergeCatalog } from '../constructs/catalog/merge';
 import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
@@ -53,7 +54,7 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
   for (const instance of config.instances ?? []) {
     const cluster = byName.get(instance.cluster);
     if (!cluster) throw new Error(`instance "${instance.name}": cluster "${instance.cluster}" is not declared`);
-    const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster) });
+    const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster), pool: poolMembership(config, instance.name) });
     instances.set(stack.node.id, stack);
   }
   return { clusters, platforms, instances, states, shared };

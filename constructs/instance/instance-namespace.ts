@@ -39,6 +39,8 @@ export interface InstanceNamespaceProps {
   readonly workingHours?: string;
   /** Further labels that grant something (shared block use, exposure); only Terraform sets them. @default {} */
   readonly grantLabels?: Readonly<Record<string, string>>;
+  /** Further annotations that grant something, such as a published hostname; only Terraform sets them. @default {} */
+  readonly grantAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** Label values allow letters, digits, "-", "_" and "." only, at most 63 characters. */
@@ -92,6 +94,7 @@ export class InstanceNamespace extends Construct {
           ...(this.expiry ? { [INSTANCE_ANNOTATIONS.ttlHours]: String(props.ttlHours), [INSTANCE_ANNOTATIONS.expiresAt]: this.expiry.rfc3339 } : {}),
           ...(props.workingHours ? { [INSTANCE_ANNOTATIONS.workingHours]: props.workingHours } : {}),
           ...(props.podSecurityReason ? { [INSTANCE_ANNOTATIONS.podSecurityReason]: props.podSecurityReason } : {}),
+          ...props.grantAnnotations,
         },
       },
     });

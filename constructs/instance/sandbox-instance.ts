@@ -8,6 +8,7 @@ import { SharedBlockAccess } from '../shared/shared-block-access';
 import { usesLabel } from '../shared/shared-names';
 import { BuildingBlock } from './building-block';
 import { FileSecrets } from './file-secrets';
+import { POOL_GRANT, PoolMember, type PoolMembership } from './pool-member';
 import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
@@ -81,6 +82,8 @@ export interface SandboxInstanceProps {
   readonly secrets?: readonly BroughtSecret[];
   /** Labels Terraform adds to the namespace for further grants (see InstanceNamespace). @default {} */
   readonly grantLabels?: Readonly<Record<string, string>>;
+  /** Membership of an instance group across clusters: TCP exposure, the group's CA and join list. @default - none */
+  readonly pool?: PoolMembership;
 }
 
 const LEVEL_ORDER: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
@@ -115,6 +118,8 @@ export class SandboxInstance extends Construct {
   readonly mocks = new Map<MockKind, Mock>();
   /** The instance's HTTPS listener on the shared Gateway, when a block serves HTTP. */
   readonly listener?: InstanceListener;
+  /** The instance's part in an instance group, when it is a member. */
+  readonly pool?: PoolMember;
   /** Install order of the blocks. */
   readonly order: readonly string[];
 
@@ -128,7 +133,11 @@ export class SandboxInstance extends Construct {
     const mockKinds = [...new Set(props.mocks ?? [])];
     const uses = [...new Set(props.uses ?? [])];
     const brought = props.secrets ?? [];
+    const pool = props.pool;
     const where = `SandboxInstance "${name}"`;
+    if (pool && !brought.some((b) => b.name === pool.caSecret)) {
+      throw new Error(`${where}: instance group "${pool.group}" takes its CA from Secret "${pool.caSecret}", which the instance does not bring (secrets)`);
+    }
 
     assertDnsLabel(`${where}: instanceName`, name, HELM_RELEASE_NAME_MAX);
     assertDnsLabel(`${where}: namespace`, namespace);
@@ -174,12 +183,17 @@ export class SandboxInstance extends Construct {
       podSecurity: level,
       podSecurityReason: reasons.length ? reasons.join('; ') : undefined,
       workingHours: props.workingHours,
-      grantLabels: { ...Object.fromEntries(uses.map((b) => [usesLabel(b), 'true'])), ...props.grantLabels },
+      grantLabels: {
+        ...Object.fromEntries(uses.map((b) => [usesLabel(b), 'true'])),
+        ...(pool ? { [POOL_GRANT.portLabel]: String(pool.port) } : {}),
+        ...props.grantLabels,
+      },
+      grantAnnotations: pool ? { [POOL_GRANT.hostnameAnnotation]: pool.hostname } : undefined,
     });
     const ns = this.namespace.name;
     if (uses.length) new SharedBlockAccess(this, 'SharedBlocks', { namespace: ns, blocks: uses });
     const nsReady: ITerraformDependable[] = [this.namespace.namespace];
-    new ResourceGuardrails(this, 'Guardrails', { namespace: ns, quota });
+    new ResourceGuardrails(this, 'Guardrails', { namespace: ns, quota, loadBalancers: pool ? 1 : undefined });
     new InstanceNetworkPolicies(this, 'NetworkPolicies', {
       namespace: ns,
       ingressControllerNamespace: props.cluster.ingress.controllerNamespace,
@@ -220,6 +234,8 @@ export class SandboxInstance extends Construct {
       secrets: brought.flatMap((b) => ('file' in b.from ? [{ name: b.name, key: b.key }] : [])),
       dependsOn: nsReady,
     });
+
+    if (pool) this.pool = new PoolMember(this, 'Pool', { ...pool, namespace, dependsOn: [...nsReady, ...secrets.ready, ...files.ready] });
 
     const seeds = new Map<string, ITerraformDependable[]>();
     for (const block of blocks) {
