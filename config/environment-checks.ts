@@ -89,7 +89,10 @@ export function instanceGroupIssues(groups: readonly unknown[], instances: reado
   const byName = new Map(instances.filter(isObject).map((i) => [i.name, i]));
   const memberOf = new Map<unknown, number>();
   groups.forEach((g, gi) => {
-    if (!isObject(g) || !Array.isArray(g.members)) return;
+    if (!isObject(g)) return;
+    // An instance of the group's name would own `*.<group>.<domain>`, the members' names among them.
+    if (byName.has(g.name)) issues.push({ path: ['instanceGroups', gi, 'name'], message: `"${String(g.name)}" is the name of an instance; a group needs a name of its own` });
+    if (!Array.isArray(g.members)) return;
     const ca = isObject(g.ca) ? g.ca.secret : undefined;
     g.members.forEach((m, mi) => {
       const path = ['instanceGroups', gi, 'members', mi];

@@ -449,7 +449,7 @@ export const sandboxConfigSchema = z
       .array(
         z.strictObject({
           name: dnsLabel(63),
-          domain: z.string().max(200).regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS domain such as dss.example.org'),
+          domain: z.string().max(200).regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS domain such as dss.example.org').optional(),
           members: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).min(2, 'must list at least two instances'),
           expose: z.strictObject({ port: z.number().int().min(1024).max(65535), selector: stringMap.refine((m) => Object.keys(m).length > 0, 'must name at least one pod label') }),
           ca: z.strictObject({ secret: dnsLabel(KUBERNETES_NAME_MAX) }),

@@ -426,14 +426,17 @@ export interface InstanceConfig {
 
 /**
  * One logical environment whose members run on several clusters (e.g. an InterUSS DSS pool): each member is
- * reachable over TCP at `<member>.<group>.<domain>`, knows every other member's name, and holds a certificate
+ * reachable over TCP at `<member>.<group>.<domain>` (the group's name must not be an instance's), knows every other member's name, and holds a certificate
  * from the group's CA.
  */
 export interface InstanceGroupConfig {
   /** DNS label. */
   readonly name: string;
-  /** DNS domain under which members are named; external-dns of each member's cluster publishes the names. */
-  readonly domain: string;
+  /**
+   * DNS domain under which every member is named; the members' clusters' external-dns must be able to write it.
+   * @default - each member's own cluster's ingressDomain, whose zone its external-dns already writes
+   */
+  readonly domain?: string;
   /** Instance names, at most one group each. */
   readonly members: readonly string[];
   /**

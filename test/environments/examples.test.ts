@@ -7,7 +7,7 @@ const example = (file: string) => buildStacks(loadConfig(join(__dirname, '..', '
 describe('examples of real deployments', () => {
   it('InterUSS DSS: three protected members on three clouds, each with the pool join list and its TCP grant', () => {
     const stacks = example('dss.yaml');
-    const join = ['dss-us-east', 'dss-eu-west', 'dss-eu-central'].map((m) => `${m}.pool.dss.example.org:26257`);
+    const join = ['dss-us-east.pool.aws', 'dss-eu-west.pool.azure', 'dss-eu-central.pool.gcp'].map((m) => `${m}.dss.example.org:26257`);
     for (const member of ['dss-us-east', 'dss-eu-west', 'dss-eu-central']) {
       const json = synthJson(stacks.instances.get(`instance-${member}`)!);
       expect(json.output?.pool_join.value).toEqual(join);

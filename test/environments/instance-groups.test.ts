@@ -67,6 +67,16 @@ describe('instance groups across clouds', () => {
     expect(Object.keys(resources(other, 'kubernetes_service_v1'))).toEqual([]);
   });
 
+  it('names each member under its own cluster\'s ingress domain when the group sets no domain', () => {
+    const own = buildStacks(pooled((raw) => delete raw.instanceGroups[0].domain));
+    const join = synthJson(own.instances.get('instance-dss-gcp')!).output?.pool_join.value;
+    expect(join).toEqual(['dss-aws.dss.aws.sandbox.example.org:26257', 'dss-azure.dss.azure.sandbox.example.org:26257', 'dss-gcp.dss.gcp.sandbox.example.org:26257']);
+  });
+
+  it('refuses a group named like an instance, whose hostnames that instance would own', () => {
+    expect(() => pooled((raw) => (raw.instanceGroups[0].name = 'dss-aws'))).toThrow(/instanceGroups\[0\]\.name: "dss-aws" is the name of an instance/);
+  });
+
   it('refuses unknown members, a member in two groups and a member without the CA secret', () => {
     const raw = JSON.parse(JSON.stringify(pooled()));
     raw.instances[2].secrets = [];
