@@ -45,6 +45,8 @@ const create = (objects: object[]) => kubectl(['create', '-f', '-', '-o', 'name'
 
 /** Terraform's snake_case Kubernetes blocks as API objects; label maps keep their keys. */
 function camel(value: unknown, key = ''): unknown {
+  // A port number in Terraform's string form would read as a port name.
+  if (key === 'ports') return (value as Record<string, unknown>[]).map((p) => ({ ...p, port: /^\d+$/.test(String(p.port)) ? Number(p.port) : p.port }));
   if (Array.isArray(value)) return value.map((v) => camel(v));
   if (typeof value !== 'object' || value === null) return value;
   if (key === 'match_labels' || key === 'labels') return value;
@@ -56,7 +58,8 @@ const namespace = (suffix: string, labels: Record<string, string> = {}, annotati
   kind: 'Namespace',
   metadata: {
     name: `${RUN}-${suffix}`,
-    labels: { 'sandbox.dev/instance': suffix, [LABEL]: suffix, 'app.kubernetes.io/managed-by': 'sandboxkit', 'pod-security.kubernetes.io/enforce': 'restricted', ...labels },
+    // Only this run's instance label: another suite's platform policies select on sandbox.dev/instance.
+    labels: { [LABEL]: suffix, 'app.kubernetes.io/managed-by': 'sandboxkit', 'pod-security.kubernetes.io/enforce': 'restricted', ...labels },
     annotations,
   },
 });
@@ -141,7 +144,7 @@ describe('TCP exposure of an instance group member', () => {
 
   it('admits exactly the granted Service: the fixed name, the granted port, the member hostname', () => {
     const ns = `${RUN}-member`;
-    expect(create([lbService(ns, 'sandbox-pool-member', 26257, hostname)])).toMatchObject({ code: 0 });
+    expect(create([lbService(ns, 'sandbox-pool-member', 26257, hostname)])).toMatchObject({ code: 0, stderr: '' });
     const denied = [
       lbService(ns, 'another-lb', 26257),
       lbService(ns, 'sandbox-pool-member-2', 26257, hostname),
@@ -185,7 +188,10 @@ instances:
     const shared = synthJson(stacks.shared.get('shared-kind')!);
     const user = synthJson(stacks.instances.get('instance-user')!);
     const outsider = synthJson(stacks.instances.get('instance-outsider')!);
-    const nsLabels = (json: any) => (Object.values(resources(json, 'kubernetes_namespace_v1'))[0] as any).metadata.labels;
+    const nsLabels = (json: any) => {
+      const { 'sandbox.dev/instance': _, ...labels } = (Object.values(resources(json, 'kubernetes_namespace_v1'))[0] as any).metadata.labels;
+      return labels;
+    };
     const sharedNs = `shared-${block}`;
     const policies = (json: any, ns: string) =>
       (Object.values(resources(json, 'kubernetes_network_policy_v1')) as any[]).map((p) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: p.metadata.name, namespace: ns }, spec: camel(p.spec) }));
@@ -204,7 +210,7 @@ instances:
       }),
     });
     try {
-      expect(create([...policies(shared, sharedNs), ...policies(user, userNs), ...policies(outsider, outsiderNs)]).code).toBe(0);
+      expect(create([...policies(shared, sharedNs), ...policies(user, userNs), ...policies(outsider, outsiderNs)])).toMatchObject({ code: 0, stderr: '' });
       const admit = JSON.parse(must(['get', 'networkpolicy', 'allow-declared-users', '-n', sharedNs, '-o', 'json'])).spec.ingress[0].from[0].namespaceSelector;
       const selected = JSON.parse(must(['get', 'namespaces', '-l', Object.entries(admit.matchLabels).map(([k, v]) => `${k}=${v}`).join(','), '-o', 'json'])).items.map((n: any) => n.metadata.name);
       expect(selected.filter((n: string) => n.startsWith(RUN))).toEqual([userNs]);
