@@ -7,6 +7,7 @@ import type { PodSecurityLevel } from '../constructs/catalog/types';
 import { instanceStackName } from '../stacks/names';
 import { synthesizeStack } from '../stacks/synthesize';
 import type { CliContext } from './context';
+import { withFileSecrets } from './file-secrets';
 import { CliError, EXIT } from './io';
 import { withLock } from './lock';
 import { LocalRecords, allRecordStores, recordStore, type InstanceRecord, type RecordStore } from './records';
@@ -78,13 +79,14 @@ export async function prepareStack(ctx: CliContext, ref: Pick<InstanceRef, 'conf
 export async function deployInstance(ctx: CliContext, ref: Pick<InstanceRef, 'config' | 'name'>, options: { dryRun?: boolean; replace?: readonly string[] } = {}): Promise<void> {
   const dir = await prepareStack(ctx, ref);
   const replace = (options.replace ?? []).map((a) => `-replace=${a}`);
-  await terraformChange(ctx, dir, options.dryRun ? 'plan' : 'apply', replace);
+  const verb = options.dryRun ? 'plan' : 'apply';
+  await withFileSecrets(ctx, ref.config, ref.name, verb, (secrets) => terraformChange(ctx, dir, verb, [...replace, ...secrets]));
 }
 
 /** Destroys the instance's resources, then forgets its record and state. */
 export async function destroyInstance(ctx: CliContext, ref: InstanceRef): Promise<void> {
   const dir = await prepareStack(ctx, ref);
-  await terraformChange(ctx, dir, 'destroy');
+  await withFileSecrets(ctx, ref.config, ref.name, 'destroy', (secrets) => terraformChange(ctx, dir, 'destroy', secrets));
   await ref.store.forget(ref.name);
   rmSync(dir, { recursive: true, force: true });
 }
@@ -106,6 +108,8 @@ export interface InstanceOutputs {
   readonly namespace?: string;
   readonly createdAt?: string;
   readonly expiresAt?: string;
+  /** The instance never expires. */
+  readonly protected?: boolean;
   readonly hostnames: readonly string[];
 }
 
@@ -116,6 +120,7 @@ function outputsFrom(raw: Record<string, { value: unknown }>): InstanceOutputs |
     namespace: str('namespace'),
     createdAt: str('created_at'),
     expiresAt: str('expires_at'),
+    ...(raw.protected?.value === true ? { protected: true } : {}),
     hostnames: Array.isArray(raw.hostnames?.value) ? (raw.hostnames.value as string[]) : [],
   };
 }

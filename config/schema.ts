@@ -126,6 +126,11 @@ const clusterBase = {
   owner: nonEmpty.optional(),
   state: state.optional(),
   platform: platform.optional(),
+  allowProtectedInstances: z.boolean().optional(),
+  labels: stringMap.optional(),
+  sharedBlocks: z
+    .array(z.union([dnsLabel(HELM_RELEASE_NAME_MAX - 7), z.strictObject({ name: dnsLabel(HELM_RELEASE_NAME_MAX - 7), values: blockValues.optional() })]))
+    .optional(),
 };
 
 const awsCluster = z.strictObject({
@@ -318,6 +323,7 @@ const instance = z.strictObject({
     .min(TTL_HOURS_MIN, `must be at least ${TTL_HOURS_MIN}`)
     .max(TTL_HOURS_MAX, `must be at most ${TTL_HOURS_MAX} (30 days)`)
     .optional(),
+  protected: z.boolean().optional(),
   size: z.enum(['small', 'medium', 'large']).optional(),
   quota: z
     .strictObject({
@@ -339,6 +345,16 @@ const instance = z.strictObject({
   mocks: z.array(z.enum(['email', 'sms', 'payment', 'cloud'])).optional(),
   datasets: z.array(z.strictObject({ block: dnsLabel(HELM_RELEASE_NAME_MAX), variant: dnsLabel(63) })).optional(),
   allowInternetEgress: z.boolean().optional(),
+  uses: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).optional(),
+  secrets: z
+    .array(
+      z.strictObject({
+        name: dnsLabel(KUBERNETES_NAME_MAX),
+        from: z.union([z.strictObject({ secretManager: nonEmpty }), z.strictObject({ file: nonEmpty })]),
+        key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."').optional(),
+      }),
+    )
+    .optional(),
   workingHours: z
     .string()
     .regex(
@@ -358,7 +374,7 @@ const instance = z.strictObject({
 const matchExpression = z
   .strictObject({
     key: nonEmpty,
-    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']),
+    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Ge', 'Lt', 'Le']),
     values: z.array(z.string()).optional(),
   })
   .superRefine((expr, ctx) => {
@@ -366,7 +382,7 @@ const matchExpression = z
     if ((expr.operator === 'In' || expr.operator === 'NotIn') && n === 0) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: `${expr.operator} needs at least one value` });
     }
-    if ((expr.operator === 'Gt' || expr.operator === 'Lt') && n !== 1) {
+    if (['Gt', 'Ge', 'Lt', 'Le'].includes(expr.operator) && n !== 1) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: `${expr.operator} needs exactly one version` });
     }
     if ((expr.operator === 'Exists' || expr.operator === 'DoesNotExist') && n > 0) {
@@ -440,7 +456,9 @@ export const catalogEntrySchema = z.strictObject({
       storageClass: injectionPath.optional(),
     })
     .optional(),
-  requires: z.strictObject({ strong: z.array(requirement).optional(), weak: z.array(requirement).optional() }).optional(),
+  requires: z
+    .strictObject({ strong: z.array(requirement).optional(), weak: z.array(requirement).optional(), cluster: z.array(requirement).optional() })
+    .optional(),
   influences: z.array(z.strictObject({ target: requirement, values: valuesObject })).optional(),
   podSecurity: z.strictObject({ level: z.enum(['baseline', 'privileged']), reason: z.string().min(10, 'must give a reason') }).optional(),
   datasets: z
@@ -462,6 +480,17 @@ export const sandboxConfigSchema = z
     state: state.optional(),
     clusters: z.array(cluster).min(1, 'must declare at least one cluster'),
     instances: z.array(instance).optional(),
+    instanceGroups: z
+      .array(
+        z.strictObject({
+          name: dnsLabel(63),
+          domain: z.string().max(200).regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS domain such as dss.example.org').optional(),
+          members: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).min(2, 'must list at least two instances'),
+          expose: z.strictObject({ port: z.number().int().min(1024).max(65535), selector: stringMap.refine((m) => Object.keys(m).length > 0, 'must name at least one pod label') }),
+          ca: z.strictObject({ secret: dnsLabel(KUBERNETES_NAME_MAX) }),
+        }),
+      )
+      .optional(),
     catalog: z.array(catalogEntrySchema).optional(),
   })
   .superRefine((config, ctx) => {

@@ -1,5 +1,6 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { catalogEntrySchema } from './schema';
+import { environmentIssues, instanceGroupIssues } from './environment-checks';
 import { instanceIssues } from './instance-checks';
 import { networkIssues } from './network-checks';
 import { suggest } from './suggest';
@@ -80,6 +81,8 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
       }
     });
   });
+  environmentIssues(clusters, instances, catalog, issues);
+  instanceGroupIssues(list(data.instanceGroups), instances, issues);
   return issues;
 }
 

@@ -115,6 +115,22 @@ interface ClusterConfigBase {
   /** State of this cluster's stacks and of its instances. @default - the top-level `state` */
   readonly state?: StateBackendConfig;
   readonly platform?: PlatformConfig;
+  /**
+   * Instances on this cluster may set `protected: true`: they never expire, the reaper and `gc` skip them.
+   * For long-lived shared environments (staging, demos); preview environments are never protected. @default false
+   */
+  readonly allowProtectedInstances?: boolean;
+  /**
+   * Facts about the cluster that catalog entries' `requires.cluster` match, over those sandboxkit derives
+   * (`cloud`, `kubernetes-version`, `region`, `storage-rwx`, `storage-class`, `nodes/<node label>`);
+   * e.g. `kubernetes-version` of an existing cluster. @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Blocks installed once on this cluster, each in its own namespace `shared-<block>` (stack `shared-<cluster>`),
+   * reachable only from instances that list them in `uses`. @default []
+   */
+  readonly sharedBlocks?: readonly (string | BlockRefConfig)[];
 }
 
 /** A managed node group: its name and the options of `EksCluster.addNodePool` (`NodePoolOptions`). */
@@ -347,6 +363,20 @@ export interface DatasetConfig {
   readonly variant: string;
 }
 
+/** A Secret the instance brings; its value never appears in the synthesized stack. */
+export interface BroughtSecretConfig {
+  /** Name of the Kubernetes Secret in the instance's namespace. */
+  readonly name: string;
+  /**
+   * `secretManager`: the key of an existing entry of the cluster's secret manager (cloud clusters), copied by
+   * an ExternalSecret (a JSON entry gives one Secret key per field). `file`: a path, relative to the config file,
+   * read by the command line at deploy time into a sensitive Terraform variable.
+   */
+  readonly from: { readonly secretManager: string } | { readonly file: string };
+  /** Key of a file's content inside the Secret. @default 'value' */
+  readonly key?: string;
+}
+
 export interface InstanceConfig {
   /** DNS-1123 label, at most 53 characters (Helm release names). */
   readonly name: string;
@@ -361,8 +391,13 @@ export interface InstanceConfig {
   readonly owner: string;
   /** Group that also gets edit rights; never a `system:` group. @default - none */
   readonly ownerGroup?: string;
-  /** Hours from creation until the instance expires, 1 to 720. @default 48 */
+  /** Hours from creation until the instance expires, 1 to 720; not with `protected`. @default 48 */
   readonly ttlHours?: number;
+  /**
+   * The instance never expires: no expiry, the reaper and `gc` leave it alone. Only on a cluster with
+   * `allowProtectedInstances: true`, and without `ttlHours`. @default false
+   */
+  readonly protected?: boolean;
   /** @default 'small' */
   readonly size?: SizeProfileName;
   /** Overrides of the size profile's quota (CPU and memory requests, storage, ephemeral storage, pods). @default {} */
@@ -381,6 +416,10 @@ export interface InstanceConfig {
   readonly datasets?: readonly DatasetConfig[];
   /** Let pods reach the internet. @default false */
   readonly allowInternetEgress?: boolean;
+  /** Shared blocks of the cluster the instance reaches (`clusters[].sharedBlocks`). @default [] */
+  readonly uses?: readonly string[];
+  /** Secrets the instance brings: entries of the cluster's secret manager, or files read at deploy time. @default [] */
+  readonly secrets?: readonly BroughtSecretConfig[];
   /** Scale to zero outside working hours, e.g. "Mon-Fri 07:00-19:00 Europe/Berlin". @default - always on */
   readonly workingHours?: string;
   /** Cloud resources of the instance's own, wired into the blocks that take them. @default - none */
@@ -403,12 +442,38 @@ export interface CloudResourcesConfig {
   readonly table?: boolean;
 }
 
+/**
+ * One logical environment whose members run on several clusters (e.g. an InterUSS DSS pool): each member is
+ * reachable over TCP at `<member>.<group>.<domain>` (the group's name must not be an instance's), knows every other member's name, and holds a certificate
+ * from the group's CA.
+ */
+export interface InstanceGroupConfig {
+  /** DNS label. */
+  readonly name: string;
+  /**
+   * DNS domain under which every member is named; the members' clusters' external-dns must be able to write it.
+   * @default - each member's own cluster's ingressDomain, whose zone its external-dns already writes
+   */
+  readonly domain?: string;
+  /** Instance names, at most one group each. */
+  readonly members: readonly string[];
+  /**
+   * The TCP exposure this group grants each member: one LoadBalancer Service `sandbox-pool-member` on `port`
+   * to the pods `selector` matches; the quota and the tenant policies allow exactly that Service.
+   */
+  readonly expose: { readonly port: number; readonly selector: Readonly<Record<string, string>> };
+  /** The group's CA: a Secret (`tls.crt`, `tls.key`) every member brings in `secrets`, e.g. from its secret manager. */
+  readonly ca: { readonly secret: string };
+}
+
 export interface SandboxConfig {
   /** Default state backend of every stack. @default { backend: 'local' } */
   readonly state?: StateBackendConfig;
   readonly clusters: readonly ClusterConfig[];
   /** @default [] */
   readonly instances?: readonly InstanceConfig[];
+  /** Instance groups across clusters. @default [] */
+  readonly instanceGroups?: readonly InstanceGroupConfig[];
   /** Catalog entries that add to or replace the built-in catalog, by name. @default [] */
   readonly catalog?: readonly CatalogEntry[];
 }

@@ -95,8 +95,13 @@ export interface InstanceSecretRequest {
   readonly secrets: readonly GeneratedSecret[];
   /** What in-cluster objects must wait for, such as the namespace. */
   readonly dependsOn: readonly ITerraformDependable[];
-  /** RFC 3339 time the instance expires; secret managers that can expire secrets use it. */
-  readonly expiresAt: string;
+  /** RFC 3339 time the instance expires; secret managers that can expire secrets use it. @default - never */
+  readonly expiresAt?: string;
+  /**
+   * Keys of existing entries of the cluster's secret manager that the instance brings; the
+   * instance's identity may read these too. @default []
+   */
+  readonly broughtKeys?: readonly string[];
 }
 
 /** How an instance's namespace reaches its own secrets, and nothing else. */

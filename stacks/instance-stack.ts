@@ -3,7 +3,9 @@ import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import { TagAspect } from '../constructs/tag-aspect';
 import type { Construct } from 'constructs';
+import { clusterLabels } from '../config/cluster-labels';
 import type { ClusterConfig, InstanceConfig, StateBackendConfig } from '../config/types';
+import type { PoolMembership } from '../constructs/instance/pool-member';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { SandboxCluster } from '../constructs/cluster';
 import { SandboxInstance } from '../constructs/instance/sandbox-instance';
@@ -19,6 +21,8 @@ export interface InstanceStackProps {
   readonly instance: InstanceConfig;
   readonly catalog: ReadonlyMap<string, CatalogEntry>;
   readonly state: StateBackendConfig;
+  /** The instance's place in an instance group. @default - none */
+  readonly pool?: PoolMembership;
 }
 
 /** One short-lived sandbox instance with its own state; it reads nothing of other instances. */
@@ -29,6 +33,12 @@ export class InstanceStack extends TerraformStack {
   constructor(scope: Construct, props: InstanceStackProps) {
     super(scope, instanceStackName(props.instance.name));
     const config = props.instance;
+    const shared = (props.cluster.sharedBlocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
+    const unknown = (config.uses ?? []).filter((b) => !shared.includes(b));
+    if (unknown.length) throw new Error(`instance "${config.name}": uses ${unknown.join(', ')}, which cluster "${props.cluster.name}" does not share (sharedBlocks: ${shared.join(', ') || 'none'})`);
+    if (config.protected && !props.cluster.allowProtectedInstances) {
+      throw new Error(`instance "${config.name}": cluster "${props.cluster.name}" does not allow protected instances (allowProtectedInstances)`);
+    }
     configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id, instanceName: config.name });
     const chartMirror = props.cluster.platform?.chartMirror;
     if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));
@@ -49,6 +59,7 @@ export class InstanceStack extends TerraformStack {
       owner: config.owner,
       ownerGroup: config.ownerGroup,
       ttlHours: config.ttlHours,
+      protected: config.protected,
       size: config.size,
       quota: config.quota,
       blocks: config.blocks.map((b) => (typeof b === 'string' ? { name: b } : b)),
@@ -59,14 +70,21 @@ export class InstanceStack extends TerraformStack {
       workingHours: config.workingHours,
       registryMirror: props.cluster.platform?.registryMirror,
       cloudResources: cloudResources?.facts,
+      clusterLabels: clusterLabels(props.cluster),
+      uses: config.uses,
+      secrets: config.secrets,
+      pool: props.pool,
     });
     cloudResources?.addServiceAccount([this.instance.namespace.namespace]);
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
-    new TerraformOutput(this, 'created_at', { value: this.instance.namespace.expiry.baseRfc3339 });
-    new TerraformOutput(this, 'expires_at', { value: this.instance.namespace.expiry.rfc3339 });
+    new TerraformOutput(this, 'created_at', { value: this.instance.namespace.createdAt });
+    const expiry = this.instance.namespace.expiry;
+    if (expiry) new TerraformOutput(this, 'expires_at', { value: expiry.rfc3339 });
+    else new TerraformOutput(this, 'protected', { value: true });
     new TerraformOutput(this, 'hostnames', {
       value: [...this.instance.blocks.values()].flatMap((b) => (b.route ? [b.route.host] : [])),
     });
+    if (props.pool) new TerraformOutput(this, 'pool_join', { value: props.pool.join });
   }
 }

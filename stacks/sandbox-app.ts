@@ -1,4 +1,5 @@
 import type { App, TerraformStack } from 'cdktf';
+import { poolMembership } from '../config/instance-groups';
 import type { ClusterConfig, SandboxConfig, StateBackendConfig } from '../config/types';
 import { mergeCatalog } from '../constructs/catalog/merge';
 import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
@@ -8,6 +9,7 @@ import { ExistingClusterStack } from './existing-cluster-stack';
 import { GcpClusterStack } from './gcp-cluster-stack';
 import { InstanceStack } from './instance-stack';
 import { PlatformStack } from './platform-stack';
+import { SharedStack } from './shared-stack';
 import { StateStack, stateStackName } from './state-stack';
 
 const LOCAL_STATE: StateBackendConfig = { backend: 'local' };
@@ -19,6 +21,8 @@ export interface SandboxStacks {
   readonly instances: ReadonlyMap<string, InstanceStack>;
   /** Stacks that create remote state locations the config asks to create. */
   readonly states: ReadonlyMap<string, StateStack>;
+  /** Shared blocks of each cluster that declares some. */
+  readonly shared: ReadonlyMap<string, SharedStack>;
 }
 
 /** Adds one cluster stack and one platform stack per cluster, and one instance stack per instance. */
@@ -28,6 +32,7 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
   const platforms = new Map<string, PlatformStack>();
   const instances = new Map<string, InstanceStack>();
   const states = new Map<string, StateStack>();
+  const shared = new Map<string, SharedStack>();
   const byName = new Map(config.clusters.map((c) => [c.name, c]));
   const stateOf = (cluster: ClusterConfig) => cluster.state ?? config.state ?? LOCAL_STATE;
 
@@ -41,14 +46,18 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
     clusters.set(stack.node.id, stack);
     const platform = new PlatformStack(app, { cluster, state });
     platforms.set(platform.node.id, platform);
+    if (cluster.sharedBlocks?.length) {
+      const sharedStack = new SharedStack(app, { cluster, catalog, state });
+      shared.set(sharedStack.node.id, sharedStack);
+    }
   }
   for (const instance of config.instances ?? []) {
     const cluster = byName.get(instance.cluster);
     if (!cluster) throw new Error(`instance "${instance.name}": cluster "${instance.cluster}" is not declared`);
-    const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster) });
+    const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster), pool: poolMembership(config, instance.name) });
     instances.set(stack.node.id, stack);
   }
-  return { clusters, platforms, instances, states };
+  return { clusters, platforms, instances, states, shared };
 }
 
 function clusterStack(app: App, cluster: ClusterConfig, state: StateBackendConfig): TerraformStack {

@@ -1,6 +1,7 @@
 import { synthesizeStack } from '../../stacks/synthesize';
 import type { CliContext } from '../context';
 import { CliError, EXIT, yellow } from '../io';
+import { withFileSecrets } from '../file-secrets';
 import { terraformChange, terraformInit } from '../terraform';
 
 /** `audit` exits with this when the infrastructure differs from the code. */
@@ -48,7 +49,8 @@ export async function auditStack(ctx: CliContext, stack: string): Promise<number
     throw new CliError(`audit: ${(err as Error).message}`);
   }
   await terraformInit(ctx, dir);
-  const report = await terraformChange(ctx, dir, 'plan', ['-detailed-exitcode']);
+  const instance = stack.startsWith('instance-') ? stack.slice('instance-'.length) : '';
+  const report = await withFileSecrets(ctx, config, instance, 'plan', (secrets) => terraformChange(ctx, dir, 'plan', ['-detailed-exitcode', ...secrets]));
   const { changes, outputs } = parsePlan(report.stdout);
   const drift = changes.filter((c) => c.outside);
   const planned = changes.filter((c) => !c.outside);

@@ -143,6 +143,10 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
   const instance = instanceFrom(opts, current);
   const text = ctx.store.text();
   const existingIndex = instanceIndex(text, opts.name);
+  if (existingIndex >= 0 && current.instances?.find((i) => i.name === opts.name)?.protected) {
+    // A protected environment is defined in the config file alone; a preview create would give it an expiry.
+    throw new CliError(`instance "${opts.name}" is protected; change it in the config file and deploy it, not with instance create`, EXIT.usage);
+  }
   const cluster = current.clusters.find((c) => c.name === opts.cluster);
   let existing: InstanceRef | undefined;
   const recorded = cluster ? await recordStore(ctx, current, cluster).get(opts.name) : undefined;

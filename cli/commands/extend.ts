@@ -2,6 +2,7 @@ import { instanceIndex } from '../config-store';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
 import { expiryAddress, prepareStack, readOutputs, resolveInstance, withInstance, withInstanceLock } from '../instances';
+import { withFileSecrets } from '../file-secrets';
 import { terraformChange } from '../terraform';
 import { setItemField } from '../yaml-edit';
 
@@ -14,6 +15,9 @@ import { setItemField } from '../yaml-edit';
 export async function extendInstance(ctx: CliContext, name: string, hours: number): Promise<number> {
   const config = ctx.store.read();
   const found = await resolveInstance(ctx, config, name);
+  if (config.instances?.find((i) => i.name === name)?.protected) {
+    throw new CliError(`instance "${name}" is protected and does not expire; there is nothing to extend`, EXIT.usage);
+  }
   const instance = { ...found.instance, ttlHours: hours };
   const ref = { ...found, instance, config: withInstance(config, instance) };
   const outputs = await withInstanceLock(ctx, name, async () => {
@@ -22,7 +26,7 @@ export async function extendInstance(ctx: CliContext, name: string, hours: numbe
       throw new CliError(`instance "${name}" has not been deployed (its state has no outputs), so there is nothing to extend; deploy it with: sandboxkit instance create ${name} ... --update`, EXIT.usage);
     }
     const dir = await prepareStack(ctx, ref);
-    await terraformChange(ctx, dir, 'apply', [`-replace=${expiryAddress(dir)}`]);
+    await withFileSecrets(ctx, ref.config, name, 'apply', (secrets) => terraformChange(ctx, dir, 'apply', [`-replace=${expiryAddress(dir)}`, ...secrets]));
     const now = ctx.io.now();
     await ref.store.put({
       kind: 'sandboxkit-instance',

@@ -39,6 +39,7 @@ export async function garbageCollect(ctx: CliContext, dryRun: boolean): Promise<
       }
       continue;
     }
+    if (row.protected || outputs?.protected) continue;
     const first = gcReason(outputs, ref.record, ctx.io.now());
     // A record's expiry is reckoned before its apply began, so Terraform's is never earlier: one that is not due is skipped unread.
     if (!first) continue;

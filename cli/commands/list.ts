@@ -16,6 +16,8 @@ export interface InstanceRow {
   readonly blocks: readonly string[];
   readonly createdAt: string | null;
   readonly expiresAt: string | null;
+  /** Never expires: the reaper and gc leave it alone (only the config file can say so). */
+  readonly protected: boolean;
   readonly state: InstanceState;
   /** The namespace's enforced Pod Security level, and the blocks that lowered it below restricted. */
   readonly podSecurity: string | null;
@@ -30,14 +32,16 @@ export interface Known {
   readonly outputs?: InstanceOutputs;
 }
 
-function stateOf(ref: InstanceRef, outputs: InstanceOutputs | undefined, now: Date): InstanceState {
+function stateOf(ref: InstanceRef, outputs: InstanceOutputs | undefined, now: Date, isProtected: boolean): InstanceState {
+  if (isProtected) return outputs || ref.record?.status === 'deployed' ? 'running' : (ref.record?.status ?? 'not deployed');
   if (outputs) return isExpired(outputs, now) ? 'expired' : 'running';
   if (ref.record?.status === 'failed' || ref.record?.status === 'deploying') return ref.record.status;
   if (ref.record?.status === 'deployed') return Date.parse(ref.record.expiresAt) <= now.getTime() ? 'expired' : 'running';
   return 'not deployed';
 }
 
-function rowOf(config: SandboxConfig, ref: InstanceRef, outputs: InstanceOutputs | undefined, now: Date): InstanceRow {
+/** Protection comes from the config file only: a record (a preview environment) never protects an instance. */
+function rowOf(config: SandboxConfig, ref: InstanceRef, outputs: InstanceOutputs | undefined, now: Date, isProtected = false): InstanceRow {
   const pss = podSecurityOf(config, ref.instance);
   return {
     name: ref.name,
@@ -45,8 +49,9 @@ function rowOf(config: SandboxConfig, ref: InstanceRef, outputs: InstanceOutputs
     owner: ref.instance.owner,
     blocks: ref.instance.blocks.map((b) => (typeof b === 'string' ? b : b.name)),
     createdAt: ref.record?.createdAt ?? outputs?.createdAt ?? null,
-    expiresAt: outputs?.expiresAt ?? ref.record?.expiresAt ?? null,
-    state: stateOf(ref, outputs, now),
+    expiresAt: isProtected ? null : (outputs?.expiresAt ?? ref.record?.expiresAt ?? null),
+    protected: isProtected,
+    state: stateOf(ref, outputs, now, isProtected),
     podSecurity: pss.loweredBy.length ? `${pss.level} (${pss.loweredBy.join(', ')})` : pss.level,
     source: ref.inConfig ? 'config' : 'record',
   };
@@ -69,7 +74,7 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
     const used = record?.instance ?? instance;
     const ref: InstanceRef = { name: instance.name, instance: used, cluster, config: withInstance(config, used), inConfig: true, record, store };
     const outputs = await readOutputs(ctx, ref, fetch && record !== undefined);
-    known.push({ row: rowOf(config, ref, outputs, now), ref, outputs });
+    known.push({ row: rowOf(config, ref, outputs, now, instance.protected === true), ref, outputs });
     seen.add(instance.name);
   }
   for (const { store, cluster } of allRecordStores(ctx, config)) {
@@ -79,7 +84,7 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
       seen.add(record.instance.name);
       const own = config.clusters.find((c) => c.name === record.instance.cluster);
       if (!own) {
-        known.push({ row: { name: record.instance.name, cluster: record.instance.cluster, owner: record.instance.owner, blocks: [], createdAt: record.createdAt, expiresAt: record.expiresAt, state: 'state only', podSecurity: null, source: 'record' } });
+        known.push({ row: { name: record.instance.name, cluster: record.instance.cluster, owner: record.instance.owner, blocks: [], createdAt: record.createdAt, expiresAt: record.expiresAt, protected: false, state: 'state only', podSecurity: null, source: 'record' } });
         continue;
       }
       const ref: InstanceRef = { name: record.instance.name, instance: record.instance, cluster: own, config: withInstance(config, record.instance), inConfig: false, record, store: recordStore(ctx, config, own) };
@@ -90,7 +95,7 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
       if (seen.has(orphan.name)) continue;
       seen.add(orphan.name);
       const remote = store.where.includes('://');
-      known.push({ row: { name: orphan.name, cluster: remote ? cluster.name : null, owner: null, blocks: [], createdAt: null, expiresAt: null, state: 'state only', podSecurity: null, source: 'state' } });
+      known.push({ row: { name: orphan.name, cluster: remote ? cluster.name : null, owner: null, blocks: [], createdAt: null, expiresAt: null, protected: false, state: 'state only', podSecurity: null, source: 'state' } });
     }
   }
   return known;
@@ -118,7 +123,18 @@ export async function listInstances(ctx: CliContext, expiredOnly: boolean, cost 
   table(
     ctx.io,
     ['NAME', 'CLUSTER', 'OWNER', 'BLOCKS', 'CREATED', 'EXPIRES', 'STATE', 'POD SECURITY', 'SOURCE', ...(cost ? ['USD/DAY'] : [])],
-    rows.map((r, i) => [r.name, r.cluster ?? '-', r.owner ?? '-', r.blocks.join(',') || '-', when(r.createdAt), when(r.expiresAt), paint(r.state), r.podSecurity ?? '-', r.source, ...(cost ? [costs[i].usd === null ? '-' : costs[i].usd!.toFixed(2)] : [])]),
+    rows.map((r, i) => [
+      r.name,
+      r.cluster ?? '-',
+      r.owner ?? '-',
+      r.blocks.join(',') || '-',
+      when(r.createdAt),
+      r.protected ? 'never (protected)' : when(r.expiresAt),
+      paint(r.state),
+      r.podSecurity ?? '-',
+      r.source,
+      ...(cost ? [costs[i].usd === null ? '-' : costs[i].usd!.toFixed(2)] : []),
+    ]),
   );
   if (cost) {
     const total = costs.reduce((sum, c) => sum + (c.usd ?? 0), 0);

@@ -43,12 +43,19 @@ export class AwsInstanceSecrets implements InstanceSecretBackend {
       new SecretsmanagerSecretVersion(c, `Value-${secret.name}`, { secretId: stored.id, secretString: Fn.jsonencode(secret.data) });
       remoteKeys[secret.name] = `${path}${secret.name}`;
     }
+    const own = secretArnPattern(c, `${path}*`);
     const role = new ServiceAccountRole(c, 'Role', {
       oidcProvider: { arn: oidc.arn, issuerUrl: this.props.oidcIssuerUrl },
       namespace: request.namespace,
       serviceAccount: request.serviceAccountName,
       roleName: boundedName(['sandbox', this.props.clusterName, request.instanceName, 'secrets'], 64),
-      statements: readSecretsStatements(secretArnPattern(c, `${path}*`), key.targetKeyArn),
+      statements: [
+        ...readSecretsStatements(own, key.targetKeyArn),
+        // Secrets Manager appends six random characters to the name in the ARN.
+        ...(request.broughtKeys?.length
+          ? [{ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: request.broughtKeys.map((k) => own.slice(0, -`${path}*`.length) + `${k}-??????`) }]
+          : []),
+      ],
     });
     return {
       kind: 'external-secrets',

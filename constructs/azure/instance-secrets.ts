@@ -1,4 +1,5 @@
 import { DataAzurermKeyVault } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault';
+import { DataAzurermKeyVaultSecret } from '@cdktf/provider-azurerm/lib/data-azurerm-key-vault-secret';
 import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Fn } from 'cdktf';
@@ -52,6 +53,10 @@ export class AzureInstanceSecrets implements InstanceSecretBackend {
       });
       remoteKeys[secret.name] = name;
     }
+    (request.broughtKeys ?? []).forEach((name, i) => {
+      const brought = new DataAzurermKeyVaultSecret(c, `Brought-${i}`, { name, keyVaultId: vault.id });
+      new RoleAssignment(c, `ReadBrought-${i}`, { scope: brought.resourceVersionlessId, roleDefinitionName: 'Key Vault Secrets User', principalId: identity.identity.principalId });
+    });
     return {
       kind: 'external-secrets',
       provider: {

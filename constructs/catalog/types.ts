@@ -1,12 +1,12 @@
 /** A building block's description: data the instance layer reads, never code. */
 
-/** Operators of a label match expression; `Gt` and `Lt` compare semantic versions. */
-export type MatchOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+/** Operators of a label match expression; `Gt`, `Ge`, `Lt` and `Le` compare semantic versions. */
+export type MatchOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Ge' | 'Lt' | 'Le';
 
 export interface MatchExpression {
   readonly key: string;
   readonly operator: MatchOperator;
-  /** Required for In and NotIn; exactly one version for Gt and Lt; absent for Exists and DoesNotExist. */
+  /** Required for In and NotIn; exactly one version for Gt, Ge, Lt and Le; absent for Exists and DoesNotExist. */
   readonly values?: readonly string[];
 }
 
@@ -164,6 +164,11 @@ export interface CatalogEntry {
   readonly requires?: {
     readonly strong?: readonly Requirement[];
     readonly weak?: readonly Requirement[];
+    /**
+     * The instance's cluster must match each, against its labels (`cloud`, `kubernetes-version`, `region`,
+     * `storage-rwx`, `storage-class`, `nodes/<node label>` and the cluster's own `labels`). @default []
+     */
+    readonly cluster?: readonly Requirement[];
   };
   readonly influences?: readonly Influence[];
   /** Lower Pod Security level with the reason the block needs it. @default - restricted */

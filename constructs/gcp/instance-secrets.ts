@@ -53,6 +53,9 @@ export class GcpInstanceSecrets implements InstanceSecretBackend {
       });
       remoteKeys[secret.name] = secretId;
     }
+    (request.broughtKeys ?? []).forEach((secretId, i) => {
+      new SecretManagerSecretIamMember(c, `ReadBrought-${i}`, { project, secretId, role: 'roles/secretmanager.secretAccessor', member: account.member });
+    });
     return {
       kind: 'external-secrets',
       provider: {

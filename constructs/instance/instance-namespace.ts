@@ -1,5 +1,6 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Offset } from '@cdktf/provider-time/lib/offset';
+import { StaticResource } from '@cdktf/provider-time/lib/static-resource';
 import { Construct } from 'constructs';
 import type { PodSecurityLevel } from '../catalog/types';
 import { assertDnsLabel } from '../names';
@@ -10,6 +11,8 @@ export const INSTANCE_LABELS = {
   cluster: 'sandbox.dev/cluster',
   owner: 'sandbox.dev/owner',
   managedBy: 'app.kubernetes.io/managed-by',
+  /** "true" on instances that never expire; the reaper skips their expiry. */
+  protected: 'sandbox.dev/protected',
 } as const;
 export const INSTANCE_ANNOTATIONS = {
   owner: 'sandbox.dev/owner',
@@ -24,13 +27,20 @@ export interface InstanceNamespaceProps {
   readonly clusterName: string;
   readonly namespace: string;
   readonly owner: string;
+  /** Hours until expiry; ignored when `protected`. */
   readonly ttlHours: number;
+  /** The namespace never expires: labelled protected, no expiry annotation. @default false */
+  readonly protected?: boolean;
   /** Pod Security level enforced on the namespace. */
   readonly podSecurity: PodSecurityLevel;
   /** Why the level is below restricted; required then. */
   readonly podSecurityReason?: string;
   /** e.g. "Mon-Fri 07:00-19:00 Europe/Berlin"; the reaper scales to zero outside it. @default - always on */
   readonly workingHours?: string;
+  /** Further labels that grant something (shared block use, exposure); only Terraform sets them. @default {} */
+  readonly grantLabels?: Readonly<Record<string, string>>;
+  /** Further annotations that grant something, such as a published hostname; only Terraform sets them. @default {} */
+  readonly grantAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** Label values allow letters, digits, "-", "_" and "." only, at most 63 characters. */
@@ -47,7 +57,10 @@ export class InstanceNamespace extends Construct {
   readonly namespace: NamespaceV1;
   /** The namespace name as a reference, so that objects in it wait for it. */
   readonly name: string;
-  readonly expiry: Offset;
+  /** When the instance expires; none on a protected instance. */
+  readonly expiry?: Offset;
+  /** RFC 3339 time the namespace was first applied. */
+  readonly createdAt: string;
 
   constructor(scope: Construct, id: string, props: InstanceNamespaceProps) {
     super(scope, id);
@@ -55,7 +68,12 @@ export class InstanceNamespace extends Construct {
     if (props.podSecurity !== 'restricted' && !props.podSecurityReason) {
       throw new Error(`InstanceNamespace "${id}": podSecurityReason is required when podSecurity is "${props.podSecurity}"`);
     }
-    this.expiry = new Offset(this, 'Expiry', { offsetHours: props.ttlHours, triggers: { ttlHours: String(props.ttlHours) } });
+    if (props.protected) {
+      this.createdAt = new StaticResource(this, 'Created', {}).rfc3339;
+    } else {
+      this.expiry = new Offset(this, 'Expiry', { offsetHours: props.ttlHours, triggers: { ttlHours: String(props.ttlHours) } });
+      this.createdAt = this.expiry.baseRfc3339;
+    }
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: {
         name: props.namespace,
@@ -64,6 +82,8 @@ export class InstanceNamespace extends Construct {
           [INSTANCE_LABELS.cluster]: props.clusterName,
           [INSTANCE_LABELS.owner]: labelValue(props.owner),
           [INSTANCE_LABELS.managedBy]: 'sandboxkit',
+          ...(props.protected ? { [INSTANCE_LABELS.protected]: 'true' } : {}),
+          ...props.grantLabels,
           'pod-security.kubernetes.io/enforce': props.podSecurity,
           'pod-security.kubernetes.io/enforce-version': 'latest',
           'pod-security.kubernetes.io/warn': 'restricted',
@@ -71,10 +91,10 @@ export class InstanceNamespace extends Construct {
         },
         annotations: {
           [INSTANCE_ANNOTATIONS.owner]: props.owner,
-          [INSTANCE_ANNOTATIONS.ttlHours]: String(props.ttlHours),
-          [INSTANCE_ANNOTATIONS.expiresAt]: this.expiry.rfc3339,
+          ...(this.expiry ? { [INSTANCE_ANNOTATIONS.ttlHours]: String(props.ttlHours), [INSTANCE_ANNOTATIONS.expiresAt]: this.expiry.rfc3339 } : {}),
           ...(props.workingHours ? { [INSTANCE_ANNOTATIONS.workingHours]: props.workingHours } : {}),
           ...(props.podSecurityReason ? { [INSTANCE_ANNOTATIONS.podSecurityReason]: props.podSecurityReason } : {}),
+          ...props.grantAnnotations,
         },
       },
     });

@@ -30,8 +30,10 @@ export interface InstanceSecretsProps {
   readonly credentials: readonly CredentialSet[];
   /** Objects that must exist first, such as the namespace. */
   readonly dependsOn: ITerraformDependable[];
-  /** RFC 3339 expiry of the instance. */
-  readonly expiresAt: string;
+  /** RFC 3339 expiry of the instance. @default - never (a protected instance) */
+  readonly expiresAt?: string;
+  /** Existing entries of the cluster's secret manager, each copied into a Secret `name`. @default [] */
+  readonly brought?: readonly { readonly name: string; readonly key: string }[];
 }
 
 /** Service account the namespaced SecretStore authenticates as. */
@@ -50,7 +52,8 @@ export class InstanceSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: InstanceSecretsProps) {
     super(scope, id);
-    if (props.credentials.length === 0) return;
+    const brought = props.brought ?? [];
+    if (props.credentials.length === 0 && brought.length === 0) return;
     const secrets = props.credentials.map((set) => {
       const generated = Object.fromEntries(
         set.keys.map((key) => [key, new Password(this, `${set.name}-${key}`, { length: 32, special: false, minNumeric: 4, minUpper: 4, minLower: 4 }).result]),
@@ -65,7 +68,11 @@ export class InstanceSecrets extends Construct {
       secrets,
       dependsOn: props.dependsOn,
       expiresAt: props.expiresAt,
+      broughtKeys: brought.map((b) => b.key),
     });
+    if (binding.kind === 'kubernetes' && brought.length) {
+      throw new Error(`InstanceSecrets "${id}": the cluster has no secret manager to bring ${brought.map((b) => `"${b.key}"`).join(', ')} from`);
+    }
     if (binding.kind === 'kubernetes') {
       this.ready.push(...binding.secrets);
       return;
@@ -84,7 +91,8 @@ export class InstanceSecrets extends Construct {
       },
       dependsOn: [account],
     });
-    for (const secret of secrets) {
+    const remote = [...secrets.map((s) => ({ name: s.name, key: binding.remoteKeys[s.name] })), ...brought];
+    for (const secret of remote) {
       this.ready.push(
         new Manifest(this, `ExternalSecret-${secret.name}`, {
           manifest: {
@@ -95,7 +103,7 @@ export class InstanceSecrets extends Construct {
               refreshInterval: '1h',
               secretStoreRef: { kind: 'SecretStore', name: SECRET_STORE_ACCOUNT },
               target: { name: secret.name, creationPolicy: 'Owner', deletionPolicy: 'Delete' },
-              dataFrom: [{ extract: { key: binding.remoteKeys[secret.name] } }],
+              dataFrom: [{ extract: { key: secret.key } }],
             },
           },
           waitFor: { fields: { 'status.conditions[0].status': 'True' } },

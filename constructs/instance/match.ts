@@ -1,7 +1,7 @@
 import type { MatchExpression, Requirement } from '../catalog/types';
 import { compareVersions } from './semver';
 
-/** Whether `labels` satisfy one expression; `Gt` and `Lt` compare semantic versions. */
+/** Whether `labels` satisfy one expression; `Gt`, `Ge`, `Lt` and `Le` compare semantic versions. */
 export function matchesExpression(labels: Readonly<Record<string, string>>, expr: MatchExpression): boolean {
   const value = labels[expr.key];
   const values = expr.values ?? [];
@@ -16,8 +16,12 @@ export function matchesExpression(labels: Readonly<Record<string, string>>, expr
       return value === undefined || !values.includes(value);
     case 'Gt':
       return value !== undefined && compareVersions(value, values[0]) > 0;
+    case 'Ge':
+      return value !== undefined && compareVersions(value, values[0]) >= 0;
     case 'Lt':
       return value !== undefined && compareVersions(value, values[0]) < 0;
+    case 'Le':
+      return value !== undefined && compareVersions(value, values[0]) <= 0;
   }
 }
 

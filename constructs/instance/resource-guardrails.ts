@@ -9,6 +9,8 @@ import { CONTAINER_DEFAULTS, OBJECT_COUNT_FLOOR, OBJECTS_PER_POD, type QuotaSpec
 export interface ResourceGuardrailsProps {
   readonly namespace: string;
   readonly quota: QuotaSpec;
+  /** LoadBalancer Services the instance is granted (an instance group member's TCP exposure). @default 0 */
+  readonly loadBalancers?: number;
 }
 
 /** Limits are the requests times the factor the synth-time quota check uses too. */
@@ -46,8 +48,9 @@ export class ResourceGuardrails extends Construct {
           'limits.ephemeral-storage': double(q.ephemeralStorage, 'memory'),
           pods: String(q.pods),
           ...objectCounts(q.pods),
-          'services.loadbalancers': '0',
-          'services.nodeports': '0',
+          // A granted load balancer allocates one node port per service port.
+          'services.loadbalancers': String(props.loadBalancers ?? 0),
+          'services.nodeports': String(props.loadBalancers ?? 0),
         },
       },
     });

@@ -4,7 +4,12 @@ import type { CatalogEntry, PodSecurityLevel } from '../catalog/types';
 import type { SandboxCluster } from '../cluster';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
 import { blockHostname } from './block-ingress';
+import { SharedBlockAccess } from '../shared/shared-block-access';
+import { usesLabel } from '../shared/shared-names';
 import { BuildingBlock } from './building-block';
+import { FileSecrets } from './file-secrets';
+import { POOL_GRANT, PoolMember, type PoolMembership } from './pool-member';
+import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
 import { InstanceSecrets } from './instance-secrets';
@@ -26,6 +31,14 @@ export interface BlockRef {
   readonly values?: Readonly<Record<string, unknown>>;
 }
 
+/** A Secret the instance brings, by name; its value never appears in the synthesized stack. */
+export interface BroughtSecret {
+  readonly name: string;
+  readonly from: { readonly secretManager: string } | { readonly file: string };
+  /** Key of a file's content. @default 'value' */
+  readonly key?: string;
+}
+
 export interface SandboxInstanceProps {
   /** Everything the instance knows of its cluster. */
   readonly cluster: SandboxCluster;
@@ -37,8 +50,10 @@ export interface SandboxInstanceProps {
   readonly owner: string;
   /** @default - none */
   readonly ownerGroup?: string;
-  /** 1 to 720. @default 48 */
+  /** 1 to 720; not with `protected`. @default 48 */
   readonly ttlHours?: number;
+  /** Never expires; the reaper and `gc` skip it. The caller checks the cluster allows it. @default false */
+  readonly protected?: boolean;
   /** @default 'small' */
   readonly size?: SizeProfileName;
   /** Overrides of the size profile's quota. @default {} */
@@ -58,6 +73,19 @@ export interface SandboxInstanceProps {
   readonly registryMirror?: string;
   /** The instance's own cloud resources, for the blocks that take them. @default - none */
   readonly cloudResources?: CloudResourceFacts;
+  /** The cluster's labels, which `requires.cluster` of the blocks must match. @default - cluster requirements are not checked */
+  readonly clusterLabels?: Readonly<Record<string, string>>;
+  /** Shared blocks of the cluster the instance reaches; the caller checks the cluster has them. @default [] */
+  readonly uses?: readonly string[];
+  /**
+   * Secrets the instance brings: a key of the cluster's secret manager, or a file whose content the
+   * deployer passes at apply time (see FileSecrets). @default []
+   */
+  readonly secrets?: readonly BroughtSecret[];
+  /** Labels Terraform adds to the namespace for further grants (see InstanceNamespace). @default {} */
+  readonly grantLabels?: Readonly<Record<string, string>>;
+  /** Membership of an instance group across clusters: TCP exposure, the group's CA and join list. @default - none */
+  readonly pool?: PoolMembership;
 }
 
 const LEVEL_ORDER: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
@@ -90,6 +118,8 @@ export class SandboxInstance extends Construct {
   readonly mocks = new Map<MockKind, Mock>();
   /** The instance's HTTPS listener on the shared Gateway, when a block serves HTTP. */
   readonly listener?: InstanceListener;
+  /** The instance's part in an instance group, when it is a member. */
+  readonly pool?: PoolMember;
   /** Install order of the blocks. */
   readonly order: readonly string[];
 
@@ -101,15 +131,26 @@ export class SandboxInstance extends Construct {
     const size = props.size ?? 'small';
     const quota: QuotaSpec = { ...SIZE_PROFILES[size], ...props.quota };
     const mockKinds = [...new Set(props.mocks ?? [])];
+    const uses = [...new Set(props.uses ?? [])];
+    const brought = props.secrets ?? [];
+    const pool = props.pool;
     const where = `SandboxInstance "${name}"`;
+    if (pool && !brought.some((b) => b.name === pool.caSecret)) {
+      throw new Error(`${where}: instance group "${pool.group}" takes its CA from Secret "${pool.caSecret}", which the instance does not bring (secrets)`);
+    }
 
     assertDnsLabel(`${where}: instanceName`, name, HELM_RELEASE_NAME_MAX);
     assertDnsLabel(`${where}: namespace`, namespace);
+    if (props.protected && props.ttlHours !== undefined) throw new Error(`${where}: a protected instance never expires; remove ttlHours or protected`);
     if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > 720) {
       throw new Error(`${where}: ttlHours must be a whole number from 1 to 720, got ${ttlHours}`);
     }
     if (!SIZE_PROFILES[size]) throw new Error(`${where}: size must be one of ${Object.keys(SIZE_PROFILES).join(', ')}, got "${size}"`);
     const inputs = this.blockInputs(where, props);
+    if (props.clusterLabels) {
+      const unmet = unmetClusterRequirements(inputs, props.clusterLabels);
+      if (unmet.length) throw new Error(`${where}: ${unmet.map((u) => describeUnmet(u, props.cluster.clusterName, props.clusterLabels!)).join('; ')}`);
+    }
     const datasets = this.datasetRequests(where, props, inputs);
     this.checkQuota(where, inputs, mockKinds, datasets.length, quota, size, props.quota !== undefined && Object.keys(props.quota).length > 0);
 
@@ -118,6 +159,12 @@ export class SandboxInstance extends Construct {
     resolution.warnings.forEach((w) => Annotations.of(this).addWarning(w));
     this.order = resolution.blocks.map((b) => b.name);
     const grants = this.databaseGrants(where, inputs, namespace);
+    const generated = [...inputs.filter((b) => b.entry.credentials?.length).map((b) => `${b.name}-credentials`), ...[...grants.values()].map((g) => g.secret)];
+    brought.forEach((b, i) => {
+      if (generated.includes(b.name) || brought.findIndex((o) => o.name === b.name) < i) {
+        throw new Error(`${where}: secrets[${i}] "${b.name}" is the name of another Secret of the instance; choose another name`);
+      }
+    });
     const blocks = withConsumerDatabases(resolution.blocks, grants);
 
     const level = inputs.reduce<PodSecurityLevel>((lowest, b) => {
@@ -132,13 +179,21 @@ export class SandboxInstance extends Construct {
       namespace,
       owner: props.owner,
       ttlHours,
+      protected: props.protected,
       podSecurity: level,
       podSecurityReason: reasons.length ? reasons.join('; ') : undefined,
       workingHours: props.workingHours,
+      grantLabels: {
+        ...Object.fromEntries(uses.map((b) => [usesLabel(b), 'true'])),
+        ...(pool ? { [POOL_GRANT.portLabel]: String(pool.port) } : {}),
+        ...props.grantLabels,
+      },
+      grantAnnotations: pool ? { [POOL_GRANT.hostnameAnnotation]: pool.hostname } : undefined,
     });
     const ns = this.namespace.name;
+    if (uses.length) new SharedBlockAccess(this, 'SharedBlocks', { namespace: ns, blocks: uses });
     const nsReady: ITerraformDependable[] = [this.namespace.namespace];
-    new ResourceGuardrails(this, 'Guardrails', { namespace: ns, quota });
+    new ResourceGuardrails(this, 'Guardrails', { namespace: ns, quota, loadBalancers: pool ? 1 : undefined });
     new InstanceNetworkPolicies(this, 'NetworkPolicies', {
       namespace: ns,
       ingressControllerNamespace: props.cluster.ingress.controllerNamespace,
@@ -171,8 +226,16 @@ export class SandboxInstance extends Construct {
         ...[...grants.values()].map((g) => ({ name: g.secret, keys: ['password'], derived: g.keys })),
       ],
       dependsOn: nsReady,
-      expiresAt: this.namespace.expiry.rfc3339,
+      expiresAt: this.namespace.expiry?.rfc3339,
+      brought: brought.flatMap((b) => ('secretManager' in b.from ? [{ name: b.name, key: b.from.secretManager }] : [])),
     });
+    const files = new FileSecrets(this, 'FileSecrets', {
+      namespace,
+      secrets: brought.flatMap((b) => ('file' in b.from ? [{ name: b.name, key: b.key }] : [])),
+      dependsOn: nsReady,
+    });
+
+    if (pool) this.pool = new PoolMember(this, 'Pool', { ...pool, namespace, dependsOn: [...nsReady, ...secrets.ready, ...files.ready] });
 
     const seeds = new Map<string, ITerraformDependable[]>();
     for (const block of blocks) {
@@ -202,6 +265,7 @@ export class SandboxInstance extends Construct {
         dependsOn: [
           ...nsReady,
           ...secrets.ready,
+          ...files.ready,
           ...[...this.mocks.values()].map((m) => m.release.release),
           // A block starts once the blocks it requires run and hold their seed data.
           ...block.dependsOn.flatMap((dep) => [this.blocks.get(dep)!.release.release, ...(seeds.get(dep) ?? [])]),

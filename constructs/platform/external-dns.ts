@@ -31,7 +31,8 @@ export class ExternalDns extends Construct {
       version: EXTERNAL_DNS_CHART.version,
       values: mergeValues(
         {
-          sources: ['gateway-httproute'],
+          // Services: only an instance group member's granted LoadBalancer may carry a hostname (tenant policies).
+          sources: ['gateway-httproute', 'service'],
           domainFilters: [props.domain],
           policy: 'sync',
           txtOwnerId: props.clusterName,

@@ -20,6 +20,8 @@ interface Namespace {
   readonly hours?: string;
   /** sandbox.dev/stopped, as `sandboxkit instance stop` sets it. */
   readonly stopped?: string;
+  /** The sandbox.dev/protected label. */
+  readonly protected?: boolean;
   readonly workloads?: readonly Workload[];
 }
 
@@ -51,7 +53,7 @@ function reap(cluster: Cluster): Run {
   const log = join(dir, 'calls.log');
   writeFileSync(
     join(dir, 'namespaces'),
-    cluster.namespaces.map((n) => `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}|${n.stopped ?? ''}\n`).join(''),
+    cluster.namespaces.map((n) => `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}|${n.stopped ?? ''}|${n.protected ? 'true' : ''}\n`).join(''),
   );
   writeFileSync(join(dir, 'state'), Object.entries(cluster.saved ?? {}).map(([k, v]) => `${k}=${v}\n`).join(''));
   for (const ns of cluster.namespaces) {
@@ -118,6 +120,22 @@ describe('instance reaper script', () => {
         ],
       });
       expect(run.changes).toEqual(['delete namespace old --wait=false', 'delete namespace due --wait=false']);
+      expect(run.code).toBe(0);
+    });
+
+    it('never deletes a protected namespace, even with a past expiry, and still applies its working hours', () => {
+      const run = reap({
+        namespaces: [
+          { name: 'staging', protected: true, expires: '2000-01-01T00:00:00Z', hours: 'Mon-Fri 13:00-19:00 UTC', workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] },
+          { name: 'preview', expires: '2000-01-01T00:00:00Z' },
+        ],
+      });
+      expect(run.changes).toEqual([
+        remember('staging.deployment.web', 2),
+        'scale deployment/web -n staging --replicas=0',
+        'delete namespace preview --wait=false',
+      ]);
+      expect(run.stdout).toMatch(/staging is protected, it does not expire/);
       expect(run.code).toBe(0);
     });
 

@@ -211,9 +211,9 @@ describe('sandboxkit CLI', () => {
       w.deployed('beta', FUTURE);
       const all = JSON.parse((await w.run('instance', 'list', '--json')).out);
       expect(all).toEqual([
-        { name: 'alpha', cluster: 'kind', owner: 'dev', blocks: ['postgresql'], createdAt: PAST.createdAt, expiresAt: PAST.expiresAt, state: 'expired', podSecurity: 'restricted', source: 'config' },
-        { name: 'beta', cluster: 'kind', owner: 'eve', blocks: ['valkey'], createdAt: FUTURE.createdAt, expiresAt: FUTURE.expiresAt, state: 'running', podSecurity: 'restricted', source: 'config' },
-        { name: 'gamma', cluster: 'kind', owner: 'joe', blocks: ['seaweedfs', 'postgresql', 'legacy'], createdAt: null, expiresAt: null, state: 'not deployed', podSecurity: 'baseline (legacy)', source: 'config' },
+        { name: 'alpha', cluster: 'kind', owner: 'dev', blocks: ['postgresql'], createdAt: PAST.createdAt, expiresAt: PAST.expiresAt, protected: false, state: 'expired', podSecurity: 'restricted', source: 'config' },
+        { name: 'beta', cluster: 'kind', owner: 'eve', blocks: ['valkey'], createdAt: FUTURE.createdAt, expiresAt: FUTURE.expiresAt, protected: false, state: 'running', podSecurity: 'restricted', source: 'config' },
+        { name: 'gamma', cluster: 'kind', owner: 'joe', blocks: ['seaweedfs', 'postgresql', 'legacy'], createdAt: null, expiresAt: null, protected: false, state: 'not deployed', podSecurity: 'baseline (legacy)', source: 'config' },
       ]);
       expect(JSON.parse((await w.run('instance', 'list', '--expired', '--json')).out).map((r: { name: string }) => r.name)).toEqual(['alpha']);
       const table = (await w.run('instance', 'ls')).out.trimEnd().split('\n');

@@ -14,7 +14,7 @@ export class Workspace {
   readonly out = join(this.dir, 'cdktf.out');
   readonly log = join(this.dir, 'calls.log');
   readonly outputs = join(this.dir, 'outputs');
-  private readonly knobs = join(this.dir, 'knobs');
+  readonly knobs = join(this.dir, 'knobs');
   /** Environment variables set for the next runs, over the stand-ins'. */
   readonly env: Record<string, string | undefined> = {};
   /** The clock the CLI sees. */
@@ -33,6 +33,7 @@ for a in "$@"; do case "$a" in -chdir=*) stack=$(basename "\${a#-chdir=}");; esa
 echo "terraform $stack $*" | sed "s#-chdir=[^ ]*##" >> "$LOG"
 cmd=""; for a in "$@"; do case "$a" in -*) ;; *) cmd="$a"; break;; esac; done
 replace=""; for a in "$@"; do case "$a" in -replace=*) replace="\${a#-replace=}";; esac; done
+for a in "$@"; do case "$a" in -var-file=*) cp "\${a#-var-file=}" "$KNOBS/var-file-$stack";; esac; done
 event() { echo "{\\"type\\":\\"$1\\",\\"hook\\":{\\"resource\\":{\\"addr\\":\\"$2\\"},\\"action\\":\\"$3\\",\\"elapsed_seconds\\":1}}"; }
 case "$cmd" in
   version) echo "{\\"terraform_version\\": \\"$(cat "$KNOBS/version" 2>/dev/null || echo 1.11.4)\\"}";;

@@ -11,7 +11,7 @@ const externalDnsValues = (j: TerraformJson) =>
 describe('external-dns', () => {
   it('writes only the cluster domain, owns its records, and syncs them away with their route', () => {
     expect(externalDnsValues(platform('aws-all'))).toMatchObject({
-      sources: ['gateway-httproute'],
+      sources: ['gateway-httproute', 'service'],
       domainFilters: ['aws.sandbox.example.org'],
       policy: 'sync',
       txtOwnerId: 'aws-all',

@@ -45,7 +45,7 @@ describe('secret scan', () => {
     expect(findSecrets('{"passwordSecret": "postgresql-credentials"}')).toEqual([]);
   });
 
-  it.each(['sandbox.yaml', 'everything.yaml'])('finds no secret in any stack synthesized from examples/%s', (file) => {
+  it.each(['sandbox.yaml', 'everything.yaml', 'dss.yaml', 'digit.yaml', 'govstack.yaml'])('finds no secret in any stack synthesized from examples/%s', (file) => {
     const out = join(tempDir('secrets-'), 'cdktf.out');
     synthesize(loadConfig(join(ROOT, 'examples', file)), out);
     const hits = filesUnder(out, '.json').flatMap((f) => findSecrets(readFileSync(f, 'utf8')).map((h) => `${f}: ${h}`));

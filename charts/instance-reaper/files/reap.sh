@@ -1,7 +1,8 @@
 #!/bin/sh
 # Deletes expired instance namespaces and scales instances to zero outside their working hours.
 # Annotations read: sandbox.dev/expires-at (RFC 3339), sandbox.dev/working-hours ("Mon-Fri 07:00-19:00 Europe/Berlin"),
-# sandbox.dev/stopped (set by `sandboxkit instance stop`: working hours do not wake the namespace until `instance start`).
+# sandbox.dev/stopped (set by `sandboxkit instance stop`: working hours do not wake the namespace until `instance start`);
+# a namespace labelled sandbox.dev/protected=true is never deleted (only Terraform sets that label).
 # Every namespace is handled on its own: a failure is reported, the run goes on, and it ends non-zero.
 # Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them.
 set -u
@@ -146,13 +147,15 @@ EOF
   done
 }
 
-# Handles one namespace: name, phase, expiry, working hours, stopped.
+# Handles one namespace: name, phase, expiry, working hours, stopped, protected label.
 reap() {
   if [ "$2" = "Terminating" ]; then
     echo "reaper: $1 is already being deleted"
     return
   fi
-  if [ -n "$3" ]; then
+  if [ "${6:-}" = "true" ]; then
+    echo "reaper: $1 is protected, it does not expire"
+  elif [ -n "$3" ]; then
     if ! expires=$(epoch_of "$3"); then
       fail "$1: cannot read sandbox.dev/expires-at \"$3\" (expected RFC 3339, e.g. 2026-01-31T08:00:00Z)"
     elif [ "$expires" -le "$now" ]; then
@@ -169,7 +172,7 @@ reap() {
   if [ "$state_ok" = true ]; then apply_hours "$1" "$4"; else fail "$1: working hours skipped, the saved replicas could not be read"; fi
 }
 
-if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"|"}{.metadata.annotations.sandbox\.dev/stopped}{"\n"}{end}'); then
+if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"|"}{.metadata.annotations.sandbox\.dev/stopped}{"|"}{.metadata.labels.sandbox\.dev/protected}{"\n"}{end}'); then
   echo "reaper: ERROR: cannot list the namespaces labelled $INSTANCE_LABEL" >&2
   exit 1
 fi
@@ -180,9 +183,9 @@ if ! state=$(kubectl get configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" -o g
   state=
 fi
 
-while IFS='|' read -r ns phase expires_at hours stopped; do
+while IFS='|' read -r ns phase expires_at hours stopped protected; do
   [ -n "$ns" ] || continue
-  reap "$ns" "$phase" "$expires_at" "$hours" "$stopped"
+  reap "$ns" "$phase" "$expires_at" "$hours" "$stopped" "$protected"
 done <<EOF
 $namespaces
 EOF

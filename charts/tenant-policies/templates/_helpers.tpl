@@ -79,3 +79,11 @@ spec:
 {{- $registry := default .Values.testImage.registry .Values.global.imageRegistry -}}
 {{- if $registry }}{{ $registry }}/{{ end }}{{ .Values.testImage.repository }}:{{ .Values.testImage.tag }}
 {{- end }}
+
+{{/*
+CEL: the Service is the one an instance group grants its member: the fixed name, in a namespace Terraform labelled with
+the granted port and annotated with the member's hostname, every port that port.
+*/}}
+{{- define "tenant.grantedTcp" -}}
+object.metadata.name == '{{ .Values.poolGrant.serviceName }}' && has(namespaceObject.metadata.labels) && '{{ .Values.poolGrant.portLabel }}' in namespaceObject.metadata.labels && has(namespaceObject.metadata.annotations) && '{{ .Values.poolGrant.hostnameAnnotation }}' in namespaceObject.metadata.annotations && object.spec.ports.all(p, string(p.port) == namespaceObject.metadata.labels['{{ .Values.poolGrant.portLabel }}'])
+{{- end }}

@@ -1,0 +1,225 @@
+import { spawnSync } from 'child_process';
+import { chmodSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { buildStacks, configFromYaml, resources, synthJson, tempDir } from '../fixtures';
+import { requireTool } from '../tools';
+
+/*
+ * Long-lived, shared and cross-cloud environments on a real API server (KUBECONFIG): the tenant-policies and
+ * instance-reaper charts are installed with Helm under a label key of this run, so that they never touch another
+ * suite's namespaces. Pods do not run here and NetworkPolicies are not enforced: the reaper script runs locally as
+ * the reaper's service account, and the shared-block policies are asserted as the objects the API server holds.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+const RUN = `env${Date.now().toString(36)}`;
+const LABEL = `${RUN}.sandbox.dev/instance`;
+const PLATFORM_NS = `${RUN}-platform`;
+const POLICIES = `policies-${RUN}`;
+const REAPER = `reaper-${RUN}`;
+const REAPER_FULLNAME = `${REAPER}-instance-reaper`;
+const REAPER_USER = `system:serviceaccount:${PLATFORM_NS}:${REAPER_FULLNAME}`;
+const kubeconfig = process.env.KUBECONFIG;
+const helm = requireTool('helm');
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+function kubectl(args: readonly string[], options: { input?: string; as?: string } = {}): Result {
+  const r = spawnSync('kubectl', [...(options.as ? [`--as=${options.as}`] : []), ...args], { input: options.input, encoding: 'utf8', env: process.env });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+function must(args: readonly string[], options: { input?: string; as?: string } = {}): string {
+  const r = kubectl(args, options);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+function helmRun(args: readonly string[]): string {
+  const r = spawnSync(helm, args, { encoding: 'utf8', env: process.env });
+  if (r.status !== 0) throw new Error(`helm ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+const create = (objects: object[]) => kubectl(['create', '-f', '-', '-o', 'name'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+
+/** Terraform's snake_case Kubernetes blocks as API objects; label maps keep their keys. */
+function camel(value: unknown, key = ''): unknown {
+  // A port number in Terraform's string form would read as a port name.
+  if (key === 'ports') return (value as Record<string, unknown>[]).map((p) => ({ ...p, port: /^\d+$/.test(String(p.port)) ? Number(p.port) : p.port }));
+  if (Array.isArray(value)) return value.map((v) => camel(v));
+  if (typeof value !== 'object' || value === null) return value;
+  if (key === 'match_labels' || key === 'labels') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camel(v, k)]));
+}
+
+const namespace = (suffix: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: {
+    name: `${RUN}-${suffix}`,
+    // Only this run's instance label: another suite's platform policies select on sandbox.dev/instance.
+    labels: { [LABEL]: suffix, 'app.kubernetes.io/managed-by': 'sandboxkit', 'pod-security.kubernetes.io/enforce': 'restricted', ...labels },
+    annotations,
+  },
+});
+const reaperBinding = (ns: string) => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'RoleBinding',
+  metadata: { name: 'sandbox-reaper', namespace: ns },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${REAPER_FULLNAME}-instance` },
+  subjects: [{ kind: 'ServiceAccount', name: REAPER_FULLNAME, namespace: PLATFORM_NS }],
+});
+const lbService = (ns: string, name: string, port: number, hostname?: string) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: ns, ...(hostname ? { annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostname } } : {}) },
+  spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'cockroachdb' }, ports: [{ name: 'pool', port, targetPort: port }] },
+});
+
+beforeAll(() => {
+  if (!kubeconfig) throw new Error('KUBECONFIG must name the cluster for this suite (run it with scripts/test-cluster.sh)');
+  must(['create', 'namespace', PLATFORM_NS]);
+  must(['label', 'namespace', PLATFORM_NS, 'sandbox.dev/platform=true', 'pod-security.kubernetes.io/enforce=restricted']);
+  helmRun(['install', POLICIES, join(ROOT, 'charts', 'tenant-policies'), '-n', PLATFORM_NS, '--set', 'ingressDomain=env.test', '--set', `instanceLabel=${LABEL}`, '--wait']);
+  helmRun(['install', REAPER, join(ROOT, 'charts', 'instance-reaper'), '-n', PLATFORM_NS, '--set', `instanceLabel=${LABEL}`, '--wait']);
+}, 300000);
+
+afterAll(() => {
+  for (const release of [REAPER, POLICIES]) spawnSync(helm, ['uninstall', release, '-n', PLATFORM_NS, '--wait'], { env: process.env });
+  const namespaces = kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').filter((n) => n.startsWith(`namespace/${RUN}-`));
+  if (namespaces.length) kubectl(['delete', ...namespaces, '--wait=true', '--timeout=180s']);
+  const left = kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').filter((n) => n.includes(RUN));
+  if (left.length) throw new Error(`environments test left ${left.join(', ')} behind`);
+}, 300000);
+
+describe('protected instances', () => {
+  it('survive a reaper run as its service account, while an expired one goes; the reaper cannot delete them directly', () => {
+    const past = { 'sandbox.dev/expires-at': '2020-01-01T00:00:00Z' };
+    must(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [namespace('kept', { 'sandbox.dev/protected': 'true' }, past), namespace('gone', {}, past)] }) });
+    for (const ns of ['kept', 'gone']) must(['create', '-f', '-'], { input: JSON.stringify(reaperBinding(`${RUN}-${ns}`)) });
+
+    const direct = kubectl(['delete', 'namespace', `${RUN}-kept`, '--wait=false'], { as: REAPER_USER });
+    expect(direct.code).not.toBe(0);
+    expect(direct.stderr).toMatch(/not protected|denied/);
+
+    const bin = tempDir('reaper-bin-');
+    const realKubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8', env: process.env }).stdout.trim();
+    writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec ${realKubectl} --as=${REAPER_USER} "$@"\n`);
+    chmodSync(join(bin, 'kubectl'), 0o755);
+    const run = spawnSync('sh', [join(ROOT, 'charts', 'instance-reaper', 'files', 'reap.sh')], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        KUBECONFIG: kubeconfig,
+        HOME: process.env.HOME,
+        DRY_RUN: 'false',
+        INSTANCE_LABEL: LABEL,
+        STATE_NAMESPACE: PLATFORM_NS,
+        STATE_CONFIGMAP: `${REAPER_FULLNAME}-state`,
+        ZONES: join(ROOT, 'charts', 'instance-reaper', 'files', 'zones.tab'),
+      },
+    });
+    expect({ code: run.status, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(new RegExp(`${RUN}-kept is protected, it does not expire`));
+    expect(run.stdout).toMatch(new RegExp(`${RUN}-gone expired`));
+    expect(JSON.parse(must(['get', 'namespace', `${RUN}-kept`, '-o', 'json'])).status.phase).toBe('Active');
+    const gone = kubectl(['get', 'namespace', `${RUN}-gone`, '-o', 'json']);
+    expect(gone.code !== 0 || JSON.parse(gone.stdout).status.phase === 'Terminating').toBe(true);
+  });
+});
+
+describe('TCP exposure of an instance group member', () => {
+  const hostname = `member.pool.${RUN}.example.org`;
+
+  beforeAll(() => {
+    must(['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [namespace('member', { 'sandbox.dev/expose-tcp-port': '26257' }, { 'sandbox.dev/pool-hostname': hostname }), namespace('plain')],
+      }),
+    });
+  });
+
+  it('admits exactly the granted Service: the fixed name, the granted port, the member hostname', () => {
+    const ns = `${RUN}-member`;
+    expect(create([lbService(ns, 'sandbox-pool-member', 26257, hostname)])).toMatchObject({ code: 0, stderr: '' });
+    const denied = [
+      lbService(ns, 'another-lb', 26257),
+      lbService(ns, 'sandbox-pool-member-2', 26257, hostname),
+      { ...lbService(ns, 'sandbox-pool-member', 80), metadata: { name: 'sandbox-pool-member', namespace: ns } },
+    ];
+    for (const service of denied) {
+      const r = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify(service) });
+      expect({ name: service.metadata.name, code: r.code }).toEqual({ name: service.metadata.name, code: 1 });
+    }
+    const otherName = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify({ ...lbService(ns, 'x', 26257, 'elsewhere.example.org'), metadata: { name: 'sandbox-pool-member', namespace: ns, annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'elsewhere.example.org' } } }) });
+    expect(otherName.stderr).toMatch(/external-dns/);
+  });
+
+  it('refuses the same Service in a namespace without the grant', () => {
+    const r = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify(lbService(`${RUN}-plain`, 'sandbox-pool-member', 26257)) });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/must be of type ClusterIP/);
+  });
+});
+
+describe('shared blocks', () => {
+  it('hold the policies that admit exactly the instance namespaces that declare the block', () => {
+    const block = `kafka${RUN.slice(-4)}`;
+    const config = configFromYaml(`
+clusters:
+  - name: kind
+    cloud: existing
+    connection: { kind: env }
+    storageClasses: { blockRwo: standard }
+catalog:
+  - name: ${block}
+    labels: { kind: kafka, version: 1.0.0 }
+    chart: { repository: https://charts.example.org, name: kafka, version: 1.0.0 }
+    resources: { cpu: 100m, memory: 128Mi }
+    images: []
+instances:
+  - { name: user, cluster: kind, owner: dev, blocks: [postgresql], uses: [${block}] }
+  - { name: outsider, cluster: kind, owner: dev, blocks: [postgresql] }
+`.replace('    storageClasses: { blockRwo: standard }\n', `    storageClasses: { blockRwo: standard }\n    sharedBlocks: [${block}]\n`));
+    const stacks = buildStacks(config);
+    const shared = synthJson(stacks.shared.get('shared-kind')!);
+    const user = synthJson(stacks.instances.get('instance-user')!);
+    const outsider = synthJson(stacks.instances.get('instance-outsider')!);
+    const nsLabels = (json: any) => {
+      const { 'sandbox.dev/instance': _, ...labels } = (Object.values(resources(json, 'kubernetes_namespace_v1'))[0] as any).metadata.labels;
+      return labels;
+    };
+    const sharedNs = `shared-${block}`;
+    const policies = (json: any, ns: string) =>
+      (Object.values(resources(json, 'kubernetes_network_policy_v1')) as any[]).map((p) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: p.metadata.name, namespace: ns }, spec: camel(p.spec) }));
+
+    const userNs = `${RUN}-user`;
+    const outsiderNs = `${RUN}-outsider`;
+    must(['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: sharedNs, labels: { ...(Object.values(resources(shared, 'kubernetes_namespace_v1'))[0] as any).metadata.labels, [`${RUN}`]: 'shared' } } },
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: userNs, labels: { ...nsLabels(user), [LABEL]: 'user' } } },
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: outsiderNs, labels: { ...nsLabels(outsider), [LABEL]: 'outsider' } } },
+        ],
+      }),
+    });
+    try {
+      expect(create([...policies(shared, sharedNs), ...policies(user, userNs), ...policies(outsider, outsiderNs)])).toMatchObject({ code: 0, stderr: '' });
+      const admit = JSON.parse(must(['get', 'networkpolicy', 'allow-declared-users', '-n', sharedNs, '-o', 'json'])).spec.ingress[0].from[0].namespaceSelector;
+      const selected = JSON.parse(must(['get', 'namespaces', '-l', Object.entries(admit.matchLabels).map(([k, v]) => `${k}=${v}`).join(','), '-o', 'json'])).items.map((n: any) => n.metadata.name);
+      expect(selected.filter((n: string) => n.startsWith(RUN))).toEqual([userNs]);
+      expect(kubectl(['get', 'networkpolicy', 'allow-egress-to-shared-blocks', '-n', userNs]).code).toBe(0);
+      expect(kubectl(['get', 'networkpolicy', 'allow-egress-to-shared-blocks', '-n', outsiderNs]).code).not.toBe(0);
+      const egress = JSON.parse(must(['get', 'networkpolicy', 'allow-egress-to-shared-blocks', '-n', userNs, '-o', 'json'])).spec.egress[0].to;
+      expect(egress).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': sharedNs } } }]);
+    } finally {
+      kubectl(['delete', 'namespace', sharedNs, '--wait=false']);
+    }
+  });
+});
