@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { SANDBOX_PLATFORM_NAMESPACE } from './instance-reaper';
 
-export const TENANT_POLICIES_CHART_VERSION = '0.1.0';
+export const TENANT_POLICIES_CHART_VERSION = '0.1.1';
 
 export interface TenantPoliciesProps {
   /** Base domain of instance hostnames: instance `i` owns `*.i.<domain>` and no other name. */
