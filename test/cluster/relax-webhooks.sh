@@ -5,21 +5,16 @@
 # says so. The API server still calls nothing it can reach; CRD schemas and policies stay enforced.
 # Runs until killed. Only for test clusters: never point it at a cluster whose webhooks work.
 set -uo pipefail
-declare -A done_=()
+# Every pass looks at every configuration: a chart installed again (or upgraded) brings its Fail back.
 while true; do
   for kind in validatingwebhookconfigurations mutatingwebhookconfigurations; do
     while read -r name policies; do
-      [[ -z $name ]] && continue
-      key="$kind/$name/$policies"
-      [[ -n ${done_[$key]:-} ]] && continue
-      if [[ $policies == *Fail* ]]; then
-        n=$(kubectl get "$kind" "$name" -o jsonpath='{range .webhooks[*]}x{end}' 2>/dev/null | wc -c)
-        patch=$(for ((i = 0; i < n; i++)); do printf '{"op":"replace","path":"/webhooks/%d/failurePolicy","value":"Ignore"},' "$i"; done)
-        if kubectl patch "$kind" "$name" --type=json -p "[${patch%,}]" >/dev/null 2>&1; then
-          echo "relax-webhooks: $kind/$name: failurePolicy Fail -> Ignore (no webhook server runs on this cluster)"
-        fi
+      [[ -z $name || $policies != *Fail* ]] && continue
+      n=$(kubectl get "$kind" "$name" -o jsonpath='{range .webhooks[*]}x{end}' 2>/dev/null | wc -c)
+      patch=$(for ((i = 0; i < n; i++)); do printf '{"op":"replace","path":"/webhooks/%d/failurePolicy","value":"Ignore"},' "$i"; done)
+      if kubectl patch "$kind" "$name" --type=json -p "[${patch%,}]" >/dev/null 2>&1; then
+        echo "relax-webhooks: $kind/$name: failurePolicy Fail -> Ignore (no webhook server runs on this cluster)"
       fi
-      done_[$key]=1
     done < <(kubectl get "$kind" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.webhooks[*].failurePolicy}{"\n"}{end}' 2>/dev/null)
   done
   sleep 1
