@@ -17,6 +17,33 @@ export const NEVER_EGRESS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '1
 const nsSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
 
 /**
+ * What every sandboxed namespace starts from, instance or shared service: deny everything in and
+ * out, then allow traffic inside the namespace and DNS. Names are the policies' names.
+ */
+export const BASELINE_POLICIES: Readonly<Record<string, NetworkPolicyV1Spec>> = {
+  'default-deny': { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  'allow-same-namespace': {
+    podSelector: {},
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [{ from: [{ podSelector: {} }] }],
+    egress: [{ to: [{ podSelector: {} }] }],
+  },
+  'allow-dns': {
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [
+      {
+        to: [{ namespaceSelector: nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [
+          { port: '53', protocol: 'UDP' },
+          { port: '53', protocol: 'TCP' },
+        ],
+      },
+    ],
+  },
+};
+
+/**
  * Deny all traffic in and out, then allow: within the namespace, DNS, the
  * ingress controller in, the mocks out, and the internet out only on request.
  */
@@ -28,26 +55,7 @@ export class InstanceNetworkPolicies extends Construct {
     const add = (name: string, spec: NetworkPolicyV1Spec) =>
       this.policies.push(new NetworkPolicyV1(this, name, { metadata: { name, namespace: props.namespace }, spec }));
 
-    add('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    add('allow-same-namespace', {
-      podSelector: {},
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }] }],
-    });
-    add('allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [
-        {
-          to: [{ namespaceSelector: nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [
-            { port: '53', protocol: 'UDP' },
-            { port: '53', protocol: 'TCP' },
-          ],
-        },
-      ],
-    });
+    for (const [name, spec] of Object.entries(BASELINE_POLICIES)) add(name, spec);
     add('allow-ingress-controller', {
       podSelector: {},
       policyTypes: ['Ingress'],

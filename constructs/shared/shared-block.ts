@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { CatalogEntry } from '../catalog/types';
 import { BuildingBlock } from '../instance/building-block';
 import { INSTANCE_LABELS } from '../instance/instance-namespace';
+import { BASELINE_POLICIES } from '../instance/network-policies';
 import { wireValues } from '../instance/wiring';
 import { SHARED_BLOCK_LABEL, sharedNamespace, usesLabel } from './shared-names';
 
@@ -22,7 +23,6 @@ export interface SharedBlockProps {
   readonly domain: string;
 }
 
-const nsSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
 
 /**
  * A building block installed once per cluster in its own namespace
@@ -58,26 +58,7 @@ export class SharedBlock extends Construct {
     const ns = this.namespace.metadata.name;
     const add = (policy: string, spec: NetworkPolicyV1Spec) =>
       this.policies.push(new NetworkPolicyV1(this, policy, { metadata: { name: policy, namespace: ns }, spec }));
-    add('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    add('allow-same-namespace', {
-      podSelector: {},
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }] }],
-    });
-    add('allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [
-        {
-          to: [{ namespaceSelector: nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [
-            { port: '53', protocol: 'UDP' },
-            { port: '53', protocol: 'TCP' },
-          ],
-        },
-      ],
-    });
+    for (const [policy, spec] of Object.entries(BASELINE_POLICIES)) add(policy, spec);
     add('allow-declared-users', {
       podSelector: {},
       policyTypes: ['Ingress'],
