@@ -1,9 +1,10 @@
-import { Token } from 'cdktf';
+import { Token, Tokenization } from 'cdktf';
 
 /*
- * Two shortcuts around cdktf 0.21 internals that have no public switch. Together they
- * are most of a large synth's CPU time; neither changes a byte of the output (the
- * snapshot suites run with them on). `SANDBOXKIT_CDKTF_FAST_PATHS=0` turns both off.
+ * Shortcuts around cdktf 0.21 internals that have no public switch. Together they are
+ * most of a large synth's CPU time; none changes a byte of the output
+ * (`test/stacks/fast-paths.test.ts` compares whole synths with and without them).
+ * `SANDBOXKIT_CDKTF_FAST_PATHS=0` turns them all off.
  *
  * - Token creation traces: every token (Intrinsic, Lazy, each attribute reference)
  *   records an unlimited-depth stack trace that is only printed if the token later
@@ -13,6 +14,9 @@ import { Token } from 'cdktf';
  *   per synth (prepare, element, stack). Subtrees without any token resolve to a copy
  *   without `undefined` entries; they are copied directly, and only the parts that hold
  *   tokens go through cdktf's resolver, with the same options and path.
+ * - Snake-casing of keys: every element's meta arguments and every provider's
+ *   configuration are snake-cased on each of the two passes, with three regular
+ *   expressions per key; the few distinct keys are converted once per process.
  */
 
 type ResolveOptions = { readonly prefix?: readonly string[] } & Record<string, unknown>;
@@ -21,6 +25,7 @@ type Resolve = (obj: unknown, options: ResolveOptions) => unknown;
 /* eslint-disable @typescript-eslint/no-require-imports -- private modules without a public entry point; each export is a plain, writable property */
 const traces = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: (below?: unknown) => string[] };
 const resolution = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve };
+const util = require('cdktf/lib/util') as { snakeCase: (s: string) => string; keysToSnakeCase: (o: unknown) => unknown };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const cdktfResolve = resolution.resolve;
@@ -41,58 +46,118 @@ function isPlainObject(o: object): o is Record<string, unknown> {
   return (proto === Object.prototype || proto === null) && typeof (o as { resolve?: unknown }).resolve !== 'function';
 }
 
-/** True when `value` holds no token anywhere, so resolving it only drops `undefined` entries. */
-function isPlainData(value: unknown, depth: number): boolean {
-  if (depth > MAX_DEPTH) return false;
+/** Marks a value that holds a token somewhere, so the caller hands it to cdktf. */
+const HAS_TOKEN: unique symbol = Symbol('has-token');
+
+/**
+ * The resolution of `value` when it holds no token: a copy without `undefined` array
+ * items and object entries; `HAS_TOKEN` otherwise. One walk, no allocation for leaves.
+ */
+function copyIfPlain(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'undefined':
     case 'boolean':
-      return true;
+      return value;
     case 'string':
-      return isPlainString(value);
+      return isPlainString(value) ? value : HAS_TOKEN;
     case 'number':
-      return value !== Token.NUMBER_MAP_TOKEN_VALUE && !Token.isUnresolved(value);
-    case 'object':
-      if (value === null) return true;
-      if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
-      if (!isPlainObject(value)) return false;
-      for (const key of Object.keys(value)) if (!isPlainString(key) || !isPlainData(value[key], depth + 1)) return false;
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** The resolution of plain data: a copy without `undefined` array items and object entries. */
-function copyPlain(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyPlain).filter((v) => v !== undefined);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = copyPlain(v);
-  return out;
-}
-
-function resolveWithPlainCopies(obj: unknown, options: ResolveOptions): unknown {
-  const prefix = options.prefix ?? [];
-  if (isPlainData(obj, prefix.length)) return copyPlain(obj);
-  // An ordinary object whose keys are plain: walk it here, so that plain siblings of a token are copied.
-  if (typeof obj === 'object' && obj !== null && !Array.isArray(obj) && isPlainObject(obj) && prefix.length < MAX_DEPTH) {
-    const keys = Object.keys(obj);
-    if (keys.every(isPlainString)) {
+      return value !== Token.NUMBER_MAP_TOKEN_VALUE && !Token.isUnresolved(value) ? value : HAS_TOKEN;
+    case 'object': {
+      if (value === null) return null;
+      if (depth >= MAX_DEPTH) return HAS_TOKEN;
+      if (Array.isArray(value)) {
+        const out: unknown[] = [];
+        for (const item of value) {
+          const copy = copyIfPlain(item, depth + 1);
+          if (copy === HAS_TOKEN) return HAS_TOKEN;
+          if (copy !== undefined) out.push(copy);
+        }
+        return out;
+      }
+      if (!isPlainObject(value)) return HAS_TOKEN;
       const out: Record<string, unknown> = {};
-      for (const key of keys) {
-        const value = resolveWithPlainCopies(obj[key], { ...options, prefix: [...prefix, key] });
-        if (value !== undefined) out[key] = value;
+      for (const key of Object.keys(value)) {
+        if (!isPlainString(key)) return HAS_TOKEN;
+        const copy = copyIfPlain(value[key], depth + 1);
+        if (copy === HAS_TOKEN) return HAS_TOKEN;
+        if (copy !== undefined) out[key] = copy;
       }
       return out;
     }
+    default:
+      return HAS_TOKEN;
   }
-  return cdktfResolve(obj, options);
 }
 
-/** Installs both shortcuts for the rest of the process, unless the environment turns them off. */
+/**
+ * Resolves `obj` as cdktf would. Plain subtrees are copied; an ordinary object with plain
+ * keys is walked here, so that its plain entries are copied and only the entries holding
+ * tokens go to cdktf, with the path cdktf would have given them. Arrays and everything
+ * else holding a token go to cdktf whole: arrays of list tokens resolve as a unit.
+ */
+function resolveWithPlainCopies(obj: unknown, options: ResolveOptions): unknown {
+  const prefix = options.prefix ?? [];
+  const copy = copyIfPlain(obj, prefix.length);
+  if (copy !== HAS_TOKEN) return copy;
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || !isPlainObject(obj) || prefix.length >= MAX_DEPTH) {
+    return cdktfResolve(obj, options);
+  }
+  const keys = Object.keys(obj);
+  if (!keys.every(isPlainString)) return cdktfResolve(obj, options);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = resolveWithPlainCopies(obj[key], { ...options, prefix: [...prefix, key] });
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+const cdktfSnakeCase = util.snakeCase;
+const snakeCases = new Map<string, string>();
+
+function snakeCase(key: string): string {
+  let cased = snakeCases.get(key);
+  if (cased === undefined) {
+    cased = cdktfSnakeCase(key);
+    snakeCases.set(key, cased);
+  }
+  return cased;
+}
+
+/** cdktf's `keysToSnakeCase`, statement for statement, with the key conversion remembered. */
+function keysToSnakeCase(object: unknown): unknown {
+  if (Tokenization.isResolvable(object)) return object;
+  const recurse = (e: unknown) => (typeof e === 'object' ? keysToSnakeCase(e) : e);
+  if (Array.isArray(object)) return object.map(recurse);
+  const source = object as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    if (key === 'tags' || key === 'environment') {
+      out[key] = source[key];
+      continue;
+    }
+    let value = source[key];
+    if (typeof value === 'object') value = keysToSnakeCase(value);
+    if (Array.isArray(value)) value = value.map(recurse);
+    out[snakeCase(key)] = value;
+  }
+  return out;
+}
+
+const cdktfDefaults = {
+  captureStackTrace: traces.captureStackTrace,
+  resolve: resolution.resolve,
+  keysToSnakeCase: util.keysToSnakeCase,
+};
+
+/** Turns the shortcuts on or off for the rest of the process. */
+export function setCdktfFastPaths(on: boolean): void {
+  traces.captureStackTrace = on ? () => NO_TRACE : cdktfDefaults.captureStackTrace;
+  resolution.resolve = on ? resolveWithPlainCopies : cdktfDefaults.resolve;
+  util.keysToSnakeCase = on ? keysToSnakeCase : cdktfDefaults.keysToSnakeCase;
+}
+
+/** Installs the shortcuts for the rest of the process, unless the environment turns them off. */
 export function useCdktfFastPaths(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.SANDBOXKIT_CDKTF_FAST_PATHS === '0') return;
-  traces.captureStackTrace = () => NO_TRACE;
-  resolution.resolve = resolveWithPlainCopies;
+  setCdktfFastPaths(env.SANDBOXKIT_CDKTF_FAST_PATHS !== '0');
 }

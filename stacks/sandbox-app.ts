@@ -11,6 +11,7 @@ import { InstanceStack } from './instance-stack';
 import { PlatformStack } from './platform-stack';
 import { SharedStack } from './shared-stack';
 import { StateStack, stateStackName } from './state-stack';
+import type { StackSelection } from './synth-shards';
 
 const LOCAL_STATE: StateBackendConfig = { backend: 'local' };
 
@@ -25,8 +26,12 @@ export interface SandboxStacks {
   readonly shared: ReadonlyMap<string, SharedStack>;
 }
 
-/** Adds one cluster stack and one platform stack per cluster, and one instance stack per instance. */
-export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
+/**
+ * Adds one cluster stack and one platform stack per cluster, and one instance stack
+ * per instance; with `selection`, only the stacks it names (instance stacks never
+ * depend on each other or on the base stacks' objects, so any subset builds alone).
+ */
+export function buildSandbox(app: App, config: SandboxConfig, selection?: StackSelection): SandboxStacks {
   const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
   const clusters = new Map<string, TerraformStack>();
   const platforms = new Map<string, PlatformStack>();
@@ -36,11 +41,12 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
   const byName = new Map(config.clusters.map((c) => [c.name, c]));
   const stateOf = (cluster: ClusterConfig) => cluster.state ?? config.state ?? LOCAL_STATE;
 
-  for (const state of [config.state, ...config.clusters.map((c) => c.state)]) {
+  const base = selection?.base ?? true;
+  for (const state of base ? [config.state, ...config.clusters.map((c) => c.state)] : []) {
     if (!state || state.backend === 'local' || !state.create || states.has(stateStackName(state))) continue;
     states.set(stateStackName(state), new StateStack(app, { state }));
   }
-  for (const cluster of config.clusters) {
+  for (const cluster of base ? config.clusters : []) {
     const state = stateOf(cluster);
     const stack = clusterStack(app, cluster, state);
     clusters.set(stack.node.id, stack);
@@ -52,6 +58,7 @@ export function buildSandbox(app: App, config: SandboxConfig): SandboxStacks {
     }
   }
   for (const instance of config.instances ?? []) {
+    if (selection && !selection.instances.has(instance.name)) continue;
     const cluster = byName.get(instance.cluster);
     if (!cluster) throw new Error(`instance "${instance.name}": cluster "${instance.cluster}" is not declared`);
     const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster), pool: poolMembership(config, instance.name) });

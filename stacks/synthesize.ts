@@ -1,35 +1,108 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'fs';
+import { availableParallelism } from 'os';
 import { dirname, join, resolve } from 'path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import { App } from 'cdktf';
 import type { SandboxConfig } from '../config/types';
+import { instanceStackName } from './names';
 import { buildSandbox, type SandboxStacks } from './sandbox-app';
 import { useCdktfFastPaths } from './cdktf-fast-paths';
+import { mergeShardOutputs, planShards, shardCount, type StackSelection } from './synth-shards';
+import type { ShardTask } from './synth-worker';
 
 export interface SynthResult {
   readonly outdir: string;
   readonly stacks: readonly string[];
 }
 
+/** The compiled shard thread; run from TypeScript sources there is none, and synthesis stays in one thread. */
+const WORKER = join(__dirname, 'synth-worker.js');
+/** A shard that has not signalled by then is taken as lost (a thread that could not even start). */
+const SHARD_TIMEOUT_MS = 30 * 60 * 1000;
+
+export interface SynthOptions {
+  /**
+   * Threads to synthesize in; instance stacks are independent, so they are split
+   * between threads and the outputs merged.
+   * @default one per core, at most one per 50 instances; `SANDBOXKIT_SYNTH_SHARDS` overrides
+   */
+  readonly shards?: number;
+}
+
 /**
  * Builds every stack of `config` and writes them to `outdir`. Output goes to a
  * sibling folder first and replaces `outdir` only when the whole synth worked,
- * so a failed run leaves the previous output untouched.
+ * so a failed run leaves the previous output untouched. The output is the same
+ * bytes however many shards made it.
  */
-export function synthesize(config: SandboxConfig, outdir: string): SynthResult {
+export function synthesize(config: SandboxConfig, outdir: string, options: SynthOptions = {}): SynthResult {
   const target = resolve(outdir);
   const staging = `${target}.staging-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+  const count = existsSync(WORKER) ? (options.shards ?? shardCount(config.instances?.length ?? 0, availableParallelism(), process.env.SANDBOXKIT_SYNTH_SHARDS)) : 1;
+  const [own, ...others] = planShards(config, count);
+  const shardDirs = others.map((_, i) => `${staging}.shard-${i + 1}`);
+  for (const dir of [staging, ...shardDirs]) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });
   try {
-    const app = newApp(staging);
-    const stacks = buildSandbox(app, config);
-    app.synth();
+    const threads = others.map((selection, i) => startShard(config, selection, shardDirs[i], i));
+    let stacks: SandboxStacks | undefined;
+    let failure: unknown;
+    try {
+      stacks = synthesizeSelection(config, staging, own);
+    } catch (err) {
+      failure = err;
+    }
+    const shardFailure = waitForShards(threads);
+    if (failure !== undefined || !stacks) throw failure;
+    if (shardFailure) throw new Error(shardFailure);
+    mergeShardOutputs(staging, shardDirs);
     swapInto(staging, target);
-    return { outdir: target, stacks: stackNames(stacks) };
+    return { outdir: target, stacks: [...stacks.states.keys(), ...stacks.clusters.keys(), ...stacks.platforms.keys(), ...instanceStackNames(config)] };
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
+  } finally {
+    for (const dir of shardDirs) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Builds and synthesizes the stacks `selection` names into `outdir`, in this thread. */
+export function synthesizeSelection(config: SandboxConfig, outdir: string, selection: StackSelection): SandboxStacks {
+  const app = newApp(outdir);
+  const stacks = buildSandbox(app, config, selection);
+  app.synth();
+  return stacks;
+}
+
+interface ShardThread {
+  readonly worker: Worker;
+  readonly port: import('worker_threads').MessagePort;
+  readonly done: Int32Array;
+}
+
+function startShard(config: SandboxConfig, selection: StackSelection, outdir: string, index: number): ShardThread {
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const task: ShardTask = { config, instances: [...selection.instances], outdir, done, port: port2 };
+  const worker = new Worker(WORKER, { workerData: task, transferList: [port2], name: `synth-shard-${index + 1}` });
+  return { worker, port: port1, done };
+}
+
+/**
+ * Blocks until every shard has signalled; returns the first shard's error message.
+ * The synthesizing thread stays synchronous: shards signal through shared memory
+ * and report through a port read without the event loop.
+ */
+function waitForShards(threads: readonly ShardThread[]): string | undefined {
+  const errors: string[] = [];
+  for (const { port, done, worker } of threads) {
+    if (Atomics.wait(done, 0, 0, SHARD_TIMEOUT_MS) === 'timed-out') errors.push(`no answer from ${worker.threadId} in ${SHARD_TIMEOUT_MS / 60000} minutes`);
+    const report = receiveMessageOnPort(port)?.message as { error?: string } | undefined;
+    if (report?.error) errors.push(report.error);
+    port.close();
+    void worker.terminate();
+  }
+  return errors[0];
 }
 
 /**
@@ -70,4 +143,8 @@ function swapInto(staging: string, target: string): void {
 
 function stackNames(stacks: SandboxStacks): string[] {
   return [...stacks.states.keys(), ...stacks.clusters.keys(), ...stacks.platforms.keys(), ...stacks.instances.keys()];
+}
+
+function instanceStackNames(config: SandboxConfig): string[] {
+  return (config.instances ?? []).map((i) => instanceStackName(i.name));
 }

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { tempDir } from './fixtures';
+import { MINIMAL_YAML, tempDir } from './fixtures';
 
 const ROOT = join(__dirname, '..');
 const PEERS = ['cdktf', 'constructs', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time'];
@@ -100,6 +100,29 @@ describe('the npm package', () => {
       auth: { secret: 'ledger-credentials' },
       notify: { smsUrl: 'http://mock-sms.ledger-pr-42.svc.cluster.local:8080' },
     });
+  });
+
+  it('synthesizes in threads from the compiled package, to the same bytes as in one thread', () => {
+    const instances = ['a', 'b', 'c', 'd'].map((n, i) => `  - { name: ${n}, cluster: kind, owner: dev, blocks: [${i % 2 ? 'valkey' : 'postgresql'}], mocks: [email] }`);
+    const config = join(consumer, 'threads.yaml');
+    writeFileSync(config, `${MINIMAL_YAML.replace(/instances:[\s\S]*/, 'instances:\n')}${instances.join('\n')}\n`);
+    const main = join(consumer, 'node_modules', 'sandboxkit', 'dist', 'main.js');
+    const synth = (shards: string) => {
+      const outdir = join(consumer, `out-${shards}`);
+      execFileSync(process.execPath, [main, '--config', config], { cwd: consumer, env: { ...process.env, CDKTF_OUTDIR: outdir, SANDBOXKIT_SYNTH_SHARDS: shards } });
+      return outdir;
+    };
+    const one = synth('1');
+    const three = synth('3');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+    expect(files(three).sort()).toEqual(files(one).sort());
+    expect(files(one)).toContain('stacks/instance-d/cdk.tf.json');
+    for (const file of files(one)) expect(readFileSync(join(three, file)).equals(readFileSync(join(one, file)))).toBe(true);
+    const bad = spawnSync(process.execPath, [main, '--config', config], { cwd: consumer, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: join(consumer, 'out-bad'), SANDBOXKIT_SYNTH_SHARDS: 'many' } });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/SANDBOXKIT_SYNTH_SHARDS: expected a whole number of at least 1, got "many"/);
+    expect(existsSync(join(consumer, 'out-bad'))).toBe(false);
   });
 
   it.each([

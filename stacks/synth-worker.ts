@@ -1,0 +1,32 @@
+import { workerData, type MessagePort } from 'worker_threads';
+import type { SandboxConfig } from '../config/types';
+
+/** What the synthesizing thread hands a shard thread. */
+export interface ShardTask {
+  readonly config: SandboxConfig;
+  readonly instances: readonly string[];
+  readonly outdir: string;
+  /** Set to 1 when the shard is done, whatever the outcome. */
+  readonly done: Int32Array;
+  /** Receives `{ error?: string }` (the message of what the shard threw) before `done` is set. */
+  readonly port: MessagePort;
+}
+
+/*
+ * A shard thread: builds and synthesizes the instance stacks it is given into its own
+ * folder. It always reports and signals, so the synthesizing thread, which waits
+ * without an event loop, never waits for a shard that died.
+ */
+const task = workerData as ShardTask;
+let error: string | undefined;
+try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded inside the try, so a loading failure is reported too
+  const { synthesizeSelection } = require('./synthesize') as typeof import('./synthesize');
+  synthesizeSelection(task.config, task.outdir, { base: false, instances: new Set(task.instances) });
+} catch (err) {
+  error = err instanceof Error ? err.message : String(err);
+} finally {
+  task.port.postMessage({ error });
+  Atomics.store(task.done, 0, 1);
+  Atomics.notify(task.done, 0);
+}
