@@ -1,3 +1,5 @@
+// First: cdktf's zip library is loaded only if it is ever used.
+import './stacks/defer-archiver';
 import { ConfigError, loadConfig } from './config/load';
 import { synthesize } from './stacks/synthesize';
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: cdktf's zip library is loaded only if it is ever used.
+import '../stacks/defer-archiver';
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load';
 import { ConfigStore } from './config-store';

@@ -1,13 +1,26 @@
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { LocalBackend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AzurermStateConfig, GcsStateConfig, S3StateConfig } from '../config/types';
 import { boundedName } from '../constructs/names';
-import { AzureStateStorage } from '../constructs/azure/state-storage';
-import { GcsStateBucket } from '../constructs/gcp/state-bucket';
-import { S3StateBucket } from '../constructs/aws/s3-state-bucket';
+
+/*
+ * Each backend's constructs (and its cloud's provider package) are loaded only when a
+ * config asks for that backend: most configs create no state location at all.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const aws = () => ({
+  ...(require('@cdktf/provider-aws/lib/provider') as typeof import('@cdktf/provider-aws/lib/provider')),
+  ...(require('../constructs/aws/s3-state-bucket') as typeof import('../constructs/aws/s3-state-bucket')),
+});
+const azure = () => ({
+  ...(require('@cdktf/provider-azurerm/lib/provider') as typeof import('@cdktf/provider-azurerm/lib/provider')),
+  ...(require('../constructs/azure/state-storage') as typeof import('../constructs/azure/state-storage')),
+});
+const gcp = () => ({
+  ...(require('@cdktf/provider-google/lib/provider') as typeof import('@cdktf/provider-google/lib/provider')),
+  ...(require('../constructs/gcp/state-bucket') as typeof import('../constructs/gcp/state-bucket')),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type RemoteStateConfig = S3StateConfig | AzurermStateConfig | GcsStateConfig;
 
@@ -31,11 +44,14 @@ export class StateStack extends TerraformStack {
     new LocalBackend(this, { path: `../../../state/${this.node.id}.tfstate` });
     const state = props.state;
     switch (state.backend) {
-      case 's3':
+      case 's3': {
+        const { AwsProvider, S3StateBucket } = aws();
         new AwsProvider(this, 'aws', { region: state.region, defaultTags: [{ tags: { sandbox: 'sandboxkit', 'sandbox-stack': this.node.id } }] });
         new S3StateBucket(this, 'Bucket', { bucket: state.bucket, kmsKeyId: state.kmsKeyId });
         return;
-      case 'azurerm':
+      }
+      case 'azurerm': {
+        const { AzurermProvider, AzureStateStorage } = azure();
         new AzurermProvider(this, 'azurerm', { features: [{}], storageUseAzuread: true });
         new AzureStateStorage(this, 'Storage', {
           resourceGroupName: state.resourceGroupName,
@@ -44,10 +60,13 @@ export class StateStack extends TerraformStack {
           location: state.location!,
         });
         return;
-      case 'gcs':
+      }
+      case 'gcs': {
+        const { GoogleProvider, GcsStateBucket } = gcp();
         new GoogleProvider(this, 'google', { project: state.project });
         new GcsStateBucket(this, 'Bucket', { bucket: state.bucket, project: state.project!, location: state.location!, kmsKeyName: state.kmsKeyName });
         return;
+      }
     }
   }
 }

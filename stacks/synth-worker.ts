@@ -1,3 +1,5 @@
+// First: cdktf's zip library is loaded only if it is ever used.
+import './defer-archiver';
 import { workerData, type MessagePort } from 'worker_threads';
 import type { SandboxConfig } from '../config/types';
 

@@ -125,6 +125,23 @@ describe('the npm package', () => {
     expect(existsSync(join(consumer, 'out-bad'))).toBe(false);
   });
 
+  it('never loads cdktf\'s zip library into the synthesizing process, and still zips directory assets', () => {
+    const script = `require('./node_modules/sandboxkit/dist/stacks/defer-archiver.js');
+      const { App, TerraformStack, TerraformAsset, AssetType } = require('cdktf');
+      const fs = require('fs'), path = require('path'), os = require('os');
+      const real = () => Object.keys(require.cache).some((f) => /node_modules\\/archiver\\/lib\\/core\\.js$/.test(f));
+      const before = real();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zip-'));
+      fs.writeFileSync(path.join(dir, 'a.txt'), 'a');
+      const app = new App({ outdir: path.join(dir, 'out') });
+      const stack = new TerraformStack(app, 's');
+      const asset = new TerraformAsset(stack, 'zip', { path: dir + '/', type: AssetType.ARCHIVE });
+      app.synth();
+      const zip = path.join(dir, 'out', 'stacks', 's', asset.path);
+      process.stdout.write(JSON.stringify({ before, after: real(), zip: fs.readFileSync(zip).subarray(0, 2).toString() }));`;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: consumer, encoding: 'utf8' }))).toEqual({ before: false, after: false, zip: 'PK' });
+  });
+
   it.each([
     ['sandboxkit/aws', ['@cdktf/provider-aws']],
     ['sandboxkit', ['@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time']],
