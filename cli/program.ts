@@ -137,7 +137,7 @@ export function buildProgram(run: Runner): Command {
     .addOption(new Option('--size <size>', 'quota profile; small when not given').choices(Object.keys(SIZE_PROFILES)))
     .option('--set <block.path=value>', "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42); repeatable", collect)
     .option('--values <file>', 'YAML file mapping block names to chart values; repeatable, --set wins', collect)
-    .option('--restore-from <source[/backup]>', "start the databases from another instance's backups: its latest WAL, or up to the end of one backup")
+    .option('--restore-from <source>', "start the databases from another instance's backups: <instance> (its latest WAL) or <instance>/<backup>")
     .option('--update', 'apply this definition to the instance if it exists, instead of refusing')
     .option('--keep-config', 'leave the config file unchanged; later commands find the instance from its record in the state backend')
     .option('--dry-run', 'plan only: the config, the state backend and the cluster stay as they are')
