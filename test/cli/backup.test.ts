@@ -98,6 +98,15 @@ describe('sandboxkit instance backup', () => {
   });
 });
 
+describe('sandboxkit bom of a backed-up instance', () => {
+  it('lists the PostgreSQL image with the barman-cloud tools for it, and the plain one for an instance without backup', async () => {
+    const { w } = setup();
+    const images = async (instance: string) => JSON.parse((await w.run('bom', instance, '--json')).out).images as string[];
+    expect((await images('staging')).filter((i) => /cloudnative-pg\/postgresql/.test(i))).toEqual(['ghcr.io/cloudnative-pg/postgresql:18.3-system-trixie']);
+    expect((await images('plain')).filter((i) => /cloudnative-pg\/postgresql/.test(i))).toEqual(['ghcr.io/cloudnative-pg/postgresql:18.3']);
+  });
+});
+
 describe('sandboxkit instance create --restore-from', () => {
   const create = ['instance', 'create', 'copy', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'postgresql', '--ttl', '8h'];
 
