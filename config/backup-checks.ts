@@ -55,6 +55,11 @@ export function backupIssues(data: Raw, builtin: readonly CatalogEntry[]): PathI
     if (source && source.cluster !== inst.cluster) {
       issues.push({ path, message: `"${restore.instance}" is on cluster "${String(source.cluster)}"; restore reads the backup store of the instance's own cluster "${String(inst.cluster)}"` });
     }
+    if (source && !isObject(source.backup)) issues.push({ path, message: `"${restore.instance}" has no backup, so the store holds none of its databases; add backup to it` });
+    // Backups are kept per block name (the barman server name): the source must have each database block of the copy.
+    const blockNames = (b: Raw) => (Array.isArray(b.blocks) ? b.blocks : []).map((x) => (isObject(x) ? x.name : x));
+    const missing = source ? blockNames(inst).filter((b) => typeof b === 'string' && isCloudNativePgCluster(catalog.get(b) as CatalogEntry | undefined) && !blockNames(source).includes(b)) : [];
+    if (missing.length) issues.push({ path, message: `"${restore.instance}" has no block ${missing.map((m) => `"${String(m)}"`).join(', ')}, whose backups the instance would restore` });
   });
   return issues;
 }

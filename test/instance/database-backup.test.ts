@@ -219,6 +219,22 @@ describe('backup config errors', () => {
     expect(found.every((f) => /^[1-9]\d* /.test(f))).toBe(true);
   });
 
+  it('refuses a restore from an instance without backup, or without the database block the copy restores', () => {
+    const found = problems((raw) => {
+      delete at(raw, 'local-dev').backup;
+      at(raw, 'payments-copy').blocks = [{ name: 'postgresql' }, 'valkey'];
+      at(raw, 'payments-demo').blocks = ['valkey'];
+      at(raw, 'payments-demo').datasets = [];
+      delete at(raw, 'payments-demo').backup;
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/instances\[4\]\.restoreFrom\.instance: "local-dev" has no backup, so the store holds none of its databases/),
+        expect.stringMatching(/instances\[3\]\.restoreFrom\.instance: "payments-demo" has no block "postgresql", whose backups the instance would restore/),
+      ]),
+    );
+  });
+
   it('refuses a restore from an instance on another cluster, and an existing cluster store without credentials', () => {
     const found = problems((raw) => {
       at(raw, 'local-copy').restoreFrom = { instance: 'payments-demo' };
