@@ -137,6 +137,7 @@ export function buildProgram(run: Runner): Command {
     .addOption(new Option('--size <size>', 'quota profile; small when not given').choices(Object.keys(SIZE_PROFILES)))
     .option('--set <block.path=value>', "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42); repeatable", collect)
     .option('--values <file>', 'YAML file mapping block names to chart values; repeatable, --set wins', collect)
+    .option('--restore-from <source>', "start the databases from another instance's backups: <instance> (its latest WAL) or <instance>/<backup>")
     .option('--update', 'apply this definition to the instance if it exists, instead of refusing')
     .option('--keep-config', 'leave the config file unchanged; later commands find the instance from its record in the state backend')
     .option('--dry-run', 'plan only: the config, the state backend and the cluster stay as they are')
@@ -149,7 +150,8 @@ A failed deploy leaves the config unchanged and the instance recorded as failed,
 Examples:
   sandboxkit instance create demo --cluster kind --owner carol --blocks postgresql,keycloak --mocks email --ttl 8h
   sandboxkit instance create pr-42 --cluster aws-main --owner ci --blocks postgresql,payments \\
-    --set payments.image.tag=sha-1a2b3c --keep-config --update`,
+    --set payments.image.tag=sha-1a2b3c --keep-config --update
+  sandboxkit instance create copy --cluster aws-main --owner dave --blocks postgresql --restore-from staging`,
     )
     .action(
       action(async (ctx, cmd) => {
@@ -169,6 +171,7 @@ Examples:
           dryRun: Boolean(o.dryRun),
           keepConfig: Boolean(o.keepConfig),
           update: Boolean(o.update),
+          restoreFrom: o.restoreFrom,
         });
       }),
     );
@@ -205,6 +208,14 @@ Examples:
     .description("run the helm test hooks of every release of the instance; releases without hooks are listed as such")
     .argument('<name>', 'instance name')
     .action(action(async (ctx, cmd) => (await import('./commands/test-instance')).testInstance(ctx, cmd.args[0])));
+
+  instance
+    .command('backup')
+    .description('start a base backup of every CloudNativePG database of the instance, to its folder of the cluster backup store')
+    .argument('<name>', 'instance name')
+    .option('--name <backup>', 'name of the Backup (one database only); default <database>-<UTC time>')
+    .addHelpText('after', '\nThe instance needs `backup` in its config. Restore into a new instance with `instance create --restore-from <name>[/<backup>]`.')
+    .action(action(async (ctx, cmd) => (await import('./commands/backup')).backupInstance(ctx, cmd.args[0], cmd.opts().name)));
 
   instance
     .command('stop')

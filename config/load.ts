@@ -7,6 +7,7 @@ import { truncateForMessage } from '../constructs/names';
 import { KNOWN_CLOUDS, clusterBaseSchema, sandboxConfigSchema } from './schema';
 import { semanticIssues, type PathIssue } from './semantics';
 import { resolveTemplates } from './templates';
+import { backupIssues } from './backup-checks';
 import { cloudResourceIssues } from './cloud-resource-checks';
 import type { SandboxConfig } from './types';
 
@@ -122,6 +123,7 @@ export function parseConfig(text: string, file = '<config>'): SandboxConfig {
 
   issues.push(...semanticIssues(resolved, BUILTIN_CATALOG));
   issues.push(...cloudResourceIssues(resolved));
+  issues.push(...backupIssues(resolved, BUILTIN_CATALOG));
 
   if (issues.length > 0) {
     const located = dedupe(issues).map((i) => {

@@ -115,6 +115,15 @@ const platform = z.strictObject({
     .optional(),
 });
 
+/** A cluster's backup bucket; which clouds may have one is checked in backup-checks.ts. */
+const backupStore = z.strictObject({
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"'),
+  prefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/, 'must be a key prefix such as "sandboxes/eu" (no leading or trailing "/")').optional(),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
+  endpointURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  credentialsSecret: dnsLabel(KUBERNETES_NAME_MAX).optional(),
+});
+
 const clusterBase = {
   name: clusterName,
   ingressDomain: z
@@ -131,6 +140,7 @@ const clusterBase = {
   sharedBlocks: z
     .array(z.union([dnsLabel(HELM_RELEASE_NAME_MAX - 7), z.strictObject({ name: dnsLabel(HELM_RELEASE_NAME_MAX - 7), values: blockValues.optional() })]))
     .optional(),
+  backupStore: backupStore.optional(),
 };
 
 const awsCluster = z.strictObject({
@@ -365,6 +375,21 @@ const instance = z.strictObject({
     .optional(),
   cloudResources: z
     .strictObject({ source: z.enum(['cloud', 'mock']).optional(), objectStorage: z.boolean().optional(), queue: z.boolean().optional(), table: z.boolean().optional() })
+    .optional(),
+  backup: z
+    .strictObject({
+      schedule: z
+        .string()
+        .regex(/^(\S+\s+){5}\S+$/, 'must be a six-field cron expression with seconds first, as CloudNativePG takes it, such as "0 0 2 * * *"')
+        .optional(),
+      retentionDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1').max(365, 'must be at most 365').optional(),
+    })
+    .optional(),
+  restoreFrom: z
+    .strictObject({
+      instance: instanceName,
+      targetTime: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time such as 2026-01-31T18:00:00Z' }).optional(),
+    })
     .optional(),
 }).superRefine((inst, ctx) => {
   const problem = reservedNamespaceProblem(inst.namespace ?? inst.name);

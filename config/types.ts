@@ -131,6 +131,28 @@ interface ClusterConfigBase {
    * reachable only from instances that list them in `uses`. @default []
    */
   readonly sharedBlocks?: readonly (string | BlockRefConfig)[];
+  /**
+   * Where instances' PostgreSQL (CloudNativePG) backups go: one S3 bucket, one prefix per instance. Instances
+   * opt in with `backup` and restore with `restoreFrom`. AWS and existing clusters. @default - no backups
+   */
+  readonly backupStore?: BackupStoreConfig;
+}
+
+/** An S3 (or S3-compatible) bucket for database backups; each instance writes under `<prefix>/<instance>/`. */
+export interface BackupStoreConfig {
+  /** An existing bucket; sandboxkit never creates or deletes it, so backups outlive their instance. */
+  readonly bucket: string;
+  /** Key prefix of this cluster's backups in the bucket. @default - the cluster name */
+  readonly prefix?: string;
+  /** Region of the bucket. @default - the cluster's region (AWS); required on existing clusters without endpointURL */
+  readonly region?: string;
+  /** Endpoint of an S3-compatible store (MinIO, SeaweedFS). @default - AWS S3 of the region */
+  readonly endpointURL?: string;
+  /**
+   * Secret in each instance namespace with `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`, for clusters without
+   * workload identity (existing clusters). @default - AWS: an IAM role per instance (IRSA)
+   */
+  readonly credentialsSecret?: string;
 }
 
 /** A managed node group: its name and the options of `EksCluster.addNodePool` (`NodePoolOptions`). */
@@ -424,6 +446,26 @@ export interface InstanceConfig {
   readonly workingHours?: string;
   /** Cloud resources of the instance's own, wired into the blocks that take them. @default - none */
   readonly cloudResources?: CloudResourcesConfig;
+  /** Continuous backup of the instance's CloudNativePG databases to the cluster's `backupStore`. @default - none */
+  readonly backup?: InstanceBackupConfig;
+  /** Start the instance's CloudNativePG databases from another instance's backups instead of empty. @default - empty databases */
+  readonly restoreFrom?: RestoreFromConfig;
+}
+
+/** WAL archiving and base backups of an instance's CloudNativePG databases. */
+export interface InstanceBackupConfig {
+  /** Base backups on this schedule: six-field cron with seconds, as CloudNativePG takes it ("0 0 2 * * *"). @default - on demand only (`instance backup`) */
+  readonly schedule?: string;
+  /** Backups and WAL older than this are deleted from the store. @default 7 */
+  readonly retentionDays?: number;
+}
+
+/** Which instance's backups a new instance starts from. */
+export interface RestoreFromConfig {
+  /** The source instance, on the same cluster; it may be destroyed already, as long as its backups are kept. */
+  readonly instance: string;
+  /** Recover up to this moment (RFC 3339), e.g. the end of one backup. @default - the latest WAL the source archived */
+  readonly targetTime?: string;
 }
 
 /** An instance's own object storage, queue and key-value table. */

@@ -12,6 +12,7 @@ import { SandboxInstance } from '../constructs/instance/sandbox-instance';
 import { ChartMirror } from '../constructs/chart-mirror';
 import { configureBackend } from './backend';
 import { InstanceCloudResources } from './instance-cloud-resources';
+import { InstanceDatabaseBackup } from './instance-database-backup';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
 import { addCloudProvider, addKubernetesProviders, clusterTags } from './providers';
@@ -52,6 +53,7 @@ export class InstanceStack extends TerraformStack {
     addKubernetesProviders(this, this.cluster.connection);
 
     const cloudResources = config.cloudResources ? new InstanceCloudResources(this, 'CloudResources', { clusterConfig: props.cluster, cluster: this.cluster, instance: config }) : undefined;
+    const backup = config.backup || config.restoreFrom ? new InstanceDatabaseBackup(this, 'Backup', { clusterConfig: props.cluster, cluster: this.cluster, instance: config, catalog: props.catalog }) : undefined;
     this.instance = new SandboxInstance(this, 'Instance', {
       cluster: this.cluster,
       instanceName: config.name,
@@ -62,8 +64,8 @@ export class InstanceStack extends TerraformStack {
       protected: config.protected,
       size: config.size,
       quota: config.quota,
-      blocks: config.blocks.map((b) => (typeof b === 'string' ? { name: b } : b)),
-      catalog: props.catalog,
+      blocks: backup?.blocks ?? config.blocks.map((b) => (typeof b === 'string' ? { name: b } : b)),
+      catalog: backup?.catalog ?? props.catalog,
       mocks: config.mocks,
       datasets: config.datasets,
       allowInternetEgress: config.allowInternetEgress,

@@ -13,6 +13,7 @@ import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
 import { resolveInstance } from '../instances';
 import { PLATFORM_IMAGES } from '../platform-images';
+import { entryWithBarmanImage, isCloudNativePgCluster } from '../../constructs/instance/database-backup';
 import { table } from '../table';
 
 export interface BomChart {
@@ -89,7 +90,10 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
         images.add(TEST_IMAGE);
       } else {
         charts.push({ repository: r.source.repository!, name: r.source.chart, version: r.version });
-        const known = catalog.get(r.release.nameInput ?? '')?.images ?? PLATFORM_IMAGES[`${r.source.chart}@${r.version}`];
+        const entry = catalog.get(r.release.nameInput ?? '');
+        // A backed-up (or restored) database runs the image variant with the barman-cloud tools.
+        const backedUp = entry && (instance?.backup || instance?.restoreFrom) && isCloudNativePgCluster(entry);
+        const known = (backedUp ? entryWithBarmanImage(entry) : entry)?.images ?? PLATFORM_IMAGES[`${r.source.chart}@${r.version}`];
         if (known) known.forEach((i) => images.add(i));
         else unknownImages.push(`${r.source.chart}@${r.version}`);
       }

@@ -13,6 +13,7 @@ import { recordStore, type InstanceRecord } from '../records';
 import { suggest } from '../../config/suggest';
 import { TerraformError } from '../terraform';
 import { appendItem, replaceItem } from '../yaml-edit';
+import { parseRestoreFrom, restoreFromSpec } from './backup';
 
 export interface CreateOptions {
   readonly name: string;
@@ -33,6 +34,8 @@ export interface CreateOptions {
   readonly keepConfig: boolean;
   /** Apply this definition to an instance that exists instead of refusing. */
   readonly update: boolean;
+  /** `<instance>` or `<instance>/<backup>`: the databases start from that instance's backups. @default - empty databases */
+  readonly restoreFrom?: string;
 }
 
 /** Splits `a.b\.c=v` into the path [a, b.c] and the value, read as a YAML scalar (so `true` and `3` keep their type). */
@@ -92,6 +95,7 @@ const FLAG_OF: Record<string, string> = {
   blocks: '--blocks',
   mocks: '--mocks',
   datasets: '--dataset',
+  restoreFrom: '--restore-from',
 };
 
 /** Issues about the new instance are reported against the flags that set it; issues elsewhere keep their file and line. */
@@ -140,7 +144,8 @@ function instanceFrom(opts: CreateOptions, config: SandboxConfig): InstanceConfi
  */
 export async function createInstance(ctx: CliContext, opts: CreateOptions): Promise<number> {
   const current = ctx.store.read();
-  const instance = instanceFrom(opts, current);
+  const restoreSpec = opts.restoreFrom ? parseRestoreFrom(opts.restoreFrom) : undefined;
+  let instance = instanceFrom(opts, current);
   const text = ctx.store.text();
   const existingIndex = instanceIndex(text, opts.name);
   if (existingIndex >= 0 && current.instances?.find((i) => i.name === opts.name)?.protected) {
@@ -156,7 +161,10 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
     existing = await resolveInstance(ctx, current, opts.name);
     if (!opts.update) throw new CliError(`instance "${opts.name}" already exists; pass --update to apply this definition to it, or use instance extend or instance destroy`);
     if (existing.instance.cluster !== opts.cluster) throw new CliError(`--cluster: instance "${opts.name}" is on cluster "${existing.instance.cluster}"; an instance cannot move`);
+    // A database bootstraps once: restoring into one that exists would need it destroyed first.
+    if (restoreSpec) throw new CliError(`--restore-from: instance "${opts.name}" exists; a restore creates a new instance (destroy this one first, or choose another name)`, EXIT.usage);
   }
+  if (restoreSpec && cluster) instance = { ...instance, restoreFrom: await restoreFromSpec(ctx, current, cluster, restoreSpec) };
   const edit = existingIndex >= 0 ? replaceItem('instances', existingIndex, instance) : appendItem('instances', instance);
   const index = existingIndex >= 0 ? existingIndex : (current.instances ?? []).length;
   let next: SandboxConfig;

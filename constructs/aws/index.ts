@@ -1,4 +1,5 @@
 export * from './cluster-facts';
+export * from './database-backup-role';
 export * from './efs-storage';
 export * from './eks-addons';
 export * from './eks-cluster';

@@ -1,6 +1,7 @@
 export * from './block-ingress';
 export * from './instance-listener';
 export * from './building-block';
+export * from './database-backup';
 export * from './instance-namespace';
 export * from './instance-secrets';
 export * from './match';
