@@ -1,8 +1,11 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { z } from 'zod';
 import { fargateNamespaceProblem, fargatePatternMatches } from '../constructs/aws/fargate-selectors';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { ownerIdentityProblem, reservedNamespaceProblem } from '../constructs/instance/tenant-names';
 import { DNS_LABEL, HELM_RELEASE_NAME_MAX, KUBERNETES_NAME_MAX } from '../constructs/names';
+import { PACKAGE_CHARTS_DIR } from '../constructs/package-charts';
 import { DEFAULT_PUBLIC_ACCESS_MIN_PREFIX } from '../constructs/public-api-access';
 import { SECRET_LITERAL_HINT, secretLiterals } from './secret-literals';
 import type { SandboxConfig } from './types';
@@ -311,14 +314,19 @@ export const clusterBaseSchema = z.looseObject(clusterBase);
 
 const instanceName = dnsLabel(HELM_RELEASE_NAME_MAX);
 
-/** IANA time zones the runtime knows; the reaper's zone table covers them all (a test checks). */
+/**
+ * IANA time zones the instance reaper has a rule for (its `zones.tab`, which covers
+ * every zone the JavaScript runtime knows: a test checks); read on first use.
+ */
+let reaperZones: ReadonlySet<string> | undefined;
 const knownTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  reaperZones ??= new Set(
+    readFileSync(join(PACKAGE_CHARTS_DIR, 'instance-reaper', 'files', 'zones.tab'), 'utf8')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.split(' ')[0]),
+  );
+  return reaperZones.has(zone);
 };
 
 const instance = z.strictObject({

@@ -1,14 +1,14 @@
 import { existsSync } from 'fs';
-import { basename, join, resolve } from 'path';
+import { basename, join } from 'path';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ChartMirror } from './chart-mirror';
 import { ChartPackages } from './chart-package';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from './names';
+import { PACKAGE_CHARTS_DIR } from './package-charts';
 
-/** The folder of the charts shipped with this package, wherever it is installed. */
-export const PACKAGE_CHARTS_DIR = resolve(__dirname, existsSync(resolve(__dirname, '..', 'charts')) ? '..' : '../..', 'charts');
+export { PACKAGE_CHARTS_DIR };
 
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
