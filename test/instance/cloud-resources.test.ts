@@ -1,8 +1,9 @@
-import { TerraformResource } from 'cdktf';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { parseConfig } from '../../config/load';
-import { azureInstanceResourceNames } from '../../constructs/azure/instance-resources';
-import { gcpInstanceResourceNames } from '../../constructs/gcp/instance-resources';
+import { AzureInstanceResources, azureInstanceResourceNames } from '../../constructs/azure/instance-resources';
+import { GcpInstanceResources, gcpInstanceResourceNames } from '../../constructs/gcp/instance-resources';
 import { buildStacks, configFromYaml, onlyResource, resources, synthJson, type TerraformJson } from '../fixtures';
 
 const CONFIG = `clusters:
@@ -267,5 +268,30 @@ describe('cloudResources config checks on Google and Azure', () => {
   it('refuses a Google bucket whose derived name would contain "google", at the line of objectStorage', () => {
     const text = CONFIG.replace('  - name: gk-team\n', '  - name: google-team\n');
     expect(() => parseConfig(text, 'c.yaml')).toThrow(/c\.yaml:29:\d+: instances\[1\]\.cloudResources\.objectStorage: Cloud Storage bucket names must not contain "google"/);
+  });
+});
+
+describe('instance cloud resource constructs', () => {
+  const common = { clusterName: 'c', instanceName: 'i', namespace: 'i', serviceAccountName: 'sandbox-cloud' };
+
+  it('refuse to be created with nothing to create', () => {
+    const stack = new TerraformStack(Testing.app(), 'empty');
+    expect(() => new AzureInstanceResources(stack, 'Az', { ...common, location: 'westeurope', oidcIssuerUrl: 'https://issuer' })).toThrow(/AzureInstanceResources "Az": ask for at least one of objectStorage, queue, table/);
+    expect(() => new GcpInstanceResources(stack, 'Gcp', { ...common, project: 'p', region: 'europe-west1' })).toThrow(/GcpInstanceResources "Gcp": ask for at least one of objectStorage, queue, table/);
+  });
+
+  it('refuses a Google bucket name containing "google" when used as a library', () => {
+    const stack = new TerraformStack(Testing.app(), 'google');
+    expect(() => new GcpInstanceResources(stack, 'Gcp', { ...common, instanceName: 'googlers', namespace: 'googlers', project: 'p', region: 'europe-west1', objectStorage: true })).toThrow(
+      /bucket names must not contain "google", got "sandbox-c-googlers"/,
+    );
+  });
+
+  it('creates only what is asked for', () => {
+    const stack = new TerraformStack(Testing.app(), 'queue-only');
+    new GoogleProvider(stack, 'google', { project: 'p' });
+    new GcpInstanceResources(stack, 'Gcp', { ...common, project: 'p', region: 'europe-west1', queue: true });
+    const json = JSON.parse(Testing.synth(stack, true));
+    expect(Object.keys(json.resource).sort()).toEqual(['google_pubsub_subscription', 'google_pubsub_subscription_iam_member', 'google_pubsub_topic', 'google_pubsub_topic_iam_member', 'google_service_account', 'google_service_account_iam_member']);
   });
 });
