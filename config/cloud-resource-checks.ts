@@ -4,7 +4,7 @@ type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Clouds whose instance stacks create `cloudResources`; the others take them from the cloud mock. */
-export const CLOUD_RESOURCE_CLOUDS: readonly string[] = ['aws'];
+export const CLOUD_RESOURCE_CLOUDS: readonly string[] = ['aws', 'azure', 'gcp'];
 
 /** `cloudResources` of each instance against its cluster's cloud and its mocks. */
 export function cloudResourceIssues(data: Raw): PathIssue[] {
@@ -19,6 +19,10 @@ export function cloudResourceIssues(data: Raw): PathIssue[] {
     const cloud = clusters.get(inst.cluster);
     if (source === 'cloud' && typeof cloud === 'string' && !CLOUD_RESOURCE_CLOUDS.includes(cloud)) {
       issues.push({ path: [...path, 'source'], message: `cloud resources are created on ${CLOUD_RESOURCE_CLOUDS.join(', ')} clusters; cluster "${String(inst.cluster)}" is ${cloud}: set source: mock (with the cloud mock)` });
+    }
+    // Cloud Storage refuses bucket names containing "google"; the bucket is named sandbox-<cluster>-<instance>.
+    if (source === 'cloud' && cloud === 'gcp' && r.objectStorage && /google/.test(`${String(inst.cluster)}-${String(inst.name)}`)) {
+      issues.push({ path: [...path, 'objectStorage'], message: `Cloud Storage bucket names must not contain "google": rename instance "${String(inst.name)}" or cluster "${String(inst.cluster)}"` });
     }
     if (source === 'mock' && !(Array.isArray(inst.mocks) && inst.mocks.includes('cloud'))) {
       issues.push({ path: [...path, 'source'], message: 'mock needs the cloud mock: add cloud to the instance\'s mocks' });

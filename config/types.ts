@@ -471,8 +471,9 @@ export interface RestoreFromConfig {
 /** An instance's own object storage, queue and key-value table. */
 export interface CloudResourcesConfig {
   /**
-   * `cloud`: created in the cluster's cloud account by the instance stack (AWS: S3, SQS, DynamoDB), reachable only
-   * by the instance's workload identity; `mock`: the same names, served by the `cloud` mock (which the instance must list).
+   * `cloud`: created in the cluster's cloud account by the instance stack (AWS: S3, SQS, DynamoDB; Azure: a storage
+   * account with a container, queue and table; Google: Cloud Storage, Pub/Sub, Firestore), reachable only by the
+   * instance's workload identity; `mock`: the same names, served by the `cloud` mock (which the instance must list).
    * @default 'cloud'
    */
   readonly source?: 'cloud' | 'mock';

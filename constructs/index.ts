@@ -1,6 +1,7 @@
 export * from './chart-mirror';
 export * from './chart-package';
 export * from './cidr';
+export * from './cloud-resources';
 export * from './cluster';
 export * from './helm-release';
 export * from './names';

@@ -3,6 +3,7 @@ import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AzureClusterConfig, StateBackendConfig } from '../config/types';
 import { AksCluster } from '../constructs/azure/aks-cluster';
+import { AzureInstanceDataKey } from '../constructs/azure/instance-data-key';
 import { azureNames } from '../constructs/azure/naming';
 import { AzureNetwork } from '../constructs/azure/network';
 import { TagAspect } from '../constructs/tag-aspect';
@@ -59,6 +60,7 @@ export class AzureClusterStack extends TerraformStack {
       const { name, ...options } = pool;
       this.cluster.addNodePool(name, options);
     }
+    new AzureInstanceDataKey(this, 'InstanceData', { clusterName: config.name, resourceGroupName: group.name, location: config.location, keyVaultId: this.cluster.keyVault.vault.id });
 
     new TerraformOutput(this, 'resource_group_name', { value: group.name });
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.aks.name });

@@ -15,7 +15,7 @@ export interface GcpClusterStackProps {
 }
 
 /** APIs the cluster stack uses; enabling them is idempotent and never disables them on destroy. */
-const APIS = ['container.googleapis.com', 'cloudkms.googleapis.com', 'secretmanager.googleapis.com', 'compute.googleapis.com', 'file.googleapis.com'];
+const APIS = ['container.googleapis.com', 'cloudkms.googleapis.com', 'secretmanager.googleapis.com', 'compute.googleapis.com', 'file.googleapis.com', 'storage.googleapis.com', 'pubsub.googleapis.com', 'firestore.googleapis.com'];
 
 /** The long-lived Google side: network, GKE and its pools, KMS keys, Secret Manager identity. */
 export class GcpClusterStack extends TerraformStack {

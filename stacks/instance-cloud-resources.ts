@@ -4,7 +4,10 @@ import { Construct } from 'constructs';
 import type { ClusterConfig, InstanceConfig } from '../config/types';
 import { AwsInstanceResources, instanceResourceNames } from '../constructs/aws/instance-resources';
 import { EksClusterLookup } from '../constructs/aws/eks-lookup';
+import { AksClusterLookup } from '../constructs/azure/aks-lookup';
+import { AzureInstanceResources } from '../constructs/azure/instance-resources';
 import type { SandboxCluster } from '../constructs/cluster';
+import { GcpInstanceResources } from '../constructs/gcp/instance-resources';
 import type { CloudResourceFacts } from '../constructs/instance/wiring';
 
 /** Service account of the instance's workloads that may use its cloud resources; blocks take it through `cloudServiceAccount`. */
@@ -19,49 +22,78 @@ export interface InstanceCloudResourcesProps {
 }
 
 /**
- * An instance's `cloudResources`: created in the cloud account (AWS) with a workload identity bound to the
- * `sandbox-cloud` service account, or, with `source: mock`, the same names for the cloud mock. Its `facts` are
+ * An instance's `cloudResources`: created in the cluster's cloud (AWS, Azure, Google) with a workload identity bound
+ * to the `sandbox-cloud` service account, or, with `source: mock`, the same names for the cloud mock. Its `facts` are
  * what the instance wires into its blocks.
  */
 export class InstanceCloudResources extends Construct {
   readonly facts: CloudResourceFacts;
   readonly aws?: AwsInstanceResources;
+  readonly azure?: AzureInstanceResources;
+  readonly gcp?: GcpInstanceResources;
   private readonly namespace: string;
+  private readonly annotations?: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: InstanceCloudResourcesProps) {
     super(scope, id);
     const wanted = props.instance.cloudResources!;
     const c = props.clusterConfig;
     this.namespace = props.instance.namespace ?? props.instance.name;
-    const names = instanceResourceNames(c.name, props.instance.name, wanted);
-    const named = { objectStorageBucket: names.bucket, queueName: names.queue, tableName: names.table };
+    const common = { clusterName: c.name, instanceName: props.instance.name, namespace: this.namespace, serviceAccountName: CLOUD_SERVICE_ACCOUNT, ...wanted };
     if ((wanted.source ?? 'cloud') === 'mock') {
-      this.facts = { ...named, cloudRegion: MOCK_REGION };
+      const names = instanceResourceNames(c.name, props.instance.name, wanted);
+      this.facts = { objectStorageBucket: names.bucket, queueName: names.queue, tableName: names.table, cloudRegion: MOCK_REGION };
       return;
     }
-    if (c.cloud !== 'aws' || !(props.cluster instanceof EksClusterLookup)) {
-      throw new Error(`Instance "${props.instance.name}": cloudResources are created on aws clusters; cluster "${c.name}" is ${c.cloud} (use source: mock)`);
+    if (c.cloud === 'aws' && props.cluster instanceof EksClusterLookup) {
+      this.aws = new AwsInstanceResources(this, 'Aws', { ...common, oidcIssuerUrl: props.cluster.eks.identity.get(0).oidc.get(0).issuer });
+      const n = this.aws.names;
+      this.facts = { objectStorageBucket: n.bucket, queueName: n.queue, tableName: n.table, cloudRegion: c.region, cloudServiceAccount: CLOUD_SERVICE_ACCOUNT };
+      this.annotations = { 'eks.amazonaws.com/role-arn': this.aws.roleArn };
+    } else if (c.cloud === 'azure' && props.cluster instanceof AksClusterLookup) {
+      this.azure = new AzureInstanceResources(this, 'Azure', {
+        ...common,
+        location: c.location,
+        oidcIssuerUrl: props.cluster.aks.oidcIssuerUrl,
+        allowedIpRanges: c.keyVaultAllowedIpRanges,
+      });
+      const n = this.azure.names;
+      this.facts = {
+        objectStorageBucket: n.container,
+        queueName: n.queue,
+        tableName: n.table,
+        cloudRegion: c.location,
+        cloudServiceAccount: CLOUD_SERVICE_ACCOUNT,
+        cloudStorageAccount: n.account,
+      };
+      this.annotations = { 'azure.workload.identity/client-id': this.azure.identity.clientId };
+    } else if (c.cloud === 'gcp') {
+      this.gcp = new GcpInstanceResources(this, 'Gcp', { ...common, project: c.project, region: c.region });
+      const n = this.gcp.names;
+      this.facts = {
+        objectStorageBucket: n.bucket,
+        queueName: n.topic,
+        queueSubscription: n.subscription,
+        tableName: n.database,
+        cloudRegion: c.region,
+        cloudServiceAccount: CLOUD_SERVICE_ACCOUNT,
+        cloudProject: c.project,
+      };
+      this.annotations = { 'iam.gke.io/gcp-service-account': this.gcp.account.email };
+    } else {
+      throw new Error(`Instance "${props.instance.name}": cloudResources are created on aws, azure and gcp clusters; cluster "${c.name}" is ${c.cloud} (use source: mock)`);
     }
-    this.aws = new AwsInstanceResources(this, 'Aws', {
-      clusterName: c.name,
-      instanceName: props.instance.name,
-      namespace: this.namespace,
-      oidcIssuerUrl: props.cluster.eks.identity.get(0).oidc.get(0).issuer,
-      serviceAccountName: CLOUD_SERVICE_ACCOUNT,
-      ...wanted,
-    });
-    this.facts = { ...named, cloudRegion: c.region, cloudServiceAccount: CLOUD_SERVICE_ACCOUNT };
   }
 
-  /** The workload service account that assumes the resources' identity, once the namespace exists. */
+  /** The workload service account bound to the resources' identity, once the namespace exists. */
   addServiceAccount(dependsOn: readonly ITerraformDependable[]): void {
-    if (!this.aws) return;
+    if (!this.annotations) return;
     new ServiceAccountV1(this, 'ServiceAccount', {
       metadata: {
         name: CLOUD_SERVICE_ACCOUNT,
         namespace: this.namespace,
         labels: { 'app.kubernetes.io/managed-by': 'sandboxkit' },
-        annotations: { 'eks.amazonaws.com/role-arn': this.aws.roleArn },
+        annotations: this.annotations,
       },
       automountServiceAccountToken: false,
       dependsOn: [...dependsOn],

@@ -41,9 +41,12 @@ export function addCloudProvider(stack: TerraformStack, cluster: ClusterConfig, 
         storageUseAzuread: true,
       });
       return;
-    case 'gcp':
-      new (googleProvider())(stack, 'google', { project: cluster.project, region: cluster.region, defaultLabels: googleLabels(tags) });
+    case 'gcp': {
+      const google = new (googleProvider())(stack, 'google', { project: cluster.project, region: cluster.region });
+      // cdktf snake-cases the keys of provider maps (sandbox-instance would become sandbox_instance); an override does not.
+      google.addOverride('default_labels', googleLabels(tags));
       return;
+    }
     case 'existing':
       return;
   }

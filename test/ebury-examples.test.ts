@@ -85,7 +85,7 @@ instances:
 ${instance}`;
 
   it('refuses cloud resources on a cluster whose cloud does not create them, at the line of source', () => {
-    expect(() => parseConfig(base('    cloudResources: { objectStorage: true }\n'), 'c.yaml')).toThrow(/c\.yaml:11:\d+: instances\[0\]\.cloudResources\.source: cloud resources are created on aws clusters; cluster "kind" is existing: set source: mock/);
+    expect(() => parseConfig(base('    cloudResources: { objectStorage: true }\n'), 'c.yaml')).toThrow(/c\.yaml:11:\d+: instances\[0\]\.cloudResources\.source: cloud resources are created on aws, azure, gcp clusters; cluster "kind" is existing: set source: mock/);
   });
 
   it('needs the cloud mock for source: mock, and at least one resource', () => {

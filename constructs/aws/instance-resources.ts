@@ -11,19 +11,12 @@ import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/l
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import type { InstanceCloudResourceKinds } from '../cloud-resources';
 import { boundedName } from '../names';
 import { awsNames } from './naming';
 import { ServiceAccountRole, type IamStatement } from './service-account-role';
 
-/** Which cloud resources an instance has of its own. */
-export interface InstanceCloudResourceKinds {
-  /** An object storage bucket. @default false */
-  readonly objectStorage?: boolean;
-  /** A message queue. @default false */
-  readonly queue?: boolean;
-  /** A key-value table (partition key `pk`, sort key `sk`, both strings). @default false */
-  readonly table?: boolean;
-}
+export type { InstanceCloudResourceKinds };
 
 /** The names blocks are wired with; the same in the cloud and under the cloud mock. */
 export interface InstanceCloudResourceNames {

@@ -2,6 +2,8 @@ export * from './aks-cluster';
 export * from './aks-lookup';
 export * from './aks-node-pool';
 export * from './cluster-facts';
+export * from './instance-data-key';
+export * from './instance-resources';
 export * from './instance-secrets';
 export * from './key-vault';
 export * from './naming';

@@ -12,6 +12,8 @@ export const azureNames = (cluster: string) => ({
   externalDnsIdentity: `id-${cluster}-external-dns`,
   secretOperatorIdentity: `id-${cluster}-secret-operator`,
   diskEncryptionSet: `des-${cluster}`,
+  vnet: `vnet-${cluster}`,
+  nodeSubnet: 'nodes',
   blockStorageClass: 'managed-csi-premium-encrypted',
   sharedStorageClass: 'azurefile-csi-premium',
 });

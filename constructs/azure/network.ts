@@ -4,6 +4,7 @@ import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/l
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Construct } from 'constructs';
 import { assertNoOverlap, cidrsOverlap, parseCidr } from '../cidr';
+import { azureNames } from './naming';
 
 export interface AzureNetworkProps {
   readonly clusterName: string;
@@ -46,13 +47,13 @@ export class AzureNetwork extends Construct {
     this.dnsServiceIp = [24, 16, 8, 0].map((shift) => (dns >>> shift) & 255).join('.');
 
     this.vnet = new VirtualNetwork(this, 'Vnet', {
-      name: `vnet-${props.clusterName}`,
+      name: azureNames(props.clusterName).vnet,
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       addressSpace: [vnetCidr],
     });
     this.nodeSubnet = new Subnet(this, 'NodeSubnet', {
-      name: 'nodes',
+      name: azureNames(props.clusterName).nodeSubnet,
       resourceGroupName: props.resourceGroupName,
       virtualNetworkName: this.vnet.name,
       addressPrefixes: [nodeSubnetCidr],

@@ -47,6 +47,12 @@ export interface InjectionPaths {
   readonly cloudRegion?: string;
   /** Service account whose workload identity may use the instance's cloud resources. */
   readonly cloudServiceAccount?: string;
+  /** Google: the Pub/Sub subscription to pull `queueName`'s messages from (the topic is `queueName`). */
+  readonly queueSubscription?: string;
+  /** Google: the project of the instance's cloud resources. */
+  readonly cloudProject?: string;
+  /** Azure: the storage account holding the container, queue and table (`https://<account>.blob.core.windows.net`). */
+  readonly cloudStorageAccount?: string;
   /** Name of the Secret holding the block's generated credentials. */
   readonly credentialsSecret?: string;
   /** Name of the Secret holding the database connection. */

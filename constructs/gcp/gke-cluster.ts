@@ -1,6 +1,7 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
@@ -95,6 +96,8 @@ export class GkeCluster extends Construct implements SandboxCluster {
     const agent = (domain: string) => `service-${project.number}@${domain}`;
     this.clusterName = props.clusterName;
 
+    // Reading the Cloud Storage service agent creates it if the project has not used Cloud Storage yet.
+    const storageAgent = new DataGoogleStorageProjectServiceAccount(this, 'StorageAgent', { project: props.project });
     this.keys = new GcpKeys(this, 'Keys', {
       clusterName: props.clusterName,
       region: props.region,
@@ -102,6 +105,8 @@ export class GkeCluster extends Construct implements SandboxCluster {
         'gke-secrets': [agent('container-engine-robot.iam.gserviceaccount.com')],
         disks: [agent('compute-system.iam.gserviceaccount.com')],
         'secret-manager': [agent('gcp-sa-secretmanager.iam.gserviceaccount.com')],
+        // Instances' buckets, topics and Firestore databases (cloudResources) are encrypted by their service agents.
+        'instance-data': [storageAgent.emailAddress, agent('gcp-sa-pubsub.iam.gserviceaccount.com'), agent('gcp-sa-firestore.iam.gserviceaccount.com')],
       },
     });
 

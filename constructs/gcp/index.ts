@@ -2,6 +2,7 @@ export * from './cluster-facts';
 export * from './gke-cluster';
 export * from './gke-lookup';
 export * from './gke-node-pool';
+export * from './instance-resources';
 export * from './instance-secrets';
 export * from './kms';
 export * from './naming';

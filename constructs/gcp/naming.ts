@@ -16,6 +16,8 @@ export const gcpNames = (cluster: string) => ({
   disksKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-disks`,
   secretManagerKey: (project: string, region: string) =>
     `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-secret-manager`,
+  /** The key of instances' buckets, topics and Firestore databases. */
+  instanceDataKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-instance-data`,
   gkeCluster: cluster,
   network: `${cluster}-vpc`,
   blockStorageClass: 'pd-balanced-cmek',

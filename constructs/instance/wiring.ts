@@ -21,6 +21,9 @@ export interface CloudResourceFacts {
   readonly tableName?: string;
   readonly cloudRegion?: string;
   readonly cloudServiceAccount?: string;
+  readonly queueSubscription?: string;
+  readonly cloudProject?: string;
+  readonly cloudStorageAccount?: string;
 }
 
 /**

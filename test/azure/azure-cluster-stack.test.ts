@@ -123,7 +123,7 @@ describe('Azure cluster stack', () => {
       issuer: expect.stringMatching(/oidc_issuer_url/),
     });
     const roles = Object.values(resources(json, 'azurerm_role_assignment')).map((r: any) => r.role_definition_name).sort();
-    expect(roles).toEqual(['Key Vault Administrator', 'Key Vault Administrator', 'Key Vault Crypto Service Encryption User', 'Key Vault Crypto User', 'Key Vault Secrets User', 'Network Contributor']);
+    expect(roles).toEqual(['Key Vault Administrator', 'Key Vault Administrator', 'Key Vault Crypto Service Encryption User', 'Key Vault Crypto Service Encryption User', 'Key Vault Crypto User', 'Key Vault Secrets User', 'Network Contributor']);
   });
 
   it('tags every taggable resource', () => {

@@ -20,8 +20,22 @@ describe('daily cost estimate', () => {
   it("follows the instance's quota overrides and adds its own cloud resources, not mocked ones", () => {
     const base = dailyCost(aws, instance()).usd!;
     expect(dailyCost(aws, instance({ quota: { cpu: '8' } })).usd!).toBeCloseTo(base + 24 * 4 * PRICES.aws.vcpuHour, 1);
-    expect(dailyCost(aws, instance({ cloudResources: { objectStorage: true, queue: true } })).usd!).toBeCloseTo(base + 2 * PRICES.aws.cloudResourceDay, 2);
+    const own = dailyCost(aws, instance({ cloudResources: { objectStorage: true, queue: true } }));
+    expect(own.usd!).toBeCloseTo(base + PRICES.aws.cloudResourceDay.objectStorage + PRICES.aws.cloudResourceDay.queue, 2);
+    expect(own.basis).toMatch(/; own bucket, queue$/);
     expect(dailyCost(aws, instance({ cloudResources: { source: 'mock', objectStorage: true } })).usd).toBe(base);
+  });
+
+  it('prices the own bucket, queue and table on Azure and Google clusters too', () => {
+    for (const cloud of ['azure', 'gcp'] as const) {
+      const cluster = { name: 'c', cloud } as unknown as ClusterConfig;
+      const base = dailyCost(cluster, instance()).usd!;
+      const all = dailyCost(cluster, instance({ cloudResources: { objectStorage: true, queue: true, table: true } }));
+      const table = PRICES[cloud].cloudResourceDay;
+      expect({ cloud, usd: all.usd }).toEqual({ cloud, usd: Math.round((base + table.objectStorage + table.queue + table.table) * 100) / 100 });
+      expect(all.basis).toMatch(/; own bucket, queue, table$/);
+      for (const price of Object.values(table)) expect(price).toBeGreaterThan(0);
+    }
   });
 
   it('does not price an existing cluster', () => {
@@ -58,6 +72,6 @@ describe('cost tags on every cloud', () => {
 
   it('labels every Google resource of an instance through the provider', () => {
     const json = synthJson(buildStacks().instances.get('instance-identity-trial')!);
-    expect(json.provider!.google[0].default_labels).toMatchObject({ sandbox_instance: 'identity-trial', sandbox_owner: 'bob_example_org' });
+    expect(json.provider!.google[0].default_labels).toMatchObject({ 'sandbox-instance': 'identity-trial', 'sandbox-owner': 'bob_example_org' });
   });
 });

@@ -28,7 +28,15 @@ export function activeOptions(config: SandboxConfig): Set<string> {
     if (c.cloud === 'azure' && c.privateCluster === false && (c.authorizedIpRanges?.length ?? 0) > 0) on.add('azure-public-api');
     if (c.cloud === 'gcp' && c.mode === 'autopilot') on.add('gcp-autopilot');
   }
-  if (config.instances?.some((i) => i.cloudResources?.objectStorage && (i.cloudResources.source ?? 'cloud') === 'cloud')) on.add('instance-object-storage');
+  const cloudOf = new Map(config.clusters.map((c) => [c.name, c.cloud]));
+  for (const i of config.instances ?? []) {
+    const r = i.cloudResources;
+    if (!r || (r.source ?? 'cloud') !== 'cloud') continue;
+    const cloud = cloudOf.get(i.cluster);
+    if (cloud === 'aws' && r.objectStorage) on.add('instance-object-storage');
+    if (cloud === 'azure') on.add('azure-instance-storage');
+    if (cloud === 'gcp' && r.objectStorage) on.add('gcp-instance-bucket');
+  }
   return on;
 }
 

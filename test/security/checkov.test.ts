@@ -64,7 +64,9 @@ describe('checkov', () => {
     for (const skip of [...SKIPS.terraform, ...SKIPS.options, ...SKIPS.kubernetes]) {
       expect({ id: skip.id, reason: skip.reason?.length > 40 }).toEqual({ id: skip.id, reason: true });
     }
-    for (const skip of SKIPS.options) expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap', 'instance-object-storage']).toContain(skip.option);
+    for (const skip of SKIPS.options) {
+      expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap', 'instance-object-storage', 'azure-instance-storage', 'gcp-instance-bucket']).toContain(skip.option);
+    }
   });
 
   it.each(EXAMPLES)('finds nothing in the Terraform of examples/%s', async (file) => {
@@ -75,7 +77,7 @@ describe('checkov', () => {
 
   it('applies option skips only where the option is on', () => {
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'sandbox.yaml')))]).toEqual([]);
-    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap']);
+    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-instance-storage', 'azure-public-api', 'gcp-autopilot', 'gcp-instance-bucket', 'state-bootstrap']);
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'ebury.yaml')))]).toContain('instance-object-storage');
   });
 
