@@ -358,9 +358,7 @@ const instance = z.strictObject({
     )
     .optional(),
   idleHours: z
-    .union([z.number().int('must be a whole number of hours').min(1, 'must be at least 1').max(720, 'must be at most 720 (30 days)'), z.literal('never')], {
-      error: 'must be a whole number of hours or "never"',
-    })
+    .custom<number | 'never'>((v) => v === 'never' || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 720), 'must be a whole number of hours from 1 to 720, or "never"')
     .optional(),
   workingHours: z
     .string()
