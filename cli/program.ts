@@ -153,8 +153,8 @@ Examples:
   sandboxkit instance create demo --cluster kind --owner carol --blocks postgresql,keycloak --mocks email --ttl 8h
   sandboxkit instance create pr-42 --cluster aws-main --owner ci --blocks postgresql,payments \\
     --set payments.image.tag=sha-1a2b3c --keep-config --update
-  sandboxkit instance create pr-1234 --cluster ebury --owner ci --template payments-core \\
-    --remove-block valkey --add-block keycloak --set ledger.image.tag=pr-1234`,
+  sandboxkit instance create pr-1300 --cluster ebury --owner ci --template payments-core \\
+    --remove-block valkey --add-block keycloak --set ledger.image.tag=pr-1300`,
     )
     .action(
       action(async (ctx, cmd) => {
