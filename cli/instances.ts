@@ -7,6 +7,7 @@ import type { PodSecurityLevel } from '../constructs/catalog/types';
 import { instanceStackName } from '../stacks/names';
 import { synthesizeStack } from '../stacks/synthesize';
 import type { CliContext } from './context';
+import { markApplied } from './activity';
 import { withFileSecrets } from './file-secrets';
 import { CliError, EXIT } from './io';
 import { withLock } from './lock';
@@ -81,6 +82,8 @@ export async function deployInstance(ctx: CliContext, ref: Pick<InstanceRef, 'co
   const replace = (options.replace ?? []).map((a) => `-replace=${a}`);
   const verb = options.dryRun ? 'plan' : 'apply';
   await withFileSecrets(ctx, ref.config, ref.name, verb, (secrets) => terraformChange(ctx, dir, verb, [...replace, ...secrets]));
+  const instance = ref.config.instances?.find((i) => i.name === ref.name);
+  if (verb === 'apply' && instance) await markApplied(ctx, clusterOf(ref.config, instance.cluster, `instance "${ref.name}"`), instance.namespace ?? instance.name);
 }
 
 /** Destroys the instance's resources, then forgets its record and state. */

@@ -130,7 +130,10 @@ export function buildProgram(run: Runner): Command {
     .argument('<name>', 'instance name: a DNS label, at most 53 characters')
     .option('--cluster <name>', 'a cluster the config declares (required)')
     .option('--owner <user>', 'who owns the instance, with edit rights in its namespace (required)')
-    .option('--blocks <list>', 'building blocks from the catalog, comma-separated (required)', list)
+    .option('--blocks <list>', "building blocks from the catalog, comma-separated (required, unless --template brings them; with it, they replace the template's)", list)
+    .option('--template <name>', "an environment template of the config: the instance takes its blocks, mocks, datasets, size, TTL and values unless a flag sets them")
+    .option('--add-block <list>', "with --template: blocks to add to the template's, comma-separated; repeatable", list)
+    .option('--remove-block <list>', "with --template: blocks of the template to leave out, comma-separated; repeatable", list)
     .option('--mocks <list>', `mocks, comma-separated: ${MOCK_KINDS.join(', ')}`, mockList)
     .option('--dataset <variant>', 'a dataset for every block that offers it, or block:variant; repeatable', list)
     .addOption(new Option('--ttl <duration>', 'hours (48h) or days (2d) until it expires, 1h to 720h').argParser(ttl).default(48, '48h'))
@@ -151,20 +154,29 @@ Examples:
   sandboxkit instance create demo --cluster kind --owner carol --blocks postgresql,keycloak --mocks email --ttl 8h
   sandboxkit instance create pr-42 --cluster aws-main --owner ci --blocks postgresql,payments \\
     --set payments.image.tag=sha-1a2b3c --keep-config --update
+  sandboxkit instance create pr-1300 --cluster ebury --owner ci --template payments-core \\
+    --remove-block valkey --add-block keycloak --set ledger.image.tag=pr-1300
   sandboxkit instance create copy --cluster aws-main --owner dave --blocks postgresql --restore-from staging`,
     )
     .action(
       action(async (ctx, cmd) => {
-        requireOptions(cmd, ['cluster', 'owner', 'blocks']);
         const o = cmd.opts();
+        requireOptions(cmd, o.template ? ['cluster', 'owner'] : ['cluster', 'owner', 'blocks']);
+        if (!o.template && (o.addBlock || o.removeBlock)) {
+          cmd.error(`error: option '${o.addBlock ? '--add-block' : '--remove-block'}' changes the blocks of a template: give --template, or list the blocks with --blocks`, { exitCode: 2 });
+        }
         return (await import('./commands/create')).createInstance(ctx, {
           name: cmd.args[0],
           cluster: o.cluster,
           owner: o.owner,
-          blocks: o.blocks,
+          blocks: o.blocks ?? [],
+          template: o.template,
+          addBlocks: o.addBlock ?? [],
+          removeBlocks: o.removeBlock ?? [],
           mocks: o.mocks ?? [],
           datasets: o.dataset ?? [],
-          ttlHours: o.ttl,
+          // A template's TTL holds unless --ttl is given.
+          ttlHours: o.template && cmd.getOptionValueSource('ttl') === 'default' ? undefined : o.ttl,
           size: o.size,
           set: o.set ?? [],
           values: o.values ?? [],

@@ -109,6 +109,8 @@ const platform = z.strictObject({
     .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression')
     .optional(),
   publicIngress: z.boolean().optional(),
+  idleHours: z.number().int('must be a whole number of hours').min(1, 'must be at least 1').max(720, 'must be at most 720 (30 days)').optional(),
+  prometheusUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a Prometheus' }).optional(),
   externalDns: z
     .strictObject({
       zoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC').optional(),
@@ -372,6 +374,9 @@ const instance = z.strictObject({
         key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."').optional(),
       }),
     )
+    .optional(),
+  idleHours: z
+    .custom<number | 'never'>((v) => v === 'never' || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 720), 'must be a whole number of hours from 1 to 720, or "never"')
     .optional(),
   workingHours: z
     .string()

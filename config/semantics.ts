@@ -1,6 +1,7 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { catalogEntrySchema } from './schema';
 import { environmentIssues, instanceGroupIssues } from './environment-checks';
+import { idleIssues } from './idle-checks';
 import { instanceIssues } from './instance-checks';
 import { networkIssues } from './network-checks';
 import { suggest } from './suggest';
@@ -82,6 +83,7 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
     });
   });
   environmentIssues(clusters, instances, catalog, issues);
+  idleIssues(clusters, instances, issues);
   instanceGroupIssues(list(data.instanceGroups), instances, issues);
   return issues;
 }

@@ -87,6 +87,13 @@ export interface PlatformConfig {
   /** Put the ingress load balancer on the internet instead of the private network. @default false */
   readonly publicIngress?: boolean;
   /**
+   * The reaper deletes instances with no apply through the CLI and no request through the gateway for this many
+   * hours. Needs `monitoring: true` (at most its 168 hours of retention) or `prometheusUrl`. @default - no idle reaping
+   */
+  readonly idleHours?: number;
+  /** A Prometheus that scrapes the Envoy Gateway proxies, for idle reaping. @default - the platform's own with `monitoring` */
+  readonly prometheusUrl?: string;
+  /**
    * external-dns writes instance hostnames into the cloud's DNS zone for the ingress domain.
    * AWS needs the hosted zone id, Azure the zone's resource group, Google the managed zone name.
    * Not available on existing clusters. @default - off
@@ -442,6 +449,11 @@ export interface InstanceConfig {
   readonly uses?: readonly string[];
   /** Secrets the instance brings: entries of the cluster's secret manager, or files read at deploy time. @default [] */
   readonly secrets?: readonly BroughtSecretConfig[];
+  /**
+   * Hours without apply or request through the gateway after which the reaper deletes the instance, over the
+   * cluster's `platform.idleHours`; "never" opts out. Protected instances are never reaped. @default - the cluster's
+   */
+  readonly idleHours?: number | 'never';
   /** Scale to zero outside working hours, e.g. "Mon-Fri 07:00-19:00 Europe/Berlin". @default - always on */
   readonly workingHours?: string;
   /** Cloud resources of the instance's own, wired into the blocks that take them. @default - none */

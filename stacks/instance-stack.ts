@@ -70,6 +70,7 @@ export class InstanceStack extends TerraformStack {
       datasets: config.datasets,
       allowInternetEgress: config.allowInternetEgress,
       workingHours: config.workingHours,
+      idleHours: config.idleHours,
       registryMirror: props.cluster.platform?.registryMirror,
       cloudResources: cloudResources?.facts,
       clusterLabels: clusterLabels(props.cluster),

@@ -40,6 +40,8 @@ export class PlatformStack extends TerraformStack {
       acme: options.acme,
       registryMirror: options.registryMirror,
       reaperSchedule: options.reaperSchedule,
+      idleHours: options.idleHours,
+      prometheusUrl: options.prometheusUrl,
       publicIngress: options.publicIngress,
       externalDns: options.externalDns !== undefined,
     });

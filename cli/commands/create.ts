@@ -19,11 +19,18 @@ export interface CreateOptions {
   readonly name: string;
   readonly cluster: string;
   readonly owner: string;
+  /** The instance's blocks; with `template`, they replace the template's. */
   readonly blocks: readonly string[];
+  /** An environment template of the config (`templates`), resolved by the config loader like any instance's. */
+  readonly template?: string;
+  /** With `template`: blocks added to, or left out of, the template's. */
+  readonly addBlocks: readonly string[];
+  readonly removeBlocks: readonly string[];
   readonly mocks: readonly string[];
   /** `variant` for every block that offers it, or `block:variant`. */
   readonly datasets: readonly string[];
-  readonly ttlHours: number;
+  /** @default - the template's, else 48 */
+  readonly ttlHours?: number;
   readonly size?: string;
   /** `block.path=value`, as `helm --set` takes them. */
   readonly set: readonly string[];
@@ -96,24 +103,65 @@ const FLAG_OF: Record<string, string> = {
   mocks: '--mocks',
   datasets: '--dataset',
   restoreFrom: '--restore-from',
+  template: '--template',
+  addBlocks: '--add-block',
+  removeBlocks: '--remove-block',
 };
 
-/** Issues about the new instance are reported against the flags that set it; issues elsewhere keep their file and line. */
-function asFlagErrors(err: ConfigError, index: number): CliError | ConfigError {
+/**
+ * Maps a line of the previewed config text back to the file on disk, which differs only by the new instance's
+ * lines; undefined for a line of the new instance itself.
+ */
+function fileLine(line: number, file: string, preview: string): number | undefined {
+  const a = file.split('\n');
+  const b = preview.split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  if (line <= head) return line;
+  if (line > b.length - tail) return line - (b.length - a.length);
+  return undefined;
+}
+
+/**
+ * Issues about the new instance are reported against the flags that set it; issues elsewhere keep their file and
+ * line (of the file on disk, not of the previewed text), including those in what a template brings in.
+ */
+function asFlagErrors(err: ConfigError, index: number, file: string, preview: string): CliError | ConfigError {
   const prefix = `instances[${index}]`;
-  const own = err.issues.filter((i) => i.path === prefix || i.path.startsWith(`${prefix}.`));
-  if (own.length === 0) return err;
-  const others: ConfigIssue[] = err.issues.filter((i) => !own.includes(i));
+  const fromTemplate = (i: ConfigIssue) => /\(from templates\[/.test(i.message);
+  const own = err.issues.filter((i) => (i.path === prefix || i.path.startsWith(`${prefix}.`)) && !fromTemplate(i));
+  const others: ConfigIssue[] = err.issues
+    .filter((i) => !own.includes(i))
+    .map((i) => ({
+      ...i,
+      line: i.line === undefined ? undefined : fileLine(i.line, file, preview),
+      message: i.message.replace(new RegExp(`which ${prefix.replace(/[[\]]/g, '\\$&')}\\.template \\(line \\d+\\) brings in`), 'which --template brings in'),
+    }));
+  if (own.length === 0) return new ConfigError(err.file, others);
   if (others.length) return new ConfigError(err.file, others);
   const lines = own.map((i) => {
-    const field = i.path.slice(prefix.length + 1).split(/[.[]/)[0];
+    // An issue located at a block that --add-block or --remove-block brought in names that flag.
+    const origin = new RegExp(`\\(from ${prefix.replace(/[[\]]/g, '\\$&')}\\.(\\w+)[^()]*\\)$`).exec(i.message);
+    const field = origin ? origin[1] : i.path.slice(prefix.length + 1).split(/[.[]/)[0];
     const flag = /\.values(\.|$)/.test(i.path) ? '--set/--values' : (FLAG_OF[field] ?? i.path);
-    return `${flag}: ${i.message}`;
+    return `${flag}: ${origin ? i.message.slice(0, origin.index).trimEnd() : i.message}`;
   });
   return new CliError(lines.length === 1 ? lines[0] : `the new instance has ${lines.length} problems:\n  ${lines.join('\n  ')}`);
 }
 
-function instanceFrom(opts: CreateOptions, config: SandboxConfig): InstanceConfig {
+/** An instance as the config file holds it before its template is applied. */
+interface TemplatedInstance extends Omit<InstanceConfig, 'blocks'> {
+  readonly template: string;
+  readonly blocks?: InstanceConfig['blocks'];
+  readonly addBlocks?: InstanceConfig['blocks'];
+  readonly removeBlocks?: readonly string[];
+}
+
+/** The instance as the config file will hold it; `blocks` are the block names it ends up with (after its template). */
+function instanceFrom(opts: CreateOptions, config: SandboxConfig, blocks: readonly string[] = opts.blocks): InstanceConfig | TemplatedInstance {
+  if (opts.template !== undefined) return templateInstanceFrom({ ...opts, template: opts.template }, config, blocks);
   const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
   const datasets = opts.datasets.flatMap((spec) => {
     if (spec.includes(':')) {
@@ -137,6 +185,48 @@ function instanceFrom(opts: CreateOptions, config: SandboxConfig): InstanceConfi
   };
 }
 
+/** `block:variant` and `variant` specs of --dataset, for the instance's final blocks. */
+function datasetsFrom(opts: CreateOptions, config: SandboxConfig, blocks: readonly string[]): { block: string; variant: string }[] {
+  const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
+  return opts.datasets.flatMap((spec) => {
+    if (spec.includes(':')) {
+      const [block, variant] = spec.split(':', 2);
+      return [{ block, variant }];
+    }
+    const offering = blocks.filter((b) => catalog.get(b)?.datasets?.[spec]);
+    if (offering.length === 0) throw new CliError(`--dataset ${spec}: none of the blocks ${blocks.join(', ')} offers it`);
+    return offering.map((block) => ({ block, variant: spec }));
+  });
+}
+
+/**
+ * An instance that extends a template, written as a config author would: `template`, `addBlocks`, `removeBlocks` and
+ * only the fields a flag sets. Values for a block the template brings in ride on an `addBlocks` entry of the same
+ * name, which takes the block's place and merges the template's values under its own.
+ */
+function templateInstanceFrom(opts: CreateOptions & { template: string }, config: SandboxConfig, blocks: readonly string[]): TemplatedInstance {
+  const values = blockValues({ ...opts, blocks });
+  const withValues = (b: string) => (values.has(b) ? { name: b, values: values.get(b)! } : b);
+  const own = opts.blocks.map(withValues);
+  const added = [...opts.addBlocks, ...blocks.filter((b) => values.has(b) && !opts.blocks.includes(b) && !opts.addBlocks.includes(b))].map(withValues);
+  const datasets = datasetsFrom(opts, config, blocks);
+  return {
+    name: opts.name,
+    cluster: opts.cluster,
+    owner: opts.owner,
+    template: opts.template,
+    ...(opts.ttlHours !== undefined ? { ttlHours: opts.ttlHours } : {}),
+    ...(own.length ? { blocks: own } : {}),
+    ...(added.length ? { addBlocks: added } : {}),
+    ...(opts.removeBlocks.length ? { removeBlocks: [...opts.removeBlocks] } : {}),
+    ...(opts.size ? { size: opts.size as InstanceConfig['size'] } : {}),
+    ...(opts.mocks.length ? { mocks: [...opts.mocks] as InstanceConfig['mocks'] } : {}),
+    ...(datasets.length ? { datasets } : {}),
+  };
+}
+
+const blockNames = (instance: InstanceConfig | undefined) => (instance?.blocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
+
 /**
  * Records the instance in its cluster's state backend, deploys only its
  * stack, then writes it into the config. A failed deploy leaves the config as
@@ -145,9 +235,22 @@ function instanceFrom(opts: CreateOptions, config: SandboxConfig): InstanceConfi
 export async function createInstance(ctx: CliContext, opts: CreateOptions): Promise<number> {
   const current = ctx.store.read();
   const restoreSpec = opts.restoreFrom ? parseRestoreFrom(opts.restoreFrom) : undefined;
-  let instance = instanceFrom(opts, current);
   const text = ctx.store.text();
   const existingIndex = instanceIndex(text, opts.name);
+  const index = existingIndex >= 0 ? existingIndex : (current.instances ?? []).length;
+  const editFor = (candidate: InstanceConfig | TemplatedInstance) => (existingIndex >= 0 ? replaceItem('instances', existingIndex, candidate) : appendItem('instances', candidate));
+  const previewWith = (candidate: InstanceConfig | TemplatedInstance): SandboxConfig => {
+    try {
+      return ctx.store.preview(editFor(candidate));
+    } catch (err) {
+      throw err instanceof ConfigError ? asFlagErrors(err, index, text, editFor(candidate)(text)) : err;
+    }
+  };
+  // With a template, the blocks the instance ends up with are known once the config loader has resolved it.
+  const resolvedBlocks = opts.template
+    ? blockNames(previewWith(instanceFrom({ ...opts, set: [], values: [], datasets: [] }, current, [])).instances?.find((i) => i.name === opts.name))
+    : opts.blocks;
+  let instance = instanceFrom(opts, current, resolvedBlocks);
   if (existingIndex >= 0 && current.instances?.find((i) => i.name === opts.name)?.protected) {
     // A protected environment is defined in the config file alone; a preview create would give it an expiry.
     throw new CliError(`instance "${opts.name}" is protected; change it in the config file and deploy it, not with instance create`, EXIT.usage);
@@ -165,16 +268,12 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
     if (restoreSpec) throw new CliError(`--restore-from: instance "${opts.name}" exists; a restore creates a new instance (destroy this one first, or choose another name)`, EXIT.usage);
   }
   if (restoreSpec && cluster) instance = { ...instance, restoreFrom: await restoreFromSpec(ctx, current, cluster, restoreSpec) };
-  const edit = existingIndex >= 0 ? replaceItem('instances', existingIndex, instance) : appendItem('instances', instance);
-  const index = existingIndex >= 0 ? existingIndex : (current.instances ?? []).length;
-  let next: SandboxConfig;
-  try {
-    next = ctx.store.preview(edit);
-  } catch (err) {
-    throw err instanceof ConfigError ? asFlagErrors(err, index) : err;
-  }
+  const next = previewWith(instance);
   const target = clusterOf(next, opts.cluster, `instance "${opts.name}"`);
-  const ref = { name: opts.name, config: withInstance(next, instance) };
+  // What the stack and the record are made of: the instance with its template applied.
+  const resolved = 'template' in instance ? next.instances!.find((i) => i.name === opts.name)! : instance;
+  const ttlHours = resolved.ttlHours ?? 48;
+  const ref = { name: opts.name, config: withInstance(next, resolved) };
   if (opts.dryRun) {
     await deployInstance(ctx, ref, { dryRun: true });
     ctx.io.out(ctx.json ? JSON.stringify({ instance: opts.name, cluster: opts.cluster, stack: `instance-${opts.name}`, action: 'planned' }) : `planned (nothing changed) instance ${opts.name} on ${opts.cluster}`);
@@ -185,10 +284,10 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
     const now = ctx.io.now();
     const record: InstanceRecord = {
       kind: 'sandboxkit-instance',
-      instance,
+      instance: resolved,
       status: 'deploying',
       createdAt: existing?.record?.createdAt ?? now.toISOString(),
-      expiresAt: existing?.record?.expiresAt ?? new Date(now.getTime() + opts.ttlHours * 3_600_000).toISOString(),
+      expiresAt: existing?.record?.expiresAt ?? new Date(now.getTime() + ttlHours * 3_600_000).toISOString(),
       updatedAt: now.toISOString(),
     };
     await store.put(record);
@@ -214,11 +313,11 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
     });
   }
   const action = existing ? 'updated' : 'created';
-  const result = { instance: opts.name, cluster: opts.cluster, stack: `instance-${opts.name}`, action, ttlHours: opts.ttlHours, recordedIn: store.where, config: opts.keepConfig ? 'unchanged' : 'written' };
+  const result = { instance: opts.name, cluster: opts.cluster, stack: `instance-${opts.name}`, action, ttlHours, recordedIn: store.where, config: opts.keepConfig ? 'unchanged' : 'written' };
   ctx.io.out(
     ctx.json
       ? JSON.stringify(result)
-      : `${action} instance ${opts.name} on ${opts.cluster}${existing ? '' : `, expires in ${opts.ttlHours}h`}${opts.keepConfig ? ` (recorded in ${store.where}; the config was not changed)` : ''}`,
+      : `${action} instance ${opts.name} on ${opts.cluster}${existing ? '' : `, expires in ${ttlHours}h`}${opts.keepConfig ? ` (recorded in ${store.where}; the config was not changed)` : ''}`,
   );
   return EXIT.ok;
 }

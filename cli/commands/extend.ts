@@ -2,6 +2,7 @@ import { instanceIndex } from '../config-store';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
 import { expiryAddress, prepareStack, readOutputs, resolveInstance, withInstance, withInstanceLock } from '../instances';
+import { markApplied } from '../activity';
 import { withFileSecrets } from '../file-secrets';
 import { terraformChange } from '../terraform';
 import { setItemField } from '../yaml-edit';
@@ -27,6 +28,7 @@ export async function extendInstance(ctx: CliContext, name: string, hours: numbe
     }
     const dir = await prepareStack(ctx, ref);
     await withFileSecrets(ctx, ref.config, name, 'apply', (secrets) => terraformChange(ctx, dir, 'apply', [`-replace=${expiryAddress(dir)}`, ...secrets]));
+    await markApplied(ctx, found.cluster, instance.namespace ?? instance.name);
     const now = ctx.io.now();
     await ref.store.put({
       kind: 'sandboxkit-instance',

@@ -1,5 +1,6 @@
 import type { ClusterConfig } from '../../config/types';
 import { REAPER_IDENTITY } from '../../constructs/platform/instance-reaper';
+import { markApplied } from '../activity';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
 import { resolveInstance } from '../instances';
@@ -95,6 +96,7 @@ export async function startInstance(ctx: CliContext, name: string): Promise<numb
     await kubectl(ctx, cluster, ['patch', 'configmap', REPLICA_STATE.configMap, '-n', REPLICA_STATE.namespace, '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: `/data/${key}` }])]);
   }
   await kubectl(ctx, cluster, ['annotate', 'namespace', namespace, `${STOPPED_ANNOTATION}-`]);
+  await markApplied(ctx, cluster, namespace);
   if (!woken.length) ctx.io.err(`instance ${name} had no stopped workloads`);
   return report(ctx, { instance: name, namespace, action: 'started', workloads: woken });
 }

@@ -19,6 +19,10 @@ export const INSTANCE_ANNOTATIONS = {
   ttlHours: 'sandbox.dev/ttl-hours',
   expiresAt: 'sandbox.dev/expires-at',
   workingHours: 'sandbox.dev/working-hours',
+  /** Hours without apply or request after which the reaper deletes the instance, or "never"; only Terraform sets it. */
+  idleHours: 'sandbox.dev/idle-hours',
+  /** When the CLI last applied the instance (RFC 3339); set with kubectl after each apply, never synthesized. */
+  lastAppliedAt: 'sandbox.dev/last-applied-at',
   podSecurityReason: 'sandbox.dev/pod-security-reason',
 } as const;
 
@@ -37,6 +41,8 @@ export interface InstanceNamespaceProps {
   readonly podSecurityReason?: string;
   /** e.g. "Mon-Fri 07:00-19:00 Europe/Berlin"; the reaper scales to zero outside it. @default - always on */
   readonly workingHours?: string;
+  /** Overrides the cluster's idle hours for the reaper; "never" opts out. @default - the cluster's */
+  readonly idleHours?: number | 'never';
   /** Further labels that grant something (shared block use, exposure); only Terraform sets them. @default {} */
   readonly grantLabels?: Readonly<Record<string, string>>;
   /** Further annotations that grant something, such as a published hostname; only Terraform sets them. @default {} */
@@ -93,6 +99,7 @@ export class InstanceNamespace extends Construct {
           [INSTANCE_ANNOTATIONS.owner]: props.owner,
           ...(this.expiry ? { [INSTANCE_ANNOTATIONS.ttlHours]: String(props.ttlHours), [INSTANCE_ANNOTATIONS.expiresAt]: this.expiry.rfc3339 } : {}),
           ...(props.workingHours ? { [INSTANCE_ANNOTATIONS.workingHours]: props.workingHours } : {}),
+          ...(props.idleHours !== undefined ? { [INSTANCE_ANNOTATIONS.idleHours]: String(props.idleHours) } : {}),
           ...(props.podSecurityReason ? { [INSTANCE_ANNOTATIONS.podSecurityReason]: props.podSecurityReason } : {}),
           ...props.grantAnnotations,
         },

@@ -69,6 +69,8 @@ export interface SandboxInstanceProps {
   readonly allowInternetEgress?: boolean;
   /** @default - always on */
   readonly workingHours?: string;
+  /** Overrides the cluster's idle hours for the reaper; "never" opts out. @default - the cluster's */
+  readonly idleHours?: number | 'never';
   /** Registry that mirrors every image; written where each chart takes its images from. @default - none */
   readonly registryMirror?: string;
   /** The instance's own cloud resources, for the blocks that take them. @default - none */
@@ -183,6 +185,7 @@ export class SandboxInstance extends Construct {
       podSecurity: level,
       podSecurityReason: reasons.length ? reasons.join('; ') : undefined,
       workingHours: props.workingHours,
+      idleHours: props.idleHours,
       grantLabels: {
         ...Object.fromEntries(uses.map((b) => [usesLabel(b), 'true'])),
         ...(pool ? { [POOL_GRANT.portLabel]: String(pool.port) } : {}),

@@ -11,3 +11,4 @@ export * from './sandbox-platform';
 export * from './secrets-operator';
 export * from './storage-classes';
 export * from './tenant-policies';
+export * from './prometheus';

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const REAPER_CHART_VERSION = '0.2.2';
+export const REAPER_CHART_VERSION = '0.3.0';
 export const SANDBOX_PLATFORM_NAMESPACE = 'sandbox-platform';
 
 /**
@@ -20,9 +20,16 @@ export interface InstanceReaperProps {
   readonly schedule?: string;
   /** @default - images from their own registries */
   readonly registryMirror?: string;
+  /**
+   * Delete instances that had no apply and no request through the gateway for this many hours; an instance's
+   * `idleHours` overrides it. Needs `prometheusUrl`. @default - no idle reaping
+   */
+  readonly idleHours?: number;
+  /** Prometheus that scrapes the gateway's proxies, read for request counts. @default - none */
+  readonly prometheusUrl?: string;
 }
 
-/** The in-cluster safety net that removes expired instances and applies working hours. */
+/** The in-cluster safety net that removes expired (and, optionally, idle) instances and applies working hours. */
 export class InstanceReaper extends Construct {
   readonly release: SandboxHelmRelease;
   /** The platform namespace the reaper lives in, which other platform releases share. */
@@ -32,13 +39,20 @@ export class InstanceReaper extends Construct {
     super(scope, id);
     const schedule = props.schedule ?? '*/15 * * * *';
     if (!/^(\S+\s+){4}\S+$/.test(schedule)) throw new Error(`InstanceReaper "${id}": schedule must be a five-field cron expression, got "${schedule}"`);
+    const idleHours = props.idleHours ?? 0;
+    if (!Number.isInteger(idleHours) || idleHours < 0) throw new Error(`InstanceReaper "${id}": idleHours must be a whole number of hours, got ${idleHours}`);
+    if (idleHours > 0 && !props.prometheusUrl) throw new Error(`InstanceReaper "${id}": idleHours (${idleHours}) needs a prometheusUrl to count requests through the gateway`);
     const ns = (this.namespace = new PlatformNamespace(this, 'Namespace', { name: SANDBOX_PLATFORM_NAMESPACE }));
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: REAPER_IDENTITY.serviceAccount,
       namespace: SANDBOX_PLATFORM_NAMESPACE,
       chart: ChartSource.packaged('instance-reaper'),
       version: REAPER_CHART_VERSION,
-      values: { schedule, ...(props.registryMirror ? { global: { imageRegistry: props.registryMirror } } : {}) },
+      values: {
+        schedule,
+        ...(props.registryMirror ? { global: { imageRegistry: props.registryMirror } } : {}),
+        ...(idleHours > 0 ? { idle: { hours: idleHours, prometheusUrl: props.prometheusUrl } } : {}),
+      },
       dependsOn: [ns.namespace],
     });
   }

@@ -7,6 +7,7 @@ import { DatabaseOperator } from './database-operator';
 import { GatewayController } from './gateway-controller';
 import { InstanceReaper } from './instance-reaper';
 import { Monitoring } from './monitoring';
+import { PLATFORM_PROMETHEUS_URL } from './prometheus';
 import { PlatformResources } from './platform-resources';
 import { SecretsOperator } from './secrets-operator';
 import { PlatformStorageClasses } from './storage-classes';
@@ -22,6 +23,10 @@ export interface SandboxPlatformProps {
   readonly registryMirror?: string;
   /** @default '*\/15 * * * *' */
   readonly reaperSchedule?: string;
+  /** Delete instances idle (no apply, no request through the gateway) this many hours. @default - no idle reaping */
+  readonly idleHours?: number;
+  /** Prometheus the reaper counts requests with. @default - the platform's own when `monitoring` is on */
+  readonly prometheusUrl?: string;
   /** Put the gateway's load balancer on the internet. @default false */
   readonly publicIngress?: boolean;
   /** Install external-dns; the cluster must bring a DNS zone for it. @default false */
@@ -60,7 +65,12 @@ export class SandboxPlatform extends Construct {
       dependsOn: [this.gateway.release.release, this.certificates.release.release, ...(this.secrets ? [this.secrets.release.release] : [])],
     });
     this.capacity = new Capacity(this, 'Capacity', { metricsServer: needs.needsMetricsServer, clusterAutoscaler: needs.clusterAutoscaler(this) });
-    this.reaper = new InstanceReaper(this, 'Reaper', { schedule: props.reaperSchedule, registryMirror: props.registryMirror });
+    this.reaper = new InstanceReaper(this, 'Reaper', {
+      schedule: props.reaperSchedule,
+      registryMirror: props.registryMirror,
+      idleHours: props.idleHours,
+      prometheusUrl: props.prometheusUrl ?? (props.monitoring ? PLATFORM_PROMETHEUS_URL : undefined),
+    });
     new TenantPolicies(this, 'TenantPolicies', { domain: props.cluster.ingress.domain, registryMirror: props.registryMirror, dependsOn: [this.reaper.namespace.namespace] });
     if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
     if (props.externalDns) {

@@ -55,4 +55,27 @@ describe('instance reaper chart', () => {
     expect(policy.spec.validations[0].expression).toContain(`"sandbox.dev/instance" in oldObject.metadata.labels`);
     expect(find('ValidatingAdmissionPolicyBinding', 'instance-reaper-instances-only').spec.validationActions).toEqual(['Deny']);
   });
+
+  describe('idle reaping', () => {
+    const template = (...set: string[]) =>
+      parseAllDocuments(run(requireTool('helm'), ['template', REAPER_IDENTITY.serviceAccount, join(CHARTS_DIR, 'instance-reaper'), '--kube-version', KUBE_VERSION, '--namespace', REAPER_IDENTITY.namespace, ...set.flatMap((v) => ['--set', v])]))
+        .map((d) => d.toJS())
+        .filter((o) => o);
+    const env = (docs: any[]) => Object.fromEntries(docs.find((o) => o.kind === 'CronJob').spec.jobTemplate.spec.template.spec.containers[0].env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+
+    it('is off by default and passes its hours and Prometheus to the script when on', () => {
+      expect(env(objects)).toMatchObject({ IDLE_HOURS: '0', PROMETHEUS_URL: '' });
+      expect(env(template('idle.hours=24', 'idle.prometheusUrl=http://prometheus.monitoring.svc:9090'))).toMatchObject({ IDLE_HOURS: '24', PROMETHEUS_URL: 'http://prometheus.monitoring.svc:9090' });
+    });
+
+    it('refuses idle hours without a Prometheus to count requests with', () => {
+      expect(() => template('idle.hours=24')).toThrow(/idle\/prometheusUrl/);
+    });
+
+    it('needs no right beyond reading namespaces to find idle ones: their annotations and creation are on the namespace', () => {
+      const on = template('idle.hours=24', 'idle.prometheusUrl=http://p:9090');
+      const rules = on.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((r) => r.rules);
+      expect(rules).toEqual(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((r) => r.rules));
+    });
+  });
 });

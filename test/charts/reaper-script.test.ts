@@ -23,6 +23,12 @@ interface Namespace {
   /** The sandbox.dev/protected label. */
   readonly protected?: boolean;
   readonly workloads?: readonly Workload[];
+  /** metadata.creationTimestamp. @default a week before MONDAY_NOON */
+  readonly created?: string;
+  /** sandbox.dev/last-applied-at, as the CLI sets it after an apply. */
+  readonly applied?: string;
+  /** sandbox.dev/idle-hours, as Terraform sets it from the instance's idleHours. */
+  readonly idleHours?: string;
 }
 
 interface Cluster {
@@ -34,6 +40,10 @@ interface Cluster {
   /** The reaper's clock. @default MONDAY_NOON */
   readonly now?: string;
   readonly dryRun?: boolean;
+  /** The chart's idle.hours and idle.prometheusUrl. */
+  readonly idle?: { readonly hours: number; readonly prometheusUrl?: string };
+  /** Prometheus's answer for the requests of a namespace: a count, no data, or down (wget fails). */
+  readonly requests?: Readonly<Record<string, number | 'no-data' | 'down'>>;
 }
 
 interface Run {
@@ -42,9 +52,12 @@ interface Run {
   readonly stderr: string;
   /** kubectl calls that change something (everything but `get`). */
   readonly changes: string[];
+  /** The arguments of each Prometheus request (wget). */
+  readonly queries: string[];
 }
 
 const MONDAY_NOON = '2026-11-23T12:00:00Z';
+const WEEK_BEFORE = '2026-11-16T12:00:00Z';
 const epoch = (iso: string) => String(Date.parse(iso) / 1000);
 
 /** Runs the reaper script against a stand-in kubectl that answers from `cluster` and records every call. */
@@ -53,8 +66,20 @@ function reap(cluster: Cluster): Run {
   const log = join(dir, 'calls.log');
   writeFileSync(
     join(dir, 'namespaces'),
-    cluster.namespaces.map((n) => `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}|${n.stopped ?? ''}|${n.protected ? 'true' : ''}\n`).join(''),
+    cluster.namespaces
+      .map((n) => `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}|${n.stopped ?? ''}|${n.protected ? 'true' : ''}|${n.created ?? WEEK_BEFORE}|${n.applied ?? ''}|${n.idleHours ?? ''}\n`)
+      .join(''),
   );
+  // A stand-in wget that answers the Prometheus query API for the namespace named in the (encoded) query.
+  const answers = Object.entries(cluster.requests ?? {})
+    .map(([ns, r]) =>
+      r === 'down'
+        ? `  *httproute%2F${ns}%2F*) echo "wget: can't connect to remote host: Connection refused" >&2; exit 1;;`
+        : `  *httproute%2F${ns}%2F*) echo '{"status":"success","data":{"resultType":"vector","result":[${r === 'no-data' ? '' : `{"metric":{},"value":[1,"${r}"]}`}]}}';;`,
+    )
+    .join('\n');
+  writeFileSync(join(dir, 'wget'), `#!/bin/sh\nprintf "%s\\n" "$*" >> ${dir}/wget.log\ncase "$*" in\n${answers}\n  *) echo "wget: server returned error: HTTP/1.1 404" >&2; exit 1;;\nesac\n`);
+  chmodSync(join(dir, 'wget'), 0o755);
   writeFileSync(join(dir, 'state'), Object.entries(cluster.saved ?? {}).map(([k, v]) => `${k}=${v}\n`).join(''));
   for (const ns of cluster.namespaces) {
     for (const kind of ['deployment', 'statefulset']) {
@@ -91,10 +116,13 @@ exit 0
       STATE_CONFIGMAP: 'instance-reaper-state',
       ZONES,
       REAPER_NOW: epoch(cluster.now ?? MONDAY_NOON),
+      IDLE_HOURS: String(cluster.idle?.hours ?? 0),
+      PROMETHEUS_URL: cluster.idle?.prometheusUrl ?? '',
     },
   });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, changes: calls.filter((c) => !c.startsWith('get ')) };
+  const queries = existsSync(join(dir, 'wget.log')) ? readFileSync(join(dir, 'wget.log'), 'utf8').trim().split('\n').filter(Boolean) : [];
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, changes: calls.filter((c) => !c.startsWith('get ')), queries };
 }
 
 const STATE = '-n sandbox-platform';
@@ -350,4 +378,92 @@ describe('reaper time zones', () => {
       }
     },
   );
+
+  describe('idle instances', () => {
+    const PROM = 'http://prometheus.test:9090';
+    const idle = { hours: 24, prometheusUrl: PROM };
+    const deleted = (run: Run) => run.changes.filter((c) => c.startsWith('delete namespace')).map((c) => c.split(' ')[2]);
+
+    it('deletes an instance with no apply and no request for the idle hours, and keeps one with requests', () => {
+      const run = reap({
+        idle,
+        namespaces: [{ name: 'quiet', expires: '2026-12-01T00:00:00Z' }, { name: 'busy', expires: '2026-12-01T00:00:00Z' }],
+        requests: { quiet: 0, busy: 3 },
+      });
+      expect(deleted(run)).toEqual(['quiet']);
+      expect(run.stdout).toMatch(/quiet is idle: no apply since 2026-11-16T12:00:00Z and no request in the last 24h/);
+      expect(run.stdout).toMatch(/busy is in use: 3 request\(s\) in the last 24h/);
+      expect(run.code).toBe(0);
+    });
+
+    it("asks Prometheus for the increase of Envoy's upstream requests of the namespace's routes, only when covered by data from the window's start", () => {
+      const run = reap({ idle, namespaces: [{ name: 'quiet' }], requests: { quiet: 0 } });
+      expect(run.queries).toHaveLength(1);
+      const url = new URL(run.queries[0].split(' ').find((a) => a.startsWith(PROM))!);
+      expect(url.pathname).toBe('/api/v1/query');
+      expect(url.searchParams.get('time')).toBe(epoch(MONDAY_NOON));
+      expect(url.searchParams.get('query')).toBe(
+        'sum(increase(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/quiet/.+"}[24h])) and on() count(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/quiet/.+"} offset 24h)',
+      );
+    });
+
+    it('keeps an instance applied within the idle hours without asking Prometheus; the creation counts when no apply was stamped', () => {
+      const run = reap({
+        idle,
+        namespaces: [
+          { name: 'applied', applied: '2026-11-23T01:00:00Z' },
+          { name: 'young', created: '2026-11-23T00:00:00Z' },
+        ],
+      });
+      expect(run.changes).toEqual([]);
+      expect(run.queries).toEqual([]);
+      expect(run.code).toBe(0);
+    });
+
+    it('never reaps a protected or a stopped instance as idle', () => {
+      const run = reap({ idle, namespaces: [{ name: 'staging', protected: true }, { name: 'night', stopped: '2026-11-20T18:00:00Z' }], requests: { staging: 0, night: 0 } });
+      expect(run.changes).toEqual([]);
+      expect(run.queries).toEqual([]);
+    });
+
+    it("follows the namespace's own idle hours: a number overrides the chart's, never opts out", () => {
+      const run = reap({
+        idle: { hours: 0, prometheusUrl: PROM },
+        namespaces: [{ name: 'short', idleHours: '2', applied: '2026-11-23T09:00:00Z' }, { name: 'keep', idleHours: 'never' }, { name: 'default' }],
+        requests: { short: 0, keep: 0, default: 0 },
+      });
+      expect(deleted(run)).toEqual(['short']);
+      expect(run.queries.join(' ')).toMatch(/%5B2h%5D/);
+      expect(run.code).toBe(0);
+    });
+
+    it('keeps every instance when Prometheus is unreachable or has no data, reports each, and fails the run', () => {
+      const run = reap({ idle, namespaces: [{ name: 'quiet' }, { name: 'new-prometheus' }, { name: 'old', expires: '2000-01-01T00:00:00Z' }], requests: { quiet: 'down', 'new-prometheus': 'no-data' } });
+      expect(deleted(run)).toEqual(['old']);
+      expect(run.stderr).toMatch(/quiet: no apply for 24h; Prometheus at http:\/\/prometheus.test:9090 did not answer: .*Connection refused; not reaped as idle/);
+      expect(run.stderr).toMatch(/new-prometheus: no apply for 24h; Prometheus holds no request counters of its routes over the last 24h; not reaped as idle/);
+      expect(run.code).not.toBe(0);
+    });
+
+    it('keeps an instance and fails the run when idle hours are set but no Prometheus, or the idle hours cannot be read', () => {
+      const run = reap({ idle: { hours: 24 }, namespaces: [{ name: 'quiet' }, { name: 'odd', idleHours: 'soon' }] });
+      expect(run.changes).toEqual([]);
+      expect(run.stderr).toMatch(/quiet: no apply for 24h, but no Prometheus is configured to count its requests; not reaped as idle/);
+      expect(run.stderr).toMatch(/odd: cannot read sandbox.dev\/idle-hours "soon"/);
+      expect(run.code).not.toBe(0);
+    });
+
+    it('reaps nothing as idle when idle reaping is off', () => {
+      const run = reap({ namespaces: [{ name: 'quiet' }], requests: { quiet: 0 } });
+      expect(run.changes).toEqual([]);
+      expect(run.queries).toEqual([]);
+      expect(run.code).toBe(0);
+    });
+
+    it('only reports an idle instance in dry-run mode', () => {
+      const run = reap({ idle, dryRun: true, namespaces: [{ name: 'quiet' }], requests: { quiet: 0 } });
+      expect(run.changes).toEqual([]);
+      expect(run.stdout).toMatch(/dry-run: kubectl delete namespace quiet --wait=false/);
+    });
+  });
 });

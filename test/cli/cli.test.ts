@@ -30,7 +30,11 @@ describe('sandboxkit CLI', () => {
       const r = await w.run(...create, '--json');
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out)).toEqual({ instance: 'beta', cluster: 'kind', stack: 'instance-beta', action: 'created', ttlHours: 24, recordedIn: w.state, config: 'written' });
-      expect(w.calls()).toEqual(['terraform instance-beta  init -input=false -no-color', 'terraform instance-beta  apply -auto-approve -input=false -no-color -json']);
+      expect(w.calls()).toEqual([
+        'terraform instance-beta  init -input=false -no-color',
+        'terraform instance-beta  apply -auto-approve -input=false -no-color -json',
+        `kubectl --kubeconfig ${w.dir}/kubeconfig --context kind-kind annotate namespace beta --overwrite sandbox.dev/last-applied-at=2026-11-23T12:00:00Z`,
+      ]);
       const after = w.configText();
       expect(after.startsWith(before)).toBe(true);
       expect(after.slice(before.length)).toBe(

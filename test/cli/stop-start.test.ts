@@ -95,7 +95,8 @@ describe('sandboxkit instance stop / start', () => {
     const c = cluster();
     expect(c.workloads.map((x) => `${x.namespace}/${x.name}=${x.replicas}`)).toEqual(['alpha/postgresql=1', 'alpha/mock-email=2', 'alpha/idle=0', 'other/web=3']);
     expect(c.state).toEqual({ 'other.deployment.web': '5' });
-    expect(c.annotations.alpha).toEqual({});
+    // Starting counts as an apply for the idle reaper; the stop is lifted.
+    expect(c.annotations.alpha).toEqual({ 'sandbox.dev/last-applied-at': '2026-11-23T12:00:00Z' });
   });
 
   it('wakes what the reaper put to sleep outside working hours', async () => {

@@ -1,5 +1,5 @@
-import { spawnSync } from 'child_process';
-import { chmodSync, writeFileSync } from 'fs';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { buildStacks, configFromYaml, resources, synthJson, tempDir } from '../fixtures';
 import { requireTool } from '../tools';
@@ -70,6 +70,28 @@ const reaperBinding = (ns: string) => ({
   roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${REAPER_FULLNAME}-instance` },
   subjects: [{ kind: 'ServiceAccount', name: REAPER_FULLNAME, namespace: PLATFORM_NS }],
 });
+/** Runs the reaper's own script here, as the reaper's service account (no container runs on a kwok node). */
+function reapAs(env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const bin = tempDir('reaper-bin-');
+  const realKubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8', env: process.env }).stdout.trim();
+  writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec ${realKubectl} --as=${REAPER_USER} "$@"\n`);
+  chmodSync(join(bin, 'kubectl'), 0o755);
+  const run = spawnSync('sh', [join(ROOT, 'charts', 'instance-reaper', 'files', 'reap.sh')], {
+    encoding: 'utf8',
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      KUBECONFIG: kubeconfig,
+      HOME: process.env.HOME,
+      DRY_RUN: 'false',
+      INSTANCE_LABEL: LABEL,
+      STATE_NAMESPACE: PLATFORM_NS,
+      STATE_CONFIGMAP: `${REAPER_FULLNAME}-state`,
+      ZONES: join(ROOT, 'charts', 'instance-reaper', 'files', 'zones.tab'),
+      ...env,
+    },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 const lbService = (ns: string, name: string, port: number, hostname?: string) => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -126,6 +148,106 @@ describe('protected instances', () => {
     expect(JSON.parse(must(['get', 'namespace', `${RUN}-kept`, '-o', 'json'])).status.phase).toBe('Active');
     const gone = kubectl(['get', 'namespace', `${RUN}-gone`, '-o', 'json']);
     expect(gone.code !== 0 || JSON.parse(gone.stdout).status.phase === 'Terminating').toBe(true);
+  });
+});
+
+/**
+ * A stand-in for the platform's Prometheus: the query API on 127.0.0.1, answering each namespace's request count
+ * from `counts` (an empty result for a namespace it does not know) and logging every query.
+ */
+function fakePrometheus(counts: Record<string, number>, log: string): Promise<{ url: string; server: ChildProcess }> {
+  const program = `
+import json, sys, urllib.parse
+from http.server import BaseHTTPRequestHandler, HTTPServer
+counts = json.loads(sys.argv[1])
+class Api(BaseHTTPRequestHandler):
+    def do_GET(self):
+        url = urllib.parse.urlparse(self.path)
+        query = urllib.parse.parse_qs(url.query).get('query', [''])[0]
+        with open(sys.argv[2], 'a') as f:
+            f.write(json.dumps({'path': url.path, 'query': query, 'time': urllib.parse.parse_qs(url.query).get('time', [''])[0]}) + '\\n')
+        found = [ns for ns in counts if ('httproute/%s/' % ns) in query]
+        result = [{'metric': {}, 'value': [0, str(counts[found[0]])]}] if found else []
+        body = json.dumps({'status': 'success', 'data': {'resultType': 'vector', 'result': result}}, separators=(',', ':')).encode()
+        self.send_response(200 if url.path == '/api/v1/query' else 404)
+        self.send_header('Content-Type', 'application/json')
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = HTTPServer(('127.0.0.1', 0), Api)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+`;
+  const server = spawn('python3', ['-c', program, JSON.stringify(counts), log], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('exit', (code) => reject(new Error(`the stand-in Prometheus exited with ${code}`)));
+    server.stdout!.once('data', (port: Buffer) => resolve({ url: `http://127.0.0.1:${port.toString().trim()}`, server }));
+  });
+}
+
+describe('idle instances', () => {
+  const HOUR = 3600;
+  let prometheus: { url: string; server: ChildProcess } | undefined;
+  const log = join(tempDir('prometheus-'), 'queries.jsonl');
+  // The reaper's clock two days ahead, so that namespaces created now have sat 48 hours.
+  const later = Math.floor(Date.now() / 1000) + 48 * HOUR;
+  const iso = (epoch: number) => new Date(epoch * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const expires = { 'sandbox.dev/expires-at': iso(later + 100 * HOUR) };
+
+  beforeAll(async () => {
+    must(['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          namespace('idle', {}, expires),
+          namespace('busy', {}, expires),
+          namespace('applied', {}, { ...expires, 'sandbox.dev/last-applied-at': iso(later - 2 * HOUR) }),
+          namespace('kept-idle', { 'sandbox.dev/protected': 'true' }, {}),
+          namespace('short', {}, { ...expires, 'sandbox.dev/idle-hours': '2', 'sandbox.dev/last-applied-at': iso(later - 3 * HOUR) }),
+          namespace('opted-out', {}, { ...expires, 'sandbox.dev/idle-hours': 'never' }),
+        ],
+      }),
+    });
+    for (const ns of ['idle', 'busy', 'applied', 'kept-idle', 'short', 'opted-out']) must(['create', '-f', '-'], { input: JSON.stringify(reaperBinding(`${RUN}-${ns}`)) });
+    prometheus = await fakePrometheus({ [`${RUN}-idle`]: 0, [`${RUN}-busy`]: 5, [`${RUN}-kept-idle`]: 0, [`${RUN}-short`]: 0, [`${RUN}-opted-out`]: 0 }, log);
+  }, 60000);
+
+  afterAll(() => {
+    prometheus?.server.kill();
+  });
+
+  const phase = (ns: string) => {
+    const r = kubectl(['get', 'namespace', `${RUN}-${ns}`, '-o', 'json']);
+    return r.code !== 0 ? 'Gone' : (JSON.parse(r.stdout).status.phase as string);
+  };
+
+  it('keeps every instance when Prometheus does not answer, and says so in a failed run', () => {
+    const run = reapAs({ IDLE_HOURS: '24', PROMETHEUS_URL: 'http://127.0.0.1:9', REAPER_NOW: String(later) });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`${RUN}-idle: no apply for 24h; Prometheus at http://127.0.0.1:9 did not answer: .*; not reaped as idle`));
+    expect(run.stdout).not.toMatch(/is idle/);
+    for (const ns of ['idle', 'busy', 'applied', 'kept-idle', 'short', 'opted-out']) expect({ ns, phase: phase(ns) }).toEqual({ ns, phase: 'Active' });
+  });
+
+  it('deletes, as the reaper, the instances with no apply and no request for their idle hours, and keeps the others', () => {
+    const run = reapAs({ IDLE_HOURS: '24', PROMETHEUS_URL: prometheus!.url, REAPER_NOW: String(later) });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(new RegExp(`${RUN}-idle is idle: no apply since \\S+ and no request in the last 24h`));
+    expect(run.stdout).toMatch(new RegExp(`${RUN}-busy is in use: 5 request\\(s\\) in the last 24h`));
+    expect(run.stdout).toMatch(new RegExp(`${RUN}-short is idle: no apply since \\S+ and no request in the last 2h`));
+    expect({ idle: phase('idle'), short: phase('short') }).toEqual({ idle: expect.stringMatching(/Gone|Terminating/), short: expect.stringMatching(/Gone|Terminating/) });
+    for (const ns of ['busy', 'applied', 'kept-idle', 'opted-out']) expect({ ns, phase: phase(ns) }).toEqual({ ns, phase: 'Active' });
+    const queries = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(queries.map((q) => q.path)).toEqual(queries.map(() => '/api/v1/query'));
+    expect(queries.find((q) => q.query.includes(`httproute/${RUN}-idle/`))).toMatchObject({
+      query: `sum(increase(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/${RUN}-idle/.+"}[24h])) and on() count(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/${RUN}-idle/.+"} offset 24h)`,
+      time: String(later),
+    });
+    // Applied two hours before, protected, or opted out: Prometheus is not even asked.
+    for (const ns of ['applied', 'kept-idle', 'opted-out']) expect(queries.some((q) => q.query.includes(`httproute/${RUN}-${ns}/`))).toBe(false);
   });
 });
 

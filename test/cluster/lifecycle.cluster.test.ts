@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
 import { TEST_CLUSTER, ROOT, canI, chartMirror, exec, execAll, exists, items, kubectl, kubectlJson, must, tempDir, terraform } from './kube';
@@ -57,6 +57,8 @@ function writeConfig(): void {
       },
     ],
     catalog: [LOWERED],
+    // What `instance create --template` builds on: the CLI instance takes its blocks, mocks and TTL from here.
+    templates: [{ name: 'preview', blocks: ['postgresql'], mocks: ['email'], ttlHours: 2 }],
     instances: [
       {
         name: ALL,
@@ -140,7 +142,7 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
       { cmd: 'terraform', args: ['apply', '-auto-approve', '-input=false', '-no-color'], cwd: stackDir(`instance-${ALL}`) },
       {
         cmd: 'node',
-        args: [join(ROOT, 'dist', 'cli', 'main.js'), 'instance', 'create', CLI_INSTANCE, '--cluster', CLUSTER, '--owner', CLI_OWNER, '--blocks', 'postgresql', '--mocks', 'email', '--ttl', '2h', '--config', configFile, '--out', outdir],
+        args: [join(ROOT, 'dist', 'cli', 'main.js'), 'instance', 'create', CLI_INSTANCE, '--cluster', CLUSTER, '--owner', CLI_OWNER, '--template', 'preview', '--config', configFile, '--out', outdir],
       },
     ]);
     expect({ code: viaTerraform.code, err: viaTerraform.code ? viaTerraform.stdout.slice(-4000) + viaTerraform.stderr : '' }).toEqual({ code: 0, err: '' });
@@ -265,12 +267,17 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     expect(report.results.find((x: any) => x.release === 'postgresql').excluded).toEqual([{ name: 'postgresql-ping-test', reason: expect.any(String) }]);
   });
 
-  it('moves the expiry with `sandboxkit instance extend`', () => {
-    const before = kubectlJson('get', 'namespace', CLI_INSTANCE).metadata.annotations['sandbox.dev/expires-at'];
+  it('moves the expiry with `sandboxkit instance extend`, and stamps each CLI apply on the namespace for the idle reaper', () => {
+    const annotations = () => kubectlJson('get', 'namespace', CLI_INSTANCE).metadata.annotations;
+    const before = annotations();
+    expect(before['sandbox.dev/last-applied-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const r = cli('instance', 'extend', CLI_INSTANCE, '--ttl', '6h');
     expect({ code: r.code, out: r.code ? r.stdout + r.stderr : '' }).toEqual({ code: 0, out: '' });
-    const after = kubectlJson('get', 'namespace', CLI_INSTANCE).metadata.annotations['sandbox.dev/expires-at'];
-    expect(new Date(after).getTime()).toBeGreaterThan(new Date(before).getTime() + 3 * 3600 * 1000);
+    const after = annotations();
+    expect(new Date(after['sandbox.dev/expires-at']).getTime()).toBeGreaterThan(new Date(before['sandbox.dev/expires-at']).getTime() + 3 * 3600 * 1000);
+    expect(Date.parse(after['sandbox.dev/last-applied-at'])).toBeGreaterThanOrEqual(Date.parse(before['sandbox.dev/last-applied-at']));
+    // The instance came from the template: the config holds it as extending the template.
+    expect(parse(readFileSync(configFile, 'utf8')).instances.find((i: any) => i.name === CLI_INSTANCE)).toMatchObject({ template: 'preview', ttlHours: 6 });
   });
 
   it('lets the reaper, as its own service account, remove an expired instance and nothing unlabelled', () => {

@@ -3,6 +3,11 @@
 # Annotations read: sandbox.dev/expires-at (RFC 3339), sandbox.dev/working-hours ("Mon-Fri 07:00-19:00 Europe/Berlin"),
 # sandbox.dev/stopped (set by `sandboxkit instance stop`: working hours do not wake the namespace until `instance start`);
 # a namespace labelled sandbox.dev/protected=true is never deleted (only Terraform sets that label).
+# Idle reaping (IDLE_HOURS > 0, or the namespace's sandbox.dev/idle-hours): an instance whose last apply
+# (sandbox.dev/last-applied-at, set by the CLI after every apply; else the namespace's creation) and whose last request
+# through the gateway (Envoy's upstream request counters of the namespace's routes, from PROMETHEUS_URL) are both older
+# than its idle hours is deleted. Missing or unreadable metrics never delete: the instance is kept and the run fails.
+# Stopped instances are not idle-reaped: stopping is how an owner keeps one; expiry still applies.
 # Every namespace is handled on its own: a failure is reported, the run goes on, and it ends non-zero.
 # Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them.
 set -u
@@ -10,6 +15,7 @@ set -u
 if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 
 : "${DRY_RUN:=false}" "${INSTANCE_LABEL:?}" "${STATE_NAMESPACE:?}" "${STATE_CONFIGMAP:?}" "${ZONES:=/scripts/zones.tab}"
+: "${IDLE_HOURS:=0}" "${PROMETHEUS_URL:=}"
 # REAPER_NOW (seconds since the epoch) replaces the clock, for tests and for rehearsing a run.
 now=${REAPER_NOW:-$(date -u +%s)}
 failures=0
@@ -147,7 +153,73 @@ EOF
   done
 }
 
-# Handles one namespace: name, phase, expiry, working hours, stopped, protected label.
+# Percent-encodes the characters a request-count query holds (namespaces are DNS labels).
+urlencode() {
+  printf '%s' "$1" | sed -e 's/%/%25/g' -e 's/ /%20/g' -e 's/"/%22/g' -e 's/{/%7B/g' -e 's/}/%7D/g' -e 's/\[/%5B/g' \
+    -e 's/\]/%5D/g' -e 's/+/%2B/g' -e 's/=/%3D/g' -e 's/~/%7E/g' -e 's#/#%2F#g' -e 's/(/%28/g' -e 's/)/%29/g'
+}
+
+# Requests through the gateway to the routes of namespace $1 over the last $2 hours, from Prometheus: Envoy Gateway
+# names the upstream cluster of each HTTPRoute rule httproute/<namespace>/<route>/rule/<n>. The count is only given
+# when Prometheus also holds those counters from $2 hours ago, so a Prometheus younger than the window counts nothing.
+# Prints the count; fails with the reason when Prometheus does not answer or has no data for the window.
+requests_of() {
+  routes="envoy_cluster_upstream_rq_total{envoy_cluster_name=~\"httproute/$1/.+\"}"
+  query="sum(increase(${routes}[${2}h])) and on() count(${routes} offset ${2}h)"
+  if ! body=$(wget -q -O - -T 10 "${PROMETHEUS_URL%/}/api/v1/query?query=$(urlencode "$query")&time=$now" 2>&1 </dev/null); then
+    echo "Prometheus at $PROMETHEUS_URL did not answer: $(echo "$body" | tail -n 1)"
+    return 1
+  fi
+  case $body in
+    *'"status":"success"'*'"result":[]'*) echo "Prometheus holds no request counters of its routes over the last ${2}h"; return 1 ;;
+    *'"status":"success"'*) ;;
+    *) echo "Prometheus answered without a result: $(echo "$body" | cut -c1-200)"; return 1 ;;
+  esac
+  value=$(printf '%s' "$body" | sed -n 's/.*"value":\[[^],]*,"\([^"]*\)"\].*/\1/p')
+  case $value in
+    '' | *[!0-9.e+-]*) echo "Prometheus answered a count that is not a number: \"$value\""; return 1 ;;
+  esac
+  echo "$value"
+}
+
+# Deletes namespace $1 when it is idle: created $2, last applied $3, its own idle hours $4 (else IDLE_HOURS).
+# Returns 0 when it was deleted.
+reap_idle() {
+  idle_hours=${4:-$IDLE_HOURS}
+  case $idle_hours in
+    never) return 1 ;;
+    '' | *[!0-9]*)
+      fail "$1: cannot read sandbox.dev/idle-hours \"$idle_hours\" (expected a whole number of hours or \"never\")"
+      return 1
+      ;;
+  esac
+  idle_hours=$(num "$idle_hours")
+  [ "$idle_hours" -gt 0 ] || return 1
+  applied=${3:-$2}
+  if ! applied_at=$(epoch_of "$applied"); then
+    fail "$1: cannot read sandbox.dev/last-applied-at \"$applied\" (expected RFC 3339); not reaped as idle"
+    return 1
+  fi
+  # Applied within the window: active, and Prometheus need not be asked.
+  [ $((now - applied_at)) -ge $((idle_hours * 3600)) ] || return 1
+  if [ -z "$PROMETHEUS_URL" ]; then
+    fail "$1: no apply for ${idle_hours}h, but no Prometheus is configured to count its requests; not reaped as idle"
+    return 1
+  fi
+  if ! requests=$(requests_of "$1" "$idle_hours"); then
+    fail "$1: no apply for ${idle_hours}h; $requests; not reaped as idle"
+    return 1
+  fi
+  if awk -v n="$requests" 'BEGIN { exit !(n + 0 > 0) }'; then
+    echo "reaper: $1 is in use: $requests request(s) in the last ${idle_hours}h"
+    return 1
+  fi
+  echo "reaper: $1 is idle: no apply since $applied and no request in the last ${idle_hours}h"
+  change delete namespace "$1" --wait=false || fail "$1: delete failed"
+  return 0
+}
+
+# Handles one namespace: name, phase, expiry, working hours, stopped, protected label, created, last applied, idle hours.
 reap() {
   if [ "$2" = "Terminating" ]; then
     echo "reaper: $1 is already being deleted"
@@ -164,6 +236,7 @@ reap() {
       return
     fi
   fi
+  if [ "${6:-}" != "true" ] && [ -z "${5:-}" ] && reap_idle "$1" "${7:-}" "${8:-}" "${9:-}"; then return; fi
   [ -z "$4" ] && return
   if [ -n "${5:-}" ]; then
     echo "reaper: $1 is stopped since $5; working hours do not apply until it is started"
@@ -172,7 +245,7 @@ reap() {
   if [ "$state_ok" = true ]; then apply_hours "$1" "$4"; else fail "$1: working hours skipped, the saved replicas could not be read"; fi
 }
 
-if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"|"}{.metadata.annotations.sandbox\.dev/stopped}{"|"}{.metadata.labels.sandbox\.dev/protected}{"\n"}{end}'); then
+if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"|"}{.metadata.annotations.sandbox\.dev/stopped}{"|"}{.metadata.labels.sandbox\.dev/protected}{"|"}{.metadata.creationTimestamp}{"|"}{.metadata.annotations.sandbox\.dev/last-applied-at}{"|"}{.metadata.annotations.sandbox\.dev/idle-hours}{"\n"}{end}'); then
   echo "reaper: ERROR: cannot list the namespaces labelled $INSTANCE_LABEL" >&2
   exit 1
 fi
@@ -183,9 +256,9 @@ if ! state=$(kubectl get configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" -o g
   state=
 fi
 
-while IFS='|' read -r ns phase expires_at hours stopped protected; do
+while IFS='|' read -r ns phase expires_at hours stopped protected created applied idle; do
   [ -n "$ns" ] || continue
-  reap "$ns" "$phase" "$expires_at" "$hours" "$stopped" "$protected"
+  reap "$ns" "$phase" "$expires_at" "$hours" "$stopped" "$protected" "$created" "$applied" "$idle"
 done <<EOF
 $namespaces
 EOF

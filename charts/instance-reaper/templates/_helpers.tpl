@@ -84,6 +84,10 @@ containers:
         value: {{ include "reaper.stateName" . | quote }}
       - name: ZONES
         value: /scripts/zones.tab
+      - name: IDLE_HOURS
+        value: {{ .Values.idle.hours | quote }}
+      - name: PROMETHEUS_URL
+        value: {{ .Values.idle.prometheusUrl | quote }}
       - name: HOME
         value: /tmp
     resources:
