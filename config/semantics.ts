@@ -1,6 +1,7 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { catalogEntrySchema } from './schema';
 import { environmentIssues, instanceGroupIssues } from './environment-checks';
+import { instanceGroupClusterIssues } from './instance-group-checks';
 import { instanceIssues } from './instance-checks';
 import { networkIssues } from './network-checks';
 import { suggest } from './suggest';
@@ -83,6 +84,7 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
   });
   environmentIssues(clusters, instances, catalog, issues);
   instanceGroupIssues(list(data.instanceGroups), instances, issues);
+  instanceGroupClusterIssues(list(data.instanceGroups), instances, clusters, issues);
   return issues;
 }
 
