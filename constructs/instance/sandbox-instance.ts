@@ -244,7 +244,7 @@ export class SandboxInstance extends Construct {
       dependsOn: nsReady,
     });
 
-    const shared = new SharedCredentials(this, 'SharedCredentials', { namespace: ns, blocks: sharedWithCredentials, dependsOn: nsReady });
+    const shared = new SharedCredentials(this, 'SharedCredentials', { namespace, blocks: sharedWithCredentials, dependsOn: nsReady });
 
     if (pool) this.pool = new PoolMember(this, 'Pool', { ...pool, namespace, dependsOn: [...nsReady, ...secrets.ready, ...files.ready] });
 
