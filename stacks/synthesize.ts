@@ -69,5 +69,5 @@ function swapInto(staging: string, target: string): void {
 }
 
 function stackNames(stacks: SandboxStacks): string[] {
-  return [...stacks.states.keys(), ...stacks.clusters.keys(), ...stacks.platforms.keys(), ...stacks.instances.keys()];
+  return [...stacks.states.keys(), ...stacks.clusters.keys(), ...stacks.platforms.keys(), ...stacks.shared.keys(), ...stacks.instances.keys()];
 }
