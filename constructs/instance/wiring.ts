@@ -12,7 +12,6 @@ export type WiringFacts = MockEndpoints & {
   readonly databaseUser?: string;
   readonly ingressHost?: string;
   readonly storageClass?: string;
-  /** Secret with a used shared block's credentials, by shared block. */
   readonly sharedCredentials?: Readonly<Record<string, string>>;
 } & CloudResourceFacts;
 
