@@ -42,6 +42,7 @@ export class PlatformStack extends TerraformStack {
       reaperSchedule: options.reaperSchedule,
       publicIngress: options.publicIngress,
       externalDns: options.externalDns !== undefined,
+      allowTcpExposure: props.cluster.allowTcpExposure,
     });
 
     new TerraformOutput(this, 'ingress_domain', { value: this.cluster.ingress.domain });

@@ -26,6 +26,8 @@ export interface SandboxPlatformProps {
   readonly publicIngress?: boolean;
   /** Install external-dns; the cluster must bring a DNS zone for it. @default false */
   readonly externalDns?: boolean;
+  /** Admit the LoadBalancer Service of instance group members (see TenantPolicies). @default false */
+  readonly allowTcpExposure?: boolean;
 }
 
 /** The cluster-wide services every instance relies on, on any cloud, through the SandboxCluster contract only. */
@@ -61,7 +63,7 @@ export class SandboxPlatform extends Construct {
     });
     this.capacity = new Capacity(this, 'Capacity', { metricsServer: needs.needsMetricsServer, clusterAutoscaler: needs.clusterAutoscaler(this) });
     this.reaper = new InstanceReaper(this, 'Reaper', { schedule: props.reaperSchedule, registryMirror: props.registryMirror });
-    new TenantPolicies(this, 'TenantPolicies', { domain: props.cluster.ingress.domain, registryMirror: props.registryMirror, dependsOn: [this.reaper.namespace.namespace] });
+    new TenantPolicies(this, 'TenantPolicies', { domain: props.cluster.ingress.domain, registryMirror: props.registryMirror, allowTcpExposure: props.allowTcpExposure, dependsOn: [this.reaper.namespace.namespace] });
     if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
     if (props.externalDns) {
       const cloudValues = needs.externalDns(this);

@@ -81,7 +81,7 @@ beforeAll(() => {
   if (!kubeconfig) throw new Error('KUBECONFIG must name the cluster for this suite (run it with scripts/test-cluster.sh)');
   must(['create', 'namespace', PLATFORM_NS]);
   must(['label', 'namespace', PLATFORM_NS, 'sandbox.dev/platform=true', 'pod-security.kubernetes.io/enforce=restricted']);
-  helmRun(['install', POLICIES, join(ROOT, 'charts', 'tenant-policies'), '-n', PLATFORM_NS, '--set', 'ingressDomain=env.test', '--set', `instanceLabel=${LABEL}`, '--wait']);
+  helmRun(['install', POLICIES, join(ROOT, 'charts', 'tenant-policies'), '-n', PLATFORM_NS, '--set', 'ingressDomain=env.test', '--set', `instanceLabel=${LABEL}`, '--set', 'poolGrant.enabled=true', '--wait']);
   helmRun(['install', REAPER, join(ROOT, 'charts', 'instance-reaper'), '-n', PLATFORM_NS, '--set', `instanceLabel=${LABEL}`, '--wait']);
 }, 300000);
 
