@@ -135,6 +135,7 @@ export function buildProgram(run: Runner): Command {
     .option('--add-block <list>', "with --template: blocks to add to the template's, comma-separated; repeatable", list)
     .option('--remove-block <list>', "with --template: blocks of the template to leave out, comma-separated; repeatable", list)
     .option('--mocks <list>', `mocks, comma-separated: ${MOCK_KINDS.join(', ')}`, mockList)
+    .option('--uses <list>', "shared blocks of the cluster (its sharedBlocks) the instance reaches, comma-separated", list)
     .option('--dataset <variant>', 'a dataset for every block that offers it, or block:variant; repeatable', list)
     .addOption(new Option('--ttl <duration>', 'hours (48h) or days (2d) until it expires, 1h to 720h').argParser(ttl).default(48, '48h'))
     .addOption(new Option('--size <size>', 'quota profile; small when not given').choices(Object.keys(SIZE_PROFILES)))
@@ -174,6 +175,7 @@ Examples:
           addBlocks: o.addBlock ?? [],
           removeBlocks: o.removeBlock ?? [],
           mocks: o.mocks ?? [],
+          uses: o.uses ?? [],
           datasets: o.dataset ?? [],
           // A template's TTL holds unless --ttl is given.
           ttlHours: o.template && cmd.getOptionValueSource('ttl') === 'default' ? undefined : o.ttl,
@@ -241,6 +243,30 @@ Examples:
     .description('scale the workloads of a stopped instance back to the replicas they had')
     .argument('<name>', 'instance name')
     .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).startInstance(ctx, cmd.args[0])));
+
+  const shared = program.command('shared').description("plan, apply and destroy a cluster's shared blocks (stack shared-<cluster>), list them");
+  shared.helpCommand('help [command]', 'show help for a shared command');
+  for (const [verb, description] of [
+    ['apply', "deploy the cluster's shared blocks, each in its namespace shared-<block>; instances that use one need it first"],
+    ['plan', 'show what apply would change, changing nothing'],
+    ['destroy', 'destroy the shared blocks; refused while an instance of the config or of the state backend uses one'],
+  ] as const) {
+    shared
+      .command(verb)
+      .description(description)
+      .option('--cluster <name>', 'a cluster the config declares with sharedBlocks (required)')
+      .action(
+        action(async (ctx, cmd) => {
+          requireOptions(cmd, ['cluster']);
+          return (await import('./commands/shared')).sharedCommand(ctx, verb, cmd.opts().cluster);
+        }),
+      );
+  }
+  shared
+    .command('list')
+    .alias('ls')
+    .description("every cluster's shared blocks: stack, namespace and the instances of the config that use them")
+    .action(action(async (ctx) => (await import('./commands/shared')).listShared(ctx)));
 
   program
     .command('gc')

@@ -2,7 +2,7 @@ import type { PoolMembership } from '../constructs/instance/pool-member';
 import type { ClusterConfig, SandboxConfig } from './types';
 
 /** The ingress domain a cluster's constructs use when the config sets none. */
-const ingressDomainOf = (c: ClusterConfig) => c.ingressDomain ?? (c.cloud === 'existing' ? 'sandbox.localhost' : `${c.name}.sandbox.internal`);
+export const ingressDomainOf = (c: ClusterConfig) => c.ingressDomain ?? (c.cloud === 'existing' ? 'sandbox.localhost' : `${c.name}.sandbox.internal`);
 
 /** `<member>.<group>.<domain>`: a member's public name, known to every member at synth time. */
 export const memberHostname = (member: string, group: string, domain: string) => `${member}.${group}.${domain}`;

@@ -141,6 +141,7 @@ const clusterBase = {
   state: state.optional(),
   platform: platform.optional(),
   allowProtectedInstances: z.boolean().optional(),
+  allowTcpExposure: z.boolean().optional(),
   labels: stringMap.optional(),
   sharedBlocks: z
     .array(z.union([dnsLabel(HELM_RELEASE_NAME_MAX - 7), z.strictObject({ name: dnsLabel(HELM_RELEASE_NAME_MAX - 7), values: blockValues.optional() })]))
@@ -487,6 +488,7 @@ export const catalogEntrySchema = z.strictObject({
       cloudProject: injectionPath.optional(),
       cloudStorageAccount: injectionPath.optional(),
       credentialsSecret: injectionPath.optional(),
+      sharedCredentials: z.record(dnsLabel(HELM_RELEASE_NAME_MAX - 7), injectionPath).optional(),
       databaseSecret: injectionPath.optional(),
       databaseHost: injectionPath.optional(),
       databasePort: injectionPath.optional(),

@@ -2,6 +2,7 @@ import type { CatalogEntry } from '../constructs/catalog/types';
 import { catalogEntrySchema } from './schema';
 import { environmentIssues, instanceGroupIssues } from './environment-checks';
 import { idleIssues } from './idle-checks';
+import { instanceGroupClusterIssues } from './instance-group-checks';
 import { instanceIssues } from './instance-checks';
 import { networkIssues } from './network-checks';
 import { suggest } from './suggest';
@@ -85,6 +86,7 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
   environmentIssues(clusters, instances, catalog, issues);
   idleIssues(clusters, instances, issues);
   instanceGroupIssues(list(data.instanceGroups), instances, issues);
+  instanceGroupClusterIssues(list(data.instanceGroups), instances, clusters, issues);
   return issues;
 }
 

@@ -128,6 +128,12 @@ interface ClusterConfigBase {
    */
   readonly allowProtectedInstances?: boolean;
   /**
+   * Instances on this cluster may be members of an instance group: each gets one LoadBalancer Service on the
+   * group's TCP port, reachable from outside the cluster. Off by default: an instance owner is a hostile tenant,
+   * and a public TCP port is a way out of the gateway's checks. @default false
+   */
+  readonly allowTcpExposure?: boolean;
+  /**
    * Facts about the cluster that catalog entries' `requires.cluster` match, over those sandboxkit derives
    * (`cloud`, `kubernetes-version`, `region`, `storage-rwx`, `storage-class`, `nodes/<node label>`);
    * e.g. `kubernetes-version` of an existing cluster. @default {}

@@ -10,4 +10,5 @@ export * from './tag-aspect';
 export * from './catalog';
 export * from './instance';
 export * from './platform';
+export * from './shared';
 

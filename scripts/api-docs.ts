@@ -7,7 +7,7 @@ import * as ts from 'typescript';
  * and function of the folder, from its source and doc comments. The tests
  * regenerate it and fail when the committed file differs, so it cannot drift.
  */
-export const DOC_FOLDERS = ['aws', 'azure', 'gcp', 'existing', 'instance', 'platform', 'catalog'] as const;
+export const DOC_FOLDERS = ['aws', 'azure', 'gcp', 'existing', 'instance', 'platform', 'catalog', 'shared'] as const;
 
 const TITLES: Record<(typeof DOC_FOLDERS)[number], string> = {
   aws: 'AWS constructs (`sandboxkit/aws`)',
@@ -17,6 +17,7 @@ const TITLES: Record<(typeof DOC_FOLDERS)[number], string> = {
   instance: 'Instance constructs (`sandboxkit`)',
   platform: 'Platform constructs (`sandboxkit`)',
   catalog: 'Building-block catalog (`sandboxkit`)',
+  shared: 'Shared-block constructs (`sandboxkit`)',
 };
 
 const exported = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);

@@ -40,6 +40,9 @@ export class InstanceStack extends TerraformStack {
     if (config.protected && !props.cluster.allowProtectedInstances) {
       throw new Error(`instance "${config.name}": cluster "${props.cluster.name}" does not allow protected instances (allowProtectedInstances)`);
     }
+    if (props.pool && !props.cluster.allowTcpExposure) {
+      throw new Error(`instance "${config.name}": cluster "${props.cluster.name}" does not allow TCP exposure (allowTcpExposure), which instance group "${props.pool.group}" needs`);
+    }
     configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id, instanceName: config.name });
     const chartMirror = props.cluster.platform?.chartMirror;
     if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));

@@ -44,6 +44,7 @@ export class PlatformStack extends TerraformStack {
       prometheusUrl: options.prometheusUrl,
       publicIngress: options.publicIngress,
       externalDns: options.externalDns !== undefined,
+      allowTcpExposure: props.cluster.allowTcpExposure,
     });
 
     new TerraformOutput(this, 'ingress_domain', { value: this.cluster.ingress.domain });

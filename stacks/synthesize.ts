@@ -142,7 +142,7 @@ function swapInto(staging: string, target: string): void {
 }
 
 function stackNames(stacks: SandboxStacks): string[] {
-  return [...stacks.states.keys(), ...stacks.clusters.keys(), ...stacks.platforms.keys(), ...stacks.instances.keys()];
+  return [...stacks.states.keys(), ...stacks.clusters.keys(), ...stacks.platforms.keys(), ...stacks.shared.keys(), ...stacks.instances.keys()];
 }
 
 function instanceStackNames(config: SandboxConfig): string[] {

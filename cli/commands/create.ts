@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
 import { parse } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../../config/load';
-import type { InstanceConfig, SandboxConfig } from '../../config/types';
+import type { ClusterConfig, InstanceConfig, SandboxConfig } from '../../config/types';
+import { positionOf } from '../config-position';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
 import { mergeValues } from '../../constructs/instance/values';
@@ -27,6 +28,8 @@ export interface CreateOptions {
   readonly addBlocks: readonly string[];
   readonly removeBlocks: readonly string[];
   readonly mocks: readonly string[];
+  /** Shared blocks of the cluster the instance uses. @default [] */
+  readonly uses?: readonly string[];
   /** `variant` for every block that offers it, or `block:variant`. */
   readonly datasets: readonly string[];
   /** @default - the template's, else 48 */
@@ -101,6 +104,7 @@ const FLAG_OF: Record<string, string> = {
   size: '--size',
   blocks: '--blocks',
   mocks: '--mocks',
+  uses: '--uses',
   datasets: '--dataset',
   restoreFrom: '--restore-from',
   template: '--template',
@@ -181,6 +185,7 @@ function instanceFrom(opts: CreateOptions, config: SandboxConfig, blocks: readon
     blocks: opts.blocks.map((b) => (values.has(b) ? { name: b, values: values.get(b)! } : b)),
     ...(opts.size ? { size: opts.size as InstanceConfig['size'] } : {}),
     ...(opts.mocks.length ? { mocks: [...opts.mocks] as InstanceConfig['mocks'] } : {}),
+    ...(opts.uses?.length ? { uses: [...opts.uses] } : {}),
     ...(datasets.length ? { datasets } : {}),
   };
 }
@@ -227,6 +232,18 @@ function templateInstanceFrom(opts: CreateOptions & { template: string }, config
 
 const blockNames = (instance: InstanceConfig | undefined) => (instance?.blocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
 
+/** Refuses `--uses` of a block the cluster's config does not share, naming where the cluster is declared. */
+function refuseUnsharedUses(ctx: CliContext, cluster: ClusterConfig, index: number, uses: readonly string[]): void {
+  const shared = (cluster.sharedBlocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
+  const unknown = uses.filter((b) => !shared.includes(b));
+  if (unknown.length === 0) return;
+  const where = positionOf(ctx.store.file, ctx.store.text(), ['clusters', index]);
+  throw new CliError(
+    `--uses: cluster "${cluster.name}" (${where}) does not share ${unknown.map((b) => `"${b}"`).join(', ')}; its sharedBlocks are ${shared.join(', ') || 'none'}${suggest(unknown[0], shared)}`,
+    EXIT.usage,
+  );
+}
+
 /**
  * Records the instance in its cluster's state backend, deploys only its
  * stack, then writes it into the config. A failed deploy leaves the config as
@@ -256,6 +273,7 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
     throw new CliError(`instance "${opts.name}" is protected; change it in the config file and deploy it, not with instance create`, EXIT.usage);
   }
   const cluster = current.clusters.find((c) => c.name === opts.cluster);
+  if (cluster) refuseUnsharedUses(ctx, cluster, current.clusters.indexOf(cluster), opts.uses ?? []);
   let existing: InstanceRef | undefined;
   const recorded = cluster ? await recordStore(ctx, current, cluster).get(opts.name) : undefined;
   // A create that failed may be run again as it was: that is the retry its message suggests.

@@ -55,6 +55,11 @@ export interface InjectionPaths {
   readonly cloudStorageAccount?: string;
   /** Name of the Secret holding the block's generated credentials. */
   readonly credentialsSecret?: string;
+  /**
+   * Name of the Secret holding a shared block's credentials (a copy in the instance's namespace), by the
+   * shared block's name, for instances that list it in `uses`: `{ kafka: kafka.auth.existingSecret }`.
+   */
+  readonly sharedCredentials?: Readonly<Record<string, string>>;
   /** Name of the Secret holding the database connection. */
   readonly databaseSecret?: string;
   readonly databaseHost?: string;

@@ -5,7 +5,8 @@ import type { SandboxCluster } from '../cluster';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
 import { blockHostname } from './block-ingress';
 import { SharedBlockAccess } from '../shared/shared-block-access';
-import { usesLabel } from '../shared/shared-names';
+import { SharedCredentials } from '../shared/shared-credentials';
+import { sharedCredentialsSecret, usesLabel } from '../shared/shared-names';
 import { BuildingBlock } from './building-block';
 import { FileSecrets } from './file-secrets';
 import { POOL_GRANT, PoolMember, type PoolMembership } from './pool-member';
@@ -77,7 +78,10 @@ export interface SandboxInstanceProps {
   readonly cloudResources?: CloudResourceFacts;
   /** The cluster's labels, which `requires.cluster` of the blocks must match. @default - cluster requirements are not checked */
   readonly clusterLabels?: Readonly<Record<string, string>>;
-  /** Shared blocks of the cluster the instance reaches; the caller checks the cluster has them. @default [] */
+  /**
+   * Shared blocks of the cluster the instance reaches; the caller checks the cluster has them. The credentials
+   * of those whose catalog entry declares some are copied into the namespace (see SharedCredentials). @default []
+   */
   readonly uses?: readonly string[];
   /**
    * Secrets the instance brings: a key of the cluster's secret manager, or a file whose content the
@@ -161,7 +165,12 @@ export class SandboxInstance extends Construct {
     resolution.warnings.forEach((w) => Annotations.of(this).addWarning(w));
     this.order = resolution.blocks.map((b) => b.name);
     const grants = this.databaseGrants(where, inputs, namespace);
-    const generated = [...inputs.filter((b) => b.entry.credentials?.length).map((b) => `${b.name}-credentials`), ...[...grants.values()].map((g) => g.secret)];
+    const sharedWithCredentials = uses.filter((b) => props.catalog.get(b)?.credentials?.length);
+    const generated = [
+      ...inputs.filter((b) => b.entry.credentials?.length).map((b) => `${b.name}-credentials`),
+      ...[...grants.values()].map((g) => g.secret),
+      ...sharedWithCredentials.map(sharedCredentialsSecret),
+    ];
     brought.forEach((b, i) => {
       if (generated.includes(b.name) || brought.findIndex((o) => o.name === b.name) < i) {
         throw new Error(`${where}: secrets[${i}] "${b.name}" is the name of another Secret of the instance; choose another name`);
@@ -238,6 +247,8 @@ export class SandboxInstance extends Construct {
       dependsOn: nsReady,
     });
 
+    const shared = new SharedCredentials(this, 'SharedCredentials', { namespace, blocks: sharedWithCredentials, dependsOn: nsReady });
+
     if (pool) this.pool = new PoolMember(this, 'Pool', { ...pool, namespace, dependsOn: [...nsReady, ...secrets.ready, ...files.ready] });
 
     const seeds = new Map<string, ITerraformDependable[]>();
@@ -249,12 +260,13 @@ export class SandboxInstance extends Construct {
         ...props.cloudResources,
         ...grant?.facts,
         credentialsSecret: block.entry.credentials?.length ? `${block.name}-credentials` : undefined,
+        sharedCredentials: Object.fromEntries(shared.secrets),
         ingressHost: block.entry.needs?.ingress ? blockHostname(block.name, name, props.cluster.ingress.domain) : undefined,
         storageClass: block.entry.needs?.storage === 'rwx' ? props.cluster.storage.sharedRwx : props.cluster.storage.blockRwo,
       });
       if (wired.missing.length) {
         Annotations.of(this).addWarning(
-          `${where}: block "${block.name}" can use ${wired.missing.join(', ')}, which the instance does not provide (add the matching mocks)`,
+          `${where}: block "${block.name}" can use ${wired.missing.join(', ')}, which the instance does not provide (${wired.missing.every((m) => m.startsWith('sharedCredentials.')) ? 'list the shared block in uses' : 'add the matching mocks'})`,
         );
       }
       const built = new BuildingBlock(this, `Block-${block.name}`, {
@@ -269,6 +281,7 @@ export class SandboxInstance extends Construct {
           ...nsReady,
           ...secrets.ready,
           ...files.ready,
+          ...shared.ready,
           ...[...this.mocks.values()].map((m) => m.release.release),
           // A block starts once the blocks it requires run and hold their seed data.
           ...block.dependsOn.flatMap((dep) => [this.blocks.get(dep)!.release.release, ...(seeds.get(dep) ?? [])]),

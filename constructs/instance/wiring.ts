@@ -12,6 +12,7 @@ export type WiringFacts = MockEndpoints & {
   readonly databaseUser?: string;
   readonly ingressHost?: string;
   readonly storageClass?: string;
+  readonly sharedCredentials?: Readonly<Record<string, string>>;
 } & CloudResourceFacts;
 
 /** What an instance's own cloud resources (or the cloud mock standing in for them) hand a block. */
@@ -38,7 +39,13 @@ export function wireValues(
 ): { values: Record<string, unknown>; missing: string[] } {
   let out: Record<string, unknown> = { ...values };
   const missing: string[] = [];
-  for (const [fact, path] of Object.entries(entry.inject ?? {}) as [keyof InjectionPaths, string][]) {
+  const { sharedCredentials, ...paths } = entry.inject ?? {};
+  for (const [block, path] of Object.entries(sharedCredentials ?? {})) {
+    const secret = facts.sharedCredentials?.[block];
+    if (secret === undefined) missing.push(`sharedCredentials.${block}`);
+    else out = setPath(out, path, secret);
+  }
+  for (const [fact, path] of Object.entries(paths) as [Exclude<keyof InjectionPaths, 'sharedCredentials'>, string][]) {
     const value = facts[fact];
     if (value === undefined) missing.push(fact);
     else out = setPath(out, path, value);

@@ -31,6 +31,8 @@ export interface SandboxPlatformProps {
   readonly publicIngress?: boolean;
   /** Install external-dns; the cluster must bring a DNS zone for it. @default false */
   readonly externalDns?: boolean;
+  /** Admit the LoadBalancer Service of instance group members (see TenantPolicies). @default false */
+  readonly allowTcpExposure?: boolean;
 }
 
 /** The cluster-wide services every instance relies on, on any cloud, through the SandboxCluster contract only. */
@@ -71,7 +73,7 @@ export class SandboxPlatform extends Construct {
       idleHours: props.idleHours,
       prometheusUrl: props.prometheusUrl ?? (props.monitoring ? PLATFORM_PROMETHEUS_URL : undefined),
     });
-    new TenantPolicies(this, 'TenantPolicies', { domain: props.cluster.ingress.domain, registryMirror: props.registryMirror, dependsOn: [this.reaper.namespace.namespace] });
+    new TenantPolicies(this, 'TenantPolicies', { domain: props.cluster.ingress.domain, registryMirror: props.registryMirror, allowTcpExposure: props.allowTcpExposure, dependsOn: [this.reaper.namespace.namespace] });
     if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
     if (props.externalDns) {
       const cloudValues = needs.externalDns(this);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { SANDBOX_PLATFORM_NAMESPACE } from './instance-reaper';
 
-export const TENANT_POLICIES_CHART_VERSION = '0.1.1';
+export const TENANT_POLICIES_CHART_VERSION = '0.1.2';
 
 export interface TenantPoliciesProps {
   /** Base domain of instance hostnames: instance `i` owns `*.i.<domain>` and no other name. */
@@ -14,6 +14,11 @@ export interface TenantPoliciesProps {
   readonly computeLabels?: readonly string[];
   /** @default - images from their own registries */
   readonly registryMirror?: string;
+  /**
+   * Honour the TCP exposure Terraform grants instance group members (one LoadBalancer Service on the granted port);
+   * without it, no Service of an instance namespace may be a LoadBalancer. @default false
+   */
+  readonly allowTcpExposure?: boolean;
   /** What must exist first, e.g. the namespace. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -43,6 +48,7 @@ export class TenantPolicies extends Construct {
         ingressDomain: props.domain,
         ...(props.computeLabels ? { computeLabels: [...props.computeLabels] } : {}),
         ...(props.registryMirror ? { global: { imageRegistry: props.registryMirror } } : {}),
+        ...(props.allowTcpExposure ? { poolGrant: { enabled: true } } : {}),
       },
       dependsOn: props.dependsOn,
     });

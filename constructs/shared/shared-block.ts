@@ -1,5 +1,6 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { NetworkPolicyV1, type NetworkPolicyV1Spec } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Password } from '@cdktf/provider-random/lib/password';
 import type { ITerraformDependable } from 'cdktf';
@@ -9,7 +10,7 @@ import { BuildingBlock } from '../instance/building-block';
 import { INSTANCE_LABELS } from '../instance/instance-namespace';
 import { BASELINE_POLICIES } from '../instance/network-policies';
 import { wireValues } from '../instance/wiring';
-import { SHARED_BLOCK_LABEL, sharedNamespace, usesLabel } from './shared-names';
+import { SHARED_BLOCK_LABEL, SHARED_CREDENTIALS_READER, sharedCredentialsSource, sharedNamespace, usesLabel } from './shared-names';
 
 export interface SharedBlockProps {
   /** Catalog entry name; also the release name. */
@@ -30,12 +31,16 @@ export interface SharedBlockProps {
  * in is denied but from its own namespace and from instance namespaces that
  * Terraform labelled `sandbox.dev/uses-<block>: "true"`; it reaches nothing
  * but itself and DNS. Generated credentials stay in Terraform state and a
- * Secret of the namespace.
+ * Secret of the namespace, with a Role that may `get` that one Secret: each
+ * user's stack binds it to a service account of its own namespace, through
+ * which external-secrets copies the Secret there (see SharedCredentials).
  */
 export class SharedBlock extends Construct {
   readonly namespace: NamespaceV1;
   readonly block: BuildingBlock;
   readonly policies: NetworkPolicyV1[] = [];
+  /** Reads the credentials Secret and nothing else; bound by the users' stacks. Absent when the block has no credentials. */
+  readonly credentialsReader?: RoleV1;
 
   constructor(scope: Construct, id: string, props: SharedBlockProps) {
     super(scope, id);
@@ -70,10 +75,14 @@ export class SharedBlock extends Construct {
       const data = Object.fromEntries(
         props.entry.credentials.map((key) => [key, new Password(this, `Credential-${key}`, { length: 32, special: false, minNumeric: 4, minUpper: 4, minLower: 4 }).result]),
       );
-      dependsOn.push(new SecretV1(this, 'Credentials', { metadata: { name: `${props.name}-credentials`, namespace: ns }, data }));
+      dependsOn.push(new SecretV1(this, 'Credentials', { metadata: { name: sharedCredentialsSource(props.name), namespace: ns }, data }));
+      this.credentialsReader = new RoleV1(this, 'CredentialsReader', {
+        metadata: { name: SHARED_CREDENTIALS_READER, namespace: ns },
+        rule: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [sharedCredentialsSource(props.name)], verbs: ['get'] }],
+      });
     }
     const wired = wireValues(props.entry, props.values, {
-      credentialsSecret: props.entry.credentials?.length ? `${props.name}-credentials` : undefined,
+      credentialsSecret: props.entry.credentials?.length ? sharedCredentialsSource(props.name) : undefined,
       storageClass: props.storageClass,
     });
     this.block = new BuildingBlock(this, 'Block', {

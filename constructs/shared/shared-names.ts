@@ -9,3 +9,18 @@ export const SHARED_BLOCK_LABEL = 'sandbox.dev/shared-block';
  * ingress policy admits exactly these namespaces, and owners cannot edit namespaces.
  */
 export const usesLabel = (block: string) => `sandbox.dev/uses-${block}`;
+
+/** The Secret of a shared block's generated credentials, in its own namespace. */
+export const sharedCredentialsSource = (block: string) => `${block}-credentials`;
+
+/** Role in a shared block's namespace that may `get` its credentials Secret and nothing else. */
+export const SHARED_CREDENTIALS_READER = 'credentials-reader';
+
+/**
+ * The copy of a shared block's credentials in a user's namespace; prefixed so that it never meets the
+ * `<block>-credentials` of a block the instance runs itself.
+ */
+export const sharedCredentialsSecret = (block: string) => `shared-${block}-credentials`;
+
+/** Service account of a user's namespace that reads one shared block's credentials, and the SecretStore that uses it. */
+export const sharedCredentialsAccount = (block: string) => `shared-${block}-reader`;

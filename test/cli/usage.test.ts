@@ -13,7 +13,7 @@ const ALL = commandPaths(buildProgram(async () => undefined)).map((p) => p.join(
 
 describe('sandboxkit usage', () => {
   it('has the commands a user looks for', () => {
-    expect(ALL).toEqual(['instance', 'instance create', 'instance list', 'instance extend', 'instance destroy', 'instance test', 'instance backup', 'instance stop', 'instance start', 'gc', 'audit', 'bom', 'bundle', 'doctor', 'version', 'help']);
+    expect(ALL).toEqual(['instance', 'instance create', 'instance list', 'instance extend', 'instance destroy', 'instance test', 'instance backup', 'instance stop', 'instance start', 'shared', 'shared apply', 'shared plan', 'shared destroy', 'shared list', 'gc', 'audit', 'bom', 'bundle', 'doctor', 'version', 'help']);
   });
 
   it.each(ALL.flatMap((c) => [[c, '-h'], [c, '--help']]))('"%s %s" exits 0 with its own usage and the global options', async (command, flag) => {

@@ -17,6 +17,8 @@ const LABEL = `${RUN}.sandbox.dev/instance`;
 const PLATFORM_NS = `${RUN}-platform`;
 const POLICIES = `policies-${RUN}`;
 const REAPER = `reaper-${RUN}`;
+/** Tenant policies of a cluster without allowTcpExposure, for their own label. */
+const CLOSED = `closed-${RUN}`;
 const REAPER_FULLNAME = `${REAPER}-instance-reaper`;
 const REAPER_USER = `system:serviceaccount:${PLATFORM_NS}:${REAPER_FULLNAME}`;
 const kubeconfig = process.env.KUBECONFIG;
@@ -103,12 +105,12 @@ beforeAll(() => {
   if (!kubeconfig) throw new Error('KUBECONFIG must name the cluster for this suite (run it with scripts/test-cluster.sh)');
   must(['create', 'namespace', PLATFORM_NS]);
   must(['label', 'namespace', PLATFORM_NS, 'sandbox.dev/platform=true', 'pod-security.kubernetes.io/enforce=restricted']);
-  helmRun(['install', POLICIES, join(ROOT, 'charts', 'tenant-policies'), '-n', PLATFORM_NS, '--set', 'ingressDomain=env.test', '--set', `instanceLabel=${LABEL}`, '--wait']);
+  helmRun(['install', POLICIES, join(ROOT, 'charts', 'tenant-policies'), '-n', PLATFORM_NS, '--set', 'ingressDomain=env.test', '--set', `instanceLabel=${LABEL}`, '--set', 'poolGrant.enabled=true', '--wait']);
   helmRun(['install', REAPER, join(ROOT, 'charts', 'instance-reaper'), '-n', PLATFORM_NS, '--set', `instanceLabel=${LABEL}`, '--wait']);
 }, 300000);
 
 afterAll(() => {
-  for (const release of [REAPER, POLICIES]) spawnSync(helm, ['uninstall', release, '-n', PLATFORM_NS, '--wait'], { env: process.env });
+  for (const release of [REAPER, POLICIES, CLOSED]) spawnSync(helm, ['uninstall', release, '-n', PLATFORM_NS, '--wait'], { env: process.env });
   const namespaces = kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').filter((n) => n.startsWith(`namespace/${RUN}-`));
   if (namespaces.length) kubectl(['delete', ...namespaces, '--wait=true', '--timeout=180s']);
   const left = kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').filter((n) => n.includes(RUN));
@@ -278,6 +280,21 @@ describe('TCP exposure of an instance group member', () => {
     }
     const otherName = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify({ ...lbService(ns, 'x', 26257, 'elsewhere.example.org'), metadata: { name: 'sandbox-pool-member', namespace: ns, annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'elsewhere.example.org' } } }) });
     expect(otherName.stderr).toMatch(/external-dns/);
+  });
+
+  it('refuses even the granted Service where the cluster does not allow TCP exposure (the chart default)', () => {
+    const closedLabel = `${RUN}-closed.sandbox.dev/instance`;
+    helmRun(['install', CLOSED, join(ROOT, 'charts', 'tenant-policies'), '-n', PLATFORM_NS, '--set', 'ingressDomain=env.test', '--set', `instanceLabel=${closedLabel}`, '--wait']);
+    const ns = namespace('closed', { 'sandbox.dev/expose-tcp-port': '26257' }, { 'sandbox.dev/pool-hostname': hostname });
+    must(['create', '-f', '-'], { input: JSON.stringify({ ...ns, metadata: { ...ns.metadata, labels: { [closedLabel]: 'closed', 'sandbox.dev/expose-tcp-port': '26257' } } }) });
+    // A policy's first evaluation waits for the API server to compile it.
+    let r = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify(lbService(`${RUN}-closed`, 'sandbox-pool-member', 26257, hostname)) });
+    for (let i = 0; i < 50 && r.code === 0; i++) {
+      spawnSync('sleep', ['0.2']);
+      r = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify(lbService(`${RUN}-closed`, 'sandbox-pool-member', 26257, hostname)) });
+    }
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/must be of type ClusterIP/);
   });
 
   it('refuses the same Service in a namespace without the grant', () => {

@@ -24,6 +24,10 @@ describe('examples of real deployments', () => {
     const uat = synthJson(stacks.instances.get('instance-digit-uat')!);
     expect(onlyResource(uat, 'kubernetes_namespace_v1').metadata.labels).toMatchObject({ 'sandbox.dev/uses-kafka': 'true', 'sandbox.dev/protected': 'true' });
     expect((uat as any).variable.secret_file_partner_token.sensitive).toBe(true);
+    const copy = (Object.values(resources(uat, 'kubernetes_manifest')) as any[]).find((m) => m.manifest.kind === 'ExternalSecret' && m.manifest.metadata.name === 'shared-kafka-credentials');
+    expect(copy.manifest.spec.dataFrom).toEqual([{ extract: { key: 'kafka-credentials' } }]);
+    const core = (Object.values(resources(uat, 'helm_release')) as any[]).find((r) => r.name === 'digit-core');
+    expect(JSON.parse(core.values[0]).kafka.auth.existingSecret).toBe('shared-kafka-credentials');
     const feature = synthJson(stacks.instances.get('instance-digit-pgr-feature')!);
     expect(feature.output?.expires_at).toBeDefined();
   });

@@ -6,6 +6,7 @@ import { TENANT_POLICIES_CHART_VERSION, TenantPolicies } from '../../constructs/
 import { CHARTS_DIR, KUBE_VERSION } from '../charts/render';
 import { buildStacks, resources, synthJson, tempFile, type TerraformJson } from '../fixtures';
 import { requireTool, run } from '../tools';
+import { loadConfig } from '../../config/load';
 
 const stacks = buildStacks();
 const release = (j: TerraformJson) => Object.values(resources(j, 'helm_release')).find((r: any) => r.name === 'tenant-policies') as any;
@@ -57,6 +58,14 @@ describe('tenant policies', () => {
   it('bound hostnames by the instance label and the cluster domain', () => {
     const routes = rendered({ ingressDomain: 'aws.sandbox.example.org' }).find((o) => o.metadata.name === 'tenant-policies-routes');
     expect(routes.spec.variables).toEqual([{ name: 'suffix', expression: `'.' + namespaceObject.metadata.labels["sandbox.dev/instance"] + '.aws.sandbox.example.org'` }]);
+  });
+
+  it('admit a member LoadBalancer only on clusters that allow TCP exposure', () => {
+    const granted = (values: Record<string, unknown>) => rendered(values).find((o) => o.metadata.name === 'tenant-policies-services').spec.variables;
+    expect(granted({ ingressDomain: 'aws.sandbox.example.org' })).toEqual([{ name: 'granted', expression: 'false' }]);
+    expect(granted({ ingressDomain: 'aws.sandbox.example.org', poolGrant: { enabled: true } })[0].expression).toMatch(/^object\.metadata\.name == 'sandbox-pool-member' && /);
+    const dss = buildStacks(loadConfig(join(__dirname, '..', '..', 'examples', 'dss.yaml')));
+    expect(JSON.parse(release(synthJson(dss.platforms.get('platform-dss-gcp')!)).values[0]).poolGrant).toEqual({ enabled: true });
   });
 
   it('refuses a domain that is not one, naming it', () => {

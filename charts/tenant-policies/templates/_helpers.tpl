@@ -85,5 +85,9 @@ CEL: the Service is the one an instance group grants its member: the fixed name,
 the granted port and annotated with the member's hostname, every port that port.
 */}}
 {{- define "tenant.grantedTcp" -}}
+{{- if not .Values.poolGrant.enabled -}}
+false
+{{- else -}}
 object.metadata.name == '{{ .Values.poolGrant.serviceName }}' && has(namespaceObject.metadata.labels) && '{{ .Values.poolGrant.portLabel }}' in namespaceObject.metadata.labels && has(namespaceObject.metadata.annotations) && '{{ .Values.poolGrant.hostnameAnnotation }}' in namespaceObject.metadata.annotations && object.spec.ports.all(p, string(p.port) == namespaceObject.metadata.labels['{{ .Values.poolGrant.portLabel }}'])
+{{- end -}}
 {{- end }}
