@@ -97,17 +97,18 @@ function copyIfPlain(value: unknown, depth: number): unknown {
  */
 function resolveWithPlainCopies(obj: unknown, options: ResolveOptions): unknown {
   const prefix = options.prefix ?? [];
-  const copy = copyIfPlain(obj, prefix.length);
-  if (copy !== HAS_TOKEN) return copy;
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || !isPlainObject(obj) || prefix.length >= MAX_DEPTH) {
-    return cdktfResolve(obj, options);
+    const copy = copyIfPlain(obj, prefix.length);
+    return copy === HAS_TOKEN ? cdktfResolve(obj, options) : copy;
   }
   const keys = Object.keys(obj);
   if (!keys.every(isPlainString)) return cdktfResolve(obj, options);
   const out: Record<string, unknown> = {};
   for (const key of keys) {
-    const value = resolveWithPlainCopies(obj[key], { ...options, prefix: [...prefix, key] });
-    if (value !== undefined) out[key] = value;
+    const value = obj[key];
+    let resolved = copyIfPlain(value, prefix.length + 1);
+    if (resolved === HAS_TOKEN) resolved = resolveWithPlainCopies(value, { ...options, prefix: [...prefix, key] });
+    if (resolved !== undefined) out[key] = resolved;
   }
   return out;
 }
