@@ -13,10 +13,9 @@ import { ProcessRunner, type ToolRunner } from './tools';
 /** Commander's own exits that are not errors. */
 const CLEAN_EXITS = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
 
-/** The cloud providers the stacks import, at the versions the package pins as peers. */
-function cloudProviders(): string {
-  const peers = packageJson().peerDependencies ?? {};
-  return ['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-google'].map((p) => `${p}@${peers[p] ?? 'latest'}`).join(' ');
+/** A provider package at the version the package pins as a peer. */
+function pinned(provider: string): string {
+  return `${provider}@${packageJson().peerDependencies?.[provider] ?? 'latest'}`;
 }
 
 /** A failure as `--json` prints it on stdout: one object, so that a pipeline can read why. */
@@ -85,7 +84,7 @@ export async function cli(argv: readonly string[], io: Io, tools?: ToolRunner): 
     }
     const missing = /Cannot find module '(@cdktf\/provider-[a-z]+)/.exec((err as Error).message);
     const message = missing
-      ? `${missing[1]} is not installed. The command line synthesizes the stacks of every cloud, so it needs every cloud's provider: npm install ${cloudProviders()} (a library that imports one cloud's constructs needs only that cloud's provider).`
+      ? `${missing[1]} is not installed, and the config has a cluster on its cloud. Install the provider of each cloud the config uses: npm install ${pinned(missing[1])}`
       : (err as Error).message;
     if (json) io.out(jsonError('failed', message, EXIT.failed));
     io.err(`sandboxkit: ${message}`);

@@ -1,3 +1,5 @@
+import { boundedName } from './names';
+
 /** Which cloud resources an instance has of its own; each cloud's instance resources take the same kinds. */
 export interface InstanceCloudResourceKinds {
   /** An object storage bucket (S3 bucket, blob container, Cloud Storage bucket). @default false */
@@ -6,4 +8,21 @@ export interface InstanceCloudResourceKinds {
   readonly queue?: boolean;
   /** A key-value table (DynamoDB table with string keys `pk`/`sk`, storage table, Firestore database in Datastore mode). @default false */
   readonly table?: boolean;
+}
+
+/** The names blocks are wired with on AWS and under the cloud mock. */
+export interface InstanceCloudResourceNames {
+  readonly bucket?: string;
+  readonly queue?: string;
+  readonly table?: string;
+}
+
+/** Names of an instance's AWS (or mocked) cloud resources: derived from cluster and instance, within each service's limits. */
+export function instanceResourceNames(clusterName: string, instanceName: string, kinds: InstanceCloudResourceKinds): InstanceCloudResourceNames {
+  const base = ['sandbox', clusterName, instanceName];
+  return {
+    bucket: kinds.objectStorage ? boundedName(base, 63) : undefined,
+    queue: kinds.queue ? boundedName(base, 80) : undefined,
+    table: kinds.table ? boundedName(base, 255) : undefined,
+  };
 }

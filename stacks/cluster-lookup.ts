@@ -1,10 +1,8 @@
 import type { Construct } from 'constructs';
 import type { AzureClusterConfig, ClusterConfig } from '../config/types';
-import { EksClusterLookup } from '../constructs/aws/eks-lookup';
-import { AksClusterLookup } from '../constructs/azure/aks-lookup';
 import type { SandboxCluster } from '../constructs/cluster';
 import { ExistingCluster } from '../constructs/existing/existing-cluster';
-import { GkeClusterLookup } from '../constructs/gcp/gke-lookup';
+import { aksLookup, eksLookup, gkeLookup } from './cloud-lookups';
 
 /** Finds the config's cluster by name through data sources, never through another stack's state. */
 export function lookupCluster(scope: Construct, cluster: ClusterConfig): SandboxCluster {
@@ -12,11 +10,11 @@ export function lookupCluster(scope: Construct, cluster: ClusterConfig): Sandbox
   const dns = cluster.platform?.externalDns;
   switch (cluster.cloud) {
     case 'aws':
-      return new EksClusterLookup(scope, 'Cluster', { ...common, region: cluster.region, externalDnsZoneId: dns?.zoneId });
+      return new (eksLookup())(scope, 'Cluster', { ...common, region: cluster.region, externalDnsZoneId: dns?.zoneId });
     case 'azure':
-      return new AksClusterLookup(scope, 'Cluster', { ...common, externalDnsZone: azureDnsZone(cluster) });
+      return new (aksLookup())(scope, 'Cluster', { ...common, externalDnsZone: azureDnsZone(cluster) });
     case 'gcp':
-      return new GkeClusterLookup(scope, 'Cluster', {
+      return new (gkeLookup())(scope, 'Cluster', {
         ...common,
         project: cluster.project,
         region: cluster.region,

@@ -2,13 +2,20 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ClusterConfig, InstanceConfig } from '../config/types';
-import { AwsInstanceResources, instanceResourceNames } from '../constructs/aws/instance-resources';
-import { EksClusterLookup } from '../constructs/aws/eks-lookup';
-import { AksClusterLookup } from '../constructs/azure/aks-lookup';
-import { AzureInstanceResources } from '../constructs/azure/instance-resources';
+import type { AwsInstanceResources } from '../constructs/aws/instance-resources';
+import type { AzureInstanceResources } from '../constructs/azure/instance-resources';
+import { instanceResourceNames } from '../constructs/cloud-resources';
 import type { SandboxCluster } from '../constructs/cluster';
-import { GcpInstanceResources } from '../constructs/gcp/instance-resources';
+import type { GcpInstanceResources } from '../constructs/gcp/instance-resources';
 import type { CloudResourceFacts } from '../constructs/instance/wiring';
+import { aksLookup, eksLookup } from './cloud-lookups';
+
+/* Each cloud's resources (and its provider package) are loaded only for an instance on that cloud. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const awsResources = () => (require('../constructs/aws/instance-resources') as { AwsInstanceResources: typeof AwsInstanceResources }).AwsInstanceResources;
+const azureResources = () => (require('../constructs/azure/instance-resources') as { AzureInstanceResources: typeof AzureInstanceResources }).AzureInstanceResources;
+const gcpResources = () => (require('../constructs/gcp/instance-resources') as { GcpInstanceResources: typeof GcpInstanceResources }).GcpInstanceResources;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Service account of the instance's workloads that may use its cloud resources; blocks take it through `cloudServiceAccount`. */
 export const CLOUD_SERVICE_ACCOUNT = 'sandbox-cloud';
@@ -45,13 +52,13 @@ export class InstanceCloudResources extends Construct {
       this.facts = { objectStorageBucket: names.bucket, queueName: names.queue, tableName: names.table, cloudRegion: MOCK_REGION };
       return;
     }
-    if (c.cloud === 'aws' && props.cluster instanceof EksClusterLookup) {
-      this.aws = new AwsInstanceResources(this, 'Aws', { ...common, oidcIssuerUrl: props.cluster.eks.identity.get(0).oidc.get(0).issuer });
+    if (c.cloud === 'aws' && props.cluster instanceof eksLookup()) {
+      this.aws = new (awsResources())(this, 'Aws', { ...common, oidcIssuerUrl: props.cluster.eks.identity.get(0).oidc.get(0).issuer });
       const n = this.aws.names;
       this.facts = { objectStorageBucket: n.bucket, queueName: n.queue, tableName: n.table, cloudRegion: c.region, cloudServiceAccount: CLOUD_SERVICE_ACCOUNT };
       this.annotations = { 'eks.amazonaws.com/role-arn': this.aws.roleArn };
-    } else if (c.cloud === 'azure' && props.cluster instanceof AksClusterLookup) {
-      this.azure = new AzureInstanceResources(this, 'Azure', {
+    } else if (c.cloud === 'azure' && props.cluster instanceof aksLookup()) {
+      this.azure = new (azureResources())(this, 'Azure', {
         ...common,
         location: c.location,
         oidcIssuerUrl: props.cluster.aks.oidcIssuerUrl,
@@ -68,7 +75,7 @@ export class InstanceCloudResources extends Construct {
       };
       this.annotations = { 'azure.workload.identity/client-id': this.azure.identity.clientId };
     } else if (c.cloud === 'gcp') {
-      this.gcp = new GcpInstanceResources(this, 'Gcp', { ...common, project: c.project, region: c.region });
+      this.gcp = new (gcpResources())(this, 'Gcp', { ...common, project: c.project, region: c.region });
       const n = this.gcp.names;
       this.facts = {
         objectStorageBucket: n.bucket,

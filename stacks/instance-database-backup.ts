@@ -1,12 +1,16 @@
 import { Construct } from 'constructs';
 import type { ClusterConfig, InstanceConfig } from '../config/types';
-import { DatabaseBackupRole } from '../constructs/aws/database-backup-role';
-import { EksClusterLookup } from '../constructs/aws/eks-lookup';
+import type { DatabaseBackupRole } from '../constructs/aws/database-backup-role';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { SandboxCluster } from '../constructs/cluster';
 import { backupKeyPrefix, databaseBackupValues, entryWithBarmanImage, isCloudNativePgCluster, type BackupLocation } from '../constructs/instance/database-backup';
 import type { BlockRef } from '../constructs/instance/sandbox-instance';
 import { fillPlaceholders, mergeValues } from '../constructs/instance/values';
+import { eksLookup } from './cloud-lookups';
+
+/** The AWS role construct, loaded only for a backup on AWS. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const backupRole = () => (require('../constructs/aws/database-backup-role') as { DatabaseBackupRole: typeof DatabaseBackupRole }).DatabaseBackupRole;
 
 export interface InstanceDatabaseBackupProps {
   readonly clusterConfig: ClusterConfig;
@@ -33,7 +37,7 @@ export class InstanceDatabaseBackup extends Construct {
     const where = `Instance "${inst.name}"`;
     if (!c.backupStore) throw new Error(`${where}: backup and restoreFrom need a backupStore on cluster "${c.name}"`);
     if (c.cloud === 'azure' || c.cloud === 'gcp') throw new Error(`${where}: database backups are offered on aws and existing clusters; cluster "${c.name}" is ${c.cloud}`);
-    const aws = c.cloud === 'aws' && props.cluster instanceof EksClusterLookup ? props.cluster : undefined;
+    const aws = c.cloud === 'aws' && props.cluster instanceof eksLookup() ? props.cluster : undefined;
     if (c.cloud === 'existing' && !c.backupStore.credentialsSecret) throw new Error(`${where}: cluster "${c.name}" backupStore needs credentialsSecret`);
     const location: BackupLocation = {
       bucket: c.backupStore.bucket,
@@ -54,7 +58,7 @@ export class InstanceDatabaseBackup extends Construct {
       catalog.set(ref.name, entry);
       const current = mergeValues(fillPlaceholders(entry.values ?? {}, { instance: inst.name, namespace, block: ref.name }), ref.values ?? {});
       const role = aws
-        ? new DatabaseBackupRole(this, `Role-${ref.name}`, {
+        ? new (backupRole())(this, `Role-${ref.name}`, {
             clusterName: c.name,
             instanceName: inst.name,
             namespace,

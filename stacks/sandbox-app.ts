@@ -3,10 +3,10 @@ import { poolMembership } from '../config/instance-groups';
 import type { ClusterConfig, SandboxConfig, StateBackendConfig } from '../config/types';
 import { mergeCatalog } from '../constructs/catalog/merge';
 import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
-import { AwsClusterStack } from './aws-cluster-stack';
-import { AzureClusterStack } from './azure-cluster-stack';
+import type { AwsClusterStack } from './aws-cluster-stack';
+import type { AzureClusterStack } from './azure-cluster-stack';
 import { ExistingClusterStack } from './existing-cluster-stack';
-import { GcpClusterStack } from './gcp-cluster-stack';
+import type { GcpClusterStack } from './gcp-cluster-stack';
 import { InstanceStack } from './instance-stack';
 import { PlatformStack } from './platform-stack';
 import { SharedStack } from './shared-stack';
@@ -67,14 +67,21 @@ export function buildSandbox(app: App, config: SandboxConfig, selection?: StackS
   return { clusters, platforms, instances, states, shared };
 }
 
+/* Each cloud's cluster stack (its provider package and constructs) is loaded only for a cluster on that cloud. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const awsClusterStack = () => (require('./aws-cluster-stack') as { AwsClusterStack: typeof AwsClusterStack }).AwsClusterStack;
+const azureClusterStack = () => (require('./azure-cluster-stack') as { AzureClusterStack: typeof AzureClusterStack }).AzureClusterStack;
+const gcpClusterStack = () => (require('./gcp-cluster-stack') as { GcpClusterStack: typeof GcpClusterStack }).GcpClusterStack;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 function clusterStack(app: App, cluster: ClusterConfig, state: StateBackendConfig): TerraformStack {
   switch (cluster.cloud) {
     case 'aws':
-      return new AwsClusterStack(app, { cluster, state });
+      return new (awsClusterStack())(app, { cluster, state });
     case 'azure':
-      return new AzureClusterStack(app, { cluster, state });
+      return new (azureClusterStack())(app, { cluster, state });
     case 'gcp':
-      return new GcpClusterStack(app, { cluster, state });
+      return new (gcpClusterStack())(app, { cluster, state });
     case 'existing':
       return new ExistingClusterStack(app, { cluster, state });
   }

@@ -11,29 +11,14 @@ import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/l
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { InstanceCloudResourceKinds } from '../cloud-resources';
+import { instanceResourceNames, type InstanceCloudResourceKinds, type InstanceCloudResourceNames } from '../cloud-resources';
 import { boundedName } from '../names';
 import { awsNames } from './naming';
 import { ServiceAccountRole, type IamStatement } from './service-account-role';
 
-export type { InstanceCloudResourceKinds };
+export type { InstanceCloudResourceKinds, InstanceCloudResourceNames };
+export { instanceResourceNames };
 
-/** The names blocks are wired with; the same in the cloud and under the cloud mock. */
-export interface InstanceCloudResourceNames {
-  readonly bucket?: string;
-  readonly queue?: string;
-  readonly table?: string;
-}
-
-/** Names of an instance's cloud resources: derived from cluster and instance, within each service's limits. */
-export function instanceResourceNames(clusterName: string, instanceName: string, kinds: InstanceCloudResourceKinds): InstanceCloudResourceNames {
-  const base = ['sandbox', clusterName, instanceName];
-  return {
-    bucket: kinds.objectStorage ? boundedName(base, 63) : undefined,
-    queue: kinds.queue ? boundedName(base, 80) : undefined,
-    table: kinds.table ? boundedName(base, 255) : undefined,
-  };
-}
 
 export interface AwsInstanceResourcesProps extends InstanceCloudResourceKinds {
   readonly clusterName: string;
