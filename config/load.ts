@@ -8,6 +8,7 @@ import { KNOWN_CLOUDS, clusterBaseSchema, sandboxConfigSchema } from './schema';
 import { semanticIssues, type PathIssue } from './semantics';
 import { resolveTemplates } from './templates';
 import { cloudResourceIssues } from './cloud-resource-checks';
+import { managedDatabaseIssues } from './managed-database-checks';
 import type { SandboxConfig } from './types';
 
 /** Config files larger than this are refused before parsing. */
@@ -122,6 +123,7 @@ export function parseConfig(text: string, file = '<config>'): SandboxConfig {
 
   issues.push(...semanticIssues(resolved, BUILTIN_CATALOG));
   issues.push(...cloudResourceIssues(resolved));
+  issues.push(...managedDatabaseIssues(resolved, BUILTIN_CATALOG));
 
   if (issues.length > 0) {
     const located = dedupe(issues).map((i) => {

@@ -366,6 +366,15 @@ const instance = z.strictObject({
   cloudResources: z
     .strictObject({ source: z.enum(['cloud', 'mock']).optional(), objectStorage: z.boolean().optional(), queue: z.boolean().optional(), table: z.boolean().optional() })
     .optional(),
+  database: z
+    .strictObject({
+      source: z.enum(['cluster', 'managed']).optional(),
+      engine: z.enum(['postgresql', 'mysql']),
+      version: z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a major or major.minor version such as 17 or 8.4').optional(),
+      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be a DB instance class such as db.t4g.micro').optional(),
+      storageGiB: z.number().int().min(20).max(1024).optional(),
+    })
+    .optional(),
 }).superRefine((inst, ctx) => {
   const problem = reservedNamespaceProblem(inst.namespace ?? inst.name);
   if (problem) ctx.addIssue({ code: 'custom', path: [inst.namespace ? 'namespace' : 'name'], message: `${problem}; set namespace to one of the instance's own` });

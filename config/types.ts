@@ -424,6 +424,26 @@ export interface InstanceConfig {
   readonly workingHours?: string;
   /** Cloud resources of the instance's own, wired into the blocks that take them. @default - none */
   readonly cloudResources?: CloudResourcesConfig;
+  /** Where the databases of blocks that need one of `engine` live. @default - on the instance's in-cluster block of that engine */
+  readonly database?: InstanceDatabaseConfig;
+}
+
+/** The instance's database server for the blocks that need one of its engine. */
+export interface InstanceDatabaseConfig {
+  /**
+   * `cluster`: the instance's in-cluster block of the engine (`postgresql`, `mysql`) provides; `managed`: a server of
+   * the instance's own in the cloud account (AWS: RDS, in the cluster's private subnets), created and destroyed with the
+   * instance. Either way each consuming block gets its own database, user and `<block>-database` Secret.
+   * @default 'cluster'
+   */
+  readonly source?: 'cluster' | 'managed';
+  readonly engine: 'postgresql' | 'mysql';
+  /** Engine version, major or major.minor. @default '17' for postgresql, '8.4' for mysql */
+  readonly version?: string;
+  /** Server size (AWS: DB instance class). @default 'db.t4g.micro' */
+  readonly instanceClass?: string;
+  /** @default 20 */
+  readonly storageGiB?: number;
 }
 
 /** An instance's own object storage, queue and key-value table. */

@@ -12,6 +12,7 @@ import { SandboxInstance } from '../constructs/instance/sandbox-instance';
 import { ChartMirror } from '../constructs/chart-mirror';
 import { configureBackend } from './backend';
 import { InstanceCloudResources } from './instance-cloud-resources';
+import { instanceManagedDatabase } from './instance-managed-database';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
 import { addCloudProvider, addKubernetesProviders, clusterTags } from './providers';
@@ -70,6 +71,7 @@ export class InstanceStack extends TerraformStack {
       workingHours: config.workingHours,
       registryMirror: props.cluster.platform?.registryMirror,
       cloudResources: cloudResources?.facts,
+      managedDatabase: instanceManagedDatabase(this, props.cluster, this.cluster, config),
       clusterLabels: clusterLabels(props.cluster),
       uses: config.uses,
       secrets: config.secrets,

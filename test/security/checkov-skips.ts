@@ -29,6 +29,7 @@ export function activeOptions(config: SandboxConfig): Set<string> {
     if (c.cloud === 'gcp' && c.mode === 'autopilot') on.add('gcp-autopilot');
   }
   if (config.instances?.some((i) => i.cloudResources?.objectStorage && (i.cloudResources.source ?? 'cloud') === 'cloud')) on.add('instance-object-storage');
+  if (config.instances?.some((i) => i.database?.source === 'managed')) on.add('instance-managed-database');
   return on;
 }
 

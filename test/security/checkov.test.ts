@@ -64,7 +64,7 @@ describe('checkov', () => {
     for (const skip of [...SKIPS.terraform, ...SKIPS.options, ...SKIPS.kubernetes]) {
       expect({ id: skip.id, reason: skip.reason?.length > 40 }).toEqual({ id: skip.id, reason: true });
     }
-    for (const skip of SKIPS.options) expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap', 'instance-object-storage']).toContain(skip.option);
+    for (const skip of SKIPS.options) expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap', 'instance-object-storage', 'instance-managed-database']).toContain(skip.option);
   });
 
   it.each(EXAMPLES)('finds nothing in the Terraform of examples/%s', async (file) => {
@@ -76,7 +76,7 @@ describe('checkov', () => {
   it('applies option skips only where the option is on', () => {
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'sandbox.yaml')))]).toEqual([]);
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap']);
-    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'ebury.yaml')))]).toContain('instance-object-storage');
+    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'ebury.yaml')))]).toEqual(expect.arrayContaining(['instance-object-storage', 'instance-managed-database']));
   });
 
   it('finds nothing in any rendered chart, with default and ci values', async () => {
