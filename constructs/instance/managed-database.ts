@@ -89,6 +89,8 @@ export interface ManagedDatabaseUsersProps {
 export class ManagedDatabaseUsers extends Construct {
   /** Consumers install once this has run. */
   readonly ready: ITerraformDependable[];
+  /** The users job's image, as its registry names it (for the bill of materials); none without consumers. */
+  readonly image?: string;
 
   constructor(scope: Construct, id: string, props: ManagedDatabaseUsersProps) {
     super(scope, id);
@@ -136,6 +138,7 @@ export class ManagedDatabaseUsers extends Construct {
     if (props.consumers.length === 0) return;
 
     const client = CLIENT[db.engine];
+    this.image = client.image;
     const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
     const job = new JobV1(this, 'Users', {
       metadata: { name: 'sandbox-database-users', namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'sandboxkit', 'app.kubernetes.io/name': 'sandbox-database-users' } },

@@ -1,0 +1,258 @@
+import { join } from 'path';
+import { loadConfig, parseConfig } from '../config/load';
+import { billOfMaterials } from '../cli/commands/bom';
+import { usersScript } from '../constructs/instance/managed-database';
+import { buildStacks, onlyResource, resources, synthJson, type TerraformJson } from './fixtures';
+
+const EXAMPLES = join(__dirname, '..', 'examples');
+const ebury = buildStacks(loadConfig(join(EXAMPLES, 'ebury.yaml')));
+const risk = synthJson(ebury.instances.get('instance-risk-staging')!);
+const inCluster = synthJson(ebury.instances.get('instance-fx-team')!);
+
+const release = (json: TerraformJson, name: string) => Object.values<any>(resources(json, 'helm_release')).find((r) => r.name === name);
+const valuesOf = (json: TerraformJson, name: string) => JSON.parse(release(json, name).values[0]);
+const address = (json: TerraformJson, type: string, attribute: string) => `\${${type}.${Object.keys(resources(json, type))[0]}.${attribute}}`;
+const manifest = (json: TerraformJson, kind: string, name: string) =>
+  Object.values<any>(resources(json, 'kubernetes_manifest')).find((m) => m.manifest.kind === kind && m.manifest.metadata.name === name)?.manifest;
+const secretValue = (json: TerraformJson, secret: string) =>
+  Object.entries<any>(resources(json, 'aws_secretsmanager_secret_version')).find(([id]) => id.includes(`Value-${secret}_`))![1].secret_string as string;
+/** The keys of a `${jsonencode({"k" = …, …})}` secret string. */
+const keysOf = (secretString: string) => [...secretString.matchAll(/"([a-z-]+)" = /g)].map((m) => m[1]).sort();
+
+describe('managed database on AWS (examples/ebury.yaml, instance risk-staging)', () => {
+  const db = onlyResource(risk, 'aws_db_instance');
+  const dbAddress = address(risk, 'aws_db_instance', 'address');
+
+  it('creates an RDS server of the instance in the cluster\'s private subnets, encrypted with the cluster\'s data key, never public', () => {
+    expect(db).toMatchObject({
+      identifier: 'sandbox-ebury-risk-staging',
+      engine: 'postgres',
+      engine_version: '17',
+      storage_encrypted: true,
+      kms_key_id: expect.stringMatching(/^\$\{data\.aws_kms_alias\.ManagedDatabase_DataKey_\w+\.target_key_arn\}$/),
+      publicly_accessible: false,
+      iam_database_authentication_enabled: true,
+    });
+    expect(Object.values<any>(risk.data!.aws_kms_alias).map((a) => a.name)).toEqual(expect.arrayContaining(['alias/sandbox-ebury-data', 'alias/sandbox-ebury-secrets']));
+    expect(onlyResource(risk, 'aws_db_subnet_group').subnet_ids).toMatch(/data\.aws_eks_cluster\.Cluster_\w+\.vpc_config\[0\]\.subnet_ids/);
+    expect(db.db_subnet_group_name).toBe(address(risk, 'aws_db_subnet_group', 'name'));
+  });
+
+  it('leaves the master password to RDS in Secrets Manager under the secrets key: no password in the JSON', () => {
+    expect(db).toMatchObject({ manage_master_user_password: true, master_user_secret_kms_key_id: expect.stringContaining('ManagedDatabase_SecretsKey') });
+    expect(db.password).toBeUndefined();
+    const text = JSON.stringify(risk);
+    expect(text).not.toMatch(/"(master_)?password":/);
+    expect(text).not.toMatch(/PASSWORD=[A-Za-z0-9]/);
+  });
+
+  it('goes with the instance: no final snapshot, no deletion protection, automated backups deleted', () => {
+    expect(db).toMatchObject({ skip_final_snapshot: true, deletion_protection: false, delete_automated_backups: true });
+    expect(db.final_snapshot_identifier).toBeUndefined();
+  });
+
+  it('requires TLS and logs DDL and slow statements through its own parameter group', () => {
+    const group = onlyResource(risk, 'aws_db_parameter_group');
+    expect(group.family).toBe('postgres17');
+    expect(group.parameter).toEqual(expect.arrayContaining([{ name: 'rds.force_ssl', value: '1' }, { name: 'log_statement', value: 'ddl' }]));
+    expect(db.parameter_group_name).toBe(address(risk, 'aws_db_parameter_group', 'name'));
+  });
+
+  it("admits only the cluster's security group, on the engine's port", () => {
+    const group = onlyResource(risk, 'aws_security_group');
+    expect(group.ingress).toBeUndefined();
+    expect(group.egress).toBeUndefined();
+    expect(db.vpc_security_group_ids).toEqual([address(risk, 'aws_security_group', 'id')]);
+    expect(onlyResource(risk, 'aws_vpc_security_group_ingress_rule')).toEqual({
+      security_group_id: address(risk, 'aws_security_group', 'id'),
+      description: 'The cluster security group',
+      ip_protocol: 'tcp',
+      from_port: 5432,
+      to_port: 5432,
+      referenced_security_group_id: expect.stringMatching(/vpc_config\[0\]\.cluster_security_group_id\}$/),
+    });
+    expect(resources(risk, 'aws_vpc_security_group_egress_rule')).toEqual({});
+  });
+
+  it("lets only the instance's sandbox-database service account read exactly the master secret", () => {
+    const docs = risk.data!.aws_iam_policy_document;
+    const trust = Object.entries<any>(docs).find(([k]) => k.startsWith('ManagedDatabase_Role_Trust'))![1];
+    expect(trust.statement[0].condition).toEqual(expect.arrayContaining([expect.objectContaining({ variable: expect.stringMatching(/:sub$/), values: ['system:serviceaccount:risk-staging:sandbox-database'] })]));
+    const policy = Object.entries<any>(docs).find(([k]) => k.startsWith('ManagedDatabase_Role_PolicyDocument'))![1];
+    expect(policy.statement).toEqual([
+      expect.objectContaining({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [address(risk, 'aws_db_instance', 'master_user_secret[0].secret_arn')] }),
+      expect.objectContaining({ actions: ['kms:Decrypt'], resources: [expect.stringContaining('ManagedDatabase_SecretsKey')] }),
+    ]);
+    const account = Object.values<any>(resources(risk, 'kubernetes_service_account_v1')).find((a) => a.metadata.name === 'sandbox-database');
+    expect(account).toMatchObject({ automount_service_account_token: false, metadata: { namespace: 'risk-staging' } });
+    expect(account.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\.ManagedDatabase_Role_\w+\.arn\}$/);
+  });
+
+  it('syncs the master credential through a SecretStore of its own, into the instance namespace only', () => {
+    expect(manifest(risk, 'SecretStore', 'sandbox-database').spec.provider.aws).toMatchObject({ service: 'SecretsManager', region: 'eu-west-2', auth: { jwt: { serviceAccountRef: { name: 'sandbox-database' } } } });
+    expect(manifest(risk, 'ExternalSecret', 'sandbox-database-admin')).toMatchObject({
+      metadata: { namespace: 'risk-staging' },
+      spec: { secretStoreRef: { name: 'sandbox-database' }, dataFrom: [{ extract: { key: address(risk, 'aws_db_instance', 'master_user_secret[0].secret_arn') } }] },
+    });
+  });
+
+  it('tags every AWS resource of the instance with its instance and owner', () => {
+    expect(risk.provider!.aws[0].default_tags[0].tags).toMatchObject({ 'sandbox-instance': 'risk-staging', 'sandbox-owner': 'risk-lead@ebury.example' });
+  });
+
+  it('installs no in-cluster database and gives each consumer the same Secret keys as the in-cluster provider does', () => {
+    expect(release(risk, 'postgresql')).toBeUndefined();
+    expect(keysOf(secretValue(risk, 'keycloak-database'))).toEqual(keysOf(secretValue(inCluster, 'keycloak-database')));
+    expect(secretValue(risk, 'keycloak-database')).toContain(`"host" = ${dbAddress.slice(2, -1)}`);
+    expect(secretValue(risk, 'keycloak-database')).toMatch(/"uri" = "postgresql:\/\/keycloak:\$\{random_password\.[\w-]+\.result\}@\$\{aws_db_instance\.\w+\.address\}:5432\/keycloak\?sslmode=require"/);
+    expect(manifest(risk, 'ExternalSecret', 'keycloak-database').spec.secretStoreRef.name).toBe('sandbox-secrets');
+  });
+
+  it('wires the server into the consuming blocks exactly where the in-cluster one goes', () => {
+    expect(valuesOf(risk, 'keycloak').database).toEqual({ ...valuesOf(inCluster, 'keycloak').database, hostname: dbAddress });
+    const sql = valuesOf(risk, 'workflow').server.config.persistence.datastores;
+    expect(sql.default.sql).toMatchObject({ connectAddr: `${dbAddress}:5432`, databaseName: 'workflow', user: 'workflow', existingSecret: 'workflow-database' });
+    expect(sql.visibility.sql).toMatchObject({ databaseName: 'workflow_visibility', existingSecret: 'workflow-database' });
+  });
+
+  it("creates each consumer's user and databases with a Job the consumers wait for", () => {
+    const job = onlyResource(risk, 'kubernetes_job_v1');
+    expect(job.wait_for_completion).toBe(true);
+    const pod = job.spec.template.spec;
+    const script: string = pod.container[0].command[2];
+    expect(script).toContain(`ALTER ROLE "keycloak" WITH LOGIN PASSWORD :'pw_0';`);
+    expect(script).toContain(`'CREATE DATABASE %I OWNER %I', 'workflow_visibility', 'workflow'`);
+    expect(script).toContain('REVOKE ALL ON DATABASE "keycloak" FROM PUBLIC;');
+    expect(script).not.toContain('${');
+    const env = Object.fromEntries(pod.container[0].env.map((e: any) => [e.name, e.value ?? e.value_from.secret_key_ref]));
+    expect(env).toMatchObject({
+      DB_HOST: dbAddress,
+      ADMIN_PASSWORD: { name: 'sandbox-database-admin', key: 'password' },
+      PASSWORD_0: { name: 'keycloak-database', key: 'password' },
+      PASSWORD_1: { name: 'workflow-database', key: 'password' },
+    });
+    expect(pod.security_context).toMatchObject({ run_as_non_root: true, seccomp_profile: { type: 'RuntimeDefault' } });
+    expect(pod.container[0].security_context).toMatchObject({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } });
+    const jobId = `kubernetes_job_v1.${Object.keys(resources(risk, 'kubernetes_job_v1'))[0]}`;
+    expect(release(risk, 'keycloak').depends_on).toContain(jobId);
+    expect(release(risk, 'workflow').depends_on).toContain(jobId);
+    expect(release(risk, 'ledger').depends_on).not.toContain(jobId);
+  });
+
+  it('lists the users job image in the bill of materials, and no in-cluster database chart', () => {
+    const bom = billOfMaterials(loadConfig(join(EXAMPLES, 'ebury.yaml')), { instance: 'risk-staging' });
+    expect(bom.images).toContain('ghcr.io/cloudnative-pg/postgresql:18.3');
+    expect(bom.charts.map((c) => c.name)).not.toContain('cluster');
+  });
+
+  it("opens egress from the namespace to the VPC on the database port only", () => {
+    const policy = Object.values<any>(resources(risk, 'kubernetes_network_policy_v1')).find((p) => p.metadata.name === 'allow-managed-database');
+    expect(policy.spec).toEqual({
+      pod_selector: {},
+      policy_types: ['Egress'],
+      egress: [{ to: [{ ip_block: { cidr: expect.stringMatching(/^\$\{data\.aws_vpc\.ManagedDatabase_Vpc_\w+\.cidr_block\}$/) } }], ports: [{ protocol: 'TCP', port: '5432' }] }],
+    });
+  });
+});
+
+const AWS_CLUSTER = `clusters:
+  - name: shop
+    cloud: aws
+    region: eu-west-1
+    kubernetesVersion: "1.33"
+    owner: team
+    adminPrincipalArns: [arn:aws:iam::111122223333:role/admins]
+    nodePools: [{ name: general, instanceTypes: [m6i.large], minSize: 1, maxSize: 3 }]
+`;
+const SHOP_CATALOG = `catalog:
+  - name: shop
+    labels: { kind: shop, version: 1.0.0 }
+    chart: { repository: "oci://registry.example.com/charts", name: shop, version: 1.0.0 }
+    resources: { cpu: 100m, memory: 128Mi }
+    needs: { database: mysql }
+    inject: { databaseHost: db.host, databaseSecret: db.secret }
+    images: [registry.example.com/shop:1.0.0]
+`;
+
+describe('managed MySQL on AWS', () => {
+  const config = parseConfig(`${AWS_CLUSTER}instances:
+  - name: cart
+    cluster: shop
+    owner: dev
+    blocks: [shop]
+    database: { source: managed, engine: mysql, version: "8.4", instanceClass: db.t4g.small, storageGiB: 30 }
+${SHOP_CATALOG}`, 'shop.yaml');
+  const json = synthJson(buildStacks(config).instances.get('instance-cart')!);
+
+  it('takes engine, version, class and storage from the config, with TLS required', () => {
+    expect(onlyResource(json, 'aws_db_instance')).toMatchObject({ engine: 'mysql', engine_version: '8.4', instance_class: 'db.t4g.small', allocated_storage: 30, port: 3306 });
+    const group = onlyResource(json, 'aws_db_parameter_group');
+    expect(group.family).toBe('mysql8.4');
+    expect(group.parameter).toContainEqual({ name: 'require_secure_transport', value: '1' });
+  });
+
+  it('gives the block its mysql Secret and host, and a users job that creates them', () => {
+    expect(JSON.parse(release(json, 'shop').values[0]).db).toEqual({ host: address(json, 'aws_db_instance', 'address'), secret: 'shop-database' });
+    const script: string = onlyResource(json, 'kubernetes_job_v1').spec.template.spec.container[0].command[2];
+    expect(script).toContain("CREATE USER IF NOT EXISTS 'shop'@'%' IDENTIFIED BY '$PASSWORD_0' REQUIRE SSL;");
+    expect(script).toContain('GRANT ALL PRIVILEGES ON \\`shop\\`.* TO \'shop\'@\'%\';');
+    expect(onlyResource(json, 'kubernetes_job_v1').spec.template.spec.container[0].image).toBe('docker.io/library/mysql:8.4.8');
+  });
+});
+
+describe('usersScript', () => {
+  it('never writes a Terraform interpolation and binds postgres passwords as variables', () => {
+    const consumers = [{ user: 'a', databases: ['a', 'a_extra'], secret: 'a-database' }];
+    for (const engine of ['postgresql', 'mysql'] as const) expect(usersScript(engine, consumers)).not.toMatch(/\$\{|%\{/);
+    expect(usersScript('postgresql', consumers)).toContain('-v pw_0="$PASSWORD_0"');
+  });
+});
+
+describe('managed database config checks', () => {
+  const instance = (cluster: string, extra = '') => `instances:
+  - name: one
+    cluster: ${cluster}
+    owner: dev
+    blocks: [keycloak${extra}]
+    database:
+      source: managed
+      engine: postgresql
+`;
+
+  it('refuses a managed database on an existing cluster, at the line of source', () => {
+    const text = `clusters:
+  - name: kind
+    cloud: existing
+    connection: { kind: kubeconfig, path: /tmp/kubeconfig }
+    storageClasses: { blockRwo: standard }
+${instance('kind')}`;
+    expect(() => parseConfig(text, 'c.yaml')).toThrow(/c\.yaml:12:\d+: instances\[0\]\.database\.source: cluster "kind" is an existing cluster, with no cloud account to create a managed database in: use source: cluster and list the postgresql block/);
+  });
+
+  it('refuses it on clouds that do not create one yet, naming the cloud', () => {
+    const text = `clusters:
+  - name: g
+    cloud: gcp
+    project: p-123456
+    region: europe-west1
+    kubernetesVersion: "1.33"
+    owner: team
+${instance('g')}`;
+    expect(() => parseConfig(text, 'g.yaml')).toThrow(/g\.yaml:14:\d+: instances\[0\]\.database\.source: managed databases are created on aws clusters; cluster "g" is gcp/);
+  });
+
+  it('refuses an in-cluster block of the same engine next to the managed server, at the block', () => {
+    expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop', ', postgresql')}`, 'a.yaml')).toThrow(/a\.yaml:13:\d+: instances\[0\]\.blocks\[1\]: "postgresql" provides postgresql, which the instance's managed database provides: remove the block or use database.source: cluster/);
+  });
+
+  it('meets blocks\' requirements on the engine with the managed server, and only with source: managed', () => {
+    expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop')}`, 'a.yaml')).not.toThrow();
+    expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop').replace('source: managed', 'source: cluster')}`, 'a.yaml')).toThrow(/block "keycloak" requires a PostgreSQL database/);
+  });
+
+  it('refuses versions RDS does not offer and unknown keys', () => {
+    expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop')}      version: "12"\n`, 'a.yaml')).toThrow(/instances\[0\]\.database\.version: managed PostgreSQL starts at major version 13, got "12"/);
+    expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop').replace('engine: postgresql', 'engine: mysql')}      version: "8"\n`, 'a.yaml')).toThrow(/instances\[0\]\.database\.version: managed MySQL is 8\.0 or 8\.4/);
+    expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop')}      password: hunter2\n`, 'a.yaml')).toThrow(/instances\[0\]\.database/);
+  });
+});
