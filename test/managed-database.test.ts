@@ -112,7 +112,8 @@ describe('managed database on AWS (examples/ebury.yaml, instance risk-staging)',
     expect(valuesOf(risk, 'keycloak').database).toEqual({ ...valuesOf(inCluster, 'keycloak').database, hostname: dbAddress });
     const sql = valuesOf(risk, 'workflow').server.config.persistence.datastores;
     expect(sql.default.sql).toMatchObject({ connectAddr: `${dbAddress}:5432`, databaseName: 'workflow', user: 'workflow', existingSecret: 'workflow-database' });
-    expect(sql.visibility.sql).toMatchObject({ databaseName: 'workflow_visibility', existingSecret: 'workflow-database' });
+    expect(sql.visibility.sql).toMatchObject({ databaseName: 'workflow_visibility', existingSecret: 'workflow-database', tls: { enabled: true } });
+    expect(sql.default.sql.tls).toEqual({ enabled: true });
   });
 
   it("creates each consumer's user and databases with a Job the consumers wait for", () => {

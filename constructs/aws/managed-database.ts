@@ -42,21 +42,27 @@ const ENGINES: Readonly<Record<ManagedDatabaseEngine, EngineFacts>> = {
 };
 
 export interface AwsManagedDatabaseProps {
+  /** The cluster whose network, keys and OIDC provider the server uses; names derive from it. */
   readonly clusterName: string;
+  /** The sandbox instance that owns the server. */
   readonly instanceName: string;
+  /** The instance's namespace, whose service account reads the master credential. */
   readonly namespace: string;
   /** Region of the cluster, where the master secret is read. */
   readonly region: string;
+  /** Database engine of the server. */
   readonly engine: ManagedDatabaseEngine;
   /** Engine version RDS accepts, a major (`17`) or major.minor (`8.4`); minor upgrades apply automatically. */
   readonly version: string;
-  /** @default 'db.t4g.micro' */
+  /** DB instance class. @default 'db.t4g.micro' */
   readonly instanceClass?: string;
-  /** @default 20 */
+  /** Allocated gp3 storage. @default 20 */
   readonly storageGiB?: number;
-  /** The cluster's VPC, subnets (its private ones) and the security group its nodes and pods carry. */
+  /** The cluster's VPC. */
   readonly vpcId: string;
+  /** The cluster's subnets (its private ones), where the server gets its address. */
   readonly subnetIds: string[];
+  /** The security group the cluster's nodes and pods carry; the only source the server admits. */
   readonly clusterSecurityGroupId: string;
   /** The cluster's OIDC issuer URL; its IAM provider is looked up by it. */
   readonly oidcIssuerUrl: string;

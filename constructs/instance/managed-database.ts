@@ -12,11 +12,13 @@ export type ManagedDatabaseEngine = 'postgresql' | 'mysql';
 
 /** A database server of the instance's own outside the cluster (RDS, …), as the instance wires it. */
 export interface ManagedDatabase {
+  /** Database engine of the server. */
   readonly engine: ManagedDatabaseEngine;
   /** Engine version, major or major.minor; requirements of blocks match it as `<major>.<minor>.0`. */
   readonly version: string;
   /** Private host name of the server. */
   readonly host: string;
+  /** Port the server listens on. */
   readonly port: number;
   /** The range the server's address is in; the instance's pods may reach it on `port`. */
   readonly egressCidr: string;
@@ -64,15 +66,20 @@ export function managedProviderEntry(db: Pick<ManagedDatabase, 'engine' | 'versi
 
 /** One consumer of the managed server: its user (also the name of its first database) and the databases it owns. */
 export interface ManagedDatabaseConsumer {
+  /** User name: the block's name. */
   readonly user: string;
+  /** Databases the user owns, its own name first. */
   readonly databases: readonly string[];
   /** Secret whose key `password` holds the user's password. */
   readonly secret: string;
 }
 
 export interface ManagedDatabaseUsersProps {
+  /** The instance namespace. */
   readonly namespace: string;
+  /** The server. */
   readonly database: ManagedDatabase;
+  /** Blocks that get a user and databases of their own on it. */
   readonly consumers: readonly ManagedDatabaseConsumer[];
   /** Registry that mirrors every image. @default - none */
   readonly registryMirror?: string;
