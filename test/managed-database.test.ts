@@ -201,6 +201,33 @@ ${SHOP_CATALOG}`, 'shop.yaml');
   });
 });
 
+describe('managed database for library users (config checks bypassed)', () => {
+  const parsed = parseConfig(`${AWS_CLUSTER}instances:
+  - name: cart
+    cluster: shop
+    owner: dev
+    blocks: [shop]
+    database: { source: managed, engine: mysql }
+${SHOP_CATALOG}`, 'shop.yaml');
+  const withInstance = (change: (i: any) => any, cluster = parsed.clusters[0]) => ({ ...parsed, clusters: [cluster], instances: [change(parsed.instances![0])] });
+
+  it('refuses an in-cluster provider of the engine next to the managed server', () => {
+    expect(() => buildStacks(withInstance((i) => ({ ...i, blocks: ['shop', 'mysql'] })))).toThrow(/block "shop" needs a mysql database, and both block "mysql" and the instance's managed database provide one; keep one/);
+  });
+
+  it('refuses a managed server on a cluster whose cloud does not create one', () => {
+    const existing = { name: 'shop', cloud: 'existing', connection: { kind: 'kubeconfig', path: '/tmp/kubeconfig' }, storageClasses: { blockRwo: 'standard' } } as any;
+    expect(() => buildStacks(withInstance((i) => i, existing))).toThrow(/Instance "cart": managed databases are created on aws clusters; cluster "shop" is existing \(use database.source: cluster\)/);
+  });
+
+  it('creates nothing outside the cluster with source: cluster', () => {
+    const json = synthJson(buildStacks(withInstance((i) => ({ ...i, blocks: ['shop', 'mysql'], database: { source: 'cluster', engine: 'mysql' } }))).instances.get('instance-cart')!);
+    expect(resources(json, 'aws_db_instance')).toEqual({});
+    expect(resources(json, 'kubernetes_job_v1')).toEqual({});
+    expect(JSON.parse(release(json, 'shop').values[0]).db).toEqual({ host: 'mysql.cart.svc.cluster.local', secret: 'shop-database' });
+  });
+});
+
 describe('usersScript', () => {
   it('never writes a Terraform interpolation and binds postgres passwords as variables', () => {
     const consumers = [{ user: 'a', databases: ['a', 'a_extra'], secret: 'a-database' }];
