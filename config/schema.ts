@@ -274,6 +274,7 @@ const gcpCluster = z.strictObject({
     )
     .optional(),
   filestore: z.boolean().optional(),
+  managedDatabases: z.strictObject({ cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 range from /16 to /24, such as 10.32.0.0/20').optional() }).optional(),
 }).superRefine((c, ctx) => {
   if (c.privateEndpoint === false && !c.masterAuthorizedNetworks?.length) {
     ctx.addIssue({ code: 'custom', path: ['masterAuthorizedNetworks'], message: 'is required when privateEndpoint is false; without it every address reaches the control plane' });
@@ -371,7 +372,7 @@ const instance = z.strictObject({
       source: z.enum(['cluster', 'managed']).optional(),
       engine: z.enum(['postgresql', 'mysql']),
       version: z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a major or major.minor version such as 17 or 8.4').optional(),
-      instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'must be a DB instance class such as db.t4g.micro').optional(),
+      instanceClass: z.string().regex(/^db[-.][a-z0-9][-.a-z0-9]*$/, 'must be an RDS instance class such as db.t4g.micro or a Cloud SQL tier such as db-custom-1-3840').optional(),
       storageGiB: z.number().int().min(20).max(1024).optional(),
     })
     .optional(),

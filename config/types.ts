@@ -330,6 +330,12 @@ export interface GcpClusterConfig extends ClusterConfigBase {
   readonly nodePools?: readonly GcpNodePoolConfig[];
   /** Offer RWX storage through Filestore. @default false */
   readonly filestore?: boolean;
+  /**
+   * Let instances have managed databases (Cloud SQL): private services access for the VPC on `cidr` and a KMS key
+   * for the Cloud SQL service agent, which must exist in the project first
+   * (`gcloud beta services identity create --service=sqladmin.googleapis.com`). @default - none
+   */
+  readonly managedDatabases?: { readonly cidr?: string };
 }
 
 export interface ExistingClusterConfig extends ClusterConfigBase {
@@ -440,7 +446,7 @@ export interface InstanceDatabaseConfig {
   readonly engine: 'postgresql' | 'mysql';
   /** Engine version, major or major.minor. @default '17' for postgresql, '8.4' for mysql */
   readonly version?: string;
-  /** Server size (AWS: DB instance class). @default 'db.t4g.micro' */
+  /** Server size: AWS DB instance class, Cloud SQL tier. @default 'db.t4g.micro' on AWS, 'db-custom-1-3840' on Google */
   readonly instanceClass?: string;
   /** @default 20 */
   readonly storageGiB?: number;

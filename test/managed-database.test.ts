@@ -217,7 +217,7 @@ ${SHOP_CATALOG}`, 'shop.yaml');
 
   it('refuses a managed server on a cluster whose cloud does not create one', () => {
     const existing = { name: 'shop', cloud: 'existing', connection: { kind: 'kubeconfig', path: '/tmp/kubeconfig' }, storageClasses: { blockRwo: 'standard' } } as any;
-    expect(() => buildStacks(withInstance((i) => i, existing))).toThrow(/Instance "cart": managed databases are created on aws clusters; cluster "shop" is existing \(use database.source: cluster\)/);
+    expect(() => buildStacks(withInstance((i) => i, existing))).toThrow(/Instance "cart": managed databases are created on aws clusters and on gcp clusters with managedDatabases; cluster "shop" is existing \(use database.source: cluster\)/);
   });
 
   it('creates nothing outside the cluster with source: cluster', () => {
@@ -257,8 +257,8 @@ ${instance('kind')}`;
     expect(() => parseConfig(text, 'c.yaml')).toThrow(/c\.yaml:12:\d+: instances\[0\]\.database\.source: cluster "kind" is an existing cluster, with no cloud account to create a managed database in: use source: cluster and list the postgresql block/);
   });
 
-  it('refuses it on clouds that do not create one yet, naming the cloud', () => {
-    const text = `clusters:
+  it('refuses it on a Google cluster without managedDatabases, and on Azure, naming the cloud', () => {
+    const google = `clusters:
   - name: g
     cloud: gcp
     project: p-123456
@@ -266,7 +266,22 @@ ${instance('kind')}`;
     kubernetesVersion: "1.33"
     owner: team
 ${instance('g')}`;
-    expect(() => parseConfig(text, 'g.yaml')).toThrow(/g\.yaml:14:\d+: instances\[0\]\.database\.source: managed databases are created on aws clusters; cluster "g" is gcp/);
+    expect(() => parseConfig(google, 'g.yaml')).toThrow(/g\.yaml:14:\d+: instances\[0\]\.database\.source: cluster "g" does not offer managed databases: set managedDatabases: \{\} on it/);
+    const azure = `clusters:
+  - name: z
+    cloud: azure
+    location: westeurope
+    kubernetesVersion: "1.33"
+    owner: team
+    tenantId: 00000000-0000-4000-8000-000000000001
+    subscriptionId: 00000000-0000-4000-8000-000000000003
+    adminGroupObjectIds: [00000000-0000-4000-8000-000000000002]
+${instance('z')}`;
+    expect(() => parseConfig(azure, 'z.yaml')).toThrow(/z\.yaml:16:\d+: instances\[0\]\.database\.source: managed databases are created on aws, gcp clusters; cluster "z" is azure: use source: cluster and list the postgresql block/);
+  });
+
+  it("refuses a size of the other cloud's kind", () => {
+    expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop')}      instanceClass: db-custom-1-3840\n`, 'a.yaml')).toThrow(/instances\[0\]\.database\.instanceClass: on AWS this is an RDS instance class such as db\.t4g\.micro, got "db-custom-1-3840"/);
   });
 
   it('refuses an in-cluster block of the same engine next to the managed server, at the block', () => {
@@ -282,5 +297,68 @@ ${instance('g')}`;
     expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop')}      version: "12"\n`, 'a.yaml')).toThrow(/instances\[0\]\.database\.version: managed PostgreSQL starts at major version 13, got "12"/);
     expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop').replace('engine: postgresql', 'engine: mysql')}      version: "8"\n`, 'a.yaml')).toThrow(/instances\[0\]\.database\.version: managed MySQL is 8\.0 or 8\.4/);
     expect(() => parseConfig(`${AWS_CLUSTER}${instance('shop')}      password: hunter2\n`, 'a.yaml')).toThrow(/instances\[0\]\.database/);
+  });
+});
+
+describe('managed database on Google (Cloud SQL)', () => {
+  const config = parseConfig(`clusters:
+  - name: gke
+    cloud: gcp
+    project: p-123456
+    region: europe-west1
+    kubernetesVersion: "1.33"
+    owner: team
+    managedDatabases: { cidr: 10.40.0.0/20 }
+instances:
+  - name: idp
+    cluster: gke
+    owner: dev@example.org
+    blocks: [keycloak]
+    database: { source: managed, engine: postgresql, version: "16" }
+`, 'google.yaml');
+  const stacks = buildStacks(config);
+  const json = synthJson(stacks.instances.get('instance-idp')!);
+  const cluster = synthJson(stacks.clusters.get('cluster-gke')!);
+  const server = onlyResource(json, 'google_sql_database_instance');
+
+  it('gives the cluster private services access on the configured range and a key for the Cloud SQL agent', () => {
+    expect(onlyResource(cluster, 'google_compute_global_address')).toMatchObject({ purpose: 'VPC_PEERING', address_type: 'INTERNAL', address: '10.40.0.0', prefix_length: 20 });
+    expect(onlyResource(cluster, 'google_service_networking_connection')).toMatchObject({ service: 'servicenetworking.googleapis.com', reserved_peering_ranges: [expect.stringContaining('google_compute_global_address')] });
+    expect(Object.values<any>(resources(cluster, 'google_kms_crypto_key')).map((k) => k.name)).toContain('gke-databases');
+    expect(Object.values<any>(resources(cluster, 'google_kms_crypto_key_iam_member')).map((m) => m.member)).toContainEqual(expect.stringMatching(/^serviceAccount:service-\$\{data\.google_project\.\w+\.number\}@gcp-sa-cloud-sql\.iam\.gserviceaccount\.com$/));
+    expect(Object.values<any>(resources(cluster, 'google_project_service')).map((s) => s.service)).toEqual(expect.arrayContaining(['sqladmin.googleapis.com', 'servicenetworking.googleapis.com']));
+  });
+
+  it('creates a Cloud SQL server with a private address only, TLS only, under the cluster key, removed with the instance', () => {
+    expect(server).toMatchObject({
+      database_version: 'POSTGRES_16',
+      region: 'europe-west1',
+      encryption_key_name: 'projects/p-123456/locations/europe-west1/keyRings/gke-keys/cryptoKeys/gke-databases',
+      deletion_protection: false,
+      name: expect.stringMatching(/^sandbox-gke-idp-\$\{random_id\.\w+\.hex\}$/),
+    });
+    expect(server.settings.ip_configuration).toEqual({ ipv4_enabled: false, private_network: 'projects/p-123456/global/networks/gke-vpc', ssl_mode: 'ENCRYPTED_ONLY' });
+    expect(server.settings).toMatchObject({ deletion_protection_enabled: false, tier: 'db-custom-1-3840', user_labels: { 'sandbox-instance': 'idp', 'sandbox-owner': expect.stringMatching(/^dev/) } });
+  });
+
+  it('keeps the admin password out of the JSON, in Secret Manager under the cluster key, readable by the instance alone', () => {
+    expect(onlyResource(json, 'google_sql_user').password).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
+    const secret = Object.values<any>(resources(json, 'google_secret_manager_secret')).find((s) => s.secret_id.endsWith('database-admin'));
+    expect(secret.replication.user_managed.replicas[0].customer_managed_encryption.kms_key_name).toMatch(/cryptoKeys\/gke-secret-manager$/);
+    const wi = Object.values<any>(resources(json, 'google_service_account_iam_member')).find((m) => m.service_account_id.includes('ManagedDatabase'));
+    expect(wi.member).toBe('serviceAccount:p-123456.svc.id.goog[idp/sandbox-database]');
+    const read = Object.values<any>(resources(json, 'google_secret_manager_secret_iam_member')).find((m) => m.secret_id.includes('ManagedDatabase_AdminSecret'));
+    expect(read).toMatchObject({ role: 'roles/secretmanager.secretAccessor', member: expect.stringContaining('ManagedDatabase_Account') });
+    expect(manifest(json, 'SecretStore', 'sandbox-database').spec.provider.gcpsm).toMatchObject({ projectID: 'p-123456' });
+    expect(manifest(json, 'ExternalSecret', 'sandbox-database-admin').spec.dataFrom[0].extract.key).toBe(secret.secret_id);
+    expect(JSON.stringify(json)).not.toMatch(/"password":"[^$]/);
+  });
+
+  it("wires the server's private address into the block and opens egress to the services range only", () => {
+    const host = address(json, 'google_sql_database_instance', 'private_ip_address');
+    expect(JSON.parse(release(json, 'keycloak').values[0]).database).toMatchObject({ hostname: host, port: '5432', database: 'keycloak', existingSecret: 'keycloak-database' });
+    const policy = Object.values<any>(resources(json, 'kubernetes_network_policy_v1')).find((p) => p.metadata.name === 'allow-managed-database');
+    expect(policy.spec.egress).toEqual([{ to: [{ ip_block: { cidr: '10.40.0.0/20' } }], ports: [{ protocol: 'TCP', port: '5432' }] }]);
+    expect(onlyResource(json, 'kubernetes_job_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'DB_HOST', value: host });
   });
 });

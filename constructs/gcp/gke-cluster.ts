@@ -42,6 +42,8 @@ export interface GkeClusterProps {
   readonly ingressDomain?: string;
   /** Cloud DNS managed zone external-dns may write to; creates its service account. @default - none */
   readonly externalDnsZone?: string;
+  /** A `databases` key that the Cloud SQL service agent may use, for instances' managed databases. @default false */
+  readonly managedDatabases?: boolean;
 }
 
 /** Roles a node's service account needs to log, report metrics and pull images; nothing more. */
@@ -102,6 +104,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
         'gke-secrets': [agent('container-engine-robot.iam.gserviceaccount.com')],
         disks: [agent('compute-system.iam.gserviceaccount.com')],
         'secret-manager': [agent('gcp-sa-secretmanager.iam.gserviceaccount.com')],
+        ...(props.managedDatabases ? { databases: [agent('gcp-sa-cloud-sql.iam.gserviceaccount.com')] } : {}),
       },
     });
 
