@@ -26,7 +26,7 @@ const ENGINES: Readonly<Record<ManagedDatabaseEngine, EngineFacts>> = {
   postgresql: {
     version: (v) => `POSTGRES_${v.split('.')[0]}`,
     port: 5432,
-    flags: { log_checkpoints: 'on', log_connections: 'on', log_disconnections: 'on', log_lock_waits: 'on', log_min_messages: 'error', log_min_error_statement: 'error', log_min_duration_statement: '-1', log_temp_files: '0', log_statement: 'ddl', 'cloudsql.enable_pgaudit': 'on' },
+    flags: { log_checkpoints: 'on', log_connections: 'on', log_disconnections: 'on', log_duration: 'on', log_hostname: 'on', log_lock_waits: 'on', log_min_messages: 'error', log_min_error_statement: 'error', log_min_duration_statement: '-1', log_temp_files: '0', log_statement: 'ddl', 'cloudsql.enable_pgaudit': 'on' },
   },
   mysql: {
     version: (v) => `MYSQL_${v.replace('.', '_')}`,

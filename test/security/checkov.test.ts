@@ -75,7 +75,7 @@ describe('checkov', () => {
 
   it('applies option skips only where the option is on', () => {
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'sandbox.yaml')))]).toEqual([]);
-    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap']);
+    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'instance-managed-database', 'state-bootstrap']);
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'ebury.yaml')))]).toEqual(expect.arrayContaining(['instance-object-storage', 'instance-managed-database']));
   });
 
