@@ -220,6 +220,33 @@ ${SHOP_CATALOG}`, 'shop.yaml');
     expect(() => buildStacks(withInstance((i) => i, existing))).toThrow(/Instance "cart": managed databases are created on aws clusters and on gcp clusters with managedDatabases; cluster "shop" is existing \(use database.source: cluster\)/);
   });
 
+  it('warns when no block needs the managed engine', () => {
+    const stack = buildStacks(withInstance((i) => ({ ...i, database: { source: 'managed', engine: 'postgresql' } }))).instances.get('instance-cart')!;
+    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+    expect(warnings).toContainEqual(expect.stringMatching(/no block needs a postgresql database, yet the instance has a managed one/));
+  });
+
+  it('refuses a database name from an influence that the users job could not quote soundly', () => {
+    const config = parseConfig(`${AWS_CLUSTER}instances:
+  - name: bi
+    cluster: shop
+    owner: dev
+    blocks: [analytics]
+    database: { source: managed, engine: postgresql }
+catalog:
+  - name: analytics
+    labels: { kind: analytics, version: 1.0.0 }
+    chart: { repository: "oci://registry.example.com/charts", name: analytics, version: 1.0.0 }
+    resources: { cpu: 100m, memory: 128Mi }
+    needs: { database: postgresql }
+    influences:
+      - target: { matchExpressions: [{ key: provides-postgresql, operator: Exists }] }
+        values: { databases: [{ name: "x'; DROP ROLE y; --", owner: "{block}" }] }
+    images: [registry.example.com/analytics:1.0.0]
+`, 'bi.yaml');
+    expect(() => buildStacks(config)).toThrow(/block "analytics" asks the managed database for a database named "x'; DROP ROLE y; --"; names are lower-case letters, digits, "_" and "-"/);
+  });
+
   it('creates nothing outside the cluster with source: cluster', () => {
     const json = synthJson(buildStacks(withInstance((i) => ({ ...i, blocks: ['shop', 'mysql'], database: { source: 'cluster', engine: 'mysql' } }))).instances.get('instance-cart')!);
     expect(resources(json, 'aws_db_instance')).toEqual({});

@@ -162,6 +162,7 @@ export class SandboxInstance extends Construct {
     const managed = props.managedDatabase;
     const grants = this.databaseGrants(where, inputs, namespace, managed);
     const managedGrants = [...grants].filter(([, g]) => !g.provider);
+    if (managed && managedGrants.length === 0) Annotations.of(this).addWarning(`${where}: no block needs a ${managed.engine} database, yet the instance has a managed one`);
     this.checkQuota(where, inputs, mockKinds, datasets.length + (managedGrants.length ? 1 : 0), quota, size, props.quota !== undefined && Object.keys(props.quota).length > 0);
 
     const vars = { instance: name, namespace, domain: props.cluster.ingress.domain };
@@ -254,7 +255,7 @@ export class SandboxInstance extends Construct {
           consumers: managedGrants.map(([consumer, g]) => ({
             user: consumer,
             secret: g.secret,
-            databases: [consumer, ...extraDatabases(resolved.blocks.find((b) => b.name === managedName)!.values, consumer)],
+            databases: [consumer, ...extraDatabases(where, resolved.blocks.find((b) => b.name === managedName)!.values, consumer)],
           })),
           registryMirror: props.registryMirror,
           dependsOn: [...nsReady, ...secrets.ready],
@@ -414,11 +415,14 @@ function databaseGrant(consumer: BlockInput, host: string, port: number, uriTemp
 }
 
 /** Further databases influences ask the managed server for on behalf of `consumer` (`databases: [{ name, owner }]`). */
-function extraDatabases(values: Readonly<Record<string, unknown>>, consumer: string): string[] {
+function extraDatabases(where: string, values: Readonly<Record<string, unknown>>, consumer: string): string[] {
   const listed = Array.isArray(values.databases) ? (values.databases as unknown[]) : [];
   return listed.flatMap((d) => {
     const db = d as { name?: unknown; owner?: unknown };
-    return db.owner === consumer && typeof db.name === 'string' && db.name !== consumer ? [db.name] : [];
+    if (db.owner !== consumer || typeof db.name !== 'string' || db.name === consumer) return [];
+    // The users job quotes the name as an identifier; only plain names keep that quoting sound.
+    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(db.name)) throw new Error(`${where}: block "${consumer}" asks the managed database for a database named "${db.name}"; names are lower-case letters, digits, "_" and "-"`);
+    return [db.name];
   });
 }
 
