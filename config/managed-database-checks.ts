@@ -4,8 +4,8 @@ import type { PathIssue } from './semantics';
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Clouds whose instance stacks create a managed database server (Google: on clusters with `managedDatabases`). */
-export const MANAGED_DATABASE_CLOUDS: readonly string[] = ['aws', 'gcp'];
+/** Clouds whose instance stacks create a managed database server (Google and Azure: on clusters with `managedDatabases`). */
+export const MANAGED_DATABASE_CLOUDS: readonly string[] = ['aws', 'gcp', 'azure'];
 
 /** `database` of each instance: a managed server needs a cloud that creates one and no in-cluster block of the same engine. */
 export function managedDatabaseIssues(data: Raw, builtin: readonly CatalogEntry[]): PathIssue[] {
@@ -26,12 +26,15 @@ export function managedDatabaseIssues(data: Raw, builtin: readonly CatalogEntry[
     } else if (typeof cloud === 'string' && !MANAGED_DATABASE_CLOUDS.includes(cloud)) {
       issues.push({ path: [...path, 'source'], message: `managed databases are created on ${MANAGED_DATABASE_CLOUDS.join(', ')} clusters; cluster "${String(inst.cluster)}" is ${cloud}: use source: cluster and list the ${String(engine)} block` });
     }
-    if (cloud === 'gcp' && !isObject(cluster?.managedDatabases)) {
-      issues.push({ path: [...path, 'source'], message: `cluster "${String(inst.cluster)}" does not offer managed databases: set managedDatabases: {} on it (private services access and a Cloud SQL key), or use source: cluster` });
+    if ((cloud === 'gcp' || cloud === 'azure') && !isObject(cluster?.managedDatabases)) {
+      const what = cloud === 'gcp' ? 'private services access and a Cloud SQL key' : 'a delegated subnet, private DNS zone and key';
+      issues.push({ path: [...path, 'source'], message: `cluster "${String(inst.cluster)}" does not offer managed databases: set managedDatabases: {} on it (${what}), or use source: cluster` });
     }
+    if (cloud === 'azure' && engine !== 'postgresql') issues.push({ path: [...path, 'engine'], message: `managed databases on Azure are PostgreSQL Flexible Servers; use source: cluster for ${String(engine)}` });
     const size = inst.database.instanceClass;
     if (typeof size === 'string' && cloud === 'aws' && !size.startsWith('db.')) issues.push({ path: [...path, 'instanceClass'], message: `on AWS this is an RDS instance class such as db.t4g.micro, got "${size}"` });
     if (typeof size === 'string' && cloud === 'gcp' && !size.startsWith('db-')) issues.push({ path: [...path, 'instanceClass'], message: `on Google this is a Cloud SQL tier such as db-custom-1-3840, got "${size}"` });
+    if (typeof size === 'string' && cloud === 'azure' && !/^(B|GP|MO)_Standard_/.test(size)) issues.push({ path: [...path, 'instanceClass'], message: `on Azure this is a Flexible Server SKU such as B_Standard_B1ms, got "${size}"` });
     const version = inst.database.version;
     if (typeof version === 'string' && engine === 'postgresql' && Number(version.split('.')[0]) < 13) {
       issues.push({ path: [...path, 'version'], message: `managed PostgreSQL starts at major version 13, got "${version}"` });

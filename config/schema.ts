@@ -238,6 +238,7 @@ const azureCluster = z.strictObject({
     .optional(),
   keyVaultAllowedIpRanges: z.array(cidr).optional(),
   logRetentionDays: z.number().int().min(30).max(730).optional(),
+  managedDatabases: z.strictObject({ cidr: cidr.optional() }).optional(),
 }).superRefine((c, ctx) => {
   if (c.privateCluster === false && !c.authorizedIpRanges?.length) {
     ctx.addIssue({ code: 'custom', path: ['authorizedIpRanges'], message: 'is required when privateCluster is false; without it every address reaches the API server' });
@@ -372,7 +373,7 @@ const instance = z.strictObject({
       source: z.enum(['cluster', 'managed']).optional(),
       engine: z.enum(['postgresql', 'mysql']),
       version: z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a major or major.minor version such as 17 or 8.4').optional(),
-      instanceClass: z.string().regex(/^db[-.][a-z0-9][-.a-z0-9]*$/, 'must be an RDS instance class such as db.t4g.micro or a Cloud SQL tier such as db-custom-1-3840').optional(),
+      instanceClass: z.string().regex(/^[A-Za-z0-9][-._A-Za-z0-9]{0,62}$/, 'must be a server size such as db.t4g.micro (AWS), db-custom-1-3840 (Google) or B_Standard_B1ms (Azure)').optional(),
       storageGiB: z.number().int().min(20).max(1024).optional(),
     })
     .optional(),

@@ -279,6 +279,11 @@ export interface AzureClusterConfig extends ClusterConfigBase {
   readonly keyVaultAllowedIpRanges?: readonly string[];
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * Let instances have managed PostgreSQL (Flexible Server): a subnet `cidr` inside the VNet delegated to it, its
+   * private DNS zone, and a key in the cluster's vault with the identity servers encrypt with. @default - none
+   */
+  readonly managedDatabases?: { readonly cidr?: string };
 }
 
 /** A node pool: its name and the options of `GkeCluster.addNodePool` (`GkeNodePoolOptions`). */
@@ -446,7 +451,7 @@ export interface InstanceDatabaseConfig {
   readonly engine: 'postgresql' | 'mysql';
   /** Engine version, major or major.minor. @default '17' for postgresql, '8.4' for mysql */
   readonly version?: string;
-  /** Server size: AWS DB instance class, Cloud SQL tier. @default 'db.t4g.micro' on AWS, 'db-custom-1-3840' on Google */
+  /** Server size: RDS instance class, Cloud SQL tier, Flexible Server SKU. @default 'db.t4g.micro', 'db-custom-1-3840', 'B_Standard_B1ms' */
   readonly instanceClass?: string;
   /** @default 20 */
   readonly storageGiB?: number;

@@ -2,6 +2,9 @@ import type { Construct } from 'constructs';
 import type { ClusterConfig, InstanceConfig } from '../config/types';
 import { EksClusterLookup } from '../constructs/aws/eks-lookup';
 import { AwsManagedDatabase } from '../constructs/aws/managed-database';
+import { AksClusterLookup } from '../constructs/azure/aks-lookup';
+import { AzureManagedDatabase } from '../constructs/azure/managed-database';
+import { DEFAULT_AZURE_DATABASE_SUBNET } from '../constructs/azure/managed-database-network';
 import type { SandboxCluster } from '../constructs/cluster';
 import { GcpManagedDatabase } from '../constructs/gcp/managed-database';
 import { DEFAULT_MANAGED_DATABASE_CIDR } from '../constructs/gcp/managed-database-network';
@@ -10,8 +13,8 @@ import { clusterTags, googleLabels } from './providers';
 
 /**
  * The instance's managed database server (`database.source: managed`) in the cluster's cloud, or undefined when its
- * blocks use an in-cluster one. AWS clusters create RDS, Google clusters with `managedDatabases` Cloud SQL; the config
- * check says so at the line, this guards library users.
+ * blocks use an in-cluster one. AWS clusters create RDS; Google and Azure clusters with `managedDatabases` Cloud SQL
+ * and PostgreSQL Flexible Server. The config check says so at the line; this guards library users.
  */
 export function instanceManagedDatabase(scope: Construct, clusterConfig: ClusterConfig, cluster: SandboxCluster, instance: InstanceConfig): ManagedDatabase | undefined {
   const wanted = instance.database;
@@ -47,7 +50,18 @@ export function instanceManagedDatabase(scope: Construct, clusterConfig: Cluster
       labels: googleLabels(clusterTags(clusterConfig, { 'sandbox-instance': instance.name, 'sandbox-owner': instance.owner })),
     }).facts;
   }
+  if (clusterConfig.cloud === 'azure' && clusterConfig.managedDatabases && wanted.engine === 'postgresql' && cluster instanceof AksClusterLookup) {
+    return new AzureManagedDatabase(scope, 'ManagedDatabase', {
+      ...common,
+      location: clusterConfig.location,
+      version: common.version.split('.')[0],
+      skuName: wanted.instanceClass,
+      subnetCidr: clusterConfig.managedDatabases.cidr ?? DEFAULT_AZURE_DATABASE_SUBNET,
+      oidcIssuerUrl: cluster.aks.oidcIssuerUrl,
+      ttlHours: instance.protected ? undefined : (instance.ttlHours ?? 48),
+    }).facts;
+  }
   throw new Error(
-    `Instance "${instance.name}": managed databases are created on aws clusters and on gcp clusters with managedDatabases; cluster "${clusterConfig.name}" is ${clusterConfig.cloud}${clusterConfig.cloud === 'gcp' ? ' without managedDatabases' : ''} (use database.source: cluster)`,
+    `Instance "${instance.name}": managed databases are created on aws clusters, and on gcp and azure (PostgreSQL only) clusters with managedDatabases; cluster "${clusterConfig.name}" is ${clusterConfig.cloud} (use database.source: cluster)`,
   );
 }

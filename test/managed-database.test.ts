@@ -217,7 +217,7 @@ ${SHOP_CATALOG}`, 'shop.yaml');
 
   it('refuses a managed server on a cluster whose cloud does not create one', () => {
     const existing = { name: 'shop', cloud: 'existing', connection: { kind: 'kubeconfig', path: '/tmp/kubeconfig' }, storageClasses: { blockRwo: 'standard' } } as any;
-    expect(() => buildStacks(withInstance((i) => i, existing))).toThrow(/Instance "cart": managed databases are created on aws clusters and on gcp clusters with managedDatabases; cluster "shop" is existing \(use database.source: cluster\)/);
+    expect(() => buildStacks(withInstance((i) => i, existing))).toThrow(/Instance "cart": managed databases are created on aws clusters, and on gcp and azure \(PostgreSQL only\) clusters with managedDatabases; cluster "shop" is existing \(use database.source: cluster\)/);
   });
 
   it('warns when no block needs the managed engine', () => {
@@ -284,7 +284,7 @@ ${instance('kind')}`;
     expect(() => parseConfig(text, 'c.yaml')).toThrow(/c\.yaml:12:\d+: instances\[0\]\.database\.source: cluster "kind" is an existing cluster, with no cloud account to create a managed database in: use source: cluster and list the postgresql block/);
   });
 
-  it('refuses it on a Google cluster without managedDatabases, and on Azure, naming the cloud', () => {
+  it('refuses it on Google and Azure clusters without managedDatabases, and MySQL on Azure', () => {
     const google = `clusters:
   - name: g
     cloud: gcp
@@ -304,7 +304,9 @@ ${instance('g')}`;
     subscriptionId: 00000000-0000-4000-8000-000000000003
     adminGroupObjectIds: [00000000-0000-4000-8000-000000000002]
 ${instance('z')}`;
-    expect(() => parseConfig(azure, 'z.yaml')).toThrow(/z\.yaml:16:\d+: instances\[0\]\.database\.source: managed databases are created on aws, gcp clusters; cluster "z" is azure: use source: cluster and list the postgresql block/);
+    expect(() => parseConfig(azure, 'z.yaml')).toThrow(/z\.yaml:16:\d+: instances\[0\]\.database\.source: cluster "z" does not offer managed databases: set managedDatabases: \{\} on it \(a delegated subnet, private DNS zone and key\)/);
+    const mysqlOnAzure = azure.replace('adminGroupObjectIds', 'managedDatabases: {}\n    adminGroupObjectIds').replace('engine: postgresql', 'engine: mysql');
+    expect(() => parseConfig(mysqlOnAzure, 'z.yaml')).toThrow(/instances\[0\]\.database\.engine: managed databases on Azure are PostgreSQL Flexible Servers; use source: cluster for mysql/);
   });
 
   it("refuses a size of the other cloud's kind", () => {
@@ -387,5 +389,81 @@ instances:
     const policy = Object.values<any>(resources(json, 'kubernetes_network_policy_v1')).find((p) => p.metadata.name === 'allow-managed-database');
     expect(policy.spec.egress).toEqual([{ to: [{ ip_block: { cidr: '10.40.0.0/20' } }], ports: [{ protocol: 'TCP', port: '5432' }] }]);
     expect(onlyResource(json, 'kubernetes_job_v1').spec.template.spec.container[0].env).toContainEqual({ name: 'DB_HOST', value: host });
+  });
+});
+
+describe('managed database on Azure (PostgreSQL Flexible Server)', () => {
+  const config = parseConfig(`clusters:
+  - name: aks
+    cloud: azure
+    location: westeurope
+    kubernetesVersion: "1.33"
+    owner: team
+    tenantId: 00000000-0000-4000-8000-000000000001
+    subscriptionId: 00000000-0000-4000-8000-000000000003
+    adminGroupObjectIds: [00000000-0000-4000-8000-000000000002]
+    managedDatabases: { cidr: 10.10.32.0/24 }
+instances:
+  - name: idp
+    cluster: aks
+    owner: dev@example.org
+    blocks: [keycloak]
+    database: { source: managed, engine: postgresql, version: "16" }
+`, 'azure.yaml');
+  const stacks = buildStacks(config);
+  const json = synthJson(stacks.instances.get('instance-idp')!);
+  const cluster = synthJson(stacks.clusters.get('cluster-aks')!);
+  const server = onlyResource(json, 'azurerm_postgresql_flexible_server');
+
+  it('gives the cluster a delegated subnet, a private DNS zone linked to the VNet and a key with its identity', () => {
+    const subnet = Object.values<any>(resources(cluster, 'azurerm_subnet')).find((s) => s.name === 'databases');
+    expect(subnet).toMatchObject({ address_prefixes: ['10.10.32.0/24'], delegation: [{ service_delegation: { name: 'Microsoft.DBforPostgreSQL/flexibleServers' } }] });
+    expect(onlyResource(cluster, 'azurerm_private_dns_zone').name).toBe('aks.private.postgres.database.azure.com');
+    expect(onlyResource(cluster, 'azurerm_private_dns_zone_virtual_network_link').virtual_network_id).toMatch(/azurerm_virtual_network\.\w+\.id/);
+    expect(Object.values<any>(resources(cluster, 'azurerm_key_vault_key')).map((k) => k.name)).toContain('database-encryption');
+    expect(Object.values<any>(resources(cluster, 'azurerm_role_assignment')).map((r) => r.role_definition_name)).toContain('Key Vault Crypto Service Encryption User');
+  });
+
+  it('refuses a database subnet outside the VNet', () => {
+    const outside = parseConfig(`clusters:
+  - name: aks
+    cloud: azure
+    location: westeurope
+    kubernetesVersion: "1.33"
+    owner: team
+    tenantId: 00000000-0000-4000-8000-000000000001
+    adminGroupObjectIds: [00000000-0000-4000-8000-000000000002]
+    managedDatabases: { cidr: 10.99.0.0/24 }
+`, 'azure.yaml');
+    expect(() => buildStacks(outside)).toThrow(/cidr \(10\.99\.0\.0\/24\) must lie inside the VNet \(10\.10\.0\.0\/16\)/);
+  });
+
+  it('creates a server with private access only, under the cluster key, tagged, removed with the instance', () => {
+    expect(server).toMatchObject({
+      version: '16',
+      public_network_access_enabled: false,
+      delegated_subnet_id: expect.stringMatching(/^\$\{data\.azurerm_subnet\.ManagedDatabase_Subnet_\w+\.id\}$/),
+      private_dns_zone_id: expect.stringMatching(/^\$\{data\.azurerm_private_dns_zone\.ManagedDatabase_Zone_\w+\.id\}$/),
+      customer_managed_key: { key_vault_key_id: expect.stringContaining('data.azurerm_key_vault_key.ManagedDatabase_Key'), primary_user_assigned_identity_id: expect.stringContaining('data.azurerm_user_assigned_identity') },
+      name: expect.stringMatching(/^sandbox-aks-idp-\$\{random_id\.\w+\.hex\}$/),
+      tags: expect.objectContaining({ 'sandbox-instance': 'idp', 'sandbox-owner': 'dev@example.org' }),
+    });
+    expect(server.administrator_password).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
+  });
+
+  it('keeps the admin credential in the cluster vault, readable by the instance alone, and wires the server into the block', () => {
+    const secret = Object.values<any>(resources(json, 'azurerm_key_vault_secret')).find((s) => s.name.endsWith('database-admin'));
+    expect(secret.expiration_date).toMatch(/^\$\{time_offset\.ManagedDatabase_Expiry_\w+\.rfc3339\}$/);
+    expect(onlyResource(json, 'azurerm_postgresql_flexible_server').administrator_login).toBe('sandbox_admin');
+    expect(secret.value).toMatch(/^\$\{jsonencode\(\{"username" = "sandbox_admin", "password" = random_password\.[\w-]+\.result\}\)\}$/);
+    const read = Object.values<any>(resources(json, 'azurerm_role_assignment')).find((r) => String(r.scope).includes('ManagedDatabase_AdminSecret'));
+    expect(read).toMatchObject({ role_definition_name: 'Key Vault Secrets User', principal_id: expect.stringContaining('ManagedDatabase_Identity') });
+    const federated = Object.values<any>(resources(json, 'azurerm_federated_identity_credential')).find((f) => String(f.subject).endsWith(':sandbox-database'));
+    expect(federated.subject).toBe('system:serviceaccount:idp:sandbox-database');
+    expect(manifest(json, 'SecretStore', 'sandbox-database').spec.provider.azurekv).toMatchObject({ authType: 'WorkloadIdentity' });
+    const host = address(json, 'azurerm_postgresql_flexible_server', 'fqdn');
+    expect(JSON.parse(release(json, 'keycloak').values[0]).database).toMatchObject({ hostname: host, database: 'keycloak', existingSecret: 'keycloak-database' });
+    const policy = Object.values<any>(resources(json, 'kubernetes_network_policy_v1')).find((p) => p.metadata.name === 'allow-managed-database');
+    expect(policy.spec.egress).toEqual([{ to: [{ ip_block: { cidr: '10.10.32.0/24' } }], ports: [{ protocol: 'TCP', port: '5432' }] }]);
   });
 });

@@ -12,6 +12,11 @@ export const azureNames = (cluster: string) => ({
   externalDnsIdentity: `id-${cluster}-external-dns`,
   secretOperatorIdentity: `id-${cluster}-secret-operator`,
   diskEncryptionSet: `des-${cluster}`,
+  /** Instances' managed databases (`managedDatabases`): their subnet, private DNS zone, key and the identity that uses it. */
+  databaseSubnet: 'databases',
+  databaseDnsZone: `${cluster}.private.postgres.database.azure.com`,
+  databaseKey: 'database-encryption',
+  databaseIdentity: `id-${cluster}-databases`,
   blockStorageClass: 'managed-csi-premium-encrypted',
   sharedStorageClass: 'azurefile-csi-premium',
 });
