@@ -1,5 +1,6 @@
 import type { CatalogEntry, Requirement } from '../constructs/catalog/types';
 import { describeRequirement, matchesRequirement } from '../constructs/instance/match';
+import { MANAGED_DEFAULT_VERSIONS, managedProviderEntry } from '../constructs/instance/managed-database';
 import { MOCK_KINDS, type MockKind } from '../constructs/instance/mocks';
 import { quotaProblem } from '../constructs/instance/quota-check';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from '../constructs/instance/size-profile';
@@ -53,12 +54,17 @@ export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string
   });
   const path = (b: Block) => ['instances', i, 'blocks', b.index];
   const names = blocks.map((b) => b.name).join(', ');
+  // A managed database server meets requirements on its engine like a block would.
+  const managed = isObject(inst.database) && inst.database.source === 'managed' && (inst.database.engine === 'postgresql' || inst.database.engine === 'mysql')
+    ? managedProviderEntry({ engine: inst.database.engine, version: typeof inst.database.version === 'string' ? inst.database.version : MANAGED_DEFAULT_VERSIONS[inst.database.engine] })
+    : undefined;
+  const providers = managed ? [...blocks, { name: managed.name, index: -1, entry: managed }] : blocks;
 
   const edges = new Map<string, string[]>();
   for (const block of blocks) {
     const deps: string[] = [];
     for (const req of block.entry.requires?.strong ?? []) {
-      const found = blocks.filter((o) => o.name !== block.name && safeMatch(o.entry.labels, req)).map((o) => o.name);
+      const found = providers.filter((o) => o.name !== block.name && safeMatch(o.entry.labels, req)).map((o) => o.name);
       if (found.length === 0) {
         issues.push({ path: path(block), message: `block "${block.name}" requires ${describeRequirement(req)}, which no other block of the instance (${names}) provides; add a block that does` });
       }
@@ -93,7 +99,9 @@ export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string
   const size = (typeof inst.size === 'string' && inst.size in SIZE_PROFILES ? inst.size : 'small') as SizeProfileName;
   const quota = { ...SIZE_PROFILES[size], ...(isObject(inst.quota) ? inst.quota : {}) } as QuotaSpec;
   const mocks = [...new Set(Array.isArray(inst.mocks) ? inst.mocks : [])].filter((m): m is MockKind => MOCK_KINDS.includes(m as MockKind));
-  const seedJobs = Array.isArray(inst.datasets) ? inst.datasets.length : 0;
+  // The managed server's users job counts as one seed job, as the instance counts it.
+  const usersJob = managed && blocks.some((b) => isObject(inst.database) && b.entry.needs?.database === inst.database.engine) ? 1 : 0;
+  const seedJobs = (Array.isArray(inst.datasets) ? inst.datasets.length : 0) + usersJob;
   const where = isObject(inst.quota) ? 'quota' : 'size';
   try {
     const problem = quotaProblem({ blocks, mocks, seedJobs }, quota, size, where === 'quota');

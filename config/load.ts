@@ -9,6 +9,7 @@ import { semanticIssues, type PathIssue } from './semantics';
 import { resolveTemplates } from './templates';
 import { backupIssues } from './backup-checks';
 import { cloudResourceIssues } from './cloud-resource-checks';
+import { managedDatabaseIssues } from './managed-database-checks';
 import type { SandboxConfig } from './types';
 
 /** Config files larger than this are refused before parsing. */
@@ -124,6 +125,7 @@ export function parseConfig(text: string, file = '<config>'): SandboxConfig {
   issues.push(...semanticIssues(resolved, BUILTIN_CATALOG));
   issues.push(...cloudResourceIssues(resolved));
   issues.push(...backupIssues(resolved, BUILTIN_CATALOG));
+  issues.push(...managedDatabaseIssues(resolved, BUILTIN_CATALOG));
 
   if (issues.length > 0) {
     const located = dedupe(issues).map((i) => {

@@ -254,6 +254,7 @@ const azureCluster = z.strictObject({
     .optional(),
   keyVaultAllowedIpRanges: z.array(cidr).optional(),
   logRetentionDays: z.number().int().min(30).max(730).optional(),
+  managedDatabases: z.strictObject({ cidr: cidr.optional() }).optional(),
 }).superRefine((c, ctx) => {
   if (c.privateCluster === false && !c.authorizedIpRanges?.length) {
     ctx.addIssue({ code: 'custom', path: ['authorizedIpRanges'], message: 'is required when privateCluster is false; without it every address reaches the API server' });
@@ -290,6 +291,7 @@ const gcpCluster = z.strictObject({
     )
     .optional(),
   filestore: z.boolean().optional(),
+  managedDatabases: z.strictObject({ cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/, 'must be an IPv4 range from /16 to /24, such as 10.32.0.0/20').optional() }).optional(),
 }).superRefine((c, ctx) => {
   if (c.privateEndpoint === false && !c.masterAuthorizedNetworks?.length) {
     ctx.addIssue({ code: 'custom', path: ['masterAuthorizedNetworks'], message: 'is required when privateEndpoint is false; without it every address reaches the control plane' });
@@ -403,6 +405,15 @@ const instance = z.strictObject({
     .strictObject({
       instance: instanceName,
       targetTime: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time such as 2026-01-31T18:00:00Z' }).optional(),
+    })
+    .optional(),
+  database: z
+    .strictObject({
+      source: z.enum(['cluster', 'managed']).optional(),
+      engine: z.enum(['postgresql', 'mysql']),
+      version: z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a major or major.minor version such as 17 or 8.4').optional(),
+      instanceClass: z.string().regex(/^[A-Za-z0-9][-._A-Za-z0-9]{0,62}$/, 'must be a server size such as db.t4g.micro (AWS), db-custom-1-3840 (Google) or B_Standard_B1ms (Azure)').optional(),
+      storageGiB: z.number().int().min(20).max(1024).optional(),
     })
     .optional(),
 }).superRefine((inst, ctx) => {

@@ -314,6 +314,11 @@ export interface AzureClusterConfig extends ClusterConfigBase {
   readonly keyVaultAllowedIpRanges?: readonly string[];
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * Let instances have managed PostgreSQL (Flexible Server): a subnet `cidr` inside the VNet delegated to it, its
+   * private DNS zone, and a key in the cluster's vault with the identity servers encrypt with. @default - none
+   */
+  readonly managedDatabases?: { readonly cidr?: string };
 }
 
 /** A node pool: its name and the options of `GkeCluster.addNodePool` (`GkeNodePoolOptions`). */
@@ -365,6 +370,12 @@ export interface GcpClusterConfig extends ClusterConfigBase {
   readonly nodePools?: readonly GcpNodePoolConfig[];
   /** Offer RWX storage through Filestore. @default false */
   readonly filestore?: boolean;
+  /**
+   * Let instances have managed databases (Cloud SQL): private services access for the VPC on `cidr` and a KMS key
+   * for the Cloud SQL service agent, which must exist in the project first
+   * (`gcloud beta services identity create --service=sqladmin.googleapis.com`). @default - none
+   */
+  readonly managedDatabases?: { readonly cidr?: string };
 }
 
 export interface ExistingClusterConfig extends ClusterConfigBase {
@@ -468,6 +479,8 @@ export interface InstanceConfig {
   readonly backup?: InstanceBackupConfig;
   /** Start the instance's CloudNativePG databases from another instance's backups instead of empty. @default - empty databases */
   readonly restoreFrom?: RestoreFromConfig;
+  /** Where the databases of blocks that need one of `engine` live. @default - on the instance's in-cluster block of that engine */
+  readonly database?: InstanceDatabaseConfig;
 }
 
 /** WAL archiving and base backups of an instance's CloudNativePG databases. */
@@ -484,6 +497,24 @@ export interface RestoreFromConfig {
   readonly instance: string;
   /** Recover up to this moment (RFC 3339), e.g. the end of one backup. @default - the latest WAL the source archived */
   readonly targetTime?: string;
+}
+
+/** The instance's database server for the blocks that need one of its engine. */
+export interface InstanceDatabaseConfig {
+  /**
+   * `cluster`: the instance's in-cluster block of the engine (`postgresql`, `mysql`) provides; `managed`: a server of
+   * the instance's own in the cloud account (AWS: RDS, in the cluster's private subnets), created and destroyed with the
+   * instance. Either way each consuming block gets its own database, user and `<block>-database` Secret.
+   * @default 'cluster'
+   */
+  readonly source?: 'cluster' | 'managed';
+  readonly engine: 'postgresql' | 'mysql';
+  /** Engine version, major or major.minor. @default '17' for postgresql, '8.4' for mysql */
+  readonly version?: string;
+  /** Server size: RDS instance class, Cloud SQL tier, Flexible Server SKU. @default 'db.t4g.micro', 'db-custom-1-3840', 'B_Standard_B1ms' */
+  readonly instanceClass?: string;
+  /** @default 20 */
+  readonly storageGiB?: number;
 }
 
 /** An instance's own object storage, queue and key-value table. */

@@ -5,6 +5,7 @@ import type { AzureClusterConfig, StateBackendConfig } from '../config/types';
 import { AksCluster } from '../constructs/azure/aks-cluster';
 import { AzureInstanceDataKey } from '../constructs/azure/instance-data-key';
 import { azureNames } from '../constructs/azure/naming';
+import { AzureManagedDatabaseNetwork } from '../constructs/azure/managed-database-network';
 import { AzureNetwork } from '../constructs/azure/network';
 import { TagAspect } from '../constructs/tag-aspect';
 import { configureBackend } from './backend';
@@ -56,6 +57,17 @@ export class AzureClusterStack extends TerraformStack {
       ingressDomain: config.ingressDomain,
       externalDnsZone: azureDnsZone(config),
     });
+    if (config.managedDatabases) {
+      new AzureManagedDatabaseNetwork(this, 'ManagedDatabases', {
+        clusterName: config.name,
+        resourceGroupName: group.name,
+        location: config.location,
+        network,
+        keyVaultId: this.cluster.keyVault.vault.id,
+        cidr: config.managedDatabases.cidr,
+        vnetCidr: config.network?.vnetCidr ?? '10.10.0.0/16',
+      });
+    }
     for (const pool of config.nodePools ?? [{ name: 'general' }]) {
       const { name, ...options } = pool;
       this.cluster.addNodePool(name, options);

@@ -3,6 +3,7 @@ import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { GcpClusterConfig, StateBackendConfig } from '../config/types';
 import { GkeCluster } from '../constructs/gcp/gke-cluster';
+import { ManagedDatabaseNetwork } from '../constructs/gcp/managed-database-network';
 import { GkeNetwork } from '../constructs/gcp/network';
 import { TagAspect } from '../constructs/tag-aspect';
 import { configureBackend } from './backend';
@@ -14,6 +15,8 @@ export interface GcpClusterStackProps {
   readonly state: StateBackendConfig;
 }
 
+/** APIs of managed databases (`managedDatabases`). */
+const DATABASE_APIS = ['sqladmin.googleapis.com', 'servicenetworking.googleapis.com'];
 /** APIs the cluster stack uses; enabling them is idempotent and never disables them on destroy. */
 const APIS = ['container.googleapis.com', 'cloudkms.googleapis.com', 'secretmanager.googleapis.com', 'compute.googleapis.com', 'file.googleapis.com', 'storage.googleapis.com', 'pubsub.googleapis.com', 'firestore.googleapis.com'];
 
@@ -30,7 +33,7 @@ export class GcpClusterStack extends TerraformStack {
     // The provider's default labels cover most resources; the cluster's own resource labels need the aspect.
     Aspects.of(this).add(new TagAspect(tags, 'labels', googleLabels));
 
-    const apis = APIS.map((service) => new ProjectService(this, `Api-${service.split('.')[0]}`, { service, disableOnDestroy: false }));
+    const apis = [...APIS, ...(config.managedDatabases ? DATABASE_APIS : [])].map((service) => new ProjectService(this, `Api-${service.split('.')[0]}`, { service, disableOnDestroy: false }));
     const network = new GkeNetwork(this, 'Network', { clusterName: config.name, region: config.region, ...config.network, dependsOn: apis });
     this.cluster = new GkeCluster(this, 'Cluster', {
       clusterName: config.name,
@@ -46,7 +49,9 @@ export class GcpClusterStack extends TerraformStack {
       filestore: config.filestore,
       ingressDomain: config.ingressDomain,
       externalDnsZone: config.platform?.externalDns?.managedZone,
+      managedDatabases: config.managedDatabases !== undefined,
     });
+    if (config.managedDatabases) new ManagedDatabaseNetwork(this, 'ManagedDatabases', { clusterName: config.name, network, cidr: config.managedDatabases.cidr });
     this.cluster.gke.resourceLabels = googleLabels(tags);
     if (this.cluster.mode === 'standard') {
       for (const pool of config.nodePools ?? [{ name: 'general' }]) {

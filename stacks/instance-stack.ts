@@ -13,6 +13,7 @@ import { ChartMirror } from '../constructs/chart-mirror';
 import { configureBackend } from './backend';
 import { InstanceCloudResources } from './instance-cloud-resources';
 import { InstanceDatabaseBackup } from './instance-database-backup';
+import { instanceManagedDatabase } from './instance-managed-database';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
 import { addCloudProvider, addKubernetesProviders, clusterTags } from './providers';
@@ -76,6 +77,7 @@ export class InstanceStack extends TerraformStack {
       idleHours: config.idleHours,
       registryMirror: props.cluster.platform?.registryMirror,
       cloudResources: cloudResources?.facts,
+      managedDatabase: instanceManagedDatabase(this, props.cluster, this.cluster, config),
       clusterLabels: clusterLabels(props.cluster),
       uses: config.uses,
       secrets: config.secrets,

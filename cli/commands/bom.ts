@@ -6,6 +6,7 @@ import type { SandboxConfig } from '../../config/types';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
 import { SandboxHelmRelease } from '../../constructs/helm-release';
+import { ManagedDatabaseUsers } from '../../constructs/instance/managed-database';
 import { instanceStackName, platformStackName } from '../../stacks/names';
 import { buildSandbox } from '../../stacks/sandbox-app';
 import { newApp } from '../../stacks/synthesize';
@@ -98,6 +99,7 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
         else unknownImages.push(`${r.source.chart}@${r.version}`);
       }
     }
+    for (const users of stack.node.findAll()) if (users instanceof ManagedDatabaseUsers && users.image) images.add(users.image);
     const mirror = config.clusters.find((c) => c.name === clusterName)?.platform?.registryMirror;
     return { scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`, charts, images: [...images].sort().map((i) => mirrored(i, mirror)), unknownImages };
   } finally {

@@ -14,6 +14,11 @@ export const azureNames = (cluster: string) => ({
   diskEncryptionSet: `des-${cluster}`,
   vnet: `vnet-${cluster}`,
   nodeSubnet: 'nodes',
+  /** Instances' managed databases (`managedDatabases`): their subnet, private DNS zone, key and the identity that uses it. */
+  databaseSubnet: 'databases',
+  databaseDnsZone: `${cluster}.private.postgres.database.azure.com`,
+  databaseKey: 'database-encryption',
+  databaseIdentity: `id-${cluster}-databases`,
   blockStorageClass: 'managed-csi-premium-encrypted',
   sharedStorageClass: 'azurefile-csi-premium',
 });

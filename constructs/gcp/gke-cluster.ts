@@ -43,6 +43,8 @@ export interface GkeClusterProps {
   readonly ingressDomain?: string;
   /** Cloud DNS managed zone external-dns may write to; creates its service account. @default - none */
   readonly externalDnsZone?: string;
+  /** A `databases` key that the Cloud SQL service agent may use, for instances' managed databases. @default false */
+  readonly managedDatabases?: boolean;
 }
 
 /** Roles a node's service account needs to log, report metrics and pull images; nothing more. */
@@ -107,6 +109,7 @@ export class GkeCluster extends Construct implements SandboxCluster {
         'secret-manager': [agent('gcp-sa-secretmanager.iam.gserviceaccount.com')],
         // Instances' buckets, topics and Firestore databases (cloudResources) are encrypted by their service agents.
         'instance-data': [storageAgent.emailAddress, agent('gcp-sa-pubsub.iam.gserviceaccount.com'), agent('gcp-sa-firestore.iam.gserviceaccount.com')],
+        ...(props.managedDatabases ? { databases: [agent('gcp-sa-cloud-sql.iam.gserviceaccount.com')] } : {}),
       },
     });
 

@@ -14,6 +14,8 @@ export const gcpNames = (cluster: string) => ({
   /** The Kubernetes service account of external-dns, named per cluster for the same reason. */
   externalDnsKubernetesAccount: boundedName(['external-dns', cluster], 63),
   disksKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-disks`,
+  /** Key of Cloud SQL servers, when the cluster offers managed databases. */
+  databasesKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-databases`,
   secretManagerKey: (project: string, region: string) =>
     `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-secret-manager`,
   /** The key of instances' buckets, topics and Firestore databases. */

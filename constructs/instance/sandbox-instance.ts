@@ -14,6 +14,7 @@ import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
 import { InstanceSecrets } from './instance-secrets';
+import { MANAGED_DATABASE_URI, ManagedDatabaseUsers, managedProviderEntry, managedProviderName, type ManagedDatabase } from './managed-database';
 import { Mock, mockSelector, type MockEndpoints, type MockKind } from './mocks';
 import { InstanceNetworkPolicies } from './network-policies';
 import { OwnerAccess } from './owner-access';
@@ -88,6 +89,11 @@ export interface SandboxInstanceProps {
    * deployer passes at apply time (see FileSecrets). @default []
    */
   readonly secrets?: readonly BroughtSecret[];
+  /**
+   * A database server of the instance's own outside the cluster: blocks that need a database of its engine get
+   * theirs on it, with the same Secret and values as on an in-cluster provider. @default - none
+   */
+  readonly managedDatabase?: ManagedDatabase;
   /** Labels Terraform adds to the namespace for further grants (see InstanceNamespace). @default {} */
   readonly grantLabels?: Readonly<Record<string, string>>;
   /** Membership of an instance group across clusters: TCP exposure, the group's CA and join list. @default - none */
@@ -107,7 +113,8 @@ interface DatasetRequest {
 
 /** A block's own database on the instance's provider of its engine. */
 interface DatabaseGrant {
-  readonly provider: BlockInput;
+  /** The providing block; none when the instance's managed server provides. */
+  readonly provider?: BlockInput;
   readonly secret: string;
   readonly facts: WiringFacts;
   readonly keys: Readonly<Record<string, string>>;
@@ -158,13 +165,19 @@ export class SandboxInstance extends Construct {
       if (unmet.length) throw new Error(`${where}: ${unmet.map((u) => describeUnmet(u, props.cluster.clusterName, props.clusterLabels!)).join('; ')}`);
     }
     const datasets = this.datasetRequests(where, props, inputs);
-    this.checkQuota(where, inputs, mockKinds, datasets.length, quota, size, props.quota !== undefined && Object.keys(props.quota).length > 0);
+    const managed = props.managedDatabase;
+    const grants = this.databaseGrants(where, inputs, namespace, managed);
+    const managedGrants = [...grants].filter(([, g]) => !g.provider);
+    if (managed && managedGrants.length === 0) Annotations.of(this).addWarning(`${where}: no block needs a ${managed.engine} database, yet the instance has a managed one`);
+    this.checkQuota(where, inputs, mockKinds, datasets.length + (managedGrants.length ? 1 : 0), quota, size, props.quota !== undefined && Object.keys(props.quota).length > 0);
 
     const vars = { instance: name, namespace, domain: props.cluster.ingress.domain };
-    const resolution = resolveBlocks(name, inputs, vars);
+    // The managed server takes part in requirement matching and influences as a block that is never installed.
+    const managedName = managed ? managedProviderName(managed.engine) : undefined;
+    const resolved = resolveBlocks(name, managed ? [...inputs, { name: managedName!, entry: managedProviderEntry(managed), values: {} }] : inputs, vars);
+    const resolution = { ...resolved, blocks: resolved.blocks.filter((b) => b.name !== managedName).map((b) => ({ ...b, dependsOn: b.dependsOn.filter((d) => d !== managedName) })) };
     resolution.warnings.forEach((w) => Annotations.of(this).addWarning(w));
     this.order = resolution.blocks.map((b) => b.name);
-    const grants = this.databaseGrants(where, inputs, namespace);
     const sharedWithCredentials = uses.filter((b) => props.catalog.get(b)?.credentials?.length);
     const generated = [
       ...inputs.filter((b) => b.entry.credentials?.length).map((b) => `${b.name}-credentials`),
@@ -248,6 +261,19 @@ export class SandboxInstance extends Construct {
     });
 
     const shared = new SharedCredentials(this, 'SharedCredentials', { namespace, blocks: sharedWithCredentials, dependsOn: nsReady });
+    const managedReady = managed
+      ? new ManagedDatabaseUsers(this, 'ManagedDatabase', {
+          namespace,
+          database: managed,
+          consumers: managedGrants.map(([consumer, g]) => ({
+            user: consumer,
+            secret: g.secret,
+            databases: [consumer, ...extraDatabases(where, resolved.blocks.find((b) => b.name === managedName)!.values, consumer)],
+          })),
+          registryMirror: props.registryMirror,
+          dependsOn: [...nsReady, ...secrets.ready],
+        }).ready
+      : [];
 
     if (pool) this.pool = new PoolMember(this, 'Pool', { ...pool, namespace, dependsOn: [...nsReady, ...secrets.ready, ...files.ready] });
 
@@ -282,6 +308,7 @@ export class SandboxInstance extends Construct {
           ...secrets.ready,
           ...files.ready,
           ...shared.ready,
+          ...(grant && !grant.provider ? managedReady : []),
           ...[...this.mocks.values()].map((m) => m.release.release),
           // A block starts once the blocks it requires run and hold their seed data.
           ...block.dependsOn.flatMap((dep) => [this.blocks.get(dep)!.release.release, ...(seeds.get(dep) ?? [])]),
@@ -364,12 +391,19 @@ export class SandboxInstance extends Construct {
    * For every block that needs a database: the instance's provider of that engine, the Secret with
    * the block's own user and password, and the facts the block is wired with.
    */
-  private databaseGrants(where: string, inputs: readonly BlockInput[], namespace: string): Map<string, DatabaseGrant> {
+  private databaseGrants(where: string, inputs: readonly BlockInput[], namespace: string, managed?: ManagedDatabase): Map<string, DatabaseGrant> {
     const grants = new Map<string, DatabaseGrant>();
     for (const consumer of inputs) {
       const engine = consumer.entry.needs?.database;
       if (!engine) continue;
       const providers = inputs.filter((b) => b.name !== consumer.name && b.entry.provides?.database?.engine === engine);
+      if (managed?.engine === engine) {
+        if (providers.length) {
+          throw new Error(`${where}: block "${consumer.name}" needs a ${engine} database, and both block "${providers[0].name}" and the instance's managed database provide one; keep one`);
+        }
+        grants.set(consumer.name, databaseGrant(consumer, managed.host, managed.port, MANAGED_DATABASE_URI[managed.engine]));
+        continue;
+      }
       if (providers.length === 0) continue;
       if (providers.length > 1) {
         throw new Error(`${where}: block "${consumer.name}" needs a ${engine} database, and ${providers.map((p) => `"${p.name}"`).join(' and ')} both provide one; keep one`);
@@ -377,18 +411,34 @@ export class SandboxInstance extends Construct {
       const provider = providers[0];
       const offer = provider.entry.provides!.database!;
       const host = `${fillPlaceholders(offer.service, { block: provider.name })}.${namespace}.svc.cluster.local`;
-      const secret = `${consumer.name}-database`;
-      const uri = fillPlaceholders(offer.uri, { username: consumer.name, host, port: String(offer.port), database: consumer.name });
-      const uriKey = consumer.entry.needs?.databaseUriKey;
-      grants.set(consumer.name, {
-        provider,
-        secret,
-        keys: { username: consumer.name, database: consumer.name, host, port: String(offer.port), uri, ...(uriKey ? { [uriKey]: uri } : {}) },
-        facts: { databaseHost: host, databasePort: String(offer.port), databaseName: consumer.name, databaseUser: consumer.name, databaseSecret: secret },
-      });
+      grants.set(consumer.name, { ...databaseGrant(consumer, host, offer.port, offer.uri), provider });
     }
     return grants;
   }
+}
+
+/** A consumer's own database, user and Secret on the server at `host`. */
+function databaseGrant(consumer: BlockInput, host: string, port: number, uriTemplate: string): DatabaseGrant {
+  const secret = `${consumer.name}-database`;
+  const uri = fillPlaceholders(uriTemplate, { username: consumer.name, host, port: String(port), database: consumer.name });
+  const uriKey = consumer.entry.needs?.databaseUriKey;
+  return {
+    secret,
+    keys: { username: consumer.name, database: consumer.name, host, port: String(port), uri, ...(uriKey ? { [uriKey]: uri } : {}) },
+    facts: { databaseHost: host, databasePort: String(port), databaseName: consumer.name, databaseUser: consumer.name, databaseSecret: secret },
+  };
+}
+
+/** Further databases influences ask the managed server for on behalf of `consumer` (`databases: [{ name, owner }]`). */
+function extraDatabases(where: string, values: Readonly<Record<string, unknown>>, consumer: string): string[] {
+  const listed = Array.isArray(values.databases) ? (values.databases as unknown[]) : [];
+  return listed.flatMap((d) => {
+    const db = d as { name?: unknown; owner?: unknown };
+    if (db.owner !== consumer || typeof db.name !== 'string' || db.name === consumer) return [];
+    // The users job quotes the name as an identifier; only plain names keep that quoting sound.
+    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(db.name)) throw new Error(`${where}: block "${consumer}" asks the managed database for a database named "${db.name}"; names are lower-case letters, digits, "_" and "-"`);
+    return [db.name];
+  });
 }
 
 
@@ -402,7 +452,7 @@ function withConsumerDatabases(blocks: readonly ResolvedBlock[], grants: Readonl
   return blocks.map((block) => {
     let values = block.values;
     for (const [consumer, grant] of grants) {
-      if (grant.provider.name !== block.name) continue;
+      if (grant.provider?.name !== block.name) continue;
       const addition = fillPlaceholders(block.entry.provides!.database!.perConsumer, { consumer, secret: grant.secret, block: block.name });
       values = mergeValues(values, addition, true);
     }

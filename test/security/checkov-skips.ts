@@ -37,6 +37,7 @@ export function activeOptions(config: SandboxConfig): Set<string> {
     if (cloud === 'azure') on.add('azure-instance-storage');
     if (cloud === 'gcp' && r.objectStorage) on.add('gcp-instance-bucket');
   }
+  if (config.instances?.some((i) => i.database?.source === 'managed')) on.add('instance-managed-database');
   return on;
 }
 

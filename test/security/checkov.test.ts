@@ -65,7 +65,7 @@ describe('checkov', () => {
       expect({ id: skip.id, reason: skip.reason?.length > 40 }).toEqual({ id: skip.id, reason: true });
     }
     for (const skip of SKIPS.options) {
-      expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap', 'instance-object-storage', 'azure-instance-storage', 'gcp-instance-bucket']).toContain(skip.option);
+      expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap', 'instance-object-storage', 'azure-instance-storage', 'gcp-instance-bucket', 'instance-managed-database']).toContain(skip.option);
     }
   });
 
@@ -77,8 +77,8 @@ describe('checkov', () => {
 
   it('applies option skips only where the option is on', () => {
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'sandbox.yaml')))]).toEqual([]);
-    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-instance-storage', 'azure-public-api', 'gcp-autopilot', 'gcp-instance-bucket', 'state-bootstrap']);
-    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'ebury.yaml')))]).toContain('instance-object-storage');
+    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-instance-storage', 'azure-public-api', 'gcp-autopilot', 'gcp-instance-bucket', 'instance-managed-database', 'state-bootstrap']);
+    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'ebury.yaml')))]).toEqual(expect.arrayContaining(['instance-object-storage', 'instance-managed-database']));
   });
 
   it('finds nothing in any rendered chart, with default and ci values', async () => {
