@@ -119,6 +119,10 @@ describe('the npm package', () => {
     expect(files(three).sort()).toEqual(files(one).sort());
     expect(files(one)).toContain('stacks/instance-d/cdk.tf.json');
     for (const file of files(one)) expect(readFileSync(join(three, file)).equals(readFileSync(join(one, file)))).toBe(true);
+    // A config of existing clusters loads no cloud's provider at all.
+    const script = `require(${JSON.stringify(main)}).main(['--config', ${JSON.stringify(config)}], { CDKTF_OUTDIR: ${JSON.stringify(join(consumer, 'out-probe'))} });
+      process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /@cdktf\\/provider-(aws|azurerm|google)\\//.test(k))));`;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: consumer, encoding: 'utf8' }))).toEqual([]);
     const bad = spawnSync(process.execPath, [main, '--config', config], { cwd: consumer, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: join(consumer, 'out-bad'), SANDBOXKIT_SYNTH_SHARDS: 'many' } });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/SANDBOXKIT_SYNTH_SHARDS: expected a whole number of at least 1, got "many"/);
