@@ -12,12 +12,13 @@ const CRD_SOURCES: Record<string, readonly string[]> = {
   'cloudnative-pg-0.29.0.tgz': ['crds.create=true'],
 };
 
-let validators: Map<string, ValidateFunction> | undefined;
+let schemas: Map<string, object> | undefined;
+const validators = new Map<string, ValidateFunction>();
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 
-/** `group/version Kind` → a validator of the CRD's OpenAPI schema, from the real upstream charts. */
-function load(): Map<string, ValidateFunction> {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const out = new Map<string, ValidateFunction>();
+/** `group/version Kind` → the CRD's OpenAPI schema, from the real upstream charts; compiled when a kind is first checked. */
+function load(): Map<string, object> {
+  const out = new Map<string, object>();
   for (const [archive, sets] of Object.entries(CRD_SOURCES)) {
     const text = run(requireTool('helm'), [
       'template', 'crds', join(MIRROR_DIR, archive), '--include-crds', '--kube-version', '1.34.0', ...sets.flatMap((s) => ['--set', s]),
@@ -27,7 +28,7 @@ function load(): Map<string, ValidateFunction> {
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       for (const v of crd.spec.versions) {
         if (!v.served || !v.schema?.openAPIV3Schema) continue;
-        out.set(`${crd.spec.group}/${v.name} ${crd.spec.names.kind}`, ajv.compile(v.schema.openAPIV3Schema));
+        out.set(`${crd.spec.group}/${v.name} ${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
       }
     }
   }
@@ -42,8 +43,11 @@ export const UNVALIDATED_GROUPS = ['external-secrets.io'];
 
 /** Errors of `obj` against its CRD's schema; undefined when no CRD of the mirror defines its kind. */
 export function crdSchemaErrors(obj: { apiVersion: string; kind: string }): string[] | undefined {
-  validators ??= load();
-  const validate = validators.get(`${obj.apiVersion} ${obj.kind}`);
-  if (!validate) return undefined;
+  schemas ??= load();
+  const key = `${obj.apiVersion} ${obj.kind}`;
+  const schema = schemas.get(key);
+  if (!schema) return undefined;
+  let validate = validators.get(key);
+  if (!validate) validators.set(key, (validate = ajv.compile(schema)));
   return validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }

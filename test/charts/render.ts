@@ -18,8 +18,16 @@ export function chartScenarios(chart: string): Scenario[] {
   return [{ name: 'defaults' }, ...ci.map((f) => ({ name: f, file: join(CHARTS_DIR, chart, 'ci', f) }))];
 }
 
-/** `helm template` of one chart and scenario, as text. */
+const renders = new Map<string, string>();
+
+/** `helm template` of one chart and scenario, as text; each is rendered once per suite, however many tests read it. */
 export function renderChart(chart: string, file?: string): string {
-  const args = ['template', 'sandbox', join(CHARTS_DIR, chart), '--kube-version', KUBE_VERSION, '--namespace', 'sandbox'];
-  return run(requireTool('helm'), file ? [...args, '-f', file] : args);
+  const key = `${chart}\0${file ?? ''}`;
+  let text = renders.get(key);
+  if (text === undefined) {
+    const args = ['template', 'sandbox', join(CHARTS_DIR, chart), '--kube-version', KUBE_VERSION, '--namespace', 'sandbox'];
+    text = run(requireTool('helm'), file ? [...args, '-f', file] : args);
+    renders.set(key, text);
+  }
+  return text;
 }
