@@ -1,7 +1,7 @@
 import { execFile } from 'child_process';
 import { createHash } from 'crypto';
-import { writeFileSync } from 'fs';
-import { join } from 'path';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
+import { join, relative } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { tempDir } from '../fixtures';
 import { requireTool, run } from '../tools';
@@ -21,6 +21,47 @@ let valuesDir: string | undefined;
 interface Render {
   readonly key: string;
   readonly args: string[];
+  /** Where the output of the same helm, chart bytes, release and values is kept between runs. */
+  readonly stored: string;
+}
+
+/*
+ * Renders are kept between runs under node_modules/.cache, keyed by what decides them: the helm
+ * version, the chart's bytes (an archive, or every file of a chart folder), the release, namespace,
+ * Kubernetes version, API groups and values. A warm run reads them instead of starting helm again.
+ */
+const STORE = join(ROOT, 'node_modules', '.cache', 'sandboxkit', 'helm-template');
+let helmVersion: string | undefined;
+const chartDigests = new Map<string, string>();
+
+function chartDigest(chart: string): string {
+  let digest = chartDigests.get(chart);
+  if (digest) return digest;
+  const hash = createHash('sha256');
+  const add = (path: string) => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) add(join(path, name));
+    } else {
+      hash.update(`${relative(chart, path)}\0`).update(readFileSync(path));
+    }
+  };
+  add(chart);
+  digest = hash.digest('hex');
+  chartDigests.set(chart, digest);
+  return digest;
+}
+
+function readStored(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function store(path: string, output: string): void {
+  mkdirSync(STORE, { recursive: true });
+  writeFileSync(path, output);
 }
 
 /** The cache key and helm arguments of one render; the values go to a file named by the key. */
@@ -31,7 +72,11 @@ function renderOf(release: string, chart: string, namespace: string, values: unk
   const file = join(valuesDir, `${key}.json`);
   writeFileSync(file, text);
   const args = ['template', release, chart, '-n', namespace, '--kube-version', KUBE_VERSION, ...PLATFORM_APIS.flatMap((a) => ['--api-versions', a]), '-f', file];
-  return { key, args };
+  helmVersion ??= run(requireTool('helm'), ['version', '--short']).trim();
+  const stored = createHash('sha256')
+    .update([helmVersion, chartDigest(chart), release, namespace, KUBE_VERSION, PLATFORM_APIS.join(','), text, nonce].join('\0'))
+    .digest('hex');
+  return { key, args, stored: join(STORE, `${stored}.yaml`) };
 }
 
 function parseRender(out: string): K8sObject[] {
@@ -51,10 +96,17 @@ export function helmTemplate(release: string, chart: string, namespace: string, 
   if (known) return known;
   const r = renderOf(release, chart, namespace, values, nonce);
   let result: K8sObject[] | Error;
-  try {
-    result = parseRender(run(requireTool('helm'), r.args));
-  } catch (err) {
-    result = err as Error;
+  const kept = readStored(r.stored);
+  if (kept !== undefined) {
+    result = parseRender(kept);
+  } else {
+    try {
+      const output = run(requireTool('helm'), r.args);
+      store(r.stored, output);
+      result = parseRender(output);
+    } catch (err) {
+      result = err as Error;
+    }
   }
   cache.set(key, result);
   return result;
@@ -80,13 +132,20 @@ export async function prefetchTemplates(requests: readonly TemplateRequest[], co
     .filter((r) => !cache.has(r.key) && !seen.has(r.key) && seen.add(r.key));
   const worker = async () => {
     for (let r = todo.shift(); r; r = todo.shift()) {
-      const args = r.args;
+      const { args, stored } = r;
+      const kept = readStored(stored);
+      if (kept !== undefined) {
+        cache.set(r.key, parseRender(kept));
+        continue;
+      }
       cache.set(
         r.key,
         await new Promise<K8sObject[] | Error>((done) =>
-          execFile(helm, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-            done(err ? new Error(`${helm} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr || err.message}`) : parseRender(stdout)),
-          ),
+          execFile(helm, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+            if (err) return done(new Error(`${helm} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr || err.message}`));
+            store(stored, stdout);
+            done(parseRender(stdout));
+          }),
         ),
       );
     }
