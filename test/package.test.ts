@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { createHash } from 'crypto';
+import { homedir } from 'os';
 import { dirname, join } from 'path';
 import { MINIMAL_YAML, tempDir } from './fixtures';
 
@@ -16,13 +18,23 @@ function pack(): { work: string; tarball: string } {
 }
 
 /**
- * Installs the tarball into a fresh consumer with the dependencies already on
- * this machine (no network) and one cloud's provider only: the other clouds'
- * providers are optional peers the consumer never installs. Its tsconfig checks
- * every declaration file it loads (`skipLibCheck: false`).
+ * Consumers live here between runs, so that their type check is incremental: only what changed is
+ * checked again. Not under node_modules, where TypeScript compiles nothing; one folder per clone.
+ */
+const CONSUMERS = join(homedir(), '.cache', 'sandboxkit', 'package-test', createHash('sha256').update(ROOT).digest('hex').slice(0, 12));
+/** What a consumer keeps from the last run: its compiled output and the type checker's record of what it checked. */
+const KEPT = new Set(['dist', 'tsbuildinfo']);
+
+/**
+ * Installs the tarball into a consumer with the dependencies already on this machine (no
+ * network) and one cloud's provider only: the other clouds' providers are optional peers the
+ * consumer never installs. Its tsconfig checks every declaration file it loads
+ * (`skipLibCheck: false`). Everything but its compiled output and build info is made anew.
  */
 function installConsumer(packed: { work: string; tarball: string }, name: string, cloudProvider: string, sources: readonly string[]): string {
-  const consumer = join(packed.work, name);
+  const consumer = join(CONSUMERS, name);
+  mkdirSync(consumer, { recursive: true });
+  for (const entry of readdirSync(consumer)) if (!KEPT.has(entry)) rmSync(join(consumer, entry), { recursive: true, force: true });
   const modules = join(consumer, 'node_modules');
   mkdirSync(modules, { recursive: true });
   execFileSync('tar', ['-xzf', packed.tarball, '-C', modules]);
@@ -34,7 +46,10 @@ function installConsumer(packed: { work: string; tarball: string }, name: string
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   writeFileSync(
     join(consumer, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'dist' }, files: [sources[0]] }),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'dist', incremental: true, tsBuildInfoFile: 'tsbuildinfo' },
+      files: [sources[0]],
+    }),
   );
   for (const source of sources) copyFileSync(join(__dirname, 'consumer', source), join(consumer, source));
   return consumer;
