@@ -1,8 +1,9 @@
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { availableParallelism, tmpdir } from 'os';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
+import { shardCount } from '../stacks/synth-shards';
 
 /**
  * `npm run bench`: whole-process wall time, CPU time and peak memory of a synth of the
@@ -136,7 +137,7 @@ function main(): void {
   const growth = hundred && largest !== hundred ? largest.medianWallSeconds / hundred.medianWallSeconds : undefined;
 
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  console.log(`whole-process synth, median of ${RUNS} runs after one warm-up (node ${process.version}, ${process.platform}/${process.arch})\n`);
+  console.log(`whole-process synth, median of ${RUNS} runs after one warm-up (node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores)\n`);
   console.log(line(['case', 'instances', 'wall (s)', 'cpu (s)', 'peak RSS (MiB)', 'per extra instance (ms)']));
   console.log(line(['---', '---:', '---:', '---:', '---:', '---:']));
   const row = (name: string, instances: string, s: Summary, marginal = '') =>
@@ -145,6 +146,7 @@ function main(): void {
   row('cdk-eks-blueprints, one EKS cluster', '', comparison.blueprints);
   console.log(`\nexample / blueprints cluster, median of ${RUNS} alternating pairs: wall ${comparison.wallRatio.toFixed(2)}x, cpu ${comparison.cpuRatio.toFixed(2)}x`);
   if (growth !== undefined) console.log(`growth 100 -> ${largest.instances} instances: ${growth.toFixed(2)}x wall time for ${largest.instances / 100}x instances`);
+  console.log(`synthesis threads per case: ${results.map((r) => `${r.name} ${shardCount(r.instances, availableParallelism(), process.env.SANDBOXKIT_SYNTH_SHARDS)}`).join(', ')}`);
 
   const resultsDir = join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
