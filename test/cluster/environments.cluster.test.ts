@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { buildStacks, configFromYaml, resources, synthJson, tempDir } from '../fixtures';
 import { requireTool } from '../tools';
+import { runReaperScript } from './reaper-run';
 
 /*
  * Long-lived, shared and cross-cloud environments on a real API server (KUBECONFIG): the tenant-policies and
@@ -72,28 +73,9 @@ const reaperBinding = (ns: string) => ({
   roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${REAPER_FULLNAME}-instance` },
   subjects: [{ kind: 'ServiceAccount', name: REAPER_FULLNAME, namespace: PLATFORM_NS }],
 });
-/** Runs the reaper's own script here, as the reaper's service account (no container runs on a kwok node). */
-function reapAs(env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const bin = tempDir('reaper-bin-');
-  const realKubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8', env: process.env }).stdout.trim();
-  writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec ${realKubectl} --as=${REAPER_USER} "$@"\n`);
-  chmodSync(join(bin, 'kubectl'), 0o755);
-  const run = spawnSync('sh', [join(ROOT, 'charts', 'instance-reaper', 'files', 'reap.sh')], {
-    encoding: 'utf8',
-    env: {
-      PATH: `${bin}:${process.env.PATH}`,
-      KUBECONFIG: kubeconfig,
-      HOME: process.env.HOME,
-      DRY_RUN: 'false',
-      INSTANCE_LABEL: LABEL,
-      STATE_NAMESPACE: PLATFORM_NS,
-      STATE_CONFIGMAP: `${REAPER_FULLNAME}-state`,
-      ZONES: join(ROOT, 'charts', 'instance-reaper', 'files', 'zones.tab'),
-      ...env,
-    },
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+/** The reaper's own script, as the reaper's service account. */
+const reapAs = (env: Record<string, string> = {}) =>
+  runReaperScript({ kubeconfig, user: REAPER_USER, label: LABEL, stateNamespace: PLATFORM_NS, stateConfigMap: `${REAPER_FULLNAME}-state`, env });
 const lbService = (ns: string, name: string, port: number, hostname?: string) => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -127,24 +109,8 @@ describe('protected instances', () => {
     expect(direct.code).not.toBe(0);
     expect(direct.stderr).toMatch(/not protected|denied/);
 
-    const bin = tempDir('reaper-bin-');
-    const realKubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8', env: process.env }).stdout.trim();
-    writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec ${realKubectl} --as=${REAPER_USER} "$@"\n`);
-    chmodSync(join(bin, 'kubectl'), 0o755);
-    const run = spawnSync('sh', [join(ROOT, 'charts', 'instance-reaper', 'files', 'reap.sh')], {
-      encoding: 'utf8',
-      env: {
-        PATH: `${bin}:${process.env.PATH}`,
-        KUBECONFIG: kubeconfig,
-        HOME: process.env.HOME,
-        DRY_RUN: 'false',
-        INSTANCE_LABEL: LABEL,
-        STATE_NAMESPACE: PLATFORM_NS,
-        STATE_CONFIGMAP: `${REAPER_FULLNAME}-state`,
-        ZONES: join(ROOT, 'charts', 'instance-reaper', 'files', 'zones.tab'),
-      },
-    });
-    expect({ code: run.status, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const run = reapAs();
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(new RegExp(`${RUN}-kept is protected, it does not expire`));
     expect(run.stdout).toMatch(new RegExp(`${RUN}-gone expired`));
     expect(JSON.parse(must(['get', 'namespace', `${RUN}-kept`, '-o', 'json'])).status.phase).toBe('Active');

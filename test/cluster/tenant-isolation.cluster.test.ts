@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Testing, TerraformStack } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -9,6 +9,7 @@ import { ResourceGuardrails } from '../../constructs/instance/resource-guardrail
 import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
 import { onlyResource, synthJson, tempDir } from '../fixtures';
 import { requireTool } from '../tools';
+import { runReaperScript } from './reaper-run';
 
 /*
  * Tenant isolation on a real API server (KUBECONFIG): the tenant-policies and instance-reaper charts are installed
@@ -431,26 +432,8 @@ describe('tenant isolation on a real API server', () => {
       must(['delete', 'namespace', `${RUN}-held`, '--wait=false']);
 
       // The script, with kubectl acting as the reaper's service account.
-      const bin = join(tempDir('reaper-bin-'), 'bin');
-      mkdirSync(bin);
-      const realKubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8', env: process.env }).stdout.trim();
-      writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec ${realKubectl} --as=${REAPER_USER} "$@"\n`);
-      chmodSync(join(bin, 'kubectl'), 0o755);
-      const run = spawnSync('sh', [join(ROOT, 'charts', 'instance-reaper', 'files', 'reap.sh')], {
-        encoding: 'utf8',
-        env: {
-          PATH: `${bin}:${process.env.PATH}`,
-          KUBECONFIG: kubeconfig,
-          HOME: process.env.HOME,
-          DRY_RUN: 'false',
-          INSTANCE_LABEL: LABEL,
-          STATE_NAMESPACE: PLATFORM_NS,
-          STATE_CONFIGMAP,
-          ZONES: join(ROOT, 'charts', 'instance-reaper', 'files', 'zones.tab'),
-          REAPER_NOW: String(now),
-        },
-      });
-      expect({ code: run.status, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      const run = runReaperScript({ kubeconfig, user: REAPER_USER, label: LABEL, stateNamespace: PLATFORM_NS, stateConfigMap: STATE_CONFIGMAP, env: { REAPER_NOW: String(now) } });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
       expect(run.stdout).toMatch(new RegExp(`${RUN}-expired expired at`));
       expect(run.stdout).toMatch(new RegExp(`${RUN}-held is already being deleted`));
 
