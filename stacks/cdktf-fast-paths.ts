@@ -51,9 +51,10 @@ const HAS_TOKEN: unique symbol = Symbol('has-token');
 
 /**
  * The resolution of `value` when it holds no token: a copy without `undefined` array
- * items and object entries; `HAS_TOKEN` otherwise. One walk, no allocation for leaves.
+ * items and object entries (with `copy` false, `value` itself: cdktf's preparing pass
+ * throws its result away); `HAS_TOKEN` otherwise. One walk, no allocation for leaves.
  */
-function copyIfPlain(value: unknown, depth: number): unknown {
+function plainValue(value: unknown, depth: number, copy: boolean): unknown {
   switch (typeof value) {
     case 'undefined':
     case 'boolean':
@@ -68,21 +69,21 @@ function copyIfPlain(value: unknown, depth: number): unknown {
       if (Array.isArray(value)) {
         const out: unknown[] = [];
         for (const item of value) {
-          const copy = copyIfPlain(item, depth + 1);
-          if (copy === HAS_TOKEN) return HAS_TOKEN;
-          if (copy !== undefined) out.push(copy);
+          const plain = plainValue(item, depth + 1, copy);
+          if (plain === HAS_TOKEN) return HAS_TOKEN;
+          if (copy && plain !== undefined) out.push(plain);
         }
-        return out;
+        return copy ? out : value;
       }
       if (!isPlainObject(value)) return HAS_TOKEN;
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
         if (!isPlainString(key)) return HAS_TOKEN;
-        const copy = copyIfPlain(value[key], depth + 1);
-        if (copy === HAS_TOKEN) return HAS_TOKEN;
-        if (copy !== undefined) out[key] = copy;
+        const plain = plainValue(value[key], depth + 1, copy);
+        if (plain === HAS_TOKEN) return HAS_TOKEN;
+        if (copy && plain !== undefined) out[key] = plain;
       }
-      return out;
+      return copy ? out : value;
     }
     default:
       return HAS_TOKEN;
@@ -97,16 +98,17 @@ function copyIfPlain(value: unknown, depth: number): unknown {
  */
 function resolveWithPlainCopies(obj: unknown, options: ResolveOptions): unknown {
   const prefix = options.prefix ?? [];
+  const copy = !options.preparing;
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || !isPlainObject(obj) || prefix.length >= MAX_DEPTH) {
-    const copy = copyIfPlain(obj, prefix.length);
-    return copy === HAS_TOKEN ? cdktfResolve(obj, options) : copy;
+    const plain = plainValue(obj, prefix.length, copy);
+    return plain === HAS_TOKEN ? cdktfResolve(obj, options) : plain;
   }
   const keys = Object.keys(obj);
   if (!keys.every(isPlainString)) return cdktfResolve(obj, options);
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const value = obj[key];
-    let resolved = copyIfPlain(value, prefix.length + 1);
+    let resolved = plainValue(value, prefix.length + 1, copy);
     if (resolved === HAS_TOKEN) resolved = resolveWithPlainCopies(value, { ...options, prefix: [...prefix, key] });
     if (resolved !== undefined) out[key] = resolved;
   }

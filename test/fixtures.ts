@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing, type TerraformStack } from 'cdktf';
@@ -57,9 +57,16 @@ export function exampleWith(change: (raw: any) => void): SandboxConfig {
   return parseConfig(stringify(raw), 'changed.yaml');
 }
 
-/** A temporary folder for a test's files. */
+let testRoot: string | undefined;
+
+/** A temporary folder for a test's files; all of a test process's folders are removed when it exits. */
 export function tempDir(prefix = 'sandboxkit-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  if (!testRoot) {
+    const root = mkdtempSync(join(tmpdir(), 'sandboxkit-test-'));
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+    testRoot = root;
+  }
+  return mkdtempSync(join(testRoot, prefix));
 }
 
 /** Writes `text` to a fresh temporary file and returns its path. */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
 import { runMain, tempDir } from '../fixtures';
@@ -92,6 +92,14 @@ function mutate(next: () => number): { what: string; text: string } {
 /** Runs the app on `text` and checks it ended cleanly either way. */
 function runOn(what: string, text: string | Buffer): 'synth' | 'refused' {
   const dir = tempDir('hostile-');
+  try {
+    return checkRun(what, dir, text);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function checkRun(what: string, dir: string, text: string | Buffer): 'synth' | 'refused' {
   const file = join(dir, 'sandbox.yaml');
   writeFileSync(file, text);
   const out = join(dir, 'cdktf.out');
