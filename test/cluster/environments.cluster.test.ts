@@ -3,6 +3,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { buildStacks, configFromYaml, resources, synthJson, tempDir } from '../fixtures';
 import { requireTool } from '../tools';
+import { helmRun, kubectl, must } from './kubectl-as';
 import { runReaperScript } from './reaper-run';
 
 /*
@@ -25,25 +26,6 @@ const REAPER_USER = `system:serviceaccount:${PLATFORM_NS}:${REAPER_FULLNAME}`;
 const kubeconfig = process.env.KUBECONFIG;
 const helm = requireTool('helm');
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-function kubectl(args: readonly string[], options: { input?: string; as?: string } = {}): Result {
-  const r = spawnSync('kubectl', [...(options.as ? [`--as=${options.as}`] : []), ...args], { input: options.input, encoding: 'utf8', env: process.env });
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
-function must(args: readonly string[], options: { input?: string; as?: string } = {}): string {
-  const r = kubectl(args, options);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-function helmRun(args: readonly string[]): string {
-  const r = spawnSync(helm, args, { encoding: 'utf8', env: process.env });
-  if (r.status !== 0) throw new Error(`helm ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 const create = (objects: object[]) => kubectl(['create', '-f', '-', '-o', 'name'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
 
 /** Terraform's snake_case Kubernetes blocks as API objects; label maps keep their keys. */

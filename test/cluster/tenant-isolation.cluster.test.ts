@@ -9,6 +9,7 @@ import { ResourceGuardrails } from '../../constructs/instance/resource-guardrail
 import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
 import { onlyResource, synthJson, tempDir } from '../fixtures';
 import { requireTool } from '../tools';
+import { helmRun, kubectl, must } from './kubectl-as';
 import { runReaperScript } from './reaper-run';
 
 /*
@@ -38,32 +39,12 @@ const REAPER_FULLNAME = `${REAPER}-instance-reaper`;
 const REAPER_USER = `system:serviceaccount:${PLATFORM_NS}:${REAPER_FULLNAME}`;
 const STATE_CONFIGMAP = `${REAPER_FULLNAME}-state`;
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 const kubeconfig = process.env.KUBECONFIG;
 const helm = requireTool('helm');
 
-function kubectl(args: readonly string[], options: { input?: string; as?: string } = {}): Result {
-  const r = spawnSync('kubectl', [...(options.as ? [`--as=${options.as}`] : []), ...args], { input: options.input, encoding: 'utf8', env: process.env });
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
 
-/** Runs kubectl and fails the test with its output when it fails. */
-function must(args: readonly string[], options: { input?: string; as?: string } = {}): string {
-  const r = kubectl(args, options);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
-function helmRun(args: readonly string[]): string {
-  const r = spawnSync(helm, args, { encoding: 'utf8', env: process.env });
-  if (r.status !== 0) throw new Error(`helm ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 /** Creates `objects` as `as` (default: the admin running the test), returning kubectl's result. */
 const create = (objects: object | object[], as?: string) => kubectl(['create', '-f', '-', '-o', 'name'], { input: JSON.stringify(Array.isArray(objects) ? { apiVersion: 'v1', kind: 'List', items: objects } : objects), as });
