@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'fs';
 import { availableParallelism } from 'os';
 import { dirname, join, resolve } from 'path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'worker_threads';
 import { App } from 'cdktf';
 import type { SandboxConfig } from '../config/types';
 import { instanceStackName } from './names';
@@ -76,7 +76,7 @@ export function synthesizeSelection(config: SandboxConfig, outdir: string, selec
 
 interface ShardThread {
   readonly worker: Worker;
-  readonly port: import('worker_threads').MessagePort;
+  readonly port: MessagePort;
   readonly done: Int32Array;
 }
 
