@@ -76,7 +76,7 @@ beforeAll(() => {
 afterAll(() => {
   for (const release of [REAPER, POLICIES, CLOSED]) spawnSync(helm, ['uninstall', release, '-n', PLATFORM_NS, '--wait'], { env: process.env });
   const namespaces = kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').filter((n) => n.startsWith(`namespace/${RUN}-`));
-  if (namespaces.length) kubectl(['delete', ...namespaces, '--wait=true', '--timeout=180s']);
+  if (namespaces.length) kubectl(['delete', ...namespaces, '--ignore-not-found', '--wait=true', '--timeout=180s']);
   const left = kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').filter((n) => n.includes(RUN));
   if (left.length) throw new Error(`environments test left ${left.join(', ')} behind`);
 }, 300000);
@@ -87,6 +87,10 @@ describe('protected instances', () => {
     must(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [namespace('kept', { 'sandbox.dev/protected': 'true' }, past), namespace('gone', {}, past)] }) });
     for (const ns of ['kept', 'gone']) must(['create', '-f', '-'], { input: JSON.stringify(reaperBinding(`${RUN}-${ns}`)) });
 
+    // The API server takes a policy into its admission cache a moment after Helm created it: wait until a
+    // server-side dry run is refused by the policy, then try the real delete.
+    const dryRun = () => kubectl(['delete', 'namespace', `${RUN}-kept`, '--dry-run=server'], { as: REAPER_USER });
+    for (let i = 0; i < 150 && !/not protected/.test(dryRun().stderr); i++) spawnSync('sleep', ['0.2']);
     const direct = kubectl(['delete', 'namespace', `${RUN}-kept`, '--wait=false'], { as: REAPER_USER });
     expect(direct.code).not.toBe(0);
     expect(direct.stderr).toMatch(/not protected|denied/);
