@@ -1,5 +1,5 @@
-// First: cdktf's zip library is loaded only if it is ever used.
-import './stacks/defer-archiver';
+// First: compiled code kept between runs, cdktf's zip library loaded only if used.
+import './stacks/process-start';
 import { ConfigError, loadConfig } from './config/load';
 import { synthesize } from './stacks/synthesize';
 

@@ -10,6 +10,8 @@ import { shardCount } from '../stacks/synth-shards';
  * compiled app, for the example config and for generated configs of 1 to 500 instances
  * spread over the example's clusters; and, in the same run and alternating with the
  * example, one EKS cluster of cdk-eks-blueprints (bench/blueprints), for the ratio.
+ * The app keeps compiled code between runs (a compile cache of the bench's own, filled by
+ * each case's warm-up); the example is also timed with that cache off and with it empty.
  * Prints a table and writes bench/results/latest.json.
  */
 const ROOT = join(__dirname, '..', '..');
@@ -72,7 +74,11 @@ function measure(args: readonly string[], cwd: string, out: string, env: NodeJS.
   return { wallSeconds, cpuSeconds: cpuMicros / 1e6, maxRssMiB: maxRssKiB / 1024 };
 }
 
-const synth = (config: string, dir: string) => measure([MAIN, '--config', config], ROOT, join(dir, 'cdktf.out'), { CDKTF_OUTDIR: join(dir, 'cdktf.out') }, dir);
+/** No compile cache, as a first run or `NODE_DISABLE_COMPILE_CACHE=1` has it. */
+const NO_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
+
+const synth = (config: string, dir: string, env: NodeJS.ProcessEnv = {}) =>
+  measure([MAIN, '--config', config], ROOT, join(dir, 'cdktf.out'), { CDKTF_OUTDIR: join(dir, 'cdktf.out'), NODE_COMPILE_CACHE: join(dir, 'compile-cache'), ...env }, dir);
 const blueprintsSynth = (dir: string) => measure([join(BLUEPRINTS, 'app.js')], BLUEPRINTS, join(dir, 'cdk.out'), { CDK_OUTDIR: join(dir, 'cdk.out') }, dir);
 
 const median = (xs: readonly number[]) => {
@@ -94,20 +100,39 @@ function runCase(name: string, instances: number, config: string, dir: string): 
   return { name, instances, ...summarize(samples), samples };
 }
 
-/** The example and the blueprints cluster in turn, so both see the same machine; ratios are taken pair by pair. */
+/**
+ * The example (with and without the compile cache) and the blueprints cluster in turn, so
+ * all see the same machine; ratios are taken pair by pair.
+ */
 function runComparison(dir: string) {
   const config = join(ROOT, 'examples', 'sandbox.yaml');
   synth(config, dir);
   blueprintsSynth(dir);
-  const pairs = Array.from({ length: RUNS }, () => ({ example: synth(config, dir), blueprints: blueprintsSynth(dir) }));
-  const example = pairs.map((p) => p.example);
-  const blueprints = pairs.map((p) => p.blueprints);
+  const rounds = Array.from({ length: RUNS }, () => ({ example: synth(config, dir), uncached: synth(config, dir, NO_CACHE), blueprints: blueprintsSynth(dir) }));
+  const ratios = (of: (r: (typeof rounds)[number]) => Sample) => ({
+    wall: median(rounds.map((r) => of(r).wallSeconds / r.blueprints.wallSeconds)),
+    cpu: median(rounds.map((r) => of(r).cpuSeconds / r.blueprints.cpuSeconds)),
+  });
+  const result = (name: string, samples: Sample[]): CaseResult => ({ name, instances: 0, ...summarize(samples), samples });
   return {
-    example: { name: 'example', instances: 0, ...summarize(example), samples: example } as CaseResult,
-    blueprints: { ...summarize(blueprints), samples: blueprints },
-    wallRatio: median(pairs.map((p) => p.example.wallSeconds / p.blueprints.wallSeconds)),
-    cpuRatio: median(pairs.map((p) => p.example.cpuSeconds / p.blueprints.cpuSeconds)),
+    example: result('example', rounds.map((r) => r.example)),
+    uncached: result('example, compile cache off', rounds.map((r) => r.uncached)),
+    blueprints: { ...summarize(rounds.map((r) => r.blueprints)), samples: rounds.map((r) => r.blueprints) },
+    ratio: ratios((r) => r.example),
+    uncachedRatio: ratios((r) => r.uncached),
   };
+}
+
+/** The example with an empty compile cache each run: what a first run pays, writing the cache included. */
+function runFirstRuns(dir: string): CaseResult {
+  const config = join(ROOT, 'examples', 'sandbox.yaml');
+  const samples = Array.from({ length: RUNS }, (_, i) => {
+    const cache = join(dir, `empty-cache-${i}`);
+    const sample = synth(config, dir, { NODE_COMPILE_CACHE: cache });
+    rmSync(cache, { recursive: true, force: true });
+    return sample;
+  });
+  return { name: 'example, first run (empty compile cache)', instances: 0, ...summarize(samples), samples };
 }
 
 function ensureBlueprints(): void {
@@ -122,18 +147,18 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'sandboxkit-bench-'));
   const exampleInstances = parse(readFileSync(join(ROOT, 'examples', 'sandbox.yaml'), 'utf8')).instances.length;
   const comparison = runComparison(dir);
-  const example = { ...comparison.example, instances: exampleInstances };
-  const results: CaseResult[] = [example];
+  const exampleCases = [comparison.example, comparison.uncached, runFirstRuns(dir)].map((c) => ({ ...c, instances: exampleInstances }));
+  const results: CaseResult[] = [...exampleCases];
   for (const n of SIZES) results.push(runCase(`${n} instance${n === 1 ? '' : 's'}`, n, generatedConfig(dir, n), dir));
   rmSync(dir, { recursive: true, force: true });
 
   const one = results.find((r) => r.name === '1 instance');
   const rows = results.map((r) => {
-    const marginalMs = one && r.instances > 1 && r.name !== 'example' ? ((r.medianWallSeconds - one.medianWallSeconds) * 1000) / (r.instances - 1) : undefined;
+    const marginalMs = one && r.instances > 1 && !exampleCases.includes(r) ? ((r.medianWallSeconds - one.medianWallSeconds) * 1000) / (r.instances - 1) : undefined;
     return { ...r, marginalMs };
   });
   const largest = results[results.length - 1];
-  const hundred = results.find((r) => r.instances === 100 && r.name !== 'example');
+  const hundred = results.find((r) => r.instances === 100 && !exampleCases.includes(r));
   const growth = hundred && largest !== hundred ? largest.medianWallSeconds / hundred.medianWallSeconds : undefined;
 
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -144,7 +169,8 @@ function main(): void {
     console.log(line([name, instances, s.medianWallSeconds.toFixed(2), s.medianCpuSeconds.toFixed(2), s.maxRssMiB.toFixed(0), marginal]));
   for (const r of rows) row(r.name, String(r.instances), r, r.marginalMs === undefined ? '' : r.marginalMs.toFixed(1));
   row('cdk-eks-blueprints, one EKS cluster', '', comparison.blueprints);
-  console.log(`\nexample / blueprints cluster, median of ${RUNS} alternating pairs: wall ${comparison.wallRatio.toFixed(2)}x, cpu ${comparison.cpuRatio.toFixed(2)}x`);
+  const ratio = (r: { wall: number; cpu: number }) => `wall ${r.wall.toFixed(2)}x, cpu ${r.cpu.toFixed(2)}x`;
+  console.log(`\nexample / blueprints cluster, median of ${RUNS} alternating rounds: ${ratio(comparison.ratio)}; compile cache off: ${ratio(comparison.uncachedRatio)}`);
   if (growth !== undefined) console.log(`growth 100 -> ${largest.instances} instances: ${growth.toFixed(2)}x wall time for ${largest.instances / 100}x instances`);
   console.log(`synthesis threads per case: ${results.map((r) => `${r.name} ${shardCount(r.instances, availableParallelism(), process.env.SANDBOXKIT_SYNTH_SHARDS)}`).join(', ')}`);
 
@@ -152,7 +178,7 @@ function main(): void {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     join(resultsDir, 'latest.json'),
-    JSON.stringify({ runs: RUNS, node: process.version, cases: rows, blueprints: comparison.blueprints, exampleToBlueprints: { wall: comparison.wallRatio, cpu: comparison.cpuRatio }, growth }, null, 2),
+    JSON.stringify({ runs: RUNS, node: process.version, cases: rows, blueprints: comparison.blueprints, exampleToBlueprints: comparison.ratio, uncachedExampleToBlueprints: comparison.uncachedRatio, growth }, null, 2),
   );
   console.log(`written: bench/results/latest.json`);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// First: cdktf's zip library is loaded only if it is ever used.
-import '../stacks/defer-archiver';
+// First: compiled code kept between runs, cdktf's zip library loaded only if used.
+import '../stacks/process-start';
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load';
 import { ConfigStore } from './config-store';

@@ -1,5 +1,6 @@
-// First: cdktf's zip library is loaded only if it is ever used.
-import './defer-archiver';
+// First: compiled code kept between runs, cdktf's zip library loaded only if used.
+import './process-start';
+import { flushCompileCache } from './compile-cache';
 import { workerData, type MessagePort } from 'worker_threads';
 import type { SandboxConfig } from '../config/types';
 
@@ -28,6 +29,8 @@ try {
 } catch (err) {
   error = err instanceof Error ? err.message : String(err);
 } finally {
+  // The thread is terminated once it signals, so it writes its compiled code first.
+  flushCompileCache();
   task.port.postMessage({ error });
   Atomics.store(task.done, 0, 1);
   Atomics.notify(task.done, 0);

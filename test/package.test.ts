@@ -117,23 +117,37 @@ describe('the npm package', () => {
     });
   });
 
-  it('synthesizes in threads from the compiled package, to the same bytes as in one thread', () => {
+  it('synthesizes in threads from the compiled package, with and without compiled code kept, to the same bytes as in one thread', () => {
     const instances = ['a', 'b', 'c', 'd'].map((n, i) => `  - { name: ${n}, cluster: kind, owner: dev, blocks: [${i % 2 ? 'valkey' : 'postgresql'}], mocks: [email] }`);
     const config = join(consumer, 'threads.yaml');
     writeFileSync(config, `${MINIMAL_YAML.replace(/instances:[\s\S]*/, 'instances:\n')}${instances.join('\n')}\n`);
     const main = join(consumer, 'node_modules', 'sandboxkit', 'dist', 'main.js');
-    const synth = (shards: string) => {
-      const outdir = join(consumer, `out-${shards}`);
-      execFileSync(process.execPath, [main, '--config', config], { cwd: consumer, env: { ...process.env, CDKTF_OUTDIR: outdir, SANDBOXKIT_SYNTH_SHARDS: shards } });
-      return outdir;
+    const cache = join(consumer, 'compile-cache');
+    rmSync(cache, { recursive: true, force: true });
+    const synth = (name: string, shards: string, env: NodeJS.ProcessEnv) => {
+      const outdir = join(consumer, `out-${name}`);
+      const run = spawnSync(process.execPath, [main, '--config', config], {
+        cwd: consumer,
+        encoding: 'utf8',
+        env: { ...process.env, CDKTF_OUTDIR: outdir, SANDBOXKIT_SYNTH_SHARDS: shards, NODE_COMPILE_CACHE: cache, NODE_DEBUG: 'sandboxkit_compile_cache', ...env },
+      });
+      expect(run.status).toBe(0);
+      return { outdir, fromCache: [...run.stderr.matchAll(/(\d+) modules compiled from the cache/g)].map((m) => Number(m[1])) };
     };
-    const one = synth('1');
-    const three = synth('3');
+    const one = synth('one', '1', { NODE_DISABLE_COMPILE_CACHE: '1' }).outdir;
+    // Three threads with an empty compile cache, which each thread fills, then with the cache they left.
+    const cold = synth('cold', '3', {});
+    const warm = synth('warm', '3', {});
+    expect(cold.fromCache).toHaveLength(3);
+    expect(warm.fromCache).toHaveLength(3);
+    for (const n of warm.fromCache) expect(n).toBeGreaterThan(100);
     const files = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
-    expect(files(three).sort()).toEqual(files(one).sort());
     expect(files(one)).toContain('stacks/instance-d/cdk.tf.json');
-    for (const file of files(one)) expect(readFileSync(join(three, file)).equals(readFileSync(join(one, file)))).toBe(true);
+    for (const other of [cold.outdir, warm.outdir]) {
+      expect(files(other).sort()).toEqual(files(one).sort());
+      for (const file of files(one)) expect(readFileSync(join(other, file)).equals(readFileSync(join(one, file)))).toBe(true);
+    }
     // A config of existing clusters loads no cloud's provider at all.
     const script = `require(${JSON.stringify(main)}).main(['--config', ${JSON.stringify(config)}], { CDKTF_OUTDIR: ${JSON.stringify(join(consumer, 'out-probe'))} });
       process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /@cdktf\\/provider-(aws|azurerm|google)\\//.test(k))));`;

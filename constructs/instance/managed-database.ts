@@ -1,4 +1,4 @@
-import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
+import type { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
@@ -6,6 +6,10 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { CatalogEntry } from '../catalog/types';
 import { packagedChartValues } from './mocks';
+
+/* The Job binding is about a sixth of the provider code a synth loads; only an instance with a managed database needs it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jobV1 = () => (require('@cdktf/provider-kubernetes/lib/job-v1') as { JobV1: typeof JobV1 }).JobV1;
 
 /** Engines a managed database server offers. */
 export type ManagedDatabaseEngine = 'postgresql' | 'mysql';
@@ -147,7 +151,7 @@ export class ManagedDatabaseUsers extends Construct {
     const client = CLIENT[db.engine];
     this.image = client.image;
     const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
-    const job = new JobV1(this, 'Users', {
+    const job = new (jobV1())(this, 'Users', {
       metadata: { name: 'sandbox-database-users', namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'sandboxkit', 'app.kubernetes.io/name': 'sandbox-database-users' } },
       spec: {
         backoffLimit: 6,
