@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { threadId } from 'worker_threads';
 
@@ -14,6 +14,7 @@ const ROW = 12;
 /** Past either bound the next write compacts: one pack of what that process used replaces all. */
 const MAX_PACKS = 16;
 const MAX_BYTES = 256 * 1024 * 1024;
+const STALE_MS = 10 * 60 * 1000;
 
 /** A cache key: CRC-32 and length of a module's source. */
 export interface CodeKey {
@@ -28,6 +29,14 @@ interface Location {
 }
 
 const id = (key: CodeKey) => `${key.crc}:${key.length}`;
+
+function removeIfOlder(path: string, ms: number): void {
+  try {
+    if (Date.now() - statSync(path).mtimeMs > ms) rmSync(path, { force: true });
+  } catch {
+    // Gone already: another process cleaned it.
+  }
+}
 
 /**
  * V8 code cache entries of one Node version, kept in pack files: each run that compiled
@@ -45,21 +54,17 @@ export class CodeCacheStore {
 
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const names = readdirSync(dir);
     // Names start with the time they were written, so a newer pack's entry wins.
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.pack')).sort()) this.readIndex(join(dir, name));
+    for (const name of names.filter((n) => n.endsWith('.pack')).sort()) this.readIndex(join(dir, name));
+    // A pack is written in milliseconds; an older temporary file is what a killed process left.
+    for (const name of names.filter((n) => n.endsWith('.tmp'))) removeIfOlder(join(dir, name), STALE_MS);
   }
 
   /** The entry for `key`: its data, an empty buffer for "from source", or undefined when there is none. */
   get(key: CodeKey): Buffer | undefined {
-    const location = this.open ? this.index.get(id(key)) : undefined;
-    if (!location) return undefined;
-    const data = Buffer.allocUnsafe(location.size);
-    try {
-      if (readSync(location.fd, data, 0, location.size, location.offset) !== location.size) return undefined;
-    } catch {
-      return undefined;
-    }
-    this.used.set(id(key), key);
+    const data = this.open ? this.read(id(key)) : undefined;
+    if (data) this.used.set(id(key), key);
     return data;
   }
 
@@ -83,7 +88,10 @@ export class CodeCacheStore {
     const compact = this.packs.length >= MAX_PACKS || this.bytes >= MAX_BYTES;
     const entries = [...this.added.values()].map(({ key, data }) => ({ key, data: data() }));
     if (compact) {
-      for (const [name, key] of this.used) if (!this.added.has(name)) entries.push({ key, data: this.read(name) });
+      for (const [name, key] of this.used) {
+        const data = this.added.has(name) ? undefined : this.read(name);
+        if (data) entries.push({ key, data });
+      }
     }
     const head = Buffer.alloc(HEAD + ROW * entries.length);
     head.writeUInt32LE(MAGIC, 0);
@@ -102,11 +110,15 @@ export class CodeCacheStore {
     if (compact) for (const pack of this.packs) rmSync(pack, { force: true });
   }
 
-  private read(name: string): Buffer {
-    const location = this.index.get(name)!;
+  private read(name: string): Buffer | undefined {
+    const location = this.index.get(name);
+    if (!location) return undefined;
     const data = Buffer.allocUnsafe(location.size);
-    readSync(location.fd, data, 0, location.size, location.offset);
-    return data;
+    try {
+      return readSync(location.fd, data, 0, location.size, location.offset) === location.size ? data : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Adds a pack's entries to the index; a pack that is not whole is removed. */

@@ -47,9 +47,9 @@ export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): CompileCacheMode {
   if (mode) return mode;
+  if (env.NODE_DISABLE_COMPILE_CACHE || process.sourceMapsEnabled) return (mode = 'disabled');
   const internals = Module as unknown as ModuleInternals;
   const dir = compileCacheDir(env);
-  if (env.NODE_DISABLE_COMPILE_CACHE || process.sourceMapsEnabled) return (mode = 'disabled');
   if (internals.enableCompileCache) {
     const result = internals.enableCompileCache(dir);
     debug('native cache: %s', result.directory ?? result.message);
@@ -93,10 +93,12 @@ function installLoader(internals: ModuleInternals, store: CodeCacheStore): void 
  * thread that is terminated rather than left to end calls it first.
  */
 export function flushCompileCache(): void {
-  if (!loader) return;
-  debug('%d modules compiled from the cache, %d from source', loader.hits, loader.fromSource);
+  const current = loader;
+  if (!current) return;
+  loader = undefined;
+  debug('%d modules compiled from the cache, %d from source', current.hits, current.fromSource);
   try {
-    loader.store.flush();
+    current.store.flush();
   } catch (err) {
     debug('cache not written: %s', (err as Error).message);
   }

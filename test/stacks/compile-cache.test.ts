@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'fs';
 import Module from 'module';
 import { join } from 'path';
 import { ModuleKind, ScriptTarget, transpileModule } from 'typescript';
@@ -139,6 +139,19 @@ describe('compile cache', () => {
     expect(run()).toMatchObject({ status: 0, fromCache: 0, fromSource: 3, report: { value: 'aaaa' } });
     expect(packs(dir)).not.toContain(pack);
     expect(run()).toMatchObject({ fromCache: 2 });
+  });
+
+  it('removes what a writer killed mid-write left, not what one is writing now', () => {
+    const { dir, run } = app();
+    run();
+    const old = join(folder(dir), 'x-1-0.pack.tmp');
+    const now = join(folder(dir), 'x-2-0.pack.tmp');
+    writeFileSync(old, 'partial');
+    writeFileSync(now, 'partial');
+    utimesSync(old, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+    expect(run()).toMatchObject({ status: 0, fromCache: 2 });
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(now)).toBe(true);
   });
 
   it('runs without a cache where the folder cannot be made', () => {
