@@ -74,7 +74,7 @@ function measure(args: readonly string[], cwd: string, out: string, env: NodeJS.
   return { wallSeconds, cpuSeconds: cpuMicros / 1e6, maxRssMiB: maxRssKiB / 1024 };
 }
 
-/** No compile cache, as a first run or `NODE_DISABLE_COMPILE_CACHE=1` has it. */
+/** The compile cache turned off, as `NODE_DISABLE_COMPILE_CACHE=1` does for a user. */
 const NO_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
 
 const synth = (config: string, dir: string, env: NodeJS.ProcessEnv = {}) =>
