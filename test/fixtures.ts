@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing, type TerraformStack } from 'cdktf';
 import { stringify } from 'yaml';
-import { loadConfig, parseConfig } from '../config/load';
+import { ConfigError, loadConfig, parseConfig, type ConfigIssue } from '../config/load';
 import { main } from '../main';
 import type { SandboxConfig } from '../config/types';
 import { buildSandbox, type SandboxStacks } from '../stacks/sandbox-app';
@@ -104,3 +104,14 @@ instances:
     owner: dev
     blocks: [postgresql]
 `;
+
+/** The issues of a config that must fail, each as `format` writes it (by default `<line> <path>: <message>`). */
+export function configIssues(text: string, format: (issue: ConfigIssue) => string = (i) => `${i.line} ${i.path}: ${i.message}`): string[] {
+  try {
+    parseConfig(text, 'test.yaml');
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.issues.map(format);
+  }
+  throw new Error('config was accepted');
+}

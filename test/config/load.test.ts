@@ -1,18 +1,10 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ConfigError, loadConfig, parseConfig } from '../../config/load';
-import { MINIMAL_YAML, exampleConfig, tempFile } from '../fixtures';
+import { configIssues, exampleConfig, MINIMAL_YAML, tempFile } from '../fixtures';
 
 /** The issues of a config that must fail, as `path: message` lines. */
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'bad.yaml');
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('config was accepted');
-}
+const problems = (text: string) => configIssues(text, (i) => `${i.path}: ${i.message}`);
 
 const withInstance = (fields: string) => `${MINIMAL_YAML.replace(/instances:[\s\S]*/, '')}instances:\n  - ${fields}\n`;
 

@@ -1,16 +1,8 @@
-import { ConfigError, parseConfig } from '../../config/load';
-import { MINIMAL_YAML } from '../fixtures';
+import { parseConfig } from '../../config/load';
+import { configIssues, MINIMAL_YAML } from '../fixtures';
 
 /** The issues of a config that must fail, as `path: message` lines. */
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'bad.yaml');
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('config was accepted');
-}
+const problems = (text: string) => configIssues(text, (i) => `${i.path}: ${i.message}`);
 
 const instance = (fields: string) => `${MINIMAL_YAML.replace(/instances:[\s\S]*/, '')}instances:\n  - name: one\n    cluster: kind\n    blocks: [postgresql]\n${fields}`;
 const owned = (fields = '') => instance(`    owner: dev\n${fields}`);

@@ -1,5 +1,4 @@
-import { ConfigError, parseConfig } from '../../config/load';
-import { buildStacks, configFromYaml, onlyResource, resources, synthJson, type TerraformJson } from '../fixtures';
+import { buildStacks, configFromYaml, configIssues, onlyResource, resources, synthJson, type TerraformJson } from '../fixtures';
 
 const config = (platform: string, instance: string, extraCluster = '') => `
 clusters:
@@ -16,16 +15,6 @@ instances:
     blocks: [postgresql]
 ${instance}
 `;
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'idle.yaml');
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
-  }
-  throw new Error('config was accepted');
-}
 
 const releases = (j: TerraformJson) => Object.fromEntries(Object.values(resources(j, 'helm_release')).map((r: any) => [r.name, r]));
 const values = (j: TerraformJson, name: string) => JSON.parse(releases(j)[name].values[0]);
@@ -66,14 +55,14 @@ describe('idle reaping', () => {
   });
 
   it('is refused without a Prometheus, past its retention, or on a protected instance, at the field with its line', () => {
-    expect(problems(config('idleHours: 24', ''))).toEqual([
+    expect(configIssues(config('idleHours: 24', ''))).toEqual([
       expect.stringMatching(/^7 clusters\[0\]\.platform\.idleHours: idle reaping counts requests with Prometheus: set platform\.monitoring: true or platform\.prometheusUrl on cluster "kind"/),
     ]);
-    expect(problems(config('monitoring: true, idleHours: 200', ''))).toEqual([expect.stringMatching(/clusters\[0\]\.platform\.idleHours: must be at most 168: the platform's Prometheus keeps 168 hours/)]);
-    expect(problems(config('', '    idleHours: 12'))).toEqual([expect.stringMatching(/^14 instances\[0\]\.idleHours: idle reaping counts requests with Prometheus/)]);
-    expect(problems(config('monitoring: true', '    idleHours: 0'))).toEqual([expect.stringMatching(/instances\[0\]\.idleHours: must be/)]);
-    expect(problems(config('monitoring: true', '    idleHours: soon'))).toEqual([expect.stringMatching(/instances\[0\]\.idleHours: must be a whole number of hours from 1 to 720, or "never"/)]);
-    expect(problems(config('monitoring: true', '    protected: true\n    idleHours: 12', '    allowProtectedInstances: true'))).toEqual([
+    expect(configIssues(config('monitoring: true, idleHours: 200', ''))).toEqual([expect.stringMatching(/clusters\[0\]\.platform\.idleHours: must be at most 168: the platform's Prometheus keeps 168 hours/)]);
+    expect(configIssues(config('', '    idleHours: 12'))).toEqual([expect.stringMatching(/^14 instances\[0\]\.idleHours: idle reaping counts requests with Prometheus/)]);
+    expect(configIssues(config('monitoring: true', '    idleHours: 0'))).toEqual([expect.stringMatching(/instances\[0\]\.idleHours: must be/)]);
+    expect(configIssues(config('monitoring: true', '    idleHours: soon'))).toEqual([expect.stringMatching(/instances\[0\]\.idleHours: must be a whole number of hours from 1 to 720, or "never"/)]);
+    expect(configIssues(config('monitoring: true', '    protected: true\n    idleHours: 12', '    allowProtectedInstances: true'))).toEqual([
       expect.stringMatching(/instances\[0\]\.idleHours: a protected instance is never reaped; remove idleHours or protected/),
     ]);
   });

@@ -1,5 +1,4 @@
-import { ConfigError, parseConfig } from '../../config/load';
-import { buildStacks, configFromYaml, resources, synthJson } from '../fixtures';
+import { buildStacks, configFromYaml, configIssues, resources, synthJson } from '../fixtures';
 
 const config = (shared: string, uses: string) => `
 clusters:
@@ -19,16 +18,6 @@ instances:
     owner: dev
     blocks: [postgresql]
 `;
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'shared.yaml');
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map((i) => `${i.line} ${i.path}: ${i.message}`);
-  }
-  throw new Error('config was accepted');
-}
 
 const policies = (json: any) => Object.values(resources(json, 'kubernetes_network_policy_v1')) as any[];
 
@@ -124,7 +113,7 @@ catalog:
   });
 
   it('refuses uses of a block the cluster does not share, and shared blocks that need a database or a hostname', () => {
-    expect(problems(config('[valkey, keycloak, nosuch]', '[mongodb]'))).toEqual([
+    expect(configIssues(config('[valkey, keycloak, nosuch]', '[mongodb]'))).toEqual([
       expect.stringMatching(/^7 clusters\[0\]\.sharedBlocks\[1\]: "keycloak" needs a postgresql database of its instance; share the database block instead$/),
       expect.stringMatching(/^7 clusters\[0\]\.sharedBlocks\[1\]: "keycloak" serves a hostname per instance/),
       expect.stringMatching(/^7 clusters\[0\]\.sharedBlocks\[2\]: unknown building block "nosuch"/),
