@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { Workspace } from './stand-in';
@@ -9,16 +9,8 @@ interface FakeCluster {
   calls: string[];
 }
 
-const FAKE_KUBECTL = `#!/usr/bin/env node
-const fs = require('fs');
-const file = process.env.FAKE_CLUSTER;
-const c = JSON.parse(fs.readFileSync(file, 'utf8'));
-let args = process.argv.slice(2);
-c.calls.push(args.join(' '));
-while (args[0] === '--kubeconfig' || args[0] === '--context') args = args.slice(2);
-const flag = (name) => args[args.indexOf(name) + 1];
-const save = () => fs.writeFileSync(file, JSON.stringify(c));
-if (args[0] === 'create') {
+/** The kubectl stand-in's answers: `create` a Backup from stdin, `get` one as JSON. */
+const KUBECTL = `if (args[0] === 'create') {
   const m = JSON.parse(fs.readFileSync(0, 'utf8'));
   c.backups[m.metadata.namespace + '/' + m.metadata.name] = m;
   console.log('backup.postgresql.cnpg.io/' + m.metadata.name);
@@ -26,9 +18,7 @@ if (args[0] === 'create') {
   const b = c.backups[flag('-n') + '/' + args[2]];
   if (!b) { save(); process.stderr.write('Error from server (NotFound): backups.postgresql.cnpg.io "' + args[2] + '" not found\\n'); process.exit(1); }
   console.log(JSON.stringify(b));
-}
-save();
-`;
+}`;
 
 const CONFIG = (kubeconfig: string) => `clusters:
   - name: kind
@@ -51,14 +41,7 @@ instances:
 function setup(backups: Record<string, any> = {}): { w: Workspace; cluster: () => FakeCluster } {
   const w = new Workspace('');
   writeFileSync(w.config, CONFIG(join(w.dir, 'kubeconfig')));
-  const file = join(w.dir, 'cluster.json');
-  writeFileSync(file, JSON.stringify({ backups, calls: [] }));
-  const kubectl = join(w.dir, 'fake-kubectl');
-  writeFileSync(kubectl, FAKE_KUBECTL);
-  chmodSync(kubectl, 0o755);
-  w.env.SANDBOXKIT_KUBECTL = kubectl;
-  w.env.FAKE_CLUSTER = file;
-  return { w, cluster: () => JSON.parse(readFileSync(file, 'utf8')) };
+  return { w, cluster: w.kubectlCluster({ backups }, KUBECTL) };
 }
 
 const stackJson = (w: Workspace, instance: string) => JSON.parse(readFileSync(join(w.out, 'stacks', `instance-${instance}`, 'cdk.tf.json'), 'utf8'));

@@ -105,6 +105,37 @@ exit 0`);
     }
   }
 
+  /**
+   * Replaces the kubectl stand-in with a node script that answers from a JSON cluster state
+   * (`initial` plus every call it got). `handlers` is the script's body: it has the state `c`,
+   * `args` without `--kubeconfig`/`--context`, `flag(name)` and `save()`; the state is saved after it.
+   * Returns a reader of the state.
+   */
+  kubectlCluster<T extends object>(initial: T, handlers: string): () => T & { calls: string[] } {
+    const file = join(this.dir, 'cluster.json');
+    writeFileSync(file, JSON.stringify({ ...initial, calls: [] }));
+    const kubectl = join(this.dir, 'fake-kubectl');
+    writeFileSync(
+      kubectl,
+      `#!/usr/bin/env node
+const fs = require('fs');
+const file = process.env.FAKE_CLUSTER;
+const c = JSON.parse(fs.readFileSync(file, 'utf8'));
+let args = process.argv.slice(2);
+c.calls.push(args.join(' '));
+while (args[0] === '--kubeconfig' || args[0] === '--context') args = args.slice(2);
+const flag = (name) => args[args.indexOf(name) + 1];
+const save = () => fs.writeFileSync(file, JSON.stringify(c));
+${handlers}
+save();
+`,
+    );
+    chmodSync(kubectl, 0o755);
+    this.env.SANDBOXKIT_KUBECTL = kubectl;
+    this.env.FAKE_CLUSTER = file;
+    return () => JSON.parse(readFileSync(file, 'utf8'));
+  }
+
   private script(name: string, body: string): void {
     const path = join(this.dir, `fake-${name}`);
     writeFileSync(path, `#!/bin/sh\nLOG="${this.log}"\nOUTPUTS="${this.outputs}"\nKNOBS="${this.knobs}"\n${body}\n`);

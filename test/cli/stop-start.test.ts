@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'fs';
+import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { CLI_CONFIG, Workspace } from './stand-in';
 
@@ -11,16 +11,8 @@ interface FakeCluster {
   calls: string[];
 }
 
-const FAKE_KUBECTL = `#!/usr/bin/env node
-const fs = require('fs');
-const file = process.env.FAKE_CLUSTER;
-const c = JSON.parse(fs.readFileSync(file, 'utf8'));
-let args = process.argv.slice(2);
-c.calls.push(args.join(' '));
-while (args[0] === '--kubeconfig' || args[0] === '--context') args = args.slice(2);
-const flag = (name) => args[args.indexOf(name) + 1];
-const save = () => fs.writeFileSync(file, JSON.stringify(c));
-const [verb, what, name] = args;
+/** The kubectl stand-in's answers: version, workloads, the reaper's ConfigMap, patch, annotate, scale. */
+const KUBECTL = `const [verb, what, name] = args;
 if (verb === 'version') { console.log(JSON.stringify({ clientVersion: { gitVersion: 'v1.34.1' } })); process.exit(0); }
 if (verb === 'get' && what === 'deployments,statefulsets') {
   console.log(JSON.stringify({ items: c.workloads.filter((w) => w.namespace === flag('-n')).map((w) => ({ kind: w.kind, metadata: { name: w.name }, spec: { replicas: w.replicas } })) }));
@@ -39,21 +31,12 @@ if (verb === 'get' && what === 'deployments,statefulsets') {
   const [kind, wname] = what.split('/');
   const w = c.workloads.find((x) => x.namespace === flag('-n') && x.kind.toLowerCase() === kind && x.name === wname);
   w.replicas = Number(args.find((x) => x.startsWith('--replicas=')).split('=')[1]);
-}
-save();
-`;
+}`;
 
 function setup(cluster: Omit<FakeCluster, 'calls' | 'annotations'>): { w: Workspace; cluster: () => FakeCluster } {
   const w = new Workspace('');
   writeFileSync(w.config, CLI_CONFIG(join(w.dir, 'kubeconfig')));
-  const file = join(w.dir, 'cluster.json');
-  writeFileSync(file, JSON.stringify({ annotations: {}, calls: [], ...cluster }));
-  const kubectl = join(w.dir, 'fake-kubectl');
-  writeFileSync(kubectl, FAKE_KUBECTL);
-  chmodSync(kubectl, 0o755);
-  w.env.SANDBOXKIT_KUBECTL = kubectl;
-  w.env.FAKE_CLUSTER = file;
-  return { w, cluster: () => JSON.parse(readFileSync(file, 'utf8')) };
+  return { w, cluster: w.kubectlCluster({ annotations: {}, ...cluster }, KUBECTL) as () => FakeCluster };
 }
 
 const ALPHA = [
