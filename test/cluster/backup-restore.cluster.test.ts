@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
-import { TEST_CLUSTER, ROOT, canI, chartMirror, exec, exists, kubectl, kubectlJson, must, tempDir, terraform } from './kube';
+import { canI, chartMirror, cliFor, exec, exists, kubectl, kubectlJson, must, ROOT, suiteCluster, tempDir, terraform, TEST_CLUSTER } from './kube';
 
 /**
  * Backup and restore on a real API server: a source instance whose CloudNativePG Cluster archives to the cluster's
@@ -22,7 +22,7 @@ const COPY_OWNER = 'frank@example.org';
 const STORE = { bucket: 'sandbox-backups', prefix: 'bkp', endpointURL: 'http://backup-store.invalid:8333', credentialsSecret: 'backup-s3' };
 const SCHEDULE = '0 0 2 * * *';
 const stackDir = (stack: string) => join(outdir, 'stacks', stack);
-const cli = (...args: string[]) => exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]);
+const cli = cliFor(configFile, outdir);
 const ok = (r: { code: number; stdout: string; stderr: string }) => ({ code: r.code, err: r.code ? r.stdout + r.stderr : '' });
 const cnpg = (kind: string, ns: string, name?: string) => kubectlJson('get', `${kind}.postgresql.cnpg.io`, ...(name ? [name] : []), '-n', ns);
 
@@ -33,11 +33,7 @@ function writeConfig(): void {
       state: { backend: 'local', directory: 'state' },
       clusters: [
         {
-          name: CLUSTER,
-          cloud: 'existing',
-          ingressDomain: 'backup.test',
-          connection: { kind: 'kubeconfig', path: process.env.KUBECONFIG },
-          storageClasses: { blockRwo: 'standard' },
+          ...suiteCluster(CLUSTER, 'backup.test'),
           platform: { chartMirror: chartMirror() },
           backupStore: STORE,
         },

@@ -95,3 +95,18 @@ export function chartMirror(): string {
   if (!url) throw new Error('SANDBOXKIT_CHART_MIRROR_URL is not set: run the suite with `npm run test:cluster`');
   return url;
 }
+
+/** The compiled command line, run on `configFile` with its output in `outdir`. */
+export const cliFor =
+  (configFile: string, outdir: string) =>
+  (...args: string[]): Result =>
+    exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]);
+
+/** A config's cluster entry for the cluster the suite runs on: `existing`, reached through KUBECONFIG. */
+export const suiteCluster = (name: string, ingressDomain: string) => ({
+  name,
+  cloud: 'existing',
+  ingressDomain,
+  connection: { kind: 'kubeconfig', path: process.env.KUBECONFIG },
+  storageClasses: { blockRwo: 'standard' },
+});

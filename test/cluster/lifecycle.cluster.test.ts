@@ -3,7 +3,7 @@ import { join } from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
-import { TEST_CLUSTER, ROOT, canI, chartMirror, exec, execAll, exists, items, kubectl, kubectlJson, must, tempDir, terraform } from './kube';
+import { canI, chartMirror, cliFor, exec, execAll, exists, items, kubectl, kubectlJson, must, ROOT, suiteCluster, tempDir, terraform, TEST_CLUSTER } from './kube';
 
 /**
  * The user's path on a real API server: the platform of an `existing` cluster and two instances
@@ -21,7 +21,7 @@ const OWNER = 'alice@example.org';
 const CLI_OWNER = 'bob@example.org';
 const stackDir = (stack: string) => join(outdir, 'stacks', stack);
 const stackJson = (stack: string) => JSON.parse(readFileSync(join(stackDir(stack), 'cdk.tf.json'), 'utf8'));
-const cli = (...args: string[]) => exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]);
+const cli = cliFor(configFile, outdir);
 
 /**
  * One dataset per block: one that ships its data inline where the block has one, else one that
@@ -48,11 +48,7 @@ function writeConfig(): void {
     state: { backend: 'local', directory: 'state' },
     clusters: [
       {
-        name: CLUSTER,
-        cloud: 'existing',
-        ingressDomain: 'sandbox.test',
-        connection: { kind: 'kubeconfig', path: process.env.KUBECONFIG },
-        storageClasses: { blockRwo: 'standard' },
+        ...suiteCluster(CLUSTER, 'sandbox.test'),
         platform: { chartMirror: chartMirror() },
       },
     ],

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
-import { TEST_CLUSTER, ROOT, exec, exists, items, kubectlJson, must, tempDir, terraform } from './kube';
+import { cliFor, exec, exists, items, kubectlJson, must, ROOT, suiteCluster, tempDir, terraform, TEST_CLUSTER } from './kube';
 
 /**
  * LambdaStack's offline install: a bundle built from the chart mirror folder with `sandboxkit bundle`, then the
@@ -17,7 +17,7 @@ const SOURCE = process.env.SANDBOXKIT_CHARTS_MIRROR ?? join(ROOT, '..', 'shared'
 const CLUSTER = 'ebx';
 const INSTANCE = 'ebx-offline';
 const stackDir = (stack: string) => join(outdir, 'stacks', stack);
-const cli = (...args: string[]) => exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]);
+const cli = cliFor(configFile, outdir);
 
 function writeConfig(chartMirror?: string): void {
   writeFileSync(
@@ -26,11 +26,7 @@ function writeConfig(chartMirror?: string): void {
       state: { backend: 'local', directory: 'state' },
       clusters: [
         {
-          name: CLUSTER,
-          cloud: 'existing',
-          ingressDomain: 'offline.test',
-          connection: { kind: 'kubeconfig', path: process.env.KUBECONFIG },
-          storageClasses: { blockRwo: 'standard' },
+          ...suiteCluster(CLUSTER, 'offline.test'),
           platform: chartMirror ? { chartMirror } : {},
         },
       ],

@@ -4,7 +4,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { buildStacks, resources, synthJson } from '../fixtures';
-import { ROOT, chartMirror, exec, exists, items, kubectlJson, must, tempDir, waitFor } from './kube';
+import { chartMirror, cliFor, exec, exists, items, kubectlJson, must, suiteCluster, tempDir, waitFor } from './kube';
 
 /*
  * A cluster's shared block on a real API server: its stack applied and destroyed with `sandboxkit shared`,
@@ -30,7 +30,7 @@ const CRDS = join(__dirname, 'fixtures', 'external-secrets-2.9.0-crds.yaml');
 const work = tempDir('sandboxkit-shared-');
 const configFile = join(work, 'sandbox.yaml');
 const outdir = join(work, 'cdktf.out');
-const cli = (...args: string[]) => exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]);
+const cli = cliFor(configFile, outdir);
 const kubectl = (args: readonly string[], input?: string) => exec('kubectl', args, { input });
 const canI = (user: string, ...args: string[]) => kubectl(['auth', 'can-i', ...args, `--as=${user}`]).stdout.trim() === 'yes';
 
@@ -39,11 +39,7 @@ function config(uses: boolean) {
     state: { backend: 'local', directory: 'state' },
     clusters: [
       {
-        name: CLUSTER,
-        cloud: 'existing',
-        ingressDomain: 'shared.test',
-        connection: { kind: 'kubeconfig', path: process.env.KUBECONFIG },
-        storageClasses: { blockRwo: 'standard' },
+        ...suiteCluster(CLUSTER, 'shared.test'),
         platform: { chartMirror: chartMirror() },
         sharedBlocks: [BLOCK],
       },
