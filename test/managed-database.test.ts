@@ -329,25 +329,35 @@ ${instance('z')}`;
   });
 });
 
+/** Keycloak on a managed PostgreSQL 16 (instance `idp`) on the one cluster `clusterYaml` declares: its stack and the cluster's. */
+function idpOn(clusterYaml: string, clusterName: string): { json: TerraformJson; cluster: TerraformJson } {
+  const stacks = buildStacks(
+    parseConfig(
+      `clusters:\n${clusterYaml}instances:
+  - name: idp
+    cluster: ${clusterName}
+    owner: dev@example.org
+    blocks: [keycloak]
+    database: { source: managed, engine: postgresql, version: "16" }
+`,
+      `${clusterName}.yaml`,
+    ),
+  );
+  return { json: synthJson(stacks.instances.get('instance-idp')!), cluster: synthJson(stacks.clusters.get(`cluster-${clusterName}`)!) };
+}
+
 describe('managed database on Google (Cloud SQL)', () => {
-  const config = parseConfig(`clusters:
-  - name: gke
+  const { json, cluster } = idpOn(
+    `  - name: gke
     cloud: gcp
     project: p-123456
     region: europe-west1
     kubernetesVersion: "1.33"
     owner: team
     managedDatabases: { cidr: 10.40.0.0/20 }
-instances:
-  - name: idp
-    cluster: gke
-    owner: dev@example.org
-    blocks: [keycloak]
-    database: { source: managed, engine: postgresql, version: "16" }
-`, 'google.yaml');
-  const stacks = buildStacks(config);
-  const json = synthJson(stacks.instances.get('instance-idp')!);
-  const cluster = synthJson(stacks.clusters.get('cluster-gke')!);
+`,
+    'gke',
+  );
   const server = onlyResource(json, 'google_sql_database_instance');
 
   it('gives the cluster private services access on the configured range and a key for the Cloud SQL agent', () => {
@@ -393,8 +403,8 @@ instances:
 });
 
 describe('managed database on Azure (PostgreSQL Flexible Server)', () => {
-  const config = parseConfig(`clusters:
-  - name: aks
+  const { json, cluster } = idpOn(
+    `  - name: aks
     cloud: azure
     location: westeurope
     kubernetesVersion: "1.33"
@@ -403,16 +413,9 @@ describe('managed database on Azure (PostgreSQL Flexible Server)', () => {
     subscriptionId: 00000000-0000-4000-8000-000000000003
     adminGroupObjectIds: [00000000-0000-4000-8000-000000000002]
     managedDatabases: { cidr: 10.10.32.0/24 }
-instances:
-  - name: idp
-    cluster: aks
-    owner: dev@example.org
-    blocks: [keycloak]
-    database: { source: managed, engine: postgresql, version: "16" }
-`, 'azure.yaml');
-  const stacks = buildStacks(config);
-  const json = synthJson(stacks.instances.get('instance-idp')!);
-  const cluster = synthJson(stacks.clusters.get('cluster-aks')!);
+`,
+    'aks',
+  );
   const server = onlyResource(json, 'azurerm_postgresql_flexible_server');
 
   it('gives the cluster a delegated subnet, a private DNS zone linked to the VNet and a key with its identity', () => {
