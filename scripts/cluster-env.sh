@@ -11,10 +11,13 @@
 REALK8S=$ROOT/../shared/realk8s
 if [[ ${CI:-} == true || ${SANDBOXKIT_REALK8S:-} == 1 || -z ${KUBECONFIG:-} ]]; then
   [[ -x $REALK8S/up.sh ]] || fail "no KUBECONFIG and no control plane at $REALK8S: point KUBECONFIG at a cluster (kind, minikube, a dev cluster)"
-  # up.sh checks its blackhole routes with `ip route | grep -q` under pipefail, which now and then
-  # sees grep's early exit as a failure once the routes exist; it is idempotent, so try again.
+  # up.sh checks its blackhole routes with `ip route ... | grep -q` under pipefail, and ip's SIGPIPE
+  # when grep exits early fails that check once the routes exist (scripts/one-write/ip). With ip
+  # installed, up.sh sees it through that wrapper; up.sh is idempotent, so other failures are retried.
   for attempt in 1 2 3 4 5; do
-    if "$REALK8S/up.sh" >/dev/null 2>"$ROOT/.realk8s-up.log"; then break; fi
+    up_path=$PATH
+    command -v ip >/dev/null && up_path=$ROOT/scripts/one-write:$PATH
+    if PATH=$up_path "$REALK8S/up.sh" >/dev/null 2>"$ROOT/.realk8s-up.log"; then break; fi
     [[ $attempt == 5 ]] && { cat "$ROOT/.realk8s-up.log" >&2; fail "../shared/realk8s/up.sh failed 5 times"; }
     sleep 2
   done
