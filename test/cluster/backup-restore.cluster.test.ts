@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
 import { parse, stringify } from 'yaml';
-import { canI, chartMirror, cliFor, exec, exists, kubectl, kubectlJson, must, ROOT, suiteCluster, tempDir, terraform, TEST_CLUSTER } from './kube';
+import { canI, chartMirror, exists, kubectl, kubectlJson, suiteCluster, suiteWorkspace, terraform, TEST_CLUSTER } from './kube';
 
 /**
  * Backup and restore on a real API server: a source instance whose CloudNativePG Cluster archives to the cluster's
@@ -10,9 +9,7 @@ import { canI, chartMirror, cliFor, exec, exists, kubectl, kubectlJson, must, RO
  * pods here: what is proved is what the API server accepts (the Cluster, ScheduledBackup and Backup schemas of the
  * operator's CRDs), what RBAC allows, and that everything is removed again.
  */
-const work = tempDir('sandboxkit-backup-');
-const configFile = join(work, 'sandbox.yaml');
-const outdir = join(work, 'cdktf.out');
+const { configFile, stackDir, cli, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-backup-');
 const CLUSTER = 'bkp';
 const SOURCE = 'bkp-source';
 const COPY = 'bkp-copy';
@@ -21,8 +18,6 @@ const OWNER = 'erin@example.org';
 const COPY_OWNER = 'frank@example.org';
 const STORE = { bucket: 'sandbox-backups', prefix: 'bkp', endpointURL: 'http://backup-store.invalid:8333', credentialsSecret: 'backup-s3' };
 const SCHEDULE = '0 0 2 * * *';
-const stackDir = (stack: string) => join(outdir, 'stacks', stack);
-const cli = cliFor(configFile, outdir);
 const ok = (r: { code: number; stdout: string; stderr: string }) => ({ code: r.code, err: r.code ? r.stdout + r.stderr : '' });
 const cnpg = (kind: string, ns: string, name?: string) => kubectlJson('get', `${kind}.postgresql.cnpg.io`, ...(name ? [name] : []), '-n', ns);
 
@@ -53,14 +48,12 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
 
   afterAll(() => {
     for (const instance of [AT_BACKUP, COPY]) if (existsSync(stackDir(`instance-${instance}`))) cli('instance', 'destroy', instance);
-    for (const stack of [`instance-${SOURCE}`, `platform-${CLUSTER}`]) {
-      if (existsSync(join(stackDir(stack), '.terraform'))) exec('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: stackDir(stack), env: { ...process.env, TF_IN_AUTOMATION: '1' } });
-    }
+    destroyLeftovers(`instance-${SOURCE}`, `platform-${CLUSTER}`);
   });
 
   it('applies the platform and a source instance whose Cluster archives to its folder of the store, with a ScheduledBackup', () => {
     writeConfig();
-    must('node', [join(ROOT, 'dist', 'main.js'), '--config', configFile], { env: { ...process.env, CDKTF_OUTDIR: outdir } });
+    synth();
     apply(`platform-${CLUSTER}`);
     apply(`instance-${SOURCE}`);
     const cluster = cnpg('cluster', SOURCE, 'postgresql');

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'child_process';
-import { mkdtempSync } from 'fs';
+import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -96,11 +96,32 @@ export function chartMirror(): string {
   return url;
 }
 
-/** The compiled command line, run on `configFile` with its output in `outdir`. */
-export const cliFor =
-  (configFile: string, outdir: string) =>
-  (...args: string[]): Result =>
-    exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]);
+/**
+ * A suite's own folder: its config file, the synthesized output, a stack's folder in it, and the
+ * compiled command line run on that config and output.
+ */
+export function suiteWorkspace(prefix: string) {
+  const work = tempDir(prefix);
+  const configFile = join(work, 'sandbox.yaml');
+  const outdir = join(work, 'cdktf.out');
+  const stackDir = (stack: string) => join(outdir, 'stacks', stack);
+  return {
+    work,
+    configFile,
+    outdir,
+    stackDir,
+    cli: (...args: string[]): Result =>
+      exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]),
+    /** Synthesizes every stack of the config, as `cdktf synth` does. */
+    synth: () => must('node', [join(ROOT, 'dist', 'main.js'), '--config', configFile], { env: { ...process.env, CDKTF_OUTDIR: outdir } }),
+    /** Best-effort cleanup after a failed test: destroys each of `stacks` that Terraform initialized, in order. */
+    destroyLeftovers: (...stacks: string[]) => {
+      for (const dir of stacks.map(stackDir)) {
+        if (existsSync(join(dir, '.terraform'))) exec('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env: { ...process.env, TF_IN_AUTOMATION: '1' } });
+      }
+    },
+  };
+}
 
 /** A config's cluster entry for the cluster the suite runs on: `existing`, reached through KUBECONFIG. */
 export const suiteCluster = (name: string, ingressDomain: string) => ({

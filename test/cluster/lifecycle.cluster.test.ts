@@ -3,7 +3,7 @@ import { join } from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
-import { canI, chartMirror, cliFor, exec, execAll, exists, items, kubectl, kubectlJson, must, ROOT, suiteCluster, tempDir, terraform, TEST_CLUSTER } from './kube';
+import { canI, chartMirror, exec, execAll, exists, items, kubectl, kubectlJson, must, ROOT, suiteCluster, suiteWorkspace, tempDir, terraform, TEST_CLUSTER } from './kube';
 
 /**
  * The user's path on a real API server: the platform of an `existing` cluster and two instances
@@ -11,17 +11,13 @@ import { canI, chartMirror, cliFor, exec, execAll, exists, items, kubectl, kubec
  * charts from the mirror; then what a user would check with kubectl, the lifecycle commands, the
  * reaper, and destroy to zero leftovers.
  */
-const work = tempDir('sandboxkit-cluster-');
-const configFile = join(work, 'sandbox.yaml');
-const outdir = join(work, 'cdktf.out');
+const { work, configFile, outdir, stackDir, cli, synth } = suiteWorkspace('sandboxkit-cluster-');
 const CLUSTER = 'ct';
 const ALL = 'ct-all';
 const CLI_INSTANCE = 'ct-cli';
 const OWNER = 'alice@example.org';
 const CLI_OWNER = 'bob@example.org';
-const stackDir = (stack: string) => join(outdir, 'stacks', stack);
 const stackJson = (stack: string) => JSON.parse(readFileSync(join(stackDir(stack), 'cdk.tf.json'), 'utf8'));
-const cli = cliFor(configFile, outdir);
 
 /**
  * One dataset per block: one that ships its data inline where the block has one, else one that
@@ -70,10 +66,6 @@ function writeConfig(): void {
     ],
   };
   writeFileSync(configFile, stringify(config));
-}
-
-function synth(): void {
-  must('node', [join(ROOT, 'dist', 'main.js'), '--config', configFile], { env: { ...process.env, CDKTF_OUTDIR: outdir } });
 }
 
 function apply(stack: string): void {

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
-import { cliFor, exec, exists, items, kubectlJson, must, ROOT, suiteCluster, tempDir, terraform, TEST_CLUSTER } from './kube';
+import { exists, items, kubectlJson, must, ROOT, suiteCluster, suiteWorkspace, terraform, TEST_CLUSTER } from './kube';
 
 /**
  * LambdaStack's offline install: a bundle built from the chart mirror folder with `sandboxkit bundle`, then the
@@ -9,15 +9,11 @@ import { cliFor, exec, exists, items, kubectlJson, must, ROOT, suiteCluster, tem
  * that bundle alone; then the instance
  * stopped (every workload at zero, its volumes still bound) and started again with the CLI.
  */
-const work = tempDir('sandboxkit-offline-');
-const configFile = join(work, 'sandbox.yaml');
-const outdir = join(work, 'cdktf.out');
+const { work, configFile, stackDir, cli, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-offline-');
 const bundleDir = join(work, 'bundle');
 const SOURCE = process.env.SANDBOXKIT_CHARTS_MIRROR ?? join(ROOT, '..', 'shared', 'charts-mirror');
 const CLUSTER = 'ebx';
 const INSTANCE = 'ebx-offline';
-const stackDir = (stack: string) => join(outdir, 'stacks', stack);
-const cli = cliFor(configFile, outdir);
 
 function writeConfig(chartMirror?: string): void {
   writeFileSync(
@@ -49,9 +45,7 @@ describe(`offline bundle, stop and start on a real API server (${TEST_CLUSTER})`
   let running: [string, number][] = [];
 
   afterAll(() => {
-    for (const stack of [`instance-${INSTANCE}`, `platform-${CLUSTER}`]) {
-      if (existsSync(join(stackDir(stack), '.terraform'))) exec('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: stackDir(stack), env: { ...process.env, TF_IN_AUTOMATION: '1' } });
-    }
+    destroyLeftovers(`instance-${INSTANCE}`, `platform-${CLUSTER}`);
   });
 
   it('bundles every chart of the platform and the instance from the mirror folder into a Helm repository', () => {
@@ -65,7 +59,7 @@ describe(`offline bundle, stop and start on a real API server (${TEST_CLUSTER})`
 
   it('applies the platform and the instance from the bundle alone', () => {
     writeConfig('./bundle');
-    must('node', [join(ROOT, 'dist', 'main.js'), '--config', configFile], { env: { ...process.env, CDKTF_OUTDIR: outdir } });
+    synth();
     for (const stack of [`platform-${CLUSTER}`, `instance-${INSTANCE}`]) {
       const releases = Object.values<any>(JSON.parse(readFileSync(join(stackDir(stack), 'cdk.tf.json'), 'utf8')).resource.helm_release);
       for (const r of releases) expect({ chart: r.chart, repository: r.repository }).toEqual({ chart: expect.not.stringMatching(/^https?:|^oci:/), repository: undefined });

@@ -4,7 +4,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { buildStacks, resources, synthJson } from '../fixtures';
-import { chartMirror, cliFor, exec, exists, items, kubectlJson, must, suiteCluster, tempDir, waitFor } from './kube';
+import { chartMirror, exec, exists, items, kubectlJson, must, suiteCluster, suiteWorkspace, waitFor } from './kube';
 
 /*
  * A cluster's shared block on a real API server: its stack applied and destroyed with `sandboxkit shared`,
@@ -27,10 +27,7 @@ const OWNER = `owner-${RUN}@example.org`;
 const READER = `system:serviceaccount:${USER}:shared-${BLOCK}-reader`;
 const CRDS = join(__dirname, 'fixtures', 'external-secrets-2.9.0-crds.yaml');
 
-const work = tempDir('sandboxkit-shared-');
-const configFile = join(work, 'sandbox.yaml');
-const outdir = join(work, 'cdktf.out');
-const cli = cliFor(configFile, outdir);
+const { configFile, cli } = suiteWorkspace('sandboxkit-shared-');
 const kubectl = (args: readonly string[], input?: string) => exec('kubectl', args, { input });
 const canI = (user: string, ...args: string[]) => kubectl(['auth', 'can-i', ...args, `--as=${user}`]).stdout.trim() === 'yes';
 
