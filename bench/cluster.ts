@@ -35,7 +35,11 @@ function fail(message: string): never {
 function timed(args: readonly string[], cwd = work): Promise<Sample> {
   const report = join(work, `time-${process.hrtime.bigint()}.txt`);
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-o', report, '-f', '%e %M', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn('/usr/bin/time', ['-o', report, '-f', '%e %M', ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -48,12 +52,31 @@ function timed(args: readonly string[], cwd = work): Promise<Sample> {
 }
 
 const cli = (...args: string[]) => ['node', CLI, ...args, '--config', config, '--out', outdir];
-const create = (name: string) => timed(cli('instance', 'create', name, '--cluster', 'bench', '--owner', `${name}@example.org`, '--blocks', BLOCKS.join(','), '--mocks', MOCKS.join(','), '--ttl', '2h'));
+const create = (name: string) =>
+  timed(
+    cli(
+      'instance',
+      'create',
+      name,
+      '--cluster',
+      'bench',
+      '--owner',
+      `${name}@example.org`,
+      '--blocks',
+      BLOCKS.join(','),
+      '--mocks',
+      MOCKS.join(','),
+      '--ttl',
+      '2h',
+    ),
+  );
 const destroy = (name: string) => timed(cli('instance', 'destroy', name));
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const mirror = process.env.SANDBOXKIT_CHART_MIRROR_URL ?? fail('run through `npm run bench:cluster`: SANDBOXKIT_CHART_MIRROR_URL is not set');
+  const mirror =
+    process.env.SANDBOXKIT_CHART_MIRROR_URL ??
+    fail('run through `npm run bench:cluster`: SANDBOXKIT_CHART_MIRROR_URL is not set');
   const base = {
     state: { backend: 'local', directory: 'state' },
     clusters: [
@@ -67,7 +90,10 @@ async function main(): Promise<void> {
     ],
   };
   writeFileSync(config, stringify(base));
-  const synth = spawnSync('node', [join(ROOT, 'dist', 'main.js'), '--config', config], { env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+  const synth = spawnSync('node', [join(ROOT, 'dist', 'main.js'), '--config', config], {
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
+    encoding: 'utf8',
+  });
   if (synth.status !== 0) fail(`synth failed:\n${synth.stderr}`);
   const platformDir = join(outdir, 'stacks', 'platform-bench');
   await timed(['terraform', 'init', '-input=false'], platformDir);
@@ -90,9 +116,26 @@ async function main(): Promise<void> {
 
   // Where one create's time goes, stage by stage, on a stack the CLI did not touch.
   const phasesConfig = join(work, 'phases.yaml');
-  writeFileSync(phasesConfig, stringify({ ...base, instances: [{ name: 'bench-phases', cluster: 'bench', owner: 'phases@example.org', ttlHours: 2, blocks: BLOCKS, mocks: MOCKS }] }));
+  writeFileSync(
+    phasesConfig,
+    stringify({
+      ...base,
+      instances: [
+        {
+          name: 'bench-phases',
+          cluster: 'bench',
+          owner: 'phases@example.org',
+          ttlHours: 2,
+          blocks: BLOCKS,
+          mocks: MOCKS,
+        },
+      ],
+    }),
+  );
   const phasesOut = join(work, 'phases.out');
-  spawnSync('node', [join(ROOT, 'dist', 'main.js'), '--config', phasesConfig], { env: { ...process.env, CDKTF_OUTDIR: phasesOut } });
+  spawnSync('node', [join(ROOT, 'dist', 'main.js'), '--config', phasesConfig], {
+    env: { ...process.env, CDKTF_OUTDIR: phasesOut },
+  });
   const phaseDir = join(phasesOut, 'stacks', 'instance-bench-phases');
   const init = await timed(['terraform', 'init', '-input=false'], phaseDir);
   const plan = await timed(['terraform', 'plan', '-input=false', '-out=plan.bin'], phaseDir);
@@ -101,23 +144,63 @@ async function main(): Promise<void> {
   await timed(['terraform', 'destroy', '-auto-approve', '-input=false'], platformDir);
 
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  console.log(`sandboxkit on a real API server (${process.env.SANDBOXKIT_TEST_CLUSTER}); blocks ${BLOCKS.join(', ')}, mocks ${MOCKS.join(', ')}\n`);
+  console.log(
+    `sandboxkit on a real API server (${process.env.SANDBOXKIT_TEST_CLUSTER}); blocks ${BLOCKS.join(', ')}, mocks ${MOCKS.join(', ')}\n`,
+  );
   console.log(row(['case', 'wall (s)', 'peak RSS of the largest process (MiB)']));
   console.log(row(['---', '---:', '---:']));
   console.log(row(['platform apply (once)', platform.wallSeconds.toFixed(1), platform.peakMiB.toFixed(0)]));
-  console.log(row([`1 instance: create → ready (median of ${RUNS})`, median(one.map((o) => o.create.wallSeconds)).toFixed(1), Math.max(...one.map((o) => o.create.peakMiB)).toFixed(0)]));
-  console.log(row([`1 instance: destroy → namespace gone (median of ${RUNS})`, median(one.map((o) => o.destroy.wallSeconds)).toFixed(1), Math.max(...one.map((o) => o.destroy.peakMiB)).toFixed(0)]));
-  console.log(row([`${CONCURRENT} instances at once: create → all ready`, manyCreate.toFixed(1), Math.max(...creates.map((c) => c.peakMiB)).toFixed(0)]));
-  console.log(row([`${CONCURRENT} instances at once: destroy → all gone`, manyDestroy.toFixed(1), Math.max(...destroys.map((c) => c.peakMiB)).toFixed(0)]));
+  console.log(
+    row([
+      `1 instance: create → ready (median of ${RUNS})`,
+      median(one.map((o) => o.create.wallSeconds)).toFixed(1),
+      Math.max(...one.map((o) => o.create.peakMiB)).toFixed(0),
+    ]),
+  );
+  console.log(
+    row([
+      `1 instance: destroy → namespace gone (median of ${RUNS})`,
+      median(one.map((o) => o.destroy.wallSeconds)).toFixed(1),
+      Math.max(...one.map((o) => o.destroy.peakMiB)).toFixed(0),
+    ]),
+  );
+  console.log(
+    row([
+      `${CONCURRENT} instances at once: create → all ready`,
+      manyCreate.toFixed(1),
+      Math.max(...creates.map((c) => c.peakMiB)).toFixed(0),
+    ]),
+  );
+  console.log(
+    row([
+      `${CONCURRENT} instances at once: destroy → all gone`,
+      manyDestroy.toFixed(1),
+      Math.max(...destroys.map((c) => c.peakMiB)).toFixed(0),
+    ]),
+  );
   console.log(row(['one create, stage: terraform init', init.wallSeconds.toFixed(1), init.peakMiB.toFixed(0)]));
   console.log(row(['one create, stage: terraform plan', plan.wallSeconds.toFixed(1), plan.peakMiB.toFixed(0)]));
-  console.log(row(['one create, stage: terraform apply (Helm waits)', apply.wallSeconds.toFixed(1), apply.peakMiB.toFixed(0)]));
+  console.log(
+    row(['one create, stage: terraform apply (Helm waits)', apply.wallSeconds.toFixed(1), apply.peakMiB.toFixed(0)]),
+  );
 
   const resultsDir = join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     join(resultsDir, 'cluster.json'),
-    JSON.stringify({ cluster: process.env.SANDBOXKIT_TEST_CLUSTER, blocks: BLOCKS, mocks: MOCKS, platform, one, concurrent: { count: CONCURRENT, createSeconds: manyCreate, destroySeconds: manyDestroy, creates, destroys }, phases: { init, plan, apply } }, null, 2),
+    JSON.stringify(
+      {
+        cluster: process.env.SANDBOXKIT_TEST_CLUSTER,
+        blocks: BLOCKS,
+        mocks: MOCKS,
+        platform,
+        one,
+        concurrent: { count: CONCURRENT, createSeconds: manyCreate, destroySeconds: manyDestroy, creates, destroys },
+        phases: { init, plan, apply },
+      },
+      null,
+      2,
+    ),
   );
   console.log('\nwritten: bench/results/cluster.json');
 }

@@ -5,6 +5,9 @@ const report = process.env.BENCH_REPORT;
 if (report) {
   process.on('exit', () => {
     const usage = process.resourceUsage();
-    writeFileSync(report, JSON.stringify({ maxRssKiB: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime }));
+    writeFileSync(
+      report,
+      JSON.stringify({ maxRssKiB: usage.maxRSS, cpuMicros: usage.userCPUTime + usage.systemCPUTime }),
+    );
   });
 }

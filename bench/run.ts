@@ -20,7 +20,12 @@ const MEASURE = join(__dirname, 'measure.js');
 const BLUEPRINTS = join(ROOT, 'bench', 'blueprints');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,200,500').split(',').map(Number);
-const BLOCK_MIXES = [['postgresql', 'valkey'], ['postgresql', 'keycloak'], ['seaweedfs'], ['postgresql', 'valkey', 'workflow']];
+const BLOCK_MIXES = [
+  ['postgresql', 'valkey'],
+  ['postgresql', 'keycloak'],
+  ['seaweedfs'],
+  ['postgresql', 'valkey', 'workflow'],
+];
 const MOCK_MIXES = [['email'], ['email', 'sms'], [], ['payment', 'sms']];
 
 interface Sample {
@@ -78,8 +83,15 @@ function measure(args: readonly string[], cwd: string, out: string, env: NodeJS.
 const NO_CACHE = { NODE_DISABLE_COMPILE_CACHE: '1' };
 
 const synth = (config: string, dir: string, env: NodeJS.ProcessEnv = {}) =>
-  measure([MAIN, '--config', config], ROOT, join(dir, 'cdktf.out'), { CDKTF_OUTDIR: join(dir, 'cdktf.out'), NODE_COMPILE_CACHE: join(dir, 'compile-cache'), ...env }, dir);
-const blueprintsSynth = (dir: string) => measure([join(BLUEPRINTS, 'app.js')], BLUEPRINTS, join(dir, 'cdk.out'), { CDK_OUTDIR: join(dir, 'cdk.out') }, dir);
+  measure(
+    [MAIN, '--config', config],
+    ROOT,
+    join(dir, 'cdktf.out'),
+    { CDKTF_OUTDIR: join(dir, 'cdktf.out'), NODE_COMPILE_CACHE: join(dir, 'compile-cache'), ...env },
+    dir,
+  );
+const blueprintsSynth = (dir: string) =>
+  measure([join(BLUEPRINTS, 'app.js')], BLUEPRINTS, join(dir, 'cdk.out'), { CDK_OUTDIR: join(dir, 'cdk.out') }, dir);
 
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -108,15 +120,30 @@ function runComparison(dir: string) {
   const config = join(ROOT, 'examples', 'sandbox.yaml');
   synth(config, dir);
   blueprintsSynth(dir);
-  const rounds = Array.from({ length: RUNS }, () => ({ example: synth(config, dir), uncached: synth(config, dir, NO_CACHE), blueprints: blueprintsSynth(dir) }));
+  const rounds = Array.from({ length: RUNS }, () => ({
+    example: synth(config, dir),
+    uncached: synth(config, dir, NO_CACHE),
+    blueprints: blueprintsSynth(dir),
+  }));
   const ratios = (of: (r: (typeof rounds)[number]) => Sample) => ({
     wall: median(rounds.map((r) => of(r).wallSeconds / r.blueprints.wallSeconds)),
     cpu: median(rounds.map((r) => of(r).cpuSeconds / r.blueprints.cpuSeconds)),
   });
-  const result = (name: string, samples: Sample[]): CaseResult => ({ name, instances: 0, ...summarize(samples), samples });
+  const result = (name: string, samples: Sample[]): CaseResult => ({
+    name,
+    instances: 0,
+    ...summarize(samples),
+    samples,
+  });
   return {
-    example: result('example', rounds.map((r) => r.example)),
-    uncached: result('example, compile cache off', rounds.map((r) => r.uncached)),
+    example: result(
+      'example',
+      rounds.map((r) => r.example),
+    ),
+    uncached: result(
+      'example, compile cache off',
+      rounds.map((r) => r.uncached),
+    ),
     blueprints: { ...summarize(rounds.map((r) => r.blueprints)), samples: rounds.map((r) => r.blueprints) },
     ratio: ratios((r) => r.example),
     uncachedRatio: ratios((r) => r.uncached),
@@ -138,7 +165,10 @@ function runFirstRuns(dir: string): CaseResult {
 function ensureBlueprints(): void {
   if (existsSync(join(BLUEPRINTS, 'node_modules'))) return;
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const install = spawnSync(npm, ['ci', '--prefix', BLUEPRINTS, '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' });
+  const install = spawnSync(npm, ['ci', '--prefix', BLUEPRINTS, '--no-audit', '--no-fund'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (install.status !== 0) throw new Error('npm ci --prefix bench/blueprints failed');
 }
 
@@ -147,14 +177,20 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'sandboxkit-bench-'));
   const exampleInstances = parse(readFileSync(join(ROOT, 'examples', 'sandbox.yaml'), 'utf8')).instances.length;
   const comparison = runComparison(dir);
-  const exampleCases = [comparison.example, comparison.uncached, runFirstRuns(dir)].map((c) => ({ ...c, instances: exampleInstances }));
+  const exampleCases = [comparison.example, comparison.uncached, runFirstRuns(dir)].map((c) => ({
+    ...c,
+    instances: exampleInstances,
+  }));
   const results: CaseResult[] = [...exampleCases];
   for (const n of SIZES) results.push(runCase(`${n} instance${n === 1 ? '' : 's'}`, n, generatedConfig(dir, n), dir));
   rmSync(dir, { recursive: true, force: true });
 
   const one = results.find((r) => r.name === '1 instance');
   const rows = results.map((r) => {
-    const marginalMs = one && r.instances > 1 && !exampleCases.includes(r) ? ((r.medianWallSeconds - one.medianWallSeconds) * 1000) / (r.instances - 1) : undefined;
+    const marginalMs =
+      one && r.instances > 1 && !exampleCases.includes(r)
+        ? ((r.medianWallSeconds - one.medianWallSeconds) * 1000) / (r.instances - 1)
+        : undefined;
     return { ...r, marginalMs };
   });
   const largest = results[results.length - 1];
@@ -162,23 +198,53 @@ function main(): void {
   const growth = hundred && largest !== hundred ? largest.medianWallSeconds / hundred.medianWallSeconds : undefined;
 
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  console.log(`whole-process synth, median of ${RUNS} runs after one warm-up (node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores)\n`);
+  console.log(
+    `whole-process synth, median of ${RUNS} runs after one warm-up (node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores)\n`,
+  );
   console.log(line(['case', 'instances', 'wall (s)', 'cpu (s)', 'peak RSS (MiB)', 'per extra instance (ms)']));
   console.log(line(['---', '---:', '---:', '---:', '---:', '---:']));
   const row = (name: string, instances: string, s: Summary, marginal = '') =>
-    console.log(line([name, instances, s.medianWallSeconds.toFixed(2), s.medianCpuSeconds.toFixed(2), s.maxRssMiB.toFixed(0), marginal]));
+    console.log(
+      line([
+        name,
+        instances,
+        s.medianWallSeconds.toFixed(2),
+        s.medianCpuSeconds.toFixed(2),
+        s.maxRssMiB.toFixed(0),
+        marginal,
+      ]),
+    );
   for (const r of rows) row(r.name, String(r.instances), r, r.marginalMs === undefined ? '' : r.marginalMs.toFixed(1));
   row('cdk-eks-blueprints, one EKS cluster', '', comparison.blueprints);
   const ratio = (r: { wall: number; cpu: number }) => `wall ${r.wall.toFixed(2)}x, cpu ${r.cpu.toFixed(2)}x`;
-  console.log(`\nexample / blueprints cluster, median of ${RUNS} alternating rounds: ${ratio(comparison.ratio)}; compile cache off: ${ratio(comparison.uncachedRatio)}`);
-  if (growth !== undefined) console.log(`growth 100 -> ${largest.instances} instances: ${growth.toFixed(2)}x wall time for ${largest.instances / 100}x instances`);
-  console.log(`synthesis threads per case: ${results.map((r) => `${r.name} ${shardCount(r.instances, availableParallelism(), process.env.SANDBOXKIT_SYNTH_SHARDS)}`).join(', ')}`);
+  console.log(
+    `\nexample / blueprints cluster, median of ${RUNS} alternating rounds: ${ratio(comparison.ratio)}; compile cache off: ${ratio(comparison.uncachedRatio)}`,
+  );
+  if (growth !== undefined)
+    console.log(
+      `growth 100 -> ${largest.instances} instances: ${growth.toFixed(2)}x wall time for ${largest.instances / 100}x instances`,
+    );
+  console.log(
+    `synthesis threads per case: ${results.map((r) => `${r.name} ${shardCount(r.instances, availableParallelism(), process.env.SANDBOXKIT_SYNTH_SHARDS)}`).join(', ')}`,
+  );
 
   const resultsDir = join(ROOT, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     join(resultsDir, 'latest.json'),
-    JSON.stringify({ runs: RUNS, node: process.version, cases: rows, blueprints: comparison.blueprints, exampleToBlueprints: comparison.ratio, uncachedExampleToBlueprints: comparison.uncachedRatio, growth }, null, 2),
+    JSON.stringify(
+      {
+        runs: RUNS,
+        node: process.version,
+        cases: rows,
+        blueprints: comparison.blueprints,
+        exampleToBlueprints: comparison.ratio,
+        uncachedExampleToBlueprints: comparison.uncachedRatio,
+        growth,
+      },
+      null,
+      2,
+    ),
   );
   console.log(`written: bench/results/latest.json`);
 }

@@ -10,10 +10,15 @@ import { kubectl } from './kube';
  * stamp (or the namespace's creation) and the requests through the gateway.
  */
 export async function markApplied(ctx: CliContext, cluster: ClusterConfig, namespace: string): Promise<void> {
-  const stamp = `${INSTANCE_ANNOTATIONS.lastAppliedAt}=${ctx.io.now().toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+  const stamp = `${INSTANCE_ANNOTATIONS.lastAppliedAt}=${ctx.io
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')}`;
   try {
     await kubectl(ctx, cluster, ['annotate', 'namespace', namespace, '--overwrite', stamp]);
   } catch (err) {
-    ctx.io.err(`warning: could not record the apply on namespace ${namespace} (${(err as Error).message}); an idle reaper counts from the previous apply`);
+    ctx.io.err(
+      `warning: could not record the apply on namespace ${namespace} (${(err as Error).message}); an idle reaper counts from the previous apply`,
+    );
   }
 }

@@ -45,11 +45,13 @@ const ARCHIVE = (name: string, version: string) => `${name}-${version}.tgz`;
 
 function readIndex(text: string, where: string): RepositoryIndex {
   const index = parse(text) as RepositoryIndex | null;
-  if (!index || typeof index !== 'object' || typeof index.entries !== 'object') throw new CliError(`${where} is not a Helm repository index (no entries)`, EXIT.failed);
+  if (!index || typeof index !== 'object' || typeof index.entries !== 'object')
+    throw new CliError(`${where} is not a Helm repository index (no entries)`, EXIT.failed);
   return index;
 }
 
-const entryOf = (index: RepositoryIndex | undefined, name: string, version: string) => index?.entries[name]?.find((e) => String(e.version) === version);
+const entryOf = (index: RepositoryIndex | undefined, name: string, version: string) =>
+  index?.entries[name]?.find((e) => String(e.version) === version);
 
 /** A folder of archives, with or without an index.yaml. */
 export function folderSource(folder: string): ChartSourceMirror {
@@ -62,7 +64,8 @@ export function folderSource(folder: string): ChartSourceMirror {
       const entry = entryOf(index, name, version);
       const url = entry?.urls[0];
       const file = url && !/^[a-z]+:\/\//i.test(url) ? join(folder, url) : join(folder, ARCHIVE(name, version));
-      if (!existsSync(file)) throw new CliError(`chart ${name} ${version} is not in ${folder} (expected ${file})`, EXIT.failed);
+      if (!existsSync(file))
+        throw new CliError(`chart ${name} ${version} is not in ${folder} (expected ${file})`, EXIT.failed);
       return { archive: readFileSync(file), entry };
     },
   };
@@ -98,13 +101,22 @@ async function httpGet(url: string): Promise<Buffer> {
 /** The source named by `--from` (a URL or a folder, relative to `cwd`). */
 export function sourceMirror(from: string, cwd: string): ChartSourceMirror {
   if (/^https?:\/\//.test(from)) return httpSource(from);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(from)) throw new CliError(`bundle: --from must be an http(s):// URL or a folder, got "${from}" (an OCI registry has no index to copy)`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(from))
+    throw new CliError(
+      `bundle: --from must be an http(s):// URL or a folder, got "${from}" (an OCI registry has no index to copy)`,
+    );
   return folderSource(isAbsolute(from) ? from : resolve(cwd, from));
 }
 
 /** The config without chart mirrors: a bundle lists charts by their upstream names, wherever the config installs them from. */
 function unmirrored(config: SandboxConfig): SandboxConfig {
-  return { ...config, clusters: config.clusters.map((c) => ({ ...c, platform: c.platform ? { ...c.platform, chartMirror: undefined } : c.platform })) as SandboxConfig['clusters'] };
+  return {
+    ...config,
+    clusters: config.clusters.map((c) => ({
+      ...c,
+      platform: c.platform ? { ...c.platform, chartMirror: undefined } : c.platform,
+    })) as SandboxConfig['clusters'],
+  };
 }
 
 /** Every chart and image the targets need: a cluster means its platform and every instance the config puts on it. */
@@ -113,12 +125,15 @@ export function bundleContents(config: SandboxConfig, target: BundleTarget): Omi
   const boms = [
     ...target.clusters.flatMap((cluster) => [
       billOfMaterials(plain, { cluster }),
-      ...(config.instances ?? []).filter((i) => i.cluster === cluster).map((i) => billOfMaterials(plain, { instance: i.name })),
+      ...(config.instances ?? [])
+        .filter((i) => i.cluster === cluster)
+        .map((i) => billOfMaterials(plain, { instance: i.name })),
     ]),
     ...target.instances.map((instance) => billOfMaterials(plain, { instance })),
   ];
   const charts = new Map<string, BomChart>();
-  for (const c of boms.flatMap((b) => b.charts)) if (c.repository !== 'sandboxkit (packaged)') charts.set(`${c.name}@${c.version}`, c);
+  for (const c of boms.flatMap((b) => b.charts))
+    if (c.repository !== 'sandboxkit (packaged)') charts.set(`${c.name}@${c.version}`, c);
   return {
     charts: [...charts.values()].sort((a, b) => `${a.name}@${a.version}`.localeCompare(`${b.name}@${b.version}`)),
     images: [...new Set(boms.flatMap((b) => b.images))].sort(),
@@ -131,7 +146,11 @@ export function bundleContents(config: SandboxConfig, target: BundleTarget): Omi
  * Helm repository (so `platform.chartMirror: <dir>` installs from it, as a folder or served over HTTP), and the
  * images to mirror into a registry (images.txt). A folder that already holds a bundle keeps its charts and images.
  */
-export async function writeBundle(dir: string, contents: Omit<BundleResult, 'dir'>, source: ChartSourceMirror): Promise<BundleResult> {
+export async function writeBundle(
+  dir: string,
+  contents: Omit<BundleResult, 'dir'>,
+  source: ChartSourceMirror,
+): Promise<BundleResult> {
   const indexFile = join(dir, 'index.yaml');
   const existing = existsSync(indexFile) ? readIndex(readFileSync(indexFile, 'utf8'), indexFile) : undefined;
   const entries: Record<string, IndexEntry[]> = { ...(existing?.entries ?? {}) };
@@ -141,14 +160,32 @@ export async function writeBundle(dir: string, contents: Omit<BundleResult, 'dir
     const file = ARCHIVE(chart.name, chart.version);
     // Metadata (apiVersion, appVersion, dependencies, …) as the source lists it; location and digest are this bundle's.
     const { urls: _urls, digest: _digest, ...metadata } = entry ?? {};
-    pulled.push({ file, archive, entry: { apiVersion: 'v2', ...metadata, name: chart.name, version: chart.version, urls: [file], digest: createHash('sha256').update(archive).digest('hex') } });
+    pulled.push({
+      file,
+      archive,
+      entry: {
+        apiVersion: 'v2',
+        ...metadata,
+        name: chart.name,
+        version: chart.version,
+        urls: [file],
+        digest: createHash('sha256').update(archive).digest('hex'),
+      },
+    });
   }
   mkdirSync(dir, { recursive: true });
   for (const p of pulled) {
     writeFileSync(join(dir, p.file), p.archive);
-    entries[p.entry.name] = [...(entries[p.entry.name] ?? []).filter((e) => String(e.version) !== p.entry.version), p.entry].sort((a, b) => String(a.version).localeCompare(String(b.version)));
+    entries[p.entry.name] = [
+      ...(entries[p.entry.name] ?? []).filter((e) => String(e.version) !== p.entry.version),
+      p.entry,
+    ].sort((a, b) => String(a.version).localeCompare(String(b.version)));
   }
-  const sorted = Object.fromEntries(Object.keys(entries).sort().map((k) => [k, entries[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(entries)
+      .sort()
+      .map((k) => [k, entries[k]]),
+  );
   writeFileSync(indexFile, stringify({ apiVersion: 'v1', entries: sorted }));
   const imagesFile = join(dir, 'images.txt');
   const before = existsSync(imagesFile) ? readFileSync(imagesFile, 'utf8').split('\n').filter(Boolean) : [];

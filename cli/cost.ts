@@ -16,7 +16,11 @@ export interface PriceTable {
 
 export type CloudResourceKind = 'objectStorage' | 'queue' | 'table';
 const KINDS: readonly CloudResourceKind[] = ['objectStorage', 'queue', 'table'];
-const KIND_NAMES: Readonly<Record<CloudResourceKind, string>> = { objectStorage: 'bucket', queue: 'queue', table: 'table' };
+const KIND_NAMES: Readonly<Record<CloudResourceKind, string>> = {
+  objectStorage: 'bucket',
+  queue: 'queue',
+  table: 'table',
+};
 
 /**
  * A small, documented price table (USD, on demand, 2025 list prices of a region in Europe): per-pod compute as
@@ -31,9 +35,24 @@ const KIND_NAMES: Readonly<Record<CloudResourceKind, string>> = { objectStorage:
  * its own, so its three parts are priced alone.
  */
 export const PRICES: Readonly<Record<'aws' | 'azure' | 'gcp', PriceTable>> = {
-  aws: { vcpuHour: 0.04456, memoryGiBHour: 0.00489, storageGiBMonth: 0.088, cloudResourceDay: { objectStorage: 0.03, queue: 0.01, table: 0.02 } },
-  azure: { vcpuHour: 0.048, memoryGiBHour: 0.0053, storageGiBMonth: 0.09, cloudResourceDay: { objectStorage: 0.04, queue: 0.01, table: 0.01 } },
-  gcp: { vcpuHour: 0.0489, memoryGiBHour: 0.0054, storageGiBMonth: 0.11, cloudResourceDay: { objectStorage: 0.03, queue: 0.01, table: 0.02 } },
+  aws: {
+    vcpuHour: 0.04456,
+    memoryGiBHour: 0.00489,
+    storageGiBMonth: 0.088,
+    cloudResourceDay: { objectStorage: 0.03, queue: 0.01, table: 0.02 },
+  },
+  azure: {
+    vcpuHour: 0.048,
+    memoryGiBHour: 0.0053,
+    storageGiBMonth: 0.09,
+    cloudResourceDay: { objectStorage: 0.04, queue: 0.01, table: 0.01 },
+  },
+  gcp: {
+    vcpuHour: 0.0489,
+    memoryGiBHour: 0.0054,
+    storageGiBMonth: 0.11,
+    cloudResourceDay: { objectStorage: 0.03, queue: 0.01, table: 0.02 },
+  },
 };
 
 export interface DailyCost {
@@ -58,6 +77,10 @@ export function dailyCost(cluster: ClusterConfig, instance: InstanceConfig): Dai
   const r = instance.cloudResources;
   const resources = r && (r.source ?? 'cloud') === 'cloud' ? KINDS.filter((k) => r[k]) : [];
   const resourcesUsd = resources.reduce((sum, k) => sum + p.cloudResourceDay[k], 0);
-  const usd = 24 * (vcpu * p.vcpuHour + memoryGiB * p.memoryGiBHour) + (storageGiB * p.storageGiBMonth) / 30 + resourcesUsd;
-  return { usd: Math.round(usd * 100) / 100, basis: resources.length ? `${basis}; own ${resources.map((k) => KIND_NAMES[k]).join(', ')}` : basis };
+  const usd =
+    24 * (vcpu * p.vcpuHour + memoryGiB * p.memoryGiBHour) + (storageGiB * p.storageGiBMonth) / 30 + resourcesUsd;
+  return {
+    usd: Math.round(usd * 100) / 100,
+    basis: resources.length ? `${basis}; own ${resources.map((k) => KIND_NAMES[k]).join(', ')}` : basis,
+  };
 }

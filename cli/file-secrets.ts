@@ -12,8 +12,16 @@ import { CliError, EXIT } from './io';
  * The files are read relative to the config file. A destroy needs no content,
  * so a file that is gone by then passes an empty value.
  */
-export async function withFileSecrets<T>(ctx: CliContext, config: SandboxConfig, instance: string, verb: 'apply' | 'plan' | 'destroy', fn: (args: string[]) => Promise<T>): Promise<T> {
-  const files = (config.instances?.find((i) => i.name === instance)?.secrets ?? []).flatMap((s) => ('file' in s.from ? [{ name: s.name, path: s.from.file }] : []));
+export async function withFileSecrets<T>(
+  ctx: CliContext,
+  config: SandboxConfig,
+  instance: string,
+  verb: 'apply' | 'plan' | 'destroy',
+  fn: (args: string[]) => Promise<T>,
+): Promise<T> {
+  const files = (config.instances?.find((i) => i.name === instance)?.secrets ?? []).flatMap((s) =>
+    'file' in s.from ? [{ name: s.name, path: s.from.file }] : [],
+  );
   if (files.length === 0) return fn([]);
   const base = dirname(resolve(ctx.store.file));
   const values: Record<string, string> = {};
@@ -24,7 +32,10 @@ export async function withFileSecrets<T>(ctx: CliContext, config: SandboxConfig,
         values[fileSecretVariable(f.name)] = '';
         continue;
       }
-      throw new CliError(`instance "${instance}": secret "${f.name}" is read from ${path}, which does not exist`, EXIT.usage);
+      throw new CliError(
+        `instance "${instance}": secret "${f.name}" is read from ${path}, which does not exist`,
+        EXIT.usage,
+      );
     }
     values[fileSecretVariable(f.name)] = readFileSync(path, 'utf8');
   }

@@ -28,7 +28,10 @@ export interface InstanceRef {
 
 export function clusterOf(config: SandboxConfig, name: string, what: string): ClusterConfig {
   const cluster = config.clusters.find((c) => c.name === name);
-  if (!cluster) throw new CliError(`${what} is on cluster "${name}", which the config does not declare (it has ${config.clusters.map((c) => c.name).join(', ')})`);
+  if (!cluster)
+    throw new CliError(
+      `${what} is on cluster "${name}", which the config does not declare (it has ${config.clusters.map((c) => c.name).join(', ')})`,
+    );
   return cluster;
 }
 
@@ -54,10 +57,20 @@ export async function resolveInstance(ctx: CliContext, config: SandboxConfig, na
     const record = await store.get(name);
     if (!record) continue;
     const cluster = clusterOf(config, record.instance.cluster, `instance "${name}" (recorded in ${store.where})`);
-    return { name, instance: record.instance, cluster, config: withInstance(config, record.instance), inConfig: false, record, store: recordStore(ctx, config, cluster) };
+    return {
+      name,
+      instance: record.instance,
+      cluster,
+      config: withInstance(config, record.instance),
+      inConfig: false,
+      record,
+      store: recordStore(ctx, config, cluster),
+    };
   }
   const known = (config.instances ?? []).map((i) => i.name).join(', ') || 'none';
-  throw new CliError(`unknown instance "${name}": the config has ${known}, and no state backend holds a record of it; \`sandboxkit instance list\` shows every instance`);
+  throw new CliError(
+    `unknown instance "${name}": the config has ${known}, and no state backend holds a record of it; \`sandboxkit instance list\` shows every instance`,
+  );
 }
 
 export function stackDir(ctx: CliContext, name: string): string {
@@ -66,7 +79,12 @@ export function stackDir(ctx: CliContext, name: string): string {
 
 /** Holds the instance's lock while `work` runs, so that gc, extend and destroy of one instance never overlap on this machine. */
 export function withInstanceLock<T>(ctx: CliContext, name: string, work: () => Promise<T>): Promise<T> {
-  return withLock(join(resolve(ctx.outdir), '.locks', `${instanceStackName(name)}.lock`), `instance "${name}"`, work, 10 * 60_000);
+  return withLock(
+    join(resolve(ctx.outdir), '.locks', `${instanceStackName(name)}.lock`),
+    `instance "${name}"`,
+    work,
+    10 * 60_000,
+  );
 }
 
 /** Synthesizes the instance's stack and runs `terraform init` in it; returns its folder. */
@@ -77,19 +95,32 @@ export async function prepareStack(ctx: CliContext, ref: Pick<InstanceRef, 'conf
 }
 
 /** Synthesizes, initializes and applies (or plans) the instance's stack. */
-export async function deployInstance(ctx: CliContext, ref: Pick<InstanceRef, 'config' | 'name'>, options: { dryRun?: boolean; replace?: readonly string[] } = {}): Promise<void> {
+export async function deployInstance(
+  ctx: CliContext,
+  ref: Pick<InstanceRef, 'config' | 'name'>,
+  options: { dryRun?: boolean; replace?: readonly string[] } = {},
+): Promise<void> {
   const dir = await prepareStack(ctx, ref);
   const replace = (options.replace ?? []).map((a) => `-replace=${a}`);
   const verb = options.dryRun ? 'plan' : 'apply';
-  await withFileSecrets(ctx, ref.config, ref.name, verb, (secrets) => terraformChange(ctx, dir, verb, [...replace, ...secrets]));
+  await withFileSecrets(ctx, ref.config, ref.name, verb, (secrets) =>
+    terraformChange(ctx, dir, verb, [...replace, ...secrets]),
+  );
   const instance = ref.config.instances?.find((i) => i.name === ref.name);
-  if (verb === 'apply' && instance) await markApplied(ctx, clusterOf(ref.config, instance.cluster, `instance "${ref.name}"`), instance.namespace ?? instance.name);
+  if (verb === 'apply' && instance)
+    await markApplied(
+      ctx,
+      clusterOf(ref.config, instance.cluster, `instance "${ref.name}"`),
+      instance.namespace ?? instance.name,
+    );
 }
 
 /** Destroys the instance's resources, then forgets its record and state. */
 export async function destroyInstance(ctx: CliContext, ref: InstanceRef): Promise<void> {
   const dir = await prepareStack(ctx, ref);
-  await withFileSecrets(ctx, ref.config, ref.name, 'destroy', (secrets) => terraformChange(ctx, dir, 'destroy', secrets));
+  await withFileSecrets(ctx, ref.config, ref.name, 'destroy', (secrets) =>
+    terraformChange(ctx, dir, 'destroy', secrets),
+  );
   await ref.store.forget(ref.name);
   rmSync(dir, { recursive: true, force: true });
 }
@@ -100,9 +131,13 @@ export async function destroyInstance(ctx: CliContext, ref: InstanceRef): Promis
  * the expiry moves even when the TTL stays the same.
  */
 export function expiryAddress(dir: string): string {
-  const stack = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, { '//'?: { metadata?: { path?: string } } }>> };
+  const stack = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as {
+    resource?: Record<string, Record<string, { '//'?: { metadata?: { path?: string } } }>>;
+  };
   const offsets = Object.entries(stack.resource?.time_offset ?? {});
-  const expiry = offsets.find(([, r]) => r['//']?.metadata?.path?.endsWith('/Namespace/Expiry')) ?? (offsets.length === 1 ? offsets[0] : undefined);
+  const expiry =
+    offsets.find(([, r]) => r['//']?.metadata?.path?.endsWith('/Namespace/Expiry')) ??
+    (offsets.length === 1 ? offsets[0] : undefined);
   if (!expiry) throw new CliError(`the stack in ${dir} has no instance expiry (time_offset) to replace`, EXIT.failed);
   return `time_offset.${expiry[0]}`;
 }
@@ -134,7 +169,11 @@ function outputsFrom(raw: Record<string, { value: unknown }>): InstanceOutputs |
  * from the local state file, or, with `fetch`, by initializing its stack
  * against the remote state.
  */
-export async function readOutputs(ctx: CliContext, ref: InstanceRef, fetch = false): Promise<InstanceOutputs | undefined> {
+export async function readOutputs(
+  ctx: CliContext,
+  ref: InstanceRef,
+  fetch = false,
+): Promise<InstanceOutputs | undefined> {
   let dir = stackDir(ctx, ref.name);
   if (!existsSync(dir)) {
     const local = ref.store instanceof LocalRecords ? ref.store.stateFile(ref.name) : undefined;
@@ -162,7 +201,10 @@ export function isExpired(outputs: InstanceOutputs | undefined, now: Date): bool
 const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
 
 /** The Pod Security level the instance's namespace enforces: restricted, unless a block's catalog entry lowers it. */
-export function podSecurityOf(config: SandboxConfig, instance: InstanceConfig): { level: PodSecurityLevel; loweredBy: string[] } {
+export function podSecurityOf(
+  config: SandboxConfig,
+  instance: InstanceConfig,
+): { level: PodSecurityLevel; loweredBy: string[] } {
   const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
   let level: PodSecurityLevel = 'restricted';
   const loweredBy: string[] = [];

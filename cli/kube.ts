@@ -15,10 +15,20 @@ export function kubectlConnection(ctx: CliContext, cluster: ClusterConfig): stri
 }
 
 /** Runs kubectl against `cluster`; a failure is a CliError with kubectl's message. */
-export async function kubectl(ctx: CliContext, cluster: ClusterConfig, args: readonly string[], input?: string): Promise<string> {
+export async function kubectl(
+  ctx: CliContext,
+  cluster: ClusterConfig,
+  args: readonly string[],
+  input?: string,
+): Promise<string> {
   const r = await ctx.tools.run('kubectl', [...kubectlConnection(ctx, cluster), ...args], { input });
-  if (r.code === NOT_FOUND) throw new CliError(`kubectl could not be started: install kubectl or set ${TOOL_ENV.kubectl}; \`sandboxkit doctor\` checks every tool this config needs`, EXIT.failed);
+  if (r.code === NOT_FOUND)
+    throw new CliError(
+      `kubectl could not be started: install kubectl or set ${TOOL_ENV.kubectl}; \`sandboxkit doctor\` checks every tool this config needs`,
+      EXIT.failed,
+    );
   if (r.code === 130) throw new CliError('interrupted', EXIT.interrupted);
-  if (r.code !== 0) throw new CliError(`kubectl ${args.join(' ')} failed: ${r.stderr.trim() || r.stdout.trim()}`, EXIT.failed);
+  if (r.code !== 0)
+    throw new CliError(`kubectl ${args.join(' ')} failed: ${r.stderr.trim() || r.stdout.trim()}`, EXIT.failed);
   return r.stdout;
 }

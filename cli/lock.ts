@@ -30,7 +30,7 @@ export async function withLock<T>(path: string, what: string, work: () => Promis
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let holder = NaN;
+      let holder: number;
       try {
         holder = Number(readFileSync(path, 'utf8').trim());
       } catch {
@@ -40,7 +40,8 @@ export async function withLock<T>(path: string, what: string, work: () => Promis
         rmSync(path, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new CliError(`${what} is locked by process ${holder}; try again when it has finished`, EXIT.failed);
+      if (Date.now() > deadline)
+        throw new CliError(`${what} is locked by process ${holder}; try again when it has finished`, EXIT.failed);
       await sleep(POLL_MS);
     }
   }

@@ -19,7 +19,12 @@ function pinned(provider: string): string {
 }
 
 /** A failure as `--json` prints it on stdout: one object, so that a pipeline can read why. */
-function jsonError(kind: 'usage' | 'config' | 'failed' | 'interrupted', message: string, exitCode: number, extra: Record<string, unknown> = {}): string {
+function jsonError(
+  kind: 'usage' | 'config' | 'failed' | 'interrupted',
+  message: string,
+  exitCode: number,
+  extra: Record<string, unknown> = {},
+): string {
   return JSON.stringify({ error: { kind, message, exitCode, ...extra } });
 }
 
@@ -57,12 +62,19 @@ export async function cli(argv: readonly string[], io: Io, tools?: ToolRunner): 
       if (CLEAN_EXITS.has(err.code)) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
       const at = commandFor(program, argv);
       const path = pathOf(at).join(' ');
-      let message = commanderMessage.replace(/^error: /, '').replace(/\n\((Did you mean .*)\)$/s, '; $1').replace(/(\w) \?$/, '$1?').replace('; Did you mean', '; did you mean');
+      let message = commanderMessage
+        .replace(/^error: /, '')
+        .replace(/\n\((Did you mean .*)\)$/s, '; $1')
+        .replace(/(\w) \?$/, '$1?')
+        .replace('; Did you mean', '; did you mean');
       if (err.code === 'commander.unknownCommand') {
         // `sandboxkit lst` means `sandboxkit instance list`: look through every level below this one, not only this one.
         const word = /'([^']+)'/.exec(message)?.[1] ?? '';
         const paths = commandPaths(at, pathOf(at));
-        const hint = suggest(word, paths.map((p) => p[p.length - 1]));
+        const hint = suggest(
+          word,
+          paths.map((p) => p[p.length - 1]),
+        );
         const match = hint && paths.find((p) => hint.includes(`"${p[p.length - 1]}"`));
         message = `unknown command '${word}'${match ? `; did you mean "sandboxkit ${match.join(' ')}"?` : ''}`;
       }

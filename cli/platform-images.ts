@@ -4,10 +4,7 @@
  * every platform chart the code pins from the chart mirror and checks this table against it.
  */
 export const PLATFORM_IMAGES: Readonly<Record<string, readonly string[]>> = {
-  'gateway-helm@v1.9.0': [
-    'docker.io/envoyproxy/gateway:v1.9.0',
-    'docker.io/envoyproxy/ratelimit:17b1956c',
-  ],
+  'gateway-helm@v1.9.0': ['docker.io/envoyproxy/gateway:v1.9.0', 'docker.io/envoyproxy/ratelimit:17b1956c'],
   'cert-manager@v1.21.1': [
     'quay.io/jetstack/cert-manager-acmesolver:v1.21.1',
     'quay.io/jetstack/cert-manager-cainjector:v1.21.1',
@@ -15,21 +12,11 @@ export const PLATFORM_IMAGES: Readonly<Record<string, readonly string[]>> = {
     'quay.io/jetstack/cert-manager-startupapicheck:v1.21.1',
     'quay.io/jetstack/cert-manager-webhook:v1.21.1',
   ],
-  'cloudnative-pg@0.29.0': [
-    'ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0',
-  ],
-  'external-secrets@2.9.0': [
-    'ghcr.io/external-secrets/external-secrets:v2.9.0',
-  ],
-  'external-dns@1.21.1': [
-    'registry.k8s.io/external-dns/external-dns:v0.21.0',
-  ],
-  'metrics-server@3.13.1': [
-    'registry.k8s.io/metrics-server/metrics-server:v0.8.1',
-  ],
-  'cluster-autoscaler@9.59.0': [
-    'registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.0',
-  ],
+  'cloudnative-pg@0.29.0': ['ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0'],
+  'external-secrets@2.9.0': ['ghcr.io/external-secrets/external-secrets:v2.9.0'],
+  'external-dns@1.21.1': ['registry.k8s.io/external-dns/external-dns:v0.21.0'],
+  'metrics-server@3.13.1': ['registry.k8s.io/metrics-server/metrics-server:v0.8.1'],
+  'cluster-autoscaler@9.59.0': ['registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.0'],
   'kube-prometheus-stack@88.5.3': [
     'docker.io/grafana/grafana:13.2.0',
     'ghcr.io/jkroepke/kube-webhook-certgen:1.8.7',

@@ -31,7 +31,8 @@ class CommandGroup extends Command {
   override help(context?: HelpContext): never;
   override help(cb: (str: string) => string): never;
   override help(context?: HelpContext | ((str: string) => string)): never {
-    const missingSubcommand = typeof context === 'object' && context.error === true && this.commands.length > 0 && this.args.length === 0;
+    const missingSubcommand =
+      typeof context === 'object' && context.error === true && this.commands.length > 0 && this.args.length === 0;
     return super.help((missingSubcommand ? undefined : context) as HelpContext);
   }
 }
@@ -55,12 +56,19 @@ export function packageJson(): PackageJson {
 
 export const packageVersion = (): string => packageJson().version ?? 'unknown';
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function mockList(value: string, previous: string[] = []): string[] {
   const mocks = list(value);
   for (const m of mocks) {
-    if (!MOCK_KINDS.includes(m as never)) throw new InvalidArgumentError(`expected ${MOCK_KINDS.join(', ')}, got "${m}"${suggest(m, MOCK_KINDS)}`);
+    if (!MOCK_KINDS.includes(m as never))
+      throw new InvalidArgumentError(`expected ${MOCK_KINDS.join(', ')}, got "${m}"${suggest(m, MOCK_KINDS)}`);
   }
   return [...previous, ...mocks];
 }
@@ -84,7 +92,10 @@ function requireOptions(cmd: Command, names: readonly string[]): void {
   for (const name of names) {
     if (cmd.getOptionValue(name) !== undefined) continue;
     const option = cmd.options.find((o) => o.attributeName() === name)!;
-    cmd.error(`error: required option '${option.flags}' not specified`, { exitCode: 2, code: 'commander.missingMandatoryOptionValue' });
+    cmd.error(`error: required option '${option.flags}' not specified`, {
+      exitCode: 2,
+      code: 'commander.missingMandatoryOptionValue',
+    });
   }
 }
 
@@ -96,7 +107,8 @@ export function commandPaths(cmd: Command, prefix: readonly string[] = []): stri
   });
 }
 
-const EXIT_CODES = 'Exit codes: 0 done, 1 an operation failed, 2 bad usage or config, 3 drift found (audit), 130 interrupted.';
+const EXIT_CODES =
+  'Exit codes: 0 done, 1 an operation failed, 2 bad usage or config, 3 drift found (audit), 130 interrupted.';
 
 const TOOLS = `Tools: Terraform (or OpenTofu) and Helm are found through SANDBOXKIT_TERRAFORM and SANDBOXKIT_HELM, else on PATH,
 else in ./.tools/bin; remote state is read with the aws, az or gcloud CLI (SANDBOXKIT_AWS, SANDBOXKIT_AZ,
@@ -106,7 +118,9 @@ SANDBOXKIT_GCLOUD). \`sandboxkit doctor\` checks them all.`;
 export function buildProgram(run: Runner): Command {
   const program = new CommandGroup('sandboxkit');
   program
-    .description('Create, list, extend, test and destroy sandbox instances; collect expired ones; audit stacks for drift.')
+    .description(
+      'Create, list, extend, test and destroy sandbox instances; collect expired ones; audit stacks for drift.',
+    )
     .version(packageVersion(), '-v, --version', 'print the version')
     .option('--config <file>', 'sandbox config (default: $SANDBOX_CONFIG, else examples/sandbox.yaml)')
     .option('--out <dir>', 'synth output folder (default: $CDKTF_OUTDIR, else cdktf.out)')
@@ -114,7 +128,10 @@ export function buildProgram(run: Runner): Command {
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showSuggestionAfterError(true)
     .helpCommand(false)
-    .addHelpText('after', `\n${EXIT_CODES}\n${TOOLS}\n\nRun 'sandboxkit help <command>' or 'sandboxkit <command> --help' for a command's options.`);
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES}\n${TOOLS}\n\nRun 'sandboxkit help <command>' or 'sandboxkit <command> --help' for a command's options.`,
+    );
 
   const action = (fn: (ctx: CliContext, cmd: Command) => Promise<number>) =>
     async function (this: Command) {
@@ -126,24 +143,55 @@ export function buildProgram(run: Runner): Command {
 
   instance
     .command('create')
-    .description("add an instance: record it in its cluster's state backend, deploy only its stack, then write it into the config")
+    .description(
+      "add an instance: record it in its cluster's state backend, deploy only its stack, then write it into the config",
+    )
     .argument('<name>', 'instance name: a DNS label, at most 53 characters')
     .option('--cluster <name>', 'a cluster the config declares (required)')
     .option('--owner <user>', 'who owns the instance, with edit rights in its namespace (required)')
-    .option('--blocks <list>', "building blocks from the catalog, comma-separated (required, unless --template brings them; with it, they replace the template's)", list)
-    .option('--template <name>', "an environment template of the config: the instance takes its blocks, mocks, datasets, size, TTL and values unless a flag sets them")
+    .option(
+      '--blocks <list>',
+      "building blocks from the catalog, comma-separated (required, unless --template brings them; with it, they replace the template's)",
+      list,
+    )
+    .option(
+      '--template <name>',
+      'an environment template of the config: the instance takes its blocks, mocks, datasets, size, TTL and values unless a flag sets them',
+    )
     .option('--add-block <list>', "with --template: blocks to add to the template's, comma-separated; repeatable", list)
-    .option('--remove-block <list>', "with --template: blocks of the template to leave out, comma-separated; repeatable", list)
+    .option(
+      '--remove-block <list>',
+      'with --template: blocks of the template to leave out, comma-separated; repeatable',
+      list,
+    )
     .option('--mocks <list>', `mocks, comma-separated: ${MOCK_KINDS.join(', ')}`, mockList)
-    .option('--uses <list>', "shared blocks of the cluster (its sharedBlocks) the instance reaches, comma-separated", list)
+    .option(
+      '--uses <list>',
+      'shared blocks of the cluster (its sharedBlocks) the instance reaches, comma-separated',
+      list,
+    )
     .option('--dataset <variant>', 'a dataset for every block that offers it, or block:variant; repeatable', list)
-    .addOption(new Option('--ttl <duration>', 'hours (48h) or days (2d) until it expires, 1h to 720h').argParser(ttl).default(48, '48h'))
+    .addOption(
+      new Option('--ttl <duration>', 'hours (48h) or days (2d) until it expires, 1h to 720h')
+        .argParser(ttl)
+        .default(48, '48h'),
+    )
     .addOption(new Option('--size <size>', 'quota profile; small when not given').choices(Object.keys(SIZE_PROFILES)))
-    .option('--set <block.path=value>', "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42); repeatable", collect)
+    .option(
+      '--set <block.path=value>',
+      "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42); repeatable",
+      collect,
+    )
     .option('--values <file>', 'YAML file mapping block names to chart values; repeatable, --set wins', collect)
-    .option('--restore-from <source>', "start the databases from another instance's backups: <instance> (its latest WAL) or <instance>/<backup>")
+    .option(
+      '--restore-from <source>',
+      "start the databases from another instance's backups: <instance> (its latest WAL) or <instance>/<backup>",
+    )
     .option('--update', 'apply this definition to the instance if it exists, instead of refusing')
-    .option('--keep-config', 'leave the config file unchanged; later commands find the instance from its record in the state backend')
+    .option(
+      '--keep-config',
+      'leave the config file unchanged; later commands find the instance from its record in the state backend',
+    )
     .option('--dry-run', 'plan only: the config, the state backend and the cluster stay as they are')
     .addHelpText(
       'after',
@@ -164,7 +212,10 @@ Examples:
         const o = cmd.opts();
         requireOptions(cmd, o.template ? ['cluster', 'owner'] : ['cluster', 'owner', 'blocks']);
         if (!o.template && (o.addBlock || o.removeBlock)) {
-          cmd.error(`error: option '${o.addBlock ? '--add-block' : '--remove-block'}' changes the blocks of a template: give --template, or list the blocks with --blocks`, { exitCode: 2 });
+          cmd.error(
+            `error: option '${o.addBlock ? '--add-block' : '--remove-block'}' changes the blocks of a template: give --template, or list the blocks with --blocks`,
+            { exitCode: 2 },
+          );
         }
         return (await import('./commands/create')).createInstance(ctx, {
           name: cmd.args[0],
@@ -193,10 +244,16 @@ Examples:
   instance
     .command('list')
     .alias('ls')
-    .description('every instance of the config and of the state backends: owner, blocks, created, expires, state, Pod Security')
+    .description(
+      'every instance of the config and of the state backends: owner, blocks, created, expires, state, Pod Security',
+    )
     .option('--expired', 'only expired instances')
     .option('--cost', 'estimate what each instance costs a day, from its size profile and cloud resources')
-    .action(action(async (ctx, cmd) => (await import('./commands/list')).listInstances(ctx, Boolean(cmd.opts().expired), Boolean(cmd.opts().cost))));
+    .action(
+      action(async (ctx, cmd) =>
+        (await import('./commands/list')).listInstances(ctx, Boolean(cmd.opts().expired), Boolean(cmd.opts().cost)),
+      ),
+    );
 
   instance
     .command('extend')
@@ -219,23 +276,35 @@ Examples:
 
   instance
     .command('test')
-    .description("run the helm test hooks of every release of the instance; releases without hooks are listed as such")
+    .description('run the helm test hooks of every release of the instance; releases without hooks are listed as such')
     .argument('<name>', 'instance name')
     .action(action(async (ctx, cmd) => (await import('./commands/test-instance')).testInstance(ctx, cmd.args[0])));
 
   instance
     .command('backup')
-    .description('start a base backup of every CloudNativePG database of the instance, to its folder of the cluster backup store')
+    .description(
+      'start a base backup of every CloudNativePG database of the instance, to its folder of the cluster backup store',
+    )
     .argument('<name>', 'instance name')
     .option('--name <backup>', 'name of the Backup (one database only); default <database>-<UTC time>')
-    .addHelpText('after', '\nThe instance needs `backup` in its config. Restore into a new instance with `instance create --restore-from <name>[/<backup>]`.')
-    .action(action(async (ctx, cmd) => (await import('./commands/backup')).backupInstance(ctx, cmd.args[0], cmd.opts().name)));
+    .addHelpText(
+      'after',
+      '\nThe instance needs `backup` in its config. Restore into a new instance with `instance create --restore-from <name>[/<backup>]`.',
+    )
+    .action(
+      action(async (ctx, cmd) => (await import('./commands/backup')).backupInstance(ctx, cmd.args[0], cmd.opts().name)),
+    );
 
   instance
     .command('stop')
-    .description('scale every Deployment and StatefulSet of the instance to zero, keeping its volumes, Secrets and releases')
+    .description(
+      'scale every Deployment and StatefulSet of the instance to zero, keeping its volumes, Secrets and releases',
+    )
     .argument('<name>', 'instance name')
-    .addHelpText('after', "\nThe replicas are kept in the reaper's ConfigMap, as its working hours keep them; working hours do not wake a stopped instance.")
+    .addHelpText(
+      'after',
+      "\nThe replicas are kept in the reaper's ConfigMap, as its working hours keep them; working hours do not wake a stopped instance.",
+    )
     .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).stopInstance(ctx, cmd.args[0])));
 
   instance
@@ -244,10 +313,15 @@ Examples:
     .argument('<name>', 'instance name')
     .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).startInstance(ctx, cmd.args[0])));
 
-  const shared = program.command('shared').description("plan, apply and destroy a cluster's shared blocks (stack shared-<cluster>), list them");
+  const shared = program
+    .command('shared')
+    .description("plan, apply and destroy a cluster's shared blocks (stack shared-<cluster>), list them");
   shared.helpCommand('help [command]', 'show help for a shared command');
   for (const [verb, description] of [
-    ['apply', "deploy the cluster's shared blocks, each in its namespace shared-<block>; instances that use one need it first"],
+    [
+      'apply',
+      "deploy the cluster's shared blocks, each in its namespace shared-<block>; instances that use one need it first",
+    ],
     ['plan', 'show what apply would change, changing nothing'],
     ['destroy', 'destroy the shared blocks; refused while an instance of the config or of the state backend uses one'],
   ] as const) {
@@ -272,7 +346,9 @@ Examples:
     .command('gc')
     .description('destroy every expired instance and every failed create, from the config and the state backends')
     .option('--dry-run', 'only report what would be destroyed')
-    .action(action(async (ctx, cmd) => (await import('./commands/gc')).garbageCollect(ctx, Boolean(cmd.opts().dryRun))));
+    .action(
+      action(async (ctx, cmd) => (await import('./commands/gc')).garbageCollect(ctx, Boolean(cmd.opts().dryRun))),
+    );
 
   program
     .command('audit')
@@ -282,23 +358,42 @@ Examples:
 
   program
     .command('bom')
-    .description("charts and images an instance or a cluster's platform needs, under the registry mirror when one is set")
+    .description(
+      "charts and images an instance or a cluster's platform needs, under the registry mirror when one is set",
+    )
     .argument('[instance]', 'an instance')
     .option('--cluster <name>', 'a cluster: its platform')
-    .action(action(async (ctx, cmd) => (await import('./commands/bom')).bomCommand(ctx, { instance: cmd.args[0], cluster: cmd.opts().cluster })));
+    .action(
+      action(async (ctx, cmd) =>
+        (await import('./commands/bom')).bomCommand(ctx, { instance: cmd.args[0], cluster: cmd.opts().cluster }),
+      ),
+    );
 
   program
     .command('bundle')
-    .description('an offline Helm repository: every chart archive (with index.yaml) and the image list (images.txt) the targets need')
+    .description(
+      'an offline Helm repository: every chart archive (with index.yaml) and the image list (images.txt) the targets need',
+    )
     .argument('<dir>', 'the bundle folder; an existing bundle is added to')
     .option('--instance <name>', 'an instance; repeatable', collect)
-    .option('--cluster <name>', "a cluster: its platform and every instance the config puts on it; repeatable", collect)
-    .option('--from <url-or-folder>', "where the archives come from: a Helm repository URL or folder (default: the cluster's platform.chartMirror)")
-    .addHelpText('after', '\nInstall from it with `platform.chartMirror: <dir>` (a folder), or serve the folder over HTTP.')
+    .option('--cluster <name>', 'a cluster: its platform and every instance the config puts on it; repeatable', collect)
+    .option(
+      '--from <url-or-folder>',
+      "where the archives come from: a Helm repository URL or folder (default: the cluster's platform.chartMirror)",
+    )
+    .addHelpText(
+      'after',
+      '\nInstall from it with `platform.chartMirror: <dir>` (a folder), or serve the folder over HTTP.',
+    )
     .action(
       action(async (ctx, cmd) => {
         const o = cmd.opts();
-        return (await import('./commands/bundle')).bundleCommand(ctx, { dir: cmd.args[0], instances: o.instance ?? [], clusters: o.cluster ?? [], from: o.from });
+        return (await import('./commands/bundle')).bundleCommand(ctx, {
+          dir: cmd.args[0],
+          instances: o.instance ?? [],
+          clusters: o.cluster ?? [],
+          from: o.from,
+        });
       }),
     );
 
@@ -327,9 +422,15 @@ Examples:
         const next = target.commands.find((c) => c.name() === word || c.aliases().includes(word));
         if (!next) {
           const paths = commandPaths(target, pathOf(target));
-          const hint = suggest(word, paths.map((p) => p[p.length - 1]));
+          const hint = suggest(
+            word,
+            paths.map((p) => p[p.length - 1]),
+          );
           const match = hint && paths.find((p) => hint.includes(`"${p[p.length - 1]}"`));
-          this.error(`error: unknown command '${[...pathOf(target), word].join(' ')}'${match ? `; did you mean "sandboxkit help ${match.join(' ')}"?` : ''}`, { exitCode: 2, code: 'sandboxkit.unknownHelpTopic' });
+          this.error(
+            `error: unknown command '${[...pathOf(target), word].join(' ')}'${match ? `; did you mean "sandboxkit help ${match.join(' ')}"?` : ''}`,
+            { exitCode: 2, code: 'sandboxkit.unknownHelpTopic' },
+          );
         }
         target = next;
       }

@@ -50,10 +50,14 @@ export function stateOf(config: SandboxConfig, cluster: ClusterConfig | undefine
 function parseRecord(text: string, where: string): InstanceRecord {
   try {
     const record = JSON.parse(text) as InstanceRecord;
-    if (record.kind !== 'sandboxkit-instance' || typeof record.instance?.name !== 'string') throw new Error('not an instance record');
+    if (record.kind !== 'sandboxkit-instance' || typeof record.instance?.name !== 'string')
+      throw new Error('not an instance record');
     return record;
   } catch (err) {
-    throw new CliError(`instance record ${where} is damaged (${(err as Error).message}); remove it once the instance is gone`, EXIT.failed);
+    throw new CliError(
+      `instance record ${where} is damaged (${(err as Error).message}); remove it once the instance is gone`,
+      EXIT.failed,
+    );
   }
 }
 
@@ -77,7 +81,9 @@ export class LocalRecords implements RecordStore {
   async list(): Promise<BackendListing> {
     if (!existsSync(this.dir)) return { records: [], stateOnly: [] };
     const files = readdirSync(this.dir);
-    const records = files.filter((f) => /^instance-.+\.sandboxkit\.json$/.test(f)).map((f) => parseRecord(readFileSync(join(this.dir, f), 'utf8'), join(this.dir, f)));
+    const records = files
+      .filter((f) => /^instance-.+\.sandboxkit\.json$/.test(f))
+      .map((f) => parseRecord(readFileSync(join(this.dir, f), 'utf8'), join(this.dir, f)));
     const recorded = new Set(records.map((r) => r.instance.name));
     const stateOnly = files
       .map((f) => /^instance-(.+)\.tfstate$/.exec(f)?.[1])
@@ -120,7 +126,10 @@ abstract class RemoteRecords implements RecordStore {
   protected abstract write(key: string, text: string): Promise<void>;
   protected abstract remove(key: string): Promise<void>;
 
-  protected async call(args: readonly string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  protected async call(
+    args: readonly string[],
+    input?: string,
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     const result = await this.ctx.tools.run(this.tool, args, { input });
     if (result.code === NOT_FOUND) {
       throw new CliError(
@@ -132,7 +141,10 @@ abstract class RemoteRecords implements RecordStore {
   }
 
   protected failure(what: string, result: { stderr: string }): CliError {
-    return new CliError(`${what} in ${this.where} failed: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`, EXIT.failed);
+    return new CliError(
+      `${what} in ${this.where} failed: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`,
+      EXIT.failed,
+    );
   }
 
   async list(): Promise<BackendListing> {
@@ -148,7 +160,13 @@ abstract class RemoteRecords implements RecordStore {
       const record = await this.get(name);
       if (record) records.push(record);
     }
-    return { records, stateOnly: [...state].filter((n) => !recorded.has(n)).sort().map((name) => ({ name })) };
+    return {
+      records,
+      stateOnly: [...state]
+        .filter((n) => !recorded.has(n))
+        .sort()
+        .map((name) => ({ name })),
+    };
   }
 
   async get(name: string): Promise<InstanceRecord | undefined> {
@@ -187,11 +205,24 @@ class S3Records extends RemoteRecords {
   protected stateKey = (name: string) => `${this.prefix}${name}.tfstate`;
   protected classify(key: string) {
     const m = /([^/]+)\.(tfstate|sandboxkit\.json)$/.exec(key.slice(this.prefix.length));
-    return m && !m[1].includes('/') ? { name: m[1], kind: m[2] === 'tfstate' ? ('state' as const) : ('record' as const) } : undefined;
+    return m && !m[1].includes('/')
+      ? { name: m[1], kind: m[2] === 'tfstate' ? ('state' as const) : ('record' as const) }
+      : undefined;
   }
 
   protected async listKeys(): Promise<string[]> {
-    const r = await this.call(['s3api', 'list-objects-v2', '--bucket', this.state.bucket, '--prefix', this.prefix, '--region', this.state.region, '--output', 'json']);
+    const r = await this.call([
+      's3api',
+      'list-objects-v2',
+      '--bucket',
+      this.state.bucket,
+      '--prefix',
+      this.prefix,
+      '--region',
+      this.state.region,
+      '--output',
+      'json',
+    ]);
     if (r.code !== 0) throw this.failure('listing instances', r);
     if (!r.stdout.trim()) return [];
     return ((JSON.parse(r.stdout) as { Contents?: { Key: string }[] }).Contents ?? []).map((c) => c.Key);
@@ -206,7 +237,20 @@ class S3Records extends RemoteRecords {
 
   protected async write(key: string, text: string): Promise<void> {
     const sse = this.state.kmsKeyId ? ['--sse', 'aws:kms', '--sse-kms-key-id', this.state.kmsKeyId] : [];
-    const r = await this.call(['s3', 'cp', '-', `s3://${this.state.bucket}/${key}`, '--region', this.state.region, '--content-type', 'application/json', ...sse], text);
+    const r = await this.call(
+      [
+        's3',
+        'cp',
+        '-',
+        `s3://${this.state.bucket}/${key}`,
+        '--region',
+        this.state.region,
+        '--content-type',
+        'application/json',
+        ...sse,
+      ],
+      text,
+    );
     if (r.code !== 0) throw this.failure(`writing ${key}`, r);
   }
 
@@ -231,7 +275,14 @@ class AzureRecords extends RemoteRecords {
     this.where = `https://${state.storageAccountName}.blob.core.windows.net/${state.containerName}/${this.prefix}`;
   }
 
-  private blob = () => ['--auth-mode', 'login', '--account-name', this.state.storageAccountName, '--container-name', this.state.containerName];
+  private blob = () => [
+    '--auth-mode',
+    'login',
+    '--account-name',
+    this.state.storageAccountName,
+    '--container-name',
+    this.state.containerName,
+  ];
   protected recordKey = (name: string) => `${this.prefix}${name}.sandboxkit.json`;
   protected stateKey = (name: string) => `${this.prefix}${name}.tfstate`;
   protected classify(key: string) {
@@ -240,20 +291,55 @@ class AzureRecords extends RemoteRecords {
   }
 
   protected async listKeys(): Promise<string[]> {
-    const r = await this.call(['storage', 'blob', 'list', ...this.blob(), '--prefix', this.prefix, '--query', '[].name', '--output', 'json']);
+    const r = await this.call([
+      'storage',
+      'blob',
+      'list',
+      ...this.blob(),
+      '--prefix',
+      this.prefix,
+      '--query',
+      '[].name',
+      '--output',
+      'json',
+    ]);
     if (r.code !== 0) throw this.failure('listing instances', r);
     return r.stdout.trim() ? (JSON.parse(r.stdout) as string[]) : [];
   }
 
   protected async read(key: string): Promise<string | undefined> {
-    const r = await this.call(['storage', 'blob', 'download', ...this.blob(), '--name', key, '--file', '/dev/stdout', '--no-progress', '--output', 'none']);
+    const r = await this.call([
+      'storage',
+      'blob',
+      'download',
+      ...this.blob(),
+      '--name',
+      key,
+      '--file',
+      '/dev/stdout',
+      '--no-progress',
+      '--output',
+      'none',
+    ]);
     if (r.code === 0) return r.stdout;
     if (NOT_THERE.test(r.stderr)) return undefined;
     throw this.failure(`reading ${key}`, r);
   }
 
   protected async write(key: string, text: string): Promise<void> {
-    const r = await this.call(['storage', 'blob', 'upload', ...this.blob(), '--name', key, '--data', text, '--overwrite', '--output', 'none']);
+    const r = await this.call([
+      'storage',
+      'blob',
+      'upload',
+      ...this.blob(),
+      '--name',
+      key,
+      '--data',
+      text,
+      '--overwrite',
+      '--output',
+      'none',
+    ]);
     if (r.code !== 0) throw this.failure(`writing ${key}`, r);
   }
 
@@ -294,7 +380,10 @@ class GcsRecords extends RemoteRecords {
       if (NOT_THERE.test(r.stderr)) return [];
       throw this.failure('listing instances', r);
     }
-    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    return r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   protected async read(key: string): Promise<string | undefined> {
@@ -332,7 +421,10 @@ export function recordStore(ctx: CliContext, config: SandboxConfig, cluster: Clu
 }
 
 /** One store per distinct place, over every cluster of the config. */
-export function allRecordStores(ctx: CliContext, config: SandboxConfig): { store: RecordStore; cluster: ClusterConfig }[] {
+export function allRecordStores(
+  ctx: CliContext,
+  config: SandboxConfig,
+): { store: RecordStore; cluster: ClusterConfig }[] {
   const seen = new Set<string>();
   const stores: { store: RecordStore; cluster: ClusterConfig }[] = [];
   for (const cluster of config.clusters) {

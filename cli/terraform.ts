@@ -45,7 +45,8 @@ function missingTool(result: ToolResult): CliError {
 }
 
 /** Lines of init output that say the provider registry could not be reached. */
-const OFFLINE = /Failed to query available provider packages|Failed to install provider|could not connect to registry|dial tcp|no such host|i\/o timeout|connection refused|Could not retrieve the list of available versions/i;
+const OFFLINE =
+  /Failed to query available provider packages|Failed to install provider|could not connect to registry|dial tcp|no such host|i\/o timeout|connection refused|Could not retrieve the list of available versions/i;
 
 /** What to do when providers cannot be downloaded. */
 export const OFFLINE_HINT = `Terraform could not download the providers this stack needs: the provider registry cannot be reached from this machine.
@@ -76,12 +77,15 @@ export async function terraformInit(ctx: CliContext, dir: string): Promise<void>
     },
   });
   if (result.code === NOT_FOUND) throw missingTool(result);
-  if (result.code === 130) throw new CliError(`init ${stack} interrupted after ${elapsed(start, ctx.io.now().getTime())}`, EXIT.interrupted);
+  if (result.code === 130)
+    throw new CliError(`init ${stack} interrupted after ${elapsed(start, ctx.io.now().getTime())}`, EXIT.interrupted);
   if (result.code !== 0) {
     const text = `${result.stdout}\n${result.stderr}`;
     const errors = errorBlocks(text);
     const providers = [...new Set([...text.matchAll(/for provider\s+(\S+?):/g)].map((m) => m[1]))];
-    const hint = OFFLINE.test(text) ? `\n\n${OFFLINE_HINT}${providers.length ? `\nProviders it needs: ${providers.join(', ')}.` : ''}` : '';
+    const hint = OFFLINE.test(text)
+      ? `\n\n${OFFLINE_HINT}${providers.length ? `\nProviders it needs: ${providers.join(', ')}.` : ''}`
+      : '';
     throw new TerraformError(`init ${stack} failed:\n${errors || text.trim()}${hint}`, false);
   }
   ctx.io.err(`init ${stack} done (${elapsed(start, ctx.io.now().getTime())})`);
@@ -100,7 +104,9 @@ export function errorBlocks(text: string): string {
     if (seen) seen.more++;
     else shown.set(headline, { text: block, more: 0 });
   }
-  return [...shown.values()].map((b) => (b.more ? `${b.text}\n(${b.more} more of the same error)` : b.text)).join('\n\n');
+  return [...shown.values()]
+    .map((b) => (b.more ? `${b.text}\n(${b.more} more of the same error)` : b.text))
+    .join('\n\n');
 }
 
 function errorParagraphs(text: string): string[] {
@@ -126,13 +132,34 @@ interface JsonMessage {
   readonly '@level'?: string;
   readonly '@message'?: string;
   readonly type?: string;
-  readonly hook?: { readonly resource?: { readonly addr?: string }; readonly action?: string; readonly elapsed_seconds?: number };
+  readonly hook?: {
+    readonly resource?: { readonly addr?: string };
+    readonly action?: string;
+    readonly elapsed_seconds?: number;
+  };
   readonly change?: { readonly resource?: { readonly addr?: string }; readonly action?: string };
-  readonly changes?: { readonly add?: number; readonly change?: number; readonly remove?: number; readonly import?: number; readonly operation?: string };
-  readonly diagnostic?: { readonly severity?: string; readonly summary?: string; readonly detail?: string; readonly address?: string };
+  readonly changes?: {
+    readonly add?: number;
+    readonly change?: number;
+    readonly remove?: number;
+    readonly import?: number;
+    readonly operation?: string;
+  };
+  readonly diagnostic?: {
+    readonly severity?: string;
+    readonly summary?: string;
+    readonly detail?: string;
+    readonly address?: string;
+  };
 }
 
-const PAST: Record<string, string> = { create: 'created', update: 'updated', delete: 'destroyed', replace: 'replaced', read: 'read' };
+const PAST: Record<string, string> = {
+  create: 'created',
+  update: 'updated',
+  delete: 'destroyed',
+  replace: 'replaced',
+  read: 'read',
+};
 
 /**
  * Runs a Terraform command that plans or changes resources with `-json`, and
@@ -149,7 +176,15 @@ export async function terraformChange(
   const stack = basename(dir);
   const label = `${verb} ${stack}`;
   const start = ctx.io.now().getTime();
-  const args = [`-chdir=${dir}`, verb, ...(verb === 'plan' ? [] : ['-auto-approve']), '-input=false', '-no-color', '-json', ...extraArgs];
+  const args = [
+    `-chdir=${dir}`,
+    verb,
+    ...(verb === 'plan' ? [] : ['-auto-approve']),
+    '-input=false',
+    '-no-color',
+    '-json',
+    ...extraArgs,
+  ];
   let planned = 0;
   let done = 0;
   let changing = false;
@@ -175,18 +210,27 @@ export async function terraformChange(
         }
         return;
       case 'apply_progress':
-        ctx.io.err(`  still working on ${m.hook?.resource?.addr} (${m.hook?.elapsed_seconds ?? 0}s) [${done}/${planned}, ${elapsed(start, now())}]`);
+        ctx.io.err(
+          `  still working on ${m.hook?.resource?.addr} (${m.hook?.elapsed_seconds ?? 0}s) [${done}/${planned}, ${elapsed(start, now())}]`,
+        );
         return;
       case 'apply_complete':
         done++;
-        ctx.io.err(`  ${PAST[m.hook?.action ?? ''] ?? m.hook?.action} ${m.hook?.resource?.addr} [${done}/${planned}, ${elapsed(start, now())}]`);
+        ctx.io.err(
+          `  ${PAST[m.hook?.action ?? ''] ?? m.hook?.action} ${m.hook?.resource?.addr} [${done}/${planned}, ${elapsed(start, now())}]`,
+        );
         return;
       case 'apply_errored':
         ctx.io.err(`  failed ${m.hook?.resource?.addr} [${done}/${planned}, ${elapsed(start, now())}]`);
         return;
       case 'diagnostic': {
         const d = m.diagnostic ?? {};
-        const diagnostic: Diagnostic = { severity: d.severity === 'warning' ? 'warning' : 'error', summary: d.summary ?? m['@message'] ?? '', detail: d.detail || undefined, address: d.address };
+        const diagnostic: Diagnostic = {
+          severity: d.severity === 'warning' ? 'warning' : 'error',
+          summary: d.summary ?? m['@message'] ?? '',
+          detail: d.detail || undefined,
+          address: d.address,
+        };
         diagnostics.push(diagnostic);
         if (diagnostic.severity === 'warning') ctx.io.err(`  Warning: ${diagnostic.summary}`);
         return;
@@ -215,15 +259,29 @@ export async function terraformChange(
   const failed = verb === 'plan' ? result.code !== 0 && result.code !== 2 : result.code !== 0;
   if (failed) {
     const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-    const text = errors.length ? errors.join('\n\n') : errorBlocks(plain.join('\n')) || plain.slice(-15).join('\n') || `terraform exited with ${result.code}`;
-    throw new TerraformError(`${label} failed after ${took}${planned ? ` (${done}/${planned} changes done)` : ''}:\n${text}`, changing || done > 0);
+    const text = errors.length
+      ? errors.join('\n\n')
+      : errorBlocks(plain.join('\n')) || plain.slice(-15).join('\n') || `terraform exited with ${result.code}`;
+    throw new TerraformError(
+      `${label} failed after ${took}${planned ? ` (${done}/${planned} changes done)` : ''}:\n${text}`,
+      changing || done > 0,
+    );
   }
   ctx.io.err(`${label} done: ${verb === 'plan' ? `${planned} to change` : `${done}/${planned} changes`} (${took})`);
   return { exitCode: result.code, stdout: result.stdout, planned, done, diagnostics };
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return [`Error: ${d.summary}`, d.address ? `  with ${d.address}` : '', d.detail ? d.detail.split('\n').map((l) => `  ${l}`.trimEnd()).join('\n') : '']
+  return [
+    `Error: ${d.summary}`,
+    d.address ? `  with ${d.address}` : '',
+    d.detail
+      ? d.detail
+          .split('\n')
+          .map((l) => `  ${l}`.trimEnd())
+          .join('\n')
+      : '',
+  ]
     .filter(Boolean)
     .join('\n');
 }

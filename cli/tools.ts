@@ -10,7 +10,8 @@ export interface ToolResult {
 }
 
 /** The programs the CLI starts: Terraform and Helm, the cloud CLIs that reach remote state, and the credential plugins doctor checks. */
-export type ToolName = 'terraform' | 'helm' | 'kubectl' | 'aws' | 'az' | 'gcloud' | 'kubelogin' | 'gke-gcloud-auth-plugin';
+export type ToolName =
+  'terraform' | 'helm' | 'kubectl' | 'aws' | 'az' | 'gcloud' | 'kubelogin' | 'gke-gcloud-auth-plugin';
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -87,7 +88,11 @@ export class ProcessRunner implements ToolRunner {
   run(tool: ToolName, args: readonly string[], options: RunOptions = {}): Promise<ToolResult> {
     const binary = toolBinary(tool, this.io.env);
     return new Promise((resolvePromise) => {
-      const child = spawn(binary, [...args], { cwd: options.cwd, env: this.io.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      const child = spawn(binary, [...args], {
+        cwd: options.cwd,
+        env: this.io.env,
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       const pending = { stdout: '', stderr: '' };

@@ -1,4 +1,14 @@
-import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  Document,
+  LineCounter,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Node,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 
 /**
  * Edits of the config file that change only the bytes of the part they edit.
@@ -35,7 +45,11 @@ function blockItem(value: unknown, column: number): string {
 }
 
 /** Applies `splice` and checks it against `viaDocument`; returns the spliced text, or the Document's when they differ. */
-function checked(text: string, splice: (l: Located) => string | undefined, viaDocument: (doc: Document) => void): string {
+function checked(
+  text: string,
+  splice: (l: Located) => string | undefined,
+  viaDocument: (doc: Document) => void,
+): string {
   const reference = parseDocument(text);
   viaDocument(reference);
   const expected = JSON.stringify(reference.toJS());
@@ -104,7 +118,8 @@ export function removeItem(key: string, index: number): YamlEdit {
         const rest = `${text.slice(0, start)}${text.slice(end)}`;
         if (seq.items.length > 1) return rest;
         // The list is now empty: say so, rather than leave a key without a value.
-        const keyNode = (doc.contents as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key)!.key as Node;
+        const keyNode = (doc.contents as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === key)!
+          .key as Node;
         const keyEnd = lineEnd(rest, keyNode.range![1]) - 1;
         return `${rest.slice(0, keyEnd).trimEnd()} []${rest.slice(keyEnd)}`;
       },
@@ -142,7 +157,8 @@ export function setItemField(key: string, index: number, field: string, value: s
         if (!isMap(map)) return undefined;
         const existing = map.get(field, true);
         const literal = new Document(value).toString().trimEnd();
-        if (isScalar(existing) && existing.range) return `${text.slice(0, existing.range[0])}${literal}${text.slice(existing.range[1])}`;
+        if (isScalar(existing) && existing.range)
+          return `${text.slice(0, existing.range[0])}${literal}${text.slice(existing.range[1])}`;
         if (existing !== undefined) return undefined;
         if (map.flow) {
           const close = text.lastIndexOf('}', map.range![1]);

@@ -16,7 +16,8 @@ export function clusterLabels(cluster: unknown): Record<string, string> {
   if (!isObject(cluster)) return {};
   const labels: Record<string, string> = {};
   if (typeof cluster.cloud === 'string') labels[CLUSTER_LABEL_KEYS.cloud] = cluster.cloud;
-  if (typeof cluster.kubernetesVersion === 'string') labels[CLUSTER_LABEL_KEYS.kubernetesVersion] = cluster.kubernetesVersion;
+  if (typeof cluster.kubernetesVersion === 'string')
+    labels[CLUSTER_LABEL_KEYS.kubernetesVersion] = cluster.kubernetesVersion;
   const region = cluster.region ?? cluster.location;
   if (typeof region === 'string') labels[CLUSTER_LABEL_KEYS.region] = region;
   labels[CLUSTER_LABEL_KEYS.storageRwx] = String(offersRwx(cluster));

@@ -27,7 +27,10 @@ export function environmentIssues(
     if (cluster?.cloud === 'existing') {
       (Array.isArray(inst.secrets) ? inst.secrets : []).forEach((s, si) => {
         if (isObject(s) && isObject(s.from) && 'secretManager' in s.from) {
-          issues.push({ path: ['instances', i, 'secrets', si, 'from', 'secretManager'], message: `cluster "${String(cluster.name)}" has no secret manager; bring the secret from a file instead` });
+          issues.push({
+            path: ['instances', i, 'secrets', si, 'from', 'secretManager'],
+            message: `cluster "${String(cluster.name)}" has no secret manager; bring the secret from a file instead`,
+          });
         }
       });
     }
@@ -39,25 +42,39 @@ export function environmentIssues(
       });
     }
     if (inst.ttlHours !== undefined) {
-      issues.push({ path: ['instances', i, 'ttlHours'], message: 'a protected instance never expires; remove ttlHours or protected' });
+      issues.push({
+        path: ['instances', i, 'ttlHours'],
+        message: 'a protected instance never expires; remove ttlHours or protected',
+      });
     }
   });
 }
 
-function clusterRequirementIssues(inst: Raw, i: number, cluster: Raw, catalog: ReadonlyMap<string, CatalogEntry | undefined>, issues: PathIssue[]): void {
+function clusterRequirementIssues(
+  inst: Raw,
+  i: number,
+  cluster: Raw,
+  catalog: ReadonlyMap<string, CatalogEntry | undefined>,
+  issues: PathIssue[],
+): void {
   const labels = clusterLabels(cluster);
   (Array.isArray(inst.blocks) ? inst.blocks : []).forEach((b, index) => {
     const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
     const entry = name ? catalog.get(name) : undefined;
     if (!name || !entry) return;
     for (const unmet of unmetClusterRequirements([{ name, entry }], labels)) {
-      issues.push({ path: ['instances', i, 'blocks', index], message: `${describeUnmet(unmet, String(cluster.name), labels)}; choose another cluster or set its labels` });
+      issues.push({
+        path: ['instances', i, 'blocks', index],
+        message: `${describeUnmet(unmet, String(cluster.name), labels)}; choose another cluster or set its labels`,
+      });
     }
   });
 }
 
 function sharedBlockIssues(inst: Raw, i: number, cluster: Raw, issues: PathIssue[]): void {
-  const shared = (Array.isArray(cluster.sharedBlocks) ? cluster.sharedBlocks : []).map((b) => (typeof b === 'string' ? b : isObject(b) ? b.name : undefined));
+  const shared = (Array.isArray(cluster.sharedBlocks) ? cluster.sharedBlocks : []).map((b) =>
+    typeof b === 'string' ? b : isObject(b) ? b.name : undefined,
+  );
   (Array.isArray(inst.uses) ? inst.uses : []).forEach((name, u) => {
     if (typeof name === 'string' && !shared.includes(name)) {
       issues.push({
@@ -69,29 +86,50 @@ function sharedBlockIssues(inst: Raw, i: number, cluster: Raw, issues: PathIssue
 }
 
 /** Shared blocks come from the catalog, and only blocks that need no database of an instance and no hostname. */
-function sharedBlockEntryIssues(cluster: Raw, ci: number, catalog: ReadonlyMap<string, CatalogEntry | undefined>, issues: PathIssue[]): void {
+function sharedBlockEntryIssues(
+  cluster: Raw,
+  ci: number,
+  catalog: ReadonlyMap<string, CatalogEntry | undefined>,
+  issues: PathIssue[],
+): void {
   (Array.isArray(cluster.sharedBlocks) ? cluster.sharedBlocks : []).forEach((b, bi) => {
     const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
     if (!name) return;
     const path = ['clusters', ci, 'sharedBlocks', bi];
     if (!catalog.has(name)) {
-      issues.push({ path, message: `unknown building block "${name}"; the catalog offers ${[...catalog.keys()].sort().join(', ')}` });
+      issues.push({
+        path,
+        message: `unknown building block "${name}"; the catalog offers ${[...catalog.keys()].sort().join(', ')}`,
+      });
       return;
     }
     const entry = catalog.get(name);
-    if (entry?.needs?.database) issues.push({ path, message: `"${name}" needs a ${entry.needs.database} database of its instance; share the database block instead` });
-    if (entry?.needs?.ingress) issues.push({ path, message: `"${name}" serves a hostname per instance; a shared block has none` });
+    if (entry?.needs?.database)
+      issues.push({
+        path,
+        message: `"${name}" needs a ${entry.needs.database} database of its instance; share the database block instead`,
+      });
+    if (entry?.needs?.ingress)
+      issues.push({ path, message: `"${name}" serves a hostname per instance; a shared block has none` });
   });
 }
 
 /** Members exist, belong to one group each, and bring the group's CA. */
-export function instanceGroupIssues(groups: readonly unknown[], instances: readonly unknown[], issues: PathIssue[]): void {
+export function instanceGroupIssues(
+  groups: readonly unknown[],
+  instances: readonly unknown[],
+  issues: PathIssue[],
+): void {
   const byName = new Map(instances.filter(isObject).map((i) => [i.name, i]));
   const memberOf = new Map<unknown, number>();
   groups.forEach((g, gi) => {
     if (!isObject(g)) return;
     // An instance of the group's name would own `*.<group>.<domain>`, the members' names among them.
-    if (byName.has(g.name)) issues.push({ path: ['instanceGroups', gi, 'name'], message: `"${String(g.name)}" is the name of an instance; a group needs a name of its own` });
+    if (byName.has(g.name))
+      issues.push({
+        path: ['instanceGroups', gi, 'name'],
+        message: `"${String(g.name)}" is the name of an instance; a group needs a name of its own`,
+      });
     if (!Array.isArray(g.members)) return;
     const ca = isObject(g.ca) ? g.ca.secret : undefined;
     g.members.forEach((m, mi) => {
@@ -102,11 +140,15 @@ export function instanceGroupIssues(groups: readonly unknown[], instances: reado
         return;
       }
       const earlier = memberOf.get(m);
-      if (earlier !== undefined) issues.push({ path, message: `instance "${String(m)}" is already a member of instanceGroups[${earlier}]` });
+      if (earlier !== undefined)
+        issues.push({ path, message: `instance "${String(m)}" is already a member of instanceGroups[${earlier}]` });
       memberOf.set(m, gi);
       const brings = (Array.isArray(inst.secrets) ? inst.secrets : []).some((s) => isObject(s) && s.name === ca);
       if (typeof ca === 'string' && !brings) {
-        issues.push({ path, message: `instance "${String(m)}" must bring the group's CA as secret "${ca}" (instances[].secrets)` });
+        issues.push({
+          path,
+          message: `instance "${String(m)}" must bring the group's CA as secret "${ca}" (instances[].secrets)`,
+        });
       }
     });
   });

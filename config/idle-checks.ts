@@ -12,8 +12,10 @@ function historyHours(cluster: Raw): number | undefined {
 }
 
 function hoursIssue(hours: number, history: number | undefined, cluster: string): string | undefined {
-  if (history === undefined) return `idle reaping counts requests with Prometheus: set platform.monitoring: true or platform.prometheusUrl on cluster "${cluster}"`;
-  if (hours > history) return `must be at most ${history}: the platform's Prometheus keeps ${history} hours of requests`;
+  if (history === undefined)
+    return `idle reaping counts requests with Prometheus: set platform.monitoring: true or platform.prometheusUrl on cluster "${cluster}"`;
+  if (hours > history)
+    return `must be at most ${history}: the platform's Prometheus keeps ${history} hours of requests`;
   return undefined;
 }
 
@@ -31,7 +33,10 @@ export function idleIssues(clusters: readonly unknown[], instances: readonly unk
   instances.forEach((inst, i) => {
     if (!isObject(inst) || inst.idleHours === undefined) return;
     if (inst.protected === true) {
-      issues.push({ path: ['instances', i, 'idleHours'], message: 'a protected instance is never reaped; remove idleHours or protected' });
+      issues.push({
+        path: ['instances', i, 'idleHours'],
+        message: 'a protected instance is never reaped; remove idleHours or protected',
+      });
       return;
     }
     const cluster = byName.get(inst.cluster);

@@ -45,7 +45,13 @@ interface Block {
  * it, and the blocks, mocks and seed jobs within the quota (requests, limits, pods). Each problem is reported at
  * the block or field it comes from.
  */
-export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string, CatalogEntry | undefined>, cluster: unknown, issues: PathIssue[]): void {
+export function instanceIssues(
+  inst: Raw,
+  i: number,
+  catalog: ReadonlyMap<string, CatalogEntry | undefined>,
+  cluster: unknown,
+  issues: PathIssue[],
+): void {
   const blocks: Block[] = [];
   (Array.isArray(inst.blocks) ? inst.blocks : []).forEach((b, index) => {
     const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
@@ -55,9 +61,18 @@ export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string
   const path = (b: Block) => ['instances', i, 'blocks', b.index];
   const names = blocks.map((b) => b.name).join(', ');
   // A managed database server meets requirements on its engine like a block would.
-  const managed = isObject(inst.database) && inst.database.source === 'managed' && (inst.database.engine === 'postgresql' || inst.database.engine === 'mysql')
-    ? managedProviderEntry({ engine: inst.database.engine, version: typeof inst.database.version === 'string' ? inst.database.version : MANAGED_DEFAULT_VERSIONS[inst.database.engine] })
-    : undefined;
+  const managed =
+    isObject(inst.database) &&
+    inst.database.source === 'managed' &&
+    (inst.database.engine === 'postgresql' || inst.database.engine === 'mysql')
+      ? managedProviderEntry({
+          engine: inst.database.engine,
+          version:
+            typeof inst.database.version === 'string'
+              ? inst.database.version
+              : MANAGED_DEFAULT_VERSIONS[inst.database.engine],
+        })
+      : undefined;
   const providers = managed ? [...blocks, { name: managed.name, index: -1, entry: managed }] : blocks;
 
   const edges = new Map<string, string[]>();
@@ -66,13 +81,19 @@ export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string
     for (const req of block.entry.requires?.strong ?? []) {
       const found = providers.filter((o) => o.name !== block.name && safeMatch(o.entry.labels, req)).map((o) => o.name);
       if (found.length === 0) {
-        issues.push({ path: path(block), message: `block "${block.name}" requires ${describeRequirement(req)}, which no other block of the instance (${names}) provides; add a block that does` });
+        issues.push({
+          path: path(block),
+          message: `block "${block.name}" requires ${describeRequirement(req)}, which no other block of the instance (${names}) provides; add a block that does`,
+        });
       }
       deps.push(...found.filter((f) => !deps.includes(f)));
     }
     edges.set(block.name, deps);
     if (block.entry.needs?.storage === 'rwx' && !offersRwx(cluster)) {
-      issues.push({ path: path(block), message: `block "${block.name}" needs shared (RWX) storage, which cluster "${String(inst.cluster)}" does not offer (existing clusters: storageClasses.sharedRwx; Google: filestore: true)` });
+      issues.push({
+        path: path(block),
+        message: `block "${block.name}" needs shared (RWX) storage, which cluster "${String(inst.cluster)}" does not offer (existing clusters: storageClasses.sharedRwx; Google: filestore: true)`,
+      });
     }
   }
 
@@ -86,7 +107,13 @@ export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string
       if (!reported.has(key)) {
         reported.add(key);
         const first = blocks.find((b) => b.name === cycle[0])!;
-        issues.push({ path: path(first), message: `blocks ${cycle.slice(0, -1).map((n) => `"${n}"`).join(' and ')} require each other (cycle ${cycle.join(' -> ')}); one of them must not need the other` });
+        issues.push({
+          path: path(first),
+          message: `blocks ${cycle
+            .slice(0, -1)
+            .map((n) => `"${n}"`)
+            .join(' and ')} require each other (cycle ${cycle.join(' -> ')}); one of them must not need the other`,
+        });
       }
       return;
     }
@@ -98,9 +125,12 @@ export function instanceIssues(inst: Raw, i: number, catalog: ReadonlyMap<string
 
   const size = (typeof inst.size === 'string' && inst.size in SIZE_PROFILES ? inst.size : 'small') as SizeProfileName;
   const quota = { ...SIZE_PROFILES[size], ...(isObject(inst.quota) ? inst.quota : {}) } as QuotaSpec;
-  const mocks = [...new Set(Array.isArray(inst.mocks) ? inst.mocks : [])].filter((m): m is MockKind => MOCK_KINDS.includes(m as MockKind));
+  const mocks = [...new Set(Array.isArray(inst.mocks) ? inst.mocks : [])].filter((m): m is MockKind =>
+    MOCK_KINDS.includes(m as MockKind),
+  );
   // The managed server's users job counts as one seed job, as the instance counts it.
-  const usersJob = managed && blocks.some((b) => isObject(inst.database) && b.entry.needs?.database === inst.database.engine) ? 1 : 0;
+  const usersJob =
+    managed && blocks.some((b) => isObject(inst.database) && b.entry.needs?.database === inst.database.engine) ? 1 : 0;
   const seedJobs = (Array.isArray(inst.datasets) ? inst.datasets.length : 0) + usersJob;
   const where = isObject(inst.quota) ? 'quota' : 'size';
   try {

@@ -13,7 +13,12 @@ const inZone = (name: string, zone: string) => name === zone || name.endsWith(`.
  * (`allowTcpExposure`), and runs external-dns in a zone that serves the
  * members' names, since the join list names members by DNS alone.
  */
-export function instanceGroupClusterIssues(groups: readonly unknown[], instances: readonly unknown[], clusters: readonly unknown[], issues: PathIssue[]): void {
+export function instanceGroupClusterIssues(
+  groups: readonly unknown[],
+  instances: readonly unknown[],
+  clusters: readonly unknown[],
+  issues: PathIssue[],
+): void {
   const instanceByName = new Map(instances.filter(isObject).map((i) => [i.name, i]));
   const clusterByName = new Map(clusters.filter(isObject).map((c) => [c.name, c]));
   groups.forEach((g, gi) => {
@@ -27,12 +32,18 @@ export function instanceGroupClusterIssues(groups: readonly unknown[], instances
       const path = ['instanceGroups', gi, 'members', mi];
       const name = String(cluster.name);
       if (cluster.allowTcpExposure !== true) {
-        issues.push({ path, message: `instance "${String(m)}" is on cluster "${name}", which does not allow TCP exposure; set allowTcpExposure: true on the cluster to let group members have a load balancer` });
+        issues.push({
+          path,
+          message: `instance "${String(m)}" is on cluster "${name}", which does not allow TCP exposure; set allowTcpExposure: true on the cluster to let group members have a load balancer`,
+        });
       }
       const zone = ingressDomainOf(cluster as unknown as ClusterConfig);
       const host = memberHostname(String(m), String(g.name), domain ?? zone);
       if (!isObject(cluster.platform) || !isObject(cluster.platform.externalDns)) {
-        issues.push({ path, message: `cluster "${name}" of instance "${String(m)}" runs no external-dns (platform.externalDns), so nothing publishes ${host}` });
+        issues.push({
+          path,
+          message: `cluster "${name}" of instance "${String(m)}" runs no external-dns (platform.externalDns), so nothing publishes ${host}`,
+        });
       } else if (domain && !inZone(domain, zone)) {
         outside.push(`cluster "${name}" (member "${String(m)}") writes names under ${zone} only`);
       }

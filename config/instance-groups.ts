@@ -2,7 +2,8 @@ import type { PoolMembership } from '../constructs/instance/pool-member';
 import type { ClusterConfig, SandboxConfig } from './types';
 
 /** The ingress domain a cluster's constructs use when the config sets none. */
-export const ingressDomainOf = (c: ClusterConfig) => c.ingressDomain ?? (c.cloud === 'existing' ? 'sandbox.localhost' : `${c.name}.sandbox.internal`);
+export const ingressDomainOf = (c: ClusterConfig) =>
+  c.ingressDomain ?? (c.cloud === 'existing' ? 'sandbox.localhost' : `${c.name}.sandbox.internal`);
 
 /** `<member>.<group>.<domain>`: a member's public name, known to every member at synth time. */
 export const memberHostname = (member: string, group: string, domain: string) => `${member}.${group}.${domain}`;
@@ -14,7 +15,8 @@ export function poolMembership(config: SandboxConfig, instance: string): PoolMem
   const domainOf = (member: string) => {
     if (group.domain) return group.domain;
     const cluster = config.clusters.find((c) => c.name === config.instances?.find((i) => i.name === member)?.cluster);
-    if (!cluster) throw new Error(`instance group "${group.name}": member "${member}" is not an instance on a declared cluster`);
+    if (!cluster)
+      throw new Error(`instance group "${group.name}": member "${member}" is not an instance on a declared cluster`);
     return ingressDomainOf(cluster);
   };
   const hostname = (member: string) => memberHostname(member, group.name, domainOf(member));

@@ -61,7 +61,9 @@ export function loadConfig(file: string): SandboxConfig {
   try {
     const size = statSync(file).size;
     if (size > CONFIG_MAX_BYTES) {
-      throw new ConfigError(file, [{ path: '', message: `file is ${size} bytes; at most ${CONFIG_MAX_BYTES} are accepted` }]);
+      throw new ConfigError(file, [
+        { path: '', message: `file is ${size} bytes; at most ${CONFIG_MAX_BYTES} are accepted` },
+      ]);
     }
     text = readFileSync(file, 'utf8');
   } catch (err) {
@@ -152,7 +154,10 @@ function fromZodIssue(issue: core.$ZodIssue): PathIssue {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   switch (issue.code) {
     case 'unrecognized_keys':
-      return { path, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
+      return {
+        path,
+        message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+      };
     case 'invalid_union':
       if (issue.discriminator !== undefined && 'options' in issue && issue.options) {
         const atKey = path[path.length - 1] === issue.discriminator;
@@ -167,10 +172,16 @@ function fromZodIssue(issue: core.$ZodIssue): PathIssue {
       if (issue.expected === 'int') return { path, message: withInput(issue.message, issue.input) };
       return {
         path,
-        message: issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${typeOf(issue.input)}`,
+        message:
+          issue.input === undefined
+            ? `is required (expected ${issue.expected})`
+            : `expected ${issue.expected}, got ${typeOf(issue.input)}`,
       };
     case 'invalid_value':
-      return { path, message: withInput(`expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, issue.input) };
+      return {
+        path,
+        message: withInput(`expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, issue.input),
+      };
     case 'too_big':
     case 'too_small':
     case 'invalid_format':

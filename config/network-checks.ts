@@ -9,7 +9,12 @@ const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null &
 /** Network defaults of each cloud, as the cluster constructs apply them. */
 const DEFAULTS: Record<string, Record<string, string>> = {
   aws: { vpcCidr: '10.0.0.0/16' },
-  azure: { vnetCidr: '10.10.0.0/16', nodeSubnetCidr: '10.10.0.0/20', podCidr: '10.244.0.0/16', serviceCidr: '10.250.0.0/16' },
+  azure: {
+    vnetCidr: '10.10.0.0/16',
+    nodeSubnetCidr: '10.10.0.0/20',
+    podCidr: '10.244.0.0/16',
+    serviceCidr: '10.250.0.0/16',
+  },
   gcp: { nodeCidr: '10.20.0.0/20', podCidr: '10.24.0.0/14', serviceCidr: '10.28.0.0/20', masterCidr: '172.16.0.0/28' },
 };
 
@@ -27,7 +32,10 @@ function cidrAt(value: unknown, path: Path, issues: PathIssue[]): Cidr | undefin
   const size = 2 ** (32 - cidr.prefix);
   if (cidr.base % size !== 0) {
     const network = { ...cidr, base: cidr.base - (cidr.base % size) };
-    issues.push({ path, message: `has host bits set: ${value} is inside network ${toText(network)}; write the network address, e.g. ${toText(network)}` });
+    issues.push({
+      path,
+      message: `has host bits set: ${value} is inside network ${toText(network)}; write the network address, e.g. ${toText(network)}`,
+    });
   }
   return cidr;
 }
@@ -43,10 +51,13 @@ export function networkIssues(cluster: unknown, index: number, issues: PathIssue
   const network = isObject(cluster.network) ? cluster.network : {};
   const lists: Record<string, string> = { aws: 'publicAccessCidrs', azure: 'authorizedIpRanges' };
   for (const field of [lists[cloud], cloud === 'azure' ? 'keyVaultAllowedIpRanges' : undefined]) {
-    if (field && Array.isArray(cluster[field])) (cluster[field] as unknown[]).forEach((c, i) => cidrAt(c, [...base, field, i], issues));
+    if (field && Array.isArray(cluster[field]))
+      (cluster[field] as unknown[]).forEach((c, i) => cidrAt(c, [...base, field, i], issues));
   }
   if (cloud === 'gcp' && Array.isArray(cluster.masterAuthorizedNetworks)) {
-    cluster.masterAuthorizedNetworks.forEach((n, i) => isObject(n) && cidrAt(n.cidr, [...base, 'masterAuthorizedNetworks', i, 'cidr'], issues));
+    cluster.masterAuthorizedNetworks.forEach(
+      (n, i) => isObject(n) && cidrAt(n.cidr, [...base, 'masterAuthorizedNetworks', i, 'cidr'], issues),
+    );
   }
   const defaults = DEFAULTS[cloud];
   if (!defaults || (cloud === 'aws' && isObject(network.existing))) return;
@@ -60,17 +71,22 @@ export function networkIssues(cluster: unknown, index: number, issues: PathIssue
   const at = (field: string) => cidrs.get(field);
   if (cloud === 'aws') {
     const vpc = at('vpcCidr');
-    if (vpc && vpc.cidr.prefix > 16) issues.push({ path: vpc.path, message: `must be a /16 or larger to hold the subnets, got ${vpc.cidr.text}` });
+    if (vpc && vpc.cidr.prefix > 16)
+      issues.push({ path: vpc.path, message: `must be a /16 or larger to hold the subnets, got ${vpc.cidr.text}` });
     return;
   }
-  const separate = cloud === 'azure' ? ['vnetCidr', 'podCidr', 'serviceCidr'] : ['nodeCidr', 'podCidr', 'serviceCidr', 'masterCidr'];
+  const separate =
+    cloud === 'azure' ? ['vnetCidr', 'podCidr', 'serviceCidr'] : ['nodeCidr', 'podCidr', 'serviceCidr', 'masterCidr'];
   for (let i = 0; i < separate.length; i++) {
     for (let j = i + 1; j < separate.length; j++) {
       const a = at(separate[i]);
       const b = at(separate[j]);
       if (a && b && cidrsOverlap(a.cidr, b.cidr)) {
         const later = network[separate[j]] !== undefined ? b : a;
-        issues.push({ path: later.path, message: `${separate[j]} (${b.cidr.text}) overlaps ${separate[i]} (${a.cidr.text}); the ranges must be disjoint` });
+        issues.push({
+          path: later.path,
+          message: `${separate[j]} (${b.cidr.text}) overlaps ${separate[i]} (${a.cidr.text}); the ranges must be disjoint`,
+        });
       }
     }
   }
@@ -78,11 +94,15 @@ export function networkIssues(cluster: unknown, index: number, issues: PathIssue
     const vnet = at('vnetCidr');
     const node = at('nodeSubnetCidr');
     if (vnet && node && (!cidrsOverlap(vnet.cidr, node.cidr) || node.cidr.prefix < vnet.cidr.prefix)) {
-      issues.push({ path: node.path, message: `nodeSubnetCidr (${node.cidr.text}) must lie inside vnetCidr (${vnet.cidr.text})` });
+      issues.push({
+        path: node.path,
+        message: `nodeSubnetCidr (${node.cidr.text}) must lie inside vnetCidr (${vnet.cidr.text})`,
+      });
     }
   }
   if (cloud === 'gcp') {
     const master = at('masterCidr');
-    if (master && master.cidr.prefix !== 28) issues.push({ path: master.path, message: `must be a /28, got ${master.cidr.text}` });
+    if (master && master.cidr.prefix !== 28)
+      issues.push({ path: master.path, message: `must be a /28, got ${master.cidr.text}` });
   }
 }

@@ -1,7 +1,24 @@
 /** Words that end a key holding a credential, e.g. `password`, `adminPassword`, `auth.token`, `jwt_secret`. */
-const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'token', 'secret', 'apikey', 'credential', 'credentials']);
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'token',
+  'secret',
+  'apikey',
+  'credential',
+  'credentials',
+]);
 /** Two-word endings that hold a credential: `apiKey`, `privateKey`, `accessKey`, `secretKey`, `clientSecret`. */
-const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'secret key', 'secret access key', 'client secret']);
+const SECRET_PAIRS = new Set([
+  'api key',
+  'private key',
+  'access key',
+  'secret key',
+  'secret access key',
+  'client secret',
+]);
 /** Keys that name a Secret or a file rather than hold a value: `existingSecret`, `usersExistingSecret`, `passwordSecretName`, `tokenFile`. */
 const REFERENCE_FIRST = new Set(['existing']);
 const REFERENCE_LAST = new Set(['name', 'ref', 'file', 'path', 'key', 'keys', 'secretref']);

@@ -33,7 +33,9 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
   const sameName = duplicates(instanceNames, 'instances', 'name', 'instance', issues);
   // A repeated name already implies a repeated namespace; report namespaces only where they add something.
   duplicates(
-    instances.map((i, index) => (isObject(i) && !sameName.has(index) ? (typeof i.namespace === 'string' ? i.namespace : nameOf(i)) : undefined)),
+    instances.map((i, index) =>
+      isObject(i) && !sameName.has(index) ? (typeof i.namespace === 'string' ? i.namespace : nameOf(i)) : undefined,
+    ),
     'instances',
     'namespace',
     'instance namespace',
@@ -66,11 +68,20 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
       }
     });
     duplicates(blockNames, `instances[${i}].blocks`, undefined, 'block', issues, ['instances', i, 'blocks']);
-    instanceIssues(inst, i, catalog, clusters.find((c) => nameOf(c) === inst.cluster), issues);
+    instanceIssues(
+      inst,
+      i,
+      catalog,
+      clusters.find((c) => nameOf(c) === inst.cluster),
+      issues,
+    );
     list(inst.datasets).forEach((ds, d) => {
       if (!isObject(ds) || typeof ds.block !== 'string') return;
       if (!blockNames.includes(ds.block)) {
-        issues.push({ path: ['instances', i, 'datasets', d, 'block'], message: `"${ds.block}" is not one of this instance's blocks` });
+        issues.push({
+          path: ['instances', i, 'datasets', d, 'block'],
+          message: `"${ds.block}" is not one of this instance's blocks`,
+        });
         return;
       }
       const entry = catalog.get(ds.block);
@@ -138,8 +149,12 @@ function externalDnsIssues(cluster: unknown, index: number, issues: PathIssue[])
     issues.push({ path, message: `external-dns needs a cloud DNS zone; cloud "${String(cluster.cloud)}" has none` });
     return;
   }
-  if (dns[field] === undefined) issues.push({ path: [...path, field], message: `is required on cloud "${String(cluster.cloud)}"` });
+  if (dns[field] === undefined)
+    issues.push({ path: [...path, field], message: `is required on cloud "${String(cluster.cloud)}"` });
   for (const other of Object.values(DNS_ZONE_FIELD).filter((f) => f !== field && dns[f] !== undefined)) {
-    issues.push({ path: [...path, other], message: `does not apply to cloud "${String(cluster.cloud)}"; it needs ${field}` });
+    issues.push({
+      path: [...path, other],
+      message: `does not apply to cloud "${String(cluster.cloud)}"; it needs ${field}`,
+    });
   }
 }

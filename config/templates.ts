@@ -5,10 +5,20 @@ type Raw = Record<string, unknown>;
 type Path = readonly (string | number)[];
 
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const blockName = (b: unknown): string | undefined => (typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined);
+const blockName = (b: unknown): string | undefined =>
+  typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
 
 /** Fields an instance takes from its template unless it sets them itself. */
-export const TEMPLATE_FIELDS = ['blocks', 'mocks', 'datasets', 'size', 'ttlHours', 'workingHours', 'allowInternetEgress', 'quota'] as const;
+export const TEMPLATE_FIELDS = [
+  'blocks',
+  'mocks',
+  'datasets',
+  'size',
+  'ttlHours',
+  'workingHours',
+  'allowInternetEgress',
+  'quota',
+] as const;
 /** Keys a template may have: the inherited fields, its name, a description, and chart values per block. */
 const TEMPLATE_KEYS: readonly string[] = ['name', 'description', 'values', ...TEMPLATE_FIELDS];
 /** Keys an instance uses to build on a template; gone once templates are resolved. */
@@ -50,8 +60,11 @@ function mergeValues(base: unknown, over: unknown): unknown {
 export function resolveTemplates(data: Raw): TemplateResolution {
   const issues: PathIssue[] = [];
   const origins: { from: Path; to: FieldOrigin }[] = [];
-  const usesTemplates = data.templates !== undefined || (Array.isArray(data.instances) && data.instances.some((i) => isObject(i) && INSTANCE_KEYS.some((k) => k in i)));
-  const originOf = (path: Path) => origins.filter((o) => startsWith(path, o.from)).sort((a, b) => b.from.length - a.from.length)[0];
+  const usesTemplates =
+    data.templates !== undefined ||
+    (Array.isArray(data.instances) && data.instances.some((i) => isObject(i) && INSTANCE_KEYS.some((k) => k in i)));
+  const originOf = (path: Path) =>
+    origins.filter((o) => startsWith(path, o.from)).sort((a, b) => b.from.length - a.from.length)[0];
   const located = (path: Path): FieldOrigin | undefined => {
     const o = originOf(path);
     return o ? { at: [...o.to.at, ...path.slice(o.from.length)], via: o.to.via } : undefined;
@@ -59,19 +72,34 @@ export function resolveTemplates(data: Raw): TemplateResolution {
   if (!usesTemplates) return { data, issues, originOf: located };
 
   const templates = new Map<string, { index: number; template: Raw }>();
-  if (data.templates !== undefined && !Array.isArray(data.templates)) issues.push({ path: ['templates'], message: 'expected a list of templates' });
+  if (data.templates !== undefined && !Array.isArray(data.templates))
+    issues.push({ path: ['templates'], message: 'expected a list of templates' });
   (Array.isArray(data.templates) ? data.templates : []).forEach((t, index) => {
     if (!isObject(t) || typeof t.name !== 'string' || !t.name) {
-      issues.push({ path: ['templates', index, ...(isObject(t) ? ['name'] : [])], message: isObject(t) ? 'is required (expected a template name)' : 'expected a mapping with a name' });
+      issues.push({
+        path: ['templates', index, ...(isObject(t) ? ['name'] : [])],
+        message: isObject(t) ? 'is required (expected a template name)' : 'expected a mapping with a name',
+      });
       return;
     }
-    if (templates.has(t.name)) issues.push({ path: ['templates', index, 'name'], message: `duplicate template "${t.name}" (also templates[${templates.get(t.name)!.index}])` });
+    if (templates.has(t.name))
+      issues.push({
+        path: ['templates', index, 'name'],
+        message: `duplicate template "${t.name}" (also templates[${templates.get(t.name)!.index}])`,
+      });
     else templates.set(t.name, { index, template: t });
     for (const key of Object.keys(t)) {
-      if (!TEMPLATE_KEYS.includes(key)) issues.push({ path: ['templates', index, key], message: `unknown key "${key}"${suggest(key, TEMPLATE_KEYS)}; a template has ${TEMPLATE_KEYS.join(', ')}` });
+      if (!TEMPLATE_KEYS.includes(key))
+        issues.push({
+          path: ['templates', index, key],
+          message: `unknown key "${key}"${suggest(key, TEMPLATE_KEYS)}; a template has ${TEMPLATE_KEYS.join(', ')}`,
+        });
     }
     if (t.values !== undefined && (!isObject(t.values) || !Object.values(t.values).every(isObject))) {
-      issues.push({ path: ['templates', index, 'values'], message: 'expected a mapping of block names to chart values' });
+      issues.push({
+        path: ['templates', index, 'values'],
+        message: 'expected a mapping of block names to chart values',
+      });
     }
   });
 
@@ -82,7 +110,13 @@ export function resolveTemplates(data: Raw): TemplateResolution {
   return { data: { ...rest, ...(instances !== undefined ? { instances } : {}) }, issues, originOf: located };
 }
 
-function resolveInstance(inst: Raw, i: number, templates: Map<string, { index: number; template: Raw }>, issues: PathIssue[], origins: { from: Path; to: FieldOrigin }[]): Raw {
+function resolveInstance(
+  inst: Raw,
+  i: number,
+  templates: Map<string, { index: number; template: Raw }>,
+  issues: PathIssue[],
+  origins: { from: Path; to: FieldOrigin }[],
+): Raw {
   const { template: templateName, addBlocks, removeBlocks, ...own } = inst;
   const out: Raw = { ...own };
   let found: { index: number; template: Raw } | undefined;
@@ -92,7 +126,10 @@ function resolveInstance(inst: Raw, i: number, templates: Map<string, { index: n
       const names = [...templates.keys()];
       issues.push({
         path: ['instances', i, 'template'],
-        message: typeof templateName === 'string' ? `unknown template "${templateName}"${suggest(templateName, names)}; the config has ${names.join(', ') || 'no templates'}` : 'expected a template name',
+        message:
+          typeof templateName === 'string'
+            ? `unknown template "${templateName}"${suggest(templateName, names)}; the config has ${names.join(', ') || 'no templates'}`
+            : 'expected a template name',
       });
     }
   }
@@ -106,14 +143,20 @@ function resolveInstance(inst: Raw, i: number, templates: Map<string, { index: n
   }
   const blocks: unknown[] = Array.isArray(out.blocks) ? [...out.blocks] : [];
   // Positions in `blocks` whose origin changes as blocks are added and removed: track each entry's source path.
-  const sources: (Path | undefined)[] = blocks.map((_, j) => (found && !('blocks' in own) ? ['templates', found.index, 'blocks', j] : undefined));
+  const sources: (Path | undefined)[] = blocks.map((_, j) =>
+    found && !('blocks' in own) ? ['templates', found.index, 'blocks', j] : undefined,
+  );
   if (removeBlocks !== undefined) {
-    if (!Array.isArray(removeBlocks)) issues.push({ path: ['instances', i, 'removeBlocks'], message: 'expected a list of block names' });
+    if (!Array.isArray(removeBlocks))
+      issues.push({ path: ['instances', i, 'removeBlocks'], message: 'expected a list of block names' });
     (Array.isArray(removeBlocks) ? removeBlocks : []).forEach((name, k) => {
       const at = blocks.findIndex((b) => blockName(b) === name);
       if (at < 0) {
         const names = blocks.map(blockName).filter((n): n is string => Boolean(n));
-        issues.push({ path: ['instances', i, 'removeBlocks', k], message: `block "${String(name)}" is not among the instance's blocks (${names.join(', ') || 'none'})${typeof name === 'string' ? suggest(name, names) : ''}` });
+        issues.push({
+          path: ['instances', i, 'removeBlocks', k],
+          message: `block "${String(name)}" is not among the instance's blocks (${names.join(', ') || 'none'})${typeof name === 'string' ? suggest(name, names) : ''}`,
+        });
         return;
       }
       blocks.splice(at, 1);
@@ -121,7 +164,8 @@ function resolveInstance(inst: Raw, i: number, templates: Map<string, { index: n
     });
   }
   if (addBlocks !== undefined) {
-    if (!Array.isArray(addBlocks)) issues.push({ path: ['instances', i, 'addBlocks'], message: 'expected a list of blocks' });
+    if (!Array.isArray(addBlocks))
+      issues.push({ path: ['instances', i, 'addBlocks'], message: 'expected a list of blocks' });
     (Array.isArray(addBlocks) ? addBlocks : []).forEach((b, k) => {
       const at = blocks.findIndex((x) => blockName(x) !== undefined && blockName(x) === blockName(b));
       const source: Path = ['instances', i, 'addBlocks', k];
@@ -144,7 +188,11 @@ function resolveInstance(inst: Raw, i: number, templates: Map<string, { index: n
   });
   if (templateName !== undefined || addBlocks !== undefined || removeBlocks !== undefined) {
     sources.forEach((s, j) => {
-      if (s) origins.push({ from: ['instances', i, 'blocks', j], to: { at: s, via: s[0] === 'templates' ? ['instances', i, 'template'] : undefined } });
+      if (s)
+        origins.push({
+          from: ['instances', i, 'blocks', j],
+          to: { at: s, via: s[0] === 'templates' ? ['instances', i, 'template'] : undefined },
+        });
     });
     if (Array.isArray(out.blocks) || blocks.length) out.blocks = resolvedBlocks;
     if (blocks.length === 0 && (addBlocks !== undefined || removeBlocks !== undefined)) out.blocks = [];

@@ -385,15 +385,13 @@ export interface ExistingClusterConfig extends ClusterConfigBase {
    * KUBE_HOST, KUBE_CLUSTER_CA_CERT_DATA and KUBE_TOKEN at apply time.
    */
   readonly connection:
-    | { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string }
-    | { readonly kind: 'env' };
+    { readonly kind: 'kubeconfig'; readonly path: string; readonly context?: string } | { readonly kind: 'env' };
   readonly storageClasses: { readonly blockRwo: string; readonly sharedRwx?: string };
   /** Install metrics-server (kind and minikube clusters often lack it). @default false */
   readonly installMetricsServer?: boolean;
 }
 
 export type ClusterConfig = AwsClusterConfig | AzureClusterConfig | GcpClusterConfig | ExistingClusterConfig;
-
 
 export interface BlockRefConfig {
   /** Catalog entry name. */

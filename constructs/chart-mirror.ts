@@ -54,7 +54,9 @@ export class ChartMirror {
     // `helm package` names archives `<name>-<version>.tgz`, as `helm repo index` lists them.
     const archive = join(this.location, `${name}-${version}.tgz`);
     if (!existsSync(archive)) {
-      throw new Error(`ChartMirror: chart "${name}" version ${version} is not in the mirror folder ${this.location} (expected ${archive})`);
+      throw new Error(
+        `ChartMirror: chart "${name}" version ${version} is not in the mirror folder ${this.location} (expected ${archive})`,
+      );
     }
     return { chart: archive };
   }

@@ -18,7 +18,8 @@ function listFiles(dir: string, root = dir): string[] {
 }
 
 function tarHeader(name: string, size: number): Buffer {
-  if (Buffer.byteLength(name) > 100) throw new Error(`packageChart: path "${name}" is longer than a tar header allows (100 bytes)`);
+  if (Buffer.byteLength(name) > 100)
+    throw new Error(`packageChart: path "${name}" is longer than a tar header allows (100 bytes)`);
   const header = Buffer.alloc(BLOCK);
   const field = (value: string, offset: number, length: number) => header.write(value, offset, length, 'utf8');
   field(name, 0, 100);
@@ -46,7 +47,11 @@ export function packageChart(dir: string): Buffer {
   const parts: Buffer[] = [];
   for (const file of listFiles(dir)) {
     const content = readFileSync(join(dir, file));
-    parts.push(tarHeader(`${name}/${file}`, content.length), content, Buffer.alloc((BLOCK - (content.length % BLOCK)) % BLOCK));
+    parts.push(
+      tarHeader(`${name}/${file}`, content.length),
+      content,
+      Buffer.alloc((BLOCK - (content.length % BLOCK)) % BLOCK),
+    );
   }
   parts.push(Buffer.alloc(BLOCK * 2));
   return gzipSync(Buffer.concat(parts), { level: 9 });

@@ -37,7 +37,9 @@ export function assertNoOverlap(owner: string, cidrs: Readonly<Record<string, st
   for (let i = 0; i < parsed.length; i++) {
     for (let j = i + 1; j < parsed.length; j++) {
       if (cidrsOverlap(parsed[i][1], parsed[j][1])) {
-        throw new Error(`${owner}: ${parsed[i][0]} (${parsed[i][1].text}) overlaps ${parsed[j][0]} (${parsed[j][1].text})`);
+        throw new Error(
+          `${owner}: ${parsed[i][0]} (${parsed[i][1].text}) overlaps ${parsed[j][0]} (${parsed[j][1].text})`,
+        );
       }
     }
   }

@@ -18,7 +18,11 @@ export interface InstanceCloudResourceNames {
 }
 
 /** Names of an instance's AWS (or mocked) cloud resources: derived from cluster and instance, within each service's limits. */
-export function instanceResourceNames(clusterName: string, instanceName: string, kinds: InstanceCloudResourceKinds): InstanceCloudResourceNames {
+export function instanceResourceNames(
+  clusterName: string,
+  instanceName: string,
+  kinds: InstanceCloudResourceKinds,
+): InstanceCloudResourceNames {
   const base = ['sandbox', clusterName, instanceName];
   return {
     bucket: kinds.objectStorage ? boundedName(base, 63) : undefined,

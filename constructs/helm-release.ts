@@ -16,13 +16,15 @@ const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 export class ChartSource {
   /** A chart in an HTTPS chart repository. */
   static repository(url: string, name: string): ChartSource {
-    if (!/^https:\/\/\S+$/.test(url)) throw new Error(`ChartSource.repository: url must start with https://, got "${url}"`);
+    if (!/^https:\/\/\S+$/.test(url))
+      throw new Error(`ChartSource.repository: url must start with https://, got "${url}"`);
     return new ChartSource('repository', name, url);
   }
 
   /** A chart in an OCI registry, e.g. `oci://registry-1.docker.io/bitnamicharts` + `postgresql`. */
   static oci(registryPath: string, name: string): ChartSource {
-    if (!/^oci:\/\/\S+$/.test(registryPath)) throw new Error(`ChartSource.oci: registryPath must start with oci://, got "${registryPath}"`);
+    if (!/^oci:\/\/\S+$/.test(registryPath))
+      throw new Error(`ChartSource.oci: registryPath must start with oci://, got "${registryPath}"`);
     return new ChartSource('oci', name, registryPath);
   }
 
@@ -39,7 +41,9 @@ export class ChartSource {
 
   /** `https://` and `oci://` chart locations, as catalog entries write them. */
   static fromRef(repository: string, name: string): ChartSource {
-    return repository.startsWith('oci://') ? ChartSource.oci(repository, name) : ChartSource.repository(repository, name);
+    return repository.startsWith('oci://')
+      ? ChartSource.oci(repository, name)
+      : ChartSource.repository(repository, name);
   }
 
   private constructor(
@@ -124,8 +128,14 @@ export class SandboxHelmRelease extends Construct {
     const location =
       props.chart.kind === 'local'
         ? { chart: stackChartAsset(this, props.chart.chart).path }
-        : (mirror?.locate(props.chart.chart, props.version) ?? { repository: props.chart.repository, chart: props.chart.chart });
-    const values = props.values && Object.keys(props.values).length > 0 ? [escapeTerraform(JSON.stringify(props.values))] : undefined;
+        : (mirror?.locate(props.chart.chart, props.version) ?? {
+            repository: props.chart.repository,
+            chart: props.chart.chart,
+          });
+    const values =
+      props.values && Object.keys(props.values).length > 0
+        ? [escapeTerraform(JSON.stringify(props.values))]
+        : undefined;
 
     this.release = new Release(this, 'Release', {
       name: props.name,

@@ -11,4 +11,3 @@ export * from './catalog';
 export * from './instance';
 export * from './platform';
 export * from './shared';
-

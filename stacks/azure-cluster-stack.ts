@@ -72,7 +72,12 @@ export class AzureClusterStack extends TerraformStack {
       const { name, ...options } = pool;
       this.cluster.addNodePool(name, options);
     }
-    new AzureInstanceDataKey(this, 'InstanceData', { clusterName: config.name, resourceGroupName: group.name, location: config.location, keyVaultId: this.cluster.keyVault.vault.id });
+    new AzureInstanceDataKey(this, 'InstanceData', {
+      clusterName: config.name,
+      resourceGroupName: group.name,
+      location: config.location,
+      keyVaultId: this.cluster.keyVault.vault.id,
+    });
 
     new TerraformOutput(this, 'resource_group_name', { value: group.name });
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.aks.name });

@@ -25,7 +25,10 @@ type Resolve = (obj: unknown, options: ResolveOptions) => unknown;
 /* eslint-disable @typescript-eslint/no-require-imports -- private modules without a public entry point; each export is a plain, writable property */
 const traces = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace: (below?: unknown) => string[] };
 const resolution = require('cdktf/lib/tokens/private/resolve') as { resolve: Resolve };
-const util = require('cdktf/lib/util') as { snakeCase: (s: string) => string; keysToSnakeCase: (o: unknown) => unknown };
+const util = require('cdktf/lib/util') as {
+  snakeCase: (s: string) => string;
+  keysToSnakeCase: (o: unknown) => unknown;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const cdktfResolve = resolution.resolve;
@@ -37,7 +40,10 @@ const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
 
 function isPlainString(s: string): boolean {
   return (
-    !s.includes('{TfToken[') && !NUMBER_IN_STRING.test(s) && s !== Token.STRING_MAP_TOKEN_VALUE && s !== Token.ANY_MAP_TOKEN_VALUE
+    !s.includes('{TfToken[') &&
+    !NUMBER_IN_STRING.test(s) &&
+    s !== Token.STRING_MAP_TOKEN_VALUE &&
+    s !== Token.ANY_MAP_TOKEN_VALUE
   );
 }
 
@@ -99,7 +105,13 @@ function plainValue(value: unknown, depth: number, copy: boolean): unknown {
 function resolveWithPlainCopies(obj: unknown, options: ResolveOptions): unknown {
   const prefix = options.prefix ?? [];
   const copy = !options.preparing;
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || !isPlainObject(obj) || prefix.length >= MAX_DEPTH) {
+  if (
+    typeof obj !== 'object' ||
+    obj === null ||
+    Array.isArray(obj) ||
+    !isPlainObject(obj) ||
+    prefix.length >= MAX_DEPTH
+  ) {
     const plain = plainValue(obj, prefix.length, copy);
     return plain === HAS_TOKEN ? cdktfResolve(obj, options) : plain;
   }

@@ -7,7 +7,10 @@ import type { GkeClusterLookup } from '../constructs/gcp/gke-lookup';
  * when a config has a cluster on that cloud: a config of existing clusters needs none.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-export const eksLookup = () => (require('../constructs/aws/eks-lookup') as { EksClusterLookup: typeof EksClusterLookup }).EksClusterLookup;
-export const aksLookup = () => (require('../constructs/azure/aks-lookup') as { AksClusterLookup: typeof AksClusterLookup }).AksClusterLookup;
-export const gkeLookup = () => (require('../constructs/gcp/gke-lookup') as { GkeClusterLookup: typeof GkeClusterLookup }).GkeClusterLookup;
+export const eksLookup = () =>
+  (require('../constructs/aws/eks-lookup') as { EksClusterLookup: typeof EksClusterLookup }).EksClusterLookup;
+export const aksLookup = () =>
+  (require('../constructs/azure/aks-lookup') as { AksClusterLookup: typeof AksClusterLookup }).AksClusterLookup;
+export const gkeLookup = () =>
+  (require('../constructs/gcp/gke-lookup') as { GkeClusterLookup: typeof GkeClusterLookup }).GkeClusterLookup;
 /* eslint-enable @typescript-eslint/no-require-imports */

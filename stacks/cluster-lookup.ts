@@ -35,5 +35,8 @@ export function lookupCluster(scope: Construct, cluster: ClusterConfig): Sandbox
 export function azureDnsZone(cluster: AzureClusterConfig): { resourceGroupName: string; zoneName: string } | undefined {
   const dns = cluster.platform?.externalDns;
   if (!dns?.resourceGroupName) return undefined;
-  return { resourceGroupName: dns.resourceGroupName, zoneName: cluster.ingressDomain ?? `${cluster.name}.sandbox.internal` };
+  return {
+    resourceGroupName: dns.resourceGroupName,
+    zoneName: cluster.ingressDomain ?? `${cluster.name}.sandbox.internal`,
+  };
 }

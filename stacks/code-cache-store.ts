@@ -1,4 +1,15 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'fs';
 import { join } from 'path';
 import { threadId } from 'worker_threads';
 
@@ -131,14 +142,20 @@ export class CodeCacheStore {
     }
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(HEAD);
-    const count = readSync(fd, head, 0, HEAD, 0) === HEAD && head.readUInt32LE(0) === MAGIC && head.readUInt32LE(4) === VERSION ? head.readUInt32LE(8) : -1;
+    const count =
+      readSync(fd, head, 0, HEAD, 0) === HEAD && head.readUInt32LE(0) === MAGIC && head.readUInt32LE(4) === VERSION
+        ? head.readUInt32LE(8)
+        : -1;
     const rows = Buffer.alloc(Math.max(0, count) * ROW);
     if (count < 0 || readSync(fd, rows, 0, rows.length, HEAD) !== rows.length) return this.discard(fd, path);
     let offset = HEAD + rows.length;
     const found: [string, Location][] = [];
     for (let i = 0; i < count; i++) {
       const entrySize = rows.readUInt32LE(ROW * i + 8);
-      found.push([id({ crc: rows.readUInt32LE(ROW * i), length: rows.readUInt32LE(ROW * i + 4) }), { fd, offset, size: entrySize }]);
+      found.push([
+        id({ crc: rows.readUInt32LE(ROW * i), length: rows.readUInt32LE(ROW * i + 4) }),
+        { fd, offset, size: entrySize },
+      ]);
       offset += entrySize;
     }
     if (offset !== size) return this.discard(fd, path);

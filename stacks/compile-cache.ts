@@ -81,7 +81,8 @@ function installLoader(internals: ModuleInternals, store: CodeCacheStore): void 
     const script = compile(source, filename, cached?.length ? cached : undefined);
     if (script.cachedDataRejected === false) state.hits += 1;
     else state.fromSource += 1;
-    if (cached === undefined || script.cachedDataRejected) store.add(key, DYNAMIC_IMPORT.test(source) ? () => Buffer.alloc(0) : () => script.createCachedData());
+    if (cached === undefined || script.cachedDataRejected)
+      store.add(key, DYNAMIC_IMPORT.test(source) ? () => Buffer.alloc(0) : () => script.createCachedData());
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => void;
     wrapper.call(module.exports, module.exports, requireFor(internals, module), module, filename, dirname(filename));
   };
@@ -112,13 +113,18 @@ export function flushCompileCache(): void {
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 function compile(source: string, filename: string, cachedData?: Buffer): Script {
-  return new Script(source, { filename, cachedData, importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  return new Script(source, {
+    filename,
+    cachedData,
+    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
 }
 
 /** The `require` a CommonJS module is given, as Node's loader makes it. */
 function requireFor(internals: ModuleInternals, module: Module): NodeJS.Require {
   const require = ((id: string) => module.require(id)) as NodeJS.Require;
-  const resolve = ((request: string, options?: { paths?: string[] }) => internals._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
+  const resolve = ((request: string, options?: { paths?: string[] }) =>
+    internals._resolveFilename(request, module, false, options)) as NodeJS.RequireResolve;
   resolve.paths = (request: string) => internals._resolveLookupPaths(request, module);
   require.resolve = resolve;
   require.main = process.mainModule;

@@ -24,7 +24,10 @@ export class ExistingClusterStack extends TerraformStack {
     configureBackend(this, props.state, { clusterName: config.name, stackName: this.node.id });
     this.cluster = lookupCluster(this, config);
     new TerraformOutput(this, 'connection', {
-      value: config.connection.kind === 'kubeconfig' ? `${config.connection.path}#${config.connection.context ?? 'current-context'}` : 'environment',
+      value:
+        config.connection.kind === 'kubeconfig'
+          ? `${config.connection.path}#${config.connection.context ?? 'current-context'}`
+          : 'environment',
     });
     new TerraformOutput(this, 'block_storage_class', { value: this.cluster.storage.blockRwo });
     new TerraformOutput(this, 'shared_storage_class', { value: this.cluster.storage.sharedRwx ?? '' });

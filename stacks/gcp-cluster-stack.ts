@@ -18,7 +18,16 @@ export interface GcpClusterStackProps {
 /** APIs of managed databases (`managedDatabases`). */
 const DATABASE_APIS = ['sqladmin.googleapis.com', 'servicenetworking.googleapis.com'];
 /** APIs the cluster stack uses; enabling them is idempotent and never disables them on destroy. */
-const APIS = ['container.googleapis.com', 'cloudkms.googleapis.com', 'secretmanager.googleapis.com', 'compute.googleapis.com', 'file.googleapis.com', 'storage.googleapis.com', 'pubsub.googleapis.com', 'firestore.googleapis.com'];
+const APIS = [
+  'container.googleapis.com',
+  'cloudkms.googleapis.com',
+  'secretmanager.googleapis.com',
+  'compute.googleapis.com',
+  'file.googleapis.com',
+  'storage.googleapis.com',
+  'pubsub.googleapis.com',
+  'firestore.googleapis.com',
+];
 
 /** The long-lived Google side: network, GKE and its pools, KMS keys, Secret Manager identity. */
 export class GcpClusterStack extends TerraformStack {
@@ -33,8 +42,15 @@ export class GcpClusterStack extends TerraformStack {
     // The provider's default labels cover most resources; the cluster's own resource labels need the aspect.
     Aspects.of(this).add(new TagAspect(tags, 'labels', googleLabels));
 
-    const apis = [...APIS, ...(config.managedDatabases ? DATABASE_APIS : [])].map((service) => new ProjectService(this, `Api-${service.split('.')[0]}`, { service, disableOnDestroy: false }));
-    const network = new GkeNetwork(this, 'Network', { clusterName: config.name, region: config.region, ...config.network, dependsOn: apis });
+    const apis = [...APIS, ...(config.managedDatabases ? DATABASE_APIS : [])].map(
+      (service) => new ProjectService(this, `Api-${service.split('.')[0]}`, { service, disableOnDestroy: false }),
+    );
+    const network = new GkeNetwork(this, 'Network', {
+      clusterName: config.name,
+      region: config.region,
+      ...config.network,
+      dependsOn: apis,
+    });
     this.cluster = new GkeCluster(this, 'Cluster', {
       clusterName: config.name,
       project: config.project,
@@ -51,7 +67,12 @@ export class GcpClusterStack extends TerraformStack {
       externalDnsZone: config.platform?.externalDns?.managedZone,
       managedDatabases: config.managedDatabases !== undefined,
     });
-    if (config.managedDatabases) new ManagedDatabaseNetwork(this, 'ManagedDatabases', { clusterName: config.name, network, cidr: config.managedDatabases.cidr });
+    if (config.managedDatabases)
+      new ManagedDatabaseNetwork(this, 'ManagedDatabases', {
+        clusterName: config.name,
+        network,
+        cidr: config.managedDatabases.cidr,
+      });
     this.cluster.gke.resourceLabels = googleLabels(tags);
     if (this.cluster.mode === 'standard') {
       for (const pool of config.nodePools ?? [{ name: 'general' }]) {

@@ -12,9 +12,15 @@ import { aksLookup, eksLookup } from './cloud-lookups';
 
 /* Each cloud's resources (and its provider package) are loaded only for an instance on that cloud. */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const awsResources = () => (require('../constructs/aws/instance-resources') as { AwsInstanceResources: typeof AwsInstanceResources }).AwsInstanceResources;
-const azureResources = () => (require('../constructs/azure/instance-resources') as { AzureInstanceResources: typeof AzureInstanceResources }).AzureInstanceResources;
-const gcpResources = () => (require('../constructs/gcp/instance-resources') as { GcpInstanceResources: typeof GcpInstanceResources }).GcpInstanceResources;
+const awsResources = () =>
+  (require('../constructs/aws/instance-resources') as { AwsInstanceResources: typeof AwsInstanceResources })
+    .AwsInstanceResources;
+const azureResources = () =>
+  (require('../constructs/azure/instance-resources') as { AzureInstanceResources: typeof AzureInstanceResources })
+    .AzureInstanceResources;
+const gcpResources = () =>
+  (require('../constructs/gcp/instance-resources') as { GcpInstanceResources: typeof GcpInstanceResources })
+    .GcpInstanceResources;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Service account of the instance's workloads that may use its cloud resources; blocks take it through `cloudServiceAccount`. */
@@ -46,16 +52,36 @@ export class InstanceCloudResources extends Construct {
     const wanted = props.instance.cloudResources!;
     const c = props.clusterConfig;
     this.namespace = props.instance.namespace ?? props.instance.name;
-    const common = { clusterName: c.name, instanceName: props.instance.name, namespace: this.namespace, serviceAccountName: CLOUD_SERVICE_ACCOUNT, ...wanted };
+    const common = {
+      clusterName: c.name,
+      instanceName: props.instance.name,
+      namespace: this.namespace,
+      serviceAccountName: CLOUD_SERVICE_ACCOUNT,
+      ...wanted,
+    };
     if ((wanted.source ?? 'cloud') === 'mock') {
       const names = instanceResourceNames(c.name, props.instance.name, wanted);
-      this.facts = { objectStorageBucket: names.bucket, queueName: names.queue, tableName: names.table, cloudRegion: MOCK_REGION };
+      this.facts = {
+        objectStorageBucket: names.bucket,
+        queueName: names.queue,
+        tableName: names.table,
+        cloudRegion: MOCK_REGION,
+      };
       return;
     }
     if (c.cloud === 'aws' && props.cluster instanceof eksLookup()) {
-      this.aws = new (awsResources())(this, 'Aws', { ...common, oidcIssuerUrl: props.cluster.eks.identity.get(0).oidc.get(0).issuer });
+      this.aws = new (awsResources())(this, 'Aws', {
+        ...common,
+        oidcIssuerUrl: props.cluster.eks.identity.get(0).oidc.get(0).issuer,
+      });
       const n = this.aws.names;
-      this.facts = { objectStorageBucket: n.bucket, queueName: n.queue, tableName: n.table, cloudRegion: c.region, cloudServiceAccount: CLOUD_SERVICE_ACCOUNT };
+      this.facts = {
+        objectStorageBucket: n.bucket,
+        queueName: n.queue,
+        tableName: n.table,
+        cloudRegion: c.region,
+        cloudServiceAccount: CLOUD_SERVICE_ACCOUNT,
+      };
       this.annotations = { 'eks.amazonaws.com/role-arn': this.aws.roleArn };
     } else if (c.cloud === 'azure' && props.cluster instanceof aksLookup()) {
       this.azure = new (azureResources())(this, 'Azure', {
@@ -88,7 +114,9 @@ export class InstanceCloudResources extends Construct {
       };
       this.annotations = { 'iam.gke.io/gcp-service-account': this.gcp.account.email };
     } else {
-      throw new Error(`Instance "${props.instance.name}": cloudResources are created on aws, azure and gcp clusters; cluster "${c.name}" is ${c.cloud} (use source: mock)`);
+      throw new Error(
+        `Instance "${props.instance.name}": cloudResources are created on aws, azure and gcp clusters; cluster "${c.name}" is ${c.cloud} (use source: mock)`,
+      );
     }
   }
 

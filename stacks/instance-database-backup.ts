@@ -3,14 +3,22 @@ import type { ClusterConfig, InstanceConfig } from '../config/types';
 import type { DatabaseBackupRole } from '../constructs/aws/database-backup-role';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { SandboxCluster } from '../constructs/cluster';
-import { backupKeyPrefix, databaseBackupValues, entryWithBarmanImage, isCloudNativePgCluster, type BackupLocation } from '../constructs/instance/database-backup';
+import {
+  backupKeyPrefix,
+  databaseBackupValues,
+  entryWithBarmanImage,
+  isCloudNativePgCluster,
+  type BackupLocation,
+} from '../constructs/instance/database-backup';
 import type { BlockRef } from '../constructs/instance/sandbox-instance';
 import { fillPlaceholders, mergeValues } from '../constructs/instance/values';
 import { eksLookup } from './cloud-lookups';
 
 /** The AWS role construct, loaded only for a backup on AWS. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const backupRole = () => (require('../constructs/aws/database-backup-role') as { DatabaseBackupRole: typeof DatabaseBackupRole }).DatabaseBackupRole;
+const backupRole = () =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a backup on AWS
+  (require('../constructs/aws/database-backup-role') as { DatabaseBackupRole: typeof DatabaseBackupRole })
+    .DatabaseBackupRole;
 
 export interface InstanceDatabaseBackupProps {
   readonly clusterConfig: ClusterConfig;
@@ -36,9 +44,13 @@ export class InstanceDatabaseBackup extends Construct {
     const inst = props.instance;
     const where = `Instance "${inst.name}"`;
     if (!c.backupStore) throw new Error(`${where}: backup and restoreFrom need a backupStore on cluster "${c.name}"`);
-    if (c.cloud === 'azure' || c.cloud === 'gcp') throw new Error(`${where}: database backups are offered on aws and existing clusters; cluster "${c.name}" is ${c.cloud}`);
+    if (c.cloud === 'azure' || c.cloud === 'gcp')
+      throw new Error(
+        `${where}: database backups are offered on aws and existing clusters; cluster "${c.name}" is ${c.cloud}`,
+      );
     const aws = c.cloud === 'aws' && props.cluster instanceof eksLookup() ? props.cluster : undefined;
-    if (c.cloud === 'existing' && !c.backupStore.credentialsSecret) throw new Error(`${where}: cluster "${c.name}" backupStore needs credentialsSecret`);
+    if (c.cloud === 'existing' && !c.backupStore.credentialsSecret)
+      throw new Error(`${where}: cluster "${c.name}" backupStore needs credentialsSecret`);
     const location: BackupLocation = {
       bucket: c.backupStore.bucket,
       prefix: c.backupStore.prefix ?? c.name,
@@ -49,14 +61,18 @@ export class InstanceDatabaseBackup extends Construct {
     const namespace = inst.namespace ?? inst.name;
     const refs: BlockRef[] = inst.blocks.map((b) => (typeof b === 'string' ? { name: b } : b));
     this.databases = refs.filter((b) => isCloudNativePgCluster(props.catalog.get(b.name))).map((b) => b.name);
-    if (!this.databases.length) throw new Error(`${where}: backup and restoreFrom need a CloudNativePG database block (such as postgresql)`);
+    if (!this.databases.length)
+      throw new Error(`${where}: backup and restoreFrom need a CloudNativePG database block (such as postgresql)`);
 
     const catalog = new Map(props.catalog);
     this.blocks = refs.map((ref) => {
       if (!this.databases.includes(ref.name)) return ref;
       const entry = entryWithBarmanImage(props.catalog.get(ref.name)!);
       catalog.set(ref.name, entry);
-      const current = mergeValues(fillPlaceholders(entry.values ?? {}, { instance: inst.name, namespace, block: ref.name }), ref.values ?? {});
+      const current = mergeValues(
+        fillPlaceholders(entry.values ?? {}, { instance: inst.name, namespace, block: ref.name }),
+        ref.values ?? {},
+      );
       const role = aws
         ? new (backupRole())(this, `Role-${ref.name}`, {
             clusterName: c.name,
@@ -69,7 +85,15 @@ export class InstanceDatabaseBackup extends Construct {
             readPrefix: inst.restoreFrom ? backupKeyPrefix(location, inst.restoreFrom.instance, ref.name) : undefined,
           })
         : undefined;
-      const addition = databaseBackupValues({ location, instanceName: inst.name, block: ref.name, values: current, backup: inst.backup, restoreFrom: inst.restoreFrom, roleArn: role?.arn });
+      const addition = databaseBackupValues({
+        location,
+        instanceName: inst.name,
+        block: ref.name,
+        values: current,
+        backup: inst.backup,
+        restoreFrom: inst.restoreFrom,
+        roleArn: role?.arn,
+      });
       return { name: ref.name, values: mergeValues(ref.values ?? {}, addition) };
     });
     this.catalog = catalog;

@@ -6,7 +6,11 @@ import type * as AzureDatabaseNetwork from '../constructs/azure/managed-database
 import type { SandboxCluster } from '../constructs/cluster';
 import type * as GcpDatabase from '../constructs/gcp/managed-database';
 import type * as GcpDatabaseNetwork from '../constructs/gcp/managed-database-network';
-import { MANAGED_DATABASE_ACCOUNT, MANAGED_DEFAULT_VERSIONS, type ManagedDatabase } from '../constructs/instance/managed-database';
+import {
+  MANAGED_DATABASE_ACCOUNT,
+  MANAGED_DEFAULT_VERSIONS,
+  type ManagedDatabase,
+} from '../constructs/instance/managed-database';
 import { aksLookup, eksLookup } from './cloud-lookups';
 import { clusterTags, googleLabels } from './providers';
 
@@ -28,7 +32,12 @@ const azure = () => ({
  * blocks use an in-cluster one. AWS clusters create RDS; Google and Azure clusters with `managedDatabases` Cloud SQL
  * and PostgreSQL Flexible Server. The config check says so at the line; this guards library users.
  */
-export function instanceManagedDatabase(scope: Construct, clusterConfig: ClusterConfig, cluster: SandboxCluster, instance: InstanceConfig): ManagedDatabase | undefined {
+export function instanceManagedDatabase(
+  scope: Construct,
+  clusterConfig: ClusterConfig,
+  cluster: SandboxCluster,
+  instance: InstanceConfig,
+): ManagedDatabase | undefined {
   const wanted = instance.database;
   if (!wanted || (wanted.source ?? 'cluster') !== 'managed') return undefined;
   const common = {
@@ -60,10 +69,17 @@ export function instanceManagedDatabase(scope: Construct, clusterConfig: Cluster
       region: clusterConfig.region,
       tier: wanted.instanceClass,
       privateRange: clusterConfig.managedDatabases.cidr ?? DEFAULT_MANAGED_DATABASE_CIDR,
-      labels: googleLabels(clusterTags(clusterConfig, { 'sandbox-instance': instance.name, 'sandbox-owner': instance.owner })),
+      labels: googleLabels(
+        clusterTags(clusterConfig, { 'sandbox-instance': instance.name, 'sandbox-owner': instance.owner }),
+      ),
     }).facts;
   }
-  if (clusterConfig.cloud === 'azure' && clusterConfig.managedDatabases && wanted.engine === 'postgresql' && cluster instanceof aksLookup()) {
+  if (
+    clusterConfig.cloud === 'azure' &&
+    clusterConfig.managedDatabases &&
+    wanted.engine === 'postgresql' &&
+    cluster instanceof aksLookup()
+  ) {
     const { AzureManagedDatabase, DEFAULT_AZURE_DATABASE_SUBNET } = azure();
     return new AzureManagedDatabase(scope, 'ManagedDatabase', {
       ...common,

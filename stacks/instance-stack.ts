@@ -37,14 +37,25 @@ export class InstanceStack extends TerraformStack {
     const config = props.instance;
     const shared = (props.cluster.sharedBlocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
     const unknown = (config.uses ?? []).filter((b) => !shared.includes(b));
-    if (unknown.length) throw new Error(`instance "${config.name}": uses ${unknown.join(', ')}, which cluster "${props.cluster.name}" does not share (sharedBlocks: ${shared.join(', ') || 'none'})`);
+    if (unknown.length)
+      throw new Error(
+        `instance "${config.name}": uses ${unknown.join(', ')}, which cluster "${props.cluster.name}" does not share (sharedBlocks: ${shared.join(', ') || 'none'})`,
+      );
     if (config.protected && !props.cluster.allowProtectedInstances) {
-      throw new Error(`instance "${config.name}": cluster "${props.cluster.name}" does not allow protected instances (allowProtectedInstances)`);
+      throw new Error(
+        `instance "${config.name}": cluster "${props.cluster.name}" does not allow protected instances (allowProtectedInstances)`,
+      );
     }
     if (props.pool && !props.cluster.allowTcpExposure) {
-      throw new Error(`instance "${config.name}": cluster "${props.cluster.name}" does not allow TCP exposure (allowTcpExposure), which instance group "${props.pool.group}" needs`);
+      throw new Error(
+        `instance "${config.name}": cluster "${props.cluster.name}" does not allow TCP exposure (allowTcpExposure), which instance group "${props.pool.group}" needs`,
+      );
     }
-    configureBackend(this, props.state, { clusterName: props.cluster.name, stackName: this.node.id, instanceName: config.name });
+    configureBackend(this, props.state, {
+      clusterName: props.cluster.name,
+      stackName: this.node.id,
+      instanceName: config.name,
+    });
     const chartMirror = props.cluster.platform?.chartMirror;
     if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));
     const tags = clusterTags(props.cluster, { 'sandbox-instance': config.name, 'sandbox-owner': config.owner });
@@ -56,8 +67,22 @@ export class InstanceStack extends TerraformStack {
     this.cluster = lookupCluster(this, props.cluster);
     addKubernetesProviders(this, this.cluster.connection);
 
-    const cloudResources = config.cloudResources ? new InstanceCloudResources(this, 'CloudResources', { clusterConfig: props.cluster, cluster: this.cluster, instance: config }) : undefined;
-    const backup = config.backup || config.restoreFrom ? new InstanceDatabaseBackup(this, 'Backup', { clusterConfig: props.cluster, cluster: this.cluster, instance: config, catalog: props.catalog }) : undefined;
+    const cloudResources = config.cloudResources
+      ? new InstanceCloudResources(this, 'CloudResources', {
+          clusterConfig: props.cluster,
+          cluster: this.cluster,
+          instance: config,
+        })
+      : undefined;
+    const backup =
+      config.backup || config.restoreFrom
+        ? new InstanceDatabaseBackup(this, 'Backup', {
+            clusterConfig: props.cluster,
+            cluster: this.cluster,
+            instance: config,
+            catalog: props.catalog,
+          })
+        : undefined;
     this.instance = new SandboxInstance(this, 'Instance', {
       cluster: this.cluster,
       instanceName: config.name,

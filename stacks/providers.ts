@@ -23,9 +23,12 @@ export function clusterTags(cluster: ClusterConfig, extra: Record<string, string
  * packages are optional peers, and loading one costs a noticeable part of a small synth.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const awsProvider = () => (require('@cdktf/provider-aws/lib/provider') as { AwsProvider: typeof AwsProvider }).AwsProvider;
-const azurermProvider = () => (require('@cdktf/provider-azurerm/lib/provider') as { AzurermProvider: typeof AzurermProvider }).AzurermProvider;
-const googleProvider = () => (require('@cdktf/provider-google/lib/provider') as { GoogleProvider: typeof GoogleProvider }).GoogleProvider;
+const awsProvider = () =>
+  (require('@cdktf/provider-aws/lib/provider') as { AwsProvider: typeof AwsProvider }).AwsProvider;
+const azurermProvider = () =>
+  (require('@cdktf/provider-azurerm/lib/provider') as { AzurermProvider: typeof AzurermProvider }).AzurermProvider;
+const googleProvider = () =>
+  (require('@cdktf/provider-google/lib/provider') as { GoogleProvider: typeof GoogleProvider }).GoogleProvider;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The cloud provider a stack needs to create or look up a cluster's resources; none for existing clusters. */
@@ -54,14 +57,23 @@ export function addCloudProvider(stack: TerraformStack, cluster: ClusterConfig, 
 
 /** Google labels allow lower-case letters, digits, "-" and "_" only. */
 export function googleLabels(tags: Record<string, string>): Record<string, string> {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63);
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '_')
+      .slice(0, 63);
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [clean(k), clean(v)]));
 }
 
 /** The one place that turns a ClusterConnection into Kubernetes and Helm provider settings. */
 export function addKubernetesProviders(stack: TerraformStack, connection: ClusterConnection): void {
   const exec = connection.exec
-    ? { apiVersion: connection.exec.apiVersion, command: connection.exec.command, args: [...connection.exec.args], env: connection.exec.env }
+    ? {
+        apiVersion: connection.exec.apiVersion,
+        command: connection.exec.command,
+        args: [...connection.exec.args],
+        env: connection.exec.env,
+      }
     : undefined;
   const common = {
     host: connection.host,

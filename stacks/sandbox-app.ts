@@ -61,7 +61,13 @@ export function buildSandbox(app: App, config: SandboxConfig, selection?: StackS
     if (selection && !selection.instances.has(instance.name)) continue;
     const cluster = byName.get(instance.cluster);
     if (!cluster) throw new Error(`instance "${instance.name}": cluster "${instance.cluster}" is not declared`);
-    const stack = new InstanceStack(app, { cluster, instance, catalog, state: stateOf(cluster), pool: poolMembership(config, instance.name) });
+    const stack = new InstanceStack(app, {
+      cluster,
+      instance,
+      catalog,
+      state: stateOf(cluster),
+      pool: poolMembership(config, instance.name),
+    });
     instances.set(stack.node.id, stack);
   }
   return { clusters, platforms, instances, states, shared };
@@ -69,9 +75,12 @@ export function buildSandbox(app: App, config: SandboxConfig, selection?: StackS
 
 /* Each cloud's cluster stack (its provider package and constructs) is loaded only for a cluster on that cloud. */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const awsClusterStack = () => (require('./aws-cluster-stack') as { AwsClusterStack: typeof AwsClusterStack }).AwsClusterStack;
-const azureClusterStack = () => (require('./azure-cluster-stack') as { AzureClusterStack: typeof AzureClusterStack }).AzureClusterStack;
-const gcpClusterStack = () => (require('./gcp-cluster-stack') as { GcpClusterStack: typeof GcpClusterStack }).GcpClusterStack;
+const awsClusterStack = () =>
+  (require('./aws-cluster-stack') as { AwsClusterStack: typeof AwsClusterStack }).AwsClusterStack;
+const azureClusterStack = () =>
+  (require('./azure-cluster-stack') as { AzureClusterStack: typeof AzureClusterStack }).AzureClusterStack;
+const gcpClusterStack = () =>
+  (require('./gcp-cluster-stack') as { GcpClusterStack: typeof GcpClusterStack }).GcpClusterStack;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function clusterStack(app: App, cluster: ClusterConfig, state: StateBackendConfig): TerraformStack {

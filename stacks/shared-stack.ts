@@ -42,11 +42,17 @@ export class SharedStack extends TerraformStack {
     addKubernetesProviders(this, this.cluster.connection);
 
     for (const ref of props.cluster.sharedBlocks ?? []) {
-      const { name, values } = typeof ref === 'string' ? { name: ref, values: {} } : { name: ref.name, values: ref.values ?? {} };
+      const { name, values } =
+        typeof ref === 'string' ? { name: ref, values: {} } : { name: ref.name, values: ref.values ?? {} };
       const entry = props.catalog.get(name);
       if (!entry) throw new Error(`cluster "${props.cluster.name}": shared block "${name}" is not in the catalog`);
       const namespace = sharedNamespace(name);
-      const defaults = fillPlaceholders(entry.values ?? {}, { instance: namespace, namespace, domain: this.cluster.ingress.domain, block: name });
+      const defaults = fillPlaceholders(entry.values ?? {}, {
+        instance: namespace,
+        namespace,
+        domain: this.cluster.ingress.domain,
+        block: name,
+      });
       this.blocks.set(
         name,
         new SharedBlock(this, `Shared-${name}`, {

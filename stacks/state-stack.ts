@@ -46,7 +46,10 @@ export class StateStack extends TerraformStack {
     switch (state.backend) {
       case 's3': {
         const { AwsProvider, S3StateBucket } = aws();
-        new AwsProvider(this, 'aws', { region: state.region, defaultTags: [{ tags: { sandbox: 'sandboxkit', 'sandbox-stack': this.node.id } }] });
+        new AwsProvider(this, 'aws', {
+          region: state.region,
+          defaultTags: [{ tags: { sandbox: 'sandboxkit', 'sandbox-stack': this.node.id } }],
+        });
         new S3StateBucket(this, 'Bucket', { bucket: state.bucket, kmsKeyId: state.kmsKeyId });
         return;
       }
@@ -64,7 +67,12 @@ export class StateStack extends TerraformStack {
       case 'gcs': {
         const { GoogleProvider, GcsStateBucket } = gcp();
         new GoogleProvider(this, 'google', { project: state.project });
-        new GcsStateBucket(this, 'Bucket', { bucket: state.bucket, project: state.project!, location: state.location!, kmsKeyName: state.kmsKeyName });
+        new GcsStateBucket(this, 'Bucket', {
+          bucket: state.bucket,
+          project: state.project!,
+          location: state.location!,
+          kmsKeyName: state.kmsKeyName,
+        });
         return;
       }
     }

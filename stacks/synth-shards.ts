@@ -23,7 +23,8 @@ const BASE_COST_PER_CLUSTER = 6;
 export function shardCount(instances: number, cores: number, requested?: string): number {
   if (requested !== undefined && requested !== '') {
     const n = Number(requested);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`SANDBOXKIT_SYNTH_SHARDS: expected a whole number of at least 1, got "${requested}"`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`SANDBOXKIT_SYNTH_SHARDS: expected a whole number of at least 1, got "${requested}"`);
     return Math.min(n, Math.max(1, instances));
   }
   return Math.max(1, Math.min(cores, Math.floor(instances / INSTANCES_PER_SHARD)));
@@ -38,7 +39,10 @@ export function planShards(config: SandboxConfig, count: number): StackSelection
   const names = (config.instances ?? []).map((i) => i.name);
   if (count <= 1) return [{ base: true, instances: new Set(names) }];
   const total = names.length + BASE_COST_PER_CLUSTER * config.clusters.length;
-  const first = Math.max(0, Math.min(names.length, Math.round(total / count) - BASE_COST_PER_CLUSTER * config.clusters.length));
+  const first = Math.max(
+    0,
+    Math.min(names.length, Math.round(total / count) - BASE_COST_PER_CLUSTER * config.clusters.length),
+  );
   const shards: string[][] = [names.slice(0, first), ...Array.from({ length: count - 1 }, () => [])];
   names.slice(first).forEach((name, i) => shards[1 + (i % (count - 1))].push(name));
   return shards.map((instances, i) => ({ base: i === 0, instances: new Set(instances) }));
@@ -52,7 +56,10 @@ interface Manifest {
 /** The serializer cdktf writes its manifest with (a dependency cdktf bundles), so a merged manifest has the same bytes. */
 function cdktfStringify(value: unknown): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved inside cdktf's own dependencies
-  const stringify = require(require.resolve('json-stable-stringify', { paths: [require.resolve('cdktf')] })) as (v: unknown, o: { space: number }) => string;
+  const stringify = require(require.resolve('json-stable-stringify', { paths: [require.resolve('cdktf')] })) as (
+    v: unknown,
+    o: { space: number },
+  ) => string;
   return stringify(value, { space: 2 });
 }
 
@@ -66,7 +73,8 @@ export function mergeShardOutputs(target: string, others: readonly string[]): vo
   const stacks = { ...manifest.stacks };
   for (const dir of others) {
     const part = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    if (part.version !== manifest.version) throw new Error(`shard output ${dir} was written by cdktf ${part.version}, not ${manifest.version}`);
+    if (part.version !== manifest.version)
+      throw new Error(`shard output ${dir} was written by cdktf ${part.version}, not ${manifest.version}`);
     mkdirSync(join(target, 'stacks'), { recursive: true });
     for (const name of Object.keys(part.stacks)) {
       if (name in stacks) throw new Error(`stack "${name}" was synthesized by two shards`);
@@ -78,7 +86,8 @@ export function mergeShardOutputs(target: string, others: readonly string[]): vo
     mkdirSync(join(target, 'chart-packages'), { recursive: true });
     for (const file of readdirSync(charts)) {
       // Archive names carry their content hash: the same name is the same bytes.
-      if (!existsSync(join(target, 'chart-packages', file))) cpSync(join(charts, file), join(target, 'chart-packages', file));
+      if (!existsSync(join(target, 'chart-packages', file)))
+        cpSync(join(charts, file), join(target, 'chart-packages', file));
     }
   }
   writeFileSync(manifestPath, cdktfStringify({ ...manifest, stacks }));

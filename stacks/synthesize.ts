@@ -38,7 +38,10 @@ export interface SynthOptions {
 export function synthesize(config: SandboxConfig, outdir: string, options: SynthOptions = {}): SynthResult {
   const target = resolve(outdir);
   const staging = `${target}.staging-${process.pid}`;
-  const count = existsSync(WORKER) ? (options.shards ?? shardCount(config.instances?.length ?? 0, availableParallelism(), process.env.SANDBOXKIT_SYNTH_SHARDS)) : 1;
+  const count = existsSync(WORKER)
+    ? (options.shards ??
+      shardCount(config.instances?.length ?? 0, availableParallelism(), process.env.SANDBOXKIT_SYNTH_SHARDS))
+    : 1;
   const [own, ...others] = planShards(config, count);
   const shardDirs = others.map((_, i) => `${staging}.shard-${i + 1}`);
   for (const dir of [staging, ...shardDirs]) rmSync(dir, { recursive: true, force: true });
@@ -57,7 +60,15 @@ export function synthesize(config: SandboxConfig, outdir: string, options: Synth
     if (shardFailure) throw new Error(shardFailure);
     mergeShardOutputs(staging, shardDirs);
     swapInto(staging, target);
-    return { outdir: target, stacks: [...stacks.states.keys(), ...stacks.clusters.keys(), ...stacks.platforms.keys(), ...instanceStackNames(config)] };
+    return {
+      outdir: target,
+      stacks: [
+        ...stacks.states.keys(),
+        ...stacks.clusters.keys(),
+        ...stacks.platforms.keys(),
+        ...instanceStackNames(config),
+      ],
+    };
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
@@ -96,7 +107,8 @@ function startShard(config: SandboxConfig, selection: StackSelection, outdir: st
 function waitForShards(threads: readonly ShardThread[]): string | undefined {
   const errors: string[] = [];
   for (const { port, done, worker } of threads) {
-    if (Atomics.wait(done, 0, 0, SHARD_TIMEOUT_MS) === 'timed-out') errors.push(`no answer from ${worker.threadId} in ${SHARD_TIMEOUT_MS / 60000} minutes`);
+    if (Atomics.wait(done, 0, 0, SHARD_TIMEOUT_MS) === 'timed-out')
+      errors.push(`no answer from ${worker.threadId} in ${SHARD_TIMEOUT_MS / 60000} minutes`);
     const report = receiveMessageOnPort(port)?.message as { error?: string } | undefined;
     if (report?.error) errors.push(report.error);
     port.close();
@@ -142,7 +154,13 @@ function swapInto(staging: string, target: string): void {
 }
 
 function stackNames(stacks: SandboxStacks): string[] {
-  return [...stacks.states.keys(), ...stacks.clusters.keys(), ...stacks.platforms.keys(), ...stacks.shared.keys(), ...stacks.instances.keys()];
+  return [
+    ...stacks.states.keys(),
+    ...stacks.clusters.keys(),
+    ...stacks.platforms.keys(),
+    ...stacks.shared.keys(),
+    ...stacks.instances.keys(),
+  ];
 }
 
 function instanceStackNames(config: SandboxConfig): string[] {

@@ -20,12 +20,18 @@ describe('documentation', () => {
   });
 
   it('lists every skipped checkov check with its reason in the README', () => {
-    for (const skip of [...SKIPS.terraform, ...SKIPS.options, ...SKIPS.kubernetes]) expect(README).toContain(`\`${skip.id}\``);
+    for (const skip of [...SKIPS.terraform, ...SKIPS.options, ...SKIPS.kubernetes])
+      expect(README).toContain(`\`${skip.id}\``);
   });
 
   it('gives exactly two set-up commands on the first screen', () => {
     const setup = /## Set up[\s\S]*?```sh\n([\s\S]*?)```/.exec(README)![1];
-    expect(setup.trim().split('\n').map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm run synth', 'npm test']);
+    expect(
+      setup
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/\s+#.*$/, '')),
+    ).toEqual(['npm ci && npm run synth', 'npm test']);
     expect(README.indexOf('## Set up')).toBeLessThan(1500);
   });
 });

@@ -106,7 +106,10 @@ instances:
 `;
 
 /** The issues of a config that must fail, each as `format` writes it (by default `<line> <path>: <message>`). */
-export function configIssues(text: string, format: (issue: ConfigIssue) => string = (i) => `${i.line} ${i.path}: ${i.message}`): string[] {
+export function configIssues(
+  text: string,
+  format: (issue: ConfigIssue) => string = (i) => `${i.line} ${i.path}: ${i.message}`,
+): string[] {
   try {
     parseConfig(text, 'test.yaml');
   } catch (err) {

@@ -6,7 +6,13 @@ import { synthJson } from './fixtures';
 function release(props: Partial<ConstructorParameters<typeof SandboxHelmRelease>[2]> = {}) {
   const stack = new TerraformStack(Testing.app(), 'test');
   new HelmProvider(stack, 'helm', {});
-  new SandboxHelmRelease(stack, 'R', { name: 'app', namespace: 'ns', chart: ChartSource.repository('https://charts.example.org', 'app'), version: '1.2.3', ...props });
+  new SandboxHelmRelease(stack, 'R', {
+    name: 'app',
+    namespace: 'ns',
+    chart: ChartSource.repository('https://charts.example.org', 'app'),
+    version: '1.2.3',
+    ...props,
+  });
   return Object.values(synthJson(stack).resource!.helm_release)[0] as any;
 }
 
@@ -34,7 +40,12 @@ describe('SandboxHelmRelease', () => {
   it('keeps references to other resources as references', () => {
     const stack = new TerraformStack(Testing.app(), 'refs');
     new HelmProvider(stack, 'helm', {});
-    const other = new SandboxHelmRelease(stack, 'A', { name: 'a', namespace: 'ns', chart: ChartSource.repository('https://c.example.org', 'a'), version: '1.0.0' });
+    const other = new SandboxHelmRelease(stack, 'A', {
+      name: 'a',
+      namespace: 'ns',
+      chart: ChartSource.repository('https://c.example.org', 'a'),
+      version: '1.0.0',
+    });
     new SandboxHelmRelease(stack, 'B', {
       name: 'b',
       namespace: 'ns',
@@ -43,7 +54,11 @@ describe('SandboxHelmRelease', () => {
       values: { peer: other.release.name, literal: '${not-a-reference}' },
     });
     const b = Object.values(synthJson(stack).resource!.helm_release).find((r: any) => r.name === 'b') as any;
-    expect(b.values).toEqual([expect.stringMatching(/^\{"peer":"\$\{helm_release\.A_Release_[0-9A-F]+\.name\}","literal":"\$\$\{not-a-reference\}"\}$/)]);
+    expect(b.values).toEqual([
+      expect.stringMatching(
+        /^\{"peer":"\$\{helm_release\.A_Release_[0-9A-F]+\.name\}","literal":"\$\$\{not-a-reference\}"\}$/,
+      ),
+    ]);
   });
 
   it('copies local charts into the stack output', () => {
@@ -56,7 +71,12 @@ describe('SandboxHelmRelease', () => {
     const stack = new TerraformStack(Testing.app(), 's');
     new HelmProvider(stack, 'helm', {});
     for (const name of ['one', 'two']) {
-      new SandboxHelmRelease(stack, name, { name, namespace: 'ns', chart: ChartSource.packaged('mock-email'), version: '0.1.0' });
+      new SandboxHelmRelease(stack, name, {
+        name,
+        namespace: 'ns',
+        chart: ChartSource.packaged('mock-email'),
+        version: '0.1.0',
+      });
     }
     const charts = Object.values(synthJson(stack).resource!.helm_release).map((r: any) => r.chart);
     expect(charts).toHaveLength(2);

@@ -1,19 +1,39 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'fs';
 import { createHash } from 'crypto';
 import { homedir } from 'os';
 import { dirname, join } from 'path';
 import { MINIMAL_YAML, tempDir } from './fixtures';
 
 const ROOT = join(__dirname, '..');
-const PEERS = ['cdktf', 'constructs', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time'];
+const PEERS = [
+  'cdktf',
+  'constructs',
+  '@cdktf/provider-helm',
+  '@cdktf/provider-kubernetes',
+  '@cdktf/provider-random',
+  '@cdktf/provider-time',
+];
 const DEPENDENCIES = ['yaml', 'zod', 'commander'];
 const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** Packs the package once; every consumer installs the same tarball. */
 function pack(): { work: string; tarball: string } {
   const work = tempDir('sandboxkit-pack-');
-  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   return { work, tarball: join(work, name) };
 }
 
@@ -21,7 +41,13 @@ function pack(): { work: string; tarball: string } {
  * Consumers live here between runs, so that their type check is incremental: only what changed is
  * checked again. Not under node_modules, where TypeScript compiles nothing; one folder per clone.
  */
-const CONSUMERS = join(homedir(), '.cache', 'sandboxkit', 'package-test', createHash('sha256').update(ROOT).digest('hex').slice(0, 12));
+const CONSUMERS = join(
+  homedir(),
+  '.cache',
+  'sandboxkit',
+  'package-test',
+  createHash('sha256').update(ROOT).digest('hex').slice(0, 12),
+);
 /** What a consumer keeps from the last run: its compiled output and the type checker's record of what it checked. */
 const KEPT = new Set(['dist', 'tsbuildinfo']);
 
@@ -31,10 +57,16 @@ const KEPT = new Set(['dist', 'tsbuildinfo']);
  * consumer never installs. Its tsconfig checks every declaration file it loads
  * (`skipLibCheck: false`). Everything but its compiled output and build info is made anew.
  */
-function installConsumer(packed: { work: string; tarball: string }, name: string, cloudProvider: string, sources: readonly string[]): string {
+function installConsumer(
+  packed: { work: string; tarball: string },
+  name: string,
+  cloudProvider: string,
+  sources: readonly string[],
+): string {
   const consumer = join(CONSUMERS, name);
   mkdirSync(consumer, { recursive: true });
-  for (const entry of readdirSync(consumer)) if (!KEPT.has(entry)) rmSync(join(consumer, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(consumer))
+    if (!KEPT.has(entry)) rmSync(join(consumer, entry), { recursive: true, force: true });
   const modules = join(consumer, 'node_modules');
   mkdirSync(modules, { recursive: true });
   execFileSync('tar', ['-xzf', packed.tarball, '-C', modules]);
@@ -47,7 +79,17 @@ function installConsumer(packed: { work: string; tarball: string }, name: string
   writeFileSync(
     join(consumer, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: false, types: ['node'], outDir: 'dist', incremental: true, tsBuildInfoFile: 'tsbuildinfo' },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'node16',
+        moduleResolution: 'node16',
+        strict: true,
+        skipLibCheck: false,
+        types: ['node'],
+        outDir: 'dist',
+        incremental: true,
+        tsBuildInfoFile: 'tsbuildinfo',
+      },
       files: [sources[0]],
     }),
   );
@@ -55,7 +97,8 @@ function installConsumer(packed: { work: string; tarball: string }, name: string
   return consumer;
 }
 
-const compile = (consumer: string) => execFileSync(process.execPath, [tsc, '-p', consumer], { cwd: consumer, encoding: 'utf8' });
+const compile = (consumer: string) =>
+  execFileSync(process.execPath, [tsc, '-p', consumer], { cwd: consumer, encoding: 'utf8' });
 
 describe('the npm package', () => {
   let consumer: string;
@@ -79,15 +122,28 @@ describe('the npm package', () => {
   });
 
   it('runs the command line from the package', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+      bin: Record<string, string>;
+    };
     const bin = join(consumer, 'node_modules', 'sandboxkit', pkg.bin.sandboxkit);
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
-    expect(execFileSync(process.execPath, [bin, '--version'], { cwd: consumer, encoding: 'utf8' })).toBe(`${pkg.version}\n`);
-    expect(execFileSync(process.execPath, [bin, 'instance', 'create', '--help'], { cwd: consumer, encoding: 'utf8' })).toMatch(/^Usage: sandboxkit instance create/);
+    expect(execFileSync(process.execPath, [bin, '--version'], { cwd: consumer, encoding: 'utf8' })).toBe(
+      `${pkg.version}\n`,
+    );
+    expect(
+      execFileSync(process.execPath, [bin, 'instance', 'create', '--help'], { cwd: consumer, encoding: 'utf8' }),
+    ).toMatch(/^Usage: sandboxkit instance create/);
     // Synthesis needs the provider of each cloud the config uses; without it the command says which to install.
-    const run = spawnSync(process.execPath, [bin, 'bom', '--cluster', 'gcp-main', '--config', join(ROOT, 'examples', 'sandbox.yaml')], { cwd: consumer, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [bin, 'bom', '--cluster', 'gcp-main', '--config', join(ROOT, 'examples', 'sandbox.yaml')],
+      { cwd: consumer, encoding: 'utf8' },
+    );
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/@cdktf\/provider-(azurerm|google) is not installed, and the config has a cluster on its cloud\. Install the provider of each cloud the config uses: npm install @cdktf\/provider-(azurerm|google)@\d+\.\d+\.\d+\n/);
+    expect(run.stderr).toMatch(
+      /@cdktf\/provider-(azurerm|google) is not installed, and the config has a cluster on its cloud\. Install the provider of each cloud the config uses: npm install @cdktf\/provider-(azurerm|google)@\d+\.\d+\.\d+\n/,
+    );
   });
 
   it('type-checks a consumer that installs only the Google provider, with skipLibCheck off, and synthesizes it', () => {
@@ -101,12 +157,18 @@ describe('the npm package', () => {
   it('compiles (skipLibCheck off, only the AWS provider) and synthesizes a consumer app that composes the constructs its own way', () => {
     compile(consumer);
     execFileSync(process.execPath, ['dist/main.js'], { cwd: consumer, encoding: 'utf8' });
-    const read = (stack: string) => JSON.parse(readFileSync(join(consumer, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    const read = (stack: string) =>
+      JSON.parse(readFileSync(join(consumer, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
     const cluster = read('team-cluster');
-    expect(Object.values(cluster.resource.aws_eks_cluster)[0]).toMatchObject({ name: 'team', vpc_config: { public_access_cidrs: ['198.51.100.0/24'] } });
+    expect(Object.values(cluster.resource.aws_eks_cluster)[0]).toMatchObject({
+      name: 'team',
+      vpc_config: { public_access_cidrs: ['198.51.100.0/24'] },
+    });
     expect(Object.keys(cluster.resource.aws_nat_gateway)).toHaveLength(2);
     const sandbox = read('team-sandbox');
-    const releases = Object.values(sandbox.resource.helm_release).map((r: any) => r.name).sort();
+    const releases = Object.values(sandbox.resource.helm_release)
+      .map((r: any) => r.name)
+      .sort();
     expect(releases).toEqual(['ledger', 'mock-sms', 'postgresql']);
     const ledger = Object.values(sandbox.resource.helm_release).find((r: any) => r.name === 'ledger') as any;
     expect(JSON.parse(ledger.values[0])).toEqual({
@@ -118,7 +180,10 @@ describe('the npm package', () => {
   });
 
   it('synthesizes in threads from the compiled package, with and without compiled code kept, to the same bytes as in one thread', () => {
-    const instances = ['a', 'b', 'c', 'd'].map((n, i) => `  - { name: ${n}, cluster: kind, owner: dev, blocks: [${i % 2 ? 'valkey' : 'postgresql'}], mocks: [email] }`);
+    const instances = ['a', 'b', 'c', 'd'].map(
+      (n, i) =>
+        `  - { name: ${n}, cluster: kind, owner: dev, blocks: [${i % 2 ? 'valkey' : 'postgresql'}], mocks: [email] }`,
+    );
     const config = join(consumer, 'threads.yaml');
     writeFileSync(config, `${MINIMAL_YAML.replace(/instances:[\s\S]*/, 'instances:\n')}${instances.join('\n')}\n`);
     const main = join(consumer, 'node_modules', 'sandboxkit', 'dist', 'main.js');
@@ -129,10 +194,20 @@ describe('the npm package', () => {
       const run = spawnSync(process.execPath, [main, '--config', config], {
         cwd: consumer,
         encoding: 'utf8',
-        env: { ...process.env, CDKTF_OUTDIR: outdir, SANDBOXKIT_SYNTH_SHARDS: shards, NODE_COMPILE_CACHE: cache, NODE_DEBUG: 'sandboxkit_compile_cache', ...env },
+        env: {
+          ...process.env,
+          CDKTF_OUTDIR: outdir,
+          SANDBOXKIT_SYNTH_SHARDS: shards,
+          NODE_COMPILE_CACHE: cache,
+          NODE_DEBUG: 'sandboxkit_compile_cache',
+          ...env,
+        },
       });
       expect(run.status).toBe(0);
-      return { outdir, fromCache: [...run.stderr.matchAll(/(\d+) modules compiled from the cache/g)].map((m) => Number(m[1])) };
+      return {
+        outdir,
+        fromCache: [...run.stderr.matchAll(/(\d+) modules compiled from the cache/g)].map((m) => Number(m[1])),
+      };
     };
     const one = synth('one', '1', { NODE_DISABLE_COMPILE_CACHE: '1' }).outdir;
     // Three threads with an empty compile cache, which each thread fills, then with the cache they left.
@@ -142,23 +217,30 @@ describe('the npm package', () => {
     expect(warm.fromCache).toHaveLength(3);
     for (const n of warm.fromCache) expect(n).toBeGreaterThan(100);
     const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name],
+      );
     expect(files(one)).toContain('stacks/instance-d/cdk.tf.json');
     for (const other of [cold.outdir, warm.outdir]) {
       expect(files(other).sort()).toEqual(files(one).sort());
-      for (const file of files(one)) expect(readFileSync(join(other, file)).equals(readFileSync(join(one, file)))).toBe(true);
+      for (const file of files(one))
+        expect(readFileSync(join(other, file)).equals(readFileSync(join(one, file)))).toBe(true);
     }
     // A config of existing clusters loads no cloud's provider at all.
     const script = `require(${JSON.stringify(main)}).main(['--config', ${JSON.stringify(config)}], { CDKTF_OUTDIR: ${JSON.stringify(join(consumer, 'out-probe'))} });
       process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /@cdktf\\/provider-(aws|azurerm|google)\\//.test(k))));`;
     expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: consumer, encoding: 'utf8' }))).toEqual([]);
-    const bad = spawnSync(process.execPath, [main, '--config', config], { cwd: consumer, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: join(consumer, 'out-bad'), SANDBOXKIT_SYNTH_SHARDS: 'many' } });
+    const bad = spawnSync(process.execPath, [main, '--config', config], {
+      cwd: consumer,
+      encoding: 'utf8',
+      env: { ...process.env, CDKTF_OUTDIR: join(consumer, 'out-bad'), SANDBOXKIT_SYNTH_SHARDS: 'many' },
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/SANDBOXKIT_SYNTH_SHARDS: expected a whole number of at least 1, got "many"/);
     expect(existsSync(join(consumer, 'out-bad'))).toBe(false);
   });
 
-  it('never loads cdktf\'s zip library into the synthesizing process, and still zips directory assets', () => {
+  it("never loads cdktf's zip library into the synthesizing process, and still zips directory assets", () => {
     const script = `require('./node_modules/sandboxkit/dist/stacks/defer-archiver.js');
       const { App, TerraformStack, TerraformAsset, AssetType } = require('cdktf');
       const fs = require('fs'), path = require('path'), os = require('os');
@@ -172,12 +254,19 @@ describe('the npm package', () => {
       app.synth();
       const zip = path.join(dir, 'out', 'stacks', 's', asset.path);
       process.stdout.write(JSON.stringify({ before, after: real(), zip: fs.readFileSync(zip).subarray(0, 2).toString() }));`;
-    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: consumer, encoding: 'utf8' }))).toEqual({ before: false, after: false, zip: 'PK' });
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: consumer, encoding: 'utf8' }))).toEqual({
+      before: false,
+      after: false,
+      zip: 'PK',
+    });
   });
 
   it.each([
     ['sandboxkit/aws', ['@cdktf/provider-aws']],
-    ['sandboxkit', ['@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time']],
+    [
+      'sandboxkit',
+      ['@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random', '@cdktf/provider-time'],
+    ],
   ])('loads only the providers %s needs', (entry, expected) => {
     const script = `require(${JSON.stringify(entry)});
       const loaded = new Set(Object.keys(require.cache).map((k) => (k.match(/node_modules\\/(@cdktf\\/provider-[a-z]+)\\//) || [])[1]).filter(Boolean));

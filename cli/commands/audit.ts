@@ -25,16 +25,33 @@ export function parsePlan(jsonLines: string): PlanSummary {
   const outputs: string[] = [];
   for (const line of jsonLines.split('\n')) {
     if (!line.trim().startsWith('{')) continue;
-    let msg: { type?: string; change?: { resource?: { addr?: string }; action?: string }; outputs?: Record<string, { action?: string }> };
+    let msg: {
+      type?: string;
+      change?: { resource?: { addr?: string }; action?: string };
+      outputs?: Record<string, { action?: string }>;
+    };
     try {
       msg = JSON.parse(line);
     } catch {
       continue;
     }
-    if ((msg.type === 'resource_drift' || msg.type === 'planned_change') && msg.change?.resource?.addr && msg.change.action !== 'noop') {
-      changes.push({ address: msg.change.resource.addr, action: msg.change.action ?? 'update', outside: msg.type === 'resource_drift' });
+    if (
+      (msg.type === 'resource_drift' || msg.type === 'planned_change') &&
+      msg.change?.resource?.addr &&
+      msg.change.action !== 'noop'
+    ) {
+      changes.push({
+        address: msg.change.resource.addr,
+        action: msg.change.action ?? 'update',
+        outside: msg.type === 'resource_drift',
+      });
     }
-    if (msg.type === 'outputs') outputs.push(...Object.entries(msg.outputs ?? {}).filter(([, o]) => o.action && o.action !== 'noop').map(([name]) => name));
+    if (msg.type === 'outputs')
+      outputs.push(
+        ...Object.entries(msg.outputs ?? {})
+          .filter(([, o]) => o.action && o.action !== 'noop')
+          .map(([name]) => name),
+      );
   }
   return { changes, outputs };
 }
@@ -50,15 +67,22 @@ export async function auditStack(ctx: CliContext, stack: string): Promise<number
   }
   await terraformInit(ctx, dir);
   const instance = stack.startsWith('instance-') ? stack.slice('instance-'.length) : '';
-  const report = await withFileSecrets(ctx, config, instance, 'plan', (secrets) => terraformChange(ctx, dir, 'plan', ['-detailed-exitcode', ...secrets]));
+  const report = await withFileSecrets(ctx, config, instance, 'plan', (secrets) =>
+    terraformChange(ctx, dir, 'plan', ['-detailed-exitcode', ...secrets]),
+  );
   const { changes, outputs } = parsePlan(report.stdout);
   const drift = changes.filter((c) => c.outside);
   const planned = changes.filter((c) => !c.outside);
   const inSync = changes.length === 0;
   if (ctx.json) ctx.io.out(JSON.stringify({ stack, inSync, drift, planned, outputs }));
-  else if (inSync) ctx.io.out(`${stack}: in sync with the code${outputs.length ? ` (the next apply records new outputs: ${outputs.join(', ')})` : ''}`);
+  else if (inSync)
+    ctx.io.out(
+      `${stack}: in sync with the code${outputs.length ? ` (the next apply records new outputs: ${outputs.join(', ')})` : ''}`,
+    );
   else {
-    ctx.io.out(`${stack}: ${yellow(ctx.io, `${drift.length} changed outside the code, ${planned.length} to change on the next apply`)}`);
+    ctx.io.out(
+      `${stack}: ${yellow(ctx.io, `${drift.length} changed outside the code, ${planned.length} to change on the next apply`)}`,
+    );
     for (const c of drift) ctx.io.out(`  changed outside: ${c.address} (${c.action})`);
     for (const c of planned) ctx.io.out(`  apply would ${c.action}: ${c.address}`);
   }

@@ -44,7 +44,10 @@ const imageRef = (i: ImageValue) => `${i.registry ? `${i.registry}/` : ''}${i.re
 
 /** Every image a packaged chart's values pin. */
 function packagedImages(dir: string): string[] {
-  const values = parse(readFileSync(join(dir, 'values.yaml'), 'utf8')) as { image?: ImageValue; images?: Record<string, ImageValue> };
+  const values = parse(readFileSync(join(dir, 'values.yaml'), 'utf8')) as {
+    image?: ImageValue;
+    images?: Record<string, ImageValue>;
+  };
   return values.image ? [imageRef(values.image)] : Object.values(values.images ?? {}).map(imageRef);
 }
 
@@ -66,9 +69,15 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
   if (target.instance && !instance) throw new CliError(`unknown instance "${target.instance}"`);
   const clusterName = instance ? instance.cluster : (target.cluster ?? '');
   if (!config.clusters.some((c) => c.name === clusterName)) {
-    throw new CliError(`unknown cluster "${clusterName}"; the config has ${config.clusters.map((c) => c.name).join(', ')}`);
+    throw new CliError(
+      `unknown cluster "${clusterName}"; the config has ${config.clusters.map((c) => c.name).join(', ')}`,
+    );
   }
-  const scoped = { ...config, clusters: config.clusters.filter((c) => c.name === clusterName), instances: instance ? [instance] : [] };
+  const scoped = {
+    ...config,
+    clusters: config.clusters.filter((c) => c.name === clusterName),
+    instances: instance ? [instance] : [],
+  };
   const stackName = target.instance ? instanceStackName(target.instance) : platformStackName(clusterName);
   const outdir = mkdtempSync(join(tmpdir(), 'sandboxkit-bom-'));
   try {
@@ -94,33 +103,56 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
         const entry = catalog.get(r.release.nameInput ?? '');
         // A backed-up (or restored) database runs the image variant with the barman-cloud tools.
         const backedUp = entry && (instance?.backup || instance?.restoreFrom) && isCloudNativePgCluster(entry);
-        const known = (backedUp ? entryWithBarmanImage(entry) : entry)?.images ?? PLATFORM_IMAGES[`${r.source.chart}@${r.version}`];
+        const known =
+          (backedUp ? entryWithBarmanImage(entry) : entry)?.images ?? PLATFORM_IMAGES[`${r.source.chart}@${r.version}`];
         if (known) known.forEach((i) => images.add(i));
         else unknownImages.push(`${r.source.chart}@${r.version}`);
       }
     }
-    for (const users of stack.node.findAll()) if (users instanceof ManagedDatabaseUsers && users.image) images.add(users.image);
+    for (const users of stack.node.findAll())
+      if (users instanceof ManagedDatabaseUsers && users.image) images.add(users.image);
     const mirror = config.clusters.find((c) => c.name === clusterName)?.platform?.registryMirror;
-    return { scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`, charts, images: [...images].sort().map((i) => mirrored(i, mirror)), unknownImages };
+    return {
+      scope: target.instance ? `instance ${target.instance}` : `cluster ${clusterName}`,
+      charts,
+      images: [...images].sort().map((i) => mirrored(i, mirror)),
+      unknownImages,
+    };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
 export async function bomCommand(ctx: CliContext, target: { instance?: string; cluster?: string }): Promise<number> {
-  if (!target.instance && !target.cluster) throw new CliError('bom: give an instance (sandboxkit bom <instance>) or a cluster (sandboxkit bom --cluster <name>)');
+  if (!target.instance && !target.cluster)
+    throw new CliError(
+      'bom: give an instance (sandboxkit bom <instance>) or a cluster (sandboxkit bom --cluster <name>)',
+    );
   if (target.instance && target.cluster) throw new CliError('bom: give an instance or --cluster, not both');
   const config = ctx.store.read();
-  const resolved = target.instance ? { instance: target.instance, config: (await resolveInstance(ctx, config, target.instance)).config } : { cluster: target.cluster, config };
+  const resolved = target.instance
+    ? { instance: target.instance, config: (await resolveInstance(ctx, config, target.instance)).config }
+    : { cluster: target.cluster, config };
   const bom = billOfMaterials(resolved.config, resolved);
   if (ctx.json) {
     ctx.io.out(JSON.stringify(bom));
     return EXIT.ok;
   }
   ctx.io.out(`bill of materials of ${bom.scope}\n`);
-  table(ctx.io, ['CHART', 'VERSION', 'REPOSITORY'], bom.charts.map((c) => [c.name, c.version, c.repository]));
+  table(
+    ctx.io,
+    ['CHART', 'VERSION', 'REPOSITORY'],
+    bom.charts.map((c) => [c.name, c.version, c.repository]),
+  );
   ctx.io.out('');
-  table(ctx.io, ['IMAGE'], bom.images.map((i) => [i]));
-  if (bom.unknownImages.length) ctx.io.err(`images of ${bom.unknownImages.join(', ')} are not known to this version of sandboxkit; list them with helm template`);
+  table(
+    ctx.io,
+    ['IMAGE'],
+    bom.images.map((i) => [i]),
+  );
+  if (bom.unknownImages.length)
+    ctx.io.err(
+      `images of ${bom.unknownImages.join(', ')} are not known to this version of sandboxkit; list them with helm template`,
+    );
   return EXIT.ok;
 }

@@ -9,7 +9,14 @@ import { mergeValues } from '../../constructs/instance/values';
 import { instanceIndex } from '../config-store';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
-import { clusterOf, deployInstance, resolveInstance, withInstance, withInstanceLock, type InstanceRef } from '../instances';
+import {
+  clusterOf,
+  deployInstance,
+  resolveInstance,
+  withInstance,
+  withInstanceLock,
+  type InstanceRef,
+} from '../instances';
 import { recordStore, type InstanceRecord } from '../records';
 import { suggest } from '../../config/suggest';
 import { TerraformError } from '../terraform';
@@ -52,8 +59,12 @@ export interface CreateOptions {
 export function parseSet(spec: string): { path: string[]; value: unknown } {
   const eq = spec.indexOf('=');
   if (eq <= 0) throw new CliError(`--set ${spec}: expected block.path=value, e.g. payments.image.tag=pr-42`);
-  const path = spec.slice(0, eq).split(/(?<!\\)\./).map((p) => p.replace(/\\\./g, '.'));
-  if (path.length < 2 || path.some((p) => !p)) throw new CliError(`--set ${spec}: expected block.path=value, e.g. payments.image.tag=pr-42`);
+  const path = spec
+    .slice(0, eq)
+    .split(/(?<!\\)\./)
+    .map((p) => p.replace(/\\\./g, '.'));
+  if (path.length < 2 || path.some((p) => !p))
+    throw new CliError(`--set ${spec}: expected block.path=value, e.g. payments.image.tag=pr-42`);
   const raw = spec.slice(eq + 1);
   let value: unknown = raw;
   try {
@@ -66,11 +77,15 @@ export function parseSet(spec: string): { path: string[]; value: unknown } {
 }
 
 /** Per-block values from `--values` files, then `--set`, later ones winning. */
-export function blockValues(opts: Pick<CreateOptions, 'blocks' | 'set' | 'values'>): Map<string, Record<string, unknown>> {
+export function blockValues(
+  opts: Pick<CreateOptions, 'blocks' | 'set' | 'values'>,
+): Map<string, Record<string, unknown>> {
   const values = new Map<string, Record<string, unknown>>();
   const add = (block: string, addition: Record<string, unknown>, flag: string) => {
     if (!opts.blocks.includes(block)) {
-      throw new CliError(`${flag}: "${block}" is not one of the instance's blocks (${opts.blocks.join(', ')})${suggest(block, opts.blocks)}`);
+      throw new CliError(
+        `${flag}: "${block}" is not one of the instance's blocks (${opts.blocks.join(', ')})${suggest(block, opts.blocks)}`,
+      );
     }
     values.set(block, mergeValues(values.get(block) ?? {}, addition) as Record<string, unknown>);
   };
@@ -81,15 +96,20 @@ export function blockValues(opts: Pick<CreateOptions, 'blocks' | 'set' | 'values
     } catch (err) {
       throw new CliError(`--values ${file}: ${(err as Error).message.split('\n')[0]}`);
     }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new CliError(`--values ${file}: expected a mapping of block names to values`);
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new CliError(`--values ${file}: expected a mapping of block names to values`);
     for (const [block, v] of Object.entries(data)) {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`--values ${file}: ${block}: expected a mapping of values`);
+      if (typeof v !== 'object' || v === null || Array.isArray(v))
+        throw new CliError(`--values ${file}: ${block}: expected a mapping of values`);
       add(block, v as Record<string, unknown>, `--values ${file}`);
     }
   }
   for (const spec of opts.set) {
     const { path, value } = parseSet(spec);
-    const nested = path.slice(1).reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+    const nested = path.slice(1).reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<
+      string,
+      unknown
+    >;
     add(path[0], nested, `--set ${spec}`);
   }
   return values;
@@ -141,7 +161,10 @@ function asFlagErrors(err: ConfigError, index: number, file: string, preview: st
     .map((i) => ({
       ...i,
       line: i.line === undefined ? undefined : fileLine(i.line, file, preview),
-      message: i.message.replace(new RegExp(`which ${prefix.replace(/[[\]]/g, '\\$&')}\\.template \\(line \\d+\\) brings in`), 'which --template brings in'),
+      message: i.message.replace(
+        new RegExp(`which ${prefix.replace(/[[\]]/g, '\\$&')}\\.template \\(line \\d+\\) brings in`),
+        'which --template brings in',
+      ),
     }));
   if (own.length === 0) return new ConfigError(err.file, others);
   if (others.length) return new ConfigError(err.file, others);
@@ -152,7 +175,9 @@ function asFlagErrors(err: ConfigError, index: number, file: string, preview: st
     const flag = /\.values(\.|$)/.test(i.path) ? '--set/--values' : (FLAG_OF[field] ?? i.path);
     return `${flag}: ${origin ? i.message.slice(0, origin.index).trimEnd() : i.message}`;
   });
-  return new CliError(lines.length === 1 ? lines[0] : `the new instance has ${lines.length} problems:\n  ${lines.join('\n  ')}`);
+  return new CliError(
+    lines.length === 1 ? lines[0] : `the new instance has ${lines.length} problems:\n  ${lines.join('\n  ')}`,
+  );
 }
 
 /** An instance as the config file holds it before its template is applied. */
@@ -164,7 +189,11 @@ interface TemplatedInstance extends Omit<InstanceConfig, 'blocks'> {
 }
 
 /** The instance as the config file will hold it; `blocks` are the block names it ends up with (after its template). */
-function instanceFrom(opts: CreateOptions, config: SandboxConfig, blocks: readonly string[] = opts.blocks): InstanceConfig | TemplatedInstance {
+function instanceFrom(
+  opts: CreateOptions,
+  config: SandboxConfig,
+  blocks: readonly string[] = opts.blocks,
+): InstanceConfig | TemplatedInstance {
   if (opts.template !== undefined) return templateInstanceFrom({ ...opts, template: opts.template }, config, blocks);
   const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
   const datasets = opts.datasets.flatMap((spec) => {
@@ -173,7 +202,8 @@ function instanceFrom(opts: CreateOptions, config: SandboxConfig, blocks: readon
       return [{ block, variant }];
     }
     const offering = opts.blocks.filter((b) => catalog.get(b)?.datasets?.[spec]);
-    if (offering.length === 0) throw new CliError(`--dataset ${spec}: none of the blocks ${opts.blocks.join(', ')} offers it`);
+    if (offering.length === 0)
+      throw new CliError(`--dataset ${spec}: none of the blocks ${opts.blocks.join(', ')} offers it`);
     return offering.map((block) => ({ block, variant: spec }));
   });
   const values = blockValues(opts);
@@ -191,7 +221,11 @@ function instanceFrom(opts: CreateOptions, config: SandboxConfig, blocks: readon
 }
 
 /** `block:variant` and `variant` specs of --dataset, for the instance's final blocks. */
-function datasetsFrom(opts: CreateOptions, config: SandboxConfig, blocks: readonly string[]): { block: string; variant: string }[] {
+function datasetsFrom(
+  opts: CreateOptions,
+  config: SandboxConfig,
+  blocks: readonly string[],
+): { block: string; variant: string }[] {
   const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
   return opts.datasets.flatMap((spec) => {
     if (spec.includes(':')) {
@@ -199,7 +233,8 @@ function datasetsFrom(opts: CreateOptions, config: SandboxConfig, blocks: readon
       return [{ block, variant }];
     }
     const offering = blocks.filter((b) => catalog.get(b)?.datasets?.[spec]);
-    if (offering.length === 0) throw new CliError(`--dataset ${spec}: none of the blocks ${blocks.join(', ')} offers it`);
+    if (offering.length === 0)
+      throw new CliError(`--dataset ${spec}: none of the blocks ${blocks.join(', ')} offers it`);
     return offering.map((block) => ({ block, variant: spec }));
   });
 }
@@ -209,11 +244,18 @@ function datasetsFrom(opts: CreateOptions, config: SandboxConfig, blocks: readon
  * only the fields a flag sets. Values for a block the template brings in ride on an `addBlocks` entry of the same
  * name, which takes the block's place and merges the template's values under its own.
  */
-function templateInstanceFrom(opts: CreateOptions & { template: string }, config: SandboxConfig, blocks: readonly string[]): TemplatedInstance {
+function templateInstanceFrom(
+  opts: CreateOptions & { template: string },
+  config: SandboxConfig,
+  blocks: readonly string[],
+): TemplatedInstance {
   const values = blockValues({ ...opts, blocks });
   const withValues = (b: string) => (values.has(b) ? { name: b, values: values.get(b)! } : b);
   const own = opts.blocks.map(withValues);
-  const added = [...opts.addBlocks, ...blocks.filter((b) => values.has(b) && !opts.blocks.includes(b) && !opts.addBlocks.includes(b))].map(withValues);
+  const added = [
+    ...opts.addBlocks,
+    ...blocks.filter((b) => values.has(b) && !opts.blocks.includes(b) && !opts.addBlocks.includes(b)),
+  ].map(withValues);
   const datasets = datasetsFrom(opts, config, blocks);
   return {
     name: opts.name,
@@ -230,7 +272,8 @@ function templateInstanceFrom(opts: CreateOptions & { template: string }, config
   };
 }
 
-const blockNames = (instance: InstanceConfig | undefined) => (instance?.blocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
+const blockNames = (instance: InstanceConfig | undefined) =>
+  (instance?.blocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
 
 /** Refuses `--uses` of a block the cluster's config does not share, naming where the cluster is declared. */
 function refuseUnsharedUses(ctx: CliContext, cluster: ClusterConfig, index: number, uses: readonly string[]): void {
@@ -255,7 +298,8 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
   const text = ctx.store.text();
   const existingIndex = instanceIndex(text, opts.name);
   const index = existingIndex >= 0 ? existingIndex : (current.instances ?? []).length;
-  const editFor = (candidate: InstanceConfig | TemplatedInstance) => (existingIndex >= 0 ? replaceItem('instances', existingIndex, candidate) : appendItem('instances', candidate));
+  const editFor = (candidate: InstanceConfig | TemplatedInstance) =>
+    existingIndex >= 0 ? replaceItem('instances', existingIndex, candidate) : appendItem('instances', candidate);
   const previewWith = (candidate: InstanceConfig | TemplatedInstance): SandboxConfig => {
     try {
       return ctx.store.preview(editFor(candidate));
@@ -265,12 +309,19 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
   };
   // With a template, the blocks the instance ends up with are known once the config loader has resolved it.
   const resolvedBlocks = opts.template
-    ? blockNames(previewWith(instanceFrom({ ...opts, set: [], values: [], datasets: [] }, current, [])).instances?.find((i) => i.name === opts.name))
+    ? blockNames(
+        previewWith(instanceFrom({ ...opts, set: [], values: [], datasets: [] }, current, [])).instances?.find(
+          (i) => i.name === opts.name,
+        ),
+      )
     : opts.blocks;
   let instance = instanceFrom(opts, current, resolvedBlocks);
   if (existingIndex >= 0 && current.instances?.find((i) => i.name === opts.name)?.protected) {
     // A protected environment is defined in the config file alone; a preview create would give it an expiry.
-    throw new CliError(`instance "${opts.name}" is protected; change it in the config file and deploy it, not with instance create`, EXIT.usage);
+    throw new CliError(
+      `instance "${opts.name}" is protected; change it in the config file and deploy it, not with instance create`,
+      EXIT.usage,
+    );
   }
   const cluster = current.clusters.find((c) => c.name === opts.cluster);
   if (cluster) refuseUnsharedUses(ctx, cluster, current.clusters.indexOf(cluster), opts.uses ?? []);
@@ -280,12 +331,23 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
   const retry = existingIndex < 0 && recorded?.status === 'failed';
   if (existingIndex >= 0 || (recorded && !retry)) {
     existing = await resolveInstance(ctx, current, opts.name);
-    if (!opts.update) throw new CliError(`instance "${opts.name}" already exists; pass --update to apply this definition to it, or use instance extend or instance destroy`);
-    if (existing.instance.cluster !== opts.cluster) throw new CliError(`--cluster: instance "${opts.name}" is on cluster "${existing.instance.cluster}"; an instance cannot move`);
+    if (!opts.update)
+      throw new CliError(
+        `instance "${opts.name}" already exists; pass --update to apply this definition to it, or use instance extend or instance destroy`,
+      );
+    if (existing.instance.cluster !== opts.cluster)
+      throw new CliError(
+        `--cluster: instance "${opts.name}" is on cluster "${existing.instance.cluster}"; an instance cannot move`,
+      );
     // A database bootstraps once: restoring into one that exists would need it destroyed first.
-    if (restoreSpec) throw new CliError(`--restore-from: instance "${opts.name}" exists; a restore creates a new instance (destroy this one first, or choose another name)`, EXIT.usage);
+    if (restoreSpec)
+      throw new CliError(
+        `--restore-from: instance "${opts.name}" exists; a restore creates a new instance (destroy this one first, or choose another name)`,
+        EXIT.usage,
+      );
   }
-  if (restoreSpec && cluster) instance = { ...instance, restoreFrom: await restoreFromSpec(ctx, current, cluster, restoreSpec) };
+  if (restoreSpec && cluster)
+    instance = { ...instance, restoreFrom: await restoreFromSpec(ctx, current, cluster, restoreSpec) };
   const next = previewWith(instance);
   const target = clusterOf(next, opts.cluster, `instance "${opts.name}"`);
   // What the stack and the record are made of: the instance with its template applied.
@@ -294,7 +356,16 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
   const ref = { name: opts.name, config: withInstance(next, resolved) };
   if (opts.dryRun) {
     await deployInstance(ctx, ref, { dryRun: true });
-    ctx.io.out(ctx.json ? JSON.stringify({ instance: opts.name, cluster: opts.cluster, stack: `instance-${opts.name}`, action: 'planned' }) : `planned (nothing changed) instance ${opts.name} on ${opts.cluster}`);
+    ctx.io.out(
+      ctx.json
+        ? JSON.stringify({
+            instance: opts.name,
+            cluster: opts.cluster,
+            stack: `instance-${opts.name}`,
+            action: 'planned',
+          })
+        : `planned (nothing changed) instance ${opts.name} on ${opts.cluster}`,
+    );
     return EXIT.ok;
   }
   const store = recordStore(ctx, next, target);
@@ -317,7 +388,10 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
         const cleanup = err.changedSomething
           ? `; to remove what the failed apply created, run: sandboxkit instance destroy ${opts.name} (\`sandboxkit gc\` removes failed creates too)`
           : '; nothing was created';
-        throw new CliError(`${err.message}\n\nThe config was not changed. Run the same command again to retry${cleanup}.`, EXIT.failed);
+        throw new CliError(
+          `${err.message}\n\nThe config was not changed. Run the same command again to retry${cleanup}.`,
+          EXIT.failed,
+        );
       }
       throw err;
     }
@@ -326,12 +400,21 @@ export async function createInstance(ctx: CliContext, opts: CreateOptions): Prom
   if (!opts.keepConfig) {
     await ctx.store.update((latest) => {
       const i = instanceIndex(latest, opts.name);
-      if (i >= 0 && existingIndex < 0) throw new CliError(`instance "${opts.name}" was added to the config by another command meanwhile`, EXIT.failed);
+      if (i >= 0 && existingIndex < 0)
+        throw new CliError(`instance "${opts.name}" was added to the config by another command meanwhile`, EXIT.failed);
       return i >= 0 ? replaceItem('instances', i, instance) : appendItem('instances', instance);
     });
   }
   const action = existing ? 'updated' : 'created';
-  const result = { instance: opts.name, cluster: opts.cluster, stack: `instance-${opts.name}`, action, ttlHours, recordedIn: store.where, config: opts.keepConfig ? 'unchanged' : 'written' };
+  const result = {
+    instance: opts.name,
+    cluster: opts.cluster,
+    stack: `instance-${opts.name}`,
+    action,
+    ttlHours,
+    recordedIn: store.where,
+    config: opts.keepConfig ? 'unchanged' : 'written',
+  };
   ctx.io.out(
     ctx.json
       ? JSON.stringify(result)

@@ -57,7 +57,15 @@ const TERRAFORM: ToolCheck = {
     }
   },
 };
-const HELM: ToolCheck = { tool: 'helm', args: ['version', '--short'], min: '3.8', max: '4', why: '`instance test` runs the releases\' test hooks', install: 'install Helm 3', optional: true };
+const HELM: ToolCheck = {
+  tool: 'helm',
+  args: ['version', '--short'],
+  min: '3.8',
+  max: '4',
+  why: "`instance test` runs the releases' test hooks",
+  install: 'install Helm 3',
+  optional: true,
+};
 const KUBECTL: ToolCheck = {
   tool: 'kubectl',
   args: ['version', '--client', '-o', 'json'],
@@ -67,13 +75,22 @@ const KUBECTL: ToolCheck = {
   optional: true,
   parse: (out) => {
     try {
-      return versionIn((JSON.parse(out) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '');
+      return versionIn(
+        (JSON.parse(out) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '',
+      );
     } catch {
       return versionIn(out);
     }
   },
 };
-const AWS: ToolCheck = { tool: 'aws', args: ['--version'], min: '2', why: 'EKS tokens for the Kubernetes and Helm providers (exec auth), and S3 state', install: 'install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html); v1 is end of support' };
+const AWS: ToolCheck = {
+  tool: 'aws',
+  args: ['--version'],
+  min: '2',
+  why: 'EKS tokens for the Kubernetes and Helm providers (exec auth), and S3 state',
+  install:
+    'install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html); v1 is end of support',
+};
 const AZ: ToolCheck = {
   tool: 'az',
   args: ['version', '--output', 'json'],
@@ -88,21 +105,51 @@ const AZ: ToolCheck = {
     }
   },
 };
-const KUBELOGIN: ToolCheck = { tool: 'kubelogin', args: ['--version'], min: '0.1', why: 'Entra ID tokens for AKS (local accounts are off)', install: 'install kubelogin (az aks install-cli)' };
-const GCLOUD: ToolCheck = { tool: 'gcloud', args: ['--version'], min: '400', why: 'GCS state and GKE credentials', install: 'install the Google Cloud CLI' };
-const GKE_AUTH: ToolCheck = { tool: 'gke-gcloud-auth-plugin', args: ['--version'], min: '0.1', why: 'kubectl and helm test on GKE', install: 'gcloud components install gke-gcloud-auth-plugin', optional: true };
+const KUBELOGIN: ToolCheck = {
+  tool: 'kubelogin',
+  args: ['--version'],
+  min: '0.1',
+  why: 'Entra ID tokens for AKS (local accounts are off)',
+  install: 'install kubelogin (az aks install-cli)',
+};
+const GCLOUD: ToolCheck = {
+  tool: 'gcloud',
+  args: ['--version'],
+  min: '400',
+  why: 'GCS state and GKE credentials',
+  install: 'install the Google Cloud CLI',
+};
+const GKE_AUTH: ToolCheck = {
+  tool: 'gke-gcloud-auth-plugin',
+  args: ['--version'],
+  min: '0.1',
+  why: 'kubectl and helm test on GKE',
+  install: 'gcloud components install gke-gcloud-auth-plugin',
+  optional: true,
+};
 
 async function checkTool(ctx: CliContext, spec: ToolCheck): Promise<Check> {
   const binary = toolBinary(spec.tool, ctx.io.env);
   const result = await ctx.tools.run(spec.tool, spec.args);
   const status = spec.optional ? 'warning' : 'missing';
   if (result.code === NOT_FOUND || result.code !== 0) {
-    return { check: spec.tool, status, detail: result.code === NOT_FOUND ? 'not found' : `${binary} does not run`, fix: `${spec.install}, or set ${TOOL_ENV[spec.tool]}; ${spec.why}` };
+    return {
+      check: spec.tool,
+      status,
+      detail: result.code === NOT_FOUND ? 'not found' : `${binary} does not run`,
+      fix: `${spec.install}, or set ${TOOL_ENV[spec.tool]}; ${spec.why}`,
+    };
   }
   const version = (spec.parse ?? versionIn)(`${result.stdout}\n${result.stderr}`.trim()) ?? 'unknown';
   if (version === 'unknown' || !atLeast(version, spec.min) || (spec.max && atLeast(version, spec.max))) {
     const range = spec.max ? `${spec.min} or later, below ${spec.max}` : `${spec.min} or later`;
-    return { check: spec.tool, status, version, detail: `${binary} is ${version}; ${range} is needed`, fix: `${spec.install}; ${spec.why}` };
+    return {
+      check: spec.tool,
+      status,
+      version,
+      detail: `${binary} is ${version}; ${range} is needed`,
+      fix: `${spec.install}; ${spec.why}`,
+    };
   }
   return { check: spec.tool, status: 'ok', version, detail: binary };
 }
@@ -129,8 +176,17 @@ export async function doctor(ctx: CliContext): Promise<number> {
     const path = c.connection.path.replace(/^~(?=\/)/, ctx.io.env.HOME ?? '~');
     checks.push(
       existsSync(path)
-        ? { check: `kubeconfig ${c.name}`, status: 'ok', detail: `${path}${c.connection.context ? ` (context ${c.connection.context})` : ''}` }
-        : { check: `kubeconfig ${c.name}`, status: 'missing', detail: `${path} does not exist`, fix: 'create the cluster, or point clusters[].connection.path at its kubeconfig' },
+        ? {
+            check: `kubeconfig ${c.name}`,
+            status: 'ok',
+            detail: `${path}${c.connection.context ? ` (context ${c.connection.context})` : ''}`,
+          }
+        : {
+            check: `kubeconfig ${c.name}`,
+            status: 'missing',
+            detail: `${path} does not exist`,
+            fix: 'create the cluster, or point clusters[].connection.path at its kubeconfig',
+          },
     );
   }
   const missing = checks.filter((c) => c.status === 'missing').length;
@@ -138,13 +194,20 @@ export async function doctor(ctx: CliContext): Promise<number> {
     ctx.io.out(JSON.stringify({ ok: missing === 0, checks }));
     return missing > 0 ? EXIT.failed : EXIT.ok;
   }
-  const mark = (s: Check['status']) => (s === 'ok' ? green(ctx.io, 'ok') : s === 'missing' ? red(ctx.io, 'missing') : yellow(ctx.io, 'warning'));
-  table(ctx.io, ['STATUS', 'CHECK', 'VERSION', 'DETAIL'], checks.map((c) => [mark(c.status), c.check, c.version ?? '-', c.detail]));
+  const mark = (s: Check['status']) =>
+    s === 'ok' ? green(ctx.io, 'ok') : s === 'missing' ? red(ctx.io, 'missing') : yellow(ctx.io, 'warning');
+  table(
+    ctx.io,
+    ['STATUS', 'CHECK', 'VERSION', 'DETAIL'],
+    checks.map((c) => [mark(c.status), c.check, c.version ?? '-', c.detail]),
+  );
   const fixes = checks.filter((c) => c.fix);
   if (fixes.length) {
     ctx.io.out('\nTo fix:');
     for (const c of fixes) ctx.io.out(`  ${c.check}: ${c.fix}`);
   }
-  ctx.io.out('\nEach tool is taken from its SANDBOXKIT_<TOOL> variable (SANDBOXKIT_TERRAFORM, SANDBOXKIT_HELM, ...),\nelse from PATH, else from ./.tools/bin.');
+  ctx.io.out(
+    '\nEach tool is taken from its SANDBOXKIT_<TOOL> variable (SANDBOXKIT_TERRAFORM, SANDBOXKIT_HELM, ...),\nelse from PATH, else from ./.tools/bin.',
+  );
   return missing > 0 ? EXIT.failed : EXIT.ok;
 }

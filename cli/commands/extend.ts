@@ -1,7 +1,14 @@
 import { instanceIndex } from '../config-store';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
-import { expiryAddress, prepareStack, readOutputs, resolveInstance, withInstance, withInstanceLock } from '../instances';
+import {
+  expiryAddress,
+  prepareStack,
+  readOutputs,
+  resolveInstance,
+  withInstance,
+  withInstanceLock,
+} from '../instances';
 import { markApplied } from '../activity';
 import { withFileSecrets } from '../file-secrets';
 import { terraformChange } from '../terraform';
@@ -24,10 +31,15 @@ export async function extendInstance(ctx: CliContext, name: string, hours: numbe
   const outputs = await withInstanceLock(ctx, name, async () => {
     const before = await readOutputs(ctx, found, true);
     if (!before) {
-      throw new CliError(`instance "${name}" has not been deployed (its state has no outputs), so there is nothing to extend; deploy it with: sandboxkit instance create ${name} ... --update`, EXIT.usage);
+      throw new CliError(
+        `instance "${name}" has not been deployed (its state has no outputs), so there is nothing to extend; deploy it with: sandboxkit instance create ${name} ... --update`,
+        EXIT.usage,
+      );
     }
     const dir = await prepareStack(ctx, ref);
-    await withFileSecrets(ctx, ref.config, name, 'apply', (secrets) => terraformChange(ctx, dir, 'apply', [`-replace=${expiryAddress(dir)}`, ...secrets]));
+    await withFileSecrets(ctx, ref.config, name, 'apply', (secrets) =>
+      terraformChange(ctx, dir, 'apply', [`-replace=${expiryAddress(dir)}`, ...secrets]),
+    );
     await markApplied(ctx, found.cluster, instance.namespace ?? instance.name);
     const now = ctx.io.now();
     await ref.store.put({
@@ -47,6 +59,10 @@ export async function extendInstance(ctx: CliContext, name: string, hours: numbe
     });
   }
   const result = { instance: name, ttlHours: hours, expiresAt: outputs?.expiresAt ?? null };
-  ctx.io.out(ctx.json ? JSON.stringify(result) : `extended ${name}: ${hours}h from now${outputs?.expiresAt ? `, expires ${outputs.expiresAt}` : ''}`);
+  ctx.io.out(
+    ctx.json
+      ? JSON.stringify(result)
+      : `extended ${name}: ${hours}h from now${outputs?.expiresAt ? `, expires ${outputs.expiresAt}` : ''}`,
+  );
   return EXIT.ok;
 }

@@ -14,7 +14,11 @@ export interface GcOutcome {
 }
 
 /** Why gc removes an instance, or undefined to keep it. Terraform's outputs decide when there are any. */
-export function gcReason(outputs: InstanceOutputs | undefined, record: InstanceRecord | undefined, now: Date): string | undefined {
+export function gcReason(
+  outputs: InstanceOutputs | undefined,
+  record: InstanceRecord | undefined,
+  now: Date,
+): string | undefined {
   if (outputs?.expiresAt) return isExpired(outputs, now) ? 'expired' : undefined;
   if (!record) return undefined;
   if (record.status === 'failed') return 'create failed';
@@ -35,7 +39,13 @@ export async function garbageCollect(ctx: CliContext, dryRun: boolean): Promise<
   for (const { row, ref, outputs } of await knownInstances(ctx)) {
     if (!ref) {
       if (row.source === 'state') {
-        outcomes.push({ instance: row.name, expiresAt: null, reason: 'state without a record', result: 'skipped', error: 'neither the config nor a record describes it; destroy it with cdktf or terraform' });
+        outcomes.push({
+          instance: row.name,
+          expiresAt: null,
+          reason: 'state without a record',
+          result: 'skipped',
+          error: 'neither the config nor a record describes it; destroy it with cdktf or terraform',
+        });
       }
       continue;
     }
@@ -52,21 +62,50 @@ export async function garbageCollect(ctx: CliContext, dryRun: boolean): Promise<
         const fresh = await readOutputs(ctx, ref, true);
         const record = await ref.store.get(ref.name);
         const reason = gcReason(fresh, record, ctx.io.now());
-        if (!reason) return { instance: row.name, expiresAt: fresh?.expiresAt ?? record?.expiresAt ?? null, reason: 'extended meanwhile', result: 'kept' };
+        if (!reason)
+          return {
+            instance: row.name,
+            expiresAt: fresh?.expiresAt ?? record?.expiresAt ?? null,
+            reason: 'extended meanwhile',
+            result: 'kept',
+          };
         await destroyOne(ctx, ref);
-        return { instance: row.name, expiresAt: fresh?.expiresAt ?? record?.expiresAt ?? null, reason, result: 'destroyed' };
+        return {
+          instance: row.name,
+          expiresAt: fresh?.expiresAt ?? record?.expiresAt ?? null,
+          reason,
+          result: 'destroyed',
+        };
       });
       outcomes.push(outcome);
     } catch (err) {
-      outcomes.push({ instance: row.name, expiresAt: row.expiresAt, reason: first, result: 'failed', error: err instanceof CliError ? err.message : String(err) });
+      outcomes.push({
+        instance: row.name,
+        expiresAt: row.expiresAt,
+        reason: first,
+        result: 'failed',
+        error: err instanceof CliError ? err.message : String(err),
+      });
     }
   }
   const failed = outcomes.filter((o) => o.result === 'failed').length;
-  if (ctx.json) ctx.io.out(JSON.stringify({ expired: outcomes.filter((o) => o.result !== 'skipped' && o.result !== 'kept').length, failed, outcomes }));
+  if (ctx.json)
+    ctx.io.out(
+      JSON.stringify({
+        expired: outcomes.filter((o) => o.result !== 'skipped' && o.result !== 'kept').length,
+        failed,
+        outcomes,
+      }),
+    );
   else {
     if (outcomes.length === 0) ctx.io.out('no expired instances');
     for (const o of outcomes) {
-      const mark = o.result === 'failed' ? red(ctx.io, 'failed') : o.result === 'destroyed' ? green(ctx.io, 'destroyed') : o.result;
+      const mark =
+        o.result === 'failed'
+          ? red(ctx.io, 'failed')
+          : o.result === 'destroyed'
+            ? green(ctx.io, 'destroyed')
+            : o.result;
       ctx.io.out(`${o.instance}: ${mark} (${o.reason})${o.error ? `: ${o.error.split('\n')[0]}` : ''}`);
     }
   }

@@ -2,7 +2,15 @@ import type { SandboxConfig } from '../../config/types';
 import type { CliContext } from '../context';
 import { humanDuration } from '../duration';
 import { EXIT, red, yellow } from '../io';
-import { clusterOf, isExpired, podSecurityOf, readOutputs, withInstance, type InstanceRef, type InstanceOutputs } from '../instances';
+import {
+  clusterOf,
+  isExpired,
+  podSecurityOf,
+  readOutputs,
+  withInstance,
+  type InstanceRef,
+  type InstanceOutputs,
+} from '../instances';
 import { allRecordStores, recordStore } from '../records';
 import { table } from '../table';
 import { dailyCost } from '../cost';
@@ -32,16 +40,29 @@ export interface Known {
   readonly outputs?: InstanceOutputs;
 }
 
-function stateOf(ref: InstanceRef, outputs: InstanceOutputs | undefined, now: Date, isProtected: boolean): InstanceState {
-  if (isProtected) return outputs || ref.record?.status === 'deployed' ? 'running' : (ref.record?.status ?? 'not deployed');
+function stateOf(
+  ref: InstanceRef,
+  outputs: InstanceOutputs | undefined,
+  now: Date,
+  isProtected: boolean,
+): InstanceState {
+  if (isProtected)
+    return outputs || ref.record?.status === 'deployed' ? 'running' : (ref.record?.status ?? 'not deployed');
   if (outputs) return isExpired(outputs, now) ? 'expired' : 'running';
   if (ref.record?.status === 'failed' || ref.record?.status === 'deploying') return ref.record.status;
-  if (ref.record?.status === 'deployed') return Date.parse(ref.record.expiresAt) <= now.getTime() ? 'expired' : 'running';
+  if (ref.record?.status === 'deployed')
+    return Date.parse(ref.record.expiresAt) <= now.getTime() ? 'expired' : 'running';
   return 'not deployed';
 }
 
 /** Protection comes from the config file only: a record (a preview environment) never protects an instance. */
-function rowOf(config: SandboxConfig, ref: InstanceRef, outputs: InstanceOutputs | undefined, now: Date, isProtected = false): InstanceRow {
+function rowOf(
+  config: SandboxConfig,
+  ref: InstanceRef,
+  outputs: InstanceOutputs | undefined,
+  now: Date,
+  isProtected = false,
+): InstanceRow {
   const pss = podSecurityOf(config, ref.instance);
   return {
     name: ref.name,
@@ -72,7 +93,15 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
     const store = recordStore(ctx, config, cluster);
     const record = await store.get(instance.name);
     const used = record?.instance ?? instance;
-    const ref: InstanceRef = { name: instance.name, instance: used, cluster, config: withInstance(config, used), inConfig: true, record, store };
+    const ref: InstanceRef = {
+      name: instance.name,
+      instance: used,
+      cluster,
+      config: withInstance(config, used),
+      inConfig: true,
+      record,
+      store,
+    };
     const outputs = await readOutputs(ctx, ref, fetch && record !== undefined);
     known.push({ row: rowOf(config, ref, outputs, now, instance.protected === true), ref, outputs });
     seen.add(instance.name);
@@ -84,10 +113,31 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
       seen.add(record.instance.name);
       const own = config.clusters.find((c) => c.name === record.instance.cluster);
       if (!own) {
-        known.push({ row: { name: record.instance.name, cluster: record.instance.cluster, owner: record.instance.owner, blocks: [], createdAt: record.createdAt, expiresAt: record.expiresAt, protected: false, state: 'state only', podSecurity: null, source: 'record' } });
+        known.push({
+          row: {
+            name: record.instance.name,
+            cluster: record.instance.cluster,
+            owner: record.instance.owner,
+            blocks: [],
+            createdAt: record.createdAt,
+            expiresAt: record.expiresAt,
+            protected: false,
+            state: 'state only',
+            podSecurity: null,
+            source: 'record',
+          },
+        });
         continue;
       }
-      const ref: InstanceRef = { name: record.instance.name, instance: record.instance, cluster: own, config: withInstance(config, record.instance), inConfig: false, record, store: recordStore(ctx, config, own) };
+      const ref: InstanceRef = {
+        name: record.instance.name,
+        instance: record.instance,
+        cluster: own,
+        config: withInstance(config, record.instance),
+        inConfig: false,
+        record,
+        store: recordStore(ctx, config, own),
+      };
       const outputs = await readOutputs(ctx, ref, fetch);
       known.push({ row: rowOf(config, ref, outputs, now), ref, outputs });
     }
@@ -95,7 +145,20 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
       if (seen.has(orphan.name)) continue;
       seen.add(orphan.name);
       const remote = store.where.includes('://');
-      known.push({ row: { name: orphan.name, cluster: remote ? cluster.name : null, owner: null, blocks: [], createdAt: null, expiresAt: null, protected: false, state: 'state only', podSecurity: null, source: 'state' } });
+      known.push({
+        row: {
+          name: orphan.name,
+          cluster: remote ? cluster.name : null,
+          owner: null,
+          blocks: [],
+          createdAt: null,
+          expiresAt: null,
+          protected: false,
+          state: 'state only',
+          podSecurity: null,
+          source: 'state',
+        },
+      });
     }
   }
   return known;
@@ -104,9 +167,15 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
 export async function listInstances(ctx: CliContext, expiredOnly: boolean, cost = false): Promise<number> {
   const known = (await knownInstances(ctx)).filter((k) => !expiredOnly || k.row.state === 'expired');
   const rows = known.map((k) => k.row);
-  const costs = known.map((k) => (k.ref ? dailyCost(k.ref.cluster, k.ref.instance) : { usd: null, basis: 'not in the config or a record' }));
+  const costs = known.map((k) =>
+    k.ref ? dailyCost(k.ref.cluster, k.ref.instance) : { usd: null, basis: 'not in the config or a record' },
+  );
   if (ctx.json) {
-    ctx.io.out(JSON.stringify(cost ? rows.map((r, i) => ({ ...r, dailyCostUsd: costs[i].usd, costBasis: costs[i].basis })) : rows));
+    ctx.io.out(
+      JSON.stringify(
+        cost ? rows.map((r, i) => ({ ...r, dailyCostUsd: costs[i].usd, costBasis: costs[i].basis })) : rows,
+      ),
+    );
     return EXIT.ok;
   }
   if (rows.length === 0) {
@@ -119,10 +188,26 @@ export async function listInstances(ctx: CliContext, expiredOnly: boolean, cost 
     const t = Date.parse(iso);
     return t > now ? `in ${humanDuration(t - now)}` : `${humanDuration(now - t)} ago`;
   };
-  const paint = (state: InstanceState) => (state === 'expired' || state === 'failed' ? red(ctx.io, state) : state === 'running' ? state : yellow(ctx.io, state));
+  const paint = (state: InstanceState) =>
+    state === 'expired' || state === 'failed'
+      ? red(ctx.io, state)
+      : state === 'running'
+        ? state
+        : yellow(ctx.io, state);
   table(
     ctx.io,
-    ['NAME', 'CLUSTER', 'OWNER', 'BLOCKS', 'CREATED', 'EXPIRES', 'STATE', 'POD SECURITY', 'SOURCE', ...(cost ? ['USD/DAY'] : [])],
+    [
+      'NAME',
+      'CLUSTER',
+      'OWNER',
+      'BLOCKS',
+      'CREATED',
+      'EXPIRES',
+      'STATE',
+      'POD SECURITY',
+      'SOURCE',
+      ...(cost ? ['USD/DAY'] : []),
+    ],
     rows.map((r, i) => [
       r.name,
       r.cluster ?? '-',
@@ -138,7 +223,9 @@ export async function listInstances(ctx: CliContext, expiredOnly: boolean, cost 
   );
   if (cost) {
     const total = costs.reduce((sum, c) => sum + (c.usd ?? 0), 0);
-    ctx.io.out(`\nestimated ${total.toFixed(2)} USD a day at most: each instance's quota held all day at on-demand list prices (cli/cost.ts); existing clusters are not priced`);
+    ctx.io.out(
+      `\nestimated ${total.toFixed(2)} USD a day at most: each instance's quota held all day at on-demand list prices (cli/cost.ts); existing clusters are not priced`,
+    );
   }
   return EXIT.ok;
 }

@@ -14,16 +14,22 @@ import { suggest } from '../../config/suggest';
 
 export type SharedVerb = 'apply' | 'plan' | 'destroy';
 
-const sharedNames = (cluster: ClusterConfig) => (cluster.sharedBlocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
+const sharedNames = (cluster: ClusterConfig) =>
+  (cluster.sharedBlocks ?? []).map((b) => (typeof b === 'string' ? b : b.name));
 
 /** The cluster by name, with shared blocks; anything else is a usage error naming the config. */
 function sharedCluster(ctx: CliContext, config: SandboxConfig, name: string): ClusterConfig {
   const names = config.clusters.map((c) => c.name);
   const cluster = config.clusters.find((c) => c.name === name);
-  if (!cluster) throw new CliError(`--cluster: the config declares no cluster "${name}" (it has ${names.join(', ')})${suggest(name, names)}`);
+  if (!cluster)
+    throw new CliError(
+      `--cluster: the config declares no cluster "${name}" (it has ${names.join(', ')})${suggest(name, names)}`,
+    );
   if (!cluster.sharedBlocks?.length) {
     const where = positionOf(ctx.store.file, ctx.store.text(), ['clusters', names.indexOf(name)]);
-    throw new CliError(`cluster "${name}" (${where}) declares no sharedBlocks, so it has no stack ${sharedStackName(name)}`);
+    throw new CliError(
+      `cluster "${name}" (${where}) declares no sharedBlocks, so it has no stack ${sharedStackName(name)}`,
+    );
   }
   return cluster;
 }
@@ -31,7 +37,8 @@ function sharedCluster(ctx: CliContext, config: SandboxConfig, name: string): Cl
 /** Instances of the config and of the cluster's records that use one of its shared blocks. */
 async function usersOf(ctx: CliContext, config: SandboxConfig, cluster: ClusterConfig): Promise<string[]> {
   const shared = sharedNames(cluster);
-  const uses = (i: { cluster: string; uses?: readonly string[] }) => i.cluster === cluster.name && (i.uses ?? []).some((b) => shared.includes(b));
+  const uses = (i: { cluster: string; uses?: readonly string[] }) =>
+    i.cluster === cluster.name && (i.uses ?? []).some((b) => shared.includes(b));
   const fromConfig = (config.instances ?? []).filter(uses).map((i) => i.name);
   const { records } = await recordStore(ctx, config, cluster).list();
   const fromRecords = records.filter((r) => r.status !== 'failed' && uses(r.instance)).map((r) => r.instance.name);
@@ -50,12 +57,19 @@ export async function sharedCommand(ctx: CliContext, verb: SharedVerb, clusterNa
   if (verb === 'destroy') {
     const users = await usersOf(ctx, config, cluster);
     if (users.length) {
-      throw new CliError(`${stack} is in use by ${users.map((u) => `instance "${u}"`).join(', ')}; destroy them or remove the blocks from their uses first`, EXIT.failed);
+      throw new CliError(
+        `${stack} is in use by ${users.map((u) => `instance "${u}"`).join(', ')}; destroy them or remove the blocks from their uses first`,
+        EXIT.failed,
+      );
     }
   }
   const report = await withLock(join(resolve(ctx.outdir), '.locks', `${stack}.lock`), `stack ${stack}`, async () => {
     // The stack depends on its cluster alone: synthesizing that cluster without instances is enough, and quicker.
-    const dir = synthesizeStack({ ...config, clusters: [cluster], instances: [], instanceGroups: [] }, ctx.outdir, stack);
+    const dir = synthesizeStack(
+      { ...config, clusters: [cluster], instances: [], instanceGroups: [] },
+      ctx.outdir,
+      stack,
+    );
     await terraformInit(ctx, dir);
     return terraformChange(ctx, dir, verb);
   });
@@ -63,7 +77,14 @@ export async function sharedCommand(ctx: CliContext, verb: SharedVerb, clusterNa
   const blocks = sharedNames(cluster);
   ctx.io.out(
     ctx.json
-      ? JSON.stringify({ stack, cluster: cluster.name, action, changes: verb === 'plan' ? report.planned : report.done, blocks, namespaces: blocks.map(sharedNamespace) })
+      ? JSON.stringify({
+          stack,
+          cluster: cluster.name,
+          action,
+          changes: verb === 'plan' ? report.planned : report.done,
+          blocks,
+          namespaces: blocks.map(sharedNamespace),
+        })
       : `${action} ${stack}: ${blocks.map((b) => `${b} in ${sharedNamespace(b)}`).join(', ')}${verb === 'plan' ? ` (${report.planned} to change, nothing changed)` : ''}`,
   );
   return EXIT.ok;
@@ -75,12 +96,25 @@ export async function listShared(ctx: CliContext): Promise<number> {
   const rows = [];
   for (const cluster of config.clusters.filter((c) => c.sharedBlocks?.length)) {
     for (const block of sharedNames(cluster)) {
-      const users = (config.instances ?? []).filter((i) => i.cluster === cluster.name && i.uses?.includes(block)).map((i) => i.name);
-      rows.push({ cluster: cluster.name, stack: sharedStackName(cluster.name), block, namespace: sharedNamespace(block), usedBy: users });
+      const users = (config.instances ?? [])
+        .filter((i) => i.cluster === cluster.name && i.uses?.includes(block))
+        .map((i) => i.name);
+      rows.push({
+        cluster: cluster.name,
+        stack: sharedStackName(cluster.name),
+        block,
+        namespace: sharedNamespace(block),
+        usedBy: users,
+      });
     }
   }
   if (ctx.json) ctx.io.out(JSON.stringify(rows));
   else if (rows.length === 0) ctx.io.out('no cluster of the config shares blocks (clusters[].sharedBlocks)');
-  else table(ctx.io, ['CLUSTER', 'STACK', 'BLOCK', 'NAMESPACE', 'USED BY'], rows.map((r) => [r.cluster, r.stack, r.block, r.namespace, r.usedBy.join(', ') || '-']));
+  else
+    table(
+      ctx.io,
+      ['CLUSTER', 'STACK', 'BLOCK', 'NAMESPACE', 'USED BY'],
+      rows.map((r) => [r.cluster, r.stack, r.block, r.namespace, r.usedBy.join(', ') || '-']),
+    );
   return EXIT.ok;
 }

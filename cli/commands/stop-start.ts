@@ -11,12 +11,14 @@ import { kubectl, kubectlConnection } from '../kube';
  * (charts/instance-reaper/files/reap.sh), so that `instance start` wakes what the reaper put to sleep and the
  * reaper's working hours find what `instance stop` saved.
  */
-export const REPLICA_STATE = { namespace: REAPER_IDENTITY.namespace, configMap: `${REAPER_IDENTITY.serviceAccount}-state` } as const;
+export const REPLICA_STATE = {
+  namespace: REAPER_IDENTITY.namespace,
+  configMap: `${REAPER_IDENTITY.serviceAccount}-state`,
+} as const;
 /** Namespace annotation that keeps the reaper's working hours from waking a stopped instance. */
 export const STOPPED_ANNOTATION = 'sandbox.dev/stopped';
 
-const KINDS = ['deployment', 'statefulset'] as const;
-type Kind = (typeof KINDS)[number];
+type Kind = 'deployment' | 'statefulset';
 
 interface Workload {
   readonly kind: Kind;
@@ -35,15 +37,24 @@ export interface StopStartResult {
 const keyOf = (namespace: string, w: { kind: Kind; name: string }) => `${namespace}.${w.kind}.${w.name}`;
 
 async function workloads(ctx: CliContext, cluster: ClusterConfig, namespace: string): Promise<Workload[]> {
-  const list = JSON.parse(await kubectl(ctx, cluster, ['get', 'deployments,statefulsets', '-n', namespace, '-o', 'json'])) as { items: { kind: string; metadata: { name: string }; spec?: { replicas?: number } }[] };
-  return list.items.map((i) => ({ kind: i.kind.toLowerCase() as Kind, name: i.metadata.name, replicas: i.spec?.replicas ?? 1 }));
+  const list = JSON.parse(
+    await kubectl(ctx, cluster, ['get', 'deployments,statefulsets', '-n', namespace, '-o', 'json']),
+  ) as { items: { kind: string; metadata: { name: string }; spec?: { replicas?: number } }[] };
+  return list.items.map((i) => ({
+    kind: i.kind.toLowerCase() as Kind,
+    name: i.metadata.name,
+    replicas: i.spec?.replicas ?? 1,
+  }));
 }
 
 async function savedReplicas(ctx: CliContext, cluster: ClusterConfig): Promise<Record<string, string>> {
   const args = ['get', 'configmap', REPLICA_STATE.configMap, '-n', REPLICA_STATE.namespace, '-o', 'json'];
   const r = await ctx.tools.run('kubectl', [...kubectlConnection(ctx, cluster), ...args]);
   if (r.code !== 0 && /NotFound|not found/.test(r.stderr)) {
-    throw new CliError(`the reaper's ConfigMap ${REPLICA_STATE.namespace}/${REPLICA_STATE.configMap}, where stopped replicas are kept, does not exist: apply the platform stack of cluster ${cluster.name} first`, EXIT.failed);
+    throw new CliError(
+      `the reaper's ConfigMap ${REPLICA_STATE.namespace}/${REPLICA_STATE.configMap}, where stopped replicas are kept, does not exist: apply the platform stack of cluster ${cluster.name} first`,
+      EXIT.failed,
+    );
   }
   const text = r.code === 0 ? r.stdout : await kubectl(ctx, cluster, args);
   return (JSON.parse(text) as { data?: Record<string, string> }).data ?? {};
@@ -69,13 +80,35 @@ export async function stopInstance(ctx: CliContext, name: string): Promise<numbe
   const running = (await workloads(ctx, cluster, namespace)).filter((w) => w.replicas > 0);
   const data = Object.fromEntries(running.map((w) => [keyOf(namespace, w), String(w.replicas)]));
   if (running.length) {
-    await kubectl(ctx, cluster, ['patch', 'configmap', REPLICA_STATE.configMap, '-n', REPLICA_STATE.namespace, '--type', 'merge', '-p', JSON.stringify({ data })]);
+    await kubectl(ctx, cluster, [
+      'patch',
+      'configmap',
+      REPLICA_STATE.configMap,
+      '-n',
+      REPLICA_STATE.namespace,
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ data }),
+    ]);
   }
-  await kubectl(ctx, cluster, ['annotate', 'namespace', namespace, '--overwrite', `${STOPPED_ANNOTATION}=${ctx.io.now().toISOString()}`]);
-  for (const w of running) await kubectl(ctx, cluster, ['scale', `${w.kind}/${w.name}`, '-n', namespace, '--replicas=0']);
+  await kubectl(ctx, cluster, [
+    'annotate',
+    'namespace',
+    namespace,
+    '--overwrite',
+    `${STOPPED_ANNOTATION}=${ctx.io.now().toISOString()}`,
+  ]);
+  for (const w of running)
+    await kubectl(ctx, cluster, ['scale', `${w.kind}/${w.name}`, '-n', namespace, '--replicas=0']);
   const already = Object.keys(saved).filter((k) => k.startsWith(`${namespace}.`)).length;
   if (!running.length && !already) ctx.io.err(`instance ${name} has no running workloads`);
-  return report(ctx, { instance: name, namespace, action: 'stopped', workloads: running.map((w) => ({ kind: w.kind, name: w.name, replicas: 0 })) });
+  return report(ctx, {
+    instance: name,
+    namespace,
+    action: 'stopped',
+    workloads: running.map((w) => ({ kind: w.kind, name: w.name, replicas: 0 })),
+  });
 }
 
 /** Scales the instance's workloads back to the replicas saved by `instance stop` (or by the reaper's working hours). */
@@ -93,7 +126,17 @@ export async function startInstance(ctx: CliContext, name: string): Promise<numb
       await kubectl(ctx, cluster, ['scale', `${w.kind}/${w.name}`, '-n', namespace, `--replicas=${w.replicas}`]);
       woken.push(w);
     }
-    await kubectl(ctx, cluster, ['patch', 'configmap', REPLICA_STATE.configMap, '-n', REPLICA_STATE.namespace, '--type', 'json', '-p', JSON.stringify([{ op: 'remove', path: `/data/${key}` }])]);
+    await kubectl(ctx, cluster, [
+      'patch',
+      'configmap',
+      REPLICA_STATE.configMap,
+      '-n',
+      REPLICA_STATE.namespace,
+      '--type',
+      'json',
+      '-p',
+      JSON.stringify([{ op: 'remove', path: `/data/${key}` }]),
+    ]);
   }
   await kubectl(ctx, cluster, ['annotate', 'namespace', namespace, `${STOPPED_ANNOTATION}-`]);
   await markApplied(ctx, cluster, namespace);

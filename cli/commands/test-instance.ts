@@ -19,7 +19,8 @@ export interface ReleaseTest {
   readonly excluded?: readonly { readonly name: string; readonly reason: string }[];
 }
 
-const ADMISSION = /is forbidden|admission webhook .* denied|denied the request|violates PodSecurity|ValidatingAdmissionPolicy/i;
+const ADMISSION =
+  /is forbidden|admission webhook .* denied|denied the request|violates PodSecurity|ValidatingAdmissionPolicy/i;
 
 /**
  * Reads `helm test` for one release: the TEST SUITE and Phase lines before
@@ -48,7 +49,9 @@ export function parseHelmTest(release: string, code: number, stdout: string, std
   if (code === 0) {
     if (none || tests.length === 0) return { release, status: 'no tests', tests };
     const bad = tests.filter((t) => t.phase !== 'Succeeded');
-    return bad.length ? { release, status: 'failed', tests, detail: bad.map((t) => `${t.name}: ${t.phase}`).join(', ') } : { release, status: 'passed', tests };
+    return bad.length
+      ? { release, status: 'failed', tests, detail: bad.map((t) => `${t.name}: ${t.phase}`).join(', ') }
+      : { release, status: 'passed', tests };
   }
   if (/release: not found/i.test(stderr)) return { release, status: 'not installed', tests, detail: error };
   if (ADMISSION.test(stderr)) return { release, status: 'rejected', tests, detail: error };
@@ -62,18 +65,41 @@ export async function testInstance(ctx: CliContext, name: string): Promise<numbe
   const namespace = instance.namespace ?? instance.name;
   const kube =
     cluster.cloud === 'existing' && cluster.connection.kind === 'kubeconfig'
-      ? ['--kubeconfig', cluster.connection.path.replace(/^~(?=\/)/, ctx.io.env.HOME ?? '~'), ...(cluster.connection.context ? ['--kube-context', cluster.connection.context] : [])]
+      ? [
+          '--kubeconfig',
+          cluster.connection.path.replace(/^~(?=\/)/, ctx.io.env.HOME ?? '~'),
+          ...(cluster.connection.context ? ['--kube-context', cluster.connection.context] : []),
+        ]
       : [];
-  const releases = [...(instance.mocks ?? []).map((m) => MOCKS[m].chart), ...instance.blocks.map((b) => (typeof b === 'string' ? b : b.name))];
+  const releases = [
+    ...(instance.mocks ?? []).map((m) => MOCKS[m].chart),
+    ...instance.blocks.map((b) => (typeof b === 'string' ? b : b.name)),
+  ];
   const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
   const results: ReleaseTest[] = [];
   for (const release of releases) {
     const start = ctx.io.now().getTime();
-    const excluded = (catalog.get(release)?.excludedTests ?? []).map((t) => ({ name: t.name.replace(/\{block\}/g, release), reason: t.reason }));
+    const excluded = (catalog.get(release)?.excludedTests ?? []).map((t) => ({
+      name: t.name.replace(/\{block\}/g, release),
+      reason: t.reason,
+    }));
     ctx.io.err(`helm test ${release} ...`);
     const filters = excluded.flatMap((t) => ['--filter', `!name=${t.name}`]);
-    const r = await ctx.tools.run('helm', ['test', release, '--namespace', namespace, '--timeout', '5m', ...filters, ...kube]);
-    if (r.code === NOT_FOUND) throw new CliError(`helm could not be started: install Helm 3 or set ${TOOL_ENV.helm}; \`sandboxkit doctor\` checks every tool this config needs`, EXIT.failed);
+    const r = await ctx.tools.run('helm', [
+      'test',
+      release,
+      '--namespace',
+      namespace,
+      '--timeout',
+      '5m',
+      ...filters,
+      ...kube,
+    ]);
+    if (r.code === NOT_FOUND)
+      throw new CliError(
+        `helm could not be started: install Helm 3 or set ${TOOL_ENV.helm}; \`sandboxkit doctor\` checks every tool this config needs`,
+        EXIT.failed,
+      );
     if (r.code === 130) throw new CliError('interrupted', EXIT.interrupted);
     const parsed = parseHelmTest(release, r.code, r.stdout, r.stderr);
     const result = excluded.length ? { ...parsed, excluded } : parsed;
@@ -83,15 +109,24 @@ export async function testInstance(ctx: CliContext, name: string): Promise<numbe
   const failed = results.filter((r) => r.status !== 'passed' && r.status !== 'no tests').length;
   const count = (s: TestStatus) => results.filter((r) => r.status === s).length;
   if (ctx.json) {
-    ctx.io.out(JSON.stringify({ instance: name, passed: count('passed'), noTests: count('no tests'), failed, results }));
+    ctx.io.out(
+      JSON.stringify({ instance: name, passed: count('passed'), noTests: count('no tests'), failed, results }),
+    );
   } else {
     for (const r of results) {
-      const mark = r.status === 'passed' ? green(ctx.io, 'passed') : r.status === 'no tests' ? yellow(ctx.io, 'no tests') : red(ctx.io, r.status);
+      const mark =
+        r.status === 'passed'
+          ? green(ctx.io, 'passed')
+          : r.status === 'no tests'
+            ? yellow(ctx.io, 'no tests')
+            : red(ctx.io, r.status);
       const tests = r.tests.length ? ` (${r.tests.map((t) => t.name).join(', ')})` : '';
       ctx.io.out(`${r.release}: ${mark}${tests}${r.detail ? `\n  ${r.detail.split('\n').join('\n  ')}` : ''}`);
       for (const t of r.excluded ?? []) ctx.io.out(`  left out: ${t.name}: ${t.reason}`);
     }
-    ctx.io.out(`${count('passed')} of ${results.length} releases passed, ${failed} failed, ${count('no tests')} without tests`);
+    ctx.io.out(
+      `${count('passed')} of ${results.length} releases passed, ${failed} failed, ${count('no tests')} without tests`,
+    );
   }
   return failed > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -36,7 +36,16 @@ export function eksFacts(props: EksFactsProps): ClusterFacts {
     storage: { blockRwo: names.blockStorageClass, sharedRwx: sharedStorage ? names.sharedStorageClass : undefined },
     secretStore: platformSecretStore('aws-secrets-manager', props.clusterName),
     ingress: platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`),
-    secretBackend: new AwsInstanceSecrets({ clusterName: props.clusterName, region: props.region, oidcIssuerUrl: props.oidcIssuerUrl }),
-    platformNeeds: new AwsPlatformNeeds({ clusterName: props.clusterName, region: props.region, sharedStorage, externalDnsZoneId: props.externalDnsZoneId }),
+    secretBackend: new AwsInstanceSecrets({
+      clusterName: props.clusterName,
+      region: props.region,
+      oidcIssuerUrl: props.oidcIssuerUrl,
+    }),
+    platformNeeds: new AwsPlatformNeeds({
+      clusterName: props.clusterName,
+      region: props.region,
+      sharedStorage,
+      externalDnsZoneId: props.externalDnsZoneId,
+    }),
   };
 }

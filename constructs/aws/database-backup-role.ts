@@ -29,7 +29,8 @@ export class DatabaseBackupRole extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseBackupRoleProps) {
     super(scope, id);
-    if (!props.writePrefix && !props.readPrefix) throw new Error(`DatabaseBackupRole "${id}": give writePrefix, readPrefix or both`);
+    if (!props.writePrefix && !props.readPrefix)
+      throw new Error(`DatabaseBackupRole "${id}": give writePrefix, readPrefix or both`);
     const partition = new DataAwsPartition(this, 'Partition');
     const bucketArn = `arn:${partition.partition}:s3:::${props.bucket}`;
     const prefixes = [props.writePrefix, props.readPrefix].filter((p): p is string => !!p);
@@ -42,9 +43,13 @@ export class DatabaseBackupRole extends Construct {
       },
     ];
     if (props.writePrefix) {
-      statements.push({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [`${bucketArn}/${props.writePrefix}/*`] });
+      statements.push({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [`${bucketArn}/${props.writePrefix}/*`],
+      });
     }
-    if (props.readPrefix) statements.push({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${props.readPrefix}/*`] });
+    if (props.readPrefix)
+      statements.push({ actions: ['s3:GetObject'], resources: [`${bucketArn}/${props.readPrefix}/*`] });
 
     const oidc = new DataAwsIamOpenidConnectProvider(this, 'Oidc', { url: props.oidcIssuerUrl });
     this.arn = new ServiceAccountRole(this, 'Role', {

@@ -33,11 +33,19 @@ export class EfsStorage extends Construct {
       name: `${props.clusterName}-efs`,
       description: 'NFS from inside the cluster VPC to the shared file system',
       vpcId: props.vpcId,
-      ingress: [{ description: 'NFS from the VPC', protocol: 'tcp', fromPort: 2049, toPort: 2049, cidrBlocks: [props.vpcCidr] }],
-      egress: [{ description: 'Replies inside the VPC', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: [props.vpcCidr] }],
+      ingress: [
+        { description: 'NFS from the VPC', protocol: 'tcp', fromPort: 2049, toPort: 2049, cidrBlocks: [props.vpcCidr] },
+      ],
+      egress: [
+        { description: 'Replies inside the VPC', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: [props.vpcCidr] },
+      ],
     });
     props.privateSubnetIds.forEach((subnetId, i) => {
-      new EfsMountTarget(this, `MountTarget${i}`, { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [sg.id] });
+      new EfsMountTarget(this, `MountTarget${i}`, {
+        fileSystemId: this.fileSystem.id,
+        subnetId,
+        securityGroups: [sg.id],
+      });
     });
   }
 }

@@ -2,7 +2,8 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { Construct } from 'constructs';
 import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
 
-export type AddonName = 'vpc-cni' | 'coredns' | 'kube-proxy' | 'aws-ebs-csi-driver' | 'aws-efs-csi-driver' | 'eks-pod-identity-agent';
+export type AddonName =
+  'vpc-cni' | 'coredns' | 'kube-proxy' | 'aws-ebs-csi-driver' | 'aws-efs-csi-driver' | 'eks-pod-identity-agent';
 export type AddonVersions = Readonly<Partial<Record<AddonName, string>>>;
 
 /** Versions pinned for Kubernetes 1.33; override per cluster when the version changes. */
@@ -41,7 +42,12 @@ export class EksAddons extends Construct {
     const versions = { ...DEFAULT_ADDON_VERSIONS, ...props.versions };
     const efs = props.efs ?? true;
     const role = (name: string, namespace: string, serviceAccount: string, policy: string) =>
-      new ServiceAccountRole(this, `${name}Role`, { oidcProvider: props.oidcProvider, namespace, serviceAccount, managedPolicyArns: [awsManaged(policy)] });
+      new ServiceAccountRole(this, `${name}Role`, {
+        oidcProvider: props.oidcProvider,
+        namespace,
+        serviceAccount,
+        managedPolicyArns: [awsManaged(policy)],
+      });
 
     const add = (name: AddonName, extra: { serviceAccountRoleArn?: string; configurationValues?: object } = {}) => {
       const addon = new EksAddon(this, name, {
@@ -65,11 +71,21 @@ export class EksAddons extends Construct {
     add('coredns', props.fargateOnly ? { configurationValues: { computeType: 'Fargate' } } : {});
     add('eks-pod-identity-agent');
     add('aws-ebs-csi-driver', {
-      serviceAccountRoleArn: role('EbsCsi', 'kube-system', 'ebs-csi-controller-sa', 'service-role/AmazonEBSCSIDriverPolicy').arn,
+      serviceAccountRoleArn: role(
+        'EbsCsi',
+        'kube-system',
+        'ebs-csi-controller-sa',
+        'service-role/AmazonEBSCSIDriverPolicy',
+      ).arn,
     });
     if (efs) {
       add('aws-efs-csi-driver', {
-        serviceAccountRoleArn: role('EfsCsi', 'kube-system', 'efs-csi-controller-sa', 'service-role/AmazonEFSCSIDriverPolicy').arn,
+        serviceAccountRoleArn: role(
+          'EfsCsi',
+          'kube-system',
+          'efs-csi-controller-sa',
+          'service-role/AmazonEFSCSIDriverPolicy',
+        ).arn,
       });
     }
   }

@@ -38,7 +38,13 @@ export interface EksOwnerAccess {
 const EKS_RESERVED_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
 
 export type ControlPlaneLogType = 'api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler';
-export const ALL_CONTROL_PLANE_LOGS: readonly ControlPlaneLogType[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+export const ALL_CONTROL_PLANE_LOGS: readonly ControlPlaneLogType[] = [
+  'api',
+  'audit',
+  'authenticator',
+  'controllerManager',
+  'scheduler',
+];
 
 export interface EksClusterProps {
   readonly clusterName: string;
@@ -78,7 +84,14 @@ const awsManaged = (name: string) => `arn:aws:iam::aws:policy/${name}`;
 const serviceTrust = (service: string, condition?: object) =>
   JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        ...(condition ? { Condition: condition } : {}),
+      },
+    ],
   });
 
 /**
@@ -117,21 +130,35 @@ export class EksCluster extends Construct implements SandboxCluster {
     const sharedStorage = props.sharedStorage ?? true;
     const where = `EksCluster "${id}"`;
     if (!/^1\.\d{2}$/.test(props.kubernetesVersion)) {
-      throw new Error(`${where}: kubernetesVersion must be a minor version such as "1.33", got "${props.kubernetesVersion}"`);
+      throw new Error(
+        `${where}: kubernetesVersion must be a minor version such as "1.33", got "${props.kubernetesVersion}"`,
+      );
     }
-    if (props.adminPrincipalArns.length === 0) throw new Error(`${where}: adminPrincipalArns must name at least one principal`);
+    if (props.adminPrincipalArns.length === 0)
+      throw new Error(`${where}: adminPrincipalArns must name at least one principal`);
     if (props.network.privateSubnetIds.length < 2) {
-      throw new Error(`${where}: network must have private subnets in at least two zones, got ${props.network.privateSubnetIds.length}`);
+      throw new Error(
+        `${where}: network must have private subnets in at least two zones, got ${props.network.privateSubnetIds.length}`,
+      );
     }
     assertPublicAccessRanges(where, 'publicAccessCidrs', publicAccessCidrs, props.publicAccessMinPrefixLength);
     const owners = props.ownerAccess ?? [];
     owners.forEach((owner, i) => {
-      for (const [field, name] of [['username', owner.username], ...(owner.groups ?? []).map((g, j) => [`groups[${j}]`, g])]) {
-        const problem = ownerIdentityProblem(name) ?? (EKS_RESERVED_PREFIXES.some((p) => name.startsWith(p)) ? `must not start with ${EKS_RESERVED_PREFIXES.join(', ')}, got "${name}"` : undefined);
+      for (const [field, name] of [
+        ['username', owner.username],
+        ...(owner.groups ?? []).map((g, j) => [`groups[${j}]`, g]),
+      ]) {
+        const problem =
+          ownerIdentityProblem(name) ??
+          (EKS_RESERVED_PREFIXES.some((p) => name.startsWith(p))
+            ? `must not start with ${EKS_RESERVED_PREFIXES.join(', ')}, got "${name}"`
+            : undefined);
         if (problem) throw new Error(`${where}: ownerAccess[${i}].${field} ${problem}`);
       }
       if (props.adminPrincipalArns.includes(owner.principalArn)) {
-        throw new Error(`${where}: ownerAccess[${i}].principalArn ${owner.principalArn} is an admin already; an owner needs a principal of its own`);
+        throw new Error(
+          `${where}: ownerAccess[${i}].principalArn ${owner.principalArn} is an admin already; an owner needs a principal of its own`,
+        );
       }
     });
     if (props.fargateOnly) {
@@ -164,7 +191,10 @@ export class EksCluster extends Construct implements SandboxCluster {
     });
 
     const clusterRole = new IamRole(this, 'ClusterRole', { assumeRolePolicy: serviceTrust('eks.amazonaws.com') });
-    new IamRolePolicyAttachment(this, 'ClusterPolicy', { role: clusterRole.name, policyArn: awsManaged('AmazonEKSClusterPolicy') });
+    new IamRolePolicyAttachment(this, 'ClusterPolicy', {
+      role: clusterRole.name,
+      policyArn: awsManaged('AmazonEKSClusterPolicy'),
+    });
 
     this.controlPlane = new EksControlPlane(this, 'ControlPlane', {
       name: names.eksCluster,
@@ -184,7 +214,11 @@ export class EksCluster extends Construct implements SandboxCluster {
     });
 
     props.adminPrincipalArns.forEach((principalArn, i) => {
-      const entry = new EksAccessEntry(this, `AdminEntry${i}`, { clusterName: this.controlPlane.name, principalArn, type: 'STANDARD' });
+      const entry = new EksAccessEntry(this, `AdminEntry${i}`, {
+        clusterName: this.controlPlane.name,
+        principalArn,
+        type: 'STANDARD',
+      });
       new EksAccessPolicyAssociation(this, `AdminPolicy${i}`, {
         clusterName: this.controlPlane.name,
         principalArn: entry.principalArn,
@@ -205,7 +239,10 @@ export class EksCluster extends Construct implements SandboxCluster {
     });
 
     const issuerUrl = this.controlPlane.identity.get(0).oidc.get(0).issuer;
-    const oidc = new IamOpenidConnectProvider(this, 'OidcProvider', { url: issuerUrl, clientIdList: ['sts.amazonaws.com'] });
+    const oidc = new IamOpenidConnectProvider(this, 'OidcProvider', {
+      url: issuerUrl,
+      clientIdList: ['sts.amazonaws.com'],
+    });
     this.oidcProvider = { arn: oidc.arn, issuerUrl };
 
     // Nodes get only what kubelet and image pulls need; the CNI's permissions go to its own IRSA role.
@@ -240,8 +277,16 @@ export class EksCluster extends Construct implements SandboxCluster {
         {
           actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
           // EKS names the auto scaling groups of managed node groups "eks-<node group>-<id>".
-          resources: [`arn:${partition.partition}:autoscaling:${region.region}:${account.accountId}:autoScalingGroup:*:autoScalingGroupName/eks-*`],
-          conditions: [{ test: 'StringEquals', variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${props.clusterName}`, values: ['owned'] }],
+          resources: [
+            `arn:${partition.partition}:autoscaling:${region.region}:${account.accountId}:autoScalingGroup:*:autoScalingGroupName/eks-*`,
+          ],
+          conditions: [
+            {
+              test: 'StringEquals',
+              variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/${props.clusterName}`,
+              values: ['owned'],
+            },
+          ],
         },
         {
           actions: [
@@ -259,7 +304,9 @@ export class EksCluster extends Construct implements SandboxCluster {
         },
         {
           actions: ['eks:DescribeNodegroup'],
-          resources: [`arn:${partition.partition}:eks:${region.region}:${account.accountId}:nodegroup/${props.clusterName}/*`],
+          resources: [
+            `arn:${partition.partition}:eks:${region.region}:${account.accountId}:nodegroup/${props.clusterName}/*`,
+          ],
         },
       ],
     });
@@ -271,7 +318,14 @@ export class EksCluster extends Construct implements SandboxCluster {
         serviceAccount: 'external-dns',
         roleName: names.externalDnsRole,
         statements: [
-          { actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'], resources: [zone] },
+          {
+            actions: [
+              'route53:ChangeResourceRecordSets',
+              'route53:ListResourceRecordSets',
+              'route53:ListTagsForResource',
+            ],
+            resources: [zone],
+          },
           { actions: ['route53:ListHostedZones'], resources: ['*'] },
         ],
       });

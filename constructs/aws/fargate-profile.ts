@@ -54,7 +54,10 @@ export class FargateProfile extends Construct {
       fargateProfileName: id,
       podExecutionRoleArn: props.podExecutionRoleArn,
       subnetIds: [...props.privateSubnetIds],
-      selector: props.selectors.map((s) => ({ namespace: s.namespace, labels: s.labels ? { ...s.labels } : undefined })),
+      selector: props.selectors.map((s) => ({
+        namespace: s.namespace,
+        labels: s.labels ? { ...s.labels } : undefined,
+      })),
       dependsOn: props.dependsOn,
     });
   }

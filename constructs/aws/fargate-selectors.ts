@@ -1,6 +1,9 @@
 /** Whether a Fargate namespace pattern (`*` any run of characters, `?` one) matches `namespace`. */
 export function fargatePatternMatches(pattern: string, namespace: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(namespace);
 }
 

@@ -11,14 +11,17 @@ import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/l
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { instanceResourceNames, type InstanceCloudResourceKinds, type InstanceCloudResourceNames } from '../cloud-resources';
+import {
+  instanceResourceNames,
+  type InstanceCloudResourceKinds,
+  type InstanceCloudResourceNames,
+} from '../cloud-resources';
 import { boundedName } from '../names';
 import { awsNames } from './naming';
 import { ServiceAccountRole, type IamStatement } from './service-account-role';
 
 export type { InstanceCloudResourceKinds, InstanceCloudResourceNames };
 export { instanceResourceNames };
-
 
 export interface AwsInstanceResourcesProps extends InstanceCloudResourceKinds {
   readonly clusterName: string;
@@ -44,40 +47,89 @@ export class AwsInstanceResources extends Construct {
 
   constructor(scope: Construct, id: string, props: AwsInstanceResourcesProps) {
     super(scope, id);
-    if (!props.objectStorage && !props.queue && !props.table) throw new Error(`AwsInstanceResources "${id}": ask for at least one of objectStorage, queue, table`);
+    if (!props.objectStorage && !props.queue && !props.table)
+      throw new Error(`AwsInstanceResources "${id}": ask for at least one of objectStorage, queue, table`);
     this.names = instanceResourceNames(props.clusterName, props.instanceName, props);
     const key = new DataAwsKmsAlias(this, 'Key', { name: awsNames(props.clusterName).dataKeyAlias });
-    const statements: IamStatement[] = [{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.targetKeyArn] }];
+    const statements: IamStatement[] = [
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.targetKeyArn] },
+    ];
 
     if (this.names.bucket) {
       const bucket = (this.bucket = new S3Bucket(this, 'Bucket', { bucket: this.names.bucket, forceDestroy: true }));
       new S3BucketVersioning(this, 'Versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
       new S3BucketServerSideEncryptionConfiguration(this, 'Encryption', {
         bucket: bucket.id,
-        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.targetKeyArn }, bucketKeyEnabled: true }],
+        rule: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.targetKeyArn },
+            bucketKeyEnabled: true,
+          },
+        ],
       });
-      new S3BucketPublicAccessBlock(this, 'PublicAccess', { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-      new S3BucketOwnershipControls(this, 'Ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+      new S3BucketPublicAccessBlock(this, 'PublicAccess', {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      new S3BucketOwnershipControls(this, 'Ownership', {
+        bucket: bucket.id,
+        rule: { objectOwnership: 'BucketOwnerEnforced' },
+      });
       new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
         bucket: bucket.id,
-        rule: [{ id: 'old-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: 7 }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
+        rule: [
+          {
+            id: 'old-versions',
+            status: 'Enabled',
+            filter: [{ prefix: '' }],
+            noncurrentVersionExpiration: [{ noncurrentDays: 7 }],
+            abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+          },
+        ],
       });
       new S3BucketPolicy(this, 'TlsOnly', {
         bucket: bucket.id,
         policy: Fn.jsonencode({
           Version: '2012-10-17',
-          Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+          Statement: [
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [bucket.arn, `${bucket.arn}/*`],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
         }),
       });
       statements.push(
         { actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucket.arn] },
-        { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], resources: [`${bucket.arn}/*`] },
+        {
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+          resources: [`${bucket.arn}/*`],
+        },
       );
     }
     if (this.names.queue) {
-      this.queue = new SqsQueue(this, 'Queue', { name: this.names.queue, kmsMasterKeyId: key.targetKeyArn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 345600 });
+      this.queue = new SqsQueue(this, 'Queue', {
+        name: this.names.queue,
+        kmsMasterKeyId: key.targetKeyArn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        messageRetentionSeconds: 345600,
+      });
       statements.push({
-        actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        actions: [
+          'sqs:SendMessage',
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+        ],
         resources: [this.queue.arn],
       });
     }
@@ -95,7 +147,17 @@ export class AwsInstanceResources extends Construct {
         pointInTimeRecovery: { enabled: true },
       });
       statements.push({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DescribeTable'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DescribeTable',
+        ],
         resources: [this.table.arn, `${this.table.arn}/index/*`],
       });
     }

@@ -4,7 +4,12 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { secretPathPrefix, type InstanceSecretBackend, type InstanceSecretBinding, type InstanceSecretRequest } from '../cluster';
+import {
+  secretPathPrefix,
+  type InstanceSecretBackend,
+  type InstanceSecretBinding,
+  type InstanceSecretRequest,
+} from '../cluster';
 import { boundedName } from '../names';
 import { awsNames } from './naming';
 import { readSecretsStatements, secretArnPattern } from './secret-store';
@@ -40,7 +45,10 @@ export class AwsInstanceSecrets implements InstanceSecretBackend {
         // Deleted at once on destroy, so that an instance of the same name can come back.
         recoveryWindowInDays: 0,
       });
-      new SecretsmanagerSecretVersion(c, `Value-${secret.name}`, { secretId: stored.id, secretString: Fn.jsonencode(secret.data) });
+      new SecretsmanagerSecretVersion(c, `Value-${secret.name}`, {
+        secretId: stored.id,
+        secretString: Fn.jsonencode(secret.data),
+      });
       remoteKeys[secret.name] = `${path}${secret.name}`;
     }
     const own = secretArnPattern(c, `${path}*`);
@@ -53,14 +61,23 @@ export class AwsInstanceSecrets implements InstanceSecretBackend {
         ...readSecretsStatements(own, key.targetKeyArn),
         // Secrets Manager appends six random characters to the name in the ARN.
         ...(request.broughtKeys?.length
-          ? [{ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: request.broughtKeys.map((k) => own.slice(0, -`${path}*`.length) + `${k}-??????`) }]
+          ? [
+              {
+                actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+                resources: request.broughtKeys.map((k) => own.slice(0, -`${path}*`.length) + `${k}-??????`),
+              },
+            ]
           : []),
       ],
     });
     return {
       kind: 'external-secrets',
       provider: {
-        aws: { service: 'SecretsManager', region: this.props.region, auth: { jwt: { serviceAccountRef: { name: request.serviceAccountName } } } },
+        aws: {
+          service: 'SecretsManager',
+          region: this.props.region,
+          auth: { jwt: { serviceAccountRef: { name: request.serviceAccountName } } },
+        },
       },
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': role.arn },
       remoteKeys,

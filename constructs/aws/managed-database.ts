@@ -90,7 +90,11 @@ export class AwsManagedDatabase extends Construct {
     const dataKey = new DataAwsKmsAlias(this, 'DataKey', { name: names.dataKeyAlias });
     const secretsKey = new DataAwsKmsAlias(this, 'SecretsKey', { name: names.secretsKeyAlias });
 
-    const subnets = new DbSubnetGroup(this, 'Subnets', { name, description: `Private subnets of cluster ${props.clusterName}`, subnetIds: props.subnetIds });
+    const subnets = new DbSubnetGroup(this, 'Subnets', {
+      name,
+      description: `Private subnets of cluster ${props.clusterName}`,
+      subnetIds: props.subnetIds,
+    });
     const group = new SecurityGroup(this, 'SecurityGroup', {
       name,
       description: `${props.engine} of sandbox instance ${props.instanceName}: the cluster's nodes and pods only`,
@@ -164,7 +168,13 @@ export class AwsManagedDatabase extends Construct {
       egressCidr: vpc.cidrBlock,
       admin: {
         key: masterSecretArn,
-        provider: { aws: { service: 'SecretsManager', region: props.region, auth: { jwt: { serviceAccountRef: { name: props.serviceAccountName } } } } },
+        provider: {
+          aws: {
+            service: 'SecretsManager',
+            region: props.region,
+            auth: { jwt: { serviceAccountRef: { name: props.serviceAccountName } } },
+          },
+        },
         serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': role.arn },
       },
     };

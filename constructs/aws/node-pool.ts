@@ -38,7 +38,11 @@ export interface NodePoolProps extends NodePoolOptions {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-const EKS_TAINT_EFFECT = { NoSchedule: 'NO_SCHEDULE', PreferNoSchedule: 'PREFER_NO_SCHEDULE', NoExecute: 'NO_EXECUTE' } as const;
+const EKS_TAINT_EFFECT = {
+  NoSchedule: 'NO_SCHEDULE',
+  PreferNoSchedule: 'PREFER_NO_SCHEDULE',
+  NoExecute: 'NO_EXECUTE',
+} as const;
 
 /**
  * A managed node group on a launch template that requires IMDSv2 with a hop
@@ -60,11 +64,15 @@ export class NodePool extends Construct {
 
     assertPoolSize(where, { min: minSize, max: maxSize, minName: 'minSize', maxName: 'maxSize' });
     if (desiredSize < minSize || desiredSize > maxSize) {
-      throw new Error(`${where}: desiredSize must be between minSize (${minSize}) and maxSize (${maxSize}), got ${desiredSize}`);
+      throw new Error(
+        `${where}: desiredSize must be between minSize (${minSize}) and maxSize (${maxSize}), got ${desiredSize}`,
+      );
     }
     if (instanceTypes.length === 0) throw new Error(`${where}: instanceTypes must list at least one type`);
     if (capacity === 'spot' && instanceTypes.length < 2) {
-      throw new Error(`${where}: spot capacity needs at least two instanceTypes to survive a shortage, got ${instanceTypes.length}`);
+      throw new Error(
+        `${where}: spot capacity needs at least two instanceTypes to survive a shortage, got ${instanceTypes.length}`,
+      );
     }
     if (props.subnetIds.length === 0) throw new Error(`${where}: subnetIds must not be empty`);
 
@@ -75,7 +83,13 @@ export class NodePool extends Construct {
       blockDeviceMappings: [
         {
           deviceName: '/dev/xvda',
-          ebs: { volumeSize: diskSizeGiB, volumeType: 'gp3', encrypted: 'true', kmsKeyId: props.volumeKeyArn, deleteOnTermination: 'true' },
+          ebs: {
+            volumeSize: diskSizeGiB,
+            volumeType: 'gp3',
+            encrypted: 'true',
+            kmsKeyId: props.volumeKeyArn,
+            deleteOnTermination: 'true',
+          },
         },
       ],
       monitoring: { enabled: true },

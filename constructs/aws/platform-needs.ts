@@ -48,7 +48,9 @@ export class AwsPlatformNeeds implements PlatformNeeds {
   }
 
   secretOperator(scope: Construct): SecretOperatorIdentity {
-    const role = new DataAwsIamRole(scope, 'SecretOperatorRole', { name: awsNames(this.props.clusterName).secretOperatorRole });
+    const role = new DataAwsIamRole(scope, 'SecretOperatorRole', {
+      name: awsNames(this.props.clusterName).secretOperatorRole,
+    });
     return {
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': role.arn },
       podLabels: {},
@@ -58,7 +60,9 @@ export class AwsPlatformNeeds implements PlatformNeeds {
 
   externalDns(scope: Construct): Record<string, unknown> | undefined {
     if (!this.props.externalDnsZoneId) return undefined;
-    const role = new DataAwsIamRole(scope, 'ExternalDnsRole', { name: awsNames(this.props.clusterName).externalDnsRole });
+    const role = new DataAwsIamRole(scope, 'ExternalDnsRole', {
+      name: awsNames(this.props.clusterName).externalDnsRole,
+    });
     return {
       provider: { name: 'aws' },
       env: [{ name: 'AWS_DEFAULT_REGION', value: this.props.region }],
@@ -72,7 +76,13 @@ export class AwsPlatformNeeds implements PlatformNeeds {
     return {
       autoDiscovery: { clusterName: this.props.clusterName },
       awsRegion: this.props.region,
-      rbac: { serviceAccount: { create: true, name: 'cluster-autoscaler', annotations: { 'eks.amazonaws.com/role-arn': role.arn } } },
+      rbac: {
+        serviceAccount: {
+          create: true,
+          name: 'cluster-autoscaler',
+          annotations: { 'eks.amazonaws.com/role-arn': role.arn },
+        },
+      },
       extraArgs: { 'balance-similar-node-groups': true, 'skip-nodes-with-system-pods': false, expander: 'least-waste' },
     };
   }

@@ -29,14 +29,29 @@ export class S3StateBucket extends Construct {
   constructor(scope: Construct, id: string, props: S3StateBucketProps) {
     super(scope, id);
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucket)) {
-      throw new Error(`S3StateBucket "${id}": bucket must be 3-63 lower-case letters, digits, "." and "-", got "${props.bucket}"`);
+      throw new Error(
+        `S3StateBucket "${id}": bucket must be 3-63 lower-case letters, digits, "." and "-", got "${props.bucket}"`,
+      );
     }
-    const keyArn = props.kmsKeyId ?? new SandboxKmsKey(this, 'Key', { alias: s3StateKeyAlias(props.bucket), description: `Terraform state in ${props.bucket}` }).arn;
+    const keyArn =
+      props.kmsKeyId ??
+      new SandboxKmsKey(this, 'Key', {
+        alias: s3StateKeyAlias(props.bucket),
+        description: `Terraform state in ${props.bucket}`,
+      }).arn;
     this.bucket = new S3Bucket(this, 'Bucket', { bucket: props.bucket });
-    new S3BucketVersioning(this, 'Versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketVersioning(this, 'Versioning', {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
     new S3BucketServerSideEncryptionConfiguration(this, 'Encryption', {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     new S3BucketPublicAccessBlock(this, 'PublicAccess', {
       bucket: this.bucket.id,
@@ -45,7 +60,10 @@ export class S3StateBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketOwnershipControls(this, 'Ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       bucket: this.bucket.id,
       rule: [

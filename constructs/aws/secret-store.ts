@@ -55,7 +55,11 @@ export function secretArnPattern(scope: Construct, path: string): string {
 export function readSecretsStatements(arnPattern: string, keyArn: string): IamStatement[] {
   return [
     {
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+      actions: [
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:ListSecretVersionIds',
+      ],
       resources: [arnPattern],
     },
     { actions: ['kms:Decrypt'], resources: [keyArn] },

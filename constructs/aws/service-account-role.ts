@@ -17,7 +17,11 @@ export interface IamStatement {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
   /** @default [] */
-  readonly conditions?: readonly { readonly test: string; readonly variable: string; readonly values: readonly string[] }[];
+  readonly conditions?: readonly {
+    readonly test: string;
+    readonly variable: string;
+    readonly values: readonly string[];
+  }[];
 }
 
 export interface ServiceAccountRoleProps {
@@ -51,7 +55,11 @@ export class ServiceAccountRole extends Construct {
           actions: ['sts:AssumeRoleWithWebIdentity'],
           principals: [{ type: 'Federated', identifiers: [props.oidcProvider.arn] }],
           condition: [
-            { test: 'StringEquals', variable: `${issuer}:sub`, values: [`system:serviceaccount:${props.namespace}:${props.serviceAccount}`] },
+            {
+              test: 'StringEquals',
+              variable: `${issuer}:sub`,
+              values: [`system:serviceaccount:${props.namespace}:${props.serviceAccount}`],
+            },
             { test: 'StringEquals', variable: `${issuer}:aud`, values: ['sts.amazonaws.com'] },
           ],
         },

@@ -63,12 +63,17 @@ export class SandboxVpc extends Construct implements ClusterNetwork {
     const natMode = props.natGateways ?? 'single';
     const retention = props.flowLogRetentionDays ?? 90;
     const prefix = parseCidr(cidr, `SandboxVpc "${id}": cidr`).prefix;
-    if (prefix > 16) throw new Error(`SandboxVpc "${id}": cidr must be a /16 or larger to hold the subnets, got ${cidr}`);
+    if (prefix > 16)
+      throw new Error(`SandboxVpc "${id}": cidr must be a /16 or larger to hold the subnets, got ${cidr}`);
     if (azCount < 2 || azCount > 3) throw new Error(`SandboxVpc "${id}": azCount must be 2 or 3, got ${azCount}`);
 
     const zoneNames = props.zones ?? ['a', 'b', 'c'].slice(0, azCount).map((letter) => `${props.region}${letter}`);
-    if (zoneNames.length !== azCount) throw new Error(`SandboxVpc "${id}": zones must name ${azCount} zones (azCount), got ${zoneNames.length}`);
-    const zones = new DataAwsAvailabilityZones(this, 'Zones', { state: 'available', filter: [{ name: 'zone-name', values: [...zoneNames] }] });
+    if (zoneNames.length !== azCount)
+      throw new Error(`SandboxVpc "${id}": zones must name ${azCount} zones (azCount), got ${zoneNames.length}`);
+    const zones = new DataAwsAvailabilityZones(this, 'Zones', {
+      state: 'available',
+      filter: [{ name: 'zone-name', values: [...zoneNames] }],
+    });
     const vpc = new Vpc(this, 'Vpc', {
       cidrBlock: cidr,
       enableDnsHostnames: true,
@@ -82,7 +87,11 @@ export class SandboxVpc extends Construct implements ClusterNetwork {
 
     const igw = new InternetGateway(this, 'InternetGateway', { vpcId: vpc.id });
     const publicRoutes = new RouteTable(this, 'PublicRoutes', { vpcId: vpc.id });
-    new Route(this, 'PublicDefault', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+    new Route(this, 'PublicDefault', {
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: igw.id,
+    });
 
     const clusterTag = { [`kubernetes.io/cluster/${props.clusterName}`]: 'shared' };
     this.publicSubnetIds = [];
@@ -129,7 +138,9 @@ export class SandboxVpc extends Construct implements ClusterNetwork {
     const role = new IamRole(this, 'FlowLogRole', {
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
       }),
     });
     new IamRolePolicy(this, 'FlowLogPolicy', {
@@ -145,6 +156,11 @@ export class SandboxVpc extends Construct implements ClusterNetwork {
         ],
       }),
     });
-    new FlowLog(this, 'FlowLog', { vpcId: vpc.id, trafficType: 'ALL', logDestination: group.arn, iamRoleArn: role.arn });
+    new FlowLog(this, 'FlowLog', {
+      vpcId: vpc.id,
+      trafficType: 'ALL',
+      logDestination: group.arn,
+      iamRoleArn: role.arn,
+    });
   }
 }

@@ -86,12 +86,17 @@ export class AksCluster extends Construct implements SandboxCluster {
     const upgradeChannel = props.upgradeChannel ?? 'patch';
     const system = { vmSize: 'Standard_D2s_v5', minCount: 1, maxCount: 3, ...props.systemPool };
     const logRetentionDays = props.logRetentionDays ?? 30;
-    if (props.adminGroupObjectIds.length === 0) throw new Error(`${where}: adminGroupObjectIds must name at least one group`);
+    if (props.adminGroupObjectIds.length === 0)
+      throw new Error(`${where}: adminGroupObjectIds must name at least one group`);
     if (privateCluster && authorizedIpRanges.length > 0) {
-      throw new Error(`${where}: authorizedIpRanges apply to a public API server; set privateCluster to false to use them`);
+      throw new Error(
+        `${where}: authorizedIpRanges apply to a public API server; set privateCluster to false to use them`,
+      );
     }
     if (!privateCluster && authorizedIpRanges.length === 0) {
-      throw new Error(`${where}: a public API server (privateCluster false) needs authorizedIpRanges; without them every address reaches it`);
+      throw new Error(
+        `${where}: a public API server (privateCluster false) needs authorizedIpRanges; without them every address reaches it`,
+      );
     }
     assertPublicAccessRanges(where, 'authorizedIpRanges', authorizedIpRanges, props.publicAccessMinPrefixLength);
     validateAksPool(`${where}: systemPool`, 'system', system.minCount, system.maxCount);
@@ -139,7 +144,12 @@ export class AksCluster extends Construct implements SandboxCluster {
       principalId: diskEncryption.identity.principalId,
     });
 
-    this.etcdKeyVault = new SandboxKeyVault(this, 'EtcdKeyVault', { ...placement, name: names.etcdKeyVault, allowedSubnetIds: [], networkAccess: 'public' });
+    this.etcdKeyVault = new SandboxKeyVault(this, 'EtcdKeyVault', {
+      ...placement,
+      name: names.etcdKeyVault,
+      allowedSubnetIds: [],
+      networkAccess: 'public',
+    });
     const etcdKey = new KeyVaultKey(this, 'EtcdKey', {
       name: 'etcd-encryption',
       keyVaultId: this.etcdKeyVault.vault.id,
@@ -148,7 +158,10 @@ export class AksCluster extends Construct implements SandboxCluster {
       keyOpts: ['encrypt', 'decrypt'],
       rotationPolicy: { automatic: { timeBeforeExpiry: 'P30D' }, expireAfter: 'P1Y', notifyBeforeExpiry: 'P29D' },
     });
-    this.controlPlaneIdentity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', { ...placement, name: names.controlPlaneIdentity });
+    this.controlPlaneIdentity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', {
+      ...placement,
+      name: names.controlPlaneIdentity,
+    });
     const etcdKeyAccess = new RoleAssignment(this, 'EtcdKeyUser', {
       scope: etcdKey.resourceVersionlessId,
       roleDefinitionName: 'Key Vault Crypto User',
@@ -226,8 +239,13 @@ export class AksCluster extends Construct implements SandboxCluster {
     });
 
     if (props.externalDnsZone) {
-      const zone = new DataAzurermDnsZone(this, 'DnsZone', { name: props.externalDnsZone.zoneName, resourceGroupName: props.externalDnsZone.resourceGroupName });
-      const group = new DataAzurermResourceGroup(this, 'DnsZoneGroup', { name: props.externalDnsZone.resourceGroupName });
+      const zone = new DataAzurermDnsZone(this, 'DnsZone', {
+        name: props.externalDnsZone.zoneName,
+        resourceGroupName: props.externalDnsZone.resourceGroupName,
+      });
+      const group = new DataAzurermResourceGroup(this, 'DnsZoneGroup', {
+        name: props.externalDnsZone.resourceGroupName,
+      });
       new WorkloadIdentity(this, 'ExternalDns', {
         ...placement,
         name: names.externalDnsIdentity,

@@ -28,7 +28,10 @@ export class AksClusterLookup extends Construct implements SandboxCluster {
     super(scope, id);
     const names = azureNames(props.clusterName);
     this.clusterName = props.clusterName;
-    this.aks = new DataAzurermKubernetesCluster(this, 'Cluster', { name: names.aksCluster, resourceGroupName: names.resourceGroup });
+    this.aks = new DataAzurermKubernetesCluster(this, 'Cluster', {
+      name: names.aksCluster,
+      resourceGroupName: names.resourceGroup,
+    });
     const kubeConfig = this.aks.kubeConfig.get(0);
     Object.assign(
       this,

@@ -38,7 +38,8 @@ export const AKS_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
 
 /** Checks the sizes shared by system and user pools; `where` names the pool in messages. */
 export function validateAksPool(where: string, name: string, minCount: number, maxCount: number): void {
-  if (!AKS_POOL_NAME.test(name)) throw new Error(`${where}: name must be 1-12 lower-case letters and digits, starting with a letter, got "${name}"`);
+  if (!AKS_POOL_NAME.test(name))
+    throw new Error(`${where}: name must be 1-12 lower-case letters and digits, starting with a letter, got "${name}"`);
   assertPoolSize(where, { min: minCount, max: maxCount, minName: 'minCount', maxName: 'maxCount' });
 }
 

@@ -33,7 +33,11 @@ export function aksFacts(props: AksFactsProps): ClusterFacts {
     storage: { blockRwo: names.blockStorageClass, sharedRwx: names.sharedStorageClass },
     secretStore: platformSecretStore('azure-key-vault', props.clusterName),
     ingress: platformIngress(props.ingressDomain ?? `${props.clusterName}.sandbox.internal`),
-    secretBackend: new AzureInstanceSecrets({ clusterName: props.clusterName, location: props.location, oidcIssuerUrl: props.oidcIssuerUrl }),
+    secretBackend: new AzureInstanceSecrets({
+      clusterName: props.clusterName,
+      location: props.location,
+      oidcIssuerUrl: props.oidcIssuerUrl,
+    }),
     platformNeeds: new AzurePlatformNeeds(props.clusterName, props.externalDnsZone),
   };
 }

@@ -39,7 +39,11 @@ export class AzureInstanceDataKey extends Construct {
       keyOpts: ['wrapKey', 'unwrapKey'],
       rotationPolicy: { automatic: { timeBeforeExpiry: 'P30D' }, expireAfter: 'P1Y', notifyBeforeExpiry: 'P29D' },
     });
-    this.identity = new UserAssignedIdentity(this, 'Identity', { name: names.identity, resourceGroupName: props.resourceGroupName, location: props.location });
+    this.identity = new UserAssignedIdentity(this, 'Identity', {
+      name: names.identity,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+    });
     new RoleAssignment(this, 'KeyUser', {
       scope: this.key.resourceVersionlessId,
       roleDefinitionName: 'Key Vault Crypto Service Encryption User',

@@ -33,7 +33,11 @@ export interface AzureInstanceResourceNames {
  * so it always ends in a hash of `<cluster>/<instance>`: dropping the dashes alone would give `a-bc`/`d` and
  * `ab`/`c-d` the same name.
  */
-export function azureInstanceResourceNames(clusterName: string, instanceName: string, kinds: InstanceCloudResourceKinds): AzureInstanceResourceNames {
+export function azureInstanceResourceNames(
+  clusterName: string,
+  instanceName: string,
+  kinds: InstanceCloudResourceKinds,
+): AzureInstanceResourceNames {
   const hash = createHash('sha256').update(`${clusterName}/${instanceName}`).digest('hex').slice(0, 8);
   const alnum = (s: string) => s.replace(/[^a-z0-9]/g, '');
   const dashed = boundedName(['sandbox', instanceName.replace(/-+/g, '-')], 63);
@@ -82,15 +86,26 @@ export class AzureInstanceResources extends Construct {
 
   constructor(scope: Construct, id: string, props: AzureInstanceResourcesProps) {
     super(scope, id);
-    if (!props.objectStorage && !props.queue && !props.table) throw new Error(`AzureInstanceResources "${id}": ask for at least one of objectStorage, queue, table`);
+    if (!props.objectStorage && !props.queue && !props.table)
+      throw new Error(`AzureInstanceResources "${id}": ask for at least one of objectStorage, queue, table`);
     this.names = azureInstanceResourceNames(props.clusterName, props.instanceName, props);
     const cluster = azureNames(props.clusterName);
     const data = azureInstanceDataNames(props.clusterName);
     const placement = { resourceGroupName: cluster.resourceGroup, location: props.location };
-    const vault = new DataAzurermKeyVault(this, 'Vault', { name: cluster.keyVault, resourceGroupName: cluster.resourceGroup });
+    const vault = new DataAzurermKeyVault(this, 'Vault', {
+      name: cluster.keyVault,
+      resourceGroupName: cluster.resourceGroup,
+    });
     const key = new DataAzurermKeyVaultKey(this, 'Key', { name: data.key, keyVaultId: vault.id });
-    const keyUser = new DataAzurermUserAssignedIdentity(this, 'KeyUser', { name: data.identity, resourceGroupName: cluster.resourceGroup });
-    const nodes = new DataAzurermSubnet(this, 'NodeSubnet', { name: cluster.nodeSubnet, virtualNetworkName: cluster.vnet, resourceGroupName: cluster.resourceGroup });
+    const keyUser = new DataAzurermUserAssignedIdentity(this, 'KeyUser', {
+      name: data.identity,
+      resourceGroupName: cluster.resourceGroup,
+    });
+    const nodes = new DataAzurermSubnet(this, 'NodeSubnet', {
+      name: cluster.nodeSubnet,
+      virtualNetworkName: cluster.vnet,
+      resourceGroupName: cluster.resourceGroup,
+    });
 
     this.account = new StorageAccount(this, 'Account', {
       ...placement,
@@ -119,13 +134,21 @@ export class AzureInstanceResources extends Construct {
         ipRules: (props.allowedIpRanges ?? []).map(storageIpRule),
       },
       sasPolicy: { expirationPeriod: '0.01:00:00', expirationAction: 'Block' },
-      blobProperties: { versioningEnabled: true, deleteRetentionPolicy: { days: 7 }, containerDeleteRetentionPolicy: { days: 7 } },
+      blobProperties: {
+        versioningEnabled: true,
+        deleteRetentionPolicy: { days: 7 },
+        containerDeleteRetentionPolicy: { days: 7 },
+      },
       queueProperties: { logging: { delete: true, read: true, write: true, version: '1.0', retentionPolicyDays: 7 } },
     });
 
     const roles: { role: string; scope: string }[] = [];
     if (this.names.container) {
-      this.container = new StorageContainer(this, 'Container', { name: this.names.container, storageAccountId: this.account.id, containerAccessType: 'private' });
+      this.container = new StorageContainer(this, 'Container', {
+        name: this.names.container,
+        storageAccountId: this.account.id,
+        containerAccessType: 'private',
+      });
       roles.push({ role: 'Storage Blob Data Contributor', scope: this.container.id });
     }
     if (this.names.queue) {

@@ -55,12 +55,20 @@ export class AzureInstanceSecrets implements InstanceSecretBackend {
     }
     (request.broughtKeys ?? []).forEach((name, i) => {
       const brought = new DataAzurermKeyVaultSecret(c, `Brought-${i}`, { name, keyVaultId: vault.id });
-      new RoleAssignment(c, `ReadBrought-${i}`, { scope: brought.resourceVersionlessId, roleDefinitionName: 'Key Vault Secrets User', principalId: identity.identity.principalId });
+      new RoleAssignment(c, `ReadBrought-${i}`, {
+        scope: brought.resourceVersionlessId,
+        roleDefinitionName: 'Key Vault Secrets User',
+        principalId: identity.identity.principalId,
+      });
     });
     return {
       kind: 'external-secrets',
       provider: {
-        azurekv: { vaultUrl: vault.vaultUri, authType: 'WorkloadIdentity', serviceAccountRef: { name: request.serviceAccountName } },
+        azurekv: {
+          vaultUrl: vault.vaultUri,
+          authType: 'WorkloadIdentity',
+          serviceAccountRef: { name: request.serviceAccountName },
+        },
       },
       serviceAccountAnnotations: { 'azure.workload.identity/client-id': identity.clientId },
       remoteKeys,

@@ -37,12 +37,20 @@ export class SandboxKeyVault extends Construct {
     const where = `SandboxKeyVault "${id}"`;
     const retention = props.softDeleteRetentionDays ?? 90;
     if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(props.name)) {
-      throw new Error(`${where}: name must be 3-24 letters, digits and dashes, starting with a letter, got "${props.name}"`);
+      throw new Error(
+        `${where}: name must be 3-24 letters, digits and dashes, starting with a letter, got "${props.name}"`,
+      );
     }
-    if (retention < 7 || retention > 90) throw new Error(`${where}: softDeleteRetentionDays must be between 7 and 90, got ${retention}`);
+    if (retention < 7 || retention > 90)
+      throw new Error(`${where}: softDeleteRetentionDays must be between 7 and 90, got ${retention}`);
     (props.allowedIpRanges ?? []).forEach((c, i) => parseCidr(c, `${where}: allowedIpRanges[${i}]`));
-    if (props.networkAccess === 'public' && (props.allowedSubnetIds.length > 0 || (props.allowedIpRanges ?? []).length > 0)) {
-      throw new Error(`${where}: allowedSubnetIds and allowedIpRanges apply to the firewall; networkAccess "public" has none`);
+    if (
+      props.networkAccess === 'public' &&
+      (props.allowedSubnetIds.length > 0 || (props.allowedIpRanges ?? []).length > 0)
+    ) {
+      throw new Error(
+        `${where}: allowedSubnetIds and allowedIpRanges apply to the firewall; networkAccess "public" has none`,
+      );
     }
 
     const client = new DataAzurermClientConfig(this, 'Client');
@@ -59,7 +67,12 @@ export class SandboxKeyVault extends Construct {
       publicNetworkAccessEnabled: true,
       networkAcls:
         (props.networkAccess ?? 'firewall') === 'firewall'
-          ? { defaultAction: 'Deny', bypass: 'AzureServices', virtualNetworkSubnetIds: [...props.allowedSubnetIds], ipRules: [...(props.allowedIpRanges ?? [])] }
+          ? {
+              defaultAction: 'Deny',
+              bypass: 'AzureServices',
+              virtualNetworkSubnetIds: [...props.allowedSubnetIds],
+              ipRules: [...(props.allowedIpRanges ?? [])],
+            }
           : { defaultAction: 'Allow', bypass: 'AzureServices' },
     });
     new RoleAssignment(this, 'DeployerAdmin', {

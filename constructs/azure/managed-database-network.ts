@@ -42,7 +42,8 @@ export class AzureManagedDatabaseNetwork extends Construct {
     const where = `AzureManagedDatabaseNetwork "${id}"`;
     const vnet = parseCidr(props.vnetCidr, `${where}: vnetCidr`);
     const own = parseCidr(this.cidr, `${where}: cidr`);
-    if (!cidrsOverlap(vnet, own) || own.prefix < vnet.prefix) throw new Error(`${where}: cidr (${this.cidr}) must lie inside the VNet (${props.vnetCidr})`);
+    if (!cidrsOverlap(vnet, own) || own.prefix < vnet.prefix)
+      throw new Error(`${where}: cidr (${this.cidr}) must lie inside the VNet (${props.vnetCidr})`);
     const names = azureNames(props.clusterName);
     const placement = { resourceGroupName: props.resourceGroupName, location: props.location };
 
@@ -51,11 +52,28 @@ export class AzureManagedDatabaseNetwork extends Construct {
       resourceGroupName: props.resourceGroupName,
       virtualNetworkName: props.network.vnet.name,
       addressPrefixes: [this.cidr],
-      delegation: [{ name: 'postgresql', serviceDelegation: { name: 'Microsoft.DBforPostgreSQL/flexibleServers', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] } }],
+      delegation: [
+        {
+          name: 'postgresql',
+          serviceDelegation: {
+            name: 'Microsoft.DBforPostgreSQL/flexibleServers',
+            actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
+          },
+        },
+      ],
     });
-    const nsg = new NetworkSecurityGroup(this, 'SecurityGroup', { ...placement, name: `nsg-${props.clusterName}-databases` });
-    new SubnetNetworkSecurityGroupAssociation(this, 'SubnetNsg', { subnetId: this.subnet.id, networkSecurityGroupId: nsg.id });
-    const zone = new PrivateDnsZone(this, 'Zone', { name: names.databaseDnsZone, resourceGroupName: props.resourceGroupName });
+    const nsg = new NetworkSecurityGroup(this, 'SecurityGroup', {
+      ...placement,
+      name: `nsg-${props.clusterName}-databases`,
+    });
+    new SubnetNetworkSecurityGroupAssociation(this, 'SubnetNsg', {
+      subnetId: this.subnet.id,
+      networkSecurityGroupId: nsg.id,
+    });
+    const zone = new PrivateDnsZone(this, 'Zone', {
+      name: names.databaseDnsZone,
+      resourceGroupName: props.resourceGroupName,
+    });
     new PrivateDnsZoneVirtualNetworkLink(this, 'ZoneLink', {
       name: `${props.clusterName}-databases`,
       resourceGroupName: props.resourceGroupName,
@@ -71,6 +89,10 @@ export class AzureManagedDatabaseNetwork extends Construct {
       rotationPolicy: { automatic: { timeBeforeExpiry: 'P30D' }, expireAfter: 'P1Y', notifyBeforeExpiry: 'P29D' },
     });
     const identity = new UserAssignedIdentity(this, 'Identity', { ...placement, name: names.databaseIdentity });
-    new RoleAssignment(this, 'KeyUser', { scope: key.resourceVersionlessId, roleDefinitionName: 'Key Vault Crypto Service Encryption User', principalId: identity.principalId });
+    new RoleAssignment(this, 'KeyUser', {
+      scope: key.resourceVersionlessId,
+      roleDefinitionName: 'Key Vault Crypto Service Encryption User',
+      principalId: identity.principalId,
+    });
   }
 }

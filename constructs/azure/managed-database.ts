@@ -56,12 +56,25 @@ export class AzureManagedDatabase extends Construct {
     const group = names.resourceGroup;
     const vault = new DataAzurermKeyVault(this, 'Vault', { name: names.keyVault, resourceGroupName: group });
     const key = new DataAzurermKeyVaultKey(this, 'Key', { name: names.databaseKey, keyVaultId: vault.id });
-    const keyUser = new DataAzurermUserAssignedIdentity(this, 'KeyIdentity', { name: names.databaseIdentity, resourceGroupName: group });
-    const subnet = new DataAzurermSubnet(this, 'Subnet', { name: names.databaseSubnet, virtualNetworkName: `vnet-${props.clusterName}`, resourceGroupName: group });
+    const keyUser = new DataAzurermUserAssignedIdentity(this, 'KeyIdentity', {
+      name: names.databaseIdentity,
+      resourceGroupName: group,
+    });
+    const subnet = new DataAzurermSubnet(this, 'Subnet', {
+      name: names.databaseSubnet,
+      virtualNetworkName: `vnet-${props.clusterName}`,
+      resourceGroupName: group,
+    });
     const zone = new DataAzurermPrivateDnsZone(this, 'Zone', { name: names.databaseDnsZone, resourceGroupName: group });
     // Server names are global DNS names; a suffix drawn at apply time keeps two clusters' instances of one name apart.
     const suffix = new Id(this, 'Suffix', { byteLength: 3 });
-    const password = new Password(this, 'AdminPassword', { length: 32, special: false, minNumeric: 4, minUpper: 4, minLower: 4 });
+    const password = new Password(this, 'AdminPassword', {
+      length: 32,
+      special: false,
+      minNumeric: 4,
+      minUpper: 4,
+      minLower: 4,
+    });
 
     this.server = new PostgresqlFlexibleServer(this, 'Server', {
       name: `${boundedName(['sandbox', props.clusterName, props.instanceName], 56)}-${suffix.hex}`,
@@ -93,7 +106,10 @@ export class AzureManagedDatabase extends Construct {
       serviceAccount: props.serviceAccountName,
     });
     // Counted like the namespace's expiry: at apply time, again when the TTL changes.
-    const expiry = props.ttlHours === undefined ? undefined : new Offset(this, 'Expiry', { offsetHours: props.ttlHours, triggers: { ttlHours: String(props.ttlHours) } });
+    const expiry =
+      props.ttlHours === undefined
+        ? undefined
+        : new Offset(this, 'Expiry', { offsetHours: props.ttlHours, triggers: { ttlHours: String(props.ttlHours) } });
     const secretName = boundedName([props.instanceName, '', 'database-admin'], 127);
     const secret = new KeyVaultSecret(this, 'AdminSecret', {
       name: secretName,
@@ -102,7 +118,11 @@ export class AzureManagedDatabase extends Construct {
       contentType: 'application/json',
       expirationDate: expiry?.rfc3339,
     });
-    new RoleAssignment(this, 'AdminRead', { scope: secret.resourceVersionlessId, roleDefinitionName: 'Key Vault Secrets User', principalId: identity.identity.principalId });
+    new RoleAssignment(this, 'AdminRead', {
+      scope: secret.resourceVersionlessId,
+      roleDefinitionName: 'Key Vault Secrets User',
+      principalId: identity.identity.principalId,
+    });
 
     this.facts = {
       engine: 'postgresql',
@@ -112,7 +132,13 @@ export class AzureManagedDatabase extends Construct {
       egressCidr: props.subnetCidr,
       admin: {
         key: secretName,
-        provider: { azurekv: { vaultUrl: vault.vaultUri, authType: 'WorkloadIdentity', serviceAccountRef: { name: props.serviceAccountName } } },
+        provider: {
+          azurekv: {
+            vaultUrl: vault.vaultUri,
+            authType: 'WorkloadIdentity',
+            serviceAccountRef: { name: props.serviceAccountName },
+          },
+        },
         serviceAccountAnnotations: { 'azure.workload.identity/client-id': identity.clientId },
       },
     };

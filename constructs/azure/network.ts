@@ -64,6 +64,9 @@ export class AzureNetwork extends Construct {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
     });
-    new SubnetNetworkSecurityGroupAssociation(this, 'NodeSubnetNsg', { subnetId: this.nodeSubnet.id, networkSecurityGroupId: nsg.id });
+    new SubnetNetworkSecurityGroupAssociation(this, 'NodeSubnetNsg', {
+      subnetId: this.nodeSubnet.id,
+      networkSecurityGroupId: nsg.id,
+    });
   }
 }

@@ -20,7 +20,10 @@ export class AzurePlatformNeeds implements PlatformNeeds {
   externalDns(scope: Construct): Record<string, unknown> | undefined {
     if (!this.externalDnsZone) return undefined;
     const names = azureNames(this.clusterName);
-    const identity = new DataAzurermUserAssignedIdentity(scope, 'ExternalDnsIdentity', { name: names.externalDnsIdentity, resourceGroupName: names.resourceGroup });
+    const identity = new DataAzurermUserAssignedIdentity(scope, 'ExternalDnsIdentity', {
+      name: names.externalDnsIdentity,
+      resourceGroupName: names.resourceGroup,
+    });
     const client = new DataAzurermClientConfig(scope, 'ExternalDnsClient');
     // The ids are GUIDs, so the references can sit inside a JSON string that Helm values carry as text.
     const azureJson = JSON.stringify({
@@ -32,19 +35,29 @@ export class AzurePlatformNeeds implements PlatformNeeds {
     return {
       provider: { name: 'azure' },
       podLabels: { 'azure.workload.identity/use': 'true' },
-      serviceAccount: { labels: { 'azure.workload.identity/use': 'true' }, annotations: { 'azure.workload.identity/client-id': identity.clientId } },
+      serviceAccount: {
+        labels: { 'azure.workload.identity/use': 'true' },
+        annotations: { 'azure.workload.identity/client-id': identity.clientId },
+      },
       secretConfiguration: { enabled: true, mountPath: '/etc/kubernetes/', data: { 'azure.json': azureJson } },
     };
   }
 
   storageClasses(scope: Construct): StorageClassSpec[] {
     const names = azureNames(this.clusterName);
-    const des = new DataAzurermDiskEncryptionSet(scope, 'DiskEncryptionSet', { name: names.diskEncryptionSet, resourceGroupName: names.resourceGroup });
+    const des = new DataAzurermDiskEncryptionSet(scope, 'DiskEncryptionSet', {
+      name: names.diskEncryptionSet,
+      resourceGroupName: names.resourceGroup,
+    });
     return [
       {
         name: names.blockStorageClass,
         provisioner: 'disk.csi.azure.com',
-        parameters: { skuName: 'Premium_LRS', diskEncryptionSetID: des.id, diskEncryptionType: 'EncryptionAtRestWithCustomerKey' },
+        parameters: {
+          skuName: 'Premium_LRS',
+          diskEncryptionSetID: des.id,
+          diskEncryptionType: 'EncryptionAtRestWithCustomerKey',
+        },
         isDefault: true,
       },
       {
@@ -61,7 +74,10 @@ export class AzurePlatformNeeds implements PlatformNeeds {
       name: names.secretOperatorIdentity,
       resourceGroupName: names.resourceGroup,
     });
-    const vault = new DataAzurermKeyVault(scope, 'KeyVault', { name: names.keyVault, resourceGroupName: names.resourceGroup });
+    const vault = new DataAzurermKeyVault(scope, 'KeyVault', {
+      name: names.keyVault,
+      resourceGroupName: names.resourceGroup,
+    });
     return {
       serviceAccountAnnotations: { 'azure.workload.identity/client-id': identity.clientId },
       podLabels: { 'azure.workload.identity/use': 'true' },

@@ -39,6 +39,10 @@ export class AzureStateStorage extends Construct {
         containerDeleteRetentionPolicy: { days: 30 },
       },
     });
-    new StorageContainer(this, 'Container', { name: props.containerName, storageAccountId: this.account.id, containerAccessType: 'private' });
+    new StorageContainer(this, 'Container', {
+      name: props.containerName,
+      storageAccountId: this.account.id,
+      containerAccessType: 'private',
+    });
   }
 }

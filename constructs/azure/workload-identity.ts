@@ -43,7 +43,11 @@ export class WorkloadIdentity extends Construct {
       audience: ['api://AzureADTokenExchange'],
     });
     (props.roles ?? []).forEach((r, i) => {
-      new RoleAssignment(this, `Role${i}`, { scope: r.scope, roleDefinitionName: r.role, principalId: this.identity.principalId });
+      new RoleAssignment(this, `Role${i}`, {
+        scope: r.scope,
+        roleDefinitionName: r.role,
+        principalId: this.identity.principalId,
+      });
     });
   }
 }

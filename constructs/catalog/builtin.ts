@@ -30,10 +30,18 @@ const wantsGateway: Requirement = {
 
 /** Restricted Pod Security, as the instance namespace enforces it, for charts that take plain securityContext values. */
 const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
-const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 
 /** `requests` and `limits` of one container, as charts take them. */
-const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
+const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
+  requests: { cpu, memory },
+  limits: { cpu: cpuLimit, memory: memoryLimit },
+});
 
 /** The monitoring block scrapes `service:port` of this block (`{block}` allowed in the service). */
 const scrapedBy = (service: string, port: number, path = '/metrics'): Influence => ({
@@ -41,7 +49,13 @@ const scrapedBy = (service: string, port: number, path = '/metrics'): Influence 
   values: {
     serverFiles: {
       'prometheus.yml': {
-        scrape_configs: [{ job_name: '{block}', metrics_path: path, static_configs: [{ targets: [`${service}.{namespace}.svc.cluster.local:${port}`] }] }],
+        scrape_configs: [
+          {
+            job_name: '{block}',
+            metrics_path: path,
+            static_configs: [{ targets: [`${service}.{namespace}.svc.cluster.local:${port}`] }],
+          },
+        ],
       },
     },
   },
@@ -111,7 +125,9 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
         port: 5432,
         seed: { database: 'app', username: 'app', secret: '{block}-app', passwordKey: 'password' },
         perConsumer: {
-          cluster: { roles: [{ name: '{consumer}', ensure: 'present', login: true, passwordSecret: { name: '{secret}' } }] },
+          cluster: {
+            roles: [{ name: '{consumer}', ensure: 'present', login: true, passwordSecret: { name: '{secret}' } }],
+          },
           databases: [{ name: '{consumer}', owner: '{consumer}' }],
         },
         uri: 'postgresql://{username}:{password}@{host}:{port}/{database}',
@@ -121,13 +137,17 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
     datasets: {
       minimal: sqlSeed('CREATE TABLE IF NOT EXISTS sandbox_seed (id int PRIMARY KEY, note text);\n'),
       demo: { format: 'sql', source: { url: 'https://example.org/sandboxkit/datasets/postgresql-demo.sql.gz' } },
-      obfuscated: { format: 'sql', source: { url: 'https://example.org/sandboxkit/datasets/postgresql-obfuscated.sql.gz' } },
+      obfuscated: {
+        format: 'sql',
+        source: { url: 'https://example.org/sandboxkit/datasets/postgresql-obfuscated.sql.gz' },
+      },
     },
     images: ['ghcr.io/cloudnative-pg/postgresql:18.3'],
     excludedTests: [
       {
         name: '{block}-ping-test',
-        reason: "the chart's ping test runs alpine:3.17 as root and installs psql from the internet: restricted Pod Security refuses its pod, and instances have no egress",
+        reason:
+          "the chart's ping test runs alpine:3.17 as root and installs psql from the internet: restricted Pod Security refuses its pod, and instances have no egress",
       },
     ],
   },
@@ -153,7 +173,8 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
     excludedTests: [
       {
         name: '{block}-test-auth-existing',
-        reason: "the chart gives its auth test pod no security context (none can be set through values): restricted Pod Security refuses it",
+        reason:
+          'the chart gives its auth test pod no security context (none can be set through values): restricted Pod Security refuses it',
       },
     ],
   },
@@ -177,8 +198,16 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
       },
       s3: {
         credentials: {
-          admin: { existingSecret: '{block}-credentials', accessKeyKey: 'admin-access-key', secretKeyKey: 'admin-secret-key' },
-          read: { existingSecret: '{block}-credentials', accessKeyKey: 'read-access-key', secretKeyKey: 'read-secret-key' },
+          admin: {
+            existingSecret: '{block}-credentials',
+            accessKeyKey: 'admin-access-key',
+            secretKeyKey: 'admin-secret-key',
+          },
+          read: {
+            existingSecret: '{block}-credentials',
+            accessKeyKey: 'read-access-key',
+            secretKeyKey: 'read-secret-key',
+          },
         },
       },
     },
@@ -210,7 +239,10 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
       },
     },
     datasets: {
-      demo: { format: 'mongodb-archive', source: { url: 'https://example.org/sandboxkit/datasets/mongodb-demo.archive.gz' } },
+      demo: {
+        format: 'mongodb-archive',
+        source: { url: 'https://example.org/sandboxkit/datasets/mongodb-demo.archive.gz' },
+      },
     },
     images: ['docker.io/library/mongo:8.0.17'],
   },
@@ -260,7 +292,11 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
       ].join('\n'),
       serviceAccount: { automountServiceAccountToken: false },
       podSecurityContext: { seccompProfile: RESTRICTED_POD.seccompProfile },
-      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: RESTRICTED_POD.seccompProfile },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: RESTRICTED_POD.seccompProfile,
+      },
       resources: res('500m', '1Gi', '1', '1536Mi'),
     },
     resources: { cpu: '500m', memory: '1Gi', limits: { cpu: '1', memory: '1536Mi' }, pods: 1 },
@@ -381,11 +417,16 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
       memberOf('{block}-temporal-frontend', 7243),
       scrapedBy('{block}-temporal-frontend-headless', 9090),
     ],
-    images: ['docker.io/temporalio/server:1.31.2', 'docker.io/temporalio/admin-tools:1.31.2', 'docker.io/temporalio/ui:2.52.0'],
+    images: [
+      'docker.io/temporalio/server:1.31.2',
+      'docker.io/temporalio/admin-tools:1.31.2',
+      'docker.io/temporalio/ui:2.52.0',
+    ],
     excludedTests: [
       {
         name: '{block}-temporal-test-cluster-health',
-        reason: "the chart gives its cluster-health test pod no security context (none can be set through values): restricted Pod Security refuses it",
+        reason:
+          'the chart gives its cluster-health test pod no security context (none can be set through values): restricted Pod Security refuses it',
       },
     ],
   },
@@ -437,9 +478,13 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
         containerSecurityContext: RESTRICTED_CONTAINER,
         resources: res('250m', '512Mi', '1', '1Gi'),
       },
-      configmapReload: { prometheus: { containerSecurityContext: RESTRICTED_CONTAINER, resources: res('10m', '32Mi', '100m', '64Mi') } },
+      configmapReload: {
+        prometheus: { containerSecurityContext: RESTRICTED_CONTAINER, resources: res('10m', '32Mi', '100m', '64Mi') },
+      },
       serverFiles: {
-        'prometheus.yml': { scrape_configs: [{ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] }] },
+        'prometheus.yml': {
+          scrape_configs: [{ job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] }],
+        },
       },
     },
     resources: { cpu: '260m', memory: '544Mi', limits: { cpu: '1100m', memory: '1088Mi' }, pods: 1 },

@@ -123,7 +123,12 @@ export interface DatabaseOffer {
   readonly service: string;
   readonly port: number;
   /** Account seed jobs load data with: its database, user, and the Secret and key holding its password (`{block}` allowed). */
-  readonly seed: { readonly database: string; readonly username: string; readonly secret: string; readonly passwordKey: string };
+  readonly seed: {
+    readonly database: string;
+    readonly username: string;
+    readonly secret: string;
+    readonly passwordKey: string;
+  };
   /**
    * Values merged into the providing block once per consuming block, so that each consumer gets a
    * database and user of its own, named after it. Lists are appended. Strings may use `{consumer}`

@@ -1,5 +1,11 @@
 import { Construct } from 'constructs';
-import { platformIngress, platformSecretStore, type ClusterConnection, type SandboxCluster, type StorageClasses } from '../cluster';
+import {
+  platformIngress,
+  platformSecretStore,
+  type ClusterConnection,
+  type SandboxCluster,
+  type StorageClasses,
+} from '../cluster';
 import { assertDnsLabel } from '../names';
 import { KubernetesInstanceSecrets } from './instance-secrets';
 import { ExistingPlatformNeeds } from './platform-needs';
@@ -39,7 +45,9 @@ export class ExistingCluster extends Construct implements SandboxCluster {
       assertDnsLabel(`ExistingCluster "${id}": storage.sharedRwx`, props.storage.sharedRwx, 253);
     }
     this.clusterName = props.clusterName;
-    this.connection = props.kubeconfig ? { configPath: props.kubeconfig.path, configContext: props.kubeconfig.context } : {};
+    this.connection = props.kubeconfig
+      ? { configPath: props.kubeconfig.path, configContext: props.kubeconfig.context }
+      : {};
     this.storage = props.storage;
     this.secretStore = platformSecretStore('kubernetes', props.clusterName);
     this.secretBackend = new KubernetesInstanceSecrets();

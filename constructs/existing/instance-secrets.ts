@@ -13,7 +13,11 @@ export class KubernetesInstanceSecrets implements InstanceSecretBackend {
     const secrets = request.secrets.map(
       (secret) =>
         new SecretV1(c, secret.name, {
-          metadata: { name: secret.name, namespace: request.namespace, labels: { 'sandbox.dev/instance': request.instanceName } },
+          metadata: {
+            name: secret.name,
+            namespace: request.namespace,
+            labels: { 'sandbox.dev/instance': request.instanceName },
+          },
           data: { ...secret.data },
           type: 'Opaque',
           dependsOn: [...request.dependsOn],

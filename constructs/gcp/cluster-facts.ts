@@ -26,11 +26,21 @@ export function gkeFacts(props: GkeFactsProps): ClusterFacts {
   const names = gcpNames(props.clusterName);
   const { clusterName, project, region } = props;
   return {
-    connection: { host: `https://${props.endpoint}`, clusterCaCertificate: Fn.base64decode(props.clusterCaCertificate), token: props.token },
+    connection: {
+      host: `https://${props.endpoint}`,
+      clusterCaCertificate: Fn.base64decode(props.clusterCaCertificate),
+      token: props.token,
+    },
     storage: { blockRwo: names.blockStorageClass, sharedRwx: props.filestore ? names.sharedStorageClass : undefined },
     secretStore: platformSecretStore('gcp-secret-manager', clusterName),
     ingress: platformIngress(props.ingressDomain ?? `${clusterName}.sandbox.internal`),
     secretBackend: new GcpInstanceSecrets({ clusterName, project, region }),
-    platformNeeds: new GcpPlatformNeeds({ clusterName, project, region, filestore: props.filestore, externalDnsZone: props.externalDnsZone }),
+    platformNeeds: new GcpPlatformNeeds({
+      clusterName,
+      project,
+      region,
+      filestore: props.filestore,
+      externalDnsZone: props.externalDnsZone,
+    }),
   };
 }

@@ -86,12 +86,21 @@ export class GkeCluster extends Construct implements SandboxCluster {
     const authorized = props.masterAuthorizedNetworks ?? [];
     const filestore = props.filestore ?? false;
     if (!/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(props.clusterName)) {
-      throw new Error(`${where}: clusterName must be 1-40 lower-case letters, digits and "-", starting with a letter, got "${props.clusterName}"`);
+      throw new Error(
+        `${where}: clusterName must be 1-40 lower-case letters, digits and "-", starting with a letter, got "${props.clusterName}"`,
+      );
     }
     if (!privateEndpoint && authorized.length === 0) {
-      throw new Error(`${where}: a public control-plane endpoint (privateEndpoint false) needs masterAuthorizedNetworks`);
+      throw new Error(
+        `${where}: a public control-plane endpoint (privateEndpoint false) needs masterAuthorizedNetworks`,
+      );
     }
-    assertPublicAccessRanges(where, 'masterAuthorizedNetworks', authorized.map((n) => n.cidr), props.publicAccessMinPrefixLength);
+    assertPublicAccessRanges(
+      where,
+      'masterAuthorizedNetworks',
+      authorized.map((n) => n.cidr),
+      props.publicAccessMinPrefixLength,
+    );
 
     const names = gcpNames(props.clusterName);
     const project = new DataGoogleProject(this, 'Project', { projectId: props.project });
@@ -108,7 +117,11 @@ export class GkeCluster extends Construct implements SandboxCluster {
         disks: [agent('compute-system.iam.gserviceaccount.com')],
         'secret-manager': [agent('gcp-sa-secretmanager.iam.gserviceaccount.com')],
         // Instances' buckets, topics and Firestore databases (cloudResources) are encrypted by their service agents.
-        'instance-data': [storageAgent.emailAddress, agent('gcp-sa-pubsub.iam.gserviceaccount.com'), agent('gcp-sa-firestore.iam.gserviceaccount.com')],
+        'instance-data': [
+          storageAgent.emailAddress,
+          agent('gcp-sa-pubsub.iam.gserviceaccount.com'),
+          agent('gcp-sa-firestore.iam.gserviceaccount.com'),
+        ],
         ...(props.managedDatabases ? { databases: [agent('gcp-sa-cloud-sql.iam.gserviceaccount.com')] } : {}),
       },
     });
@@ -118,7 +131,11 @@ export class GkeCluster extends Construct implements SandboxCluster {
       displayName: `Nodes of sandbox cluster ${props.clusterName}`,
     });
     NODE_ROLES.forEach((role, i) => {
-      new ProjectIamMember(this, `NodeRole${i}`, { project: props.project, role, member: this.nodeServiceAccount.member });
+      new ProjectIamMember(this, `NodeRole${i}`, {
+        project: props.project,
+        role,
+        member: this.nodeServiceAccount.member,
+      });
     });
 
     const autopilot = this.mode === 'autopilot';
@@ -194,14 +211,25 @@ export class GkeCluster extends Construct implements SandboxCluster {
     });
 
     if (props.externalDnsZone) {
-      const dns = new ServiceAccount(this, 'ExternalDns', { accountId: names.externalDnsAccount, displayName: `external-dns of sandbox cluster ${props.clusterName}` });
+      const dns = new ServiceAccount(this, 'ExternalDns', {
+        accountId: names.externalDnsAccount,
+        displayName: `external-dns of sandbox cluster ${props.clusterName}`,
+      });
       new ServiceAccountIamMember(this, 'ExternalDnsWorkloadIdentity', {
         serviceAccountId: dns.name,
         role: 'roles/iam.workloadIdentityUser',
         member: `serviceAccount:${props.project}.svc.id.goog[external-dns/${names.externalDnsKubernetesAccount}]`,
       });
-      new DnsManagedZoneIamMember(this, 'ExternalDnsZone', { managedZone: props.externalDnsZone, role: 'roles/dns.admin', member: dns.member });
-      new ProjectIamMember(this, 'ExternalDnsReader', { project: props.project, role: 'roles/dns.reader', member: dns.member });
+      new DnsManagedZoneIamMember(this, 'ExternalDnsZone', {
+        managedZone: props.externalDnsZone,
+        role: 'roles/dns.admin',
+        member: dns.member,
+      });
+      new ProjectIamMember(this, 'ExternalDnsReader', {
+        project: props.project,
+        role: 'roles/dns.reader',
+        member: dns.member,
+      });
     }
 
     const client = new DataGoogleClientConfig(this, 'Client');
@@ -223,7 +251,8 @@ export class GkeCluster extends Construct implements SandboxCluster {
 
   /** Adds an autoscaling node pool; Autopilot clusters manage their own nodes and refuse this. */
   addNodePool(name: string, options: GkeNodePoolOptions = {}): GkeNodePool {
-    if (this.mode === 'autopilot') throw new Error(`GkeCluster "${this.node.id}": an Autopilot cluster has no node pools to add ("${name}")`);
+    if (this.mode === 'autopilot')
+      throw new Error(`GkeCluster "${this.node.id}": an Autopilot cluster has no node pools to add ("${name}")`);
     const pool = new GkeNodePool(this, name, {
       ...options,
       clusterId: this.gke.id,

@@ -35,7 +35,11 @@ export class GkeClusterLookup extends Construct implements SandboxCluster {
     const names = gcpNames(props.clusterName);
     this.clusterName = props.clusterName;
     this.project = props.project;
-    this.gke = new DataGoogleContainerCluster(this, 'Cluster', { name: names.gkeCluster, location: props.region, project: props.project });
+    this.gke = new DataGoogleContainerCluster(this, 'Cluster', {
+      name: names.gkeCluster,
+      location: props.region,
+      project: props.project,
+    });
     const client = new DataGoogleClientConfig(this, 'Client');
     Object.assign(
       this,

@@ -27,7 +27,11 @@ export interface GkeNodePoolProps extends GkeNodePoolOptions {
   readonly bootDiskKmsKey: string;
 }
 
-const GKE_TAINT_EFFECT = { NoSchedule: 'NO_SCHEDULE', PreferNoSchedule: 'PREFER_NO_SCHEDULE', NoExecute: 'NO_EXECUTE' } as const;
+const GKE_TAINT_EFFECT = {
+  NoSchedule: 'NO_SCHEDULE',
+  PreferNoSchedule: 'PREFER_NO_SCHEDULE',
+  NoExecute: 'NO_EXECUTE',
+} as const;
 
 /**
  * Shielded COS nodes (secure boot, integrity monitoring) that expose only the
@@ -43,7 +47,9 @@ export class GkeNodePool extends Construct {
     const maxCount = props.maxCount ?? 3;
     const where = `GkeNodePool "${id}"`;
     if (!/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(id)) {
-      throw new Error(`${where}: name must be 1-40 lower-case letters, digits and "-", starting with a letter, got "${id}"`);
+      throw new Error(
+        `${where}: name must be 1-40 lower-case letters, digits and "-", starting with a letter, got "${id}"`,
+      );
     }
     assertPoolSize(where, { min: minCount, max: maxCount, minName: 'minCount', maxName: 'maxCount' });
 
@@ -66,7 +72,11 @@ export class GkeNodePool extends Construct {
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         workloadMetadataConfig: { mode: 'GKE_METADATA' },
         labels: { 'sandbox.dev/pool': id, ...props.labels },
-        taint: (props.taints ?? []).map((t) => ({ key: t.key, value: t.value ?? '', effect: GKE_TAINT_EFFECT[t.effect] })),
+        taint: (props.taints ?? []).map((t) => ({
+          key: t.key,
+          value: t.value ?? '',
+          effect: GKE_TAINT_EFFECT[t.effect],
+        })),
       },
       lifecycle: { ignoreChanges: ['initial_node_count'] },
     });

@@ -27,7 +27,11 @@ export interface GcpInstanceResourceNames {
 }
 
 /** Names derived from cluster and instance, within each service's limits. */
-export function gcpInstanceResourceNames(clusterName: string, instanceName: string, kinds: InstanceCloudResourceKinds): GcpInstanceResourceNames {
+export function gcpInstanceResourceNames(
+  clusterName: string,
+  instanceName: string,
+  kinds: InstanceCloudResourceKinds,
+): GcpInstanceResourceNames {
   const base = ['sandbox', clusterName, instanceName];
   return {
     bucket: kinds.objectStorage ? boundedName(base, 63) : undefined,
@@ -65,9 +69,11 @@ export class GcpInstanceResources extends Construct {
   constructor(scope: Construct, id: string, props: GcpInstanceResourcesProps) {
     super(scope, id);
     const where = `GcpInstanceResources "${id}"`;
-    if (!props.objectStorage && !props.queue && !props.table) throw new Error(`${where}: ask for at least one of objectStorage, queue, table`);
+    if (!props.objectStorage && !props.queue && !props.table)
+      throw new Error(`${where}: ask for at least one of objectStorage, queue, table`);
     this.names = gcpInstanceResourceNames(props.clusterName, props.instanceName, props);
-    if (this.names.bucket?.includes('google')) throw new Error(`${where}: bucket names must not contain "google", got "${this.names.bucket}"`);
+    if (this.names.bucket?.includes('google'))
+      throw new Error(`${where}: bucket names must not contain "google", got "${this.names.bucket}"`);
     const kmsKeyName = gcpNames(props.clusterName).instanceDataKey(props.project, props.region);
 
     this.account = new ServiceAccount(this, 'Account', {
@@ -95,7 +101,11 @@ export class GcpInstanceResources extends Construct {
           { action: { type: 'AbortIncompleteMultipartUpload' }, condition: { age: 1 } },
         ],
       });
-      new StorageBucketIamMember(this, 'BucketUser', { bucket: this.bucket.name, role: 'roles/storage.objectUser', member });
+      new StorageBucketIamMember(this, 'BucketUser', {
+        bucket: this.bucket.name,
+        role: 'roles/storage.objectUser',
+        member,
+      });
     }
     if (this.names.topic && this.names.subscription) {
       this.topic = new PubsubTopic(this, 'Topic', {
@@ -112,8 +122,16 @@ export class GcpInstanceResources extends Construct {
         // The subscription goes with the instance, not after a month without pulls.
         expirationPolicy: { ttl: '' },
       });
-      new PubsubTopicIamMember(this, 'TopicPublisher', { topic: this.topic.name, role: 'roles/pubsub.publisher', member });
-      new PubsubSubscriptionIamMember(this, 'SubscriptionSubscriber', { subscription: this.subscription.name, role: 'roles/pubsub.subscriber', member });
+      new PubsubTopicIamMember(this, 'TopicPublisher', {
+        topic: this.topic.name,
+        role: 'roles/pubsub.publisher',
+        member,
+      });
+      new PubsubSubscriptionIamMember(this, 'SubscriptionSubscriber', {
+        subscription: this.subscription.name,
+        role: 'roles/pubsub.subscriber',
+        member,
+      });
     }
     if (this.names.database) {
       this.database = new FirestoreDatabase(this, 'Database', {

@@ -42,10 +42,15 @@ export class GcpInstanceSecrets implements InstanceSecretBackend {
       const secretId = boundedName([`${gcpSecretPrefix(clusterName)}${request.instanceName}`, secret.name], 255);
       const stored = new SecretManagerSecret(c, `Secret-${secret.name}`, {
         secretId,
-        replication: { userManaged: { replicas: [{ location: region, customerManagedEncryption: { kmsKeyName: keyName } }] } },
+        replication: {
+          userManaged: { replicas: [{ location: region, customerManagedEncryption: { kmsKeyName: keyName } }] },
+        },
         labels: { 'sandbox-instance': request.instanceName },
       });
-      new SecretManagerSecretVersion(c, `Value-${secret.name}`, { secret: stored.id, secretData: Fn.jsonencode(secret.data) });
+      new SecretManagerSecretVersion(c, `Value-${secret.name}`, {
+        secret: stored.id,
+        secretData: Fn.jsonencode(secret.data),
+      });
       new SecretManagerSecretIamMember(c, `Read-${secret.name}`, {
         secretId: stored.secretId,
         role: 'roles/secretmanager.secretAccessor',
@@ -54,14 +59,25 @@ export class GcpInstanceSecrets implements InstanceSecretBackend {
       remoteKeys[secret.name] = secretId;
     }
     (request.broughtKeys ?? []).forEach((secretId, i) => {
-      new SecretManagerSecretIamMember(c, `ReadBrought-${i}`, { project, secretId, role: 'roles/secretmanager.secretAccessor', member: account.member });
+      new SecretManagerSecretIamMember(c, `ReadBrought-${i}`, {
+        project,
+        secretId,
+        role: 'roles/secretmanager.secretAccessor',
+        member: account.member,
+      });
     });
     return {
       kind: 'external-secrets',
       provider: {
         gcpsm: {
           projectID: project,
-          auth: { workloadIdentity: { clusterLocation: region, clusterName: gcpNames(clusterName).gkeCluster, serviceAccountRef: { name: request.serviceAccountName } } },
+          auth: {
+            workloadIdentity: {
+              clusterLocation: region,
+              clusterName: gcpNames(clusterName).gkeCluster,
+              serviceAccountRef: { name: request.serviceAccountName },
+            },
+          },
         },
       },
       serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': account.email },

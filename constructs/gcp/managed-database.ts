@@ -26,7 +26,20 @@ const ENGINES: Readonly<Record<ManagedDatabaseEngine, EngineFacts>> = {
   postgresql: {
     version: (v) => `POSTGRES_${v.split('.')[0]}`,
     port: 5432,
-    flags: { log_checkpoints: 'on', log_connections: 'on', log_disconnections: 'on', log_duration: 'on', log_hostname: 'on', log_lock_waits: 'on', log_min_messages: 'error', log_min_error_statement: 'error', log_min_duration_statement: '-1', log_temp_files: '0', log_statement: 'ddl', 'cloudsql.enable_pgaudit': 'on' },
+    flags: {
+      log_checkpoints: 'on',
+      log_connections: 'on',
+      log_disconnections: 'on',
+      log_duration: 'on',
+      log_hostname: 'on',
+      log_lock_waits: 'on',
+      log_min_messages: 'error',
+      log_min_error_statement: 'error',
+      log_min_duration_statement: '-1',
+      log_temp_files: '0',
+      log_statement: 'ddl',
+      'cloudsql.enable_pgaudit': 'on',
+    },
   },
   mysql: {
     version: (v) => `MYSQL_${v.replace('.', '_')}`,
@@ -95,14 +108,29 @@ export class GcpManagedDatabase extends Construct {
           privateNetwork: `projects/${props.project}/global/networks/${names.network}`,
           sslMode: 'ENCRYPTED_ONLY',
         },
-        backupConfiguration: { enabled: true, ...(props.engine === 'mysql' ? { binaryLogEnabled: true } : { pointInTimeRecoveryEnabled: true }), backupRetentionSettings: { retainedBackups: 1 } },
+        backupConfiguration: {
+          enabled: true,
+          ...(props.engine === 'mysql' ? { binaryLogEnabled: true } : { pointInTimeRecoveryEnabled: true }),
+          backupRetentionSettings: { retainedBackups: 1 },
+        },
         databaseFlags: Object.entries(engine.flags).map(([name, value]) => ({ name, value })),
         userLabels: { ...props.labels },
       },
     });
 
-    const password = new Password(this, 'AdminPassword', { length: 32, special: false, minNumeric: 4, minUpper: 4, minLower: 4 });
-    new SqlUser(this, 'Admin', { instance: this.server.name, name: 'sandbox_admin', password: password.result, deletionPolicy: 'ABANDON' });
+    const password = new Password(this, 'AdminPassword', {
+      length: 32,
+      special: false,
+      minNumeric: 4,
+      minUpper: 4,
+      minLower: 4,
+    });
+    new SqlUser(this, 'Admin', {
+      instance: this.server.name,
+      name: 'sandbox_admin',
+      password: password.result,
+      deletionPolicy: 'ABANDON',
+    });
 
     const account = new ServiceAccount(this, 'Account', {
       accountId: boundedName(['sbx', props.instanceName, 'db'], 30),
@@ -116,11 +144,27 @@ export class GcpManagedDatabase extends Construct {
     const secretId = boundedName([`${gcpSecretPrefix(props.clusterName)}${props.instanceName}`, 'database-admin'], 255);
     const secret = new SecretManagerSecret(this, 'AdminSecret', {
       secretId,
-      replication: { userManaged: { replicas: [{ location: props.region, customerManagedEncryption: { kmsKeyName: names.secretManagerKey(props.project, props.region) } }] } },
+      replication: {
+        userManaged: {
+          replicas: [
+            {
+              location: props.region,
+              customerManagedEncryption: { kmsKeyName: names.secretManagerKey(props.project, props.region) },
+            },
+          ],
+        },
+      },
       labels: { ...props.labels },
     });
-    new SecretManagerSecretVersion(this, 'AdminValue', { secret: secret.id, secretData: Fn.jsonencode({ username: 'sandbox_admin', password: password.result }) });
-    new SecretManagerSecretIamMember(this, 'AdminRead', { secretId: secret.secretId, role: 'roles/secretmanager.secretAccessor', member: account.member });
+    new SecretManagerSecretVersion(this, 'AdminValue', {
+      secret: secret.id,
+      secretData: Fn.jsonencode({ username: 'sandbox_admin', password: password.result }),
+    });
+    new SecretManagerSecretIamMember(this, 'AdminRead', {
+      secretId: secret.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: account.member,
+    });
 
     this.facts = {
       engine: props.engine,
@@ -133,7 +177,13 @@ export class GcpManagedDatabase extends Construct {
         provider: {
           gcpsm: {
             projectID: props.project,
-            auth: { workloadIdentity: { clusterLocation: props.region, clusterName: names.gkeCluster, serviceAccountRef: { name: props.serviceAccountName } } },
+            auth: {
+              workloadIdentity: {
+                clusterLocation: props.region,
+                clusterName: names.gkeCluster,
+                serviceAccountRef: { name: props.serviceAccountName },
+              },
+            },
           },
         },
         serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': account.email },

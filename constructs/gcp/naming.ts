@@ -13,13 +13,16 @@ export const gcpNames = (cluster: string) => ({
   externalDnsAccount: boundedName([cluster, 'dns'], 30),
   /** The Kubernetes service account of external-dns, named per cluster for the same reason. */
   externalDnsKubernetesAccount: boundedName(['external-dns', cluster], 63),
-  disksKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-disks`,
+  disksKey: (project: string, region: string) =>
+    `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-disks`,
   /** Key of Cloud SQL servers, when the cluster offers managed databases. */
-  databasesKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-databases`,
+  databasesKey: (project: string, region: string) =>
+    `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-databases`,
   secretManagerKey: (project: string, region: string) =>
     `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-secret-manager`,
   /** The key of instances' buckets, topics and Firestore databases. */
-  instanceDataKey: (project: string, region: string) => `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-instance-data`,
+  instanceDataKey: (project: string, region: string) =>
+    `projects/${project}/locations/${region}/keyRings/${cluster}-keys/cryptoKeys/${cluster}-instance-data`,
   gkeCluster: cluster,
   network: `${cluster}-vpc`,
   blockStorageClass: 'pd-balanced-cmek',

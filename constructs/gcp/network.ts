@@ -41,9 +41,14 @@ export class GkeNetwork extends Construct {
     const serviceCidr = props.serviceCidr ?? '10.28.0.0/20';
     this.masterCidr = props.masterCidr ?? '172.16.0.0/28';
     assertNoOverlap(`GkeNetwork "${id}"`, { nodeCidr, podCidr, serviceCidr, masterCidr: this.masterCidr });
-    if (!this.masterCidr.endsWith('/28')) throw new Error(`GkeNetwork "${id}": masterCidr must be a /28, got ${this.masterCidr}`);
+    if (!this.masterCidr.endsWith('/28'))
+      throw new Error(`GkeNetwork "${id}": masterCidr must be a /28, got ${this.masterCidr}`);
 
-    this.network = new ComputeNetwork(this, 'Network', { name: `${props.clusterName}-vpc`, autoCreateSubnetworks: false, dependsOn: props.dependsOn });
+    this.network = new ComputeNetwork(this, 'Network', {
+      name: `${props.clusterName}-vpc`,
+      autoCreateSubnetworks: false,
+      dependsOn: props.dependsOn,
+    });
     this.subnet = new ComputeSubnetwork(this, 'Subnet', {
       name: `${props.clusterName}-nodes`,
       network: this.network.id,
@@ -66,7 +71,11 @@ export class GkeNetwork extends Construct {
       deny: [{ protocol: 'all' }],
       logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
     });
-    const router = new ComputeRouter(this, 'Router', { name: `${props.clusterName}-router`, network: this.network.id, region: props.region });
+    const router = new ComputeRouter(this, 'Router', {
+      name: `${props.clusterName}-router`,
+      network: this.network.id,
+      region: props.region,
+    });
     new ComputeRouterNat(this, 'Nat', {
       name: `${props.clusterName}-nat`,
       router: router.name,

@@ -24,12 +24,19 @@ export class GcpPlatformNeeds implements PlatformNeeds {
       {
         name: names.blockStorageClass,
         provisioner: 'pd.csi.storage.gke.io',
-        parameters: { type: 'pd-balanced', 'disk-encryption-kms-key': names.disksKey(this.props.project, this.props.region) },
+        parameters: {
+          type: 'pd-balanced',
+          'disk-encryption-kms-key': names.disksKey(this.props.project, this.props.region),
+        },
         isDefault: true,
       },
     ];
     if (this.props.filestore) {
-      classes.push({ name: names.sharedStorageClass, provisioner: 'filestore.csi.storage.gke.io', parameters: { tier: 'standard', network: names.network } });
+      classes.push({
+        name: names.sharedStorageClass,
+        provisioner: 'filestore.csi.storage.gke.io',
+        parameters: { tier: 'standard', network: names.network },
+      });
     }
     return classes;
   }
@@ -52,7 +59,10 @@ export class GcpPlatformNeeds implements PlatformNeeds {
     const account = `${names.externalDnsAccount}@${this.props.project}.iam.gserviceaccount.com`;
     return {
       provider: { name: 'google' },
-      serviceAccount: { name: names.externalDnsKubernetesAccount, annotations: { 'iam.gke.io/gcp-service-account': account } },
+      serviceAccount: {
+        name: names.externalDnsKubernetesAccount,
+        annotations: { 'iam.gke.io/gcp-service-account': account },
+      },
       extraArgs: [`--google-project=${this.props.project}`, '--google-zone-visibility=public'],
     };
   }

@@ -38,9 +38,21 @@ export class BlockIngress extends Construct {
           labels: { 'sandbox.dev/instance': props.instanceName, 'sandbox.dev/block': props.blockName },
         },
         spec: {
-          parentRefs: [{ group: GATEWAY_API, kind: 'ListenerSet', name: INSTANCE_LISTENER.name, sectionName: INSTANCE_LISTENER.section }],
+          parentRefs: [
+            {
+              group: GATEWAY_API,
+              kind: 'ListenerSet',
+              name: INSTANCE_LISTENER.name,
+              sectionName: INSTANCE_LISTENER.section,
+            },
+          ],
           hostnames: [this.host],
-          rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: props.service, port: props.port }] }],
+          rules: [
+            {
+              matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+              backendRefs: [{ name: props.service, port: props.port }],
+            },
+          ],
         },
       },
       dependsOn: props.dependsOn,

@@ -35,11 +35,22 @@ export function unmetClusterRequirements(
   blocks: readonly { readonly name: string; readonly entry: CatalogEntry }[],
   labels: Readonly<Record<string, string>>,
 ): UnmetClusterRequirement[] {
-  return blocks.flatMap((b) => (b.entry.requires?.cluster ?? []).filter((r) => !meets(labels, r)).map((requirement) => ({ block: b.name, requirement })));
+  return blocks.flatMap((b) =>
+    (b.entry.requires?.cluster ?? [])
+      .filter((r) => !meets(labels, r))
+      .map((requirement) => ({ block: b.name, requirement })),
+  );
 }
 
 /** `block "x" requires a cluster with …; cluster "c" has cloud=aws, …`, for messages. */
-export function describeUnmet(unmet: UnmetClusterRequirement, clusterName: string, labels: Readonly<Record<string, string>>): string {
-  const facts = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'no labels';
+export function describeUnmet(
+  unmet: UnmetClusterRequirement,
+  clusterName: string,
+  labels: Readonly<Record<string, string>>,
+): string {
+  const facts =
+    Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || 'no labels';
   return `block "${unmet.block}" requires a cluster with ${describeRequirement(unmet.requirement)}; cluster "${clusterName}" has ${facts}`;
 }

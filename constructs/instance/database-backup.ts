@@ -5,7 +5,10 @@ const CNPG_CLUSTER_CHART = { repository: 'https://cloudnative-pg.github.io/chart
 
 /** Whether a catalog entry installs a CloudNativePG Cluster (its chart is CloudNativePG's `cluster` chart). */
 export function isCloudNativePgCluster(entry: CatalogEntry | undefined): boolean {
-  return entry?.chart?.repository?.replace(/\/$/, '') === CNPG_CLUSTER_CHART.repository && entry.chart.name === CNPG_CLUSTER_CHART.name;
+  return (
+    entry?.chart?.repository?.replace(/\/$/, '') === CNPG_CLUSTER_CHART.repository &&
+    entry.chart.name === CNPG_CLUSTER_CHART.name
+  );
 }
 
 /** An S3 bucket (or S3-compatible store) and the key prefix of one cluster's backups in it. */
@@ -57,7 +60,14 @@ export function databaseBackupValues(opts: DatabaseBackupOptions): Record<string
   const store = (instance: string) => ({
     destinationPath: `s3://${location.bucket}/${location.prefix}/${instance}/`,
     ...(location.endpointURL ? { endpointURL: location.endpointURL } : {}),
-    ...(location.region || viaRole ? { s3: { ...(location.region ? { region: location.region } : {}), ...(viaRole ? { inheritFromIAMRole: true } : {}) } } : {}),
+    ...(location.region || viaRole
+      ? {
+          s3: {
+            ...(location.region ? { region: location.region } : {}),
+            ...(viaRole ? { inheritFromIAMRole: true } : {}),
+          },
+        }
+      : {}),
     ...(viaRole ? {} : { secret: { create: false, name: location.credentialsSecret ?? '' } }),
   });
   // S3-compatible stores often refuse SSE headers; AWS S3 keeps the chart's server-side encryption (AES256).
@@ -68,12 +78,24 @@ export function databaseBackupValues(opts: DatabaseBackupOptions): Record<string
       enabled: true,
       ...store(opts.instanceName),
       ...encryption,
-      scheduledBackups: opts.backup.schedule ? [{ name: 'scheduled', schedule: opts.backup.schedule, backupOwnerReference: 'self', method: 'barmanObjectStore' }] : [],
+      scheduledBackups: opts.backup.schedule
+        ? [
+            {
+              name: 'scheduled',
+              schedule: opts.backup.schedule,
+              backupOwnerReference: 'self',
+              method: 'barmanObjectStore',
+            },
+          ]
+        : [],
       retentionPolicy: `${opts.backup.retentionDays ?? DEFAULT_RETENTION_DAYS}d`,
     };
   }
   if (opts.restoreFrom) {
-    const initdb = ((opts.values.cluster as Record<string, unknown> | undefined)?.initdb ?? {}) as { database?: string; owner?: string };
+    const initdb = ((opts.values.cluster as Record<string, unknown> | undefined)?.initdb ?? {}) as {
+      database?: string;
+      owner?: string;
+    };
     const database = initdb.database ?? 'app';
     out.mode = 'recovery';
     out.recovery = {
@@ -85,7 +107,10 @@ export function databaseBackupValues(opts: DatabaseBackupOptions): Record<string
       owner: initdb.owner ?? database,
     };
   }
-  if (viaRole) out.cluster = { serviceAccountTemplate: { metadata: { annotations: { 'eks.amazonaws.com/role-arn': opts.roleArn } } } };
+  if (viaRole)
+    out.cluster = {
+      serviceAccountTemplate: { metadata: { annotations: { 'eks.amazonaws.com/role-arn': opts.roleArn } } },
+    };
   return out;
 }
 
@@ -100,8 +125,16 @@ export function entryWithBarmanImage(entry: CatalogEntry): CatalogEntry {
   const mirror = entry.registryMirrorValues?.['cluster.imageName'];
   return {
     ...entry,
-    values: { ...entry.values, cluster: { ...cluster, ...(typeof cluster.imageName === 'string' ? { imageName: withBarmanImage(cluster.imageName) } : {}) } },
-    ...(mirror ? { registryMirrorValues: { ...entry.registryMirrorValues, 'cluster.imageName': withBarmanImage(mirror) } } : {}),
+    values: {
+      ...entry.values,
+      cluster: {
+        ...cluster,
+        ...(typeof cluster.imageName === 'string' ? { imageName: withBarmanImage(cluster.imageName) } : {}),
+      },
+    },
+    ...(mirror
+      ? { registryMirrorValues: { ...entry.registryMirrorValues, 'cluster.imageName': withBarmanImage(mirror) } }
+      : {}),
     images: entry.images.map(withBarmanImage),
   };
 }

@@ -54,14 +54,22 @@ export class InstanceListener extends Construct {
         kind: 'ListenerSet',
         metadata: { name: INSTANCE_LISTENER.name, namespace: props.namespace },
         spec: {
-          parentRef: { group: GATEWAY_API, kind: 'Gateway', name: props.ingress.gateway.name, namespace: props.ingress.gateway.namespace },
+          parentRef: {
+            group: GATEWAY_API,
+            kind: 'Gateway',
+            name: props.ingress.gateway.name,
+            namespace: props.ingress.gateway.namespace,
+          },
           listeners: [
             {
               name: INSTANCE_LISTENER.section,
               hostname: this.hostname,
               port: 443,
               protocol: 'HTTPS',
-              tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: INSTANCE_LISTENER.tlsSecret }] },
+              tls: {
+                mode: 'Terminate',
+                certificateRefs: [{ group: '', kind: 'Secret', name: INSTANCE_LISTENER.tlsSecret }],
+              },
               allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: GATEWAY_API, kind: 'HTTPRoute' }] },
             },
           ],

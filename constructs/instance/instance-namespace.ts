@@ -51,7 +51,12 @@ export interface InstanceNamespaceProps {
 
 /** Label values allow letters, digits, "-", "_" and "." only, at most 63 characters. */
 export function labelValue(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'unknown';
+  return (
+    text
+      .replace(/[^A-Za-z0-9_.-]/g, '_')
+      .slice(0, 63)
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'unknown'
+  );
 }
 
 /**
@@ -72,12 +77,17 @@ export class InstanceNamespace extends Construct {
     super(scope, id);
     assertDnsLabel(`InstanceNamespace "${id}": namespace`, props.namespace);
     if (props.podSecurity !== 'restricted' && !props.podSecurityReason) {
-      throw new Error(`InstanceNamespace "${id}": podSecurityReason is required when podSecurity is "${props.podSecurity}"`);
+      throw new Error(
+        `InstanceNamespace "${id}": podSecurityReason is required when podSecurity is "${props.podSecurity}"`,
+      );
     }
     if (props.protected) {
       this.createdAt = new StaticResource(this, 'Created', {}).rfc3339;
     } else {
-      this.expiry = new Offset(this, 'Expiry', { offsetHours: props.ttlHours, triggers: { ttlHours: String(props.ttlHours) } });
+      this.expiry = new Offset(this, 'Expiry', {
+        offsetHours: props.ttlHours,
+        triggers: { ttlHours: String(props.ttlHours) },
+      });
       this.createdAt = this.expiry.baseRfc3339;
     }
     this.namespace = new NamespaceV1(this, 'Namespace', {
@@ -97,7 +107,12 @@ export class InstanceNamespace extends Construct {
         },
         annotations: {
           [INSTANCE_ANNOTATIONS.owner]: props.owner,
-          ...(this.expiry ? { [INSTANCE_ANNOTATIONS.ttlHours]: String(props.ttlHours), [INSTANCE_ANNOTATIONS.expiresAt]: this.expiry.rfc3339 } : {}),
+          ...(this.expiry
+            ? {
+                [INSTANCE_ANNOTATIONS.ttlHours]: String(props.ttlHours),
+                [INSTANCE_ANNOTATIONS.expiresAt]: this.expiry.rfc3339,
+              }
+            : {}),
           ...(props.workingHours ? { [INSTANCE_ANNOTATIONS.workingHours]: props.workingHours } : {}),
           ...(props.idleHours !== undefined ? { [INSTANCE_ANNOTATIONS.idleHours]: String(props.idleHours) } : {}),
           ...(props.podSecurityReason ? { [INSTANCE_ANNOTATIONS.podSecurityReason]: props.podSecurityReason } : {}),

@@ -56,9 +56,20 @@ export class InstanceSecrets extends Construct {
     if (props.credentials.length === 0 && brought.length === 0) return;
     const secrets = props.credentials.map((set) => {
       const generated = Object.fromEntries(
-        set.keys.map((key) => [key, new Password(this, `${set.name}-${key}`, { length: 32, special: false, minNumeric: 4, minUpper: 4, minLower: 4 }).result]),
+        set.keys.map((key) => [
+          key,
+          new Password(this, `${set.name}-${key}`, {
+            length: 32,
+            special: false,
+            minNumeric: 4,
+            minUpper: 4,
+            minLower: 4,
+          }).result,
+        ]),
       );
-      const derived = Object.fromEntries(Object.entries(set.derived ?? {}).map(([key, text]) => [key, embed(text, generated)]));
+      const derived = Object.fromEntries(
+        Object.entries(set.derived ?? {}).map(([key, text]) => [key, embed(text, generated)]),
+      );
       return { name: set.name, data: { ...generated, ...derived } };
     });
     const binding = props.backend.bind(this, {
@@ -71,14 +82,20 @@ export class InstanceSecrets extends Construct {
       broughtKeys: brought.map((b) => b.key),
     });
     if (binding.kind === 'kubernetes' && brought.length) {
-      throw new Error(`InstanceSecrets "${id}": the cluster has no secret manager to bring ${brought.map((b) => `"${b.key}"`).join(', ')} from`);
+      throw new Error(
+        `InstanceSecrets "${id}": the cluster has no secret manager to bring ${brought.map((b) => `"${b.key}"`).join(', ')} from`,
+      );
     }
     if (binding.kind === 'kubernetes') {
       this.ready.push(...binding.secrets);
       return;
     }
     const account = new ServiceAccountV1(this, 'ServiceAccount', {
-      metadata: { name: SECRET_STORE_ACCOUNT, namespace: props.namespace, annotations: { ...binding.serviceAccountAnnotations } },
+      metadata: {
+        name: SECRET_STORE_ACCOUNT,
+        namespace: props.namespace,
+        annotations: { ...binding.serviceAccountAnnotations },
+      },
       automountServiceAccountToken: false,
       dependsOn: props.dependsOn,
     });

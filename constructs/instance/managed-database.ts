@@ -38,7 +38,10 @@ export interface ManagedDatabase {
 }
 
 /** Engine versions of a managed server when the config names none. */
-export const MANAGED_DEFAULT_VERSIONS: Readonly<Record<ManagedDatabaseEngine, string>> = { postgresql: '17', mysql: '8.4' };
+export const MANAGED_DEFAULT_VERSIONS: Readonly<Record<ManagedDatabaseEngine, string>> = {
+  postgresql: '17',
+  mysql: '8.4',
+};
 
 /** Service account, SecretStore and Secret of the master credential in the instance namespace. */
 export const MANAGED_DATABASE_ACCOUNT = 'sandbox-database';
@@ -49,7 +52,9 @@ export const MANAGED_DATABASE_URI: Readonly<Record<ManagedDatabaseEngine, string
   mysql: 'mysql://{username}:{password}@{host}:{port}/{database}?ssl-mode=REQUIRED',
 };
 /** Client images of the database-users job: the catalog's own server images, which carry the client. */
-const CLIENT: Readonly<Record<ManagedDatabaseEngine, { readonly image: string; readonly mirrored: string; readonly uid: number }>> = {
+const CLIENT: Readonly<
+  Record<ManagedDatabaseEngine, { readonly image: string; readonly mirrored: string; readonly uid: number }>
+> = {
   postgresql: { image: 'ghcr.io/cloudnative-pg/postgresql:18.3', mirrored: 'cloudnative-pg/postgresql:18.3', uid: 26 },
   mysql: { image: 'docker.io/library/mysql:8.4.8', mirrored: 'library/mysql:8.4.8', uid: 999 },
 };
@@ -108,7 +113,11 @@ export class ManagedDatabaseUsers extends Construct {
     const db = props.database;
     const ns = props.namespace;
     const account = new ServiceAccountV1(this, 'ServiceAccount', {
-      metadata: { name: MANAGED_DATABASE_ACCOUNT, namespace: ns, annotations: { ...db.admin.serviceAccountAnnotations } },
+      metadata: {
+        name: MANAGED_DATABASE_ACCOUNT,
+        namespace: ns,
+        annotations: { ...db.admin.serviceAccountAnnotations },
+      },
       automountServiceAccountToken: false,
       dependsOn: props.dependsOn,
     });
@@ -150,9 +159,16 @@ export class ManagedDatabaseUsers extends Construct {
 
     const client = CLIENT[db.engine];
     this.image = client.image;
-    const secretEnv = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+    const secretEnv = (name: string, secret: string, key: string) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: secret, key } },
+    });
     const job = new (jobV1())(this, 'Users', {
-      metadata: { name: 'sandbox-database-users', namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'sandboxkit', 'app.kubernetes.io/name': 'sandbox-database-users' } },
+      metadata: {
+        name: 'sandbox-database-users',
+        namespace: ns,
+        labels: { 'app.kubernetes.io/managed-by': 'sandboxkit', 'app.kubernetes.io/name': 'sandbox-database-users' },
+      },
       spec: {
         backoffLimit: 6,
         template: {
@@ -160,7 +176,12 @@ export class ManagedDatabaseUsers extends Construct {
           spec: {
             restartPolicy: 'Never',
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: String(client.uid), runAsGroup: String(client.uid), seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: String(client.uid),
+              runAsGroup: String(client.uid),
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             container: [
               {
                 name: 'users',
@@ -175,7 +196,12 @@ export class ManagedDatabaseUsers extends Construct {
                   ...props.consumers.map((c, i) => secretEnv(`PASSWORD_${i}`, c.secret, 'password')),
                 ],
                 resources: jobResources(),
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ['ALL'] },
+                },
                 volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
               },
             ],
@@ -193,7 +219,10 @@ export class ManagedDatabaseUsers extends Construct {
 
 /** The seed job's resources: the quota check counts this job as one seed job. */
 function jobResources(): { requests: Record<string, string>; limits: Record<string, string> } {
-  const r = packagedChartValues('seed-data').resources as { requests: Record<string, string>; limits: Record<string, string> };
+  const r = packagedChartValues('seed-data').resources as {
+    requests: Record<string, string>;
+    limits: Record<string, string>;
+  };
   return { requests: { ...r.requests }, limits: { ...r.limits } };
 }
 
@@ -225,7 +254,10 @@ export function usersScript(engine: ManagedDatabaseEngine, consumers: readonly M
   const sql = consumers.flatMap((c, i) => [
     `CREATE USER IF NOT EXISTS '${c.user}'@'%' IDENTIFIED BY '$PASSWORD_${i}' REQUIRE SSL;`,
     `ALTER USER '${c.user}'@'%' IDENTIFIED BY '$PASSWORD_${i}' REQUIRE SSL;`,
-    ...c.databases.flatMap((d) => [`CREATE DATABASE IF NOT EXISTS \\\`${d}\\\`;`, `GRANT ALL PRIVILEGES ON \\\`${d}\\\`.* TO '${c.user}'@'%';`]),
+    ...c.databases.flatMap((d) => [
+      `CREATE DATABASE IF NOT EXISTS \\\`${d}\\\`;`,
+      `GRANT ALL PRIVILEGES ON \\\`${d}\\\`.* TO '${c.user}'@'%';`,
+    ]),
   ]);
   return [
     'for i in $(env | sed -n "s/^\\(PASSWORD_[0-9]*\\)=.*/\\1/p"); do eval "v=\\$$i"; case "$v" in *[!A-Za-z0-9]*) echo "$i is not alphanumeric" >&2; exit 1;; esac; done',

@@ -32,20 +32,40 @@ const svc = (name: string, namespace: string) => `${name}.${namespace}.svc.clust
 
 /** The contract between instances and the mock charts: names, versions and ports. */
 export const MOCKS: Readonly<Record<MockKind, MockDefinition>> = {
-  email: { chart: 'mock-email', version: '0.2.0', endpoints: (ns) => ({ smtpHost: svc('mock-email', ns), smtpPort: '1025', smtpUrl: `smtp://${svc('mock-email', ns)}:1025` }) },
-  sms: { chart: 'mock-sms', version: '0.2.0', endpoints: (ns) => ({ smsApiUrl: `http://${svc('mock-sms', ns)}:8080` }) },
-  payment: { chart: 'mock-payment', version: '0.2.0', endpoints: (ns) => ({ paymentApiUrl: `http://${svc('mock-payment', ns)}:8080` }) },
-  cloud: { chart: 'mock-cloud', version: '0.2.0', endpoints: (ns) => ({ cloudApiUrl: `http://${svc('mock-cloud', ns)}:5000` }) },
+  email: {
+    chart: 'mock-email',
+    version: '0.2.0',
+    endpoints: (ns) => ({
+      smtpHost: svc('mock-email', ns),
+      smtpPort: '1025',
+      smtpUrl: `smtp://${svc('mock-email', ns)}:1025`,
+    }),
+  },
+  sms: {
+    chart: 'mock-sms',
+    version: '0.2.0',
+    endpoints: (ns) => ({ smsApiUrl: `http://${svc('mock-sms', ns)}:8080` }),
+  },
+  payment: {
+    chart: 'mock-payment',
+    version: '0.2.0',
+    endpoints: (ns) => ({ paymentApiUrl: `http://${svc('mock-payment', ns)}:8080` }),
+  },
+  cloud: {
+    chart: 'mock-cloud',
+    version: '0.2.0',
+    endpoints: (ns) => ({ cloudApiUrl: `http://${svc('mock-cloud', ns)}:5000` }),
+  },
 };
 
-const parsedValues = new Map<string, Record<string, any>>();
+const parsedValues = new Map<string, Record<string, unknown>>();
 
 /** The default values of one of this package's charts. */
-export function packagedChartValues(chart: string): Record<string, any> {
+export function packagedChartValues(chart: string): Record<string, unknown> {
   // Parsed once per process (every instance's quota check asks); each caller gets its own copy.
   let values = parsedValues.get(chart);
   if (!values) {
-    values = parse(readFileSync(join(PACKAGE_CHARTS_DIR, chart, 'values.yaml'), 'utf8')) as Record<string, any>;
+    values = parse(readFileSync(join(PACKAGE_CHARTS_DIR, chart, 'values.yaml'), 'utf8')) as Record<string, unknown>;
     parsedValues.set(chart, values);
   }
   return structuredClone(values);
@@ -54,7 +74,11 @@ export function packagedChartValues(chart: string): Record<string, any> {
 /** What a mock asks of the quota: the one pod its chart runs, with the resources of its values. */
 export function mockFootprint(kind: MockKind): Footprint {
   const chart = MOCKS[kind].chart;
-  return footprintOf(packagedChartValues(chart).resources as ContainerResources, 1, `chart ${chart} values.yaml resources`);
+  return footprintOf(
+    packagedChartValues(chart).resources as ContainerResources,
+    1,
+    `chart ${chart} values.yaml resources`,
+  );
 }
 
 /** Pod labels of a mock, for NetworkPolicies. */
@@ -77,7 +101,8 @@ export class Mock extends Construct {
   constructor(scope: Construct, id: string, props: MockProps) {
     super(scope, id);
     const def = MOCKS[props.kind];
-    if (!def) throw new Error(`Mock "${id}": kind must be one of ${MOCK_KINDS.join(', ')}, got "${String(props.kind)}"`);
+    if (!def)
+      throw new Error(`Mock "${id}": kind must be one of ${MOCK_KINDS.join(', ')}, got "${String(props.kind)}"`);
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: def.chart,
       namespace: props.namespace,

@@ -23,9 +23,21 @@ const READ = ['get', 'list', 'watch'];
  * express (Service types, hostnames) the platform's admission policies deny.
  */
 export const OWNER_RULES = [
-  { apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'], verbs: WRITE },
-  { apiGroups: [''], resources: ['pods/log', 'pods/exec', 'pods/portforward', 'events', 'secrets'], verbs: [...READ, 'create'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets', 'deployments/scale', 'statefulsets/scale'], verbs: WRITE },
+  {
+    apiGroups: [''],
+    resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'],
+    verbs: WRITE,
+  },
+  {
+    apiGroups: [''],
+    resources: ['pods/log', 'pods/exec', 'pods/portforward', 'events', 'secrets'],
+    verbs: [...READ, 'create'],
+  },
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'statefulsets', 'replicasets', 'deployments/scale', 'statefulsets/scale'],
+    verbs: WRITE,
+  },
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: WRITE },
   { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: WRITE },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
@@ -38,7 +50,10 @@ export class OwnerAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: OwnerAccessProps) {
     super(scope, id);
-    for (const [field, name] of [['user', props.user], ['group', props.group]] as const) {
+    for (const [field, name] of [
+      ['user', props.user],
+      ['group', props.group],
+    ] as const) {
       const problem = name === undefined ? undefined : ownerIdentityProblem(name);
       if (problem) throw new Error(`OwnerAccess "${id}": ${field} ${problem}`);
     }

@@ -9,7 +9,10 @@ import { NEVER_EGRESS } from './network-policies';
 /** The one Service an exposed instance may make a LoadBalancer; the tenant policies allow no other. */
 export const POOL_SERVICE_NAME = 'sandbox-pool-member';
 /** Namespace label with the granted TCP port, and annotation with the member's hostname; only Terraform sets them. */
-export const POOL_GRANT = { portLabel: 'sandbox.dev/expose-tcp-port', hostnameAnnotation: 'sandbox.dev/pool-hostname' } as const;
+export const POOL_GRANT = {
+  portLabel: 'sandbox.dev/expose-tcp-port',
+  hostnameAnnotation: 'sandbox.dev/pool-hostname',
+} as const;
 /** ConfigMap in each member's namespace with the group's join list. */
 export const POOL_CONFIGMAP = 'sandbox-pool';
 
@@ -48,8 +51,16 @@ export class PoolMember extends Construct {
     super(scope, id);
     const port = String(props.port);
     this.service = new ServiceV1(this, 'Service', {
-      metadata: { name: POOL_SERVICE_NAME, namespace: props.namespace, annotations: { 'external-dns.alpha.kubernetes.io/hostname': props.hostname } },
-      spec: { type: 'LoadBalancer', selector: { ...props.selector }, port: [{ name: 'pool', port: props.port, targetPort: port, protocol: 'TCP' }] },
+      metadata: {
+        name: POOL_SERVICE_NAME,
+        namespace: props.namespace,
+        annotations: { 'external-dns.alpha.kubernetes.io/hostname': props.hostname },
+      },
+      spec: {
+        type: 'LoadBalancer',
+        selector: { ...props.selector },
+        port: [{ name: 'pool', port: props.port, targetPort: port, protocol: 'TCP' }],
+      },
       dependsOn: props.dependsOn,
     });
     new NetworkPolicyV1(this, 'Policy', {
@@ -59,12 +70,19 @@ export class PoolMember extends Construct {
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port, protocol: 'TCP' }] }],
         // Other members are reached at their load balancers' public addresses.
-        egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NEVER_EGRESS] } }], ports: [{ port, protocol: 'TCP' }] }],
+        egress: [
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...NEVER_EGRESS] } }], ports: [{ port, protocol: 'TCP' }] },
+        ],
       },
       dependsOn: props.dependsOn,
     });
     const issuer = new Manifest(this, 'Issuer', {
-      manifest: { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'pool-ca', namespace: props.namespace }, spec: { ca: { secretName: props.caSecret } } },
+      manifest: {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Issuer',
+        metadata: { name: 'pool-ca', namespace: props.namespace },
+        spec: { ca: { secretName: props.caSecret } },
+      },
       dependsOn: props.dependsOn,
     });
     new Manifest(this, 'Certificate', {

@@ -1,6 +1,16 @@
 const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
 const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
-const MEMORY_FACTOR: Record<string, number> = { '': 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+const MEMORY_FACTOR: Record<string, number> = {
+  '': 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+};
 
 /** CPU quantity in millicores; throws naming `what` when it does not parse. */
 export function cpuMillis(quantity: string, what: string): number {
@@ -25,7 +35,13 @@ export interface Footprint {
   readonly pods: number;
 }
 
-export const NO_FOOTPRINT: Footprint = { requestsCpuMillis: 0, requestsMemoryBytes: 0, limitsCpuMillis: 0, limitsMemoryBytes: 0, pods: 0 };
+export const NO_FOOTPRINT: Footprint = {
+  requestsCpuMillis: 0,
+  requestsMemoryBytes: 0,
+  limitsCpuMillis: 0,
+  limitsMemoryBytes: 0,
+  pods: 0,
+};
 
 /** Requests and limits of one container, as a chart's values write them. */
 export interface ContainerResources {

@@ -45,7 +45,12 @@ const describe = (f: Footprint) =>
  * its own quota over the size profile. Config validation and the
  * SandboxInstance construct both ask this, so they agree.
  */
-export function quotaProblem(demand: QuotaDemand, quota: QuotaSpec, size: string, overridden = false): string | undefined {
+export function quotaProblem(
+  demand: QuotaDemand,
+  quota: QuotaSpec,
+  size: string,
+  overridden = false,
+): string | undefined {
   let total = NO_FOOTPRINT;
   for (const b of demand.blocks) total = addFootprints(total, blockFootprint(b));
   for (const kind of demand.mocks) total = addFootprints(total, mockFootprint(kind));

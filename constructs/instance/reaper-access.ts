@@ -18,7 +18,11 @@ export class ReaperAccess extends Construct {
     super(scope, id);
     this.binding = new RoleBindingV1(this, 'Binding', {
       metadata: { name: 'sandbox-reaper', namespace: props.namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: REAPER_IDENTITY.instanceClusterRole },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: REAPER_IDENTITY.instanceClusterRole,
+      },
       subject: [{ kind: 'ServiceAccount', name: REAPER_IDENTITY.serviceAccount, namespace: REAPER_IDENTITY.namespace }],
     });
   }

@@ -26,10 +26,16 @@ export interface Resolution {
  * weak ones warnings when unmet, and influences merge values into the blocks
  * they name. `vars` fill placeholders in influence values.
  */
-export function resolveBlocks(instance: string, inputs: readonly BlockInput[], vars: Readonly<Record<string, string>>): Resolution {
+export function resolveBlocks(
+  instance: string,
+  inputs: readonly BlockInput[],
+  vars: Readonly<Record<string, string>>,
+): Resolution {
   const where = `instance "${instance}"`;
   const providers = (self: BlockInput, req: Requirement) =>
-    inputs.filter((other) => other.name !== self.name && matchesRequirement(other.entry.labels, req)).map((o) => o.name);
+    inputs
+      .filter((other) => other.name !== self.name && matchesRequirement(other.entry.labels, req))
+      .map((o) => o.name);
 
   const edges = new Map<string, string[]>();
   const warnings: string[] = [];
@@ -46,13 +52,20 @@ export function resolveBlocks(instance: string, inputs: readonly BlockInput[], v
     }
     for (const req of block.entry.requires?.weak ?? []) {
       if (providers(block, req).length === 0) {
-        warnings.push(`${where}: block "${block.name}" works better with ${describeRequirement(req)}, which no block of the instance provides`);
+        warnings.push(
+          `${where}: block "${block.name}" works better with ${describeRequirement(req)}, which no block of the instance provides`,
+        );
       }
     }
     edges.set(block.name, deps);
   }
 
-  const order = topologicalOrder(where, inputs.map((b) => b.name), edges, inputs);
+  const order = topologicalOrder(
+    where,
+    inputs.map((b) => b.name),
+    edges,
+    inputs,
+  );
 
   const values = new Map(inputs.map((b) => [b.name, b.values]));
   for (const source of inputs) {
@@ -71,7 +84,12 @@ export function resolveBlocks(instance: string, inputs: readonly BlockInput[], v
   };
 }
 
-function topologicalOrder(where: string, names: readonly string[], edges: ReadonlyMap<string, string[]>, inputs: readonly BlockInput[]): string[] {
+function topologicalOrder(
+  where: string,
+  names: readonly string[],
+  edges: ReadonlyMap<string, string[]>,
+  inputs: readonly BlockInput[],
+): string[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const order: string[] = [];
   const visit = (name: string, path: string[]) => {
@@ -80,7 +98,9 @@ function topologicalOrder(where: string, names: readonly string[], edges: Readon
       const cycle = [...path.slice(path.indexOf(name)), name];
       const [a, b] = cycle;
       const reqOf = (from: string, to: string) =>
-        inputs.find((i) => i.name === from)!.entry.requires!.strong!.find((r) => matchesRequirement(inputs.find((i) => i.name === to)!.entry.labels, r))!;
+        inputs
+          .find((i) => i.name === from)!
+          .entry.requires!.strong!.find((r) => matchesRequirement(inputs.find((i) => i.name === to)!.entry.labels, r))!;
       throw new Error(
         `${where}: blocks "${a}" and "${b}" require each other (cycle ${cycle.join(' -> ')}); "${a}" needs ${describeRequirement(reqOf(a, b))}`,
       );

@@ -15,11 +15,18 @@ export interface ResourceGuardrailsProps {
 
 /** Limits are the requests times the factor the synth-time quota check uses too. */
 const double = (quantity: string, unit: 'cpu' | 'memory') =>
-  unit === 'cpu' ? `${(cpuMillis(quantity, 'cpu') * QUOTA_LIMITS_FACTOR) / 1000}` : `${(bytes(quantity, 'memory') * QUOTA_LIMITS_FACTOR) / 1024 ** 2}Mi`;
+  unit === 'cpu'
+    ? `${(cpuMillis(quantity, 'cpu') * QUOTA_LIMITS_FACTOR) / 1000}`
+    : `${(bytes(quantity, 'memory') * QUOTA_LIMITS_FACTOR) / 1024 ** 2}Mi`;
 
 /** Object counts of the quota, from the pods it allows. */
 export function objectCounts(pods: number): Record<string, string> {
-  return Object.fromEntries(Object.entries(OBJECTS_PER_POD).map(([kind, perPod]) => [kind, String(Math.max(OBJECT_COUNT_FLOOR, Math.floor(pods * perPod)))]));
+  return Object.fromEntries(
+    Object.entries(OBJECTS_PER_POD).map(([kind, perPod]) => [
+      kind,
+      String(Math.max(OBJECT_COUNT_FLOOR, Math.floor(pods * perPod))),
+    ]),
+  );
 }
 
 /**

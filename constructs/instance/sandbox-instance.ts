@@ -14,7 +14,13 @@ import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
 import { InstanceSecrets } from './instance-secrets';
-import { MANAGED_DATABASE_URI, ManagedDatabaseUsers, managedProviderEntry, managedProviderName, type ManagedDatabase } from './managed-database';
+import {
+  MANAGED_DATABASE_URI,
+  ManagedDatabaseUsers,
+  managedProviderEntry,
+  managedProviderName,
+  type ManagedDatabase,
+} from './managed-database';
 import { Mock, mockSelector, type MockEndpoints, type MockKind } from './mocks';
 import { InstanceNetworkPolicies } from './network-policies';
 import { OwnerAccess } from './owner-access';
@@ -149,33 +155,60 @@ export class SandboxInstance extends Construct {
     const pool = props.pool;
     const where = `SandboxInstance "${name}"`;
     if (pool && !brought.some((b) => b.name === pool.caSecret)) {
-      throw new Error(`${where}: instance group "${pool.group}" takes its CA from Secret "${pool.caSecret}", which the instance does not bring (secrets)`);
+      throw new Error(
+        `${where}: instance group "${pool.group}" takes its CA from Secret "${pool.caSecret}", which the instance does not bring (secrets)`,
+      );
     }
 
     assertDnsLabel(`${where}: instanceName`, name, HELM_RELEASE_NAME_MAX);
     assertDnsLabel(`${where}: namespace`, namespace);
-    if (props.protected && props.ttlHours !== undefined) throw new Error(`${where}: a protected instance never expires; remove ttlHours or protected`);
+    if (props.protected && props.ttlHours !== undefined)
+      throw new Error(`${where}: a protected instance never expires; remove ttlHours or protected`);
     if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > 720) {
       throw new Error(`${where}: ttlHours must be a whole number from 1 to 720, got ${ttlHours}`);
     }
-    if (!SIZE_PROFILES[size]) throw new Error(`${where}: size must be one of ${Object.keys(SIZE_PROFILES).join(', ')}, got "${size}"`);
+    if (!SIZE_PROFILES[size])
+      throw new Error(`${where}: size must be one of ${Object.keys(SIZE_PROFILES).join(', ')}, got "${size}"`);
     const inputs = this.blockInputs(where, props);
     if (props.clusterLabels) {
       const unmet = unmetClusterRequirements(inputs, props.clusterLabels);
-      if (unmet.length) throw new Error(`${where}: ${unmet.map((u) => describeUnmet(u, props.cluster.clusterName, props.clusterLabels!)).join('; ')}`);
+      if (unmet.length)
+        throw new Error(
+          `${where}: ${unmet.map((u) => describeUnmet(u, props.cluster.clusterName, props.clusterLabels!)).join('; ')}`,
+        );
     }
     const datasets = this.datasetRequests(where, props, inputs);
     const managed = props.managedDatabase;
     const grants = this.databaseGrants(where, inputs, namespace, managed);
     const managedGrants = [...grants].filter(([, g]) => !g.provider);
-    if (managed && managedGrants.length === 0) Annotations.of(this).addWarning(`${where}: no block needs a ${managed.engine} database, yet the instance has a managed one`);
-    this.checkQuota(where, inputs, mockKinds, datasets.length + (managedGrants.length ? 1 : 0), quota, size, props.quota !== undefined && Object.keys(props.quota).length > 0);
+    if (managed && managedGrants.length === 0)
+      Annotations.of(this).addWarning(
+        `${where}: no block needs a ${managed.engine} database, yet the instance has a managed one`,
+      );
+    this.checkQuota(
+      where,
+      inputs,
+      mockKinds,
+      datasets.length + (managedGrants.length ? 1 : 0),
+      quota,
+      size,
+      props.quota !== undefined && Object.keys(props.quota).length > 0,
+    );
 
     const vars = { instance: name, namespace, domain: props.cluster.ingress.domain };
     // The managed server takes part in requirement matching and influences as a block that is never installed.
     const managedName = managed ? managedProviderName(managed.engine) : undefined;
-    const resolved = resolveBlocks(name, managed ? [...inputs, { name: managedName!, entry: managedProviderEntry(managed), values: {} }] : inputs, vars);
-    const resolution = { ...resolved, blocks: resolved.blocks.filter((b) => b.name !== managedName).map((b) => ({ ...b, dependsOn: b.dependsOn.filter((d) => d !== managedName) })) };
+    const resolved = resolveBlocks(
+      name,
+      managed ? [...inputs, { name: managedName!, entry: managedProviderEntry(managed), values: {} }] : inputs,
+      vars,
+    );
+    const resolution = {
+      ...resolved,
+      blocks: resolved.blocks
+        .filter((b) => b.name !== managedName)
+        .map((b) => ({ ...b, dependsOn: b.dependsOn.filter((d) => d !== managedName) })),
+    };
     resolution.warnings.forEach((w) => Annotations.of(this).addWarning(w));
     this.order = resolution.blocks.map((b) => b.name);
     const sharedWithCredentials = uses.filter((b) => props.catalog.get(b)?.credentials?.length);
@@ -186,7 +219,9 @@ export class SandboxInstance extends Construct {
     ];
     brought.forEach((b, i) => {
       if (generated.includes(b.name) || brought.findIndex((o) => o.name === b.name) < i) {
-        throw new Error(`${where}: secrets[${i}] "${b.name}" is the name of another Secret of the instance; choose another name`);
+        throw new Error(
+          `${where}: secrets[${i}] "${b.name}" is the name of another Secret of the instance; choose another name`,
+        );
       }
     });
     const blocks = withConsumerDatabases(resolution.blocks, grants);
@@ -228,7 +263,12 @@ export class SandboxInstance extends Construct {
     new OwnerAccess(this, 'OwnerAccess', { namespace: ns, user: props.owner, group: props.ownerGroup });
 
     if (inputs.some((b) => b.entry.needs?.ingress)) {
-      this.listener = new InstanceListener(this, 'Listener', { instanceName: name, namespace: ns, ingress: props.cluster.ingress, dependsOn: nsReady });
+      this.listener = new InstanceListener(this, 'Listener', {
+        instanceName: name,
+        namespace: ns,
+        ingress: props.cluster.ingress,
+        dependsOn: nsReady,
+      });
     }
     const routeReady = this.listener ? [this.listener.listenerSet, this.listener.certificate] : [];
 
@@ -247,7 +287,11 @@ export class SandboxInstance extends Construct {
       credentials: [
         ...inputs
           .filter((b) => b.entry.credentials?.length)
-          .map((b) => ({ name: `${b.name}-credentials`, keys: b.entry.credentials!, derived: b.entry.derivedCredentials })),
+          .map((b) => ({
+            name: `${b.name}-credentials`,
+            keys: b.entry.credentials!,
+            derived: b.entry.derivedCredentials,
+          })),
         ...[...grants.values()].map((g) => ({ name: g.secret, keys: ['password'], derived: g.keys })),
       ],
       dependsOn: nsReady,
@@ -260,7 +304,11 @@ export class SandboxInstance extends Construct {
       dependsOn: nsReady,
     });
 
-    const shared = new SharedCredentials(this, 'SharedCredentials', { namespace, blocks: sharedWithCredentials, dependsOn: nsReady });
+    const shared = new SharedCredentials(this, 'SharedCredentials', {
+      namespace,
+      blocks: sharedWithCredentials,
+      dependsOn: nsReady,
+    });
     const managedReady = managed
       ? new ManagedDatabaseUsers(this, 'ManagedDatabase', {
           namespace,
@@ -268,14 +316,22 @@ export class SandboxInstance extends Construct {
           consumers: managedGrants.map(([consumer, g]) => ({
             user: consumer,
             secret: g.secret,
-            databases: [consumer, ...extraDatabases(where, resolved.blocks.find((b) => b.name === managedName)!.values, consumer)],
+            databases: [
+              consumer,
+              ...extraDatabases(where, resolved.blocks.find((b) => b.name === managedName)!.values, consumer),
+            ],
           })),
           registryMirror: props.registryMirror,
           dependsOn: [...nsReady, ...secrets.ready],
         }).ready
       : [];
 
-    if (pool) this.pool = new PoolMember(this, 'Pool', { ...pool, namespace, dependsOn: [...nsReady, ...secrets.ready, ...files.ready] });
+    if (pool)
+      this.pool = new PoolMember(this, 'Pool', {
+        ...pool,
+        namespace,
+        dependsOn: [...nsReady, ...secrets.ready, ...files.ready],
+      });
 
     const seeds = new Map<string, ITerraformDependable[]>();
     for (const block of blocks) {
@@ -287,8 +343,11 @@ export class SandboxInstance extends Construct {
         ...grant?.facts,
         credentialsSecret: block.entry.credentials?.length ? `${block.name}-credentials` : undefined,
         sharedCredentials: Object.fromEntries(shared.secrets),
-        ingressHost: block.entry.needs?.ingress ? blockHostname(block.name, name, props.cluster.ingress.domain) : undefined,
-        storageClass: block.entry.needs?.storage === 'rwx' ? props.cluster.storage.sharedRwx : props.cluster.storage.blockRwo,
+        ingressHost: block.entry.needs?.ingress
+          ? blockHostname(block.name, name, props.cluster.ingress.domain)
+          : undefined,
+        storageClass:
+          block.entry.needs?.storage === 'rwx' ? props.cluster.storage.sharedRwx : props.cluster.storage.blockRwo,
       });
       if (wired.missing.length) {
         Annotations.of(this).addWarning(
@@ -341,15 +400,24 @@ export class SandboxInstance extends Construct {
     return props.blocks.map((ref, i) => {
       const entry = props.catalog.get(ref.name);
       if (!entry) {
-        throw new Error(`${where}: blocks[${i}] is "${ref.name}", which is not in the catalog (${[...props.catalog.keys()].sort().join(', ')})`);
+        throw new Error(
+          `${where}: blocks[${i}] is "${ref.name}", which is not in the catalog (${[...props.catalog.keys()].sort().join(', ')})`,
+        );
       }
       if (seen.has(ref.name)) throw new Error(`${where}: blocks[${i}] "${ref.name}" is listed twice`);
       seen.add(ref.name);
-      if (ref.values !== undefined && (typeof ref.values !== 'object' || ref.values === null || Array.isArray(ref.values))) {
-        throw new Error(`${where}: blocks[${i}] "${ref.name}": values must be an object, got ${Array.isArray(ref.values) ? 'a list' : typeof ref.values}`);
+      if (
+        ref.values !== undefined &&
+        (typeof ref.values !== 'object' || ref.values === null || Array.isArray(ref.values))
+      ) {
+        throw new Error(
+          `${where}: blocks[${i}] "${ref.name}": values must be an object, got ${Array.isArray(ref.values) ? 'a list' : typeof ref.values}`,
+        );
       }
       if (entry.needs?.storage === 'rwx' && !props.cluster.storage.sharedRwx) {
-        throw new Error(`${where}: block "${ref.name}" needs shared (RWX) storage, which cluster "${props.cluster.clusterName}" does not offer`);
+        throw new Error(
+          `${where}: block "${ref.name}" needs shared (RWX) storage, which cluster "${props.cluster.clusterName}" does not offer`,
+        );
       }
       const defaults = fillPlaceholders(entry.values ?? {}, {
         instance: props.instanceName,
@@ -382,7 +450,15 @@ export class SandboxInstance extends Construct {
   }
 
   /** Refuses an instance whose blocks, mocks and seed jobs would not fit its ResourceQuota. */
-  private checkQuota(where: string, inputs: readonly BlockInput[], mocks: readonly MockKind[], seedJobs: number, quota: QuotaSpec, size: string, overridden: boolean): void {
+  private checkQuota(
+    where: string,
+    inputs: readonly BlockInput[],
+    mocks: readonly MockKind[],
+    seedJobs: number,
+    quota: QuotaSpec,
+    size: string,
+    overridden: boolean,
+  ): void {
     const problem = quotaProblem({ blocks: inputs, mocks, seedJobs }, quota, size, overridden);
     if (problem) throw new Error(`${where}: ${problem}`);
   }
@@ -391,7 +467,12 @@ export class SandboxInstance extends Construct {
    * For every block that needs a database: the instance's provider of that engine, the Secret with
    * the block's own user and password, and the facts the block is wired with.
    */
-  private databaseGrants(where: string, inputs: readonly BlockInput[], namespace: string, managed?: ManagedDatabase): Map<string, DatabaseGrant> {
+  private databaseGrants(
+    where: string,
+    inputs: readonly BlockInput[],
+    namespace: string,
+    managed?: ManagedDatabase,
+  ): Map<string, DatabaseGrant> {
     const grants = new Map<string, DatabaseGrant>();
     for (const consumer of inputs) {
       const engine = consumer.entry.needs?.database;
@@ -399,14 +480,21 @@ export class SandboxInstance extends Construct {
       const providers = inputs.filter((b) => b.name !== consumer.name && b.entry.provides?.database?.engine === engine);
       if (managed?.engine === engine) {
         if (providers.length) {
-          throw new Error(`${where}: block "${consumer.name}" needs a ${engine} database, and both block "${providers[0].name}" and the instance's managed database provide one; keep one`);
+          throw new Error(
+            `${where}: block "${consumer.name}" needs a ${engine} database, and both block "${providers[0].name}" and the instance's managed database provide one; keep one`,
+          );
         }
-        grants.set(consumer.name, databaseGrant(consumer, managed.host, managed.port, MANAGED_DATABASE_URI[managed.engine]));
+        grants.set(
+          consumer.name,
+          databaseGrant(consumer, managed.host, managed.port, MANAGED_DATABASE_URI[managed.engine]),
+        );
         continue;
       }
       if (providers.length === 0) continue;
       if (providers.length > 1) {
-        throw new Error(`${where}: block "${consumer.name}" needs a ${engine} database, and ${providers.map((p) => `"${p.name}"`).join(' and ')} both provide one; keep one`);
+        throw new Error(
+          `${where}: block "${consumer.name}" needs a ${engine} database, and ${providers.map((p) => `"${p.name}"`).join(' and ')} both provide one; keep one`,
+        );
       }
       const provider = providers[0];
       const offer = provider.entry.provides!.database!;
@@ -420,12 +508,30 @@ export class SandboxInstance extends Construct {
 /** A consumer's own database, user and Secret on the server at `host`. */
 function databaseGrant(consumer: BlockInput, host: string, port: number, uriTemplate: string): DatabaseGrant {
   const secret = `${consumer.name}-database`;
-  const uri = fillPlaceholders(uriTemplate, { username: consumer.name, host, port: String(port), database: consumer.name });
+  const uri = fillPlaceholders(uriTemplate, {
+    username: consumer.name,
+    host,
+    port: String(port),
+    database: consumer.name,
+  });
   const uriKey = consumer.entry.needs?.databaseUriKey;
   return {
     secret,
-    keys: { username: consumer.name, database: consumer.name, host, port: String(port), uri, ...(uriKey ? { [uriKey]: uri } : {}) },
-    facts: { databaseHost: host, databasePort: String(port), databaseName: consumer.name, databaseUser: consumer.name, databaseSecret: secret },
+    keys: {
+      username: consumer.name,
+      database: consumer.name,
+      host,
+      port: String(port),
+      uri,
+      ...(uriKey ? { [uriKey]: uri } : {}),
+    },
+    facts: {
+      databaseHost: host,
+      databasePort: String(port),
+      databaseName: consumer.name,
+      databaseUser: consumer.name,
+      databaseSecret: secret,
+    },
   };
 }
 
@@ -436,24 +542,39 @@ function extraDatabases(where: string, values: Readonly<Record<string, unknown>>
     const db = d as { name?: unknown; owner?: unknown };
     if (db.owner !== consumer || typeof db.name !== 'string' || db.name === consumer) return [];
     // The users job quotes the name as an identifier; only plain names keep that quoting sound.
-    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(db.name)) throw new Error(`${where}: block "${consumer}" asks the managed database for a database named "${db.name}"; names are lower-case letters, digits, "_" and "-"`);
+    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(db.name))
+      throw new Error(
+        `${where}: block "${consumer}" asks the managed database for a database named "${db.name}"; names are lower-case letters, digits, "_" and "-"`,
+      );
     return [db.name];
   });
 }
 
-
 /** The `{db…}` placeholders a consuming block's values may use. */
 function databasePlaceholders(facts: WiringFacts): Record<string, string> {
-  return { dbhost: facts.databaseHost!, dbport: facts.databasePort!, dbname: facts.databaseName!, dbuser: facts.databaseUser!, dbsecret: facts.databaseSecret! };
+  return {
+    dbhost: facts.databaseHost!,
+    dbport: facts.databasePort!,
+    dbname: facts.databaseName!,
+    dbuser: facts.databaseUser!,
+    dbsecret: facts.databaseSecret!,
+  };
 }
 
 /** Each provider's values with a database and user of their own for each of its consumers. */
-function withConsumerDatabases(blocks: readonly ResolvedBlock[], grants: ReadonlyMap<string, DatabaseGrant>): ResolvedBlock[] {
+function withConsumerDatabases(
+  blocks: readonly ResolvedBlock[],
+  grants: ReadonlyMap<string, DatabaseGrant>,
+): ResolvedBlock[] {
   return blocks.map((block) => {
     let values = block.values;
     for (const [consumer, grant] of grants) {
       if (grant.provider?.name !== block.name) continue;
-      const addition = fillPlaceholders(block.entry.provides!.database!.perConsumer, { consumer, secret: grant.secret, block: block.name });
+      const addition = fillPlaceholders(block.entry.provides!.database!.perConsumer, {
+        consumer,
+        secret: grant.secret,
+        block: block.name,
+      });
       values = mergeValues(values, addition, true);
     }
     return { ...block, values };
@@ -461,7 +582,11 @@ function withConsumerDatabases(blocks: readonly ResolvedBlock[], grants: Readonl
 }
 
 /** The block's values with every image pointed at the registry mirror, where its chart takes that. */
-function withRegistryMirror(entry: CatalogEntry, values: Readonly<Record<string, unknown>>, registry: string | undefined): Record<string, unknown> {
+function withRegistryMirror(
+  entry: CatalogEntry,
+  values: Readonly<Record<string, unknown>>,
+  registry: string | undefined,
+): Record<string, unknown> {
   if (!registry) return { ...values };
   let out: Record<string, unknown> = { ...values };
   for (const [path, template] of Object.entries(entry.registryMirrorValues ?? DEFAULT_MIRROR_VALUES)) {

@@ -33,14 +33,22 @@ export function seedReleaseName(blockName: string, variant: string): string {
 
 /** What one seed job asks of the quota while it runs: one pod with the chart's resources. */
 export function seedFootprint(): Footprint {
-  return footprintOf(packagedChartValues('seed-data').resources as ContainerResources, 1, 'chart seed-data values.yaml resources');
+  return footprintOf(
+    packagedChartValues('seed-data').resources as ContainerResources,
+    1,
+    'chart seed-data values.yaml resources',
+  );
 }
 
 /** Values the seed-data chart receives: the contract between instances and `charts/seed-data`. */
 export function seedValues(props: Omit<SeedDataProps, 'dependsOn' | 'values'>): Record<string, unknown> {
   const where = `SeedData: dataset "${props.variant}" of block "${props.blockName}"`;
-  const source = 'url' in props.dataset.source ? { url: props.dataset.source.url } : { files: { ...props.dataset.source.configMap } };
-  const fqdn = (service: string) => `${fillPlaceholders(service, { block: props.blockName })}.${props.namespace}.svc.cluster.local`;
+  const source =
+    'url' in props.dataset.source
+      ? { url: props.dataset.source.url }
+      : { files: { ...props.dataset.source.configMap } };
+  const fqdn = (service: string) =>
+    `${fillPlaceholders(service, { block: props.blockName })}.${props.namespace}.svc.cluster.local`;
   let target: Record<string, unknown>;
   if (props.dataset.format === 'http-fixtures') {
     const api = props.entry.needs?.ingress;
@@ -48,7 +56,8 @@ export function seedValues(props: Omit<SeedDataProps, 'dependsOn' | 'values'>): 
     target = { engine: 'http', url: `http://${fqdn(api.service)}:${api.port}` };
   } else {
     const offer = props.entry.provides?.database;
-    if (!offer) throw new Error(`${where} is ${props.dataset.format}, but the block provides no database (provides.database)`);
+    if (!offer)
+      throw new Error(`${where} is ${props.dataset.format}, but the block provides no database (provides.database)`);
     const expected = props.dataset.format === 'mongodb-archive' ? 'mongodb' : 'sql';
     if ((offer.engine === 'mongodb') !== (expected === 'mongodb')) {
       throw new Error(`${where} is ${props.dataset.format}, which a ${offer.engine} database cannot load`);

@@ -19,7 +19,8 @@ export const RESERVED_NAMESPACES: readonly string[] = [
 /** Why `namespace` cannot hold an instance, or undefined when it can. */
 export function reservedNamespaceProblem(namespace: string): string | undefined {
   if (namespace.startsWith('kube-')) return `must not be a Kubernetes system namespace (kube-*), got "${namespace}"`;
-  if (RESERVED_NAMESPACES.includes(namespace)) return `must not be a system or platform namespace (${RESERVED_NAMESPACES.join(', ')}, kube-*), got "${namespace}"`;
+  if (RESERVED_NAMESPACES.includes(namespace))
+    return `must not be a system or platform namespace (${RESERVED_NAMESPACES.join(', ')}, kube-*), got "${namespace}"`;
   return undefined;
 }
 
@@ -30,7 +31,9 @@ export function reservedNamespaceProblem(namespace: string): string | undefined 
  */
 export function ownerIdentityProblem(name: string): string | undefined {
   if (name.trim() === '') return 'must not be empty';
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
   if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'must not contain control characters';
-  if (name.toLowerCase().startsWith('system:')) return `must not be a Kubernetes system identity ("system:..."), got "${name}"`;
+  if (name.toLowerCase().startsWith('system:'))
+    return `must not be a Kubernetes system identity ("system:..."), got "${name}"`;
   return undefined;
 }

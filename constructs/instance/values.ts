@@ -15,7 +15,8 @@ export function mergeValues(base: Readonly<Obj>, over: Readonly<Obj>, appendArra
     const current = out[key];
     if (isPlainObject(current) && isPlainObject(value)) out[key] = mergeValues(current, value, appendArrays);
     else if (appendArrays && Array.isArray(current) && Array.isArray(value)) out[key] = [...current, ...value];
-    else if (appendArrays && typeof current === 'string' && current.endsWith('\n') && typeof value === 'string') out[key] = current + value;
+    else if (appendArrays && typeof current === 'string' && current.endsWith('\n') && typeof value === 'string')
+      out[key] = current + value;
     else out[key] = value;
   }
   return out;
@@ -41,6 +42,7 @@ export function setPath(values: Readonly<Obj>, path: string, value: unknown): Ob
 export function fillPlaceholders<T>(value: T, vars: Readonly<Record<string, string>>): T {
   if (typeof value === 'string') return value.replace(/\{([a-z]+)\}/g, (m, k: string) => vars[k] ?? m) as T;
   if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, vars)) as T;
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, vars)])) as T;
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, vars)])) as T;
   return value;
 }

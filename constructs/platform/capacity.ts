@@ -1,8 +1,16 @@
 import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 
-export const METRICS_SERVER_CHART = { repository: 'https://kubernetes-sigs.github.io/metrics-server/', name: 'metrics-server', version: '3.13.1' } as const;
-export const CLUSTER_AUTOSCALER_CHART = { repository: 'https://kubernetes.github.io/autoscaler', name: 'cluster-autoscaler', version: '9.59.0' } as const;
+export const METRICS_SERVER_CHART = {
+  repository: 'https://kubernetes-sigs.github.io/metrics-server/',
+  name: 'metrics-server',
+  version: '3.13.1',
+} as const;
+export const CLUSTER_AUTOSCALER_CHART = {
+  repository: 'https://kubernetes.github.io/autoscaler',
+  name: 'cluster-autoscaler',
+  version: '9.59.0',
+} as const;
 
 export interface CapacityProps {
   /** Install metrics-server (for HPA and `kubectl top`). */

@@ -2,7 +2,11 @@ import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const CERT_MANAGER_CHART = { repository: 'https://charts.jetstack.io', name: 'cert-manager', version: 'v1.21.1' } as const;
+export const CERT_MANAGER_CHART = {
+  repository: 'https://charts.jetstack.io',
+  name: 'cert-manager',
+  version: 'v1.21.1',
+} as const;
 const NAMESPACE = 'cert-manager';
 
 export interface CertificatesProps {
@@ -25,7 +29,11 @@ export class Certificates extends Construct {
       values: {
         crds: { enabled: true },
         // Certificates for Gateway listeners, and the name-constrained sandbox CA.
-        config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', gatewayAPI: { enabled: true } },
+        config: {
+          apiVersion: 'controller.config.cert-manager.io/v1alpha1',
+          kind: 'ControllerConfiguration',
+          gatewayAPI: { enabled: true },
+        },
         ...(props.registryMirror ? { imageRegistry: props.registryMirror } : {}),
       },
       dependsOn: [ns.namespace],

@@ -2,7 +2,11 @@ import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const CLOUDNATIVE_PG_CHART = { repository: 'https://cloudnative-pg.github.io/charts', name: 'cloudnative-pg', version: '0.29.0' } as const;
+export const CLOUDNATIVE_PG_CHART = {
+  repository: 'https://cloudnative-pg.github.io/charts',
+  name: 'cloudnative-pg',
+  version: '0.29.0',
+} as const;
 export const DATABASE_OPERATOR_NAMESPACE = 'cnpg-system';
 
 export interface DatabaseOperatorProps {
@@ -28,7 +32,9 @@ export class DatabaseOperator extends Construct {
       values: {
         crds: { create: true },
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-        ...(props.registryMirror ? { image: { repository: `${props.registryMirror}/cloudnative-pg/cloudnative-pg` } } : {}),
+        ...(props.registryMirror
+          ? { image: { repository: `${props.registryMirror}/cloudnative-pg/cloudnative-pg` } }
+          : {}),
       },
       dependsOn: [ns.namespace],
     });

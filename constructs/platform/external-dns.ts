@@ -3,7 +3,11 @@ import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { mergeValues } from '../instance/values';
 import { PlatformNamespace } from './platform-namespace';
 
-export const EXTERNAL_DNS_CHART = { repository: 'https://kubernetes-sigs.github.io/external-dns/', name: 'external-dns', version: '1.21.1' } as const;
+export const EXTERNAL_DNS_CHART = {
+  repository: 'https://kubernetes-sigs.github.io/external-dns/',
+  name: 'external-dns',
+  version: '1.21.1',
+} as const;
 
 export interface ExternalDnsProps {
   readonly clusterName: string;

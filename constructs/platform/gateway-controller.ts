@@ -3,7 +3,11 @@ import { PLATFORM_DEFAULTS } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const ENVOY_GATEWAY_CHART = { repository: 'oci://docker.io/envoyproxy', name: 'gateway-helm', version: 'v1.9.0' } as const;
+export const ENVOY_GATEWAY_CHART = {
+  repository: 'oci://docker.io/envoyproxy',
+  name: 'gateway-helm',
+  version: 'v1.9.0',
+} as const;
 
 export interface GatewayControllerProps {
   /** @default - images from their own registries */
@@ -22,7 +26,10 @@ export class GatewayController extends Construct {
     super(scope, id);
     // The proxies are created by the controller, not rendered by the chart, so their pod
     // settings cannot be checked against the restricted profile here: baseline is enforced.
-    this.namespace = new PlatformNamespace(this, 'Namespace', { name: PLATFORM_DEFAULTS.gatewayNamespace, podSecurity: 'baseline' });
+    this.namespace = new PlatformNamespace(this, 'Namespace', {
+      name: PLATFORM_DEFAULTS.gatewayNamespace,
+      podSecurity: 'baseline',
+    });
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: 'envoy-gateway',
       namespace: PLATFORM_DEFAULTS.gatewayNamespace,
@@ -30,7 +37,11 @@ export class GatewayController extends Construct {
       version: ENVOY_GATEWAY_CHART.version,
       values: {
         ...(props.registryMirror ? { global: { imageRegistry: props.registryMirror } } : {}),
-        deployment: { envoyGateway: { resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } } },
+        deployment: {
+          envoyGateway: {
+            resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+          },
+        },
       },
       dependsOn: [this.namespace.namespace],
     });

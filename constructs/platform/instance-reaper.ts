@@ -38,10 +38,15 @@ export class InstanceReaper extends Construct {
   constructor(scope: Construct, id: string, props: InstanceReaperProps = {}) {
     super(scope, id);
     const schedule = props.schedule ?? '*/15 * * * *';
-    if (!/^(\S+\s+){4}\S+$/.test(schedule)) throw new Error(`InstanceReaper "${id}": schedule must be a five-field cron expression, got "${schedule}"`);
+    if (!/^(\S+\s+){4}\S+$/.test(schedule))
+      throw new Error(`InstanceReaper "${id}": schedule must be a five-field cron expression, got "${schedule}"`);
     const idleHours = props.idleHours ?? 0;
-    if (!Number.isInteger(idleHours) || idleHours < 0) throw new Error(`InstanceReaper "${id}": idleHours must be a whole number of hours, got ${idleHours}`);
-    if (idleHours > 0 && !props.prometheusUrl) throw new Error(`InstanceReaper "${id}": idleHours (${idleHours}) needs a prometheusUrl to count requests through the gateway`);
+    if (!Number.isInteger(idleHours) || idleHours < 0)
+      throw new Error(`InstanceReaper "${id}": idleHours must be a whole number of hours, got ${idleHours}`);
+    if (idleHours > 0 && !props.prometheusUrl)
+      throw new Error(
+        `InstanceReaper "${id}": idleHours (${idleHours}) needs a prometheusUrl to count requests through the gateway`,
+      );
     const ns = (this.namespace = new PlatformNamespace(this, 'Namespace', { name: SANDBOX_PLATFORM_NAMESPACE }));
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: REAPER_IDENTITY.serviceAccount,

@@ -35,14 +35,24 @@ export class Monitoring extends Construct {
       values: {
         grafana: { admin: { existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } },
         prometheus: {
-          prometheusSpec: { retention: `${PROMETHEUS_RETENTION_HOURS / 24}d`, serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false },
+          prometheusSpec: {
+            retention: `${PROMETHEUS_RETENTION_HOURS / 24}d`,
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            podMonitorSelectorNilUsesHelmValues: false,
+          },
           // Envoy Gateway creates its proxies at run time, labelled as below, with their stats on the "metrics" port;
           // their per-route request counters are what idle reaping reads.
           additionalPodMonitors: [
             {
               name: 'envoy-gateway-proxies',
               namespaceSelector: { matchNames: [PLATFORM_DEFAULTS.gatewayNamespace] },
-              selector: { matchLabels: { 'app.kubernetes.io/name': 'envoy', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway' } },
+              selector: {
+                matchLabels: {
+                  'app.kubernetes.io/name': 'envoy',
+                  'app.kubernetes.io/component': 'proxy',
+                  'app.kubernetes.io/managed-by': 'envoy-gateway',
+                },
+              },
               podMetricsEndpoints: [{ port: 'metrics', path: '/stats/prometheus' }],
             },
           ],

@@ -44,10 +44,17 @@ export class PlatformResources extends Construct {
         },
         issuer: {
           name: PLATFORM_DEFAULTS.clusterIssuerName,
-          acme: props.acme ? { email: props.acme.email, ...(props.acme.server ? { server: props.acme.server } : {}) } : { email: '' },
+          acme: props.acme
+            ? { email: props.acme.email, ...(props.acme.server ? { server: props.acme.server } : {}) }
+            : { email: '' },
         },
         secretStore: props.secretStore
-          ? { enabled: true, name: PLATFORM_DEFAULTS.clusterSecretStoreName, provider: props.secretStore.clusterStoreProvider, namespaceLabel: PLATFORM_NAMESPACE_LABEL }
+          ? {
+              enabled: true,
+              name: PLATFORM_DEFAULTS.clusterSecretStoreName,
+              provider: props.secretStore.clusterStoreProvider,
+              namespaceLabel: PLATFORM_NAMESPACE_LABEL,
+            }
           : { enabled: false },
       },
       dependsOn: props.dependsOn,

@@ -64,23 +64,41 @@ export class SandboxPlatform extends Construct {
       serviceAnnotations: props.publicIngress ? {} : needs.internalLoadBalancerAnnotations,
       acme: props.acme,
       secretStore: identity,
-      dependsOn: [this.gateway.release.release, this.certificates.release.release, ...(this.secrets ? [this.secrets.release.release] : [])],
+      dependsOn: [
+        this.gateway.release.release,
+        this.certificates.release.release,
+        ...(this.secrets ? [this.secrets.release.release] : []),
+      ],
     });
-    this.capacity = new Capacity(this, 'Capacity', { metricsServer: needs.needsMetricsServer, clusterAutoscaler: needs.clusterAutoscaler(this) });
+    this.capacity = new Capacity(this, 'Capacity', {
+      metricsServer: needs.needsMetricsServer,
+      clusterAutoscaler: needs.clusterAutoscaler(this),
+    });
     this.reaper = new InstanceReaper(this, 'Reaper', {
       schedule: props.reaperSchedule,
       registryMirror: props.registryMirror,
       idleHours: props.idleHours,
       prometheusUrl: props.prometheusUrl ?? (props.monitoring ? PLATFORM_PROMETHEUS_URL : undefined),
     });
-    new TenantPolicies(this, 'TenantPolicies', { domain: props.cluster.ingress.domain, registryMirror: props.registryMirror, allowTcpExposure: props.allowTcpExposure, dependsOn: [this.reaper.namespace.namespace] });
+    new TenantPolicies(this, 'TenantPolicies', {
+      domain: props.cluster.ingress.domain,
+      registryMirror: props.registryMirror,
+      allowTcpExposure: props.allowTcpExposure,
+      dependsOn: [this.reaper.namespace.namespace],
+    });
     if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
     if (props.externalDns) {
       const cloudValues = needs.externalDns(this);
       if (!cloudValues) {
-        throw new Error(`SandboxPlatform "${id}": externalDns needs a DNS zone, which cluster "${props.cluster.clusterName}" does not bring (set platform.externalDns on an AWS, Azure or Google cluster)`);
+        throw new Error(
+          `SandboxPlatform "${id}": externalDns needs a DNS zone, which cluster "${props.cluster.clusterName}" does not bring (set platform.externalDns on an AWS, Azure or Google cluster)`,
+        );
       }
-      this.externalDns = new ExternalDns(this, 'ExternalDns', { clusterName: props.cluster.clusterName, domain: props.cluster.ingress.domain, cloudValues });
+      this.externalDns = new ExternalDns(this, 'ExternalDns', {
+        clusterName: props.cluster.clusterName,
+        domain: props.cluster.ingress.domain,
+        cloudValues,
+      });
     }
   }
 }

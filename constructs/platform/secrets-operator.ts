@@ -3,7 +3,11 @@ import { PLATFORM_DEFAULTS, type SecretOperatorIdentity } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const EXTERNAL_SECRETS_CHART = { repository: 'https://charts.external-secrets.io', name: 'external-secrets', version: '2.9.0' } as const;
+export const EXTERNAL_SECRETS_CHART = {
+  repository: 'https://charts.external-secrets.io',
+  name: 'external-secrets',
+  version: '2.9.0',
+} as const;
 
 export interface SecretsOperatorProps {
   readonly identity: SecretOperatorIdentity;
@@ -29,7 +33,11 @@ export class SecretsOperator extends Construct {
       version: EXTERNAL_SECRETS_CHART.version,
       values: {
         installCRDs: true,
-        serviceAccount: { create: true, name: props.identity.serviceAccountName ?? 'external-secrets', annotations: { ...props.identity.serviceAccountAnnotations } },
+        serviceAccount: {
+          create: true,
+          name: props.identity.serviceAccountName ?? 'external-secrets',
+          annotations: { ...props.identity.serviceAccountAnnotations },
+        },
         podLabels: { ...props.identity.podLabels },
         securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         ...props.values,

@@ -13,7 +13,12 @@ export class PlatformStorageClasses extends Construct {
   constructor(scope: Construct, id: string, props: PlatformStorageClassesProps) {
     super(scope, id);
     if (props.classes.filter((c) => c.isDefault).length > 1) {
-      throw new Error(`PlatformStorageClasses "${id}": at most one class may be the default, got ${props.classes.filter((c) => c.isDefault).map((c) => c.name).join(', ')}`);
+      throw new Error(
+        `PlatformStorageClasses "${id}": at most one class may be the default, got ${props.classes
+          .filter((c) => c.isDefault)
+          .map((c) => c.name)
+          .join(', ')}`,
+      );
     }
     this.classes = props.classes.map(
       (c) =>

@@ -38,7 +38,8 @@ export class TenantPolicies extends Construct {
   constructor(scope: Construct, id: string, props: TenantPoliciesProps) {
     super(scope, id);
     const where = `TenantPolicies "${id}"`;
-    if (!Token.isUnresolved(props.domain) && !DOMAIN.test(props.domain)) throw new Error(`${where}: domain must be a lower-case DNS domain, got "${props.domain}"`);
+    if (!Token.isUnresolved(props.domain) && !DOMAIN.test(props.domain))
+      throw new Error(`${where}: domain must be a lower-case DNS domain, got "${props.domain}"`);
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: 'tenant-policies',
       namespace: props.namespace ?? SANDBOX_PLATFORM_NAMESPACE,

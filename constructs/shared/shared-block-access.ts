@@ -23,7 +23,13 @@ export class SharedBlockAccess extends Construct {
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{ to: props.blocks.map((b) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': sharedNamespace(b) } } })) }],
+        egress: [
+          {
+            to: props.blocks.map((b) => ({
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': sharedNamespace(b) } },
+            })),
+          },
+        ],
       },
     });
   }

@@ -10,7 +10,13 @@ import { BuildingBlock } from '../instance/building-block';
 import { INSTANCE_LABELS } from '../instance/instance-namespace';
 import { BASELINE_POLICIES } from '../instance/network-policies';
 import { wireValues } from '../instance/wiring';
-import { SHARED_BLOCK_LABEL, SHARED_CREDENTIALS_READER, sharedCredentialsSource, sharedNamespace, usesLabel } from './shared-names';
+import {
+  SHARED_BLOCK_LABEL,
+  SHARED_CREDENTIALS_READER,
+  sharedCredentialsSource,
+  sharedNamespace,
+  usesLabel,
+} from './shared-names';
 
 export interface SharedBlockProps {
   /** Catalog entry name; also the release name. */
@@ -23,7 +29,6 @@ export interface SharedBlockProps {
   /** The cluster's base domain. */
   readonly domain: string;
 }
-
 
 /**
  * A building block installed once per cluster in its own namespace
@@ -45,8 +50,12 @@ export class SharedBlock extends Construct {
   constructor(scope: Construct, id: string, props: SharedBlockProps) {
     super(scope, id);
     const where = `SharedBlock "${props.name}"`;
-    if (props.entry.needs?.database) throw new Error(`${where}: a shared block cannot need a database (${props.entry.needs.database}); share the database block instead`);
-    if (props.entry.needs?.ingress) throw new Error(`${where}: a shared block has no hostname; its entry asks for ingress`);
+    if (props.entry.needs?.database)
+      throw new Error(
+        `${where}: a shared block cannot need a database (${props.entry.needs.database}); share the database block instead`,
+      );
+    if (props.entry.needs?.ingress)
+      throw new Error(`${where}: a shared block has no hostname; its entry asks for ingress`);
     const name = sharedNamespace(props.name);
     const level = props.entry.podSecurity?.level ?? 'restricted';
     this.namespace = new NamespaceV1(this, 'Namespace', {
@@ -67,18 +76,49 @@ export class SharedBlock extends Construct {
     add('allow-declared-users', {
       podSelector: {},
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [usesLabel(props.name)]: 'true', [INSTANCE_LABELS.managedBy]: 'sandboxkit' } } }] }],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchLabels: { [usesLabel(props.name)]: 'true', [INSTANCE_LABELS.managedBy]: 'sandboxkit' },
+              },
+            },
+          ],
+        },
+      ],
     });
 
     const dependsOn: ITerraformDependable[] = [this.namespace];
     if (props.entry.credentials?.length) {
       const data = Object.fromEntries(
-        props.entry.credentials.map((key) => [key, new Password(this, `Credential-${key}`, { length: 32, special: false, minNumeric: 4, minUpper: 4, minLower: 4 }).result]),
+        props.entry.credentials.map((key) => [
+          key,
+          new Password(this, `Credential-${key}`, {
+            length: 32,
+            special: false,
+            minNumeric: 4,
+            minUpper: 4,
+            minLower: 4,
+          }).result,
+        ]),
       );
-      dependsOn.push(new SecretV1(this, 'Credentials', { metadata: { name: sharedCredentialsSource(props.name), namespace: ns }, data }));
+      dependsOn.push(
+        new SecretV1(this, 'Credentials', {
+          metadata: { name: sharedCredentialsSource(props.name), namespace: ns },
+          data,
+        }),
+      );
       this.credentialsReader = new RoleV1(this, 'CredentialsReader', {
         metadata: { name: SHARED_CREDENTIALS_READER, namespace: ns },
-        rule: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [sharedCredentialsSource(props.name)], verbs: ['get'] }],
+        rule: [
+          {
+            apiGroups: [''],
+            resources: ['secrets'],
+            resourceNames: [sharedCredentialsSource(props.name)],
+            verbs: ['get'],
+          },
+        ],
       });
     }
     const wired = wireValues(props.entry, props.values, {

@@ -19,8 +19,18 @@ function bareCluster(overrides: Partial<ConstructorParameters<typeof EksCluster>
   const app = Testing.app();
   const s = new TerraformStack(app, 'test');
   new AwsProvider(s, 'aws', { region: 'eu-west-1' });
-  const vpc = new SandboxVpc(s, 'Vpc', { clusterName: 't', region: 'eu-west-1', logKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/x' });
-  const cluster = new EksCluster(s, 'Cluster', { clusterName: 't', kubernetesVersion: '1.33', network: vpc, adminPrincipalArns: ['arn:aws:iam::111122223333:role/a'], ...overrides });
+  const vpc = new SandboxVpc(s, 'Vpc', {
+    clusterName: 't',
+    region: 'eu-west-1',
+    logKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/x',
+  });
+  const cluster = new EksCluster(s, 'Cluster', {
+    clusterName: 't',
+    kubernetesVersion: '1.33',
+    network: vpc,
+    adminPrincipalArns: ['arn:aws:iam::111122223333:role/a'],
+    ...overrides,
+  });
   return { stack: s, cluster };
 }
 
@@ -44,7 +54,9 @@ describe('AWS cluster stack', () => {
     it('uses one NAT gateway when asked for single, one per zone for per-az', () => {
       expect(Object.keys(resources(json, 'aws_nat_gateway'))).toHaveLength(1);
       const perAz = exampleWith((c) => (c.clusters[0].network.natGateways = 'per-az'));
-      expect(Object.keys(resources(synthJson(buildStacks(perAz).clusters.get('cluster-aws-main')!), 'aws_nat_gateway'))).toHaveLength(3);
+      expect(
+        Object.keys(resources(synthJson(buildStacks(perAz).clusters.get('cluster-aws-main')!), 'aws_nat_gateway')),
+      ).toHaveLength(3);
     });
 
     it('logs flows to an encrypted group and leaves the default security group empty', () => {
@@ -70,12 +82,22 @@ describe('AWS cluster stack', () => {
 
     it('pins the version and encrypts Secrets with a rotating customer key', () => {
       expect(eks.version).toBe('1.33');
-      expect(eks.encryption_config).toEqual({ provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\./) }, resources: ['secrets'] });
-      for (const key of Object.values(resources(json, 'aws_kms_key')) as any[]) expect(key.enable_key_rotation).toBe(true);
+      expect(eks.encryption_config).toEqual({
+        provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\./) },
+        resources: ['secrets'],
+      });
+      for (const key of Object.values(resources(json, 'aws_kms_key')) as any[])
+        expect(key.enable_key_rotation).toBe(true);
     });
 
     it('sends all five log types to a log group with retention, created first', () => {
-      expect(eks.enabled_cluster_log_types).toEqual(['api', 'audit', 'authenticator', 'controllerManager', 'scheduler']);
+      expect(eks.enabled_cluster_log_types).toEqual([
+        'api',
+        'audit',
+        'authenticator',
+        'controllerManager',
+        'scheduler',
+      ]);
       const logs = byPath('aws_cloudwatch_log_group', 'ControlPlaneLogs');
       expect(logs).toMatchObject({ name: '/aws/eks/aws-main/cluster', retention_in_days: 90 });
       expect(eks.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\.Cluster_ControlPlaneLogs/)]);
@@ -93,8 +115,13 @@ describe('AWS cluster stack', () => {
     });
 
     it('grants admins through access entries in API mode, not the creator', () => {
-      expect(eks.access_config).toEqual({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
-      expect(onlyResource(json, 'aws_eks_access_entry').principal_arn).toBe('arn:aws:iam::111122223333:role/sandbox-admins');
+      expect(eks.access_config).toEqual({
+        authentication_mode: 'API',
+        bootstrap_cluster_creator_admin_permissions: false,
+      });
+      expect(onlyResource(json, 'aws_eks_access_entry').principal_arn).toBe(
+        'arn:aws:iam::111122223333:role/sandbox-admins',
+      );
       expect(onlyResource(json, 'aws_eks_access_policy_association')).toMatchObject({
         policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
         access_scope: { type: 'cluster' },
@@ -109,8 +136,16 @@ describe('AWS cluster stack', () => {
     it('require IMDSv2 with a hop limit of 1 and encrypted gp3 root volumes', () => {
       expect(templates).toHaveLength(2);
       for (const t of templates) {
-        expect(t.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
-        expect(t.block_device_mappings[0].ebs).toMatchObject({ volume_type: 'gp3', encrypted: 'true', kms_key_id: expect.stringMatching(/aws_kms_key/) });
+        expect(t.metadata_options).toEqual({
+          http_endpoint: 'enabled',
+          http_tokens: 'required',
+          http_put_response_hop_limit: 1,
+        });
+        expect(t.block_device_mappings[0].ebs).toMatchObject({
+          volume_type: 'gp3',
+          encrypted: 'true',
+          kms_key_id: expect.stringMatching(/aws_kms_key/),
+        });
         expect(t.key_name).toBeUndefined();
       }
     });
@@ -128,45 +163,79 @@ describe('AWS cluster stack', () => {
 
     it('give nodes only the worker and registry policies', () => {
       const attachments = Object.values(resources(json, 'aws_iam_role_policy_attachment')) as any[];
-      const nodeRole = attachments.filter((a) => a.role.includes('Cluster_NodeRole')).map((a) => a.policy_arn).sort();
-      expect(nodeRole).toEqual(['arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly', 'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy']);
+      const nodeRole = attachments
+        .filter((a) => a.role.includes('Cluster_NodeRole'))
+        .map((a) => a.policy_arn)
+        .sort();
+      expect(nodeRole).toEqual([
+        'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+        'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+      ]);
     });
   });
 
   describe('Fargate', () => {
     it('runs profiles in private subnets only, for platform namespaces', () => {
       const profile = onlyResource(json, 'aws_eks_fargate_profile');
-      expect(profile.subnet_ids).toEqual([expect.stringMatching(/Network_Private0/), expect.stringMatching(/Network_Private1/), expect.stringMatching(/Network_Private2/)]);
-      expect(profile.selector).toEqual([{ namespace: 'sandbox-platform', labels: { 'app.kubernetes.io/name': 'instance-reaper' } }]);
+      expect(profile.subnet_ids).toEqual([
+        expect.stringMatching(/Network_Private0/),
+        expect.stringMatching(/Network_Private1/),
+        expect.stringMatching(/Network_Private2/),
+      ]);
+      expect(profile.selector).toEqual([
+        { namespace: 'sandbox-platform', labels: { 'app.kubernetes.io/name': 'instance-reaper' } },
+      ]);
     });
 
-    it.each(['*', '**', '?*'])('refuses a selector matching every namespace ("%s"), which would take instance pods', (namespace) => {
-      expect(() => bareCluster().cluster.addFargateProfile('f', { selectors: [{ namespace, labels: { 'sandbox.dev/compute': 'fargate' } }] })).toThrow(
-        /FargateProfile "f": selectors\[0\]\.namespace must name platform namespaces, not every namespace/,
-      );
-    });
+    it.each(['*', '**', '?*'])(
+      'refuses a selector matching every namespace ("%s"), which would take instance pods',
+      (namespace) => {
+        expect(() =>
+          bareCluster().cluster.addFargateProfile('f', {
+            selectors: [{ namespace, labels: { 'sandbox.dev/compute': 'fargate' } }],
+          }),
+        ).toThrow(/FargateProfile "f": selectors\[0\]\.namespace must name platform namespaces, not every namespace/);
+      },
+    );
 
     it('warns that a Fargate-only cluster can hold no instances', () => {
-      const warnings = (stack: TerraformStack) => stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
-      expect(warnings(bareCluster({ fargateOnly: true }).stack)).toEqual([expect.stringMatching(/a Fargate-only cluster can hold no instances: Fargate enforces no NetworkPolicy/)]);
+      const warnings = (stack: TerraformStack) =>
+        stack.node
+          .findAll()
+          .flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+      expect(warnings(bareCluster({ fargateOnly: true }).stack)).toEqual([
+        expect.stringMatching(/a Fargate-only cluster can hold no instances: Fargate enforces no NetworkPolicy/),
+      ]);
       expect(warnings(bareCluster().stack)).toEqual([]);
     });
   });
 
   describe('owner access', () => {
-    const owners = [{ principalArn: 'arn:aws:iam::111122223333:role/alice', username: 'alice@example.org', groups: ['payments-team'] }];
+    const owners = [
+      {
+        principalArn: 'arn:aws:iam::111122223333:role/alice',
+        username: 'alice@example.org',
+        groups: ['payments-team'],
+      },
+    ];
 
     it('lets owners sign in as their Kubernetes user, with no access policy of their own', () => {
       const own = synthJson(bareCluster({ ownerAccess: owners }).stack);
       const entries = Object.values(resources(own, 'aws_eks_access_entry')) as any[];
-      expect(entries.find((e) => e.principal_arn === owners[0].principalArn)).toMatchObject({ type: 'STANDARD', user_name: 'alice@example.org', kubernetes_groups: ['payments-team'] });
+      expect(entries.find((e) => e.principal_arn === owners[0].principalArn)).toMatchObject({
+        type: 'STANDARD',
+        user_name: 'alice@example.org',
+        kubernetes_groups: ['payments-team'],
+      });
       const policies = Object.values(resources(own, 'aws_eks_access_policy_association')) as any[];
       expect(policies.map((p) => p.principal_arn)).toEqual([expect.stringMatching(/AdminEntry0/)]);
     });
 
     it('maps the example owner through the config', () => {
       const everything = buildStacks(loadConfig(join(__dirname, '..', '..', 'examples', 'everything.yaml')));
-      const entries = Object.values(resources(synthJson(everything.clusters.get('cluster-aws-all')!), 'aws_eks_access_entry')) as any[];
+      const entries = Object.values(
+        resources(synthJson(everything.clusters.get('cluster-aws-all')!), 'aws_eks_access_entry'),
+      ) as any[];
       expect(entries.map((e) => e.user_name)).toContain('alice@example.org');
     });
 
@@ -188,12 +257,18 @@ describe('AWS cluster stack', () => {
     });
 
     it('enable network policy enforcement in the VPC CNI', () => {
-      expect(JSON.parse(addons.find((a) => a.addon_name === 'vpc-cni').configuration_values)).toEqual({ enableNetworkPolicy: 'true' });
+      expect(JSON.parse(addons.find((a) => a.addon_name === 'vpc-cni').configuration_values)).toEqual({
+        enableNetworkPolicy: 'true',
+      });
     });
 
     it('give the storage drivers IRSA roles trusted by their own service accounts only', () => {
       const trusts = Object.values(json.data!.aws_iam_policy_document) as any[];
-      const subjects = trusts.flatMap((d) => (d.statement ?? []).flatMap((s: any) => (s.condition ?? []).filter((c: any) => c.variable.endsWith(':sub')).flatMap((c: any) => c.values)));
+      const subjects = trusts.flatMap((d) =>
+        (d.statement ?? []).flatMap((s: any) =>
+          (s.condition ?? []).filter((c: any) => c.variable.endsWith(':sub')).flatMap((c: any) => c.values),
+        ),
+      );
       expect(subjects).toEqual(
         expect.arrayContaining([
           'system:serviceaccount:kube-system:ebs-csi-controller-sa',
@@ -208,27 +283,42 @@ describe('AWS cluster stack', () => {
   });
 
   it('creates an encrypted EFS file system reachable over NFS from the VPC only', () => {
-    expect(onlyResource(json, 'aws_efs_file_system')).toMatchObject({ encrypted: true, kms_key_id: expect.stringMatching(/aws_kms_key/) });
+    expect(onlyResource(json, 'aws_efs_file_system')).toMatchObject({
+      encrypted: true,
+      kms_key_id: expect.stringMatching(/aws_kms_key/),
+    });
     expect(Object.keys(resources(json, 'aws_efs_mount_target'))).toHaveLength(3);
     const sg = onlyResource(json, 'aws_security_group');
-    expect(sg.ingress).toEqual([expect.objectContaining({ from_port: 2049, to_port: 2049, cidr_blocks: ['10.40.0.0/16'] })]);
+    expect(sg.ingress).toEqual([
+      expect.objectContaining({ from_port: 2049, to_port: 2049, cidr_blocks: ['10.40.0.0/16'] }),
+    ]);
   });
 
   it('lets the secret operator read only this cluster secrets, decrypting with their key', () => {
     const docs = json.data!.aws_iam_policy_document as Record<string, any>;
     const policy = Object.entries(docs).find(([id]) => id.includes('SecretStore_OperatorRole_PolicyDocument'))![1];
     expect(policy.statement[0]).toEqual({
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+      actions: [
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:ListSecretVersionIds',
+      ],
       resources: [expect.stringMatching(/:secret:sandbox\/aws-main\/\*$/)],
     });
-    expect(policy.statement[1]).toEqual({ actions: ['kms:Decrypt'], resources: [expect.stringMatching(/aws_kms_key\.Cluster_SecretStore_Key/)] });
+    expect(policy.statement[1]).toEqual({
+      actions: ['kms:Decrypt'],
+      resources: [expect.stringMatching(/aws_kms_key\.Cluster_SecretStore_Key/)],
+    });
     expect(byPath('aws_iam_role', 'SecretStore/OperatorRole').name).toBe('sandbox-aws-main-secret-operator');
   });
 
   it('tags every taggable resource with sandbox, cluster and owner', () => {
-    const tagged = Object.entries(json.resource!).flatMap(([, byId]) => Object.values(byId)).filter((r: any) => r.tags);
+    const tagged = Object.entries(json.resource!)
+      .flatMap(([, byId]) => Object.values(byId))
+      .filter((r: any) => r.tags);
     expect(tagged.length).toBeGreaterThan(30);
-    for (const r of tagged as any[]) expect(r.tags).toMatchObject({ sandbox: 'sandboxkit', 'sandbox-cluster': 'aws-main', owner: 'platform-team' });
+    for (const r of tagged as any[])
+      expect(r.tags).toMatchObject({ sandbox: 'sandboxkit', 'sandbox-cluster': 'aws-main', owner: 'platform-team' });
   });
 
   it('names its outputs for separate runs', () => {
@@ -246,25 +336,41 @@ describe('AWS cluster stack', () => {
   describe('validation', () => {
     it.each([
       [{ minSize: 5, maxSize: 2 }, /NodePool "p": minSize must be between 0 and maxSize \(2\), got 5/],
-      [{ minSize: 1, maxSize: 3, desiredSize: 4 }, /NodePool "p": desiredSize must be between minSize \(1\) and maxSize \(3\), got 4/],
-      [{ capacity: 'spot' as const, instanceTypes: ['m6i.large'] }, /NodePool "p": spot capacity needs at least two instanceTypes/],
+      [
+        { minSize: 1, maxSize: 3, desiredSize: 4 },
+        /NodePool "p": desiredSize must be between minSize \(1\) and maxSize \(3\), got 4/,
+      ],
+      [
+        { capacity: 'spot' as const, instanceTypes: ['m6i.large'] },
+        /NodePool "p": spot capacity needs at least two instanceTypes/,
+      ],
     ])('refuses node pool %p', (options, message) => {
       expect(() => bareCluster().cluster.addNodePool('p', options)).toThrow(message);
     });
 
     it('refuses a Fargate profile with more than five selectors', () => {
       const selectors = Array.from({ length: 6 }, (_, i) => ({ namespace: `ns${i}` }));
-      expect(() => bareCluster().cluster.addFargateProfile('f', { selectors })).toThrow(/FargateProfile "f": selectors must number 1 to 5, got 6/);
+      expect(() => bareCluster().cluster.addFargateProfile('f', { selectors })).toThrow(
+        /FargateProfile "f": selectors must number 1 to 5, got 6/,
+      );
     });
 
     it('refuses a public endpoint CIDR that does not parse or opens everything', () => {
-      expect(() => bareCluster({ publicAccessCidrs: ['10.0.0/8'] })).toThrow(/EksCluster "Cluster": publicAccessCidrs\[0\] must be an IPv4 CIDR such as 10.0.0.0\/16, got "10.0.0\/8"/);
-      expect(() => bareCluster({ publicAccessCidrs: ['0.0.0.0/0'] })).toThrow(/publicAccessCidrs\[0\] must not be wider than \/8, got 0.0.0.0\/0/);
+      expect(() => bareCluster({ publicAccessCidrs: ['10.0.0/8'] })).toThrow(
+        /EksCluster "Cluster": publicAccessCidrs\[0\] must be an IPv4 CIDR such as 10.0.0.0\/16, got "10.0.0\/8"/,
+      );
+      expect(() => bareCluster({ publicAccessCidrs: ['0.0.0.0/0'] })).toThrow(
+        /publicAccessCidrs\[0\] must not be wider than \/8, got 0.0.0.0\/0/,
+      );
     });
 
     it('refuses ranges that open everything when split in halves, or wider than the bound', () => {
-      expect(() => bareCluster({ publicAccessCidrs: ['203.0.113.0/24', '0.0.0.0/1', '128.0.0.0/1'] })).toThrow(/publicAccessCidrs\[1\] must not be wider than \/8, got 0.0.0.0\/1/);
-      expect(() => bareCluster({ publicAccessCidrs: ['10.0.0.0/8'], publicAccessMinPrefixLength: 16 })).toThrow(/publicAccessCidrs\[0\] must not be wider than \/16/);
+      expect(() => bareCluster({ publicAccessCidrs: ['203.0.113.0/24', '0.0.0.0/1', '128.0.0.0/1'] })).toThrow(
+        /publicAccessCidrs\[1\] must not be wider than \/8, got 0.0.0.0\/1/,
+      );
+      expect(() => bareCluster({ publicAccessCidrs: ['10.0.0.0/8'], publicAccessMinPrefixLength: 16 })).toThrow(
+        /publicAccessCidrs\[0\] must not be wider than \/16/,
+      );
       const own = onlyResource(synthJson(bareCluster({ publicAccessCidrs: ['10.0.0.0/8'] }).stack), 'aws_eks_cluster');
       expect(own.vpc_config.public_access_cidrs).toEqual(['10.0.0.0/8']);
     });
@@ -275,14 +381,20 @@ describe('AWS cluster stack', () => {
     });
 
     it('refuses a version that is not a minor version', () => {
-      expect(() => bareCluster({ kubernetesVersion: '1.33.2' })).toThrow(/kubernetesVersion must be a minor version such as "1.33", got "1.33.2"/);
+      expect(() => bareCluster({ kubernetesVersion: '1.33.2' })).toThrow(
+        /kubernetesVersion must be a minor version such as "1.33", got "1.33.2"/,
+      );
     });
 
     it('refuses a VPC CIDR that is too small or a zone count outside 2-3', () => {
       const app = Testing.app();
       const s = new TerraformStack(app, 'v');
-      expect(() => new SandboxVpc(s, 'A', { clusterName: 't', region: 'eu-west-1', cidr: '10.0.0.0/24', logKeyArn: 'k' })).toThrow(/cidr must be a \/16 or larger/);
-      expect(() => new SandboxVpc(s, 'B', { clusterName: 't', region: 'eu-west-1', azCount: 4, logKeyArn: 'k' })).toThrow(/azCount must be 2 or 3, got 4/);
+      expect(
+        () => new SandboxVpc(s, 'A', { clusterName: 't', region: 'eu-west-1', cidr: '10.0.0.0/24', logKeyArn: 'k' }),
+      ).toThrow(/cidr must be a \/16 or larger/);
+      expect(
+        () => new SandboxVpc(s, 'B', { clusterName: 't', region: 'eu-west-1', azCount: 4, logKeyArn: 'k' }),
+      ).toThrow(/azCount must be 2 or 3, got 4/);
     });
   });
 });

@@ -8,8 +8,29 @@ import { MOCK_KINDS, MOCKS, mockFootprint, type MockKind } from '../../construct
 import { blockFootprint } from '../../constructs/instance/quota-check';
 import { seedFootprint } from '../../constructs/instance/seed-data';
 import { buildStacks, configFromYaml, resources, synthJson, type TerraformJson } from '../fixtures';
-import { CHART_MIRROR, canonical, helmTemplate, leafPaths, objectKey, prefetchTemplates, rendered, withoutPath, type K8sObject } from './render';
-import { footprintOfPods, imagesOf, podsOf, qualified, restrictedProblems, secretRefsOf, selectsAPod, servicesOf, testHookPods, unboundedContainers } from './workloads';
+import {
+  CHART_MIRROR,
+  canonical,
+  helmTemplate,
+  leafPaths,
+  objectKey,
+  prefetchTemplates,
+  rendered,
+  withoutPath,
+  type K8sObject,
+} from './render';
+import {
+  footprintOfPods,
+  imagesOf,
+  podsOf,
+  qualified,
+  restrictedProblems,
+  secretRefsOf,
+  selectsAPod,
+  servicesOf,
+  testHookPods,
+  unboundedContainers,
+} from './workloads';
 
 /**
  * Wiring conformance: an instance with every block, mock and dataset of the built-in catalog,
@@ -23,7 +44,9 @@ const CHARTS_DIR = join(__dirname, '..', '..', 'charts');
 const catalog = new Map(BUILTIN_CATALOG.map((e) => [e.name, e]));
 
 function synthInstance(registryMirror?: string): TerraformJson {
-  const datasets = BUILTIN_CATALOG.flatMap((e) => Object.keys(e.datasets ?? {}).map((variant) => ({ block: e.name, variant })));
+  const datasets = BUILTIN_CATALOG.flatMap((e) =>
+    Object.keys(e.datasets ?? {}).map((variant) => ({ block: e.name, variant })),
+  );
   const config = configFromYaml(
     JSON.stringify({
       clusters: [
@@ -67,7 +90,11 @@ interface Release {
 /** The helm releases of a synthesized instance, each with the chart it renders from. */
 function releasesOf(json: TerraformJson): Release[] {
   return Object.values(resources(json, 'helm_release')).map((r: any) => {
-    const values = JSON.parse(String(r.values?.[0] ?? '{}').replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{')) as Record<string, unknown>;
+    const values = JSON.parse(
+      String(r.values?.[0] ?? '{}')
+        .replace(/\$\$\{/g, '${')
+        .replace(/%%\{/g, '%{'),
+    ) as Record<string, unknown>;
     const entry = catalog.get(r.name);
     const mock = MOCK_KINDS.find((k) => MOCKS[k].chart === r.name);
     const seed = String(r.name).startsWith('seed-');
@@ -96,10 +123,24 @@ const generatedSecrets = new Map<string, Record<string, string>>(
  * Secrets the CloudNativePG operator documents for each Cluster (docs: "Connecting from an
  * application", Secrets): `<cluster>-app` always, `<cluster>-superuser` with superuser access.
  */
-const CNPG_APP_KEYS = ['username', 'user', 'password', 'dbname', 'host', 'port', 'pgpass', 'uri', 'jdbc-uri', 'fqdn-uri', 'fqdn-jdbc-uri'];
+const CNPG_APP_KEYS = [
+  'username',
+  'user',
+  'password',
+  'dbname',
+  'host',
+  'port',
+  'pgpass',
+  'uri',
+  'jdbc-uri',
+  'fqdn-uri',
+  'fqdn-jdbc-uri',
+];
 function operatorSecrets(objects: readonly K8sObject[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const c of objects.filter((o) => o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io/'))) {
+  for (const c of objects.filter(
+    (o) => o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io/'),
+  )) {
     out.set(`${c.metadata.name}-app`, CNPG_APP_KEYS);
     if (c.spec.enableSuperuserAccess) out.set(`${c.metadata.name}-superuser`, CNPG_APP_KEYS);
   }
@@ -109,7 +150,9 @@ function operatorSecrets(objects: readonly K8sObject[]): Map<string, string[]> {
 /** Services the operator creates for each Cluster (docs: "Service management"): read-write, read-only and any instance. */
 function operatorServices(objects: readonly K8sObject[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const c of objects.filter((o) => o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io/'))) {
+  for (const c of objects.filter(
+    (o) => o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io/'),
+  )) {
     for (const suffix of ['rw', 'ro', 'r']) out.set(`${c.metadata.name}-${suffix}`, [5432]);
   }
   return out;
@@ -130,7 +173,8 @@ function serviceReferences(): { what: string; name: string; port: number }[] {
   const refs: { what: string; name: string; port: number }[] = [];
   for (const m of Object.values(resources(base, 'kubernetes_manifest')).map((r: any) => r.manifest)) {
     if (m.kind !== 'HTTPRoute') continue;
-    for (const rule of m.spec.rules) for (const b of rule.backendRefs) refs.push({ what: `HTTPRoute ${m.metadata.name}`, name: b.name, port: b.port });
+    for (const rule of m.spec.rules)
+      for (const b of rule.backendRefs) refs.push({ what: `HTTPRoute ${m.metadata.name}`, name: b.name, port: b.port });
   }
   const monitoring = releases.find((r) => r.name === 'monitoring')!.values as any;
   for (const job of monitoring.serverFiles['prometheus.yml'].scrape_configs) {
@@ -162,13 +206,21 @@ function serviceReferences(): { what: string; name: string; port: number }[] {
 describe('catalog conformance with the real charts', () => {
   beforeAll(() =>
     prefetchTemplates(
-      [...releases, ...mirroredReleases.values()].map((r) => ({ release: r.name, chart: r.chart, namespace: NAMESPACE, values: r.values })),
+      [...releases, ...mirroredReleases.values()].map((r) => ({
+        release: r.name,
+        chart: r.chart,
+        namespace: NAMESPACE,
+        values: r.values,
+      })),
     ),
   );
 
   it('pins only chart versions that the chart mirror holds', () => {
     expect(existsSync(join(CHART_MIRROR, 'index.yaml'))).toBe(true);
-    const index = parse(readFileSync(join(CHART_MIRROR, 'index.yaml'), 'utf8')).entries as Record<string, { version: string }[]>;
+    const index = parse(readFileSync(join(CHART_MIRROR, 'index.yaml'), 'utf8')).entries as Record<
+      string,
+      { version: string }[]
+    >;
     const missing = BUILTIN_CATALOG.filter((e) => e.chart.repository !== PACKAGED_CHARTS)
       .filter((e) => !(index[e.chart.name] ?? []).some((v) => v.version === e.chart.version))
       .map((e) => `${e.chart.name} ${e.chart.version}`);
@@ -178,7 +230,9 @@ describe('catalog conformance with the real charts', () => {
   it('installs every block, mock and dataset, upstream charts from the mirror archives', () => {
     expect(blocks.map((b) => b.name).sort()).toEqual(BUILTIN_CATALOG.map((e) => e.name).sort());
     expect(releases.filter((r) => r.mock).length).toBe(MOCK_KINDS.length);
-    expect(releases.filter((r) => r.seed).length).toBe(BUILTIN_CATALOG.reduce((n, e) => n + Object.keys(e.datasets ?? {}).length, 0));
+    expect(releases.filter((r) => r.seed).length).toBe(
+      BUILTIN_CATALOG.reduce((n, e) => n + Object.keys(e.datasets ?? {}).length, 0),
+    );
     for (const b of blocks.filter((r) => r.entry!.chart.repository !== PACKAGED_CHARTS)) {
       expect(b.chart).toBe(join(CHART_MIRROR, `${b.entry!.chart.name}-${b.entry!.chart.version}.tgz`));
     }
@@ -208,14 +262,19 @@ describe('catalog conformance with the real charts', () => {
 
     it('ships helm tests that restricted Pod Security admits, or leaves them out with a reason', () => {
       if (release.entry?.podSecurity) return;
-      const excluded = new Set((release.entry?.excludedTests ?? []).map((t) => t.name.replace(/\{block\}/g, release.name)));
+      const excluded = new Set(
+        (release.entry?.excludedTests ?? []).map((t) => t.name.replace(/\{block\}/g, release.name)),
+      );
       const tests = testHookPods(objectsOf(release)).filter((p) => !excluded.has(p.owner.split('/')[1]));
       expect(tests.flatMap(restrictedProblems)).toEqual([]);
-      for (const name of excluded) expect(testHookPods(objectsOf(release)).map((p) => p.owner.split('/')[1])).toContain(name);
+      for (const name of excluded)
+        expect(testHookPods(objectsOf(release)).map((p) => p.owner.split('/')[1])).toContain(name);
     });
 
     it('opens no Service beyond the cluster', () => {
-      const open = [...servicesOf(objectsOf(release))].filter(([, s]) => s.type !== 'ClusterIP').map(([name, s]) => `${name}: ${s.type}`);
+      const open = [...servicesOf(objectsOf(release))]
+        .filter(([, s]) => s.type !== 'ClusterIP')
+        .map(([name, s]) => `${name}: ${s.type}`);
       expect(open).toEqual([]);
     });
 
@@ -239,7 +298,9 @@ describe('catalog conformance with the real charts', () => {
       const full = rendered(r.name, render(r));
       const again = rendered(r.name, helmTemplate(r.name, r.chart, NAMESPACE, r.values, 'again'));
       // Objects with values generated at render time (random keys) differ between two renders; compare the rest.
-      const volatile = new Set(full.filter((o) => !again.some((a) => JSON.stringify(a) === JSON.stringify(o))).map(objectKey));
+      const volatile = new Set(
+        full.filter((o) => !again.some((a) => JSON.stringify(a) === JSON.stringify(o))).map(objectKey),
+      );
       const reference = canonical(full, volatile);
       const ignored = paths
         .filter((path) => {
@@ -266,7 +327,8 @@ describe('catalog conformance with the real charts', () => {
       const ports = service?.ports ?? documented.get(name);
       if (!ports) return [`${what}: no Service "${name}"`];
       if (!ports.includes(port)) return [`${what}: Service "${name}" has no port ${port} (has ${ports.join(', ')})`];
-      if (service?.selector && !selectsAPod(service.selector, objects)) return [`${what}: Service "${name}" selects no pod`];
+      if (service?.selector && !selectsAPod(service.selector, objects))
+        return [`${what}: Service "${name}" selects no pod`];
       return [];
     });
     expect(problems).toEqual([]);
@@ -276,13 +338,19 @@ describe('catalog conformance with the real charts', () => {
     const objects = everything();
     const available = new Map<string, string[]>([
       ...[...generatedSecrets].map(([name, data]) => [name, Object.keys(data)] as [string, string[]]),
-      ...objects.filter((o) => o.kind === 'Secret').map((s) => [s.metadata.name, [...Object.keys(s.data ?? {}), ...Object.keys(s.stringData ?? {})]] as [string, string[]]),
+      ...objects
+        .filter((o) => o.kind === 'Secret')
+        .map(
+          (s) =>
+            [s.metadata.name, [...Object.keys(s.data ?? {}), ...Object.keys(s.stringData ?? {})]] as [string, string[]],
+        ),
       ...operatorSecrets(objects),
     ]);
     const problems = secretRefsOf(podsOf(objects)).flatMap((ref) => {
       const keys = available.get(ref.name);
       if (!keys) return [`${ref.pod}: reads Secret "${ref.name}", which nothing creates`];
-      if (ref.key && !keys.includes(ref.key)) return [`${ref.pod}: reads key "${ref.key}" of Secret "${ref.name}", which has ${keys.join(', ')}`];
+      if (ref.key && !keys.includes(ref.key))
+        return [`${ref.pod}: reads key "${ref.key}" of Secret "${ref.name}", which has ${keys.join(', ')}`];
       return [];
     });
     expect(problems).toEqual([]);
@@ -294,7 +362,10 @@ describe('catalog conformance with the real charts', () => {
       .flatMap((c) => c.spec.managed?.roles ?? []);
     expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) {
-      expect({ role: role.name, secret: generatedSecrets.get(role.passwordSecret.name)?.username }).toEqual({ role: role.name, secret: role.name });
+      expect({ role: role.name, secret: generatedSecrets.get(role.passwordSecret.name)?.username }).toEqual({
+        role: role.name,
+        secret: role.name,
+      });
       expect(generatedSecrets.get(role.passwordSecret.name)!.password).toMatch(/^\$\{random_password\./);
     }
   });

@@ -11,7 +11,13 @@ export const CHART_MIRROR = join(__dirname, '..', '..', '..', 'shared', 'charts-
 export const KUBE_VERSION = '1.34.0';
 const ROOT = join(__dirname, '..', '..');
 /** API groups the platform installs, so charts render what they render on a sandbox cluster. */
-const PLATFORM_APIS = ['monitoring.coreos.com/v1', 'gateway.networking.k8s.io/v1', 'cert-manager.io/v1', 'postgresql.cnpg.io/v1', 'external-secrets.io/v1'];
+const PLATFORM_APIS = [
+  'monitoring.coreos.com/v1',
+  'gateway.networking.k8s.io/v1',
+  'cert-manager.io/v1',
+  'postgresql.cnpg.io/v1',
+  'external-secrets.io/v1',
+];
 
 export type K8sObject = Record<string, any> & { kind: string; metadata: Record<string, any> };
 
@@ -71,10 +77,25 @@ function renderOf(release: string, chart: string, namespace: string, values: unk
   valuesDir ??= tempDir('catalog-values-');
   const file = join(valuesDir, `${key}.json`);
   writeFileSync(file, text);
-  const args = ['template', release, chart, '-n', namespace, '--kube-version', KUBE_VERSION, ...PLATFORM_APIS.flatMap((a) => ['--api-versions', a]), '-f', file];
+  const args = [
+    'template',
+    release,
+    chart,
+    '-n',
+    namespace,
+    '--kube-version',
+    KUBE_VERSION,
+    ...PLATFORM_APIS.flatMap((a) => ['--api-versions', a]),
+    '-f',
+    file,
+  ];
   helmVersion ??= run(requireTool('helm'), ['version', '--short']).trim();
   const stored = createHash('sha256')
-    .update([helmVersion, chartDigest(chart), release, namespace, KUBE_VERSION, PLATFORM_APIS.join(','), text, nonce].join('\0'))
+    .update(
+      [helmVersion, chartDigest(chart), release, namespace, KUBE_VERSION, PLATFORM_APIS.join(','), text, nonce].join(
+        '\0',
+      ),
+    )
     .digest('hex');
   return { key, args, stored: join(STORE, `${stored}.yaml`) };
 }
@@ -89,7 +110,13 @@ function parseRender(out: string): K8sObject[] {
  * `helm template` of one release, parsed; the same release, chart and values render once per
  * test file (a different `nonce` renders again). A chart that refuses to render gives its error instead.
  */
-export function helmTemplate(release: string, chart: string, namespace: string, values: unknown, nonce = ''): K8sObject[] | Error {
+export function helmTemplate(
+  release: string,
+  chart: string,
+  namespace: string,
+  values: unknown,
+  nonce = '',
+): K8sObject[] | Error {
   const text = JSON.stringify(values);
   const key = createHash('sha256').update(`${release}\0${chart}\0${namespace}\0${text}\0${nonce}`).digest('hex');
   const known = cache.get(key);
@@ -142,7 +169,8 @@ export async function prefetchTemplates(requests: readonly TemplateRequest[], co
         r.key,
         await new Promise<K8sObject[] | Error>((done) =>
           execFile(helm, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-            if (err) return done(new Error(`${helm} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr || err.message}`));
+            if (err)
+              return done(new Error(`${helm} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr || err.message}`));
             store(stored, stdout);
             done(parseRender(stdout));
           }),
@@ -172,7 +200,8 @@ export const objectKey = (o: K8sObject) => `${o.kind}/${o.metadata?.name}`;
 
 /** Leaf paths of a values object: scalars, lists and empty objects, each as the keys leading to it. */
 export function leafPaths(values: unknown, prefix: string[] = []): string[][] {
-  if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0) return [prefix];
+  if (typeof values !== 'object' || values === null || Array.isArray(values) || Object.keys(values).length === 0)
+    return [prefix];
   return Object.entries(values).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
 }
 

@@ -11,7 +11,8 @@ export interface PodFacts {
   readonly byOperator?: boolean;
 }
 
-const isTestHook = (o: K8sObject) => /(^|,)\s*test(-success)?\s*(,|$)/.test(o.metadata?.annotations?.['helm.sh/hook'] ?? '');
+const isTestHook = (o: K8sObject) =>
+  /(^|,)\s*test(-success)?\s*(,|$)/.test(o.metadata?.annotations?.['helm.sh/hook'] ?? '');
 
 /**
  * The pods a render runs at once, test hooks left out (an install never runs them). CloudNativePG
@@ -56,14 +57,12 @@ export function podsOf(objects: readonly K8sObject[]): PodFacts[] {
 
 /** The pods `helm test` would run: the render's test hooks, by hook name. */
 export function testHookPods(objects: readonly K8sObject[]): PodFacts[] {
-  return objects
-    .filter(isTestHook)
-    .flatMap((o): PodFacts[] => {
-      const owner = `${o.kind}/${o.metadata.name}`;
-      if (o.kind === 'Pod') return [{ owner, replicas: 1, spec: o.spec }];
-      if (o.kind === 'Job') return [{ owner, replicas: 1, spec: o.spec.template.spec }];
-      return [];
-    });
+  return objects.filter(isTestHook).flatMap((o): PodFacts[] => {
+    const owner = `${o.kind}/${o.metadata.name}`;
+    if (o.kind === 'Pod') return [{ owner, replicas: 1, spec: o.spec }];
+    if (o.kind === 'Job') return [{ owner, replicas: 1, spec: o.spec.template.spec }];
+    return [];
+  });
 }
 
 const containersOf = (spec: any): any[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
@@ -92,7 +91,8 @@ function effective(spec: any, kind: 'requests' | 'limits', resource: 'cpu' | 'me
 
 /** Requests, limits and pods of a set of pods, as the ResourceQuota counts them. */
 export function footprintOfPods(pods: readonly PodFacts[]): Footprint {
-  const sum = (kind: 'requests' | 'limits', resource: 'cpu' | 'memory') => pods.reduce((s, p) => s + effective(p.spec, kind, resource) * p.replicas, 0);
+  const sum = (kind: 'requests' | 'limits', resource: 'cpu' | 'memory') =>
+    pods.reduce((s, p) => s + effective(p.spec, kind, resource) * p.replicas, 0);
   return {
     requestsCpuMillis: sum('requests', 'cpu'),
     requestsMemoryBytes: sum('requests', 'memory'),
@@ -111,7 +111,15 @@ export function qualified(image: string): string {
 
 /** Every image the pods pull (the operator's own image left out). */
 export function imagesOf(pods: readonly PodFacts[]): string[] {
-  return [...new Set(pods.flatMap((p) => containersOf(p.spec).map((c) => c.image).filter((i): i is string => !!i)))].sort();
+  return [
+    ...new Set(
+      pods.flatMap((p) =>
+        containersOf(p.spec)
+          .map((c) => c.image)
+          .filter((i): i is string => !!i),
+      ),
+    ),
+  ].sort();
 }
 
 /**
@@ -133,7 +141,8 @@ export function restrictedProblems(pod: PodFacts): string[] {
     if (!(ctx.runAsNonRoot ?? podCtx.runAsNonRoot)) problems.push(`${at}: runAsNonRoot is not true`);
     if ((ctx.runAsUser ?? podCtx.runAsUser) === 0) problems.push(`${at}: runs as user 0`);
     const seccomp = ctx.seccompProfile?.type ?? podCtx.seccompProfile?.type;
-    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`${at}: seccompProfile is ${seccomp ?? 'unset'}`);
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
+      problems.push(`${at}: seccompProfile is ${seccomp ?? 'unset'}`);
     if (!(ctx.capabilities?.drop ?? []).includes('ALL')) problems.push(`${at}: does not drop ALL capabilities`);
     const added = (ctx.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');
     if (added.length) problems.push(`${at}: adds ${added.join(', ')}`);
@@ -157,10 +166,15 @@ export function secretRefsOf(pods: readonly PodFacts[]): SecretRef[] {
         const ref = e.valueFrom?.secretKeyRef;
         if (ref && !ref.optional) refs.push({ pod: p.owner, name: ref.name, key: ref.key });
       }
-      for (const e of c.envFrom ?? []) if (e.secretRef && !e.secretRef.optional) refs.push({ pod: p.owner, name: e.secretRef.name });
+      for (const e of c.envFrom ?? [])
+        if (e.secretRef && !e.secretRef.optional) refs.push({ pod: p.owner, name: e.secretRef.name });
     }
     const secretVolume = (s: any) =>
-      s.optional ? [] : s.items?.length ? s.items.map((i: any) => ({ pod: p.owner, name: s.secretName ?? s.name, key: i.key })) : [{ pod: p.owner, name: s.secretName ?? s.name }];
+      s.optional
+        ? []
+        : s.items?.length
+          ? s.items.map((i: any) => ({ pod: p.owner, name: s.secretName ?? s.name, key: i.key }))
+          : [{ pod: p.owner, name: s.secretName ?? s.name }];
     for (const v of p.spec.volumes ?? []) {
       if (v.secret) refs.push(...secretVolume(v.secret));
       for (const source of v.projected?.sources ?? []) if (source.secret) refs.push(...secretVolume(source.secret));
@@ -170,11 +184,20 @@ export function secretRefsOf(pods: readonly PodFacts[]): SecretRef[] {
 }
 
 /** Services of a render by name, with their ports, type and selector. */
-export function servicesOf(objects: readonly K8sObject[]): Map<string, { ports: number[]; type: string; selector?: Record<string, string> }> {
+export function servicesOf(
+  objects: readonly K8sObject[],
+): Map<string, { ports: number[]; type: string; selector?: Record<string, string> }> {
   return new Map(
     objects
       .filter((o) => o.kind === 'Service')
-      .map((o) => [o.metadata.name, { ports: (o.spec.ports ?? []).map((p: any) => Number(p.port)), type: o.spec.type ?? 'ClusterIP', selector: o.spec.selector }]),
+      .map((o) => [
+        o.metadata.name,
+        {
+          ports: (o.spec.ports ?? []).map((p: any) => Number(p.port)),
+          type: o.spec.type ?? 'ClusterIP',
+          selector: o.spec.selector,
+        },
+      ]),
   );
 }
 

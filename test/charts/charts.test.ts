@@ -21,12 +21,15 @@ const render = (chart: string, file?: string): any[] =>
 
 /** The kubernetes-models class for an object, e.g. apps/v1 Deployment. */
 function modelFor(apiVersion: string, kind: string): { new (data: unknown): { validate(): void } } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the model module is chosen by the object's kind
   return require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
 }
 
 /** Charts that create nothing until given their input say so in Chart.yaml. */
 const rendersNothingByDefault = (chart: string) =>
-  parse(readFileSync(join(CHARTS_DIR, chart, 'Chart.yaml'), 'utf8')).annotations?.['sandbox.dev/renders-nothing-by-default'] === 'true';
+  parse(readFileSync(join(CHARTS_DIR, chart, 'Chart.yaml'), 'utf8')).annotations?.[
+    'sandbox.dev/renders-nothing-by-default'
+  ] === 'true';
 
 describe.each(CHART_NAMES)('chart %s', (chart) => {
   const dir = join(CHARTS_DIR, chart);
@@ -48,7 +51,10 @@ describe.each(CHART_NAMES)('chart %s', (chart) => {
       if (UNVALIDATED_GROUPS.includes(obj.apiVersion.split('/')[0])) continue;
       const crdErrors = crdSchemaErrors(obj);
       if (crdErrors) {
-        expect({ object: `${obj.kind}/${obj.metadata.name}`, errors: crdErrors }).toEqual({ object: `${obj.kind}/${obj.metadata.name}`, errors: [] });
+        expect({ object: `${obj.kind}/${obj.metadata.name}`, errors: crdErrors }).toEqual({
+          object: `${obj.kind}/${obj.metadata.name}`,
+          errors: [],
+        });
         continue;
       }
       const Model = modelFor(obj.apiVersion, obj.kind);
@@ -68,7 +74,11 @@ describe.each(CHART_NAMES)('chart %s', (chart) => {
     for (const obj of render(chart)) {
       if (obj.kind !== 'Deployment' && obj.kind !== 'StatefulSet') continue;
       for (const c of podSpecOf(obj).containers) {
-        expect({ container: c.name, readiness: !!c.readinessProbe, liveness: !!c.livenessProbe }).toEqual({ container: c.name, readiness: true, liveness: true });
+        expect({ container: c.name, readiness: !!c.readinessProbe, liveness: !!c.livenessProbe }).toEqual({
+          container: c.name,
+          readiness: true,
+          liveness: true,
+        });
       }
     }
   });
@@ -79,7 +89,11 @@ describe.each(CHART_NAMES)('chart %s', (chart) => {
     const defaults = parse(readFileSync(join(dir, 'values.yaml'), 'utf8'));
     for (const s of chartScenarios(chart)) {
       const values = s.file ? { ...defaults, ...parse(readFileSync(s.file, 'utf8')) } : defaults;
-      expect({ scenario: s.name, valid: validate(values), errors: validate.errors }).toEqual({ scenario: s.name, valid: true, errors: null });
+      expect({ scenario: s.name, valid: validate(values), errors: validate.errors }).toEqual({
+        scenario: s.name,
+        valid: true,
+        errors: null,
+      });
     }
     expect(validate({ ...defaults, notAKey: true })).toBe(false);
   });
@@ -87,7 +101,14 @@ describe.each(CHART_NAMES)('chart %s', (chart) => {
   it('comments every top-level key of values.yaml', () => {
     const lines = readFileSync(join(dir, 'values.yaml'), 'utf8').split('\n');
     const uncommented = lines
-      .map((line, i) => ({ line, previous: lines.slice(0, i).reverse().find((l) => l.trim() !== '') ?? '' }))
+      .map((line, i) => ({
+        line,
+        previous:
+          lines
+            .slice(0, i)
+            .reverse()
+            .find((l) => l.trim() !== '') ?? '',
+      }))
       .filter(({ line }) => /^[A-Za-z][\w-]*:/.test(line))
       .filter(({ previous }) => !previous.trim().startsWith('#'))
       .map(({ line }) => line);
@@ -95,7 +116,9 @@ describe.each(CHART_NAMES)('chart %s', (chart) => {
   });
 
   it('ships a helm test hook', () => {
-    const hooks = chartScenarios(chart).flatMap((s) => render(chart, s.file).filter((o) => o.metadata?.annotations?.['helm.sh/hook'] === 'test'));
+    const hooks = chartScenarios(chart).flatMap((s) =>
+      render(chart, s.file).filter((o) => o.metadata?.annotations?.['helm.sh/hook'] === 'test'),
+    );
     expect(hooks.length).toBeGreaterThan(0);
   });
 });
@@ -104,10 +127,14 @@ describe('chart versions', () => {
   const version = (chart: string) => parse(readFileSync(join(CHARTS_DIR, chart, 'Chart.yaml'), 'utf8')).version;
 
   it('match what the instance constructs install', () => {
-    for (const mock of Object.values(MOCKS)) expect({ chart: mock.chart, version: version(mock.chart) }).toEqual({ chart: mock.chart, version: mock.version });
+    for (const mock of Object.values(MOCKS))
+      expect({ chart: mock.chart, version: version(mock.chart) }).toEqual({ chart: mock.chart, version: mock.version });
     expect(version('seed-data')).toBe(SEED_DATA_CHART_VERSION);
     for (const entry of BUILTIN_CATALOG.filter((e) => e.chart.repository === PACKAGED_CHARTS)) {
-      expect({ chart: entry.chart.name, version: version(entry.chart.name) }).toEqual({ chart: entry.chart.name, version: entry.chart.version });
+      expect({ chart: entry.chart.name, version: version(entry.chart.name) }).toEqual({
+        chart: entry.chart.name,
+        version: entry.chart.version,
+      });
     }
   });
 });
@@ -119,6 +146,8 @@ describe('chart packages', () => {
     const file = join(tempDir('chart-'), `${chart}.tgz`);
     writeFileSync(file, first);
     const scenario = rendersNothingByDefault(chart) ? ['-f', chartScenarios(chart).find((c) => c.file)!.file!] : [];
-    expect(run(helm, ['template', 'sandbox', file, '--kube-version', KUBE_VERSION, ...scenario])).toContain(`helm.sh/chart: ${chart}-`);
+    expect(run(helm, ['template', 'sandbox', file, '--kube-version', KUBE_VERSION, ...scenario])).toContain(
+      `helm.sh/chart: ${chart}-`,
+    );
   });
 });

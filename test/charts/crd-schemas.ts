@@ -21,7 +21,13 @@ function load(): Map<string, object> {
   const out = new Map<string, object>();
   for (const [archive, sets] of Object.entries(CRD_SOURCES)) {
     const text = run(requireTool('helm'), [
-      'template', 'crds', join(MIRROR_DIR, archive), '--include-crds', '--kube-version', '1.34.0', ...sets.flatMap((s) => ['--set', s]),
+      'template',
+      'crds',
+      join(MIRROR_DIR, archive),
+      '--include-crds',
+      '--kube-version',
+      '1.34.0',
+      ...sets.flatMap((s) => ['--set', s]),
     ]);
     for (const doc of parseAllDocuments(text)) {
       const crd = doc.toJS();

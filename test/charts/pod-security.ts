@@ -5,7 +5,16 @@ export function restrictedViolations(where: string, pod: any): string[] {
   for (const flag of ['hostNetwork', 'hostPID', 'hostIPC']) if (pod[flag]) problems.push(`${where}: ${flag} is set`);
   for (const v of pod.volumes ?? []) {
     const kinds = Object.keys(v).filter((k) => k !== 'name');
-    const allowed = ['configMap', 'emptyDir', 'secret', 'projected', 'persistentVolumeClaim', 'downwardAPI', 'ephemeral', 'csi'];
+    const allowed = [
+      'configMap',
+      'emptyDir',
+      'secret',
+      'projected',
+      'persistentVolumeClaim',
+      'downwardAPI',
+      'ephemeral',
+      'csi',
+    ];
     if (!kinds.every((k) => allowed.includes(k))) problems.push(`${where}: volume ${v.name} uses ${kinds.join(', ')}`);
   }
   const containers = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
@@ -17,7 +26,8 @@ export function restrictedViolations(where: string, pod: any): string[] {
     if (!(ctx.runAsNonRoot ?? podCtx.runAsNonRoot)) problems.push(`${at}: runAsNonRoot is not true`);
     if ((ctx.runAsUser ?? podCtx.runAsUser) === 0) problems.push(`${at}: runs as user 0`);
     const seccomp = ctx.seccompProfile?.type ?? podCtx.seccompProfile?.type;
-    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`${at}: seccompProfile is ${seccomp ?? 'unset'}`);
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
+      problems.push(`${at}: seccompProfile is ${seccomp ?? 'unset'}`);
     if (!(ctx.capabilities?.drop ?? []).includes('ALL')) problems.push(`${at}: does not drop ALL capabilities`);
     const added = (ctx.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');
     if (added.length) problems.push(`${at}: adds capabilities ${added.join(', ')}`);

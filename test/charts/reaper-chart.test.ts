@@ -6,12 +6,21 @@ import { join } from 'path';
 
 /** The reaper chart as the platform installs it: release `instance-reaper` in the platform namespace. */
 const objects: any[] = parseAllDocuments(
-  run(requireTool('helm'), ['template', REAPER_IDENTITY.serviceAccount, join(CHARTS_DIR, 'instance-reaper'), '--kube-version', KUBE_VERSION, '--namespace', REAPER_IDENTITY.namespace]),
+  run(requireTool('helm'), [
+    'template',
+    REAPER_IDENTITY.serviceAccount,
+    join(CHARTS_DIR, 'instance-reaper'),
+    '--kube-version',
+    KUBE_VERSION,
+    '--namespace',
+    REAPER_IDENTITY.namespace,
+  ]),
 )
   .map((d) => d.toJS())
   .filter((o) => o);
 const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
-const verbsOn = (rules: any[], resource: string) => rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs);
+const verbsOn = (rules: any[], resource: string) =>
+  rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs);
 
 describe('instance reaper chart', () => {
   it('defines the service account and instance role the instances bind', () => {
@@ -32,12 +41,20 @@ describe('instance reaper chart', () => {
       expect(verbsOn(rules, `${workload}/scale`)).toEqual(['get', 'patch', 'update']);
     }
     expect(verbsOn(rules, 'namespaces')).toEqual(['get', 'delete']);
-    expect(rules.flatMap((r: any) => r.resources).sort()).toEqual(['deployments', 'deployments/scale', 'namespaces', 'statefulsets', 'statefulsets/scale']);
+    expect(rules.flatMap((r: any) => r.resources).sort()).toEqual([
+      'deployments',
+      'deployments/scale',
+      'namespaces',
+      'statefulsets',
+      'statefulsets/scale',
+    ]);
   });
 
   it('writes only its own state ConfigMap in its own namespace', () => {
     const role = find('Role', 'instance-reaper-state');
-    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['instance-reaper-state'], verbs: ['get', 'patch'] }]);
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['instance-reaper-state'], verbs: ['get', 'patch'] },
+    ]);
     expect(find('ConfigMap', 'instance-reaper-state').data).toBeUndefined();
   });
 
@@ -51,21 +68,45 @@ describe('instance reaper chart', () => {
 
   it('keeps deletes and scales of the reaper to labelled instance namespaces at admission as well', () => {
     const policy = find('ValidatingAdmissionPolicy', 'instance-reaper-instances-only');
-    expect(policy.spec.matchConditions[0].expression).toBe(`request.userInfo.username == "system:serviceaccount:${REAPER_IDENTITY.namespace}:${REAPER_IDENTITY.serviceAccount}"`);
+    expect(policy.spec.matchConditions[0].expression).toBe(
+      `request.userInfo.username == "system:serviceaccount:${REAPER_IDENTITY.namespace}:${REAPER_IDENTITY.serviceAccount}"`,
+    );
     expect(policy.spec.validations[0].expression).toContain(`"sandbox.dev/instance" in oldObject.metadata.labels`);
-    expect(find('ValidatingAdmissionPolicyBinding', 'instance-reaper-instances-only').spec.validationActions).toEqual(['Deny']);
+    expect(find('ValidatingAdmissionPolicyBinding', 'instance-reaper-instances-only').spec.validationActions).toEqual([
+      'Deny',
+    ]);
   });
 
   describe('idle reaping', () => {
     const template = (...set: string[]) =>
-      parseAllDocuments(run(requireTool('helm'), ['template', REAPER_IDENTITY.serviceAccount, join(CHARTS_DIR, 'instance-reaper'), '--kube-version', KUBE_VERSION, '--namespace', REAPER_IDENTITY.namespace, ...set.flatMap((v) => ['--set', v])]))
+      parseAllDocuments(
+        run(requireTool('helm'), [
+          'template',
+          REAPER_IDENTITY.serviceAccount,
+          join(CHARTS_DIR, 'instance-reaper'),
+          '--kube-version',
+          KUBE_VERSION,
+          '--namespace',
+          REAPER_IDENTITY.namespace,
+          ...set.flatMap((v) => ['--set', v]),
+        ]),
+      )
         .map((d) => d.toJS())
         .filter((o) => o);
-    const env = (docs: any[]) => Object.fromEntries(docs.find((o) => o.kind === 'CronJob').spec.jobTemplate.spec.template.spec.containers[0].env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+    const env = (docs: any[]) =>
+      Object.fromEntries(
+        docs
+          .find((o) => o.kind === 'CronJob')
+          .spec.jobTemplate.spec.template.spec.containers[0].env.filter((e: any) => 'value' in e)
+          .map((e: any) => [e.name, e.value]),
+      );
 
     it('is off by default and passes its hours and Prometheus to the script when on', () => {
       expect(env(objects)).toMatchObject({ IDLE_HOURS: '0', PROMETHEUS_URL: '' });
-      expect(env(template('idle.hours=24', 'idle.prometheusUrl=http://prometheus.monitoring.svc:9090'))).toMatchObject({ IDLE_HOURS: '24', PROMETHEUS_URL: 'http://prometheus.monitoring.svc:9090' });
+      expect(env(template('idle.hours=24', 'idle.prometheusUrl=http://prometheus.monitoring.svc:9090'))).toMatchObject({
+        IDLE_HOURS: '24',
+        PROMETHEUS_URL: 'http://prometheus.monitoring.svc:9090',
+      });
     });
 
     it('refuses idle hours without a Prometheus to count requests with', () => {
@@ -75,7 +116,9 @@ describe('instance reaper chart', () => {
     it('needs no right beyond reading namespaces to find idle ones: their annotations and creation are on the namespace', () => {
       const on = template('idle.hours=24', 'idle.prometheusUrl=http://p:9090');
       const rules = on.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((r) => r.rules);
-      expect(rules).toEqual(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((r) => r.rules));
+      expect(rules).toEqual(
+        objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((r) => r.rules),
+      );
     });
   });
 });

@@ -67,7 +67,10 @@ function reap(cluster: Cluster): Run {
   writeFileSync(
     join(dir, 'namespaces'),
     cluster.namespaces
-      .map((n) => `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}|${n.stopped ?? ''}|${n.protected ? 'true' : ''}|${n.created ?? WEEK_BEFORE}|${n.applied ?? ''}|${n.idleHours ?? ''}\n`)
+      .map(
+        (n) =>
+          `${n.name}|${n.phase ?? 'Active'}|${n.expires ?? ''}|${n.hours ?? ''}|${n.stopped ?? ''}|${n.protected ? 'true' : ''}|${n.created ?? WEEK_BEFORE}|${n.applied ?? ''}|${n.idleHours ?? ''}\n`,
+      )
       .join(''),
   );
   // A stand-in wget that answers the Prometheus query API for the namespace named in the (encoded) query.
@@ -78,16 +81,26 @@ function reap(cluster: Cluster): Run {
         : `  *httproute%2F${ns}%2F*) echo '{"status":"success","data":{"resultType":"vector","result":[${r === 'no-data' ? '' : `{"metric":{},"value":[1,"${r}"]}`}]}}';;`,
     )
     .join('\n');
-  writeFileSync(join(dir, 'wget'), `#!/bin/sh\nprintf "%s\\n" "$*" >> ${dir}/wget.log\ncase "$*" in\n${answers}\n  *) echo "wget: server returned error: HTTP/1.1 404" >&2; exit 1;;\nesac\n`);
+  writeFileSync(
+    join(dir, 'wget'),
+    `#!/bin/sh\nprintf "%s\\n" "$*" >> ${dir}/wget.log\ncase "$*" in\n${answers}\n  *) echo "wget: server returned error: HTTP/1.1 404" >&2; exit 1;;\nesac\n`,
+  );
   chmodSync(join(dir, 'wget'), 0o755);
-  writeFileSync(join(dir, 'state'), Object.entries(cluster.saved ?? {}).map(([k, v]) => `${k}=${v}\n`).join(''));
+  writeFileSync(
+    join(dir, 'state'),
+    Object.entries(cluster.saved ?? {})
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
   for (const ns of cluster.namespaces) {
     for (const kind of ['deployment', 'statefulset']) {
       const rows = (ns.workloads ?? []).filter((w) => w.kind === kind).map((w) => `${w.name}|${w.replicas}\n`);
       writeFileSync(join(dir, `${kind}-${ns.name}`), rows.join(''));
     }
   }
-  const failing = (cluster.failing ?? []).map((p) => `  ${p}) echo "Error from server (Conflict): simulated failure of $*" >&2; exit 1;;`).join('\n');
+  const failing = (cluster.failing ?? [])
+    .map((p) => `  ${p}) echo "Error from server (Conflict): simulated failure of $*" >&2; exit 1;;`)
+    .join('\n');
   const kubectl = join(dir, 'kubectl');
   writeFileSync(
     kubectl,
@@ -121,17 +134,31 @@ exit 0
     },
   });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
-  const queries = existsSync(join(dir, 'wget.log')) ? readFileSync(join(dir, 'wget.log'), 'utf8').trim().split('\n').filter(Boolean) : [];
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, changes: calls.filter((c) => !c.startsWith('get ')), queries };
+  const queries = existsSync(join(dir, 'wget.log'))
+    ? readFileSync(join(dir, 'wget.log'), 'utf8').trim().split('\n').filter(Boolean)
+    : [];
+  return {
+    code: result.status ?? -1,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    changes: calls.filter((c) => !c.startsWith('get ')),
+    queries,
+  };
 }
 
 const STATE = '-n sandbox-platform';
-const remember = (key: string, replicas: number) => `patch configmap instance-reaper-state ${STATE} --type merge -p {"data":{"${key}":"${replicas}"}}`;
-const forget = (key: string) => `patch configmap instance-reaper-state ${STATE} --type json -p [{"op":"remove","path":"/data/${key}"}]`;
+const remember = (key: string, replicas: number) =>
+  `patch configmap instance-reaper-state ${STATE} --type merge -p {"data":{"${key}":"${replicas}"}}`;
+const forget = (key: string) =>
+  `patch configmap instance-reaper-state ${STATE} --type json -p [{"op":"remove","path":"/data/${key}"}]`;
 
 /** Whether the reaper considers `now` inside `hours`: inside, it wakes a sleeping deployment. */
 function awakeAt(hours: string, now: string): boolean {
-  const run = reap({ now, namespaces: [{ name: 'probe', hours, workloads: [{ kind: 'deployment', name: 'web', replicas: 0 }] }], saved: { 'probe.deployment.web': 1 } });
+  const run = reap({
+    now,
+    namespaces: [{ name: 'probe', hours, workloads: [{ kind: 'deployment', name: 'web', replicas: 0 }] }],
+    saved: { 'probe.deployment.web': 1 },
+  });
   expect({ hours, now, code: run.code, stderr: run.stderr }).toEqual({ hours, now, code: 0, stderr: '' });
   return run.changes.includes('scale deployment/web -n probe --replicas=1');
 }
@@ -154,7 +181,13 @@ describe('instance reaper script', () => {
     it('never deletes a protected namespace, even with a past expiry, and still applies its working hours', () => {
       const run = reap({
         namespaces: [
-          { name: 'staging', protected: true, expires: '2000-01-01T00:00:00Z', hours: 'Mon-Fri 13:00-19:00 UTC', workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] },
+          {
+            name: 'staging',
+            protected: true,
+            expires: '2000-01-01T00:00:00Z',
+            hours: 'Mon-Fri 13:00-19:00 UTC',
+            workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }],
+          },
           { name: 'preview', expires: '2000-01-01T00:00:00Z' },
         ],
       });
@@ -188,7 +221,13 @@ describe('instance reaper script', () => {
       '2100-03-01T00:00:00Z',
     ])('computes the same instant as the JavaScript clock for %s', (instant) => {
       const next = new Date(Date.parse(instant) + 1000).toISOString().replace('.000', '');
-      const run = reap({ now: instant, namespaces: [{ name: 'at', expires: instant }, { name: 'after', expires: next }] });
+      const run = reap({
+        now: instant,
+        namespaces: [
+          { name: 'at', expires: instant },
+          { name: 'after', expires: next },
+        ],
+      });
       expect(run.changes).toEqual(['delete namespace at --wait=false']);
     });
 
@@ -221,14 +260,26 @@ describe('instance reaper script', () => {
     });
 
     it('leaves namespaces that are already being deleted alone', () => {
-      const run = reap({ namespaces: [{ name: 'going', phase: 'Terminating', expires: '2000-01-01T00:00:00Z', hours: 'Mon-Sun 00:00-00:00 Etc/UTC' }] });
+      const run = reap({
+        namespaces: [
+          {
+            name: 'going',
+            phase: 'Terminating',
+            expires: '2000-01-01T00:00:00Z',
+            hours: 'Mon-Sun 00:00-00:00 Etc/UTC',
+          },
+        ],
+      });
       expect(run.changes).toEqual([]);
       expect(run.stdout).toMatch(/going is already being deleted/);
       expect(run.code).toBe(0);
     });
 
     it('fails when it cannot list the instance namespaces', () => {
-      const run = reap({ namespaces: [{ name: 'old', expires: '2000-01-01T00:00:00Z' }], failing: ['"get namespaces "*'] });
+      const run = reap({
+        namespaces: [{ name: 'old', expires: '2000-01-01T00:00:00Z' }],
+        failing: ['"get namespaces "*'],
+      });
       expect(run.stderr).toMatch(/cannot list the namespaces labelled sandbox.dev\/instance/);
       expect(run.changes).toEqual([]);
       expect(run.code).not.toBe(0);
@@ -250,13 +301,25 @@ describe('instance reaper script', () => {
           },
         ],
       });
-      expect(run.changes).toEqual([remember('sleepy.deployment.web', 2), 'scale deployment/web -n sleepy --replicas=0']);
+      expect(run.changes).toEqual([
+        remember('sleepy.deployment.web', 2),
+        'scale deployment/web -n sleepy --replicas=0',
+      ]);
       expect(run.code).toBe(0);
     });
 
     it('wakes workloads inside working hours to the replicas they had, and forgets them', () => {
       const run = reap({
-        namespaces: [{ name: 'awake', hours: 'Mon-Fri 07:00-19:00 Etc/UTC', workloads: [{ kind: 'statefulset', name: 'db', replicas: 0 }, { kind: 'deployment', name: 'web', replicas: 1 }] }],
+        namespaces: [
+          {
+            name: 'awake',
+            hours: 'Mon-Fri 07:00-19:00 Etc/UTC',
+            workloads: [
+              { kind: 'statefulset', name: 'db', replicas: 0 },
+              { kind: 'deployment', name: 'web', replicas: 1 },
+            ],
+          },
+        ],
         saved: { 'awake.statefulset.db': 3 },
       });
       expect(run.changes).toEqual(['scale statefulset/db -n awake --replicas=3', forget('awake.statefulset.db')]);
@@ -264,7 +327,14 @@ describe('instance reaper script', () => {
 
     it('does not wake a namespace that `instance stop` stopped, inside working hours, and keeps its saved replicas', () => {
       const run = reap({
-        namespaces: [{ name: 'held', hours: 'Mon-Fri 07:00-19:00 Etc/UTC', stopped: '2026-11-23T10:00:00Z', workloads: [{ kind: 'statefulset', name: 'db', replicas: 0 }] }],
+        namespaces: [
+          {
+            name: 'held',
+            hours: 'Mon-Fri 07:00-19:00 Etc/UTC',
+            stopped: '2026-11-23T10:00:00Z',
+            workloads: [{ kind: 'statefulset', name: 'db', replicas: 0 }],
+          },
+        ],
         saved: { 'held.statefulset.db': 3 },
       });
       expect(run.changes).toEqual([]);
@@ -273,13 +343,28 @@ describe('instance reaper script', () => {
     });
 
     it('still deletes a stopped namespace once it has expired', () => {
-      const run = reap({ namespaces: [{ name: 'held', expires: '2026-11-23T11:00:00Z', hours: 'Mon-Fri 07:00-19:00 Etc/UTC', stopped: '2026-11-23T10:00:00Z' }] });
+      const run = reap({
+        namespaces: [
+          {
+            name: 'held',
+            expires: '2026-11-23T11:00:00Z',
+            hours: 'Mon-Fri 07:00-19:00 Etc/UTC',
+            stopped: '2026-11-23T10:00:00Z',
+          },
+        ],
+      });
       expect(run.changes).toEqual(['delete namespace held --wait=false']);
     });
 
     it('leaves a workload running when it cannot remember its replicas', () => {
       const run = reap({
-        namespaces: [{ name: 'sleepy', hours: 'Mon-Fri 07:00-08:00 Etc/UTC', workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }],
+        namespaces: [
+          {
+            name: 'sleepy',
+            hours: 'Mon-Fri 07:00-08:00 Etc/UTC',
+            workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }],
+          },
+        ],
         failing: ['"patch configmap "*'],
       });
       expect(run.changes).toEqual([remember('sleepy.deployment.web', 2)]);
@@ -316,19 +401,30 @@ describe('instance reaper script', () => {
       expect(awakeAt(hours, now)).toBe(inside);
     });
 
-    it.each(['Mon-Fri 07:00-19:00 Mars/Olympus', 'Mon-Xyz 07:00-19:00 Etc/UTC', 'Mon-Fri 7:00-19:00 Etc/UTC', 'weekdays'])(
-      'reports working hours it cannot read ("%s") and changes nothing there',
-      (hours) => {
-        const run = reap({ namespaces: [{ name: 'odd', hours, workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }] });
-        expect(run.stderr).toMatch(/odd: cannot read sandbox.dev\/working-hours/);
-        expect(run.changes).toEqual([]);
-        expect(run.code).not.toBe(0);
-      },
-    );
+    it.each([
+      'Mon-Fri 07:00-19:00 Mars/Olympus',
+      'Mon-Xyz 07:00-19:00 Etc/UTC',
+      'Mon-Fri 7:00-19:00 Etc/UTC',
+      'weekdays',
+    ])('reports working hours it cannot read ("%s") and changes nothing there', (hours) => {
+      const run = reap({
+        namespaces: [{ name: 'odd', hours, workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }],
+      });
+      expect(run.stderr).toMatch(/odd: cannot read sandbox.dev\/working-hours/);
+      expect(run.changes).toEqual([]);
+      expect(run.code).not.toBe(0);
+    });
 
     it('still deletes expired namespaces when the saved replicas cannot be read, and fails the run', () => {
       const run = reap({
-        namespaces: [{ name: 'old', expires: '2000-01-01T00:00:00Z' }, { name: 'sleepy', hours: 'Mon-Fri 07:00-08:00 Etc/UTC', workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }],
+        namespaces: [
+          { name: 'old', expires: '2000-01-01T00:00:00Z' },
+          {
+            name: 'sleepy',
+            hours: 'Mon-Fri 07:00-08:00 Etc/UTC',
+            workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }],
+          },
+        ],
         failing: ['"get configmap "*'],
       });
       expect(run.changes).toEqual(['delete namespace old --wait=false']);
@@ -338,7 +434,10 @@ describe('instance reaper script', () => {
 
     it('drops replicas saved for namespaces that are gone or going', () => {
       const run = reap({
-        namespaces: [{ name: 'going', phase: 'Terminating' }, { name: 'here', hours: 'Mon-Fri 07:00-19:00 Etc/UTC' }],
+        namespaces: [
+          { name: 'going', phase: 'Terminating' },
+          { name: 'here', hours: 'Mon-Fri 07:00-19:00 Etc/UTC' },
+        ],
         saved: { 'gone.deployment.web': 2, 'going.statefulset.db': 1, 'here.deployment.api': 1 },
       });
       expect(run.changes).toEqual([forget('gone.deployment.web'), forget('going.statefulset.db')]);
@@ -348,7 +447,14 @@ describe('instance reaper script', () => {
   it('changes nothing in dry-run mode and says what it would do', () => {
     const run = reap({
       dryRun: true,
-      namespaces: [{ name: 'old', expires: '2000-01-01T00:00:00Z' }, { name: 'sleepy', hours: 'Mon-Fri 07:00-08:00 Etc/UTC', workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] }],
+      namespaces: [
+        { name: 'old', expires: '2000-01-01T00:00:00Z' },
+        {
+          name: 'sleepy',
+          hours: 'Mon-Fri 07:00-08:00 Etc/UTC',
+          workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }],
+        },
+      ],
     });
     expect(run.changes).toEqual([]);
     expect(run.stdout).toMatch(/dry-run: kubectl delete namespace old/);
@@ -368,26 +474,45 @@ describe('reaper time zones', () => {
     expect(Intl.supportedValuesOf('timeZone').filter((z) => !table.has(z))).toEqual([]);
   });
 
-  it.each(['Europe/Berlin', 'Europe/Tallinn', 'America/New_York', 'America/Sao_Paulo', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Sydney', 'Etc/UTC'])(
-    'gives %s the same local weekday and time as the runtime, winter and summer',
-    (zone) => {
-      for (const iso of ['2026-01-15T10:20:00Z', '2026-07-15T22:50:00Z']) {
-        const local = spawnSync('date', ['-d', `@${epoch(iso)}`, '+%a %H:%M'], { env: { TZ: table.get(zone)! }, encoding: 'utf8' }).stdout.trim();
-        const expected = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
-        expect({ zone, iso, local }).toEqual({ zone, iso, local: expected.replace(',', '') });
-      }
-    },
-  );
+  it.each([
+    'Europe/Berlin',
+    'Europe/Tallinn',
+    'America/New_York',
+    'America/Sao_Paulo',
+    'Asia/Tokyo',
+    'Asia/Kolkata',
+    'Australia/Sydney',
+    'Etc/UTC',
+  ])('gives %s the same local weekday and time as the runtime, winter and summer', (zone) => {
+    for (const iso of ['2026-01-15T10:20:00Z', '2026-07-15T22:50:00Z']) {
+      const local = spawnSync('date', ['-d', `@${epoch(iso)}`, '+%a %H:%M'], {
+        env: { TZ: table.get(zone)! },
+        encoding: 'utf8',
+      }).stdout.trim();
+      const expected = new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(iso));
+      expect({ zone, iso, local }).toEqual({ zone, iso, local: expected.replace(',', '') });
+    }
+  });
 
   describe('idle instances', () => {
     const PROM = 'http://prometheus.test:9090';
     const idle = { hours: 24, prometheusUrl: PROM };
-    const deleted = (run: Run) => run.changes.filter((c) => c.startsWith('delete namespace')).map((c) => c.split(' ')[2]);
+    const deleted = (run: Run) =>
+      run.changes.filter((c) => c.startsWith('delete namespace')).map((c) => c.split(' ')[2]);
 
     it('deletes an instance with no apply and no request for the idle hours, and keeps one with requests', () => {
       const run = reap({
         idle,
-        namespaces: [{ name: 'quiet', expires: '2026-12-01T00:00:00Z' }, { name: 'busy', expires: '2026-12-01T00:00:00Z' }],
+        namespaces: [
+          { name: 'quiet', expires: '2026-12-01T00:00:00Z' },
+          { name: 'busy', expires: '2026-12-01T00:00:00Z' },
+        ],
         requests: { quiet: 0, busy: 3 },
       });
       expect(deleted(run)).toEqual(['quiet']);
@@ -421,7 +546,14 @@ describe('reaper time zones', () => {
     });
 
     it('never reaps a protected or a stopped instance as idle', () => {
-      const run = reap({ idle, namespaces: [{ name: 'staging', protected: true }, { name: 'night', stopped: '2026-11-20T18:00:00Z' }], requests: { staging: 0, night: 0 } });
+      const run = reap({
+        idle,
+        namespaces: [
+          { name: 'staging', protected: true },
+          { name: 'night', stopped: '2026-11-20T18:00:00Z' },
+        ],
+        requests: { staging: 0, night: 0 },
+      });
       expect(run.changes).toEqual([]);
       expect(run.queries).toEqual([]);
     });
@@ -429,7 +561,11 @@ describe('reaper time zones', () => {
     it("follows the namespace's own idle hours: a number overrides the chart's, never opts out", () => {
       const run = reap({
         idle: { hours: 0, prometheusUrl: PROM },
-        namespaces: [{ name: 'short', idleHours: '2', applied: '2026-11-23T09:00:00Z' }, { name: 'keep', idleHours: 'never' }, { name: 'default' }],
+        namespaces: [
+          { name: 'short', idleHours: '2', applied: '2026-11-23T09:00:00Z' },
+          { name: 'keep', idleHours: 'never' },
+          { name: 'default' },
+        ],
         requests: { short: 0, keep: 0, default: 0 },
       });
       expect(deleted(run)).toEqual(['short']);
@@ -438,17 +574,27 @@ describe('reaper time zones', () => {
     });
 
     it('keeps every instance when Prometheus is unreachable or has no data, reports each, and fails the run', () => {
-      const run = reap({ idle, namespaces: [{ name: 'quiet' }, { name: 'new-prometheus' }, { name: 'old', expires: '2000-01-01T00:00:00Z' }], requests: { quiet: 'down', 'new-prometheus': 'no-data' } });
+      const run = reap({
+        idle,
+        namespaces: [{ name: 'quiet' }, { name: 'new-prometheus' }, { name: 'old', expires: '2000-01-01T00:00:00Z' }],
+        requests: { quiet: 'down', 'new-prometheus': 'no-data' },
+      });
       expect(deleted(run)).toEqual(['old']);
-      expect(run.stderr).toMatch(/quiet: no apply for 24h; Prometheus at http:\/\/prometheus.test:9090 did not answer: .*Connection refused; not reaped as idle/);
-      expect(run.stderr).toMatch(/new-prometheus: no apply for 24h; Prometheus holds no request counters of its routes over the last 24h; not reaped as idle/);
+      expect(run.stderr).toMatch(
+        /quiet: no apply for 24h; Prometheus at http:\/\/prometheus.test:9090 did not answer: .*Connection refused; not reaped as idle/,
+      );
+      expect(run.stderr).toMatch(
+        /new-prometheus: no apply for 24h; Prometheus holds no request counters of its routes over the last 24h; not reaped as idle/,
+      );
       expect(run.code).not.toBe(0);
     });
 
     it('keeps an instance and fails the run when idle hours are set but no Prometheus, or the idle hours cannot be read', () => {
       const run = reap({ idle: { hours: 24 }, namespaces: [{ name: 'quiet' }, { name: 'odd', idleHours: 'soon' }] });
       expect(run.changes).toEqual([]);
-      expect(run.stderr).toMatch(/quiet: no apply for 24h, but no Prometheus is configured to count its requests; not reaped as idle/);
+      expect(run.stderr).toMatch(
+        /quiet: no apply for 24h, but no Prometheus is configured to count its requests; not reaped as idle/,
+      );
       expect(run.stderr).toMatch(/odd: cannot read sandbox.dev\/idle-hours "soon"/);
       expect(run.code).not.toBe(0);
     });

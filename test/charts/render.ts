@@ -14,7 +14,9 @@ export interface Scenario {
 
 /** Default values, then every ci/*-values.yaml scenario of a chart. */
 export function chartScenarios(chart: string): Scenario[] {
-  const ci = readdirSync(join(CHARTS_DIR, chart, 'ci')).filter((f) => f.endsWith('-values.yaml')).sort();
+  const ci = readdirSync(join(CHARTS_DIR, chart, 'ci'))
+    .filter((f) => f.endsWith('-values.yaml'))
+    .sort();
   return [{ name: 'defaults' }, ...ci.map((f) => ({ name: f, file: join(CHARTS_DIR, chart, 'ci', f) }))];
 }
 
@@ -25,7 +27,15 @@ export function renderChart(chart: string, file?: string): string {
   const key = `${chart}\0${file ?? ''}`;
   let text = renders.get(key);
   if (text === undefined) {
-    const args = ['template', 'sandbox', join(CHARTS_DIR, chart), '--kube-version', KUBE_VERSION, '--namespace', 'sandbox'];
+    const args = [
+      'template',
+      'sandbox',
+      join(CHARTS_DIR, chart),
+      '--kube-version',
+      KUBE_VERSION,
+      '--namespace',
+      'sandbox',
+    ];
     text = run(requireTool('helm'), file ? [...args, '-f', file] : args);
     renders.set(key, text);
   }

@@ -44,20 +44,32 @@ function setup(backups: Record<string, any> = {}): { w: Workspace; cluster: () =
   return { w, cluster: w.kubectlCluster({ backups }, KUBECTL) };
 }
 
-const stackJson = (w: Workspace, instance: string) => JSON.parse(readFileSync(join(w.out, 'stacks', `instance-${instance}`, 'cdk.tf.json'), 'utf8'));
+const stackJson = (w: Workspace, instance: string) =>
+  JSON.parse(readFileSync(join(w.out, 'stacks', `instance-${instance}`, 'cdk.tf.json'), 'utf8'));
 const postgresValues = (w: Workspace, instance: string) =>
-  JSON.parse((Object.values(stackJson(w, instance).resource.helm_release) as any[]).find((r) => r.name === 'postgresql').values[0]);
+  JSON.parse(
+    (Object.values(stackJson(w, instance).resource.helm_release) as any[]).find((r) => r.name === 'postgresql')
+      .values[0],
+  );
 
 describe('sandboxkit instance backup', () => {
   it('creates a Backup of each CloudNativePG Cluster of the instance, named by the time', async () => {
     const { w, cluster } = setup();
     const r = await w.run('instance', 'backup', 'staging', '--json');
     expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
-    expect(JSON.parse(r.out)).toEqual({ instance: 'staging', namespace: 'staging', backups: [{ name: 'postgresql-20261123120000', cluster: 'postgresql' }] });
+    expect(JSON.parse(r.out)).toEqual({
+      instance: 'staging',
+      namespace: 'staging',
+      backups: [{ name: 'postgresql-20261123120000', cluster: 'postgresql' }],
+    });
     expect(cluster().backups['staging/postgresql-20261123120000']).toEqual({
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Backup',
-      metadata: { name: 'postgresql-20261123120000', namespace: 'staging', labels: { 'app.kubernetes.io/managed-by': 'sandboxkit', 'cnpg.io/cluster': 'postgresql' } },
+      metadata: {
+        name: 'postgresql-20261123120000',
+        namespace: 'staging',
+        labels: { 'app.kubernetes.io/managed-by': 'sandboxkit', 'cnpg.io/cluster': 'postgresql' },
+      },
       spec: { cluster: { name: 'postgresql' }, method: 'barmanObjectStore' },
     });
     expect(cluster().calls[0]).toMatch(/^--kubeconfig \S+ --context kind-kind create -f - -o name$/);
@@ -84,33 +96,62 @@ describe('sandboxkit instance backup', () => {
 describe('sandboxkit bom of a backed-up instance', () => {
   it('lists the PostgreSQL image with the barman-cloud tools for it, and the plain one for an instance without backup', async () => {
     const { w } = setup();
-    const images = async (instance: string) => JSON.parse((await w.run('bom', instance, '--json')).out).images as string[];
-    expect((await images('staging')).filter((i) => /cloudnative-pg\/postgresql/.test(i))).toEqual(['ghcr.io/cloudnative-pg/postgresql:18.3-system-trixie']);
-    expect((await images('plain')).filter((i) => /cloudnative-pg\/postgresql/.test(i))).toEqual(['ghcr.io/cloudnative-pg/postgresql:18.3']);
+    const images = async (instance: string) =>
+      JSON.parse((await w.run('bom', instance, '--json')).out).images as string[];
+    expect((await images('staging')).filter((i) => /cloudnative-pg\/postgresql/.test(i))).toEqual([
+      'ghcr.io/cloudnative-pg/postgresql:18.3-system-trixie',
+    ]);
+    expect((await images('plain')).filter((i) => /cloudnative-pg\/postgresql/.test(i))).toEqual([
+      'ghcr.io/cloudnative-pg/postgresql:18.3',
+    ]);
   });
 });
 
 describe('sandboxkit instance create --restore-from', () => {
-  const create = ['instance', 'create', 'copy', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'postgresql', '--ttl', '8h'];
+  const create = [
+    'instance',
+    'create',
+    'copy',
+    '--cluster',
+    'kind',
+    '--owner',
+    'eve',
+    '--blocks',
+    'postgresql',
+    '--ttl',
+    '8h',
+  ];
 
   it("writes restoreFrom into the config and bootstraps the Cluster from the source's latest WAL", async () => {
     const { w, cluster } = setup();
     const r = await w.run(...create, '--restore-from', 'staging');
     expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
-    expect(parse(w.configText()).instances.find((i: any) => i.name === 'copy').restoreFrom).toEqual({ instance: 'staging' });
+    expect(parse(w.configText()).instances.find((i: any) => i.name === 'copy').restoreFrom).toEqual({
+      instance: 'staging',
+    });
     const v = postgresValues(w, 'copy');
     expect(v.mode).toBe('recovery');
-    expect(v.recovery).toMatchObject({ method: 'object_store', clusterName: 'postgresql', destinationPath: 's3://sandbox-backups/kind/staging/', secret: { create: false, name: 'backup-s3' } });
+    expect(v.recovery).toMatchObject({
+      method: 'object_store',
+      clusterName: 'postgresql',
+      destinationPath: 's3://sandbox-backups/kind/staging/',
+      secret: { create: false, name: 'backup-s3' },
+    });
     expect(v.recovery.pitrTarget).toBeUndefined();
     // The latest WAL needs no Backup read from the source; the only call is the apply stamp.
-    expect(cluster().calls).toEqual([expect.stringMatching(/ annotate namespace copy --overwrite sandbox\.dev\/last-applied-at=/)]);
+    expect(cluster().calls).toEqual([
+      expect.stringMatching(/ annotate namespace copy --overwrite sandbox\.dev\/last-applied-at=/),
+    ]);
   });
 
   it('restores up to the end of a completed backup, read from its status', async () => {
     const { w } = setup({ 'staging/nightly': { status: { phase: 'completed', stoppedAt: '2026-11-23T02:00:41Z' } } });
     const r = await w.run(...create, '--restore-from', 'staging/nightly');
     expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
-    expect(parse(w.configText()).instances.find((i: any) => i.name === 'copy').restoreFrom).toEqual({ instance: 'staging', targetTime: '2026-11-23T02:00:41Z' });
+    expect(parse(w.configText()).instances.find((i: any) => i.name === 'copy').restoreFrom).toEqual({
+      instance: 'staging',
+      targetTime: '2026-11-23T02:00:41Z',
+    });
     expect(postgresValues(w, 'copy').recovery.pitrTarget).toEqual({ time: '2026-11-23T02:00:41Z' });
   });
 
@@ -134,7 +175,20 @@ describe('sandboxkit instance create --restore-from', () => {
     const self = await w.run(...create, '--restore-from', 'copy');
     expect(self.code).toBe(2);
     expect(self.err).toMatch(/--restore-from: names the instance itself/);
-    const existing = await w.run('instance', 'create', 'plain', '--cluster', 'kind', '--owner', 'dev', '--blocks', 'postgresql', '--update', '--restore-from', 'staging');
+    const existing = await w.run(
+      'instance',
+      'create',
+      'plain',
+      '--cluster',
+      'kind',
+      '--owner',
+      'dev',
+      '--blocks',
+      'postgresql',
+      '--update',
+      '--restore-from',
+      'staging',
+    );
     expect(existing.code).toBe(2);
     expect(existing.err).toMatch(/--restore-from: instance "plain" exists; a restore creates a new instance/);
   });

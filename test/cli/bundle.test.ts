@@ -51,7 +51,9 @@ describe('sandboxkit bundle', () => {
     expect((await w.run('bundle', dir, '--instance', 'alpha', '--from', MIRROR)).code).toBe(0);
     expect((await w.run('bundle', dir, '--cluster', 'kind', '--from', MIRROR)).code).toBe(0);
     const index = parse(readFileSync(join(dir, 'index.yaml'), 'utf8'));
-    expect(Object.keys(index.entries)).toEqual(expect.arrayContaining(['cluster', 'cert-manager', 'cloudnative-pg', 'gateway-helm']));
+    expect(Object.keys(index.entries)).toEqual(
+      expect.arrayContaining(['cluster', 'cert-manager', 'cloudnative-pg', 'gateway-helm']),
+    );
     for (const [name, entries] of Object.entries<any[]>(index.entries)) {
       for (const e of entries) {
         expect({ name, digest: e.digest }).toEqual({ name, digest: sha256(join(dir, e.urls[0])) });
@@ -63,14 +65,29 @@ describe('sandboxkit bundle', () => {
     const w = workspace();
     const dir = join(w.dir, 'bundle');
     expect((await w.run('bundle', dir, '--cluster', 'kind', '--from', MIRROR)).code).toBe(0);
-    writeFileSync(w.config, w.configText().replace('platform: { registryMirror: mirror.internal:5000 }', 'platform: { registryMirror: mirror.internal:5000, chartMirror: ./bundle }'));
+    writeFileSync(
+      w.config,
+      w
+        .configText()
+        .replace(
+          'platform: { registryMirror: mirror.internal:5000 }',
+          'platform: { registryMirror: mirror.internal:5000, chartMirror: ./bundle }',
+        ),
+    );
     const stacks = buildSandbox(newApp(tempDir('bundle-synth-')), loadConfig(w.config));
-    const releases = [stacks.platforms.get('platform-kind')!, stacks.instances.get('instance-alpha')!].flatMap((s) => Object.values<any>(synthJson(s).resource!.helm_release));
+    const releases = [stacks.platforms.get('platform-kind')!, stacks.instances.get('instance-alpha')!].flatMap((s) =>
+      Object.values<any>(synthJson(s).resource!.helm_release),
+    );
     const remote = releases.filter((r) => String(r.chart).startsWith(dir));
-    expect(remote.map((r) => r.chart)).toEqual(expect.arrayContaining([join(dir, 'cluster-0.8.1.tgz'), join(dir, 'cert-manager-v1.21.1.tgz')]));
+    expect(remote.map((r) => r.chart)).toEqual(
+      expect.arrayContaining([join(dir, 'cluster-0.8.1.tgz'), join(dir, 'cert-manager-v1.21.1.tgz')]),
+    );
     // No release names a repository: each chart is a bundle archive or one this package ships as a stack asset.
     for (const r of releases) {
-      expect({ chart: r.chart, repository: r.repository }).toEqual({ chart: expect.stringMatching(new RegExp(`^(${dir}/|assets/)`)), repository: undefined });
+      expect({ chart: r.chart, repository: r.repository }).toEqual({
+        chart: expect.stringMatching(new RegExp(`^(${dir}/|assets/)`)),
+        repository: undefined,
+      });
     }
     for (const r of remote) expect(existsSync(r.chart)).toBe(true);
   });
@@ -79,13 +96,22 @@ describe('sandboxkit bundle', () => {
     const fetched: string[] = [];
     const source = httpSource('http://mirror.test/charts/', async (url) => {
       fetched.push(url);
-      return url.endsWith('index.yaml') ? Buffer.from('apiVersion: v1\nentries:\n  cluster:\n    - {name: cluster, version: 0.8.1, apiVersion: v2, urls: [archives/cluster-0.8.1.tgz], digest: x}\n') : Buffer.from('archive');
+      return url.endsWith('index.yaml')
+        ? Buffer.from(
+            'apiVersion: v1\nentries:\n  cluster:\n    - {name: cluster, version: 0.8.1, apiVersion: v2, urls: [archives/cluster-0.8.1.tgz], digest: x}\n',
+          )
+        : Buffer.from('archive');
     });
     const { archive, entry } = await source.fetch('cluster', '0.8.1');
     expect(archive.toString()).toBe('archive');
     expect(entry).toMatchObject({ name: 'cluster', apiVersion: 'v2' });
-    expect(fetched).toEqual(['http://mirror.test/charts/index.yaml', 'http://mirror.test/charts/archives/cluster-0.8.1.tgz']);
-    await expect(source.fetch('nope', '1.0.0')).rejects.toThrow(/chart nope 1\.0\.0 is not in the index of http:\/\/mirror\.test\/charts/);
+    expect(fetched).toEqual([
+      'http://mirror.test/charts/index.yaml',
+      'http://mirror.test/charts/archives/cluster-0.8.1.tgz',
+    ]);
+    await expect(source.fetch('nope', '1.0.0')).rejects.toThrow(
+      /chart nope 1\.0\.0 is not in the index of http:\/\/mirror\.test\/charts/,
+    );
   });
 
   it('refuses without a source, and names the chart a source folder lacks, writing nothing', async () => {

@@ -21,10 +21,16 @@ function workspace(): Workspace {
   writeFileSync(w.config, CLI_CONFIG(join(w.dir, 'kubeconfig')) + TEMPLATES);
   return w;
 }
-const stack = (w: Workspace, instance: string) => JSON.parse(readFileSync(join(w.out, 'stacks', `instance-${instance}`, 'cdk.tf.json'), 'utf8'));
+const stack = (w: Workspace, instance: string) =>
+  JSON.parse(readFileSync(join(w.out, 'stacks', `instance-${instance}`, 'cdk.tf.json'), 'utf8'));
 const releases = (w: Workspace, instance: string) =>
-  Object.fromEntries(Object.values(stack(w, instance).resource.helm_release as Record<string, { name: string; values: string[] }>).map((r) => [r.name, JSON.parse(r.values[0])]));
-const create = (w: Workspace, ...args: string[]) => w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'eve', ...args);
+  Object.fromEntries(
+    Object.values(stack(w, instance).resource.helm_release as Record<string, { name: string; values: string[] }>).map(
+      (r) => [r.name, JSON.parse(r.values[0])],
+    ),
+  );
+const create = (w: Workspace, ...args: string[]) =>
+  w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'eve', ...args);
 
 describe('sandboxkit instance create --template', () => {
   it("deploys the template's blocks, mocks, size and TTL, and writes the instance as extending it", async () => {
@@ -32,19 +38,39 @@ describe('sandboxkit instance create --template', () => {
     const r = await create(w, '--template', 'core', '--json');
     expect({ code: r.code, out: r.code ? r.err : '' }).toEqual({ code: 0, out: '' });
     expect(JSON.parse(r.out)).toMatchObject({ instance: 'beta', action: 'created', ttlHours: 12 });
-    expect(parse(w.configText()).instances[1]).toEqual({ name: 'beta', cluster: 'kind', owner: 'eve', template: 'core' });
+    expect(parse(w.configText()).instances[1]).toEqual({
+      name: 'beta',
+      cluster: 'kind',
+      owner: 'eve',
+      template: 'core',
+    });
     const charts = releases(w, 'beta');
     expect(Object.keys(charts)).toEqual(expect.arrayContaining(['postgresql', 'valkey', 'mock-email']));
     expect(charts.valkey).toMatchObject({ image: { tag: 'from-template' } });
     const quota = Object.values(stack(w, 'beta').resource.kubernetes_resource_quota_v1 as Record<string, any>)[0];
     expect(quota.spec.hard).toMatchObject({ 'requests.cpu': '8', pods: '80' });
     // The record holds the instance as deployed, template applied, so later commands need not resolve it again.
-    expect(w.record('beta')).toMatchObject({ status: 'deployed', instance: { blocks: ['postgresql', { name: 'valkey' }], mocks: ['email'], size: 'medium', ttlHours: 12 } });
+    expect(w.record('beta')).toMatchObject({
+      status: 'deployed',
+      instance: { blocks: ['postgresql', { name: 'valkey' }], mocks: ['email'], size: 'medium', ttlHours: 12 },
+    });
   });
 
   it('adds and removes blocks, and lays --set values of a template block over the template values', async () => {
     const w = workspace();
-    const r = await create(w, '--template', 'core', '--remove-block', 'postgresql', '--add-block', 'mysql', '--set', 'valkey.image.tag=pr-7', '--ttl', '3h');
+    const r = await create(
+      w,
+      '--template',
+      'core',
+      '--remove-block',
+      'postgresql',
+      '--add-block',
+      'mysql',
+      '--set',
+      'valkey.image.tag=pr-7',
+      '--ttl',
+      '3h',
+    );
     expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
     expect(parse(w.configText()).instances[1]).toEqual({
       name: 'beta',
@@ -71,12 +97,24 @@ describe('sandboxkit instance create --template', () => {
 
   it('names the flag for a template or a block the config does not have', async () => {
     const w = workspace();
-    expect(await create(w, '--template', 'cor')).toMatchObject({ code: 2, err: expect.stringMatching(/--template: unknown template "cor"; did you mean "core"\?.*the config has core, broken/) });
+    expect(await create(w, '--template', 'cor')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(
+        /--template: unknown template "cor"; did you mean "core"\?.*the config has core, broken/,
+      ),
+    });
     expect(await create(w, '--template', 'core', '--remove-block', 'mysql')).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--remove-block: block "mysql" is not among the instance's blocks \(postgresql, valkey\)/),
+      err: expect.stringMatching(
+        /--remove-block: block "mysql" is not among the instance's blocks \(postgresql, valkey\)/,
+      ),
     });
-    expect(await create(w, '--template', 'core', '--set', 'mysql.image.tag=1')).toMatchObject({ code: 2, err: expect.stringMatching(/--set mysql\.image\.tag=1: "mysql" is not one of the instance's blocks \(postgresql, valkey\)/) });
+    expect(await create(w, '--template', 'core', '--set', 'mysql.image.tag=1')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(
+        /--set mysql\.image\.tag=1: "mysql" is not one of the instance's blocks \(postgresql, valkey\)/,
+      ),
+    });
     expect(w.calls()).toEqual([]);
   });
 
@@ -84,13 +122,22 @@ describe('sandboxkit instance create --template', () => {
     const w = workspace();
     const r = await create(w, '--template', 'broken');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`${w.config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:24:\\d+: instances\\[1\\]\\.blocks\\[1\\]: unknown building block "kafka".*\\(from templates\\[1\\]\\.blocks\\[1\\], which --template brings in\\)`));
+    expect(r.err).toMatch(
+      new RegExp(
+        `${w.config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:24:\\d+: instances\\[1\\]\\.blocks\\[1\\]: unknown building block "kafka".*\\(from templates\\[1\\]\\.blocks\\[1\\], which --template brings in\\)`,
+      ),
+    );
     expect(w.calls()).toEqual([]);
     expect(parse(w.configText()).instances).toHaveLength(1);
   });
 
   it('refuses --add-block and --remove-block without a template', async () => {
     const r = await create(workspace(), '--blocks', 'postgresql', '--add-block', 'valkey');
-    expect(r).toMatchObject({ code: 2, err: expect.stringMatching(/option '--add-block' changes the blocks of a template: give --template, or list the blocks with --blocks/) });
+    expect(r).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(
+        /option '--add-block' changes the blocks of a template: give --template, or list the blocks with --blocks/,
+      ),
+    });
   });
 });

@@ -9,13 +9,23 @@ describe('Ctrl-C', () => {
     const marker = join(dir, 'marker');
     const tool = join(dir, 'slow-terraform');
     // Stands in for Terraform: on SIGINT it releases its lock (writes the marker) and exits 130.
-    writeFileSync(tool, `#!/bin/sh\ntrap 'echo released > ${marker}; exit 130' INT\necho started > ${marker}\nwhile true; do sleep 0.1; done\n`);
+    writeFileSync(
+      tool,
+      `#!/bin/sh\ntrap 'echo released > ${marker}; exit 130' INT\necho started > ${marker}\nwhile true; do sleep 0.1; done\n`,
+    );
     chmodSync(tool, 0o755);
-    const runner = new ProcessRunner({ out: () => undefined, err: () => undefined, color: false, env: { ...process.env, SANDBOXKIT_TERRAFORM: tool }, now: () => new Date() });
+    const runner = new ProcessRunner({
+      out: () => undefined,
+      err: () => undefined,
+      color: false,
+      env: { ...process.env, SANDBOXKIT_TERRAFORM: tool },
+      now: () => new Date(),
+    });
     const existing = new Set(process.listeners('SIGINT'));
     const running = runner.run('terraform', ['apply']);
     const forward = process.listeners('SIGINT').filter((l) => !existing.has(l));
-    for (let i = 0; i < 50 && readFileSync(marker, { flag: 'a+' }).toString() === ''; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && readFileSync(marker, { flag: 'a+' }).toString() === ''; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(forward).toHaveLength(1);
     (forward[0] as () => void)();
     const result = await running;

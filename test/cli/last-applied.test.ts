@@ -16,7 +16,19 @@ describe('the apply stamp the idle reaper reads', () => {
   it('is set on the namespace after create applies, with the CLI clock, never before the apply', async () => {
     const w = workspace();
     w.now = new Date('2026-11-23T15:30:00.250Z');
-    const r = await w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'dev', '--blocks', 'postgresql', '--ttl', '24h');
+    const r = await w.run(
+      'instance',
+      'create',
+      'beta',
+      '--cluster',
+      'kind',
+      '--owner',
+      'dev',
+      '--blocks',
+      'postgresql',
+      '--ttl',
+      '24h',
+    );
     expect(r.code).toBe(0);
     expect(r.err).not.toMatch(/warning/);
     expect(stamps(w)).toEqual([['beta', '2026-11-23T15:30:00Z']]);
@@ -33,18 +45,65 @@ describe('the apply stamp the idle reaper reads', () => {
 
   it('is not set by a dry run or a failed apply', async () => {
     const w = workspace();
-    expect((await w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'dev', '--blocks', 'postgresql', '--ttl', '24h', '--dry-run')).code).toBe(0);
+    expect(
+      (
+        await w.run(
+          'instance',
+          'create',
+          'beta',
+          '--cluster',
+          'kind',
+          '--owner',
+          'dev',
+          '--blocks',
+          'postgresql',
+          '--ttl',
+          '24h',
+          '--dry-run',
+        )
+      ).code,
+    ).toBe(0);
     w.knob('fail-instance-gamma');
-    expect((await w.run('instance', 'create', 'gamma', '--cluster', 'kind', '--owner', 'dev', '--blocks', 'postgresql', '--ttl', '24h')).code).not.toBe(0);
+    expect(
+      (
+        await w.run(
+          'instance',
+          'create',
+          'gamma',
+          '--cluster',
+          'kind',
+          '--owner',
+          'dev',
+          '--blocks',
+          'postgresql',
+          '--ttl',
+          '24h',
+        )
+      ).code,
+    ).not.toBe(0);
     expect(stamps(w)).toEqual([]);
   });
 
   it('warns, and keeps the successful apply, when kubectl cannot set it', async () => {
     const w = workspace();
     w.env.SANDBOXKIT_KUBECTL = join(w.dir, 'no-such-kubectl');
-    const r = await w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'dev', '--blocks', 'postgresql', '--ttl', '24h');
+    const r = await w.run(
+      'instance',
+      'create',
+      'beta',
+      '--cluster',
+      'kind',
+      '--owner',
+      'dev',
+      '--blocks',
+      'postgresql',
+      '--ttl',
+      '24h',
+    );
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/warning: could not record the apply on namespace beta \(kubectl could not be started.*\); an idle reaper counts from the previous apply/);
+    expect(r.err).toMatch(
+      /warning: could not record the apply on namespace beta \(kubectl could not be started.*\); an idle reaper counts from the previous apply/,
+    );
     expect(w.record('beta')).toMatchObject({ status: 'deployed' });
   });
 });

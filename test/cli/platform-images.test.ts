@@ -18,17 +18,32 @@ const IMAGE = /[a-z0-9-]+(\.[a-z0-9-]+)+(:[0-9]+)?\/[a-z0-9._/-]+:[A-Za-z0-9._-]
 /** Every image reference in the chart's default render (the autoscaler needs a cluster name to render). */
 function rendered(chart: { name: string; version: string }): string[] {
   const archive = join(MIRROR, `${chart.name}-${chart.version}.tgz`);
-  if (!existsSync(archive)) throw new Error(`the chart mirror has no ${chart.name}-${chart.version}.tgz; add it, then the images to cli/platform-images.ts`);
+  if (!existsSync(archive))
+    throw new Error(
+      `the chart mirror has no ${chart.name}-${chart.version}.tgz; add it, then the images to cli/platform-images.ts`,
+    );
   const extra = chart.name === 'cluster-autoscaler' ? ['--set', 'autoDiscovery.clusterName=x'] : [];
-  const out = execFileSync(HELM, ['template', 'x', archive, '--kube-version', '1.33.0', ...extra], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(HELM, ['template', 'x', archive, '--kube-version', '1.33.0', ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return [...new Set(out.match(IMAGE) ?? [])].sort();
 }
 
 describe('bill of materials of the platform', () => {
-  it.each([ENVOY_GATEWAY_CHART, CERT_MANAGER_CHART, CLOUDNATIVE_PG_CHART, EXTERNAL_SECRETS_CHART, EXTERNAL_DNS_CHART, METRICS_SERVER_CHART, CLUSTER_AUTOSCALER_CHART, KUBE_PROMETHEUS_STACK_CHART])(
-    'knows every image $name $version pulls',
-    (chart) => {
-      expect({ chart: `${chart.name}@${chart.version}`, images: PLATFORM_IMAGES[`${chart.name}@${chart.version}`] }).toEqual({ chart: `${chart.name}@${chart.version}`, images: rendered(chart) });
-    },
-  );
+  it.each([
+    ENVOY_GATEWAY_CHART,
+    CERT_MANAGER_CHART,
+    CLOUDNATIVE_PG_CHART,
+    EXTERNAL_SECRETS_CHART,
+    EXTERNAL_DNS_CHART,
+    METRICS_SERVER_CHART,
+    CLUSTER_AUTOSCALER_CHART,
+    KUBE_PROMETHEUS_STACK_CHART,
+  ])('knows every image $name $version pulls', (chart) => {
+    expect({
+      chart: `${chart.name}@${chart.version}`,
+      images: PLATFORM_IMAGES[`${chart.name}@${chart.version}`],
+    }).toEqual({ chart: `${chart.name}@${chart.version}`, images: rendered(chart) });
+  });
 });

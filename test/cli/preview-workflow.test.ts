@@ -46,7 +46,10 @@ function words(line: string, env: Record<string, string>): string[] {
 }
 
 /** Runs every `npx sandboxkit` command of the jobs that run for `action`, in order, as a fresh runner would. */
-async function pullRequestEvent(w: Workspace, action: string): Promise<{ command: string; code: number; out: string; err: string }[]> {
+async function pullRequestEvent(
+  w: Workspace,
+  action: string,
+): Promise<{ command: string; code: number; out: string; err: string }[]> {
   const env = Object.fromEntries(Object.entries(WORKFLOW.env).map(([k, v]) => [k, expressions(v)]));
   rmSync(w.out, { recursive: true, force: true });
   const results = [];
@@ -70,7 +73,9 @@ describe('the preview-environment workflow', () => {
     const text = readFileSync(join(__dirname, '..', '..', 'examples', 'preview-environment.yml'), 'utf8');
     expect(text).not.toMatch(/git (commit|push)/);
     expect(text).not.toMatch(/\|\| (echo|true)/);
-    expect(WORKFLOW.jobs.create.steps.find((s) => s.run?.includes('instance create'))!.run).toMatch(/--keep-config --update/);
+    expect(WORKFLOW.jobs.create.steps.find((s) => s.run?.includes('instance create'))!.run).toMatch(
+      /--keep-config --update/,
+    );
   });
 
   it('creates the instance with the pull request image, updates and extends it on a push, and destroys it from the default branch', async () => {
@@ -84,13 +89,23 @@ describe('the preview-environment workflow', () => {
       ['instance test', 0],
     ]);
     expect(w.configText()).toBe(config);
-    const record = JSON.parse(readFileSync(join(w.dir, 's3', 'team-state', 'sandboxkit', 'aws-main', 'instances', 'pr-42.sandboxkit.json'), 'utf8'));
+    const record = JSON.parse(
+      readFileSync(
+        join(w.dir, 's3', 'team-state', 'sandboxkit', 'aws-main', 'instances', 'pr-42.sandboxkit.json'),
+        'utf8',
+      ),
+    );
     expect(record).toMatchObject({ status: 'deployed', instance: { name: 'pr-42', owner: 'octocat', ttlHours: 72 } });
     const keycloak = record.instance.blocks.find((b: { name?: string }) => b.name === 'keycloak');
     expect(keycloak.values).toEqual({ image: { repository: 'ghcr.io/acme/shop/keycloak', tag: 'pr-42-c0ffee' } });
     const stack = JSON.parse(readFileSync(join(w.out, 'stacks', 'instance-pr-42', 'cdk.tf.json'), 'utf8'));
-    const release = Object.values(stack.resource.helm_release as Record<string, { name: string; values: string[] }>).find((r) => r.name === 'keycloak')!;
-    expect(JSON.parse(release.values[0]).image).toMatchObject({ repository: 'ghcr.io/acme/shop/keycloak', tag: 'pr-42-c0ffee' });
+    const release = Object.values(
+      stack.resource.helm_release as Record<string, { name: string; values: string[] }>,
+    ).find((r) => r.name === 'keycloak')!;
+    expect(JSON.parse(release.values[0]).image).toMatchObject({
+      repository: 'ghcr.io/acme/shop/keycloak',
+      tag: 'pr-42-c0ffee',
+    });
 
     PR.sha = 'beef01';
     const pushed = await pullRequestEvent(w, 'synchronize');
@@ -101,14 +116,25 @@ describe('the preview-environment workflow', () => {
       ['instance test', 0],
     ]);
     expect(pushed[1].out).toMatch(/^updated instance pr-42 on aws-main/);
-    expect(w.calls().filter((c) => c.startsWith('terraform instance-pr-42') && / apply /.test(c)).pop()).toMatch(/-replace=time_offset\./);
+    expect(
+      w
+        .calls()
+        .filter((c) => c.startsWith('terraform instance-pr-42') && / apply /.test(c))
+        .pop(),
+    ).toMatch(/-replace=time_offset\./);
 
     writeFileSync(w.config, config);
     const closed = await pullRequestEvent(w, 'closed');
-    expect(closed.map((r) => [r.command, r.code, r.out])).toEqual([['instance destroy', 0, 'destroyed instance pr-42\n']]);
+    expect(closed.map((r) => [r.command, r.code, r.out])).toEqual([
+      ['instance destroy', 0, 'destroyed instance pr-42\n'],
+    ]);
     expect(w.calls()).toContain('terraform instance-pr-42  destroy -auto-approve -input=false -no-color -json');
-    expect(w.calls()).toContain('aws s3 rm s3://team-state/sandboxkit/aws-main/instances/pr-42.sandboxkit.json --region eu-west-1');
-    expect(w.calls()).toContain('aws s3 rm s3://team-state/sandboxkit/aws-main/instances/pr-42.tfstate --region eu-west-1');
+    expect(w.calls()).toContain(
+      'aws s3 rm s3://team-state/sandboxkit/aws-main/instances/pr-42.sandboxkit.json --region eu-west-1',
+    );
+    expect(w.calls()).toContain(
+      'aws s3 rm s3://team-state/sandboxkit/aws-main/instances/pr-42.tfstate --region eu-west-1',
+    );
     expect(w.configText()).toBe(config);
   });
 });

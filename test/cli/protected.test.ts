@@ -7,12 +7,23 @@ const PAST = { createdAt: '2026-11-20T12:00:00Z', expiresAt: '2026-11-22T12:00:0
 /** alpha (expired) and a protected staging instance on a cluster that allows it. */
 function workspace(): Workspace {
   const w = new Workspace('');
-  const base = CLI_CONFIG(join(w.dir, 'kubeconfig')).replace('storageClasses: { blockRwo: standard }', 'storageClasses: { blockRwo: standard }\n    allowProtectedInstances: true');
-  writeFileSync(w.config, `${base}  - { name: staging, cluster: kind, owner: ops, blocks: [valkey], protected: true }\n`);
+  const base = CLI_CONFIG(join(w.dir, 'kubeconfig')).replace(
+    'storageClasses: { blockRwo: standard }',
+    'storageClasses: { blockRwo: standard }\n    allowProtectedInstances: true',
+  );
+  writeFileSync(
+    w.config,
+    `${base}  - { name: staging, cluster: kind, owner: ops, blocks: [valkey], protected: true }\n`,
+  );
   w.deployed('alpha', PAST);
   writeFileSync(
     join(w.outputs, 'instance-staging.json'),
-    JSON.stringify({ namespace: { value: 'staging' }, created_at: { value: PAST.createdAt }, protected: { value: true }, hostnames: { value: [] } }),
+    JSON.stringify({
+      namespace: { value: 'staging' },
+      created_at: { value: PAST.createdAt },
+      protected: { value: true },
+      hostnames: { value: [] },
+    }),
   );
   mkdirSync(join(w.out, 'stacks', 'instance-staging'), { recursive: true });
   return w;
@@ -22,7 +33,14 @@ describe('protected instances on the command line', () => {
   it('list shows them as never expiring and running', async () => {
     const w = workspace();
     const rows = JSON.parse((await w.run('instance', 'list', '--json')).out);
-    expect(rows.map((r: { name: string; protected: boolean; expiresAt: string | null; state: string }) => [r.name, r.protected, r.expiresAt, r.state])).toEqual([
+    expect(
+      rows.map((r: { name: string; protected: boolean; expiresAt: string | null; state: string }) => [
+        r.name,
+        r.protected,
+        r.expiresAt,
+        r.state,
+      ]),
+    ).toEqual([
       ['alpha', false, PAST.expiresAt, 'expired'],
       ['staging', true, null, 'running'],
     ]);
@@ -33,7 +51,9 @@ describe('protected instances on the command line', () => {
   it('gc destroys the expired instance and leaves the protected one', async () => {
     const w = workspace();
     const report = JSON.parse((await w.run('gc', '--json')).out);
-    expect(report.outcomes.map((o: { instance: string; result: string }) => [o.instance, o.result])).toEqual([['alpha', 'destroyed']]);
+    expect(report.outcomes.map((o: { instance: string; result: string }) => [o.instance, o.result])).toEqual([
+      ['alpha', 'destroyed'],
+    ]);
     expect(w.calls().filter((c) => c.startsWith('terraform instance-staging') && !c.includes(' output '))).toEqual([]);
   });
 
@@ -42,7 +62,19 @@ describe('protected instances on the command line', () => {
     const extend = await w.run('instance', 'extend', 'staging', '--ttl', '2d');
     expect(extend.code).not.toBe(0);
     expect(extend.err).toMatch(/instance "staging" is protected and does not expire/);
-    const create = await w.run('instance', 'create', 'staging', '--cluster', 'kind', '--owner', 'ops', '--blocks', 'valkey', '--keep-config', '--update');
+    const create = await w.run(
+      'instance',
+      'create',
+      'staging',
+      '--cluster',
+      'kind',
+      '--owner',
+      'ops',
+      '--blocks',
+      'valkey',
+      '--keep-config',
+      '--update',
+    );
     expect(create.code).not.toBe(0);
     expect(create.err).toMatch(/instance "staging" is protected; change it in the config file/);
   });

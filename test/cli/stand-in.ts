@@ -27,7 +27,9 @@ export class Workspace {
     mkdirSync(this.outputs);
     mkdirSync(this.knobs);
     writeFileSync(join(this.dir, 'kubeconfig'), 'apiVersion: v1\nkind: Config\n');
-    this.script('terraform', `
+    this.script(
+      'terraform',
+      `
 stack=""
 for a in "$@"; do case "$a" in -chdir=*) stack=$(basename "\${a#-chdir=}");; esac; done
 echo "terraform $stack $*" | sed "s#-chdir=[^ ]*##" >> "$LOG"
@@ -66,8 +68,11 @@ case "$cmd" in
       echo "{\\"namespace\\":{\\"value\\":\\"x\\"},\\"created_at\\":{\\"value\\":\\"2026-11-23T12:00:00Z\\"},\\"expires_at\\":{\\"value\\":\\"$expires\\"},\\"hostnames\\":{\\"value\\":[]}}" > "$OUTPUTS/$stack.json"
     fi;;
 esac
-exit 0`);
-    this.script('helm', `
+exit 0`,
+    );
+    this.script(
+      'helm',
+      `
 echo "helm $*" >> "$LOG"
 case "$1" in
   version) echo "$(cat "$KNOBS/helm-version" 2>/dev/null || echo v3.19.5+g1a2b3c4)";;
@@ -75,9 +80,12 @@ case "$1" in
     if [ -f "$KNOBS/helm-out-$2" ]; then cat "$KNOBS/helm-out-$2"; else printf 'NAME: %s\\nSTATUS: deployed\\nTEST SUITE:     %s-test\\nPhase:          Succeeded\\nNOTES:\\nPhase: of the moon\\n' "$2" "$2"; fi
     if [ -f "$KNOBS/helm-err-$2" ]; then cat "$KNOBS/helm-err-$2" >&2; fi
     exit "$(cat "$KNOBS/helm-exit-$2" 2>/dev/null || echo 0)";;
-esac`);
+esac`,
+    );
     // The aws stand-in keeps S3 objects in a folder, for records and state keys of an s3 backend.
-    this.script('aws', `
+    this.script(
+      'aws',
+      `
 echo "aws $*" >> "$LOG"
 [ "$1" = "--version" ] && { cat "$KNOBS/aws-version" 2>/dev/null || echo "aws-cli/2.27.0 Python/3.13.2"; exit 0; }
 S3="$(dirname "$OUTPUTS")/s3"
@@ -92,16 +100,23 @@ case "$1 $2" in
     else echo "An error occurred (404) when calling the HeadObject operation: Not Found" >&2; exit 1; fi;;
   "s3 rm") rm -f "$S3/\${3#s3://}";;
 esac
-exit 0`);
-    this.script('kubectl', `
+exit 0`,
+    );
+    this.script(
+      'kubectl',
+      `
 echo "kubectl $*" >> "$LOG"
 [ "$1" = "version" ] && { echo '{"clientVersion":{"gitVersion":"v1.34.1"}}'; exit 0; }
-exit 0`);
+exit 0`,
+    );
     for (const tool of ['az', 'gcloud']) {
-      this.script(tool, `
+      this.script(
+        tool,
+        `
 echo "${tool} $*" >> "$LOG"
 [ "$1" = "--version" ] && { cat "$KNOBS/${tool}-version" 2>/dev/null || echo "${tool} 2.70.0"; exit 0; }
-exit 0`);
+exit 0`,
+      );
     }
   }
 
@@ -160,13 +175,25 @@ save();
   deployed(instance: string, outputs: { createdAt: string; expiresAt: string }): void {
     writeFileSync(
       join(this.outputs, `instance-${instance}.json`),
-      JSON.stringify({ namespace: { value: instance }, created_at: { value: outputs.createdAt }, expires_at: { value: outputs.expiresAt }, hostnames: { value: [] } }),
+      JSON.stringify({
+        namespace: { value: instance },
+        created_at: { value: outputs.createdAt },
+        expires_at: { value: outputs.expiresAt },
+        hostnames: { value: [] },
+      }),
     );
     mkdirSync(join(this.out, 'stacks', `instance-${instance}`), { recursive: true });
   }
 
   /** The record the CLI keeps of an instance in the local state backend, if any. */
-  record(instance: string): { status: string; instance: { name: string; ttlHours?: number; blocks: unknown[] }; expiresAt: string; createdAt: string } | undefined {
+  record(instance: string):
+    | {
+        status: string;
+        instance: { name: string; ttlHours?: number; blocks: unknown[] };
+        expiresAt: string;
+        createdAt: string;
+      }
+    | undefined {
     const file = join(this.state, `instance-${instance}.sandboxkit.json`);
     return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
   }

@@ -53,11 +53,18 @@ describe('sandboxkit instance stop / start', () => {
     expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
     const c = cluster();
     expect(c.state).toEqual({ 'alpha.statefulset.postgresql': '1', 'alpha.deployment.mock-email': '2' });
-    expect(c.workloads.map((x) => `${x.namespace}/${x.name}=${x.replicas}`)).toEqual(['alpha/postgresql=0', 'alpha/mock-email=0', 'alpha/idle=0', 'other/web=3']);
+    expect(c.workloads.map((x) => `${x.namespace}/${x.name}=${x.replicas}`)).toEqual([
+      'alpha/postgresql=0',
+      'alpha/mock-email=0',
+      'alpha/idle=0',
+      'other/web=3',
+    ]);
     expect(c.annotations.alpha).toEqual({ 'sandbox.dev/stopped': '2026-11-23T12:00:00.000Z' });
     // Saved before any scale, so a failure part way loses no replica count.
     const firstScale = c.calls.findIndex((x) => / scale /.test(x));
-    const save = c.calls.findIndex((x) => / patch configmap instance-reaper-state -n sandbox-platform --type merge /.test(x));
+    const save = c.calls.findIndex((x) =>
+      / patch configmap instance-reaper-state -n sandbox-platform --type merge /.test(x),
+    );
     expect(save).toBeGreaterThan(-1);
     expect(save).toBeLessThan(firstScale);
     expect(JSON.parse(r.out)).toMatchObject({ instance: 'alpha', namespace: 'alpha', action: 'stopped' });
@@ -66,7 +73,8 @@ describe('sandboxkit instance stop / start', () => {
   it('reaches the cluster through the kubeconfig and context the config gives it', async () => {
     const { w, cluster } = setup({ workloads: ALPHA, state: {} });
     await w.run('instance', 'stop', 'alpha');
-    for (const call of cluster().calls) expect(call).toMatch(new RegExp(`^--kubeconfig ${join(w.dir, 'kubeconfig')} --context kind-kind `));
+    for (const call of cluster().calls)
+      expect(call).toMatch(new RegExp(`^--kubeconfig ${join(w.dir, 'kubeconfig')} --context kind-kind `));
   });
 
   it('starts the workloads again at their saved replicas, forgets them and lifts the stop', async () => {
@@ -76,7 +84,12 @@ describe('sandboxkit instance stop / start', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe('started instance alpha (2 workloads)\n');
     const c = cluster();
-    expect(c.workloads.map((x) => `${x.namespace}/${x.name}=${x.replicas}`)).toEqual(['alpha/postgresql=1', 'alpha/mock-email=2', 'alpha/idle=0', 'other/web=3']);
+    expect(c.workloads.map((x) => `${x.namespace}/${x.name}=${x.replicas}`)).toEqual([
+      'alpha/postgresql=1',
+      'alpha/mock-email=2',
+      'alpha/idle=0',
+      'other/web=3',
+    ]);
     expect(c.state).toEqual({ 'other.deployment.web': '5' });
     // Starting counts as an apply for the idle reaper; the stop is lifted.
     expect(c.annotations.alpha).toEqual({ 'sandbox.dev/last-applied-at': '2026-11-23T12:00:00Z' });
@@ -93,7 +106,9 @@ describe('sandboxkit instance stop / start', () => {
     const { w, cluster } = setup({ workloads: ALPHA });
     const r = await w.run('instance', 'stop', 'alpha');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/ConfigMap sandbox-platform\/instance-reaper-state, where stopped replicas are kept, does not exist: apply the platform stack of cluster kind first/);
+    expect(r.err).toMatch(
+      /ConfigMap sandbox-platform\/instance-reaper-state, where stopped replicas are kept, does not exist: apply the platform stack of cluster kind first/,
+    );
     expect(cluster().workloads.map((x) => x.replicas)).toEqual([1, 2, 0, 3]);
   });
 
@@ -102,12 +117,16 @@ describe('sandboxkit instance stop / start', () => {
     w.env.SANDBOXKIT_KUBECTL = join(w.dir, 'no-such-kubectl');
     const r = await w.run('instance', 'stop', 'alpha');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/kubectl could not be started: install kubectl or set SANDBOXKIT_KUBECTL; `sandboxkit doctor`/);
+    expect(r.err).toMatch(
+      /kubectl could not be started: install kubectl or set SANDBOXKIT_KUBECTL; `sandboxkit doctor`/,
+    );
   });
 
   it('doctor checks kubectl and its version', async () => {
     const { w } = setup({ workloads: [], state: {} });
     const r = await w.run('doctor', '--json');
-    expect(JSON.parse(r.out).checks).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'kubectl', status: 'ok', version: '1.34.1' })]));
+    expect(JSON.parse(r.out).checks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ check: 'kubectl', status: 'ok', version: '1.34.1' })]),
+    );
   });
 });

@@ -1,6 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { parse, stringify } from 'yaml';
-import { canI, chartMirror, exists, kubectl, kubectlJson, suiteCluster, suiteWorkspace, terraform, TEST_CLUSTER } from './kube';
+import {
+  canI,
+  chartMirror,
+  exists,
+  kubectl,
+  kubectlJson,
+  suiteCluster,
+  suiteWorkspace,
+  terraform,
+  TEST_CLUSTER,
+} from './kube';
 
 /**
  * Backup and restore on a real API server: a source instance whose CloudNativePG Cluster archives to the cluster's
@@ -16,10 +26,19 @@ const COPY = 'bkp-copy';
 const AT_BACKUP = 'bkp-at-backup';
 const OWNER = 'erin@example.org';
 const COPY_OWNER = 'frank@example.org';
-const STORE = { bucket: 'sandbox-backups', prefix: 'bkp', endpointURL: 'http://backup-store.invalid:8333', credentialsSecret: 'backup-s3' };
+const STORE = {
+  bucket: 'sandbox-backups',
+  prefix: 'bkp',
+  endpointURL: 'http://backup-store.invalid:8333',
+  credentialsSecret: 'backup-s3',
+};
 const SCHEDULE = '0 0 2 * * *';
-const ok = (r: { code: number; stdout: string; stderr: string }) => ({ code: r.code, err: r.code ? r.stdout + r.stderr : '' });
-const cnpg = (kind: string, ns: string, name?: string) => kubectlJson('get', `${kind}.postgresql.cnpg.io`, ...(name ? [name] : []), '-n', ns);
+const ok = (r: { code: number; stdout: string; stderr: string }) => ({
+  code: r.code,
+  err: r.code ? r.stdout + r.stderr : '',
+});
+const cnpg = (kind: string, ns: string, name?: string) =>
+  kubectlJson('get', `${kind}.postgresql.cnpg.io`, ...(name ? [name] : []), '-n', ns);
 
 function writeConfig(): void {
   writeFileSync(
@@ -33,7 +52,16 @@ function writeConfig(): void {
           backupStore: STORE,
         },
       ],
-      instances: [{ name: SOURCE, cluster: CLUSTER, owner: OWNER, ttlHours: 4, blocks: ['postgresql'], backup: { schedule: SCHEDULE, retentionDays: 3 } }],
+      instances: [
+        {
+          name: SOURCE,
+          cluster: CLUSTER,
+          owner: OWNER,
+          ttlHours: 4,
+          blocks: ['postgresql'],
+          backup: { schedule: SCHEDULE, retentionDays: 3 },
+        },
+      ],
     }),
   );
 }
@@ -47,7 +75,8 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
   let backupName = '';
 
   afterAll(() => {
-    for (const instance of [AT_BACKUP, COPY]) if (existsSync(stackDir(`instance-${instance}`))) cli('instance', 'destroy', instance);
+    for (const instance of [AT_BACKUP, COPY])
+      if (existsSync(stackDir(`instance-${instance}`))) cli('instance', 'destroy', instance);
     destroyLeftovers(`instance-${SOURCE}`, `platform-${CLUSTER}`);
   });
 
@@ -62,13 +91,18 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
       barmanObjectStore: {
         destinationPath: `s3://${STORE.bucket}/${STORE.prefix}/${SOURCE}/`,
         endpointURL: STORE.endpointURL,
-        s3Credentials: { accessKeyId: { name: STORE.credentialsSecret, key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: STORE.credentialsSecret, key: 'ACCESS_SECRET_KEY' } },
+        s3Credentials: {
+          accessKeyId: { name: STORE.credentialsSecret, key: 'ACCESS_KEY_ID' },
+          secretAccessKey: { name: STORE.credentialsSecret, key: 'ACCESS_SECRET_KEY' },
+        },
       },
     });
     expect(cluster.spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:18.3-system-trixie');
     expect(cluster.spec.bootstrap.initdb).toMatchObject({ database: 'app', owner: 'app' });
     const scheduled = cnpg('scheduledbackup', SOURCE).items;
-    expect(scheduled.map((s: any) => [s.metadata.name, s.spec.schedule, s.spec.cluster.name, s.spec.method])).toEqual([['postgresql-scheduled', SCHEDULE, 'postgresql', 'barmanObjectStore']]);
+    expect(scheduled.map((s: any) => [s.metadata.name, s.spec.schedule, s.spec.cluster.name, s.spec.method])).toEqual([
+      ['postgresql-scheduled', SCHEDULE, 'postgresql', 'barmanObjectStore'],
+    ]);
     // The store's credentials are the instance's to bring: the chart creates no Secret with keys in it.
     expect(exists('secret', 'postgresql-backup-s3-creds', '-n', SOURCE)).toBe(false);
   });
@@ -77,19 +111,44 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
     const r = cli('instance', 'backup', SOURCE, '--json');
     expect(ok(r)).toEqual({ code: 0, err: '' });
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ instance: SOURCE, namespace: SOURCE, backups: [{ cluster: 'postgresql', name: expect.stringMatching(/^postgresql-\d{14}$/) }] });
+    expect(result).toMatchObject({
+      instance: SOURCE,
+      namespace: SOURCE,
+      backups: [{ cluster: 'postgresql', name: expect.stringMatching(/^postgresql-\d{14}$/) }],
+    });
     backupName = result.backups[0].name;
     const backup = cnpg('backup', SOURCE, backupName);
     expect(backup.spec).toMatchObject({ cluster: { name: 'postgresql' }, method: 'barmanObjectStore' });
-    expect(backup.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'sandboxkit', 'cnpg.io/cluster': 'postgresql' });
+    expect(backup.metadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'sandboxkit',
+      'cnpg.io/cluster': 'postgresql',
+    });
   });
 
   it('creates a new instance with --restore-from: its Cluster bootstraps in recovery from the source folder', () => {
-    const r = cli('instance', 'create', COPY, '--cluster', CLUSTER, '--owner', COPY_OWNER, '--blocks', 'postgresql', '--ttl', '2h', '--restore-from', SOURCE);
+    const r = cli(
+      'instance',
+      'create',
+      COPY,
+      '--cluster',
+      CLUSTER,
+      '--owner',
+      COPY_OWNER,
+      '--blocks',
+      'postgresql',
+      '--ttl',
+      '2h',
+      '--restore-from',
+      SOURCE,
+    );
     expect(ok(r)).toEqual({ code: 0, err: '' });
-    expect(parse(readFileSync(configFile, 'utf8')).instances.find((i: any) => i.name === COPY).restoreFrom).toEqual({ instance: SOURCE });
+    expect(parse(readFileSync(configFile, 'utf8')).instances.find((i: any) => i.name === COPY).restoreFrom).toEqual({
+      instance: SOURCE,
+    });
     const cluster = cnpg('cluster', COPY, 'postgresql');
-    expect(cluster.spec.bootstrap).toEqual({ recovery: { source: 'objectStoreRecoveryCluster', database: 'app', owner: 'app' } });
+    expect(cluster.spec.bootstrap).toEqual({
+      recovery: { source: 'objectStoreRecoveryCluster', database: 'app', owner: 'app' },
+    });
     expect(cluster.spec.externalClusters).toEqual([
       {
         name: 'objectStoreRecoveryCluster',
@@ -97,7 +156,10 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
           serverName: 'postgresql',
           destinationPath: `s3://${STORE.bucket}/${STORE.prefix}/${SOURCE}/`,
           endpointURL: STORE.endpointURL,
-          s3Credentials: { accessKeyId: { name: STORE.credentialsSecret, key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: STORE.credentialsSecret, key: 'ACCESS_SECRET_KEY' } },
+          s3Credentials: {
+            accessKeyId: { name: STORE.credentialsSecret, key: 'ACCESS_KEY_ID' },
+            secretAccessKey: { name: STORE.credentialsSecret, key: 'ACCESS_SECRET_KEY' },
+          },
         },
       },
     ]);
@@ -106,16 +168,58 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
   });
 
   it('refuses to restore up to a backup that has not completed, and restores up to its end once it has', () => {
-    const early = cli('instance', 'create', AT_BACKUP, '--cluster', CLUSTER, '--owner', COPY_OWNER, '--blocks', 'postgresql', '--ttl', '2h', '--restore-from', `${SOURCE}/${backupName}`);
+    const early = cli(
+      'instance',
+      'create',
+      AT_BACKUP,
+      '--cluster',
+      CLUSTER,
+      '--owner',
+      COPY_OWNER,
+      '--blocks',
+      'postgresql',
+      '--ttl',
+      '2h',
+      '--restore-from',
+      `${SOURCE}/${backupName}`,
+    );
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(new RegExp(`--restore-from ${SOURCE}/${backupName}: the backup has not completed`));
     expect(existsSync(stackDir(`instance-${AT_BACKUP}`))).toBe(false);
     // What the operator writes when the backup ends (no operator runs pods here).
     const stoppedAt = '2026-11-23T02:00:41Z';
-    kubectl('patch', `backups.postgresql.cnpg.io/${backupName}`, '-n', SOURCE, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { phase: 'completed', stoppedAt } }));
-    const r = cli('instance', 'create', AT_BACKUP, '--cluster', CLUSTER, '--owner', COPY_OWNER, '--blocks', 'postgresql', '--ttl', '2h', '--restore-from', `${SOURCE}/${backupName}`);
+    kubectl(
+      'patch',
+      `backups.postgresql.cnpg.io/${backupName}`,
+      '-n',
+      SOURCE,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { phase: 'completed', stoppedAt } }),
+    );
+    const r = cli(
+      'instance',
+      'create',
+      AT_BACKUP,
+      '--cluster',
+      CLUSTER,
+      '--owner',
+      COPY_OWNER,
+      '--blocks',
+      'postgresql',
+      '--ttl',
+      '2h',
+      '--restore-from',
+      `${SOURCE}/${backupName}`,
+    );
     expect(ok(r)).toEqual({ code: 0, err: '' });
-    expect(cnpg('cluster', AT_BACKUP, 'postgresql').spec.bootstrap.recovery).toEqual({ source: 'objectStoreRecoveryCluster', recoveryTarget: { targetTime: stoppedAt }, database: 'app', owner: 'app' });
+    expect(cnpg('cluster', AT_BACKUP, 'postgresql').spec.bootstrap.recovery).toEqual({
+      source: 'objectStoreRecoveryCluster',
+      recoveryTarget: { targetTime: stoppedAt },
+      database: 'app',
+      owner: 'app',
+    });
   });
 
   it("gives the copy's owner nothing in the source namespace, and no owner the right to change Clusters or backups", () => {
@@ -125,14 +229,26 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
       ['get', 'secrets'],
       ['get', 'clusters.postgresql.cnpg.io'],
     ] as const) {
-      expect({ verb, resource, allowed: canI(COPY_OWNER, verb, resource, SOURCE) }).toEqual({ verb, resource, allowed: false });
+      expect({ verb, resource, allowed: canI(COPY_OWNER, verb, resource, SOURCE) }).toEqual({
+        verb,
+        resource,
+        allowed: false,
+      });
     }
     for (const [owner, ns] of [
       [OWNER, SOURCE],
       [COPY_OWNER, COPY],
     ] as const) {
-      for (const resource of ['clusters.postgresql.cnpg.io', 'backups.postgresql.cnpg.io', 'scheduledbackups.postgresql.cnpg.io']) {
-        expect({ owner, resource, allowed: canI(owner, 'patch', resource, ns) }).toEqual({ owner, resource, allowed: false });
+      for (const resource of [
+        'clusters.postgresql.cnpg.io',
+        'backups.postgresql.cnpg.io',
+        'scheduledbackups.postgresql.cnpg.io',
+      ]) {
+        expect({ owner, resource, allowed: canI(owner, 'patch', resource, ns) }).toEqual({
+          owner,
+          resource,
+          allowed: false,
+        });
       }
       // The store's credentials Secret is the owner's to create in the instance's own namespace.
       expect(canI(owner, 'create', 'secrets', ns)).toBe(true);
@@ -140,9 +256,14 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
   });
 
   it('destroys the copies, the source and the platform, leaving no namespace behind', () => {
-    for (const instance of [AT_BACKUP, COPY]) expect(ok(cli('instance', 'destroy', instance))).toEqual({ code: 0, err: '' });
+    for (const instance of [AT_BACKUP, COPY])
+      expect(ok(cli('instance', 'destroy', instance))).toEqual({ code: 0, err: '' });
     terraform(stackDir(`instance-${SOURCE}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
     terraform(stackDir(`platform-${CLUSTER}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
-    for (const ns of [SOURCE, COPY, AT_BACKUP]) expect({ ns, phase: exists('namespace', ns) ? kubectlJson('get', 'namespace', ns).status.phase : 'gone' }).toEqual({ ns, phase: expect.stringMatching(/gone|Terminating/) });
+    for (const ns of [SOURCE, COPY, AT_BACKUP])
+      expect({
+        ns,
+        phase: exists('namespace', ns) ? kubectlJson('get', 'namespace', ns).status.phase : 'gone',
+      }).toEqual({ ns, phase: expect.stringMatching(/gone|Terminating/) });
   });
 });

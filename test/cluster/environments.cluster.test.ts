@@ -26,16 +26,25 @@ const REAPER_USER = `system:serviceaccount:${PLATFORM_NS}:${REAPER_FULLNAME}`;
 const kubeconfig = process.env.KUBECONFIG;
 const helm = requireTool('helm');
 
-const create = (objects: object[]) => kubectl(['create', '-f', '-', '-o', 'name'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+const create = (objects: object[]) =>
+  kubectl(['create', '-f', '-', '-o', 'name'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+  });
 
 /** Terraform's snake_case Kubernetes blocks as API objects; label maps keep their keys. */
 function camel(value: unknown, key = ''): unknown {
   // A port number in Terraform's string form would read as a port name.
-  if (key === 'ports') return (value as Record<string, unknown>[]).map((p) => ({ ...p, port: /^\d+$/.test(String(p.port)) ? Number(p.port) : p.port }));
+  if (key === 'ports')
+    return (value as Record<string, unknown>[]).map((p) => ({
+      ...p,
+      port: /^\d+$/.test(String(p.port)) ? Number(p.port) : p.port,
+    }));
   if (Array.isArray(value)) return value.map((v) => camel(v));
   if (typeof value !== 'object' || value === null) return value;
   if (key === 'match_labels' || key === 'labels') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camel(v, k)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camel(v, k)]),
+  );
 }
 
 const namespace = (suffix: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}) => ({
@@ -44,7 +53,12 @@ const namespace = (suffix: string, labels: Record<string, string> = {}, annotati
   metadata: {
     name: `${RUN}-${suffix}`,
     // Only this run's instance label: another suite's platform policies select on sandbox.dev/instance.
-    labels: { [LABEL]: suffix, 'app.kubernetes.io/managed-by': 'sandboxkit', 'pod-security.kubernetes.io/enforce': 'restricted', ...labels },
+    labels: {
+      [LABEL]: suffix,
+      'app.kubernetes.io/managed-by': 'sandboxkit',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      ...labels,
+    },
     annotations,
   },
 });
@@ -57,35 +71,91 @@ const reaperBinding = (ns: string) => ({
 });
 /** The reaper's own script, as the reaper's service account. */
 const reapAs = (env: Record<string, string> = {}) =>
-  runReaperScript({ kubeconfig, user: REAPER_USER, label: LABEL, stateNamespace: PLATFORM_NS, stateConfigMap: `${REAPER_FULLNAME}-state`, env });
+  runReaperScript({
+    kubeconfig,
+    user: REAPER_USER,
+    label: LABEL,
+    stateNamespace: PLATFORM_NS,
+    stateConfigMap: `${REAPER_FULLNAME}-state`,
+    env,
+  });
 const lbService = (ns: string, name: string, port: number, hostname?: string) => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name, namespace: ns, ...(hostname ? { annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostname } } : {}) },
-  spec: { type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'cockroachdb' }, ports: [{ name: 'pool', port, targetPort: port }] },
+  metadata: {
+    name,
+    namespace: ns,
+    ...(hostname ? { annotations: { 'external-dns.alpha.kubernetes.io/hostname': hostname } } : {}),
+  },
+  spec: {
+    type: 'LoadBalancer',
+    selector: { 'app.kubernetes.io/name': 'cockroachdb' },
+    ports: [{ name: 'pool', port, targetPort: port }],
+  },
 });
 
 beforeAll(() => {
-  if (!kubeconfig) throw new Error('KUBECONFIG must name the cluster for this suite (run it with scripts/test-cluster.sh)');
+  if (!kubeconfig)
+    throw new Error('KUBECONFIG must name the cluster for this suite (run it with scripts/test-cluster.sh)');
   must(['create', 'namespace', PLATFORM_NS]);
-  must(['label', 'namespace', PLATFORM_NS, 'sandbox.dev/platform=true', 'pod-security.kubernetes.io/enforce=restricted']);
-  helmRun(['install', POLICIES, join(ROOT, 'charts', 'tenant-policies'), '-n', PLATFORM_NS, '--set', 'ingressDomain=env.test', '--set', `instanceLabel=${LABEL}`, '--set', 'poolGrant.enabled=true', '--wait']);
-  helmRun(['install', REAPER, join(ROOT, 'charts', 'instance-reaper'), '-n', PLATFORM_NS, '--set', `instanceLabel=${LABEL}`, '--wait']);
+  must([
+    'label',
+    'namespace',
+    PLATFORM_NS,
+    'sandbox.dev/platform=true',
+    'pod-security.kubernetes.io/enforce=restricted',
+  ]);
+  helmRun([
+    'install',
+    POLICIES,
+    join(ROOT, 'charts', 'tenant-policies'),
+    '-n',
+    PLATFORM_NS,
+    '--set',
+    'ingressDomain=env.test',
+    '--set',
+    `instanceLabel=${LABEL}`,
+    '--set',
+    'poolGrant.enabled=true',
+    '--wait',
+  ]);
+  helmRun([
+    'install',
+    REAPER,
+    join(ROOT, 'charts', 'instance-reaper'),
+    '-n',
+    PLATFORM_NS,
+    '--set',
+    `instanceLabel=${LABEL}`,
+    '--wait',
+  ]);
 }, 300000);
 
 afterAll(() => {
-  for (const release of [REAPER, POLICIES, CLOSED]) spawnSync(helm, ['uninstall', release, '-n', PLATFORM_NS, '--wait'], { env: process.env });
-  const namespaces = kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').filter((n) => n.startsWith(`namespace/${RUN}-`));
+  for (const release of [REAPER, POLICIES, CLOSED])
+    spawnSync(helm, ['uninstall', release, '-n', PLATFORM_NS, '--wait'], { env: process.env });
+  const namespaces = kubectl(['get', 'namespaces', '-o', 'name'])
+    .stdout.split('\n')
+    .filter((n) => n.startsWith(`namespace/${RUN}-`));
   if (namespaces.length) kubectl(['delete', ...namespaces, '--ignore-not-found', '--wait=true', '--timeout=180s']);
-  const left = kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').filter((n) => n.includes(RUN));
+  const left = kubectl(['get', 'namespaces', '-o', 'name'])
+    .stdout.split('\n')
+    .filter((n) => n.includes(RUN));
   if (left.length) throw new Error(`environments test left ${left.join(', ')} behind`);
 }, 300000);
 
 describe('protected instances', () => {
   it('survive a reaper run as its service account, while an expired one goes; the reaper cannot delete them directly', () => {
     const past = { 'sandbox.dev/expires-at': '2020-01-01T00:00:00Z' };
-    must(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [namespace('kept', { 'sandbox.dev/protected': 'true' }, past), namespace('gone', {}, past)] }) });
-    for (const ns of ['kept', 'gone']) must(['create', '-f', '-'], { input: JSON.stringify(reaperBinding(`${RUN}-${ns}`)) });
+    must(['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [namespace('kept', { 'sandbox.dev/protected': 'true' }, past), namespace('gone', {}, past)],
+      }),
+    });
+    for (const ns of ['kept', 'gone'])
+      must(['create', '-f', '-'], { input: JSON.stringify(reaperBinding(`${RUN}-${ns}`)) });
 
     // The API server takes a policy into its admission cache a moment after Helm created it: wait until a
     // server-side dry run is refused by the policy, then try the real delete.
@@ -133,11 +203,15 @@ server = HTTPServer(('127.0.0.1', 0), Api)
 print(server.server_address[1], flush=True)
 server.serve_forever()
 `;
-  const server = spawn('python3', ['-c', program, JSON.stringify(counts), log], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn('python3', ['-c', program, JSON.stringify(counts), log], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.once('exit', (code) => reject(new Error(`the stand-in Prometheus exited with ${code}`)));
-    server.stdout!.once('data', (port: Buffer) => resolve({ url: `http://127.0.0.1:${port.toString().trim()}`, server }));
+    server.stdout!.once('data', (port: Buffer) =>
+      resolve({ url: `http://127.0.0.1:${port.toString().trim()}`, server }),
+    );
   });
 }
 
@@ -160,13 +234,21 @@ describe('idle instances', () => {
           namespace('busy', {}, expires),
           namespace('applied', {}, { ...expires, 'sandbox.dev/last-applied-at': iso(later - 2 * HOUR) }),
           namespace('kept-idle', { 'sandbox.dev/protected': 'true' }, {}),
-          namespace('short', {}, { ...expires, 'sandbox.dev/idle-hours': '2', 'sandbox.dev/last-applied-at': iso(later - 3 * HOUR) }),
+          namespace(
+            'short',
+            {},
+            { ...expires, 'sandbox.dev/idle-hours': '2', 'sandbox.dev/last-applied-at': iso(later - 3 * HOUR) },
+          ),
           namespace('opted-out', {}, { ...expires, 'sandbox.dev/idle-hours': 'never' }),
         ],
       }),
     });
-    for (const ns of ['idle', 'busy', 'applied', 'kept-idle', 'short', 'opted-out']) must(['create', '-f', '-'], { input: JSON.stringify(reaperBinding(`${RUN}-${ns}`)) });
-    prometheus = await fakePrometheus({ [`${RUN}-idle`]: 0, [`${RUN}-busy`]: 5, [`${RUN}-kept-idle`]: 0, [`${RUN}-short`]: 0, [`${RUN}-opted-out`]: 0 }, log);
+    for (const ns of ['idle', 'busy', 'applied', 'kept-idle', 'short', 'opted-out'])
+      must(['create', '-f', '-'], { input: JSON.stringify(reaperBinding(`${RUN}-${ns}`)) });
+    prometheus = await fakePrometheus(
+      { [`${RUN}-idle`]: 0, [`${RUN}-busy`]: 5, [`${RUN}-kept-idle`]: 0, [`${RUN}-short`]: 0, [`${RUN}-opted-out`]: 0 },
+      log,
+    );
   }, 60000);
 
   afterAll(() => {
@@ -181,9 +263,14 @@ describe('idle instances', () => {
   it('keeps every instance when Prometheus does not answer, and says so in a failed run', () => {
     const run = reapAs({ IDLE_HOURS: '24', PROMETHEUS_URL: 'http://127.0.0.1:9', REAPER_NOW: String(later) });
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(new RegExp(`${RUN}-idle: no apply for 24h; Prometheus at http://127.0.0.1:9 did not answer: .*; not reaped as idle`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `${RUN}-idle: no apply for 24h; Prometheus at http://127.0.0.1:9 did not answer: .*; not reaped as idle`,
+      ),
+    );
     expect(run.stdout).not.toMatch(/is idle/);
-    for (const ns of ['idle', 'busy', 'applied', 'kept-idle', 'short', 'opted-out']) expect({ ns, phase: phase(ns) }).toEqual({ ns, phase: 'Active' });
+    for (const ns of ['idle', 'busy', 'applied', 'kept-idle', 'short', 'opted-out'])
+      expect({ ns, phase: phase(ns) }).toEqual({ ns, phase: 'Active' });
   });
 
   it('deletes, as the reaper, the instances with no apply and no request for their idle hours, and keeps the others', () => {
@@ -192,16 +279,24 @@ describe('idle instances', () => {
     expect(run.stdout).toMatch(new RegExp(`${RUN}-idle is idle: no apply since \\S+ and no request in the last 24h`));
     expect(run.stdout).toMatch(new RegExp(`${RUN}-busy is in use: 5 request\\(s\\) in the last 24h`));
     expect(run.stdout).toMatch(new RegExp(`${RUN}-short is idle: no apply since \\S+ and no request in the last 2h`));
-    expect({ idle: phase('idle'), short: phase('short') }).toEqual({ idle: expect.stringMatching(/Gone|Terminating/), short: expect.stringMatching(/Gone|Terminating/) });
-    for (const ns of ['busy', 'applied', 'kept-idle', 'opted-out']) expect({ ns, phase: phase(ns) }).toEqual({ ns, phase: 'Active' });
-    const queries = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect({ idle: phase('idle'), short: phase('short') }).toEqual({
+      idle: expect.stringMatching(/Gone|Terminating/),
+      short: expect.stringMatching(/Gone|Terminating/),
+    });
+    for (const ns of ['busy', 'applied', 'kept-idle', 'opted-out'])
+      expect({ ns, phase: phase(ns) }).toEqual({ ns, phase: 'Active' });
+    const queries = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(queries.map((q) => q.path)).toEqual(queries.map(() => '/api/v1/query'));
     expect(queries.find((q) => q.query.includes(`httproute/${RUN}-idle/`))).toMatchObject({
       query: `sum(increase(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/${RUN}-idle/.+"}[24h])) and on() count(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/${RUN}-idle/.+"} offset 24h)`,
       time: String(later),
     });
     // Applied two hours before, protected, or opted out: Prometheus is not even asked.
-    for (const ns of ['applied', 'kept-idle', 'opted-out']) expect(queries.some((q) => q.query.includes(`httproute/${RUN}-${ns}/`))).toBe(false);
+    for (const ns of ['applied', 'kept-idle', 'opted-out'])
+      expect(queries.some((q) => q.query.includes(`httproute/${RUN}-${ns}/`))).toBe(false);
   });
 });
 
@@ -213,7 +308,10 @@ describe('TCP exposure of an instance group member', () => {
       input: JSON.stringify({
         apiVersion: 'v1',
         kind: 'List',
-        items: [namespace('member', { 'sandbox.dev/expose-tcp-port': '26257' }, { 'sandbox.dev/pool-hostname': hostname }), namespace('plain')],
+        items: [
+          namespace('member', { 'sandbox.dev/expose-tcp-port': '26257' }, { 'sandbox.dev/pool-hostname': hostname }),
+          namespace('plain'),
+        ],
       }),
     });
   });
@@ -230,27 +328,62 @@ describe('TCP exposure of an instance group member', () => {
       const r = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify(service) });
       expect({ name: service.metadata.name, code: r.code }).toEqual({ name: service.metadata.name, code: 1 });
     }
-    const otherName = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify({ ...lbService(ns, 'x', 26257, 'elsewhere.example.org'), metadata: { name: 'sandbox-pool-member', namespace: ns, annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'elsewhere.example.org' } } }) });
+    const otherName = kubectl(['create', '-f', '-', '--dry-run=server'], {
+      input: JSON.stringify({
+        ...lbService(ns, 'x', 26257, 'elsewhere.example.org'),
+        metadata: {
+          name: 'sandbox-pool-member',
+          namespace: ns,
+          annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'elsewhere.example.org' },
+        },
+      }),
+    });
     expect(otherName.stderr).toMatch(/external-dns/);
   });
 
   it('refuses even the granted Service where the cluster does not allow TCP exposure (the chart default)', () => {
     const closedLabel = `${RUN}-closed.sandbox.dev/instance`;
-    helmRun(['install', CLOSED, join(ROOT, 'charts', 'tenant-policies'), '-n', PLATFORM_NS, '--set', 'ingressDomain=env.test', '--set', `instanceLabel=${closedLabel}`, '--wait']);
-    const ns = namespace('closed', { 'sandbox.dev/expose-tcp-port': '26257' }, { 'sandbox.dev/pool-hostname': hostname });
-    must(['create', '-f', '-'], { input: JSON.stringify({ ...ns, metadata: { ...ns.metadata, labels: { [closedLabel]: 'closed', 'sandbox.dev/expose-tcp-port': '26257' } } }) });
+    helmRun([
+      'install',
+      CLOSED,
+      join(ROOT, 'charts', 'tenant-policies'),
+      '-n',
+      PLATFORM_NS,
+      '--set',
+      'ingressDomain=env.test',
+      '--set',
+      `instanceLabel=${closedLabel}`,
+      '--wait',
+    ]);
+    const ns = namespace(
+      'closed',
+      { 'sandbox.dev/expose-tcp-port': '26257' },
+      { 'sandbox.dev/pool-hostname': hostname },
+    );
+    must(['create', '-f', '-'], {
+      input: JSON.stringify({
+        ...ns,
+        metadata: { ...ns.metadata, labels: { [closedLabel]: 'closed', 'sandbox.dev/expose-tcp-port': '26257' } },
+      }),
+    });
     // A policy's first evaluation waits for the API server to compile it.
-    let r = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify(lbService(`${RUN}-closed`, 'sandbox-pool-member', 26257, hostname)) });
+    let r = kubectl(['create', '-f', '-', '--dry-run=server'], {
+      input: JSON.stringify(lbService(`${RUN}-closed`, 'sandbox-pool-member', 26257, hostname)),
+    });
     for (let i = 0; i < 50 && r.code === 0; i++) {
       spawnSync('sleep', ['0.2']);
-      r = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify(lbService(`${RUN}-closed`, 'sandbox-pool-member', 26257, hostname)) });
+      r = kubectl(['create', '-f', '-', '--dry-run=server'], {
+        input: JSON.stringify(lbService(`${RUN}-closed`, 'sandbox-pool-member', 26257, hostname)),
+      });
     }
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/must be of type ClusterIP/);
   });
 
   it('refuses the same Service in a namespace without the grant', () => {
-    const r = kubectl(['create', '-f', '-', '--dry-run=server'], { input: JSON.stringify(lbService(`${RUN}-plain`, 'sandbox-pool-member', 26257)) });
+    const r = kubectl(['create', '-f', '-', '--dry-run=server'], {
+      input: JSON.stringify(lbService(`${RUN}-plain`, 'sandbox-pool-member', 26257)),
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/must be of type ClusterIP/);
   });
@@ -259,7 +392,8 @@ describe('TCP exposure of an instance group member', () => {
 describe('shared blocks', () => {
   it('hold the policies that admit exactly the instance namespaces that declare the block', () => {
     const block = `kafka${RUN.slice(-4)}`;
-    const config = configFromYaml(`
+    const config = configFromYaml(
+      `
 clusters:
   - name: kind
     cloud: existing
@@ -274,18 +408,29 @@ catalog:
 instances:
   - { name: user, cluster: kind, owner: dev, blocks: [postgresql], uses: [${block}] }
   - { name: outsider, cluster: kind, owner: dev, blocks: [postgresql] }
-`.replace('    storageClasses: { blockRwo: standard }\n', `    storageClasses: { blockRwo: standard }\n    sharedBlocks: [${block}]\n`));
+`.replace(
+        '    storageClasses: { blockRwo: standard }\n',
+        `    storageClasses: { blockRwo: standard }\n    sharedBlocks: [${block}]\n`,
+      ),
+    );
     const stacks = buildStacks(config);
     const shared = synthJson(stacks.shared.get('shared-kind')!);
     const user = synthJson(stacks.instances.get('instance-user')!);
     const outsider = synthJson(stacks.instances.get('instance-outsider')!);
     const nsLabels = (json: any) => {
-      const { 'sandbox.dev/instance': _, ...labels } = (Object.values(resources(json, 'kubernetes_namespace_v1'))[0] as any).metadata.labels;
+      const { 'sandbox.dev/instance': _, ...labels } = (
+        Object.values(resources(json, 'kubernetes_namespace_v1'))[0] as any
+      ).metadata.labels;
       return labels;
     };
     const sharedNs = `shared-${block}`;
     const policies = (json: any, ns: string) =>
-      (Object.values(resources(json, 'kubernetes_network_policy_v1')) as any[]).map((p) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: p.metadata.name, namespace: ns }, spec: camel(p.spec) }));
+      (Object.values(resources(json, 'kubernetes_network_policy_v1')) as any[]).map((p) => ({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: p.metadata.name, namespace: ns },
+        spec: camel(p.spec),
+      }));
 
     const userNs = `${RUN}-user`;
     const outsiderNs = `${RUN}-outsider`;
@@ -294,20 +439,54 @@ instances:
         apiVersion: 'v1',
         kind: 'List',
         items: [
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: sharedNs, labels: { ...(Object.values(resources(shared, 'kubernetes_namespace_v1'))[0] as any).metadata.labels, [`${RUN}`]: 'shared' } } },
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: userNs, labels: { ...nsLabels(user), [LABEL]: 'user' } } },
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: outsiderNs, labels: { ...nsLabels(outsider), [LABEL]: 'outsider' } } },
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: {
+              name: sharedNs,
+              labels: {
+                ...(Object.values(resources(shared, 'kubernetes_namespace_v1'))[0] as any).metadata.labels,
+                [`${RUN}`]: 'shared',
+              },
+            },
+          },
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: userNs, labels: { ...nsLabels(user), [LABEL]: 'user' } },
+          },
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: outsiderNs, labels: { ...nsLabels(outsider), [LABEL]: 'outsider' } },
+          },
         ],
       }),
     });
     try {
-      expect(create([...policies(shared, sharedNs), ...policies(user, userNs), ...policies(outsider, outsiderNs)])).toMatchObject({ code: 0, stderr: '' });
-      const admit = JSON.parse(must(['get', 'networkpolicy', 'allow-declared-users', '-n', sharedNs, '-o', 'json'])).spec.ingress[0].from[0].namespaceSelector;
-      const selected = JSON.parse(must(['get', 'namespaces', '-l', Object.entries(admit.matchLabels).map(([k, v]) => `${k}=${v}`).join(','), '-o', 'json'])).items.map((n: any) => n.metadata.name);
+      expect(
+        create([...policies(shared, sharedNs), ...policies(user, userNs), ...policies(outsider, outsiderNs)]),
+      ).toMatchObject({ code: 0, stderr: '' });
+      const admit = JSON.parse(must(['get', 'networkpolicy', 'allow-declared-users', '-n', sharedNs, '-o', 'json']))
+        .spec.ingress[0].from[0].namespaceSelector;
+      const selected = JSON.parse(
+        must([
+          'get',
+          'namespaces',
+          '-l',
+          Object.entries(admit.matchLabels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
+          '-o',
+          'json',
+        ]),
+      ).items.map((n: any) => n.metadata.name);
       expect(selected.filter((n: string) => n.startsWith(RUN))).toEqual([userNs]);
       expect(kubectl(['get', 'networkpolicy', 'allow-egress-to-shared-blocks', '-n', userNs]).code).toBe(0);
       expect(kubectl(['get', 'networkpolicy', 'allow-egress-to-shared-blocks', '-n', outsiderNs]).code).not.toBe(0);
-      const egress = JSON.parse(must(['get', 'networkpolicy', 'allow-egress-to-shared-blocks', '-n', userNs, '-o', 'json'])).spec.egress[0].to;
+      const egress = JSON.parse(
+        must(['get', 'networkpolicy', 'allow-egress-to-shared-blocks', '-n', userNs, '-o', 'json']),
+      ).spec.egress[0].to;
       expect(egress).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': sharedNs } } }]);
     } finally {
       kubectl(['delete', 'namespace', sharedNs, '--wait=false']);

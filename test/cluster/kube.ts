@@ -13,7 +13,11 @@ export interface Result {
 }
 
 /** Runs a command to its end; never throws. */
-export function exec(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Result {
+export function exec(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Result {
   try {
     const stdout = execFileSync(cmd, [...args], {
       cwd: opts.cwd ?? ROOT,
@@ -31,19 +35,29 @@ export function exec(cmd: string, args: readonly string[], opts: { cwd?: string;
 }
 
 /** Runs a command that must work; its output is in the error when it does not. */
-export function must(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): string {
+export function must(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): string {
   const r = exec(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 
 /** Runs several commands at once (two instances created concurrently); resolves with each result. */
-export function execAll(commands: readonly { cmd: string; args: readonly string[]; cwd?: string; env?: NodeJS.ProcessEnv }[]): Promise<Result[]> {
+export function execAll(
+  commands: readonly { cmd: string; args: readonly string[]; cwd?: string; env?: NodeJS.ProcessEnv }[],
+): Promise<Result[]> {
   return Promise.all(
     commands.map(
       (c) =>
         new Promise<Result>((resolve) => {
-          const child = spawn(c.cmd, [...c.args], { cwd: c.cwd ?? ROOT, env: c.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn(c.cmd, [...c.args], {
+            cwd: c.cwd ?? ROOT,
+            env: c.env ?? process.env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
           let stdout = '';
           let stderr = '';
           child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -113,11 +127,18 @@ export function suiteWorkspace(prefix: string) {
     cli: (...args: string[]): Result =>
       exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]),
     /** Synthesizes every stack of the config, as `cdktf synth` does. */
-    synth: () => must('node', [join(ROOT, 'dist', 'main.js'), '--config', configFile], { env: { ...process.env, CDKTF_OUTDIR: outdir } }),
+    synth: () =>
+      must('node', [join(ROOT, 'dist', 'main.js'), '--config', configFile], {
+        env: { ...process.env, CDKTF_OUTDIR: outdir },
+      }),
     /** Best-effort cleanup after a failed test: destroys each of `stacks` that Terraform initialized, in order. */
     destroyLeftovers: (...stacks: string[]) => {
       for (const dir of stacks.map(stackDir)) {
-        if (existsSync(join(dir, '.terraform'))) exec('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env: { ...process.env, TF_IN_AUTOMATION: '1' } });
+        if (existsSync(join(dir, '.terraform')))
+          exec('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], {
+            cwd: dir,
+            env: { ...process.env, TF_IN_AUTOMATION: '1' },
+          });
       }
     },
   };

@@ -4,7 +4,11 @@ import type { Result } from './kube';
 
 /** kubectl with optional input and impersonation (`as`); the result whatever the exit code. */
 export function kubectl(args: readonly string[], options: { input?: string; as?: string } = {}): Result {
-  const r = spawnSync('kubectl', [...(options.as ? [`--as=${options.as}`] : []), ...args], { input: options.input, encoding: 'utf8', env: process.env });
+  const r = spawnSync('kubectl', [...(options.as ? [`--as=${options.as}`] : []), ...args], {
+    input: options.input,
+    encoding: 'utf8',
+    env: process.env,
+  });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 

@@ -3,7 +3,23 @@ import { join } from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
-import { canI, chartMirror, exec, execAll, exists, items, kubectl, kubectlJson, must, ROOT, suiteCluster, suiteWorkspace, tempDir, terraform, TEST_CLUSTER } from './kube';
+import {
+  canI,
+  chartMirror,
+  exec,
+  execAll,
+  exists,
+  items,
+  kubectl,
+  kubectlJson,
+  must,
+  ROOT,
+  suiteCluster,
+  suiteWorkspace,
+  tempDir,
+  terraform,
+  TEST_CLUSTER,
+} from './kube';
 
 /**
  * The user's path on a real API server: the platform of an `existing` cluster and two instances
@@ -28,7 +44,14 @@ const inlineDatasets = BUILTIN_CATALOG.flatMap((e) => {
   const chosen = all.find(([, d]) => 'configMap' in d.source) ?? all[0];
   if (!chosen) return [];
   const [variant, d] = chosen;
-  return [{ block: e.name, variant, format: d.format, engine: Object.keys(e.labels).find((l) => /^provides-(postgresql|mysql|mongodb)$/.test(l)) }];
+  return [
+    {
+      block: e.name,
+      variant,
+      format: d.format,
+      engine: Object.keys(e.labels).find((l) => /^provides-(postgresql|mysql|mongodb)$/.test(l)),
+    },
+  ];
 });
 
 /** A block of the config's own catalog that lowers Pod Security, with its reason: the valkey entry under another name. */
@@ -74,12 +97,19 @@ function apply(stack: string): void {
 }
 
 /** Helm releases of a namespace, by name. */
-const releases = (ns: string): Record<string, any> => Object.fromEntries(JSON.parse(must('helm', ['list', '-n', ns, '-a', '-o', 'json'])).map((r: any) => [r.name, r]));
+const releases = (ns: string): Record<string, any> =>
+  Object.fromEntries(JSON.parse(must('helm', ['list', '-n', ns, '-a', '-o', 'json'])).map((r: any) => [r.name, r]));
 
 /** Events that say the API server or a controller refused a pod: admission, quota, limits. */
 function rejections(ns: string): string[] {
   return items('events', '-n', ns)
-    .filter((e) => e.type === 'Warning' && /FailedCreate|Forbidden|exceeded quota|violates PodSecurity|LimitRange|must be less than or equal/i.test(`${e.reason} ${e.message}`))
+    .filter(
+      (e) =>
+        e.type === 'Warning' &&
+        /FailedCreate|Forbidden|exceeded quota|violates PodSecurity|LimitRange|must be less than or equal/i.test(
+          `${e.reason} ${e.message}`,
+        ),
+    )
     .map((e) => `${e.involvedObject.kind}/${e.involvedObject.name}: ${e.message}`);
 }
 
@@ -90,17 +120,36 @@ function secretRefs(ns: string): { owner: string; secret: string; key?: string }
     ...items('statefulsets', '-n', ns).map((s) => [`StatefulSet/${s.metadata.name}`, s.spec.template.spec] as const),
     ...items('jobs', '-n', ns).map((j) => [`Job/${j.metadata.name}`, j.spec.template.spec] as const),
   ];
-  return templates.flatMap(([owner, spec]) => [
-    ...[...(spec.containers ?? []), ...(spec.initContainers ?? [])].flatMap((c: any) => [
-      ...(c.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => ({ owner, secret: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key, optional: e.valueFrom.secretKeyRef.optional })),
-      ...(c.envFrom ?? []).filter((e: any) => e.secretRef).map((e: any) => ({ owner, secret: e.secretRef.name, optional: e.secretRef.optional })),
-    ]),
-    ...(spec.volumes ?? []).filter((v: any) => v.secret).map((v: any) => ({ owner, secret: v.secret.secretName, optional: v.secret.optional })),
-  ]).filter((r: any) => !r.optional);
+  return templates
+    .flatMap(([owner, spec]) => [
+      ...[...(spec.containers ?? []), ...(spec.initContainers ?? [])].flatMap((c: any) => [
+        ...(c.env ?? [])
+          .filter((e: any) => e.valueFrom?.secretKeyRef)
+          .map((e: any) => ({
+            owner,
+            secret: e.valueFrom.secretKeyRef.name,
+            key: e.valueFrom.secretKeyRef.key,
+            optional: e.valueFrom.secretKeyRef.optional,
+          })),
+        ...(c.envFrom ?? [])
+          .filter((e: any) => e.secretRef)
+          .map((e: any) => ({ owner, secret: e.secretRef.name, optional: e.secretRef.optional })),
+      ]),
+      ...(spec.volumes ?? [])
+        .filter((v: any) => v.secret)
+        .map((v: any) => ({ owner, secret: v.secret.secretName, optional: v.secret.optional })),
+    ])
+    .filter((r: any) => !r.optional);
 }
 
 /** Secrets CloudNativePG creates for a Cluster it runs (its documented names); no operator runs here. */
-const cnpgSecrets = (cluster: string) => [`${cluster}-app`, `${cluster}-superuser`, `${cluster}-ca`, `${cluster}-replication`, `${cluster}-server`];
+const cnpgSecrets = (cluster: string) => [
+  `${cluster}-app`,
+  `${cluster}-superuser`,
+  `${cluster}-ca`,
+  `${cluster}-replication`,
+  `${cluster}-server`,
+];
 
 describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
   beforeAll(() => {
@@ -117,23 +166,51 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
       ['sandbox-platform', ['instance-reaper']],
     ] as const) {
       const found = releases(ns);
-      for (const name of names) expect({ release: name, status: found[name]?.status }).toEqual({ release: name, status: 'deployed' });
+      for (const name of names)
+        expect({ release: name, status: found[name]?.status }).toEqual({ release: name, status: 'deployed' });
     }
-    expect(kubectlJson('get', 'gateway', 'sandbox', '-n', 'sandbox-gateway').spec.allowedListeners.namespaces.from).toBe('Selector');
+    expect(
+      kubectlJson('get', 'gateway', 'sandbox', '-n', 'sandbox-gateway').spec.allowedListeners.namespaces.from,
+    ).toBe('Selector');
     expect(exists('clusterissuer', 'sandbox-issuer')).toBe(true);
-    expect(kubectlJson('get', 'certificate', 'sandbox-ca', '-n', 'sandbox-gateway').spec.nameConstraints.permitted.dnsDomains).toEqual(['sandbox.test']);
+    expect(
+      kubectlJson('get', 'certificate', 'sandbox-ca', '-n', 'sandbox-gateway').spec.nameConstraints.permitted
+        .dnsDomains,
+    ).toEqual(['sandbox.test']);
   });
 
   it('creates two instances at once: one with terraform apply, one with the CLI', async () => {
     terraform(stackDir(`instance-${ALL}`), 'init', '-input=false', '-no-color');
     const [viaTerraform, viaCli] = await execAll([
-      { cmd: 'terraform', args: ['apply', '-auto-approve', '-input=false', '-no-color'], cwd: stackDir(`instance-${ALL}`) },
+      {
+        cmd: 'terraform',
+        args: ['apply', '-auto-approve', '-input=false', '-no-color'],
+        cwd: stackDir(`instance-${ALL}`),
+      },
       {
         cmd: 'node',
-        args: [join(ROOT, 'dist', 'cli', 'main.js'), 'instance', 'create', CLI_INSTANCE, '--cluster', CLUSTER, '--owner', CLI_OWNER, '--template', 'preview', '--config', configFile, '--out', outdir],
+        args: [
+          join(ROOT, 'dist', 'cli', 'main.js'),
+          'instance',
+          'create',
+          CLI_INSTANCE,
+          '--cluster',
+          CLUSTER,
+          '--owner',
+          CLI_OWNER,
+          '--template',
+          'preview',
+          '--config',
+          configFile,
+          '--out',
+          outdir,
+        ],
       },
     ]);
-    expect({ code: viaTerraform.code, err: viaTerraform.code ? viaTerraform.stdout.slice(-4000) + viaTerraform.stderr : '' }).toEqual({ code: 0, err: '' });
+    expect({
+      code: viaTerraform.code,
+      err: viaTerraform.code ? viaTerraform.stdout.slice(-4000) + viaTerraform.stderr : '',
+    }).toEqual({ code: 0, err: '' });
     expect({ code: viaCli.code, err: viaCli.code ? viaCli.stdout + viaCli.stderr : '' }).toEqual({ code: 0, err: '' });
   });
 
@@ -141,45 +218,84 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     const found = releases(ALL);
     const expected = stackJson(`instance-${ALL}`);
     const names = Object.values(expected.resource.helm_release).map((r: any) => r.name);
-    expect(names).toEqual(expect.arrayContaining([...BUILTIN_CATALOG.map((e) => e.name), 'mock-email', 'mock-sms', 'mock-payment', 'mock-cloud']));
-    for (const name of names) expect({ release: name, status: found[name]?.status }).toEqual({ release: name, status: 'deployed' });
+    expect(names).toEqual(
+      expect.arrayContaining([
+        ...BUILTIN_CATALOG.map((e) => e.name),
+        'mock-email',
+        'mock-sms',
+        'mock-payment',
+        'mock-cloud',
+      ]),
+    );
+    for (const name of names)
+      expect({ release: name, status: found[name]?.status }).toEqual({ release: name, status: 'deployed' });
     expect(releases(CLI_INSTANCE).postgresql?.status).toBe('deployed');
   });
 
   it('covers every dataset format: SQL for PostgreSQL and MySQL, a Mongo archive, HTTP fixtures', () => {
     const covered = new Set(inlineDatasets.map((d) => (d.format === 'sql' ? `sql:${d.engine}` : d.format)));
-    expect([...covered].sort()).toEqual(expect.arrayContaining(['http-fixtures', 'mongodb-archive', 'sql:provides-mysql', 'sql:provides-postgresql']));
+    expect([...covered].sort()).toEqual(
+      expect.arrayContaining(['http-fixtures', 'mongodb-archive', 'sql:provides-mysql', 'sql:provides-postgresql']),
+    );
   });
 
   it('gets every workload its pods, admitted by Pod Security, the quota and the limits', () => {
     for (const ns of [ALL, CLI_INSTANCE]) {
       expect({ ns, rejected: rejections(ns) }).toEqual({ ns, rejected: [] });
-      for (const d of items('deployments', '-n', ns)) expect({ d: d.metadata.name, ready: d.status.readyReplicas ?? 0 }).toEqual({ d: d.metadata.name, ready: d.spec.replicas });
-      for (const s of items('statefulsets', '-n', ns)) expect({ s: s.metadata.name, ready: s.status.readyReplicas ?? 0 }).toEqual({ s: s.metadata.name, ready: s.spec.replicas });
-      for (const j of items('jobs', '-n', ns)) expect({ job: j.metadata.name, succeeded: j.status.succeeded ?? 0 }).toEqual({ job: j.metadata.name, succeeded: 1 });
+      for (const d of items('deployments', '-n', ns))
+        expect({ d: d.metadata.name, ready: d.status.readyReplicas ?? 0 }).toEqual({
+          d: d.metadata.name,
+          ready: d.spec.replicas,
+        });
+      for (const s of items('statefulsets', '-n', ns))
+        expect({ s: s.metadata.name, ready: s.status.readyReplicas ?? 0 }).toEqual({
+          s: s.metadata.name,
+          ready: s.spec.replicas,
+        });
+      for (const j of items('jobs', '-n', ns))
+        expect({ job: j.metadata.name, succeeded: j.status.succeeded ?? 0 }).toEqual({
+          job: j.metadata.name,
+          succeeded: 1,
+        });
     }
   });
 
   it('completes each seed job before the blocks that need its data are installed', () => {
     const json = stackJson(`instance-${ALL}`);
-    const byAddress = Object.fromEntries(Object.entries(json.resource.helm_release).map(([id, r]: [string, any]) => [`helm_release.${id}`, r]));
+    const byAddress = Object.fromEntries(
+      Object.entries(json.resource.helm_release).map(([id, r]: [string, any]) => [`helm_release.${id}`, r]),
+    );
     const seeds = Object.entries(byAddress).filter(([, r]) => r.chart.includes('seed-data'));
     expect(seeds.length).toBe(inlineDatasets.length);
     for (const [, seed] of seeds) expect(seed.wait_for_jobs).toBe(true);
     const jobs = items('jobs', '-n', ALL);
     for (const [address, seed] of seeds) {
       const job = jobs.find((j) => j.metadata.labels?.['app.kubernetes.io/instance'] === seed.name);
-      expect({ seed: seed.name, completed: !!job?.status?.completionTime }).toEqual({ seed: seed.name, completed: true });
-      for (const dependent of Object.values(byAddress).filter((r: any) => (r.depends_on ?? []).includes(address)) as any[]) {
-        const workloads = [...items('deployments', '-n', ALL), ...items('statefulsets', '-n', ALL)].filter((w) => w.metadata.labels?.['app.kubernetes.io/instance'] === dependent.name);
-        for (const w of workloads) expect(new Date(w.metadata.creationTimestamp).getTime()).toBeGreaterThanOrEqual(new Date(job.status.completionTime).getTime() - 1000);
+      expect({ seed: seed.name, completed: !!job?.status?.completionTime }).toEqual({
+        seed: seed.name,
+        completed: true,
+      });
+      for (const dependent of Object.values(byAddress).filter((r: any) =>
+        (r.depends_on ?? []).includes(address),
+      ) as any[]) {
+        const workloads = [...items('deployments', '-n', ALL), ...items('statefulsets', '-n', ALL)].filter(
+          (w) => w.metadata.labels?.['app.kubernetes.io/instance'] === dependent.name,
+        );
+        for (const w of workloads)
+          expect(new Date(w.metadata.creationTimestamp).getTime()).toBeGreaterThanOrEqual(
+            new Date(job.status.completionTime).getTime() - 1000,
+          );
       }
     }
   });
 
   it('finds every Service, port, Secret and key that routes, seeds, scrape targets and pods refer to', () => {
-    const services = Object.fromEntries(items('services', '-n', ALL).map((s) => [s.metadata.name, s.spec.ports.map((p: any) => p.port)]));
-    const secrets = Object.fromEntries(items('secrets', '-n', ALL).map((s) => [s.metadata.name, Object.keys(s.data ?? {})]));
+    const services = Object.fromEntries(
+      items('services', '-n', ALL).map((s) => [s.metadata.name, s.spec.ports.map((p: any) => p.port)]),
+    );
+    const secrets = Object.fromEntries(
+      items('secrets', '-n', ALL).map((s) => [s.metadata.name, Object.keys(s.data ?? {})]),
+    );
     const cnpgClusters = items('clusters.postgresql.cnpg.io', '-n', ALL).map((c) => c.metadata.name);
     const operatorSecrets = cnpgClusters.flatMap(cnpgSecrets);
     const operatorServices = cnpgClusters.flatMap((c) => [`${c}-rw`, `${c}-ro`, `${c}-r`]);
@@ -187,30 +303,46 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     const missing: string[] = [];
     for (const route of items('httproutes', '-n', ALL)) {
       for (const ref of route.spec.rules.flatMap((r: any) => r.backendRefs ?? [])) {
-        if (!services[ref.name]?.includes(ref.port)) missing.push(`HTTPRoute/${route.metadata.name} → Service ${ref.name}:${ref.port}`);
+        if (!services[ref.name]?.includes(ref.port))
+          missing.push(`HTTPRoute/${route.metadata.name} → Service ${ref.name}:${ref.port}`);
       }
     }
     for (const ref of secretRefs(ALL)) {
       if (operatorSecrets.includes(ref.secret)) continue;
-      if (!secrets[ref.secret] || (ref.key && !secrets[ref.secret].includes(ref.key))) missing.push(`${ref.owner} → Secret ${ref.secret}${ref.key ? `/${ref.key}` : ''}`);
+      if (!secrets[ref.secret] || (ref.key && !secrets[ref.secret].includes(ref.key)))
+        missing.push(`${ref.owner} → Secret ${ref.secret}${ref.key ? `/${ref.key}` : ''}`);
     }
     const json = stackJson(`instance-${ALL}`);
-    const hostPort = (text: string) => /^(?:[a-z]+:\/\/)?([a-z0-9-]+)\.[a-z0-9-]+\.svc\.cluster\.local:(\d+)/.exec(text);
+    const hostPort = (text: string) =>
+      /^(?:[a-z]+:\/\/)?([a-z0-9-]+)\.[a-z0-9-]+\.svc\.cluster\.local:(\d+)/.exec(text);
     for (const r of Object.values(json.resource.helm_release) as any[]) {
       const text = (r.values ?? []).join('\n');
-      for (const m of text.matchAll(/[a-z]+:\/\/[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:\d+|[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:\d+/g)) {
+      for (const m of text.matchAll(
+        /[a-z]+:\/\/[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:\d+|[a-z0-9-]+\.[a-z0-9-]+\.svc\.cluster\.local:\d+/g,
+      )) {
         const [, svc, port] = hostPort(m[0])!;
         if (operatorServices.includes(svc)) continue;
         if (!services[svc]?.includes(Number(port))) missing.push(`release ${r.name} → ${svc}:${port}`);
       }
     }
     expect(missing).toEqual([]);
-    for (const c of cnpgClusters) expect(kubectlJson('get', 'clusters.postgresql.cnpg.io', c, '-n', ALL).metadata.name).toBe(c);
+    for (const c of cnpgClusters)
+      expect(kubectlJson('get', 'clusters.postgresql.cnpg.io', c, '-n', ALL).metadata.name).toBe(c);
   });
 
   it('keeps the guardrails the owner cannot edit', () => {
-    const policies = items('networkpolicies', '-n', ALL).map((p) => p.metadata.name).sort();
-    expect(policies).toEqual(expect.arrayContaining(['allow-dns', 'allow-egress-to-mocks', 'allow-ingress-controller', 'allow-same-namespace', 'default-deny']));
+    const policies = items('networkpolicies', '-n', ALL)
+      .map((p) => p.metadata.name)
+      .sort();
+    expect(policies).toEqual(
+      expect.arrayContaining([
+        'allow-dns',
+        'allow-egress-to-mocks',
+        'allow-ingress-controller',
+        'allow-same-namespace',
+        'default-deny',
+      ]),
+    );
     expect(exists('resourcequota', 'sandbox-quota', '-n', ALL)).toBe(true);
     expect(exists('limitrange', 'sandbox-limits', '-n', ALL)).toBe(true);
     expect(kubectlJson('get', 'role', 'sandbox-owner', '-n', ALL).rules.length).toBe(OWNER_RULES.length);
@@ -234,17 +366,24 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     expect(listener.spec.listeners[0].hostname).toBe(`*.${ALL}.sandbox.test`);
     expect(listener.spec.parentRef).toMatchObject({ name: 'sandbox', namespace: 'sandbox-gateway' });
     for (const route of items('httproutes', '-n', ALL)) {
-      for (const host of route.spec.hostnames) expect(host).toMatch(new RegExp(`^[a-z0-9-]+\\.${ALL}\\.sandbox\\.test$`));
+      for (const host of route.spec.hostnames)
+        expect(host).toMatch(new RegExp(`^[a-z0-9-]+\\.${ALL}\\.sandbox\\.test$`));
     }
-    expect(kubectlJson('get', 'certificate', 'sandbox-wildcard-tls', '-n', ALL).spec.dnsNames).toEqual([`*.${ALL}.sandbox.test`]);
+    expect(kubectlJson('get', 'certificate', 'sandbox-wildcard-tls', '-n', ALL).spec.dnsNames).toEqual([
+      `*.${ALL}.sandbox.test`,
+    ]);
   });
 
   it('lowers Pod Security only for the blocks that say why, and says so on the namespace', () => {
     const ns = kubectlJson('get', 'namespace', ALL);
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
-    expect(ns.metadata.annotations['sandbox.dev/pod-security-reason']).toBe(`${LOWERED.name}: ${LOWERED.podSecurity.reason}`);
+    expect(ns.metadata.annotations['sandbox.dev/pod-security-reason']).toBe(
+      `${LOWERED.name}: ${LOWERED.podSecurity.reason}`,
+    );
     expect(ns.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
-    expect(kubectlJson('get', 'namespace', CLI_INSTANCE).metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(kubectlJson('get', 'namespace', CLI_INSTANCE).metadata.labels['pod-security.kubernetes.io/enforce']).toBe(
+      'restricted',
+    );
   });
 
   it('runs the helm tests of every release through `sandboxkit instance test`, leaving out only what the catalog explains', () => {
@@ -252,7 +391,9 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     expect({ code: r.code, out: r.code ? r.stdout + r.stderr : '' }).toEqual({ code: 0, out: '' });
     const report = JSON.parse(r.stdout);
     expect(report.results.find((x: any) => x.release === 'mock-email').status).toBe('passed');
-    expect(report.results.find((x: any) => x.release === 'postgresql').excluded).toEqual([{ name: 'postgresql-ping-test', reason: expect.any(String) }]);
+    expect(report.results.find((x: any) => x.release === 'postgresql').excluded).toEqual([
+      { name: 'postgresql-ping-test', reason: expect.any(String) },
+    ]);
   });
 
   it('moves the expiry with `sandboxkit instance extend`, and stamps each CLI apply on the namespace for the idle reaper', () => {
@@ -262,14 +403,23 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     const r = cli('instance', 'extend', CLI_INSTANCE, '--ttl', '6h');
     expect({ code: r.code, out: r.code ? r.stdout + r.stderr : '' }).toEqual({ code: 0, out: '' });
     const after = annotations();
-    expect(new Date(after['sandbox.dev/expires-at']).getTime()).toBeGreaterThan(new Date(before['sandbox.dev/expires-at']).getTime() + 3 * 3600 * 1000);
-    expect(Date.parse(after['sandbox.dev/last-applied-at'])).toBeGreaterThanOrEqual(Date.parse(before['sandbox.dev/last-applied-at']));
+    expect(new Date(after['sandbox.dev/expires-at']).getTime()).toBeGreaterThan(
+      new Date(before['sandbox.dev/expires-at']).getTime() + 3 * 3600 * 1000,
+    );
+    expect(Date.parse(after['sandbox.dev/last-applied-at'])).toBeGreaterThanOrEqual(
+      Date.parse(before['sandbox.dev/last-applied-at']),
+    );
     // The instance came from the template: the config holds it as extending the template.
-    expect(parse(readFileSync(configFile, 'utf8')).instances.find((i: any) => i.name === CLI_INSTANCE)).toMatchObject({ template: 'preview', ttlHours: 6 });
+    expect(parse(readFileSync(configFile, 'utf8')).instances.find((i: any) => i.name === CLI_INSTANCE)).toMatchObject({
+      template: 'preview',
+      ttlHours: 6,
+    });
   });
 
   it('lets the reaper, as its own service account, remove an expired instance and nothing unlabelled', () => {
-    const manifest = parseAllDocuments(must('helm', ['get', 'manifest', 'instance-reaper', '-n', 'sandbox-platform'])).map((d) => d.toJS()).filter(Boolean);
+    const manifest = parseAllDocuments(must('helm', ['get', 'manifest', 'instance-reaper', '-n', 'sandbox-platform']))
+      .map((d) => d.toJS())
+      .filter(Boolean);
     const cron = manifest.find((o: any) => o.kind === 'CronJob');
     const pod = cron.spec.jobTemplate.spec.template.spec;
     const account = `system:serviceaccount:sandbox-platform:${pod.serviceAccountName}`;
@@ -278,7 +428,9 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     const env = Object.fromEntries(
       (pod.containers[0].env ?? []).map((e: any) => [
         e.name,
-        e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace' ? 'sandbox-platform' : String(e.value ?? '').replace(/^\/scripts\//, `${files}/`),
+        e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace'
+          ? 'sandbox-platform'
+          : String(e.value ?? '').replace(/^\/scripts\//, `${files}/`),
       ]),
     );
 
@@ -291,11 +443,19 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     kubectl('annotate', 'namespace', CLI_INSTANCE, '--overwrite', 'sandbox.dev/expires-at=2020-01-01T00:00:00Z');
     // The reaper's own script, run here as the reaper's service account: no container runs on a kwok node.
     const bin = tempDir('reaper-bin-');
-    writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec ${must('sh', ['-c', 'command -v kubectl']).trim()} --as=${account} "$@"\n`);
+    writeFileSync(
+      join(bin, 'kubectl'),
+      `#!/bin/sh\nexec ${must('sh', ['-c', 'command -v kubectl']).trim()} --as=${account} "$@"\n`,
+    );
     chmodSync(join(bin, 'kubectl'), 0o755);
     const script = join(ROOT, 'charts', 'instance-reaper', 'files', 'reap.sh');
-    const run = exec('sh', [script], { env: { ...process.env, ...env, DRY_RUN: 'false', PATH: `${bin}:${process.env.PATH}` } });
-    expect({ code: run.code, out: run.stdout + run.stderr }).toEqual({ code: 0, out: expect.stringContaining(CLI_INSTANCE) });
+    const run = exec('sh', [script], {
+      env: { ...process.env, ...env, DRY_RUN: 'false', PATH: `${bin}:${process.env.PATH}` },
+    });
+    expect({ code: run.code, out: run.stdout + run.stderr }).toEqual({
+      code: 0,
+      out: expect.stringContaining(CLI_INSTANCE),
+    });
     const ns = exec('kubectl', ['get', 'namespace', CLI_INSTANCE, '-o', 'json']);
     expect(ns.code !== 0 || JSON.parse(ns.stdout).status.phase === 'Terminating').toBe(true);
     expect(exists('namespace', ALL)).toBe(true);
@@ -314,11 +474,26 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
 
   it('destroys the platform, leaving none of its objects but the CRDs Helm never deletes', () => {
     terraform(stackDir(`platform-${CLUSTER}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
-    for (const ns of ['sandbox-gateway', 'cert-manager', 'cnpg-system', 'sandbox-platform']) expect({ ns, gone: waitGone('namespace', ns) }).toEqual({ ns, gone: true });
-    const clusterScoped = ['clusterroles', 'clusterrolebindings', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'gatewayclasses', 'clusterissuers', 'priorityclasses'];
+    for (const ns of ['sandbox-gateway', 'cert-manager', 'cnpg-system', 'sandbox-platform'])
+      expect({ ns, gone: waitGone('namespace', ns) }).toEqual({ ns, gone: true });
+    const clusterScoped = [
+      'clusterroles',
+      'clusterrolebindings',
+      'validatingwebhookconfigurations',
+      'mutatingwebhookconfigurations',
+      'validatingadmissionpolicies',
+      'validatingadmissionpolicybindings',
+      'gatewayclasses',
+      'clusterissuers',
+      'priorityclasses',
+    ];
     const left = clusterScoped.flatMap((kind) =>
       items(kind)
-        .filter((o) => ['envoy-gateway', 'cert-manager', 'cnpg', 'instance-reaper', 'platform-resources'].includes(o.metadata.annotations?.['meta.helm.sh/release-name']))
+        .filter((o) =>
+          ['envoy-gateway', 'cert-manager', 'cnpg', 'instance-reaper', 'platform-resources'].includes(
+            o.metadata.annotations?.['meta.helm.sh/release-name'],
+          ),
+        )
         .map((o) => `${kind}/${o.metadata.name}`),
     );
     expect(left).toEqual([]);
@@ -339,7 +514,14 @@ function waitGone(kind: string, name: string): boolean {
 function leftovers(instance: string): string[] {
   const left: string[] = [];
   if (!waitGone('namespace', instance)) left.push(`namespace/${instance}`);
-  const labelled = exec('kubectl', ['get', 'clusterroles,clusterrolebindings,persistentvolumes,validatingadmissionpolicybindings', '-l', `sandbox.dev/instance=${instance}`, '-o', 'name']);
+  const labelled = exec('kubectl', [
+    'get',
+    'clusterroles,clusterrolebindings,persistentvolumes,validatingadmissionpolicybindings',
+    '-l',
+    `sandbox.dev/instance=${instance}`,
+    '-o',
+    'name',
+  ]);
   left.push(...labelled.stdout.split('\n').filter(Boolean));
   const statePath = join(work, 'state', `instance-${instance}.tfstate`);
   if (existsSync(statePath)) {

@@ -19,7 +19,10 @@ export interface ReaperRun {
 /** Runs the reaper's own script here, as the reaper's service account (no container runs on a kwok node). */
 export function runReaperScript(r: ReaperRun): { code: number | null; stdout: string; stderr: string } {
   const bin = tempDir('reaper-bin-');
-  const realKubectl = spawnSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8', env: process.env }).stdout.trim();
+  const realKubectl = spawnSync('sh', ['-c', 'command -v kubectl'], {
+    encoding: 'utf8',
+    env: process.env,
+  }).stdout.trim();
   writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec ${realKubectl} --as=${r.user} "$@"\n`);
   chmodSync(join(bin, 'kubectl'), 0o755);
   const run = spawnSync('sh', [join(ROOT, 'charts', 'instance-reaper', 'files', 'reap.sh')], {

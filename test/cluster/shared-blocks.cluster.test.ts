@@ -29,7 +29,8 @@ const CRDS = join(__dirname, 'fixtures', 'external-secrets-2.9.0-crds.yaml');
 
 const { configFile, cli } = suiteWorkspace('sandboxkit-shared-');
 const kubectl = (args: readonly string[], input?: string) => exec('kubectl', args, { input });
-const canI = (user: string, ...args: string[]) => kubectl(['auth', 'can-i', ...args, `--as=${user}`]).stdout.trim() === 'yes';
+const canI = (user: string, ...args: string[]) =>
+  kubectl(['auth', 'can-i', ...args, `--as=${user}`]).stdout.trim() === 'yes';
 
 function config(uses: boolean) {
   return {
@@ -69,14 +70,24 @@ function instanceObjects(json: any, ns: string): object[] {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: { name: r.metadata.name, namespace: namespaceOf(r) },
-      rules: r.rule.map((x: any) => ({ apiGroups: x.api_groups, resources: x.resources, verbs: x.verbs, ...(x.resource_names ? { resourceNames: x.resource_names } : {}) })),
+      rules: r.rule.map((x: any) => ({
+        apiGroups: x.api_groups,
+        resources: x.resources,
+        verbs: x.verbs,
+        ...(x.resource_names ? { resourceNames: x.resource_names } : {}),
+      })),
     })),
     ...all('kubernetes_role_binding_v1').map((b) => ({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: { name: b.metadata.name, namespace: namespaceOf(b) },
       roleRef: { apiGroup: b.role_ref.api_group, kind: b.role_ref.kind, name: b.role_ref.name },
-      subjects: b.subject.map((s: any) => ({ kind: s.kind, name: s.name, ...(s.namespace ? { namespace: s.namespace } : {}), ...(s.api_group ? { apiGroup: s.api_group } : {}) })),
+      subjects: b.subject.map((s: any) => ({
+        kind: s.kind,
+        name: s.name,
+        ...(s.namespace ? { namespace: s.namespace } : {}),
+        ...(s.api_group ? { apiGroup: s.api_group } : {}),
+      })),
     })),
     ...all('kubernetes_network_policy_v1')
       .filter((p) => p.metadata.name === 'allow-egress-to-shared-blocks')
@@ -87,7 +98,9 @@ function instanceObjects(json: any, ns: string): object[] {
         spec: {
           podSelector: {},
           policyTypes: p.spec.policy_types,
-          egress: p.spec.egress.map((e: any) => ({ to: e.to.map((t: any) => ({ namespaceSelector: { matchLabels: t.namespace_selector.match_labels } })) })),
+          egress: p.spec.egress.map((e: any) => ({
+            to: e.to.map((t: any) => ({ namespaceSelector: { matchLabels: t.namespace_selector.match_labels } })),
+          })),
         },
       })),
     ...all('kubernetes_manifest')
@@ -97,13 +110,15 @@ function instanceObjects(json: any, ns: string): object[] {
 }
 
 beforeAll(() => {
-  if (!process.env.KUBECONFIG) throw new Error('KUBECONFIG must name the cluster for this suite (run it with scripts/test-cluster.sh)');
+  if (!process.env.KUBECONFIG)
+    throw new Error('KUBECONFIG must name the cluster for this suite (run it with scripts/test-cluster.sh)');
   for (const doc of parseAllDocuments(readFileSync(CRDS, 'utf8')).map((d) => d.toJS())) {
     if (doc?.kind !== 'CustomResourceDefinition' || kubectl(['get', 'crd', doc.metadata.name]).code === 0) continue;
     must('kubectl', ['create', '-f', '-'], { input: JSON.stringify(doc) });
     createdCrds.push(doc.metadata.name);
   }
-  for (const crd of createdCrds) must('kubectl', ['wait', '--for=condition=Established', `crd/${crd}`, '--timeout=60s']);
+  for (const crd of createdCrds)
+    must('kubectl', ['wait', '--for=condition=Established', `crd/${crd}`, '--timeout=60s']);
   writeFileSync(configFile, stringify(config(true)));
 }, 300000);
 
@@ -119,17 +134,32 @@ afterAll(async () => {
     // Another suite may have started using a CRD this run created; it stays then.
     if (kubectl(['get', crd, '-A', '-o', 'name']).stdout.trim() === '') kubectl(['delete', 'crd', crd, '--wait=true']);
   }
-  await waitFor('the run to leave nothing behind', 180, () => !kubectl(['get', 'namespaces', '-o', 'name']).stdout.split('\n').some((n) => n.includes(RUN.slice(-5))));
+  await waitFor(
+    'the run to leave nothing behind',
+    180,
+    () =>
+      !kubectl(['get', 'namespaces', '-o', 'name'])
+        .stdout.split('\n')
+        .some((n) => n.includes(RUN.slice(-5))),
+  );
 }, 600000);
 
 describe(`a shared block on a real API server`, () => {
   it('applies the shared stack with sandboxkit shared apply: the block in its namespace, its credentials and a Role for that one Secret', () => {
     const applied = cli('shared', 'apply', '--cluster', CLUSTER, '--json');
     expect({ code: applied.code, stderr: applied.code === 0 ? '' : applied.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(JSON.parse(applied.stdout)).toMatchObject({ stack: `shared-${CLUSTER}`, action: 'applied', namespaces: [SHARED_NS] });
-    const release = JSON.parse(must('helm', ['list', '-n', SHARED_NS, '-o', 'json'])).find((r: any) => r.name === BLOCK);
+    expect(JSON.parse(applied.stdout)).toMatchObject({
+      stack: `shared-${CLUSTER}`,
+      action: 'applied',
+      namespaces: [SHARED_NS],
+    });
+    const release = JSON.parse(must('helm', ['list', '-n', SHARED_NS, '-o', 'json'])).find(
+      (r: any) => r.name === BLOCK,
+    );
     expect(release?.status).toBe('deployed');
-    expect(Object.keys(kubectlJson('get', 'secret', `${BLOCK}-credentials`, '-n', SHARED_NS).data)).toEqual(['default-password']);
+    expect(Object.keys(kubectlJson('get', 'secret', `${BLOCK}-credentials`, '-n', SHARED_NS).data)).toEqual([
+      'default-password',
+    ]);
     expect(kubectlJson('get', 'role', 'credentials-reader', '-n', SHARED_NS).rules).toEqual([
       { apiGroups: [''], resources: ['secrets'], resourceNames: [`${BLOCK}-credentials`], verbs: ['get'] },
     ]);
@@ -138,22 +168,48 @@ describe(`a shared block on a real API server`, () => {
   describe('an instance that uses it and one that does not', () => {
     beforeAll(() => {
       const stacks = buildStacks(parseConfig(stringify(config(true)), 'shared.yaml'));
-      const objects = [...instanceObjects(synthJson(stacks.instances.get(`instance-${USER}`)!), USER), ...instanceObjects(synthJson(stacks.instances.get(`instance-${OUTSIDER}`)!), OUTSIDER)];
+      const objects = [
+        ...instanceObjects(synthJson(stacks.instances.get(`instance-${USER}`)!), USER),
+        ...instanceObjects(synthJson(stacks.instances.get(`instance-${OUTSIDER}`)!), OUTSIDER),
+      ];
       const namespaces = objects.filter((o: any) => o.kind === 'Namespace');
-      const created = kubectl(['create', '--validate=strict', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: namespaces }));
+      const created = kubectl(
+        ['create', '--validate=strict', '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: namespaces }),
+      );
       if (created.code !== 0) throw new Error(created.stderr);
       must('kubectl', ['create', 'namespace', ELSEWHERE]);
-      must('kubectl', ['create', 'secret', 'generic', 'other-credentials', '-n', ELSEWHERE, '--from-literal=password=not-yours']);
-      const rest = kubectl(['create', '--validate=strict', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.filter((o: any) => o.kind !== 'Namespace') }));
+      must('kubectl', [
+        'create',
+        'secret',
+        'generic',
+        'other-credentials',
+        '-n',
+        ELSEWHERE,
+        '--from-literal=password=not-yours',
+      ]);
+      const rest = kubectl(
+        ['create', '--validate=strict', '-f', '-'],
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.filter((o: any) => o.kind !== 'Namespace') }),
+      );
       // Strict validation: the API server refuses any field the external-secrets schema does not have.
       if (rest.code !== 0) throw new Error(rest.stderr);
     });
 
     it('labels the user namespace, which alone the shared block admits, and lets it out to the shared namespace', () => {
       expect(kubectlJson('get', 'namespace', USER).metadata.labels[`sandbox.dev/uses-${BLOCK}`]).toBe('true');
-      expect(kubectlJson('get', 'namespace', OUTSIDER).metadata.labels).not.toHaveProperty([`sandbox.dev/uses-${BLOCK}`]);
-      const admit = kubectlJson('get', 'networkpolicy', 'allow-declared-users', '-n', SHARED_NS).spec.ingress[0].from[0].namespaceSelector.matchLabels;
-      const admitted = items('namespaces', '-l', Object.entries(admit).map(([k, v]) => `${k}=${v}`).join(',')).map((n) => n.metadata.name);
+      expect(kubectlJson('get', 'namespace', OUTSIDER).metadata.labels).not.toHaveProperty([
+        `sandbox.dev/uses-${BLOCK}`,
+      ]);
+      const admit = kubectlJson('get', 'networkpolicy', 'allow-declared-users', '-n', SHARED_NS).spec.ingress[0].from[0]
+        .namespaceSelector.matchLabels;
+      const admitted = items(
+        'namespaces',
+        '-l',
+        Object.entries(admit)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      ).map((n) => n.metadata.name);
       expect(admitted).toEqual([USER]);
       expect(kubectlJson('get', 'networkpolicy', 'allow-egress-to-shared-blocks', '-n', USER).spec.egress).toEqual([
         { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': SHARED_NS } } }] },
@@ -162,12 +218,21 @@ describe(`a shared block on a real API server`, () => {
     });
 
     it('holds the binding, SecretStore and ExternalSecret the API server accepted for the user only', () => {
-      const bindings = items('rolebindings', '-n', SHARED_NS).filter((b) => b.subjects?.some((s: any) => [USER, OUTSIDER].includes(s.namespace)));
+      const bindings = items('rolebindings', '-n', SHARED_NS).filter((b) =>
+        b.subjects?.some((s: any) => [USER, OUTSIDER].includes(s.namespace)),
+      );
       expect(bindings.map((b) => [b.metadata.name, b.roleRef.name, b.subjects])).toEqual([
-        [`uses-${USER}`, 'credentials-reader', [{ kind: 'ServiceAccount', name: `shared-${BLOCK}-reader`, namespace: USER }]],
+        [
+          `uses-${USER}`,
+          'credentials-reader',
+          [{ kind: 'ServiceAccount', name: `shared-${BLOCK}-reader`, namespace: USER }],
+        ],
       ]);
       const store = kubectlJson('get', 'secretstore', `shared-${BLOCK}-reader`, '-n', USER);
-      expect(store.spec.provider.kubernetes).toMatchObject({ remoteNamespace: SHARED_NS, auth: { serviceAccount: { name: `shared-${BLOCK}-reader` } } });
+      expect(store.spec.provider.kubernetes).toMatchObject({
+        remoteNamespace: SHARED_NS,
+        auth: { serviceAccount: { name: `shared-${BLOCK}-reader` } },
+      });
       const copy = kubectlJson('get', 'externalsecret', `shared-${BLOCK}-credentials`, '-n', USER);
       expect(copy.spec.dataFrom).toEqual([{ extract: expect.objectContaining({ key: `${BLOCK}-credentials` }) }]);
       expect(items('externalsecrets', '-n', OUTSIDER)).toEqual([]);
@@ -176,7 +241,8 @@ describe(`a shared block on a real API server`, () => {
 
     it("lets the user's reader account get exactly the block's credentials Secret and nothing else", () => {
       expect(canI(READER, 'get', `secret/${BLOCK}-credentials`, '-n', SHARED_NS)).toBe(true);
-      const helmSecret = items('secrets', '-n', SHARED_NS).find((s) => s.metadata.name !== `${BLOCK}-credentials`)!.metadata.name;
+      const helmSecret = items('secrets', '-n', SHARED_NS).find((s) => s.metadata.name !== `${BLOCK}-credentials`)!
+        .metadata.name;
       expect({
         otherSecretThere: canI(READER, 'get', `secret/${helmSecret}`, '-n', SHARED_NS),
         listThere: canI(READER, 'list', 'secrets', '-n', SHARED_NS),
@@ -185,7 +251,15 @@ describe(`a shared block on a real API server`, () => {
         elsewhere: canI(READER, 'get', 'secret/other-credentials', '-n', ELSEWHERE),
         ownNamespace: canI(READER, 'get', 'secrets', '-n', USER),
         pods: canI(READER, 'get', 'pods', '-n', SHARED_NS),
-      }).toEqual({ otherSecretThere: false, listThere: false, watchThere: false, updateIt: false, elsewhere: false, ownNamespace: false, pods: false });
+      }).toEqual({
+        otherSecretThere: false,
+        listThere: false,
+        watchThere: false,
+        updateIt: false,
+        elsewhere: false,
+        ownNamespace: false,
+        pods: false,
+      });
     });
 
     it('gives the instance owner nothing in the shared namespace, nor a way to act as the reader account', () => {
@@ -199,7 +273,16 @@ describe(`a shared block on a real API server`, () => {
         bind: canI(OWNER, 'create', 'rolebindings', '-n', SHARED_NS),
         storeOfItsOwn: canI(OWNER, 'create', 'secretstores.external-secrets.io', '-n', USER),
         editStore: canI(OWNER, 'update', `secretstores.external-secrets.io/shared-${BLOCK}-reader`, '-n', USER),
-      }).toEqual({ sharedSecret: false, listShared: false, elsewhere: false, token: false, impersonate: false, bind: false, storeOfItsOwn: false, editStore: false });
+      }).toEqual({
+        sharedSecret: false,
+        listShared: false,
+        elsewhere: false,
+        token: false,
+        impersonate: false,
+        bind: false,
+        storeOfItsOwn: false,
+        editStore: false,
+      });
     });
   });
 

@@ -22,11 +22,15 @@ describe('config validation', () => {
   });
 
   it('rejects unknown keys and names them', () => {
-    expect(problems(MINIMAL_YAML.replace('owner: dev', 'owner: dev\n    colour: blue'))).toContain('instances[0]: unknown key "colour"');
+    expect(problems(MINIMAL_YAML.replace('owner: dev', 'owner: dev\n    colour: blue'))).toContain(
+      'instances[0]: unknown key "colour"',
+    );
   });
 
   it('rejects missing fields', () => {
-    expect(problems(MINIMAL_YAML.replace('    owner: dev\n', ''))).toContain('instances[0].owner: is required (expected string)');
+    expect(problems(MINIMAL_YAML.replace('    owner: dev\n', ''))).toContain(
+      'instances[0].owner: is required (expected string)',
+    );
   });
 
   it('rejects wrong types with what it got', () => {
@@ -63,7 +67,9 @@ describe('config validation', () => {
 
   it('rejects two instances that would share a namespace', () => {
     const clash = `${MINIMAL_YAML}  - name: two\n    namespace: one\n    cluster: kind\n    owner: dev\n    blocks: [valkey]\n`;
-    expect(problems(clash)).toEqual(['instances[1].namespace: duplicate instance namespace "one", first declared at instances[0]']);
+    expect(problems(clash)).toEqual([
+      'instances[1].namespace: duplicate instance namespace "one", first declared at instances[0]',
+    ]);
   });
 
   it('rejects an instance on an undeclared cluster', () => {
@@ -77,7 +83,9 @@ describe('config validation', () => {
     [721, 'must be at most 720 (30 days), got 721'],
     [1.5, 'must be a whole number of hours, got 1.5'],
   ])('rejects TTL %p', (ttl, message) => {
-    expect(problems(MINIMAL_YAML.replace('owner: dev', `owner: dev\n    ttlHours: ${ttl}`))).toEqual([`instances[0].ttlHours: ${message}`]);
+    expect(problems(MINIMAL_YAML.replace('owner: dev', `owner: dev\n    ttlHours: ${ttl}`))).toEqual([
+      `instances[0].ttlHours: ${message}`,
+    ]);
   });
 
   it('rejects an unknown cloud and still checks the cluster name', () => {
@@ -91,17 +99,25 @@ describe('config validation', () => {
   });
 
   it('rejects unknown blocks and datasets the block does not offer', () => {
-    const bad = withInstance('{ name: x, cluster: kind, owner: dev, blocks: [postgresql, oracle], datasets: [{ block: postgresql, variant: huge }] }');
+    const bad = withInstance(
+      '{ name: x, cluster: kind, owner: dev, blocks: [postgresql, oracle], datasets: [{ block: postgresql, variant: huge }] }',
+    );
     expect(problems(bad)).toEqual([
-      expect.stringMatching(/^instances\[0\]\.blocks\[1\]: unknown building block "oracle"; the catalog offers .*postgresql/),
+      expect.stringMatching(
+        /^instances\[0\]\.blocks\[1\]: unknown building block "oracle"; the catalog offers .*postgresql/,
+      ),
       'instances[0].datasets[0].variant: block "postgresql" offers minimal, demo, obfuscated, got "huge"',
     ]);
   });
 
   it('rejects a dataset for a block the instance does not have', () => {
-    expect(problems(withInstance('{ name: x, cluster: kind, owner: dev, blocks: [valkey], datasets: [{ block: postgresql, variant: demo }] }'))).toEqual([
-      `instances[0].datasets[0].block: "postgresql" is not one of this instance's blocks`,
-    ]);
+    expect(
+      problems(
+        withInstance(
+          '{ name: x, cluster: kind, owner: dev, blocks: [valkey], datasets: [{ block: postgresql, variant: demo }] }',
+        ),
+      ),
+    ).toEqual([`instances[0].datasets[0].block: "postgresql" is not one of this instance's blocks`]);
   });
 
   it('rejects text that is not YAML, with a line number', () => {
@@ -110,7 +126,9 @@ describe('config validation', () => {
       throw new Error('accepted');
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).message).toMatch(/^invalid sandbox config broken\.yaml: \d+ problems?\n {2}broken\.yaml:\d+:\d+: not valid YAML/);
+      expect((err as ConfigError).message).toMatch(
+        /^invalid sandbox config broken\.yaml: \d+ problems?\n {2}broken\.yaml:\d+:\d+: not valid YAML/,
+      );
     }
   });
 
@@ -119,7 +137,9 @@ describe('config validation', () => {
   });
 
   it('rejects an unreadable file, naming it', () => {
-    expect(() => loadConfig('/nonexistent/sandbox.yaml')).toThrow(/invalid sandbox config \/nonexistent\/sandbox\.yaml: 1 problem\n.*cannot read file/);
+    expect(() => loadConfig('/nonexistent/sandbox.yaml')).toThrow(
+      /invalid sandbox config \/nonexistent\/sandbox\.yaml: 1 problem\n.*cannot read file/,
+    );
   });
 
   it('reports ten mistakes at once, each with its path and line', () => {
@@ -149,12 +169,19 @@ describe('config validation', () => {
       ]),
     );
     expect(error!.issues.every((i) => typeof i.line === 'number' && i.line > 0)).toBe(true);
-    expect(readFileSync(file, 'utf8').split('\n')[error!.issues.find((i) => i.path === 'instances[0].ttlHours')!.line! - 1]).toContain('ttlHours');
+    expect(
+      readFileSync(file, 'utf8').split('\n')[error!.issues.find((i) => i.path === 'instances[0].ttlHours')!.line! - 1],
+    ).toContain('ttlHours');
   });
 
   it('refuses YAML alias bombs', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     expect(problems(bomb.join('\n'))).toEqual([expect.stringMatching(/not valid YAML/)]);
   });
 

@@ -46,7 +46,9 @@ instances:
     expect(problems(text)).toEqual([
       '29:14 instances[0].blocks[0]: blocks "ping" and "pong" require each other (cycle ping -> pong -> ping); one of them must not need the other',
       '33:14 instances[1].blocks[0]: block "workflow" requires a PostgreSQL database, version 14 or newer (provides-postgresql Exists, version Gt 14.0.0), which no other block of the instance (workflow) provides; add a block that does',
-      expect.stringMatching(/^34:5 instances\[2\]\.size: \d+ blocks, 2 mocks and 0 seed jobs need requests .* CPU .*; the quota of size "small" allows requests 4 CPU and 8Gi, limits 8 CPU and 16Gi, 40 pods \(over: .*\); choose a larger size or set quota$/),
+      expect.stringMatching(
+        /^34:5 instances\[2\]\.size: \d+ blocks, 2 mocks and 0 seed jobs need requests .* CPU .*; the quota of size "small" allows requests 4 CPU and 8Gi, limits 8 CPU and 16Gi, 40 pods \(over: .*\); choose a larger size or set quota$/,
+      ),
       '37:14 instances[2].blocks[0]: block "files" needs shared (RWX) storage, which cluster "kind" does not offer (existing clusters: storageClasses.sharedRwx; Google: filestore: true)',
     ]);
   });
@@ -61,7 +63,9 @@ instances:
     blocks: [postgresql, keycloak]
 `;
     expect(problems(text)).toEqual([
-      expect.stringMatching(/^11:12 instances\[0\]\.quota: 2 blocks, 0 mocks and 0 seed jobs need requests .*; the quota \(size "small" with overrides\) allows requests 0\.5 CPU and 8Gi, limits 1 CPU and 16Gi, 40 pods \(over: requests\.cpu, limits\.cpu\); choose a larger size or set quota$/),
+      expect.stringMatching(
+        /^11:12 instances\[0\]\.quota: 2 blocks, 0 mocks and 0 seed jobs need requests .*; the quota \(size "small" with overrides\) allows requests 0\.5 CPU and 8Gi, limits 1 CPU and 16Gi, 40 pods \(over: requests\.cpu, limits\.cpu\); choose a larger size or set quota$/,
+      ),
     ]);
   });
 
@@ -109,9 +113,11 @@ instances:
   });
 
   it('names a duplicate key and where it is', () => {
-    expect(problems(`${KIND}instances:\n  - name: one\n    cluster: kind\n    owner: dev\n    owner: eve\n    blocks: [valkey]\n`)).toEqual([
-      '10:5 : duplicate key "owner": a key may appear once in a mapping',
-    ]);
+    expect(
+      problems(
+        `${KIND}instances:\n  - name: one\n    cluster: kind\n    owner: dev\n    owner: eve\n    blocks: [valkey]\n`,
+      ),
+    ).toEqual(['10:5 : duplicate key "owner": a key may appear once in a mapping']);
   });
 
   it('suggests the block meant', () => {

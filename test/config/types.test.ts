@@ -3,7 +3,14 @@ import type { FargateProfileOptions, FargateSelector } from '../../constructs/aw
 import type { NodePoolOptions } from '../../constructs/aws/node-pool';
 import type { AksNodePoolOptions } from '../../constructs/azure/aks-node-pool';
 import type { GkeNodePoolOptions } from '../../constructs/gcp/gke-node-pool';
-import type { AwsNodePoolConfig, AzureNodePoolConfig, EksOwnerAccessConfig, FargateProfileConfig, FargateSelectorConfig, GcpNodePoolConfig } from '../../config/types';
+import type {
+  AwsNodePoolConfig,
+  AzureNodePoolConfig,
+  EksOwnerAccessConfig,
+  FargateProfileConfig,
+  FargateSelectorConfig,
+  GcpNodePoolConfig,
+} from '../../config/types';
 
 /** True when A and B accept exactly the same objects; a difference fails `tsc --noEmit`. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -13,7 +13,14 @@ const app = new App({ outdir: 'cdktf.out' });
 const clusterStack = new TerraformStack(app, 'team-cluster');
 new AwsProvider(clusterStack, 'aws', { region: 'eu-central-1' });
 const logKey = new SandboxKmsKey(clusterStack, 'LogKey', { alias: 'team-logs', description: 'flow logs' });
-const vpc = new SandboxVpc(clusterStack, 'Vpc', { clusterName: 'team', region: 'eu-central-1', cidr: '10.90.0.0/16', azCount: 2, natGateways: 'per-az', logKeyArn: logKey.arn });
+const vpc = new SandboxVpc(clusterStack, 'Vpc', {
+  clusterName: 'team',
+  region: 'eu-central-1',
+  cidr: '10.90.0.0/16',
+  azCount: 2,
+  natGateways: 'per-az',
+  logKeyArn: logKey.arn,
+});
 const cluster = new EksCluster(clusterStack, 'Eks', {
   clusterName: 'team',
   kubernetesVersion: '1.33',
@@ -38,7 +45,11 @@ const ledger: CatalogEntry = {
 
 const instanceStack = new TerraformStack(app, 'team-sandbox');
 new AwsProvider(instanceStack, 'aws', { region: 'eu-central-1' });
-const found = new EksClusterLookup(instanceStack, 'Cluster', { clusterName: 'team', region: 'eu-central-1', sharedStorage: false });
+const found = new EksClusterLookup(instanceStack, 'Cluster', {
+  clusterName: 'team',
+  region: 'eu-central-1',
+  sharedStorage: false,
+});
 connectProviders(instanceStack, found.connection);
 new RandomProvider(instanceStack, 'random');
 new TimeProvider(instanceStack, 'time');

@@ -6,7 +6,12 @@ import type { TerraformStack } from 'cdktf';
 import type { ClusterConnection } from 'sandboxkit';
 
 export function connectProviders(stack: TerraformStack, connection: ClusterConnection): void {
-  const exec = connection.exec && { apiVersion: connection.exec.apiVersion, command: connection.exec.command, args: [...connection.exec.args], env: connection.exec.env };
+  const exec = connection.exec && {
+    apiVersion: connection.exec.apiVersion,
+    command: connection.exec.command,
+    args: [...connection.exec.args],
+    env: connection.exec.env,
+  };
   const common = {
     host: connection.host,
     clusterCaCertificate: connection.clusterCaCertificate,

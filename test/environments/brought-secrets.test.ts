@@ -34,8 +34,14 @@ describe('secrets an instance brings', () => {
   });
 
   it('reads a file into a Secret through a sensitive variable, never into the stack', () => {
-    expect((json as { variable?: Record<string, unknown> }).variable?.secret_file_partner_token).toMatchObject({ type: 'string', sensitive: true, nullable: false });
-    const secret = Object.values(resources(json, 'kubernetes_secret_v1')).find((s: any) => s.metadata.name === 'partner-token') as any;
+    expect((json as { variable?: Record<string, unknown> }).variable?.secret_file_partner_token).toMatchObject({
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+    });
+    const secret = Object.values(resources(json, 'kubernetes_secret_v1')).find(
+      (s: any) => s.metadata.name === 'partner-token',
+    ) as any;
     expect(secret.data).toEqual({ token: '${var.secret_file_partner_token}' });
   });
 
@@ -45,14 +51,19 @@ describe('secrets an instance brings', () => {
         const onLaptop = raw.instances.find((i: any) => i.cluster === 'laptop');
         onLaptop.secrets = [{ name: 'x', from: { secretManager: 'y' } }];
       }),
-    ).toThrow(/secrets\[0\]\.from\.secretManager: cluster "laptop" has no secret manager; bring the secret from a file instead/);
+    ).toThrow(
+      /secrets\[0\]\.from\.secretManager: cluster "laptop" has no secret manager; bring the secret from a file instead/,
+    );
   });
 
   it('the command line passes the file as a private -var-file, and its value lands in no file it leaves behind', async () => {
     const w = new Workspace('');
     writeFileSync(
       w.config,
-      CLI_CONFIG(join(w.dir, 'kubeconfig')).replace('    mocks: [email]\n', '    mocks: [email]\n    secrets: [{ name: partner-token, from: { file: partner.token } }]\n'),
+      CLI_CONFIG(join(w.dir, 'kubeconfig')).replace(
+        '    mocks: [email]\n',
+        '    mocks: [email]\n    secrets: [{ name: partner-token, from: { file: partner.token } }]\n',
+      ),
     );
     writeFileSync(join(w.dir, 'partner.token'), MARKER);
     w.deployed('alpha', { createdAt: '2026-11-23T10:00:00Z', expiresAt: '2026-11-25T10:00:00Z' });
@@ -61,7 +72,9 @@ describe('secrets an instance brings', () => {
     const apply = w.calls().find((c) => c.includes(' apply '))!;
     const varFile = /-var-file=(\S+)/.exec(apply)![1];
     expect(existsSync(varFile)).toBe(false);
-    expect(JSON.parse(readFileSync(join(w.knobs, 'var-file-instance-alpha'), 'utf8'))).toEqual({ secret_file_partner_token: MARKER });
+    expect(JSON.parse(readFileSync(join(w.knobs, 'var-file-instance-alpha'), 'utf8'))).toEqual({
+      secret_file_partner_token: MARKER,
+    });
     const leaked = filesUnder(w.out).filter((f) => readFileSync(f, 'utf8').includes(MARKER));
     expect(leaked).toEqual([]);
   });

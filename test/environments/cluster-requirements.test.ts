@@ -40,13 +40,26 @@ describe('requirements on the cluster', () => {
     ['Gt', '1.33', false],
     ['Lt', '1.33', false],
   ] as const)('%s 1.33 against %s: %s', (operator, value, expected) => {
-    expect(matchesExpression({ 'kubernetes-version': value }, { key: 'kubernetes-version', operator, values: ['1.33'] })).toBe(expected);
+    expect(
+      matchesExpression({ 'kubernetes-version': value }, { key: 'kubernetes-version', operator, values: ['1.33'] }),
+    ).toBe(expected);
   });
 
   it('publishes cloud, version, region, storage and node pool labels of a cluster, its own labels winning', () => {
     const aws = exampleConfig().clusters.find((c) => c.cloud === 'aws')!;
-    const labels = clusterLabels({ ...aws, nodePools: [{ name: 'gpu', labels: { accelerator: 'nvidia' } }], labels: { tier: 'gold' } });
-    expect(labels).toMatchObject({ cloud: 'aws', 'kubernetes-version': aws.kubernetesVersion, region: aws.region, 'storage-rwx': 'true', 'nodes/accelerator': 'nvidia', tier: 'gold' });
+    const labels = clusterLabels({
+      ...aws,
+      nodePools: [{ name: 'gpu', labels: { accelerator: 'nvidia' } }],
+      labels: { tier: 'gold' },
+    });
+    expect(labels).toMatchObject({
+      cloud: 'aws',
+      'kubernetes-version': aws.kubernetesVersion,
+      region: aws.region,
+      'storage-rwx': 'true',
+      'nodes/accelerator': 'nvidia',
+      tier: 'gold',
+    });
   });
 
   it('refuses a block whose cluster requirement the cluster does not meet, at the block with its line, naming the cluster facts', () => {
@@ -59,19 +72,30 @@ describe('requirements on the cluster', () => {
 
   it('accepts it once the cluster says what it offers', () => {
     const ok = `    storageClasses: { blockRwo: standard, sharedRwx: nfs }\n    labels: { kubernetes-version: "1.34" }`;
-    expect(() => parseConfig(config(ok).replace('    storageClasses: { blockRwo: standard }\n', ''), 'reqs.yaml')).not.toThrow();
-    expect(() => parseConfig(config(ok, 'Le').replace('    storageClasses: { blockRwo: standard }\n', ''), 'reqs.yaml')).toThrow(/kubernetes-version Le 1\.33/);
+    expect(() =>
+      parseConfig(config(ok).replace('    storageClasses: { blockRwo: standard }\n', ''), 'reqs.yaml'),
+    ).not.toThrow();
+    expect(() =>
+      parseConfig(config(ok, 'Le').replace('    storageClasses: { blockRwo: standard }\n', ''), 'reqs.yaml'),
+    ).toThrow(/kubernetes-version Le 1\.33/);
   });
 
   it('asks for exactly one version with Ge and Le', () => {
     const text = config('').replace('operator: Ge, values: ["1.33"]', 'operator: Ge, values: ["1.33", "1.34"]');
-    expect(configIssues(text)).toEqual(expect.arrayContaining([expect.stringMatching(/matchExpressions\[0\]\.values: Ge needs exactly one version/)]));
+    expect(configIssues(text)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/matchExpressions\[0\]\.values: Ge needs exactly one version/)]),
+    );
   });
 
   it('is checked by the instance construct too, for configs built in code', () => {
     const ok = `    storageClasses: { blockRwo: standard, sharedRwx: nfs }\n    labels: { kubernetes-version: "1.34" }`;
     const valid = configFromYaml(config(ok).replace('    storageClasses: { blockRwo: standard }\n', ''));
-    const older: SandboxConfig = { ...valid, clusters: valid.clusters.map((c) => ({ ...c, labels: { 'kubernetes-version': '1.30' } })) };
-    expect(() => buildStacks(older)).toThrow(/SandboxInstance "books": block "ledger" requires a cluster with .*kubernetes-version Ge 1\.33.*cluster "kind" has .*kubernetes-version=1\.30/);
+    const older: SandboxConfig = {
+      ...valid,
+      clusters: valid.clusters.map((c) => ({ ...c, labels: { 'kubernetes-version': '1.30' } })),
+    };
+    expect(() => buildStacks(older)).toThrow(
+      /SandboxInstance "books": block "ledger" requires a cluster with .*kubernetes-version Ge 1\.33.*cluster "kind" has .*kubernetes-version=1\.30/,
+    );
   });
 });

@@ -18,13 +18,17 @@ ${instance}
 describe('protected instances', () => {
   it('are refused on a cluster that does not allow them, at the field with its line', () => {
     expect(configIssues(config('', '    protected: true'))).toEqual([
-      expect.stringMatching(/^13 instances\[0\]\.protected: cluster "kind" does not allow protected instances; set allowProtectedInstances: true/),
+      expect.stringMatching(
+        /^13 instances\[0\]\.protected: cluster "kind" does not allow protected instances; set allowProtectedInstances: true/,
+      ),
     ]);
   });
 
   it('are refused with a ttlHours', () => {
     expect(configIssues(config('    allowProtectedInstances: true', '    protected: true\n    ttlHours: 24'))).toEqual([
-      expect.stringMatching(/instances\[0\]\.ttlHours: a protected instance never expires; remove ttlHours or protected/),
+      expect.stringMatching(
+        /instances\[0\]\.ttlHours: a protected instance never expires; remove ttlHours or protected/,
+      ),
     ]);
   });
 
@@ -43,7 +47,9 @@ describe('protected instances', () => {
   });
 
   it('leave ordinary instances as they were: an expiry and no protected label', () => {
-    const json = synthJson(buildStacks(configFromYaml(config('    allowProtectedInstances: true', ''))).instances.get('instance-staging')!);
+    const json = synthJson(
+      buildStacks(configFromYaml(config('    allowProtectedInstances: true', ''))).instances.get('instance-staging')!,
+    );
     const ns = onlyResource(json, 'kubernetes_namespace_v1').metadata;
     expect(ns.labels).not.toHaveProperty(['sandbox.dev/protected']);
     expect(ns.annotations['sandbox.dev/expires-at']).toMatch(/time_offset/);

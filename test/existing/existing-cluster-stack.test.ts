@@ -26,7 +26,11 @@ describe('existing cluster stack', () => {
 
   it('connects by kubeconfig path and context, or by environment when none is given', () => {
     const s = new TerraformStack(Testing.app(), 't');
-    const byFile = new ExistingCluster(s, 'A', { clusterName: 'a', kubeconfig: { path: '/k', context: 'ctx' }, storage: { blockRwo: 'standard' } });
+    const byFile = new ExistingCluster(s, 'A', {
+      clusterName: 'a',
+      kubeconfig: { path: '/k', context: 'ctx' },
+      storage: { blockRwo: 'standard' },
+    });
     expect(byFile.connection).toEqual({ configPath: '/k', configContext: 'ctx' });
     const byEnv = new ExistingCluster(s, 'B', { clusterName: 'b', storage: { blockRwo: 'standard' } });
     expect(byEnv.connection).toEqual({});

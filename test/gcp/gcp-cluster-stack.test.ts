@@ -31,8 +31,14 @@ describe('Google cluster stack', () => {
       log_config: expect.objectContaining({ metadata: 'INCLUDE_ALL_METADATA' }),
     });
     expect(gke.networking_mode).toBe('VPC_NATIVE');
-    expect(gke.private_cluster_config).toMatchObject({ enable_private_nodes: true, enable_private_endpoint: true, master_ipv4_cidr_block: '172.16.0.0/28' });
-    expect(onlyResource(json, 'google_compute_router_nat').source_subnetwork_ip_ranges_to_nat).toBe('ALL_SUBNETWORKS_ALL_IP_RANGES');
+    expect(gke.private_cluster_config).toMatchObject({
+      enable_private_nodes: true,
+      enable_private_endpoint: true,
+      master_ipv4_cidr_block: '172.16.0.0/28',
+    });
+    expect(onlyResource(json, 'google_compute_router_nat').source_subnetwork_ip_ranges_to_nat).toBe(
+      'ALL_SUBNETWORKS_ALL_IP_RANGES',
+    );
   });
 
   it('removes the default pool, uses Dataplane V2, workload identity and a release channel', () => {
@@ -48,8 +54,12 @@ describe('Google cluster stack', () => {
   });
 
   it('encrypts Secrets at the application layer with a rotating Cloud KMS key', () => {
-    expect(gke.database_encryption).toEqual({ state: 'ENCRYPTED', key_name: expect.stringMatching(/google_kms_crypto_key\.Cluster_Keys_gke-secrets/) });
-    for (const key of Object.values(resources(json, 'google_kms_crypto_key')) as any[]) expect(key.rotation_period).toBe('7776000s');
+    expect(gke.database_encryption).toEqual({
+      state: 'ENCRYPTED',
+      key_name: expect.stringMatching(/google_kms_crypto_key\.Cluster_Keys_gke-secrets/),
+    });
+    for (const key of Object.values(resources(json, 'google_kms_crypto_key')) as any[])
+      expect(key.rotation_period).toBe('7776000s');
   });
 
   it('turns logging and monitoring on', () => {
@@ -83,14 +93,20 @@ describe('Google cluster stack', () => {
       role: 'roles/iam.workloadIdentityUser',
       member: 'serviceAccount:sandboxkit-demo.svc.id.goog[external-secrets/external-secrets-gcp-main]',
     });
-    const access = Object.values(resources(json, 'google_project_iam_member')).find((m: any) => m.role === 'roles/secretmanager.secretAccessor') as any;
-    expect(access.condition.expression).toMatch(/^resource\.name\.startsWith\("projects\/\$\{data\.google_project\.[^}]+\.number\}\/secrets\/sandbox-gcp-main-"\)$/);
+    const access = Object.values(resources(json, 'google_project_iam_member')).find(
+      (m: any) => m.role === 'roles/secretmanager.secretAccessor',
+    ) as any;
+    expect(access.condition.expression).toMatch(
+      /^resource\.name\.startsWith\("projects\/\$\{data\.google_project\.[^}]+\.number\}\/secrets\/sandbox-gcp-main-"\)$/,
+    );
   });
 
   it('gives clusters of one project identities of their own, which their workload identity pool cannot confuse', () => {
     const everything = buildStacks(loadConfig(join(__dirname, '..', '..', 'examples', 'everything.yaml')));
     const members = ['cluster-gcp-all', 'cluster-gcp-autopilot'].flatMap((name) =>
-      Object.values(resources(synthJson(everything.clusters.get(name)!), 'google_service_account_iam_member')).map((m: any) => m.member),
+      Object.values(resources(synthJson(everything.clusters.get(name)!), 'google_service_account_iam_member')).map(
+        (m: any) => m.member,
+      ),
     );
     expect(members.sort()).toEqual([
       'serviceAccount:sandboxkit-demo.svc.id.goog[external-dns/external-dns-gcp-all]',
@@ -98,60 +114,105 @@ describe('Google cluster stack', () => {
       'serviceAccount:sandboxkit-demo.svc.id.goog[external-secrets/external-secrets-gcp-autopilot]',
     ]);
     expect(new Set(members).size).toBe(members.length);
-    const dns = new GcpPlatformNeeds({ clusterName: 'gcp-all', project: 'sandboxkit-demo', region: 'europe-west1', externalDnsZone: 'z' }).externalDns();
+    const dns = new GcpPlatformNeeds({
+      clusterName: 'gcp-all',
+      project: 'sandboxkit-demo',
+      region: 'europe-west1',
+      externalDnsZone: 'z',
+    }).externalDns();
     expect(dns?.serviceAccount).toMatchObject({ name: 'external-dns-gcp-all' });
   });
 
   it('offers Filestore RWX storage only when asked', () => {
     expect(gke.addons_config.gcp_filestore_csi_driver_config).toEqual({ enabled: false });
-    const own = synthJson(buildStacks(exampleWith((c) => (c.clusters[2].filestore = true))).clusters.get('cluster-gcp-main')!);
-    expect(onlyResource(own, 'google_container_cluster').addons_config.gcp_filestore_csi_driver_config).toEqual({ enabled: true });
+    const own = synthJson(
+      buildStacks(exampleWith((c) => (c.clusters[2].filestore = true))).clusters.get('cluster-gcp-main')!,
+    );
+    expect(onlyResource(own, 'google_container_cluster').addons_config.gcp_filestore_csi_driver_config).toEqual({
+      enabled: true,
+    });
   });
 
   it('runs Autopilot without node pools when asked', () => {
-    const own = synthJson(buildStacks(exampleWith((c) => (c.clusters[2].mode = 'autopilot'))).clusters.get('cluster-gcp-main')!);
+    const own = synthJson(
+      buildStacks(exampleWith((c) => (c.clusters[2].mode = 'autopilot'))).clusters.get('cluster-gcp-main')!,
+    );
     expect(onlyResource(own, 'google_container_cluster').enable_autopilot).toBe(true);
     expect(resources(own, 'google_container_node_pool')).toEqual({});
   });
 
   it('labels the cluster with sandbox, cluster and owner', () => {
-    expect(gke.resource_labels).toMatchObject({ sandbox: 'sandboxkit', 'sandbox-cluster': 'gcp-main', owner: 'platform' });
+    expect(gke.resource_labels).toMatchObject({
+      sandbox: 'sandboxkit',
+      'sandbox-cluster': 'gcp-main',
+      owner: 'platform',
+    });
   });
 
   describe('validation', () => {
-    const net = (s: TerraformStack, extra = {}) => new GkeNetwork(s, 'Net', { clusterName: 'c', region: 'europe-west1', ...extra });
+    const net = (s: TerraformStack, extra = {}) =>
+      new GkeNetwork(s, 'Net', { clusterName: 'c', region: 'europe-west1', ...extra });
 
     it('refuses overlapping ranges, naming both', () => {
-      expect(() => net(bare(), { podCidr: '10.20.0.0/14' })).toThrow(/GkeNetwork "Net": nodeCidr \(10.20.0.0\/20\) overlaps podCidr \(10.20.0.0\/14\)/);
+      expect(() => net(bare(), { podCidr: '10.20.0.0/14' })).toThrow(
+        /GkeNetwork "Net": nodeCidr \(10.20.0.0\/20\) overlaps podCidr \(10.20.0.0\/14\)/,
+      );
     });
 
     it('refuses a control-plane range that is not a /28', () => {
-      expect(() => net(bare(), { masterCidr: '172.16.0.0/24' })).toThrow(/masterCidr must be a \/28, got 172.16.0.0\/24/);
+      expect(() => net(bare(), { masterCidr: '172.16.0.0/24' })).toThrow(
+        /masterCidr must be a \/28, got 172.16.0.0\/24/,
+      );
     });
 
     it('refuses names Google rejects and pool sizes out of order', () => {
       const s = bare();
       const props = { project: 'p-12345', region: 'europe-west1', network: net(s) };
-      expect(() => new GkeCluster(s, 'Bad', { ...props, clusterName: '9lives' })).toThrow(/clusterName must be 1-40 lower-case letters/);
+      expect(() => new GkeCluster(s, 'Bad', { ...props, clusterName: '9lives' })).toThrow(
+        /clusterName must be 1-40 lower-case letters/,
+      );
       const cluster = new GkeCluster(s, 'Gke', { ...props, clusterName: 'c' });
-      expect(() => cluster.addNodePool('pool', { minCount: 5, maxCount: 1 })).toThrow(/GkeNodePool "pool": minCount must be between 0 and maxCount \(1\), got 5/);
+      expect(() => cluster.addNodePool('pool', { minCount: 5, maxCount: 1 })).toThrow(
+        /GkeNodePool "pool": minCount must be between 0 and maxCount \(1\), got 5/,
+      );
     });
 
     it('refuses a public endpoint without authorized networks, or with networks wider than the bound', () => {
       const cluster = (props: object) => {
         const s = bare();
-        return () => new GkeCluster(s, 'Gke', { clusterName: 'c', project: 'p-12345', region: 'europe-west1', network: net(s), privateEndpoint: false, ...props });
+        return () =>
+          new GkeCluster(s, 'Gke', {
+            clusterName: 'c',
+            project: 'p-12345',
+            region: 'europe-west1',
+            network: net(s),
+            privateEndpoint: false,
+            ...props,
+          });
       };
-      expect(cluster({})).toThrow(/GkeCluster "Gke": a public control-plane endpoint \(privateEndpoint false\) needs masterAuthorizedNetworks/);
-      expect(cluster({ masterAuthorizedNetworks: [{ cidr: '0.0.0.0/1', name: 'a' }, { cidr: '128.0.0.0/1', name: 'b' }] })).toThrow(
-        /masterAuthorizedNetworks\[0\] must not be wider than \/8, got 0.0.0.0\/1/,
+      expect(cluster({})).toThrow(
+        /GkeCluster "Gke": a public control-plane endpoint \(privateEndpoint false\) needs masterAuthorizedNetworks/,
       );
+      expect(
+        cluster({
+          masterAuthorizedNetworks: [
+            { cidr: '0.0.0.0/1', name: 'a' },
+            { cidr: '128.0.0.0/1', name: 'b' },
+          ],
+        }),
+      ).toThrow(/masterAuthorizedNetworks\[0\] must not be wider than \/8, got 0.0.0.0\/1/);
       expect(cluster({ masterAuthorizedNetworks: [{ cidr: '203.0.113.0/24', name: 'office' }] })).not.toThrow();
     });
 
     it('refuses node pools on Autopilot', () => {
       const s = bare();
-      const cluster = new GkeCluster(s, 'Gke', { clusterName: 'c', project: 'p-12345', region: 'europe-west1', network: net(s), mode: 'autopilot' });
+      const cluster = new GkeCluster(s, 'Gke', {
+        clusterName: 'c',
+        project: 'p-12345',
+        region: 'europe-west1',
+        network: net(s),
+        mode: 'autopilot',
+      });
       expect(() => cluster.addNodePool('extra')).toThrow(/an Autopilot cluster has no node pools to add \("extra"\)/);
     });
   });

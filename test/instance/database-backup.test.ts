@@ -1,7 +1,16 @@
 import { stringify } from 'yaml';
 import { ConfigError } from '../../config/load';
 import { buildStacks, configFromYaml, exampleConfig, resources, synthJson, type TerraformJson } from '../fixtures';
-import { CHART_MIRROR, canonical, helmTemplate, leafPaths, prefetchTemplates, rendered, withoutPath, type K8sObject } from '../catalog/render';
+import {
+  CHART_MIRROR,
+  canonical,
+  helmTemplate,
+  leafPaths,
+  prefetchTemplates,
+  rendered,
+  withoutPath,
+  type K8sObject,
+} from '../catalog/render';
 
 const BUCKET = 'acme-sandbox-backups';
 const SCHEDULE = '0 0 2 * * *';
@@ -14,19 +23,37 @@ function backupConfig(): any {
   // Charts from the mirror, so that the tests render the very archives the releases name.
   for (const c of raw.clusters) c.platform = { ...c.platform, chartMirror: CHART_MIRROR };
   cluster('aws-main').backupStore = { bucket: BUCKET };
-  cluster('laptop').backupStore = { bucket: 'sandbox-backups', prefix: 'laptop/db', endpointURL: 'http://seaweedfs.storage.svc:8333', credentialsSecret: 'backup-s3' };
+  cluster('laptop').backupStore = {
+    bucket: 'sandbox-backups',
+    prefix: 'laptop/db',
+    endpointURL: 'http://seaweedfs.storage.svc:8333',
+    credentialsSecret: 'backup-s3',
+  };
   instance('payments-demo').backup = { schedule: SCHEDULE, retentionDays: 14 };
   instance('local-dev').backup = {};
   raw.instances.push(
-    { name: 'payments-copy', cluster: 'aws-main', owner: 'dave@example.org', blocks: ['postgresql'], restoreFrom: { instance: 'payments-demo' } },
-    { name: 'local-copy', cluster: 'laptop', owner: 'carol', blocks: ['postgresql'], restoreFrom: { instance: 'local-dev', targetTime: '2026-11-23T18:00:00Z' } },
+    {
+      name: 'payments-copy',
+      cluster: 'aws-main',
+      owner: 'dave@example.org',
+      blocks: ['postgresql'],
+      restoreFrom: { instance: 'payments-demo' },
+    },
+    {
+      name: 'local-copy',
+      cluster: 'laptop',
+      owner: 'carol',
+      blocks: ['postgresql'],
+      restoreFrom: { instance: 'local-dev', targetTime: '2026-11-23T18:00:00Z' },
+    },
   );
   return raw;
 }
 
 const stacks = buildStacks(configFromYaml(stringify(backupConfig()), 'backup.yaml'));
 const json = (instance: string) => synthJson(stacks.instances.get(`instance-${instance}`)!);
-const released = (j: TerraformJson, name: string) => Object.values(resources(j, 'helm_release')).find((r: any) => r.name === name) as any;
+const released = (j: TerraformJson, name: string) =>
+  Object.values(resources(j, 'helm_release')).find((r: any) => r.name === name) as any;
 const valuesOf = (j: TerraformJson, name: string) => JSON.parse(released(j, name).values[0]);
 /** IAM policy documents of a stack, by logical id. */
 const documents = (j: TerraformJson) => j.data?.aws_iam_policy_document ?? {};
@@ -52,36 +79,68 @@ describe('database backups on AWS', () => {
       destinationPath: `s3://${BUCKET}/aws-main/payments-demo/`,
       s3: { region: 'eu-west-1', inheritFromIAMRole: true },
       retentionPolicy: '14d',
-      scheduledBackups: [{ name: 'scheduled', schedule: SCHEDULE, method: 'barmanObjectStore', backupOwnerReference: 'self' }],
+      scheduledBackups: [
+        { name: 'scheduled', schedule: SCHEDULE, method: 'barmanObjectStore', backupOwnerReference: 'self' },
+      ],
     });
-    expect(v.cluster.serviceAccountTemplate.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{aws_iam_role\..*\.arn\}$/);
+    expect(v.cluster.serviceAccountTemplate.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(
+      /^\$\{aws_iam_role\..*\.arn\}$/,
+    );
     expect(v.cluster.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:18.3-system-trixie');
   });
 
   it('lets only the Cluster service account of the instance assume the role, writing under its own prefix alone', () => {
     const docs = documents(payments);
     const trust = Object.entries(docs).find(([id]) => /Backup_Role-postgresql_Role_Trust/.test(id))![1] as any;
-    expect(trust.statement[0].condition).toEqual(expect.arrayContaining([expect.objectContaining({ values: ['system:serviceaccount:payments-demo:postgresql'] })]));
-    const policy = Object.entries(docs).find(([id]) => /Backup_Role-postgresql_Role_PolicyDocument/.test(id))![1] as any;
-    const resourcesOf = (action: string) => policy.statement.filter((s: any) => s.actions.includes(action)).flatMap((s: any) => s.resources);
-    expect(resourcesOf('s3:PutObject')).toEqual([expect.stringMatching(new RegExp(`:s3:::${BUCKET}/aws-main/payments-demo/postgresql/\\*$`))]);
+    expect(trust.statement[0].condition).toEqual(
+      expect.arrayContaining([expect.objectContaining({ values: ['system:serviceaccount:payments-demo:postgresql'] })]),
+    );
+    const policy = Object.entries(docs).find(([id]) =>
+      /Backup_Role-postgresql_Role_PolicyDocument/.test(id),
+    )![1] as any;
+    const resourcesOf = (action: string) =>
+      policy.statement.filter((s: any) => s.actions.includes(action)).flatMap((s: any) => s.resources);
+    expect(resourcesOf('s3:PutObject')).toEqual([
+      expect.stringMatching(new RegExp(`:s3:::${BUCKET}/aws-main/payments-demo/postgresql/\\*$`)),
+    ]);
     expect(resourcesOf('s3:GetObject')).toEqual(resourcesOf('s3:PutObject'));
     const list = policy.statement.find((s: any) => s.actions.includes('s3:ListBucket'));
-    expect(list.condition).toEqual([{ test: 'StringLike', variable: 's3:prefix', values: ['aws-main/payments-demo/postgresql', 'aws-main/payments-demo/postgresql/*'] }]);
-    expect(policy.statement.flatMap((s: any) => s.actions).sort()).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(list.condition).toEqual([
+      {
+        test: 'StringLike',
+        variable: 's3:prefix',
+        values: ['aws-main/payments-demo/postgresql', 'aws-main/payments-demo/postgresql/*'],
+      },
+    ]);
+    expect(policy.statement.flatMap((s: any) => s.actions).sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetBucketLocation',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
   });
 
   it("restores a new instance from the source's folder, reading it only", () => {
     const v = valuesOf(paymentsCopy, 'postgresql');
     expect(v.mode).toBe('recovery');
-    expect(v.recovery).toEqual({ method: 'object_store', clusterName: 'postgresql', destinationPath: `s3://${BUCKET}/aws-main/payments-demo/`, s3: { region: 'eu-west-1', inheritFromIAMRole: true }, owner: 'app' });
+    expect(v.recovery).toEqual({
+      method: 'object_store',
+      clusterName: 'postgresql',
+      destinationPath: `s3://${BUCKET}/aws-main/payments-demo/`,
+      s3: { region: 'eu-west-1', inheritFromIAMRole: true },
+      owner: 'app',
+    });
     expect(v.backups).toBeUndefined();
     const policy = Object.entries(documents(paymentsCopy)).find(([id]) => /PolicyDocument/.test(id))![1] as any;
     const actions = policy.statement.flatMap((s: any) => s.actions);
     expect(actions).not.toContain('s3:PutObject');
     expect(actions).not.toContain('s3:DeleteObject');
     const get = policy.statement.find((s: any) => s.actions.includes('s3:GetObject'));
-    expect(get.resources).toEqual([expect.stringMatching(new RegExp(`:s3:::${BUCKET}/aws-main/payments-demo/postgresql/\\*$`))]);
+    expect(get.resources).toEqual([
+      expect.stringMatching(new RegExp(`:s3:::${BUCKET}/aws-main/payments-demo/postgresql/\\*$`)),
+    ]);
   });
 
   it('renders a Cluster with the object store, WAL encryption and the role, and a ScheduledBackup, from the real chart', () => {
@@ -89,21 +148,43 @@ describe('database backups on AWS', () => {
     const [cluster] = kindOf(objects, 'Cluster');
     expect(cluster.spec.backup).toMatchObject({
       retentionPolicy: '14d',
-      barmanObjectStore: { destinationPath: `s3://${BUCKET}/aws-main/payments-demo/`, endpointURL: 'https://s3.eu-west-1.amazonaws.com', s3Credentials: { inheritFromIAMRole: true }, wal: { encryption: 'AES256' }, data: { encryption: 'AES256' } },
+      barmanObjectStore: {
+        destinationPath: `s3://${BUCKET}/aws-main/payments-demo/`,
+        endpointURL: 'https://s3.eu-west-1.amazonaws.com',
+        s3Credentials: { inheritFromIAMRole: true },
+        wal: { encryption: 'AES256' },
+        data: { encryption: 'AES256' },
+      },
     });
-    expect(cluster.spec.serviceAccountTemplate.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/backup' });
+    expect(cluster.spec.serviceAccountTemplate.metadata.annotations).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/backup',
+    });
     expect(cluster.spec.imageName).toBe('ghcr.io/cloudnative-pg/postgresql:18.3-system-trixie');
-    expect(kindOf(objects, 'ScheduledBackup').map((s) => [s.metadata.name, s.spec.schedule, s.spec.cluster.name, s.spec.method])).toEqual([['postgresql-scheduled', SCHEDULE, 'postgresql', 'barmanObjectStore']]);
+    expect(
+      kindOf(objects, 'ScheduledBackup').map((s) => [
+        s.metadata.name,
+        s.spec.schedule,
+        s.spec.cluster.name,
+        s.spec.method,
+      ]),
+    ).toEqual([['postgresql-scheduled', SCHEDULE, 'postgresql', 'barmanObjectStore']]);
     expect(kindOf(objects, 'Secret')).toEqual([]);
   });
 
   it('renders the restored Cluster in recovery from the source object store, under the source server name', () => {
     const [cluster] = kindOf(render(paymentsCopy, 'payments-copy'), 'Cluster');
-    expect(cluster.spec.bootstrap).toEqual({ recovery: { source: 'objectStoreRecoveryCluster', database: 'app', owner: 'app' } });
+    expect(cluster.spec.bootstrap).toEqual({
+      recovery: { source: 'objectStoreRecoveryCluster', database: 'app', owner: 'app' },
+    });
     expect(cluster.spec.externalClusters).toEqual([
       {
         name: 'objectStoreRecoveryCluster',
-        barmanObjectStore: { serverName: 'postgresql', destinationPath: `s3://${BUCKET}/aws-main/payments-demo/`, endpointURL: 'https://s3.eu-west-1.amazonaws.com', s3Credentials: { inheritFromIAMRole: true } },
+        barmanObjectStore: {
+          serverName: 'postgresql',
+          destinationPath: `s3://${BUCKET}/aws-main/payments-demo/`,
+          endpointURL: 'https://s3.eu-west-1.amazonaws.com',
+          s3Credentials: { inheritFromIAMRole: true },
+        },
       },
     ]);
     expect(cluster.spec.backup).toBeUndefined();
@@ -124,7 +205,10 @@ describe('database backups on an existing cluster', () => {
     expect(cluster.spec.backup.barmanObjectStore).toMatchObject({
       destinationPath: 's3://sandbox-backups/laptop/db/local-dev/',
       endpointURL: 'http://seaweedfs.storage.svc:8333',
-      s3Credentials: { accessKeyId: { name: 'backup-s3', key: 'ACCESS_KEY_ID' }, secretAccessKey: { name: 'backup-s3', key: 'ACCESS_SECRET_KEY' } },
+      s3Credentials: {
+        accessKeyId: { name: 'backup-s3', key: 'ACCESS_KEY_ID' },
+        secretAccessKey: { name: 'backup-s3', key: 'ACCESS_SECRET_KEY' },
+      },
     });
     expect(cluster.spec.backup.barmanObjectStore.wal.encryption).toBeUndefined();
     expect(cluster.spec.backup.retentionPolicy).toBe('7d');
@@ -135,8 +219,17 @@ describe('database backups on an existing cluster', () => {
 
   it('restores up to the target time', () => {
     const [cluster] = kindOf(render(localCopy, 'local-copy'), 'Cluster');
-    expect(cluster.spec.bootstrap.recovery).toEqual({ source: 'objectStoreRecoveryCluster', recoveryTarget: { targetTime: '2026-11-23T18:00:00Z' }, database: 'app', owner: 'app' });
-    expect(cluster.spec.externalClusters[0].barmanObjectStore).toMatchObject({ serverName: 'postgresql', destinationPath: 's3://sandbox-backups/laptop/db/local-dev/', s3Credentials: { accessKeyId: { name: 'backup-s3' } } });
+    expect(cluster.spec.bootstrap.recovery).toEqual({
+      source: 'objectStoreRecoveryCluster',
+      recoveryTarget: { targetTime: '2026-11-23T18:00:00Z' },
+      database: 'app',
+      owner: 'app',
+    });
+    expect(cluster.spec.externalClusters[0].barmanObjectStore).toMatchObject({
+      serverName: 'postgresql',
+      destinationPath: 's3://sandbox-backups/laptop/db/local-dev/',
+      s3Credentials: { accessKeyId: { name: 'backup-s3' } },
+    });
   });
 
   it('renders the real chart archive of the mirror', () => {
@@ -153,7 +246,9 @@ describe('the cluster chart reads every backup and restore value sandboxkit sets
     ['local-copy', () => localCopy],
   ])('%s: leaving out any one of them changes the render', async (instance, stack) => {
     const r = released(stack(), 'postgresql');
-    const values = JSON.parse(String(r.values[0]).replace(/\$\{aws_iam_role\.[^}]+\}/g, 'arn:aws:iam::123456789012:role/backup'));
+    const values = JSON.parse(
+      String(r.values[0]).replace(/\$\{aws_iam_role\.[^}]+\}/g, 'arn:aws:iam::123456789012:role/backup'),
+    );
     const paths = leafPaths(values).filter((p) => BACKUP_PATHS.test(p.join('.')));
     expect(paths.length).toBeGreaterThan(2);
     const request = { release: 'postgresql', chart: r.chart, namespace: instance };
@@ -183,8 +278,12 @@ describe('backup config errors', () => {
   const at = (raw: any, name: string) => raw.instances.find((i: any) => i.name === name);
 
   it('refuses a backupStore on Azure and Google clusters, naming the clouds that have one', () => {
-    expect(problems((raw) => (raw.clusters.find((c: any) => c.cloud === 'azure').backupStore = { bucket: BUCKET }))).toEqual([
-      expect.stringMatching(/^\d+ clusters\[1\]\.backupStore: database backups are offered on aws and existing clusters; cluster "azure-main" is azure$/),
+    expect(
+      problems((raw) => (raw.clusters.find((c: any) => c.cloud === 'azure').backupStore = { bucket: BUCKET })),
+    ).toEqual([
+      expect.stringMatching(
+        /^\d+ clusters\[1\]\.backupStore: database backups are offered on aws and existing clusters; cluster "azure-main" is azure$/,
+      ),
     ]);
   });
 
@@ -210,7 +309,9 @@ describe('backup config errors', () => {
     });
     expect(found).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^\d+ instances\[0\]\.backup\.schedule: must be a six-field cron expression with seconds first/),
+        expect.stringMatching(
+          /^\d+ instances\[0\]\.backup\.schedule: must be a six-field cron expression with seconds first/,
+        ),
         expect.stringMatching(/^\d+ instances\[0\]\.backup\.retentionDays: must be at least 1, got 0$/),
         expect.stringMatching(/^\d+ instances\[3\]\.restoreFrom\.instance: names the instance itself/),
         expect.stringMatching(/^\d+ instances\[4\]\.restoreFrom\.targetTime: must be an RFC 3339 time/),
@@ -229,8 +330,12 @@ describe('backup config errors', () => {
     });
     expect(found).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/instances\[4\]\.restoreFrom\.instance: "local-dev" has no backup, so the store holds none of its databases/),
-        expect.stringMatching(/instances\[3\]\.restoreFrom\.instance: "payments-demo" has no block "postgresql", whose backups the instance would restore/),
+        expect.stringMatching(
+          /instances\[4\]\.restoreFrom\.instance: "local-dev" has no backup, so the store holds none of its databases/,
+        ),
+        expect.stringMatching(
+          /instances\[3\]\.restoreFrom\.instance: "payments-demo" has no block "postgresql", whose backups the instance would restore/,
+        ),
       ]),
     );
   });
@@ -242,7 +347,9 @@ describe('backup config errors', () => {
     });
     expect(found).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/instances\[4\]\.restoreFrom\.instance: "payments-demo" is on cluster "aws-main"; restore reads the backup store of the instance's own cluster "laptop"/),
+        expect.stringMatching(
+          /instances\[4\]\.restoreFrom\.instance: "payments-demo" is on cluster "aws-main"; restore reads the backup store of the instance's own cluster "laptop"/,
+        ),
         expect.stringMatching(/clusters\[3\]\.backupStore: needs credentialsSecret on an existing cluster/),
       ]),
     );

@@ -38,27 +38,44 @@ describe('instance guardrails', () => {
     const reaper = only('kubernetes_role_binding_v1').find((b) => b.metadata.name === 'sandbox-reaper');
     expect(reaper).toMatchObject({
       metadata: { namespace: expect.stringMatching(/kubernetes_namespace_v1\.Instance_Namespace/) },
-      role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: REAPER_IDENTITY.instanceClusterRole },
+      role_ref: {
+        api_group: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: REAPER_IDENTITY.instanceClusterRole,
+      },
       subject: [{ kind: 'ServiceAccount', name: REAPER_IDENTITY.serviceAccount, namespace: REAPER_IDENTITY.namespace }],
     });
   });
 });
 
 describe('owner access', () => {
-  const granted = (group: string) => OWNER_RULES.filter((r) => (r.apiGroups as readonly string[]).includes(group)).flatMap((r) => [...r.resources]);
+  const granted = (group: string) =>
+    OWNER_RULES.filter((r) => (r.apiGroups as readonly string[]).includes(group)).flatMap((r) => [...r.resources]);
 
   it('routes through HTTPRoutes and never writes Endpoints, EndpointSlices or the Gateway side', () => {
     expect(granted('gateway.networking.k8s.io')).toEqual(['httproutes']);
     expect(granted('')).not.toContain('endpoints');
     expect(granted('discovery.k8s.io')).toEqual([]);
     expect(granted('networking.k8s.io')).toEqual(['networkpolicies']);
-    expect(OWNER_RULES.find((r) => r.resources.includes('networkpolicies' as never))!.verbs).toEqual(['get', 'list', 'watch']);
+    expect(OWNER_RULES.find((r) => r.resources.includes('networkpolicies' as never))!.verbs).toEqual([
+      'get',
+      'list',
+      'watch',
+    ]);
   });
 
   it.each([
     ['a system user', { user: 'system:masters' }, /OwnerAccess "Owner": user must not be a Kubernetes system identity/],
-    ['a system group', { user: 'dev', group: 'system:authenticated' }, /OwnerAccess "Owner": group must not be a Kubernetes system identity/],
-    ['a user with a line break', { user: 'dev\nroot' }, /OwnerAccess "Owner": user must not contain control characters/],
+    [
+      'a system group',
+      { user: 'dev', group: 'system:authenticated' },
+      /OwnerAccess "Owner": group must not be a Kubernetes system identity/,
+    ],
+    [
+      'a user with a line break',
+      { user: 'dev\nroot' },
+      /OwnerAccess "Owner": user must not contain control characters/,
+    ],
   ])('refuses %s as owner', (_what, who, message) => {
     const stack = new TerraformStack(Testing.app(), 't');
     new KubernetesProvider(stack, 'kubernetes', {});

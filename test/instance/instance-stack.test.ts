@@ -14,7 +14,15 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { addKubernetesProviders } from '../../stacks/providers';
 import { synthesize } from '../../stacks/synthesize';
-import { buildStacks, exampleConfig, exampleWith, resources, synthJson, tempDir, type TerraformJson } from '../fixtures';
+import {
+  buildStacks,
+  exampleConfig,
+  exampleWith,
+  resources,
+  synthJson,
+  tempDir,
+  type TerraformJson,
+} from '../fixtures';
 
 const stacks = buildStacks();
 const aws = synthJson(stacks.instances.get('instance-payments-demo')!);
@@ -22,7 +30,8 @@ const gcp = synthJson(stacks.instances.get('instance-identity-trial')!);
 const local = synthJson(stacks.instances.get('instance-local-dev')!);
 const only = (json: TerraformJson, type: string) => Object.values(resources(json, type));
 const releases = (json: TerraformJson) => Object.fromEntries(only(json, 'helm_release').map((r: any) => [r.name, r]));
-const policies = (json: TerraformJson) => Object.fromEntries(only(json, 'kubernetes_network_policy_v1').map((p: any) => [p.metadata.name, p.spec]));
+const policies = (json: TerraformJson) =>
+  Object.fromEntries(only(json, 'kubernetes_network_policy_v1').map((p: any) => [p.metadata.name, p.spec]));
 const catalog = mergeCatalog(BUILTIN_CATALOG, []);
 
 /** A SandboxInstance on an existing cluster, for construct-level tests. */
@@ -31,12 +40,24 @@ function instance(props: Partial<SandboxInstanceProps> = {}, sharedRwx?: string)
   addKubernetesProviders(stack, {});
   new RandomProvider(stack, 'random');
   new TimeProvider(stack, 'time');
-  const cluster = new ExistingCluster(stack, 'Cluster', { clusterName: 'kind', storage: { blockRwo: 'standard', sharedRwx } });
-  const built = new SandboxInstance(stack, 'Instance', { cluster, instanceName: 'demo', owner: 'dev', blocks: [{ name: 'postgresql' }], catalog, ...props });
+  const cluster = new ExistingCluster(stack, 'Cluster', {
+    clusterName: 'kind',
+    storage: { blockRwo: 'standard', sharedRwx },
+  });
+  const built = new SandboxInstance(stack, 'Instance', {
+    cluster,
+    instanceName: 'demo',
+    owner: 'dev',
+    blocks: [{ name: 'postgresql' }],
+    catalog,
+    ...props,
+  });
   return { stack, instance: built };
 }
 const warnings = (stack: TerraformStack) =>
-  stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+  stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
 
 describe('instance stack', () => {
   it('matches the snapshot', () => {
@@ -67,11 +88,20 @@ describe('instance stack', () => {
     });
 
     it('lowers Pod Security only for a block that declares why', () => {
-      const legacy = { ...BUILTIN_CATALOG.find((e) => e.name === 'valkey')!, name: 'legacy', podSecurity: { level: 'baseline' as const, reason: 'its init container changes volume ownership as root' } };
-      const { stack } = instance({ blocks: [{ name: 'postgresql' }, { name: 'legacy' }], catalog: mergeCatalog(BUILTIN_CATALOG, [legacy]) });
+      const legacy = {
+        ...BUILTIN_CATALOG.find((e) => e.name === 'valkey')!,
+        name: 'legacy',
+        podSecurity: { level: 'baseline' as const, reason: 'its init container changes volume ownership as root' },
+      };
+      const { stack } = instance({
+        blocks: [{ name: 'postgresql' }, { name: 'legacy' }],
+        catalog: mergeCatalog(BUILTIN_CATALOG, [legacy]),
+      });
       const own = only(synthJson(stack), 'kubernetes_namespace_v1')[0] as any;
       expect(own.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
-      expect(own.metadata.annotations['sandbox.dev/pod-security-reason']).toBe('legacy: its init container changes volume ownership as root');
+      expect(own.metadata.annotations['sandbox.dev/pod-security-reason']).toBe(
+        'legacy: its init container changes volume ownership as root',
+      );
       expect(BUILTIN_CATALOG.filter((e) => e.podSecurity)).toEqual([]);
     });
   });
@@ -98,52 +128,80 @@ describe('instance stack', () => {
       'services.nodeports': '0',
     });
     // The synth-time quota check allows limits of this factor times the requests, as the quota does.
-    expect(cpuMillis(quota.spec.hard['limits.cpu'], 'limits.cpu')).toBe(cpuMillis(quota.spec.hard['requests.cpu'], 'requests.cpu') * QUOTA_LIMITS_FACTOR);
-    expect(bytes(quota.spec.hard['limits.memory'], 'limits.memory')).toBe(bytes(quota.spec.hard['requests.memory'], 'requests.memory') * QUOTA_LIMITS_FACTOR);
+    expect(cpuMillis(quota.spec.hard['limits.cpu'], 'limits.cpu')).toBe(
+      cpuMillis(quota.spec.hard['requests.cpu'], 'requests.cpu') * QUOTA_LIMITS_FACTOR,
+    );
+    expect(bytes(quota.spec.hard['limits.memory'], 'limits.memory')).toBe(
+      bytes(quota.spec.hard['requests.memory'], 'requests.memory') * QUOTA_LIMITS_FACTOR,
+    );
     const limits = only(aws, 'kubernetes_limit_range_v1')[0] as any;
-    expect(limits.spec.limit[0]).toMatchObject({ type: 'Container', default_request: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' } });
+    expect(limits.spec.limit[0]).toMatchObject({
+      type: 'Container',
+      default_request: { cpu: '100m', memory: '128Mi' },
+      default: { cpu: '500m', memory: '512Mi' },
+    });
   });
 
   it('lets a config override the quota', () => {
     const config = exampleWith((c) => (c.instances[2].quota = { cpu: '6', pods: 12 }));
     const json = synthJson(buildStacks(config).instances.get('instance-local-dev')!);
-    expect((only(json, 'kubernetes_resource_quota_v1')[0] as any).spec.hard).toMatchObject({ 'requests.cpu': '6', pods: '12', 'requests.memory': '8Gi' });
+    expect((only(json, 'kubernetes_resource_quota_v1')[0] as any).spec.hard).toMatchObject({
+      'requests.cpu': '6',
+      pods: '12',
+      'requests.memory': '8Gi',
+    });
   });
 
   describe('network policies', () => {
     const p = policies(aws);
 
     it('deny everything by default, then allow the namespace, DNS, the ingress controller and the mocks', () => {
-      expect(Object.keys(p).sort()).toEqual(['allow-dns', 'allow-egress-to-mocks', 'allow-ingress-controller', 'allow-same-namespace', 'default-deny']);
+      expect(Object.keys(p).sort()).toEqual([
+        'allow-dns',
+        'allow-egress-to-mocks',
+        'allow-ingress-controller',
+        'allow-same-namespace',
+        'default-deny',
+      ]);
       expect(p['default-deny']).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'] });
       expect(p['allow-dns'].egress[0].ports).toEqual([
         { port: '53', protocol: 'UDP' },
         { port: '53', protocol: 'TCP' },
       ]);
-      expect(p['allow-ingress-controller'].ingress[0].from).toEqual([{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'sandbox-gateway' } } }]);
-      expect(p['allow-egress-to-mocks'].egress[0].to.map((t: any) => t.pod_selector.match_labels['app.kubernetes.io/name']).sort()).toEqual([
-        'mock-cloud',
-        'mock-email',
-        'mock-payment',
-        'mock-sms',
+      expect(p['allow-ingress-controller'].ingress[0].from).toEqual([
+        { namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'sandbox-gateway' } } },
       ]);
+      expect(
+        p['allow-egress-to-mocks'].egress[0].to
+          .map((t: any) => t.pod_selector.match_labels['app.kubernetes.io/name'])
+          .sort(),
+      ).toEqual(['mock-cloud', 'mock-email', 'mock-payment', 'mock-sms']);
     });
 
     it('never open the internet unless the instance opts in, and never private ranges or metadata', () => {
       expect(p['allow-internet-egress']).toBeUndefined();
       const { stack } = instance({ allowInternetEgress: true });
       const open = policies(synthJson(stack))['allow-internet-egress'];
-      expect(open.egress[0].to[0].ip_block).toEqual({ cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'] });
+      expect(open.egress[0].to[0].ip_block).toEqual({
+        cidr: '0.0.0.0/0',
+        except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'],
+      });
     });
   });
 
   it('gives the owner and their group edit rights in the namespace only, without the guardrails', () => {
     const role = only(aws, 'kubernetes_role_v1')[0] as any;
-    expect(role.metadata).toEqual({ name: 'sandbox-owner', namespace: '${kubernetes_namespace_v1.Instance_Namespace_4C77E7EE.metadata[0].name}' });
+    expect(role.metadata).toEqual({
+      name: 'sandbox-owner',
+      namespace: '${kubernetes_namespace_v1.Instance_Namespace_4C77E7EE.metadata[0].name}',
+    });
     expect(role.rule).toHaveLength(OWNER_RULES.length);
     const writable = role.rule.filter((r: any) => r.verbs.includes('delete')).flatMap((r: any) => r.resources);
-    for (const guarded of ['networkpolicies', 'resourcequotas', 'limitranges', 'roles', 'rolebindings']) expect(writable).not.toContain(guarded);
-    expect((only(aws, 'kubernetes_role_binding_v1').find((b: any) => b.metadata.name === 'sandbox-owner') as any).subject).toEqual([
+    for (const guarded of ['networkpolicies', 'resourcequotas', 'limitranges', 'roles', 'rolebindings'])
+      expect(writable).not.toContain(guarded);
+    expect(
+      (only(aws, 'kubernetes_role_binding_v1').find((b: any) => b.metadata.name === 'sandbox-owner') as any).subject,
+    ).toEqual([
       { kind: 'User', name: 'alice@example.org', api_group: 'rbac.authorization.k8s.io' },
       { kind: 'Group', name: 'payments-team', api_group: 'rbac.authorization.k8s.io' },
     ]);
@@ -152,7 +210,8 @@ describe('instance stack', () => {
   describe('building blocks', () => {
     const r = releases(aws);
     const values = (name: string) => JSON.parse(r[name].values[0]);
-    const blockDeps = (name: string) => r[name].depends_on.filter((d: string) => /Block-|Seed-/.test(d)).map((d: string) => d.split('_')[2]);
+    const blockDeps = (name: string) =>
+      r[name].depends_on.filter((d: string) => /Block-|Seed-/.test(d)).map((d: string) => d.split('_')[2]);
 
     it('install in dependency order, after the seed data of the blocks they require', () => {
       expect(blockDeps('workflow')).toEqual(['Block-postgresql', 'Seed-postgresql-demo']);
@@ -162,18 +221,34 @@ describe('instance stack', () => {
 
     it('wait for seed jobs to complete, and only for those', () => {
       expect(r['seed-postgresql-demo'].wait_for_jobs).toBe(true);
-      expect(Object.values(r).filter((rel: any) => rel.wait_for_jobs).map((rel: any) => rel.name)).toEqual(['seed-postgresql-demo']);
+      expect(
+        Object.values(r)
+          .filter((rel: any) => rel.wait_for_jobs)
+          .map((rel: any) => rel.name),
+      ).toEqual(['seed-postgresql-demo']);
     });
 
     it('pin chart versions and pass values as one escaped JSON document', () => {
-      expect(r.postgresql).toMatchObject({ repository: 'https://cloudnative-pg.github.io/charts', chart: 'cluster', version: '0.8.1', atomic: true, wait: true });
-      expect(r.workflow).toMatchObject({ repository: 'https://go.temporal.io/helm-charts', chart: 'temporal', version: '1.6.0' });
+      expect(r.postgresql).toMatchObject({
+        repository: 'https://cloudnative-pg.github.io/charts',
+        chart: 'cluster',
+        version: '0.8.1',
+        atomic: true,
+        wait: true,
+      });
+      expect(r.workflow).toMatchObject({
+        repository: 'https://go.temporal.io/helm-charts',
+        chart: 'temporal',
+        version: '1.6.0',
+      });
       expect(() => JSON.parse(r.postgresql.values[0])).not.toThrow();
     });
 
     it('give each consumer a database and user of its own on the provider, with the connection and storage class wired', () => {
       const pg = values('postgresql');
-      expect(pg.cluster.roles).toEqual([{ name: 'workflow', ensure: 'present', login: true, passwordSecret: { name: 'workflow-database' } }]);
+      expect(pg.cluster.roles).toEqual([
+        { name: 'workflow', ensure: 'present', login: true, passwordSecret: { name: 'workflow-database' } },
+      ]);
       expect(pg.databases).toEqual([
         { name: 'workflow_visibility', owner: 'workflow' },
         { name: 'workflow', owner: 'workflow' },
@@ -181,15 +256,27 @@ describe('instance stack', () => {
       expect(pg.cluster.storage.storageClass).toBe('gp3-encrypted');
       const stores = values('workflow').server.config.persistence.datastores;
       for (const store of [stores.default.sql, stores.visibility.sql]) {
-        expect(store).toMatchObject({ connectAddr: 'postgresql-rw.payments-demo.svc.cluster.local:5432', user: 'workflow', existingSecret: 'workflow-database' });
+        expect(store).toMatchObject({
+          connectAddr: 'postgresql-rw.payments-demo.svc.cluster.local:5432',
+          user: 'workflow',
+          existingSecret: 'workflow-database',
+        });
       }
-      expect([stores.default.sql.databaseName, stores.visibility.sql.databaseName]).toEqual(['workflow', 'workflow_visibility']);
+      expect([stores.default.sql.databaseName, stores.visibility.sql.databaseName]).toEqual([
+        'workflow',
+        'workflow_visibility',
+      ]);
     });
 
     it('merge influences: monitoring learns scrape targets, the gateway learns members', () => {
       const jobs = values('monitoring').serverFiles['prometheus.yml'].scrape_configs;
       expect(jobs[0].job_name).toBe('prometheus');
-      expect(jobs.slice(1).map((j: any) => [j.job_name, j.static_configs[0].targets[0]]).sort()).toEqual([
+      expect(
+        jobs
+          .slice(1)
+          .map((j: any) => [j.job_name, j.static_configs[0].targets[0]])
+          .sort(),
+      ).toEqual([
         ['gateway', 'gateway-kong-status.payments-demo.svc.cluster.local:8100'],
         ['workflow', 'workflow-temporal-frontend-headless.payments-demo.svc.cluster.local:9090'],
       ]);
@@ -209,12 +296,26 @@ describe('instance stack', () => {
         ['workflow.payments-demo.aws.sandbox.example.org', { name: 'workflow-temporal-web', port: 8080 }],
       ]);
       const certificate = manifests.find((m) => m.kind === 'Certificate');
-      expect(certificate.spec).toMatchObject({ dnsNames: ['*.payments-demo.aws.sandbox.example.org'], issuerRef: { kind: 'ClusterIssuer', name: 'sandbox-issuer' } });
+      expect(certificate.spec).toMatchObject({
+        dnsNames: ['*.payments-demo.aws.sandbox.example.org'],
+        issuerRef: { kind: 'ClusterIssuer', name: 'sandbox-issuer' },
+      });
     });
 
     it('install every mock and the seed jobs the config names', () => {
       expect(Object.keys(r).sort()).toEqual(
-        ['gateway', 'mock-cloud', 'mock-email', 'mock-payment', 'mock-sms', 'monitoring', 'postgresql', 'seed-postgresql-demo', 'valkey', 'workflow'].sort(),
+        [
+          'gateway',
+          'mock-cloud',
+          'mock-email',
+          'mock-payment',
+          'mock-sms',
+          'monitoring',
+          'postgresql',
+          'seed-postgresql-demo',
+          'valkey',
+          'workflow',
+        ].sort(),
       );
       expect(values('seed-postgresql-demo')).toEqual({
         dataset: { name: 'demo', url: 'https://example.org/sandboxkit/datasets/postgresql-demo.sql.gz' },
@@ -234,8 +335,13 @@ describe('instance stack', () => {
     it('are generated per instance and stored only by reference', () => {
       const versions = only(aws, 'aws_secretsmanager_secret_version') as any[];
       expect(versions).toHaveLength(2);
-      for (const v of versions) expect(v.secret_string).toMatch(/^\$\{jsonencode\(\{"[^"]+" = random_password\.[^}]+\.result/);
-      expect(only(aws, 'aws_secretsmanager_secret').map((s: any) => s.name).sort()).toEqual([
+      for (const v of versions)
+        expect(v.secret_string).toMatch(/^\$\{jsonencode\(\{"[^"]+" = random_password\.[^}]+\.result/);
+      expect(
+        only(aws, 'aws_secretsmanager_secret')
+          .map((s: any) => s.name)
+          .sort(),
+      ).toEqual([
         'sandbox/aws-main/payments-demo/valkey-credentials',
         'sandbox/aws-main/payments-demo/workflow-database',
       ]);
@@ -244,23 +350,43 @@ describe('instance stack', () => {
     it('are read through a namespaced SecretStore whose role reads only this instance path', () => {
       const manifests = only(aws, 'kubernetes_manifest').map((m: any) => m.manifest);
       const store = manifests.find((m) => m.kind === 'SecretStore');
-      expect(store.spec.provider).toEqual({ aws: { service: 'SecretsManager', region: 'eu-west-1', auth: { jwt: { serviceAccountRef: { name: 'sandbox-secrets' } } } } });
-      expect(manifests.filter((m) => m.kind === 'ExternalSecret').map((m) => m.spec.dataFrom[0].extract.key).sort()).toEqual([
+      expect(store.spec.provider).toEqual({
+        aws: {
+          service: 'SecretsManager',
+          region: 'eu-west-1',
+          auth: { jwt: { serviceAccountRef: { name: 'sandbox-secrets' } } },
+        },
+      });
+      expect(
+        manifests
+          .filter((m) => m.kind === 'ExternalSecret')
+          .map((m) => m.spec.dataFrom[0].extract.key)
+          .sort(),
+      ).toEqual([
         'sandbox/aws-main/payments-demo/valkey-credentials',
         'sandbox/aws-main/payments-demo/workflow-database',
       ]);
       const docs = Object.values(aws.data!.aws_iam_policy_document) as any[];
       const read = docs.find((d) => d.statement[0].actions?.includes('secretsmanager:GetSecretValue'));
-      expect(read.statement[0].resources).toEqual([expect.stringMatching(/:secret:sandbox\/aws-main\/payments-demo\/\*$/)]);
+      expect(read.statement[0].resources).toEqual([
+        expect.stringMatching(/:secret:sandbox\/aws-main\/payments-demo\/\*$/),
+      ]);
       const trust = docs.find((d) => d.statement[0].actions?.includes('sts:AssumeRoleWithWebIdentity'));
       expect(trust.statement[0].condition[0].values).toEqual(['system:serviceaccount:payments-demo:sandbox-secrets']);
-      expect((only(aws, 'kubernetes_service_account_v1')[0] as any).metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/aws_iam_role\./);
+      expect(
+        (only(aws, 'kubernetes_service_account_v1')[0] as any).metadata.annotations['eks.amazonaws.com/role-arn'],
+      ).toMatch(/aws_iam_role\./);
     });
 
     it('on Google, use a per-instance service account with access to its own secrets only', () => {
-      expect((only(gcp, 'google_service_account_iam_member')[0] as any).member).toBe('serviceAccount:sandboxkit-demo.svc.id.goog[identity-trial/sandbox-secrets]');
+      expect((only(gcp, 'google_service_account_iam_member')[0] as any).member).toBe(
+        'serviceAccount:sandboxkit-demo.svc.id.goog[identity-trial/sandbox-secrets]',
+      );
       for (const m of only(gcp, 'google_secret_manager_secret_iam_member') as any[]) {
-        expect(m).toMatchObject({ role: 'roles/secretmanager.secretAccessor', secret_id: expect.stringMatching(/google_secret_manager_secret\./) });
+        expect(m).toMatchObject({
+          role: 'roles/secretmanager.secretAccessor',
+          secret_id: expect.stringMatching(/google_secret_manager_secret\./),
+        });
       }
       const secret = only(gcp, 'google_secret_manager_secret')[0] as any;
       expect(secret.replication.user_managed.replicas[0].customer_managed_encryption.kms_key_name).toBe(
@@ -271,29 +397,42 @@ describe('instance stack', () => {
     it('on Azure, federate a per-instance identity and grant it each secret, not the vault', () => {
       const config = exampleWith((c) => (c.instances[2].cluster = 'azure-main'));
       const json = synthJson(buildStacks(config).instances.get('instance-local-dev')!);
-      expect((only(json, 'azurerm_federated_identity_credential')[0] as any).subject).toBe('system:serviceaccount:local-dev:sandbox-secrets');
+      expect((only(json, 'azurerm_federated_identity_credential')[0] as any).subject).toBe(
+        'system:serviceaccount:local-dev:sandbox-secrets',
+      );
       for (const a of only(json, 'azurerm_role_assignment') as any[]) {
-        expect(a).toMatchObject({ role_definition_name: 'Key Vault Secrets User', scope: expect.stringMatching(/azurerm_key_vault_secret\.[^}]+\.resource_versionless_id/) });
+        expect(a).toMatchObject({
+          role_definition_name: 'Key Vault Secrets User',
+          scope: expect.stringMatching(/azurerm_key_vault_secret\.[^}]+\.resource_versionless_id/),
+        });
       }
     });
 
     it('on an existing cluster, go straight into Kubernetes Secrets of the namespace', () => {
       expect(only(local, 'kubernetes_manifest').filter((m: any) => /Secret/.test(m.manifest.kind))).toEqual([]);
-      expect(only(local, 'kubernetes_secret_v1').map((s: any) => [s.metadata.name, Object.keys(s.data).sort()]).sort()).toEqual([
+      expect(
+        only(local, 'kubernetes_secret_v1')
+          .map((s: any) => [s.metadata.name, Object.keys(s.data).sort()])
+          .sort(),
+      ).toEqual([
         ['seaweedfs-credentials', ['admin-access-key', 'admin-secret-key', 'read-access-key', 'read-secret-key']],
       ]);
     });
 
     it("give a consumer's Secret its user name and connection, with only the password generated", () => {
       const { stack } = instance({ blocks: [{ name: 'mongodb' }, { name: 'messaging' }] });
-      const secret = (only(synthJson(stack), 'kubernetes_secret_v1') as any[]).find((s) => s.metadata.name === 'messaging-database');
+      const secret = (only(synthJson(stack), 'kubernetes_secret_v1') as any[]).find(
+        (s) => s.metadata.name === 'messaging-database',
+      );
       expect(secret.data).toEqual({
         password: expect.stringMatching(/^\$\{random_password\.[^}]+\.result\}$/),
         username: 'messaging',
         database: 'messaging',
         host: 'mongodb.demo.svc.cluster.local',
         port: '27017',
-        uri: expect.stringMatching(/^mongodb:\/\/messaging:\$\{random_password\.[^}]+\.result\}@mongodb\.demo\.svc\.cluster\.local:27017\/messaging\?replicaSet=rs0&authSource=messaging$/),
+        uri: expect.stringMatching(
+          /^mongodb:\/\/messaging:\$\{random_password\.[^}]+\.result\}@mongodb\.demo\.svc\.cluster\.local:27017\/messaging\?replicaSet=rs0&authSource=messaging$/,
+        ),
         'mongo-uri': secret.data.uri,
       });
     });
@@ -311,14 +450,24 @@ describe('instance stack', () => {
     expect(values('keycloak').image).toEqual({ repository: 'mirror.internal:5000/keycloak/keycloak' });
     expect(values('postgresql').cluster.imageName).toBe('mirror.internal:5000/cloudnative-pg/postgresql:18.3');
     expect(values('postgresql').global).toBeUndefined();
-    for (const name of ['valkey', 'mock-email', 'seed-postgresql-minimal']) expect(values(name).global).toEqual({ imageRegistry: 'mirror.internal:5000' });
+    for (const name of ['valkey', 'mock-email', 'seed-postgresql-minimal'])
+      expect(values(name).global).toEqual({ imageRegistry: 'mirror.internal:5000' });
   });
 
   it('configures the Kubernetes and Helm providers from the cluster found by name, per cloud', () => {
-    expect(aws.provider!.kubernetes[0].exec[0]).toMatchObject({ command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'aws-main', '--region', 'eu-west-1', '--output', 'json'] });
-    expect(gcp.provider!.kubernetes[0]).toMatchObject({ host: expect.stringMatching(/^https:\/\/\$\{data\.google_container_cluster\./), token: expect.stringMatching(/data\.google_client_config/) });
+    expect(aws.provider!.kubernetes[0].exec[0]).toMatchObject({
+      command: 'aws',
+      args: ['eks', 'get-token', '--cluster-name', 'aws-main', '--region', 'eu-west-1', '--output', 'json'],
+    });
+    expect(gcp.provider!.kubernetes[0]).toMatchObject({
+      host: expect.stringMatching(/^https:\/\/\$\{data\.google_container_cluster\./),
+      token: expect.stringMatching(/data\.google_client_config/),
+    });
     expect(local.provider!.kubernetes[0]).toEqual({ config_path: '~/.kube/config', config_context: 'kind-sandbox' });
-    expect(local.provider!.helm[0].kubernetes).toEqual({ config_path: '~/.kube/config', config_context: 'kind-sandbox' });
+    expect(local.provider!.helm[0].kubernetes).toEqual({
+      config_path: '~/.kube/config',
+      config_context: 'kind-sandbox',
+    });
   });
 
   /** The example synthesized once into a folder, for the tests that read every stack file. */
@@ -335,14 +484,18 @@ describe('instance stack', () => {
   it('writes no generated secret value into any synthesized file', () => {
     const out = exampleOutput();
     for (const stack of readdirSync(join(out, 'stacks'))) {
-      expect(readStack(out, stack)).not.toMatch(/"(password|secret_string|secret_data|value)":\s*"(?!\$\{)[A-Za-z0-9+/]{16,}"/);
+      expect(readStack(out, stack)).not.toMatch(
+        /"(password|secret_string|secret_data|value)":\s*"(?!\$\{)[A-Za-z0-9+/]{16,}"/,
+      );
     }
   });
 
   it('leaves every other stack byte-identical when an instance is added', () => {
     const before = exampleOutput();
     const after = join(tempDir(), 'after');
-    const more = exampleWith((c) => c.instances.push({ name: 'extra', cluster: 'aws-main', owner: 'dan', blocks: ['valkey'] }));
+    const more = exampleWith((c) =>
+      c.instances.push({ name: 'extra', cluster: 'aws-main', owner: 'dan', blocks: ['valkey'] }),
+    );
     synthesize(more, after);
     const stacksBefore = readdirSync(join(before, 'stacks'));
     expect(readdirSync(join(after, 'stacks')).sort()).toEqual([...stacksBefore, 'instance-extra'].sort());
@@ -366,7 +519,9 @@ describe('instance stack', () => {
 
   describe('bad input', () => {
     it('refuses an unknown block, naming instance and block', () => {
-      expect(() => instance({ blocks: [{ name: 'oracle' }] })).toThrow(/SandboxInstance "demo": blocks\[0\] is "oracle", which is not in the catalog/);
+      expect(() => instance({ blocks: [{ name: 'oracle' }] })).toThrow(
+        /SandboxInstance "demo": blocks\[0\] is "oracle", which is not in the catalog/,
+      );
     });
 
     it('refuses a dataset the block does not offer', () => {
@@ -376,17 +531,27 @@ describe('instance stack', () => {
     });
 
     it('refuses an unmet strong requirement', () => {
-      expect(() => instance({ blocks: [{ name: 'keycloak' }] })).toThrow(/instance "demo": block "keycloak" requires a PostgreSQL database, version 14 or newer/);
+      expect(() => instance({ blocks: [{ name: 'keycloak' }] })).toThrow(
+        /instance "demo": block "keycloak" requires a PostgreSQL database, version 14 or newer/,
+      );
     });
 
     it('refuses values that are not an object', () => {
-      expect(() => instance({ blocks: [{ name: 'postgresql', values: ['x'] as never }] })).toThrow(/blocks\[0\] "postgresql": values must be an object, got a list/);
+      expect(() => instance({ blocks: [{ name: 'postgresql', values: ['x'] as never }] })).toThrow(
+        /blocks\[0\] "postgresql": values must be an object, got a list/,
+      );
     });
 
     it('refuses a block needing RWX storage on a cluster that offers none', () => {
-      const rwx = { ...BUILTIN_CATALOG.find((e) => e.name === 'seaweedfs')!, name: 'shared', needs: { storage: 'rwx' as const } };
+      const rwx = {
+        ...BUILTIN_CATALOG.find((e) => e.name === 'seaweedfs')!,
+        name: 'shared',
+        needs: { storage: 'rwx' as const },
+      };
       const own = mergeCatalog(BUILTIN_CATALOG, [rwx]);
-      expect(() => instance({ blocks: [{ name: 'shared' }], catalog: own })).toThrow(/block "shared" needs shared \(RWX\) storage, which cluster "kind" does not offer/);
+      expect(() => instance({ blocks: [{ name: 'shared' }], catalog: own })).toThrow(
+        /block "shared" needs shared \(RWX\) storage, which cluster "kind" does not offer/,
+      );
       expect(() => instance({ blocks: [{ name: 'shared' }], catalog: own }, 'nfs')).not.toThrow();
     });
 
@@ -400,8 +565,16 @@ describe('instance stack', () => {
 
     it('refuses an instance whose limits exceed twice the quota even when its requests fit', () => {
       // Requests 1.5 CPU of 2; limits 4.5 CPU of the 4 the ResourceQuota allows.
-      const blocks = [{ name: 'postgresql' }, { name: 'keycloak' }, { name: 'mongodb' }, { name: 'messaging' }, { name: 'valkey' }];
-      expect(() => instance({ blocks, quota: { cpu: '2' } })).toThrow(/need requests 1\.6 CPU and .*, limits 4\.5 CPU .*\(over: limits\.cpu\)/);
+      const blocks = [
+        { name: 'postgresql' },
+        { name: 'keycloak' },
+        { name: 'mongodb' },
+        { name: 'messaging' },
+        { name: 'valkey' },
+      ];
+      expect(() => instance({ blocks, quota: { cpu: '2' } })).toThrow(
+        /need requests 1\.6 CPU and .*, limits 4\.5 CPU .*\(over: limits\.cpu\)/,
+      );
     });
 
     it('refuses an instance with more pods than the quota allows, counting mocks and seed jobs', () => {
@@ -415,7 +588,12 @@ describe('instance stack', () => {
 
     it('refuses two providers of the database a block needs', () => {
       const second = { ...BUILTIN_CATALOG.find((e) => e.name === 'postgresql')!, name: 'reporting' };
-      expect(() => instance({ blocks: [{ name: 'postgresql' }, { name: 'reporting' }, { name: 'keycloak' }], catalog: mergeCatalog(BUILTIN_CATALOG, [second]) })).toThrow(
+      expect(() =>
+        instance({
+          blocks: [{ name: 'postgresql' }, { name: 'reporting' }, { name: 'keycloak' }],
+          catalog: mergeCatalog(BUILTIN_CATALOG, [second]),
+        }),
+      ).toThrow(
         /block "keycloak" needs a postgresql database, and "postgresql" and "reporting" both provide one; keep one/,
       );
     });

@@ -14,7 +14,11 @@ import { blockFootprint } from '../../constructs/instance/quota-check';
 import { seedValues } from '../../constructs/instance/seed-data';
 
 const labels = { kind: 'database', 'provides-postgresql': 'true', version: '16.4.0' };
-const expr = (operator: MatchExpression['operator'], key: string, values?: string[]): MatchExpression => ({ key, operator, values });
+const expr = (operator: MatchExpression['operator'], key: string, values?: string[]): MatchExpression => ({
+  key,
+  operator,
+  values,
+});
 
 function entry(name: string, extra: Partial<CatalogEntry> = {}): CatalogEntry {
   return {
@@ -67,7 +71,10 @@ describe('values', () => {
 
   it('appends to a text that ends in a line break when appending, and replaces other text', () => {
     const base = { config: 'services:\n- a\n', name: 'x' };
-    expect(mergeValues(base, { config: '- b\n', name: 'y' }, true)).toEqual({ config: 'services:\n- a\n- b\n', name: 'y' });
+    expect(mergeValues(base, { config: '- b\n', name: 'y' }, true)).toEqual({
+      config: 'services:\n- a\n- b\n',
+      name: 'y',
+    });
     expect(mergeValues(base, { config: '- b\n' })).toEqual({ config: '- b\n', name: 'x' });
   });
 
@@ -79,7 +86,9 @@ describe('values', () => {
   });
 
   it('fills placeholders in nested strings and leaves unknown ones', () => {
-    expect(fillPlaceholders({ a: ['{block}.{namespace}', '{unknown}'] }, { block: 'b', namespace: 'n' })).toEqual({ a: ['b.n', '{unknown}'] });
+    expect(fillPlaceholders({ a: ['{block}.{namespace}', '{unknown}'] }, { block: 'b', namespace: 'n' })).toEqual({
+      a: ['b.n', '{unknown}'],
+    });
   });
 
   it('wires the facts a block asks for and reports the ones it lacks', () => {
@@ -110,13 +119,23 @@ describe('dependency resolution', () => {
   });
 
   it('fails on a cycle, naming both blocks', () => {
-    const a = entry('a', { labels: { kind: 'a', version: '1.0.0' }, requires: { strong: [{ matchExpressions: [expr('In', 'kind', ['b'])] }] } });
-    const b = entry('b', { labels: { kind: 'b', version: '1.0.0' }, requires: { strong: [{ matchExpressions: [expr('In', 'kind', ['a'])] }] } });
-    expect(() => resolveBlocks('i', [block(a), block(b)], vars)).toThrow(/blocks "a" and "b" require each other \(cycle a -> b -> a\); "a" needs kind In b/);
+    const a = entry('a', {
+      labels: { kind: 'a', version: '1.0.0' },
+      requires: { strong: [{ matchExpressions: [expr('In', 'kind', ['b'])] }] },
+    });
+    const b = entry('b', {
+      labels: { kind: 'b', version: '1.0.0' },
+      requires: { strong: [{ matchExpressions: [expr('In', 'kind', ['a'])] }] },
+    });
+    expect(() => resolveBlocks('i', [block(a), block(b)], vars)).toThrow(
+      /blocks "a" and "b" require each other \(cycle a -> b -> a\); "a" needs kind In b/,
+    );
   });
 
   it('warns about unmet weak requirements without failing', () => {
-    const web = entry('web', { requires: { weak: [{ description: 'metrics scraping', matchExpressions: [expr('In', 'kind', ['monitoring'])] }] } });
+    const web = entry('web', {
+      requires: { weak: [{ description: 'metrics scraping', matchExpressions: [expr('In', 'kind', ['monitoring'])] }] },
+    });
     expect(resolveBlocks('i', [block(web)], vars).warnings).toEqual([
       'instance "i": block "web" works better with metrics scraping (kind In monitoring), which no block of the instance provides',
     ]);
@@ -142,7 +161,9 @@ describe('seed values', () => {
   const postgres = BUILTIN_CATALOG.find((e) => e.name === 'postgresql')!;
 
   it("target the provider's own Service and seed account", () => {
-    expect(seedValues({ ...base, blockName: 'postgresql', entry: postgres, dataset: postgres.datasets!.minimal }).target).toEqual({
+    expect(
+      seedValues({ ...base, blockName: 'postgresql', entry: postgres, dataset: postgres.datasets!.minimal }).target,
+    ).toEqual({
       engine: 'postgresql',
       host: 'postgresql-rw.ns.svc.cluster.local',
       port: 5432,
@@ -158,8 +179,12 @@ describe('seed values', () => {
       /dataset "demo" of block "postgresql" is mongodb-archive, which a postgresql database cannot load/,
     );
     const fixtures = { format: 'http-fixtures' as const, source: { configMap: { 'a.json': '{}' } } };
-    expect(() => seedValues({ ...base, blockName: 'postgresql', entry: postgres, dataset: fixtures })).toThrow(/is http-fixtures, but the block serves no HTTP/);
-    expect(() => seedValues({ ...base, blockName: 'app', entry: entry('app'), dataset: postgres.datasets!.minimal })).toThrow(/provides no database/);
+    expect(() => seedValues({ ...base, blockName: 'postgresql', entry: postgres, dataset: fixtures })).toThrow(
+      /is http-fixtures, but the block serves no HTTP/,
+    );
+    expect(() =>
+      seedValues({ ...base, blockName: 'app', entry: entry('app'), dataset: postgres.datasets!.minimal }),
+    ).toThrow(/provides no database/);
   });
 });
 

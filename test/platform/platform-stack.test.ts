@@ -6,10 +6,12 @@ const aws = json('aws-main');
 const azure = json('azure-main');
 const gcp = json('gcp-main');
 const laptop = json('laptop');
-const releases = (j: TerraformJson) => Object.fromEntries(Object.values(resources(j, 'helm_release')).map((r: any) => [r.name, r]));
+const releases = (j: TerraformJson) =>
+  Object.fromEntries(Object.values(resources(j, 'helm_release')).map((r: any) => [r.name, r]));
 const values = (j: TerraformJson, name: string) => JSON.parse(releases(j)[name].values[0]);
 const platformResources = (j: TerraformJson) => values(j, 'platform-resources');
-const storageClasses = (j: TerraformJson) => Object.fromEntries(Object.values(resources(j, 'kubernetes_storage_class_v1')).map((s: any) => [s.metadata.name, s]));
+const storageClasses = (j: TerraformJson) =>
+  Object.fromEntries(Object.values(resources(j, 'kubernetes_storage_class_v1')).map((s: any) => [s.metadata.name, s]));
 
 describe('platform stack', () => {
   it('matches the snapshot', () => {
@@ -17,8 +19,17 @@ describe('platform stack', () => {
   });
 
   it('installs the same services on every cloud, adding what each cloud lacks', () => {
-    const common = ['cert-manager', 'cnpg', 'envoy-gateway', 'instance-reaper', 'platform-resources', 'tenant-policies'];
-    expect(Object.keys(releases(aws)).sort()).toEqual([...common, 'cluster-autoscaler', 'external-secrets', 'metrics-server'].sort());
+    const common = [
+      'cert-manager',
+      'cnpg',
+      'envoy-gateway',
+      'instance-reaper',
+      'platform-resources',
+      'tenant-policies',
+    ];
+    expect(Object.keys(releases(aws)).sort()).toEqual(
+      [...common, 'cluster-autoscaler', 'external-secrets', 'metrics-server'].sort(),
+    );
     expect(Object.keys(releases(azure)).sort()).toEqual([...common, 'external-secrets'].sort());
     expect(Object.keys(releases(gcp)).sort()).toEqual([...common, 'external-secrets'].sort());
     expect(Object.keys(releases(laptop)).sort()).toEqual(common);
@@ -28,8 +39,13 @@ describe('platform stack', () => {
     for (const j of [aws, azure, gcp, laptop]) {
       expect(resources(j, 'kubernetes_manifest')).toEqual({});
       const after = releases(j)['platform-resources'].depends_on as string[];
-      const operators = ['envoy-gateway', 'cert-manager', ...(releases(j)['external-secrets'] ? ['external-secrets'] : [])];
-      const addressOf = (name: string) => Object.entries(resources(j, 'helm_release')).find(([, r]: any) => r.name === name)![0];
+      const operators = [
+        'envoy-gateway',
+        'cert-manager',
+        ...(releases(j)['external-secrets'] ? ['external-secrets'] : []),
+      ];
+      const addressOf = (name: string) =>
+        Object.entries(resources(j, 'helm_release')).find(([, r]: any) => r.name === name)![0];
       expect(after.sort()).toEqual(operators.map((o) => `helm_release.${addressOf(o)}`).sort());
     }
   });
@@ -40,7 +56,11 @@ describe('platform stack', () => {
       gateway: { className: 'sandbox', name: 'sandbox' },
     });
     expect(releases(laptop)['platform-resources'].namespace).toBe('sandbox-gateway');
-    expect(releases(laptop)['envoy-gateway']).toMatchObject({ namespace: 'sandbox-gateway', chart: 'gateway-helm', version: 'v1.9.0' });
+    expect(releases(laptop)['envoy-gateway']).toMatchObject({
+      namespace: 'sandbox-gateway',
+      chart: 'gateway-helm',
+      version: 'v1.9.0',
+    });
   });
 
   it('installs the CloudNativePG operator with its CRDs for instance databases', () => {
@@ -61,12 +81,20 @@ describe('platform stack', () => {
         name: 'external-secrets',
         annotations: { 'eks.amazonaws.com/role-arn': expect.stringMatching(/data\.aws_iam_role\.[^.]+\.arn/) },
       });
-      expect(Object.values(aws.data!.aws_iam_role).map((r: any) => r.name).sort()).toEqual(['sandbox-aws-main-cluster-autoscaler', 'sandbox-aws-main-secret-operator']);
+      expect(
+        Object.values(aws.data!.aws_iam_role)
+          .map((r: any) => r.name)
+          .sort(),
+      ).toEqual(['sandbox-aws-main-cluster-autoscaler', 'sandbox-aws-main-secret-operator']);
       expect(values(azure, 'external-secrets')).toMatchObject({
-        serviceAccount: { annotations: { 'azure.workload.identity/client-id': expect.stringMatching(/azurerm_user_assigned_identity/) } },
+        serviceAccount: {
+          annotations: { 'azure.workload.identity/client-id': expect.stringMatching(/azurerm_user_assigned_identity/) },
+        },
         podLabels: { 'azure.workload.identity/use': 'true' },
       });
-      expect(values(gcp, 'external-secrets').serviceAccount.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'gcp-main-secrets@sandboxkit-demo.iam.gserviceaccount.com' });
+      expect(values(gcp, 'external-secrets').serviceAccount.annotations).toEqual({
+        'iam.gke.io/gcp-service-account': 'gcp-main-secrets@sandboxkit-demo.iam.gserviceaccount.com',
+      });
     });
 
     it('serve a ClusterSecretStore of the cloud kind to platform namespaces only', () => {
@@ -75,12 +103,18 @@ describe('platform stack', () => {
       expect(Object.keys(store(azure).provider)).toEqual(['azurekv']);
       expect(Object.keys(store(gcp).provider)).toEqual(['gcpsm']);
       expect(store(laptop)).toEqual({ enabled: false });
-      expect(store(aws)).toMatchObject({ enabled: true, name: 'sandbox-secrets', namespaceLabel: 'sandbox.dev/platform' });
+      expect(store(aws)).toMatchObject({
+        enabled: true,
+        name: 'sandbox-secrets',
+        namespaceLabel: 'sandbox.dev/platform',
+      });
     });
 
     it('use no static cloud credentials anywhere', () => {
       for (const j of [aws, azure, gcp, laptop]) {
-        expect(JSON.stringify(j)).not.toMatch(/access_key|secret_key|client_secret|AKIA[0-9A-Z]{16}|credentials_json|private_key/i);
+        expect(JSON.stringify(j)).not.toMatch(
+          /access_key|secret_key|client_secret|AKIA[0-9A-Z]{16}|credentials_json|private_key/i,
+        );
       }
     });
   });
@@ -94,7 +128,9 @@ describe('platform stack', () => {
       metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
     });
     expect(storageClasses(aws)['efs-shared'].parameters.fileSystemId).toMatch(/data\.aws_efs_file_system/);
-    expect(storageClasses(azure)['managed-csi-premium-encrypted'].parameters).toMatchObject({ diskEncryptionType: 'EncryptionAtRestWithCustomerKey' });
+    expect(storageClasses(azure)['managed-csi-premium-encrypted'].parameters).toMatchObject({
+      diskEncryptionType: 'EncryptionAtRestWithCustomerKey',
+    });
     expect(storageClasses(gcp)['pd-balanced-cmek'].parameters['disk-encryption-kms-key']).toBe(
       'projects/sandboxkit-demo/locations/europe-west1/keyRings/gcp-main-keys/cryptoKeys/gcp-main-disks',
     );
@@ -109,13 +145,21 @@ describe('platform stack', () => {
     });
     expect(annotations(azure)).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' });
     expect(annotations(gcp)).toEqual({ 'networking.gke.io/load-balancer-type': 'Internal' });
-    const pub = synthJson(buildStacks(exampleWith((c) => (c.clusters[0].platform = { publicIngress: true }))).platforms.get('platform-aws-main')!);
+    const pub = synthJson(
+      buildStacks(exampleWith((c) => (c.clusters[0].platform = { publicIngress: true }))).platforms.get(
+        'platform-aws-main',
+      )!,
+    );
     expect(annotations(pub)).toEqual({});
   });
 
   it('issues certificates from a sandbox CA by default, from ACME when asked', () => {
     expect(platformResources(aws).issuer).toEqual({ name: 'sandbox-issuer', acme: { email: '' } });
-    const acme = synthJson(buildStacks(exampleWith((c) => (c.clusters[1].platform = { acme: { email: 'ops@example.org' } }))).platforms.get('platform-azure-main')!);
+    const acme = synthJson(
+      buildStacks(exampleWith((c) => (c.clusters[1].platform = { acme: { email: 'ops@example.org' } }))).platforms.get(
+        'platform-azure-main',
+      )!,
+    );
     expect(platformResources(acme).issuer).toEqual({ name: 'sandbox-issuer', acme: { email: 'ops@example.org' } });
     expect(values(aws, 'cert-manager').config.gatewayAPI).toEqual({ enabled: true });
   });
@@ -124,26 +168,43 @@ describe('platform stack', () => {
     expect(values(aws, 'cluster-autoscaler')).toMatchObject({
       autoDiscovery: { clusterName: 'aws-main' },
       awsRegion: 'eu-west-1',
-      rbac: { serviceAccount: { name: 'cluster-autoscaler', annotations: { 'eks.amazonaws.com/role-arn': expect.stringMatching(/data\.aws_iam_role/) } } },
+      rbac: {
+        serviceAccount: {
+          name: 'cluster-autoscaler',
+          annotations: { 'eks.amazonaws.com/role-arn': expect.stringMatching(/data\.aws_iam_role/) },
+        },
+      },
     });
     const cluster = synthJson(stacks.clusters.get('cluster-aws-main')!);
     const docs = Object.entries(cluster.data!.aws_iam_policy_document as Record<string, any>);
     const policy = docs.find(([id]) => id.includes('ClusterAutoscalerRole_PolicyDocument'))![1];
-    expect(policy.statement[0].condition).toEqual([{ test: 'StringEquals', variable: 'aws:ResourceTag/k8s.io/cluster-autoscaler/aws-main', values: ['owned'] }]);
+    expect(policy.statement[0].condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:ResourceTag/k8s.io/cluster-autoscaler/aws-main', values: ['owned'] },
+    ]);
   });
 
   it('installs the reaper with its schedule from the config', () => {
     expect(values(aws, 'instance-reaper')).toEqual({ schedule: '*/15 * * * *' });
-    const own = synthJson(buildStacks(exampleWith((c) => (c.clusters[3].platform = { reaperSchedule: '0 * * * *' }))).platforms.get('platform-laptop')!);
+    const own = synthJson(
+      buildStacks(exampleWith((c) => (c.clusters[3].platform = { reaperSchedule: '0 * * * *' }))).platforms.get(
+        'platform-laptop',
+      )!,
+    );
     expect(values(own, 'instance-reaper')).toEqual({ schedule: '0 * * * *' });
   });
 
   it('adds monitoring and a registry mirror only when switched on', () => {
     const on = synthJson(
-      buildStacks(exampleWith((c) => (c.clusters[2].platform = { monitoring: true, registryMirror: 'mirror.internal:5000' }))).platforms.get('platform-gcp-main')!,
+      buildStacks(
+        exampleWith((c) => (c.clusters[2].platform = { monitoring: true, registryMirror: 'mirror.internal:5000' })),
+      ).platforms.get('platform-gcp-main')!,
     );
     expect(releases(on).monitoring).toMatchObject({ chart: 'kube-prometheus-stack', version: '88.5.3' });
-    expect(values(on, 'monitoring').grafana.admin).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' });
+    expect(values(on, 'monitoring').grafana.admin).toEqual({
+      existingSecret: 'grafana-admin',
+      userKey: 'admin-user',
+      passwordKey: 'admin-password',
+    });
     expect(values(on, 'envoy-gateway').global).toEqual({ imageRegistry: 'mirror.internal:5000' });
     expect(values(on, 'cert-manager').imageRegistry).toBe('mirror.internal:5000');
     expect(values(on, 'instance-reaper').global).toEqual({ imageRegistry: 'mirror.internal:5000' });
@@ -151,6 +212,7 @@ describe('platform stack', () => {
   });
 
   it('labels platform namespaces so that only they may use the cluster-wide store', () => {
-    for (const ns of Object.values(resources(aws, 'kubernetes_namespace_v1')) as any[]) expect(ns.metadata.labels['sandbox.dev/platform']).toBe('true');
+    for (const ns of Object.values(resources(aws, 'kubernetes_namespace_v1')) as any[])
+      expect(ns.metadata.labels['sandbox.dev/platform']).toBe('true');
   });
 });

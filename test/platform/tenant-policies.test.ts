@@ -9,13 +9,22 @@ import { requireTool, run } from '../tools';
 import { loadConfig } from '../../config/load';
 
 const stacks = buildStacks();
-const release = (j: TerraformJson) => Object.values(resources(j, 'helm_release')).find((r: any) => r.name === 'tenant-policies') as any;
+const release = (j: TerraformJson) =>
+  Object.values(resources(j, 'helm_release')).find((r: any) => r.name === 'tenant-policies') as any;
 const aws = synthJson(stacks.platforms.get('platform-aws-main')!);
 
 /** The tenant-policies chart rendered with the values the platform computes for a cluster. */
 function rendered(values: Record<string, unknown>): any[] {
   const file = tempFile('values.json', JSON.stringify(values));
-  const text = run(requireTool('helm'), ['template', 'tenant-policies', join(CHARTS_DIR, 'tenant-policies'), '--kube-version', KUBE_VERSION, '-f', file]);
+  const text = run(requireTool('helm'), [
+    'template',
+    'tenant-policies',
+    join(CHARTS_DIR, 'tenant-policies'),
+    '--kube-version',
+    KUBE_VERSION,
+    '-f',
+    file,
+  ]);
   return parseAllDocuments(text)
     .map((d) => d.toJS())
     .filter((o) => o && o.kind?.startsWith('ValidatingAdmissionPolicy'));
@@ -30,14 +39,22 @@ describe('tenant policies', () => {
       ['laptop', 'sandbox.localhost'],
     ]) {
       const r = release(synthJson(stacks.platforms.get(`platform-${cluster}`)!));
-      expect({ cluster, namespace: r.namespace, values: JSON.parse(r.values[0]) }).toEqual({ cluster, namespace: 'sandbox-platform', values: { ingressDomain: domain } });
+      expect({ cluster, namespace: r.namespace, values: JSON.parse(r.values[0]) }).toEqual({
+        cluster,
+        namespace: 'sandbox-platform',
+        values: { ingressDomain: domain },
+      });
     }
-    expect(release(aws).depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\.Platform_Reaper_Namespace/)]);
+    expect(release(aws).depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_namespace_v1\.Platform_Reaper_Namespace/),
+    ]);
   });
 
   it('install the chart version the construct pins', () => {
     expect(release(aws).version).toBe(TENANT_POLICIES_CHART_VERSION);
-    expect(parse(readFileSync(join(CHARTS_DIR, 'tenant-policies', 'Chart.yaml'), 'utf8')).version).toBe(TENANT_POLICIES_CHART_VERSION);
+    expect(parse(readFileSync(join(CHARTS_DIR, 'tenant-policies', 'Chart.yaml'), 'utf8')).version).toBe(
+      TENANT_POLICIES_CHART_VERSION,
+    );
   });
 
   it('bind every policy to instance namespaces only, denying what fails', () => {
@@ -45,31 +62,49 @@ describe('tenant policies', () => {
     const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
     const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(
-      ['certificates', 'endpoints', 'ingresses', 'listeners', 'pods', 'routes', 'services'].map((s) => `tenant-policies-${s}`),
+      ['certificates', 'endpoints', 'ingresses', 'listeners', 'pods', 'routes', 'services'].map(
+        (s) => `tenant-policies-${s}`,
+      ),
     );
     expect(bindings.map((b) => b.spec.policyName).sort()).toEqual(policies.map((p) => p.metadata.name).sort());
     for (const b of bindings) {
       expect(b.spec.validationActions).toEqual(['Deny']);
-      expect(b.spec.matchResources.namespaceSelector).toEqual({ matchExpressions: [{ key: 'sandbox.dev/instance', operator: 'Exists' }] });
+      expect(b.spec.matchResources.namespaceSelector).toEqual({
+        matchExpressions: [{ key: 'sandbox.dev/instance', operator: 'Exists' }],
+      });
     }
     for (const p of policies) expect(p.spec.failurePolicy).toBe('Fail');
   });
 
   it('bound hostnames by the instance label and the cluster domain', () => {
-    const routes = rendered({ ingressDomain: 'aws.sandbox.example.org' }).find((o) => o.metadata.name === 'tenant-policies-routes');
-    expect(routes.spec.variables).toEqual([{ name: 'suffix', expression: `'.' + namespaceObject.metadata.labels["sandbox.dev/instance"] + '.aws.sandbox.example.org'` }]);
+    const routes = rendered({ ingressDomain: 'aws.sandbox.example.org' }).find(
+      (o) => o.metadata.name === 'tenant-policies-routes',
+    );
+    expect(routes.spec.variables).toEqual([
+      {
+        name: 'suffix',
+        expression: `'.' + namespaceObject.metadata.labels["sandbox.dev/instance"] + '.aws.sandbox.example.org'`,
+      },
+    ]);
   });
 
   it('admit a member LoadBalancer only on clusters that allow TCP exposure', () => {
-    const granted = (values: Record<string, unknown>) => rendered(values).find((o) => o.metadata.name === 'tenant-policies-services').spec.variables;
+    const granted = (values: Record<string, unknown>) =>
+      rendered(values).find((o) => o.metadata.name === 'tenant-policies-services').spec.variables;
     expect(granted({ ingressDomain: 'aws.sandbox.example.org' })).toEqual([{ name: 'granted', expression: 'false' }]);
-    expect(granted({ ingressDomain: 'aws.sandbox.example.org', poolGrant: { enabled: true } })[0].expression).toMatch(/^object\.metadata\.name == 'sandbox-pool-member' && /);
+    expect(granted({ ingressDomain: 'aws.sandbox.example.org', poolGrant: { enabled: true } })[0].expression).toMatch(
+      /^object\.metadata\.name == 'sandbox-pool-member' && /,
+    );
     const dss = buildStacks(loadConfig(join(__dirname, '..', '..', 'examples', 'dss.yaml')));
-    expect(JSON.parse(release(synthJson(dss.platforms.get('platform-dss-gcp')!)).values[0]).poolGrant).toEqual({ enabled: true });
+    expect(JSON.parse(release(synthJson(dss.platforms.get('platform-dss-gcp')!)).values[0]).poolGrant).toEqual({
+      enabled: true,
+    });
   });
 
   it('refuses a domain that is not one, naming it', () => {
     const stack = new TerraformStack(Testing.app(), 't');
-    expect(() => new TenantPolicies(stack, 'P', { domain: 'Not A Domain' })).toThrow(/TenantPolicies "P": domain must be a lower-case DNS domain, got "Not A Domain"/);
+    expect(() => new TenantPolicies(stack, 'P', { domain: 'Not A Domain' })).toThrow(
+      /TenantPolicies "P": domain must be a lower-case DNS domain, got "Not A Domain"/,
+    );
   });
 });

@@ -25,7 +25,8 @@ export function activeOptions(config: SandboxConfig): Set<string> {
   }
   for (const c of config.clusters) {
     if (c.cloud === 'aws' && (c.publicAccessCidrs?.length ?? 0) > 0) on.add('aws-public-endpoint');
-    if (c.cloud === 'azure' && c.privateCluster === false && (c.authorizedIpRanges?.length ?? 0) > 0) on.add('azure-public-api');
+    if (c.cloud === 'azure' && c.privateCluster === false && (c.authorizedIpRanges?.length ?? 0) > 0)
+      on.add('azure-public-api');
     if (c.cloud === 'gcp' && c.mode === 'autopilot') on.add('gcp-autopilot');
   }
   const cloudOf = new Map(config.clusters.map((c) => [c.name, c.cloud]));

@@ -31,13 +31,29 @@ interface Scan {
  * leaves out the checks its own skip list names, for its own files only.
  */
 function scan(dir: string): Promise<Scan> {
-  const args = ['-d', dir, '--framework', 'terraform_json', 'kubernetes', '--skip-download', '--compact', '-o', 'json', '--soft-fail'];
+  const args = [
+    '-d',
+    dir,
+    '--framework',
+    'terraform_json',
+    'kubernetes',
+    '--skip-download',
+    '--compact',
+    '-o',
+    'json',
+    '--soft-fail',
+  ];
   const result = new Promise<Scan>((resolve, reject) =>
     execFile(checkov, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${checkov} ${args.join(' ')} failed:\n${stdout}${stderr || err.message}`));
       const out = JSON.parse(stdout);
-      const reports = (Array.isArray(out) ? out : [out]) as { results?: { passed_checks?: Result[]; failed_checks?: Result[] } }[];
-      resolve({ passed: reports.flatMap((r) => r.results?.passed_checks ?? []), failed: reports.flatMap((r) => r.results?.failed_checks ?? []) });
+      const reports = (Array.isArray(out) ? out : [out]) as {
+        results?: { passed_checks?: Result[]; failed_checks?: Result[] };
+      }[];
+      resolve({
+        passed: reports.flatMap((r) => r.results?.passed_checks ?? []),
+        failed: reports.flatMap((r) => r.results?.failed_checks ?? []),
+      });
     }),
   );
   result.catch(() => undefined); // awaited by its tests; this only keeps an early failure from being reported as unhandled
@@ -73,7 +89,8 @@ describe('checkov', () => {
     const charts = join(root, 'charts');
     mkdirSync(charts);
     for (const chart of CHART_NAMES) {
-      for (const s of chartScenarios(chart)) writeFileSync(join(charts, `${chart}-${s.name.replace(/\./g, '-')}.yaml`), renderChart(chart, s.file));
+      for (const s of chartScenarios(chart))
+        writeFileSync(join(charts, `${chart}-${s.name.replace(/\./g, '-')}.yaml`), renderChart(chart, s.file));
     }
     skipsOf.set('charts', new Set(SKIPS.kubernetes.map((s) => s.id)));
     scanned = scan(root);
@@ -84,25 +101,52 @@ describe('checkov', () => {
       expect({ id: skip.id, reason: skip.reason?.length > 40 }).toEqual({ id: skip.id, reason: true });
     }
     for (const skip of SKIPS.options) {
-      expect(['aws-public-endpoint', 'azure-public-api', 'gcp-autopilot', 'state-bootstrap', 'instance-object-storage', 'azure-instance-storage', 'gcp-instance-bucket', 'instance-managed-database']).toContain(skip.option);
+      expect([
+        'aws-public-endpoint',
+        'azure-public-api',
+        'gcp-autopilot',
+        'state-bootstrap',
+        'instance-object-storage',
+        'azure-instance-storage',
+        'gcp-instance-bucket',
+        'instance-managed-database',
+      ]).toContain(skip.option);
     }
   });
 
-  it.each(EXAMPLES)('finds nothing in the Terraform of examples/%s', async (file) => {
-    const { passed, failed } = await part(file);
-    expect(failed.map(describeFinding)).toEqual([]);
-    expect(passed).toBeGreaterThan(file === 'ebury.yaml' ? 200 : 300);
-  }, SCAN_TIMEOUT_MS);
+  it.each(EXAMPLES)(
+    'finds nothing in the Terraform of examples/%s',
+    async (file) => {
+      const { passed, failed } = await part(file);
+      expect(failed.map(describeFinding)).toEqual([]);
+      expect(passed).toBeGreaterThan(file === 'ebury.yaml' ? 200 : 300);
+    },
+    SCAN_TIMEOUT_MS,
+  );
 
   it('applies option skips only where the option is on', () => {
     expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'sandbox.yaml')))]).toEqual([]);
-    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual(['aws-public-endpoint', 'azure-instance-storage', 'azure-public-api', 'gcp-autopilot', 'gcp-instance-bucket', 'instance-managed-database', 'state-bootstrap']);
-    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'ebury.yaml')))]).toEqual(expect.arrayContaining(['instance-object-storage', 'instance-managed-database']));
+    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'everything.yaml')))].sort()).toEqual([
+      'aws-public-endpoint',
+      'azure-instance-storage',
+      'azure-public-api',
+      'gcp-autopilot',
+      'gcp-instance-bucket',
+      'instance-managed-database',
+      'state-bootstrap',
+    ]);
+    expect([...activeOptions(loadConfig(join(ROOT, 'examples', 'ebury.yaml')))]).toEqual(
+      expect.arrayContaining(['instance-object-storage', 'instance-managed-database']),
+    );
   });
 
-  it('finds nothing in any rendered chart, with default and ci values', async () => {
-    const { passed, failed } = await part('charts');
-    expect(failed.map(describeFinding)).toEqual([]);
-    expect(passed).toBeGreaterThan(1000);
-  }, SCAN_TIMEOUT_MS);
+  it(
+    'finds nothing in any rendered chart, with default and ci values',
+    async () => {
+      const { passed, failed } = await part('charts');
+      expect(failed.map(describeFinding)).toEqual([]);
+      expect(passed).toBeGreaterThan(1000);
+    },
+    SCAN_TIMEOUT_MS,
+  );
 });

@@ -43,7 +43,23 @@ function set(root: any, path: Path, value: unknown): void {
   if (parent && typeof parent === 'object') parent[path[path.length - 1]] = value;
 }
 
-const WEIRD_STRINGS = ['', ' ', '../../etc/passwd', 'a/b', '..', 'C:\\temp', 'Ünïcødé-名前', '🦄🦄', '\u202e\u200bhidden', 'x'.repeat(100_000), '${var.secret}', '%{if}', 'null', '-1', 'UPPER'];
+const WEIRD_STRINGS = [
+  '',
+  ' ',
+  '../../etc/passwd',
+  'a/b',
+  '..',
+  'C:\\temp',
+  'Ünïcødé-名前',
+  '🦄🦄',
+  '\u202e\u200bhidden',
+  'x'.repeat(100_000),
+  '${var.secret}',
+  '%{if}',
+  'null',
+  '-1',
+  'UPPER',
+];
 const WEIRD_VALUES = [null, true, false, 0, -1, -999999, 1e308, 1.5, [], {}, [[[]]], { a: { b: { c: {} } } }];
 
 function deep(levels: number): unknown {
@@ -78,7 +94,8 @@ function mutate(next: () => number): { what: string; text: string } {
       return { what: `deep nesting at ${path.join('.')}`, text: stringify(config) };
     case 5: {
       const parent = get(config, path.slice(0, -1));
-      if (parent && typeof parent === 'object' && !Array.isArray(parent)) parent[pick(['colour', 'x-extra', '__proto__', 'constructor'])] = 'surprise';
+      if (parent && typeof parent === 'object' && !Array.isArray(parent))
+        parent[pick(['colour', 'x-extra', '__proto__', 'constructor'])] = 'surprise';
       return { what: `unknown key under ${path.slice(0, -1).join('.')}`, text: stringify(config) };
     }
     default: {
@@ -107,14 +124,26 @@ function checkRun(what: string, dir: string, text: string | Buffer): 'synth' | '
   const { code, stderr } = runMain(file, out);
   const seconds = (Date.now() - start) / 1000;
   const context = `${what}: exit ${code}, ${stderr.slice(0, 300)}`;
-  const hang = seconds > HANG_SECONDS ? `${what} ran for ${seconds.toFixed(0)}s, past the ${HANG_SECONDS}s bound: treated as a hang` : undefined;
+  const hang =
+    seconds > HANG_SECONDS
+      ? `${what} ran for ${seconds.toFixed(0)}s, past the ${HANG_SECONDS}s bound: treated as a hang`
+      : undefined;
   expect({ context, hang }).toEqual({ context, hang: undefined });
   if (code === 0) {
     const stacks = readdirSync(join(out, 'stacks'));
-    expect({ context, complete: stacks.every((s) => existsSync(join(out, 'stacks', s, 'cdk.tf.json'))) }).toEqual({ context, complete: true });
+    expect({ context, complete: stacks.every((s) => existsSync(join(out, 'stacks', s, 'cdk.tf.json'))) }).toEqual({
+      context,
+      complete: true,
+    });
     return 'synth';
   }
-  expect({ context, code, clean: /^(invalid sandbox config|synth failed for)/.test(stderr), stackTrace: /\n\s+at .+:\d+:\d+\)?/.test(stderr), wrote: existsSync(out) }).toEqual({
+  expect({
+    context,
+    code,
+    clean: /^(invalid sandbox config|synth failed for)/.test(stderr),
+    stackTrace: /\n\s+at .+:\d+:\d+\)?/.test(stderr),
+    wrote: existsSync(out),
+  }).toEqual({
     context,
     code: 1,
     clean: true,
@@ -125,26 +154,46 @@ function checkRun(what: string, dir: string, text: string | Buffer): 'synth' | '
 }
 
 describe('hostile input', () => {
-  it(`ends each of ${MUTATIONS} random mutations of the example in a synth or a clean error`, () => {
-    const next = random(20261123);
-    const outcomes = { synth: 0, refused: 0 };
-    for (let i = 0; i < MUTATIONS; i++) {
-      const { what, text } = mutate(next);
-      outcomes[runOn(`#${i} ${what}`, text)]++;
-    }
-    // Both outcomes must occur, or the mutations test only one path.
-    expect(outcomes.synth).toBeGreaterThan(10);
-    expect(outcomes.refused).toBeGreaterThan(100);
-  }, 30 * 60_000);
+  it(
+    `ends each of ${MUTATIONS} random mutations of the example in a synth or a clean error`,
+    () => {
+      const next = random(20261123);
+      const outcomes = { synth: 0, refused: 0 };
+      for (let i = 0; i < MUTATIONS; i++) {
+        const { what, text } = mutate(next);
+        outcomes[runOn(`#${i} ${what}`, text)]++;
+      }
+      // Both outcomes must occur, or the mutations test only one path.
+      expect(outcomes.synth).toBeGreaterThan(10);
+      expect(outcomes.refused).toBeGreaterThan(100);
+    },
+    30 * 60_000,
+  );
 
   it.each([
-    ['an alias bomb', ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n')],
+    [
+      'an alias bomb',
+      [
+        'a: &a ["x","x","x","x","x","x","x","x","x"]',
+        ...Array.from(
+          { length: 8 },
+          (_, i) =>
+            `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+              .fill(`*${String.fromCharCode(97 + i)}`)
+              .join(',')}]`,
+        ),
+      ].join('\n'),
+    ],
     ['100,000 levels of nesting', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
     ['an empty file', ''],
     ['binary garbage', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))],
     ['a 50 MB file', Buffer.alloc(50 * 1024 * 1024, 'a: b\n')],
     ['a YAML document stream', `${EXAMPLE}\n---\n${EXAMPLE}`],
-  ])('refuses %s cleanly', (what, text) => {
-    expect(runOn(what, text)).toBe('refused');
-  }, 10 * 60_000);
+  ])(
+    'refuses %s cleanly',
+    (what, text) => {
+      expect(runOn(what, text)).toBe('refused');
+    },
+    10 * 60_000,
+  );
 });

@@ -17,7 +17,10 @@ export const SECRET_PATTERNS: readonly [string, RegExp][] = [
   ['JSON web token', /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./],
   ['GitHub token', /\bgh[pousr]_[A-Za-z0-9]{36}\b/],
   ['Slack token', /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
-  ['literal password or token value', /"[\w-]*(password|passwd|secret|token|api[-_]?key)[\w-]*"\s*:\s*"(?!\\?\$\{)(?=[^"]*[0-9])(?=[^"]*[A-Za-z])[^"\s]{12,}"/i],
+  [
+    'literal password or token value',
+    /"[\w-]*(password|passwd|secret|token|api[-_]?key)[\w-]*"\s*:\s*"(?!\\?\$\{)(?=[^"]*[0-9])(?=[^"]*[A-Za-z])[^"\s]{12,}"/i,
+  ],
 ];
 
 /** Every match of a secret pattern in `text`, as "what: excerpt". */
@@ -37,7 +40,9 @@ function filesUnder(dir: string, suffix: string): string[] {
 
 describe('secret scan', () => {
   it('detects what it is meant to detect', () => {
-    expect(findSecrets('{"admin-password": "hunter2hunter2x9"}')).toEqual(['literal password or token value: "admin-password": "hunter2hunter2x9"']);
+    expect(findSecrets('{"admin-password": "hunter2hunter2x9"}')).toEqual([
+      'literal password or token value: "admin-password": "hunter2hunter2x9"',
+    ]);
     expect(findSecrets('key AKIAABCDEFGHIJKLMNOP')).toHaveLength(1);
     expect(findSecrets('-----BEGIN RSA PRIVATE KEY-----')).toHaveLength(1);
     expect(findSecrets('{"password": "${random_password.pw.result}"}')).toEqual([]);
@@ -45,12 +50,17 @@ describe('secret scan', () => {
     expect(findSecrets('{"passwordSecret": "postgresql-credentials"}')).toEqual([]);
   });
 
-  it.each(['sandbox.yaml', 'everything.yaml', 'dss.yaml', 'digit.yaml', 'govstack.yaml'])('finds no secret in any stack synthesized from examples/%s', (file) => {
-    const out = join(tempDir('secrets-'), 'cdktf.out');
-    synthesize(loadConfig(join(ROOT, 'examples', file)), out);
-    const hits = filesUnder(out, '.json').flatMap((f) => findSecrets(readFileSync(f, 'utf8')).map((h) => `${f}: ${h}`));
-    expect(hits).toEqual([]);
-  });
+  it.each(['sandbox.yaml', 'everything.yaml', 'dss.yaml', 'digit.yaml', 'govstack.yaml'])(
+    'finds no secret in any stack synthesized from examples/%s',
+    (file) => {
+      const out = join(tempDir('secrets-'), 'cdktf.out');
+      synthesize(loadConfig(join(ROOT, 'examples', file)), out);
+      const hits = filesUnder(out, '.json').flatMap((f) =>
+        findSecrets(readFileSync(f, 'utf8')).map((h) => `${f}: ${h}`),
+      );
+      expect(hits).toEqual([]);
+    },
+  );
 
   it('finds no secret in any jest snapshot', () => {
     const snapshots = filesUnder(join(ROOT, 'test'), '.snap');
@@ -61,7 +71,11 @@ describe('secret scan', () => {
   it('finds no secret in any rendered chart', () => {
     for (const chart of CHART_NAMES) {
       for (const s of chartScenarios(chart)) {
-        expect({ chart, values: s.name, secrets: findSecrets(renderChart(chart, s.file)) }).toEqual({ chart, values: s.name, secrets: [] });
+        expect({ chart, values: s.name, secrets: findSecrets(renderChart(chart, s.file)) }).toEqual({
+          chart,
+          values: s.name,
+          secrets: [],
+        });
       }
     }
   });
@@ -72,7 +86,8 @@ describe('secret scan', () => {
     for (const f of filesUnder(out, 'cdk.tf.json')) {
       const outputs = JSON.parse(readFileSync(f, 'utf8')).output ?? {};
       for (const [name, output] of Object.entries(outputs) as [string, { sensitive?: boolean }][]) {
-        if (/password|token|secret_value|private|kubeconfig/.test(name)) expect({ name, sensitive: output.sensitive }).toEqual({ name, sensitive: true });
+        if (/password|token|secret_value|private|kubeconfig/.test(name))
+          expect({ name, sensitive: output.sensitive }).toEqual({ name, sensitive: true });
       }
     }
   });

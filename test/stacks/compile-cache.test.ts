@@ -24,7 +24,12 @@ function app(): { dir: string; run: (env?: NodeJS.ProcessEnv) => Run; dependency
   const dir = tempDir('sandboxkit-compile-cache-');
   for (const name of ['compile-cache', 'code-cache-store']) {
     const source = readFileSync(join(STACKS, `${name}.ts`), 'utf8');
-    writeFileSync(join(dir, `${name}.js`), transpileModule(source, { compilerOptions: { module: ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true } }).outputText);
+    writeFileSync(
+      join(dir, `${name}.js`),
+      transpileModule(source, {
+        compilerOptions: { module: ModuleKind.CommonJS, target: ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText,
+    );
   }
   const dep = join(dir, 'node_modules', 'dep');
   mkdirSync(dep, { recursive: true });
@@ -65,7 +70,13 @@ dep.dynamic().then((m) => process.stdout.write(JSON.stringify({ mode, value: dep
     const result = spawnSync(process.execPath, ['run.js'], {
       cwd: dir,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: dir, NODE_COMPILE_CACHE: join(dir, 'compiled'), NODE_DEBUG: 'sandboxkit_compile_cache', ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        NODE_COMPILE_CACHE: join(dir, 'compiled'),
+        NODE_DEBUG: 'sandboxkit_compile_cache',
+        ...env,
+      },
     });
     const counts = /(\d+) modules compiled from the cache, (\d+) from source/.exec(result.stderr);
     return {
@@ -100,7 +111,14 @@ describe('compile cache', () => {
     expect(mode).toBe('loader');
     const { mode: _, ...plainBehaviour } = plain.report;
     expect(behaviour).toEqual(plainBehaviour);
-    expect(behaviour).toMatchObject({ value: 'aaaa', filename: join(dir, 'node_modules', 'dep', 'index.js'), other: 7, dynamic: 42, paths: true, main: join(dir, 'run.js') });
+    expect(behaviour).toMatchObject({
+      value: 'aaaa',
+      filename: join(dir, 'node_modules', 'dep', 'index.js'),
+      other: 7,
+      dynamic: 42,
+      paths: true,
+      main: join(dir, 'run.js'),
+    });
     expect(behaviour.stack).toMatch(/node_modules\/dep\/index\.js:9:/);
   });
 
@@ -157,7 +175,10 @@ describe('compile cache', () => {
   it('runs without a cache where the folder cannot be made', () => {
     const { dir, run } = app();
     writeFileSync(join(dir, 'a-file'), '');
-    expect(run({ NODE_COMPILE_CACHE: join(dir, 'a-file', 'cache') })).toMatchObject({ status: 0, report: { mode: 'disabled', value: 'aaaa' } });
+    expect(run({ NODE_COMPILE_CACHE: join(dir, 'a-file', 'cache') })).toMatchObject({
+      status: 0,
+      report: { mode: 'disabled', value: 'aaaa' },
+    });
   });
 
   it('compacts many packs into one of the entries the writing run used', () => {
@@ -170,7 +191,7 @@ describe('compile cache', () => {
     expect(run()).toMatchObject({ fromCache: 2, fromSource: 1 });
   });
 
-  it('uses Node\'s own cache where Node has one, in the same folder', () => {
+  it("uses Node's own cache where Node has one, in the same folder", () => {
     const internals = Module as unknown as { enableCompileCache?: (dir?: string) => unknown };
     const had = internals.enableCompileCache;
     const calls: (string | undefined)[] = [];

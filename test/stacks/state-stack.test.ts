@@ -8,22 +8,36 @@ const json = (name: string) => synthJson(everything.states.get(name)!);
 
 describe('state stacks', () => {
   it('are added only for remote backends the config asks to create, once per location', () => {
-    expect([...everything.states.keys()].sort()).toEqual(['state-sandboxkit-state', 'state-sandboxkit-state-111122223333', 'state-sandboxstate-tfstate']);
+    expect([...everything.states.keys()].sort()).toEqual([
+      'state-sandboxkit-state',
+      'state-sandboxkit-state-111122223333',
+      'state-sandboxstate-tfstate',
+    ]);
     expect(buildStacks().states.size).toBe(0);
   });
 
   it('keep their own state locally, since the remote one does not exist yet', () => {
-    expect(json('state-sandboxkit-state').terraform!.backend).toEqual({ local: { path: '../../../state/state-sandboxkit-state.tfstate' } });
+    expect(json('state-sandboxkit-state').terraform!.backend).toEqual({
+      local: { path: '../../../state/state-sandboxkit-state.tfstate' },
+    });
   });
 
   it('make an S3 bucket versioned, KMS-encrypted, private, owner-enforced and TLS-only', () => {
     const s3 = json('state-sandboxkit-state-111122223333');
     expect(onlyResource(s3, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
     expect(onlyResource(s3, 'aws_s3_bucket_server_side_encryption_configuration').rule[0]).toEqual({
-      apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: 'alias/sandboxkit-state' },
+      apply_server_side_encryption_by_default: {
+        sse_algorithm: 'aws:kms',
+        kms_master_key_id: 'alias/sandboxkit-state',
+      },
       bucket_key_enabled: true,
     });
-    expect(onlyResource(s3, 'aws_s3_bucket_public_access_block')).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(onlyResource(s3, 'aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(onlyResource(s3, 'aws_s3_bucket_policy').policy).toContain('aws:SecureTransport');
   });
 
@@ -51,6 +65,8 @@ describe('state stacks', () => {
   it('refuses create without the location the bucket needs', () => {
     const bad = MINIMAL_YAML.replace('clusters:', 'state: { backend: gcs, bucket: b, create: true }\nclusters:');
     expect(() => configFromYaml(bad)).toThrow(ConfigError);
-    expect(() => configFromYaml(bad)).toThrow(/state\.project: is required when create is true[\s\S]*state\.location: is required when create is true/);
+    expect(() => configFromYaml(bad)).toThrow(
+      /state\.project: is required when create is true[\s\S]*state\.location: is required when create is true/,
+    );
   });
 });

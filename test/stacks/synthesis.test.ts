@@ -33,7 +33,10 @@ function expectSameTree(actual: string, expected: string): void {
 function manyInstances(count: number): SandboxConfig {
   const example = loadConfig(EXAMPLE_CONFIG);
   const templates = example.instances ?? [];
-  const instances: InstanceConfig[] = Array.from({ length: count }, (_, i) => ({ ...templates[i % templates.length], name: `many-${i}` }));
+  const instances: InstanceConfig[] = Array.from({ length: count }, (_, i) => ({
+    ...templates[i % templates.length],
+    name: `many-${i}`,
+  }));
   return { ...example, instances };
 }
 
@@ -63,7 +66,9 @@ describe('synthesis shortcuts and shards', () => {
     });
     mergeShardOutputs(dirs[0], dirs.slice(1));
     expectSameTree(dirs[0], whole.outdir);
-    expect(whole.stacks.filter((s) => s.startsWith('instance-'))).toEqual(config.instances!.map((i) => `instance-${i.name}`));
+    expect(whole.stacks.filter((s) => s.startsWith('instance-'))).toEqual(
+      config.instances!.map((i) => `instance-${i.name}`),
+    );
   });
 
   it('gives every instance to exactly one shard and the base stacks to the first, balancing the work', () => {
@@ -85,7 +90,9 @@ describe('synthesis shortcuts and shards', () => {
     expect(shardCount(500, 1)).toBe(1);
     expect(shardCount(3, 8, '2')).toBe(2);
     expect(shardCount(1, 8, '4')).toBe(1);
-    expect(() => shardCount(10, 2, 'two')).toThrow('SANDBOXKIT_SYNTH_SHARDS: expected a whole number of at least 1, got "two"');
+    expect(() => shardCount(10, 2, 'two')).toThrow(
+      'SANDBOXKIT_SYNTH_SHARDS: expected a whole number of at least 1, got "two"',
+    );
     expect(() => shardCount(10, 2, '0')).toThrow(/at least 1/);
   });
 });
