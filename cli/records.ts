@@ -1,27 +1,13 @@
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'fs';
 import { dirname, join, resolve } from 'path';
-import type { ClusterConfig, InstanceConfig, SandboxConfig, StateBackendConfig } from '../config/types';
+import type { ClusterConfig, SandboxConfig, StateBackendConfig } from '../config/types';
 import { instanceStackName } from '../stacks/names';
 import type { CliContext } from './context';
 import { CliError, EXIT } from './io';
 import { NOT_FOUND, TOOL_ENV, type ToolName } from './tools';
+import { parseRecord, recordName, type InstanceRecord } from './lifecycle/record';
 
-/**
- * What the CLI keeps next to an instance's Terraform state: the instance as it
- * was deployed, so that `destroy`, `extend` and `gc` can rebuild its stack
- * without the config file naming it (a preview environment created from a
- * pull request, a create that failed half-way).
- */
-export interface InstanceRecord {
-  readonly kind: 'sandboxkit-instance';
-  readonly instance: InstanceConfig;
-  /** `deploying` while a create runs, `failed` when its apply failed. */
-  readonly status: 'deploying' | 'deployed' | 'failed';
-  readonly createdAt: string;
-  /** The CLI's own reckoning of the expiry (now + TTL at the last create or extend); Terraform's output is the authority. */
-  readonly expiresAt: string;
-  readonly updatedAt: string;
-}
+export type { InstanceRecord } from './lifecycle/record';
 
 /** Instance names found in one state backend: with a record, or with state only. */
 export interface BackendListing {
@@ -37,7 +23,9 @@ export interface RecordStore {
   list(): Promise<BackendListing>;
   get(name: string): Promise<InstanceRecord | undefined>;
   put(record: InstanceRecord): Promise<void>;
-  /** Removes the record and the instance's state object, after a destroy. */
+  /** Removes the instance's state object after a destroy; the record stays, `gone`, with the instance's history. */
+  forgetState(name: string): Promise<void>;
+  /** Removes the record and the state object: what gc does with the record of an instance gone long ago. */
   forget(name: string): Promise<void>;
 }
 
@@ -45,20 +33,6 @@ const DEFAULT_PREFIX = 'sandboxkit';
 
 export function stateOf(config: SandboxConfig, cluster: ClusterConfig | undefined): StateBackendConfig {
   return cluster?.state ?? config.state ?? { backend: 'local' };
-}
-
-function parseRecord(text: string, where: string): InstanceRecord {
-  try {
-    const record = JSON.parse(text) as InstanceRecord;
-    if (record.kind !== 'sandboxkit-instance' || typeof record.instance?.name !== 'string')
-      throw new Error('not an instance record');
-    return record;
-  } catch (err) {
-    throw new CliError(
-      `instance record ${where} is damaged (${(err as Error).message}); remove it once the instance is gone`,
-      EXIT.failed,
-    );
-  }
 }
 
 /** Local state: `<project>/<directory>/instance-<name>.tfstate`, as stacks/backend.ts writes it; the record sits beside it. */
@@ -84,7 +58,7 @@ export class LocalRecords implements RecordStore {
     const records = files
       .filter((f) => /^instance-.+\.sandboxkit\.json$/.test(f))
       .map((f) => parseRecord(readFileSync(join(this.dir, f), 'utf8'), join(this.dir, f)));
-    const recorded = new Set(records.map((r) => r.instance.name));
+    const recorded = new Set(records.map(recordName));
     const stateOnly = files
       .map((f) => /^instance-(.+)\.tfstate$/.exec(f)?.[1])
       .filter((n): n is string => n !== undefined && !recorded.has(n))
@@ -98,16 +72,21 @@ export class LocalRecords implements RecordStore {
   }
 
   async put(record: InstanceRecord): Promise<void> {
-    const file = this.file(record.instance.name);
+    const file = this.file(recordName(record));
     mkdirSync(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
     renameSync(temp, file);
   }
 
-  async forget(name: string): Promise<void> {
+  async forgetState(name: string): Promise<void> {
     const state = this.stateFile(name);
-    for (const f of [this.file(name), state, `${state}.backup`]) rmSync(f, { force: true });
+    for (const f of [state, `${state}.backup`]) rmSync(f, { force: true });
+  }
+
+  async forget(name: string): Promise<void> {
+    await this.forgetState(name);
+    rmSync(this.file(name), { force: true });
   }
 }
 
@@ -175,7 +154,11 @@ abstract class RemoteRecords implements RecordStore {
   }
 
   async put(record: InstanceRecord): Promise<void> {
-    await this.write(this.recordKey(record.instance.name), `${JSON.stringify(record, null, 2)}\n`);
+    await this.write(this.recordKey(recordName(record)), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  async forgetState(name: string): Promise<void> {
+    await this.remove(this.stateKey(name));
   }
 
   async forget(name: string): Promise<void> {

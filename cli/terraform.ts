@@ -12,12 +12,21 @@ export interface Diagnostic {
   readonly address?: string;
 }
 
+/** One resource a plan would change, as `--dry-run` shows it. */
+export interface PlannedChange {
+  readonly address: string;
+  /** Terraform's action: create, update, delete, replace. */
+  readonly action: string;
+}
+
 /** What a Terraform command that changes things reported. */
 export interface ApplyReport {
   readonly exitCode: number;
   readonly stdout: string;
   /** Resources planned to change (creates, updates, deletes, replacements). */
   readonly planned: number;
+  /** Each of them, in the order Terraform planned them. */
+  readonly changes: readonly PlannedChange[];
   /** Resources whose change completed. */
   readonly done: number;
   readonly diagnostics: readonly Diagnostic[];
@@ -60,20 +69,19 @@ To work offline, give Terraform a local copy of the providers, either
 and run the command again.`;
 
 /**
- * `terraform init`, with Terraform's lines passed on as they come. An
- * unreachable provider registry gets a message that says so and how to work
- * offline; the CLI never runs `terraform providers lock`.
+ * `terraform init`; with `--verbose`, Terraform's lines are passed on as they come. An unreachable provider
+ * registry gets a message that says so and how to work offline; the CLI never runs `terraform providers lock`.
  */
 export async function terraformInit(ctx: CliContext, dir: string): Promise<void> {
   const stack = basename(dir);
   const start = ctx.io.now().getTime();
-  ctx.io.err(`init ${stack} ...`);
+  if (ctx.verbose) ctx.io.err(`init ${stack} ...`);
   // Terraform's errors are shown once, in full, in the failure message; the lines before them show progress.
   let erroring = false;
   const result = await ctx.tools.run('terraform', [`-chdir=${dir}`, 'init', '-input=false', '-no-color'], {
     onLine: (line) => {
       erroring ||= /^[│╷╵]?\s*Error: /.test(line);
-      if (!erroring && line.trim()) ctx.io.err(`  ${line}`);
+      if (ctx.verbose && !erroring && line.trim()) ctx.io.err(`  ${line}`);
     },
   });
   if (result.code === NOT_FOUND) throw missingTool(result);
@@ -88,7 +96,7 @@ export async function terraformInit(ctx: CliContext, dir: string): Promise<void>
       : '';
     throw new TerraformError(`init ${stack} failed:\n${errors || text.trim()}${hint}`, false);
   }
-  ctx.io.err(`init ${stack} done (${elapsed(start, ctx.io.now().getTime())})`);
+  if (ctx.verbose) ctx.io.err(`init ${stack} done (${elapsed(start, ctx.io.now().getTime())})`);
 }
 
 /**
@@ -172,6 +180,7 @@ export async function terraformChange(
   dir: string,
   verb: 'apply' | 'destroy' | 'plan',
   extraArgs: readonly string[] = [],
+  signal?: AbortSignal,
 ): Promise<ApplyReport> {
   const stack = basename(dir);
   const label = `${verb} ${stack}`;
@@ -187,6 +196,7 @@ export async function terraformChange(
   ];
   let planned = 0;
   let done = 0;
+  const changes: PlannedChange[] = [];
   let changing = false;
   const diagnostics: Diagnostic[] = [];
   const plain: string[] = [];
@@ -195,7 +205,10 @@ export async function terraformChange(
   const onMessage = (m: JsonMessage) => {
     switch (m.type) {
       case 'planned_change':
-        if (m.change?.action && m.change.action !== 'noop' && m.change.action !== 'read') planned++;
+        if (m.change?.action && m.change.action !== 'noop' && m.change.action !== 'read') {
+          planned++;
+          changes.push({ address: m.change.resource?.addr ?? '?', action: m.change.action });
+        }
         return;
       case 'change_summary':
         if (m.changes?.operation === 'plan' && verb !== 'plan') {
@@ -238,6 +251,7 @@ export async function terraformChange(
     }
   };
   const result = await ctx.tools.run('terraform', args, {
+    signal,
     onLine: (line, stream) => {
       if (stream === 'stdout' && line.startsWith('{')) {
         try {
@@ -255,7 +269,10 @@ export async function terraformChange(
   });
   if (result.code === NOT_FOUND) throw missingTool(result);
   const took = elapsed(start, now());
-  if (result.code === 130) throw new CliError(`${label} interrupted after ${took}`, EXIT.interrupted);
+  if (result.code === 130 || (signal?.aborted && result.code !== 0)) {
+    if (signal?.aborted) throw new TerraformError(`${label} stopped after ${took}: ${String(signal.reason ?? 'timed out')}`, changing || done > 0);
+    throw new CliError(`${label} interrupted after ${took}`, EXIT.interrupted);
+  }
   const failed = verb === 'plan' ? result.code !== 0 && result.code !== 2 : result.code !== 0;
   if (failed) {
     const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
@@ -268,7 +285,7 @@ export async function terraformChange(
     );
   }
   ctx.io.err(`${label} done: ${verb === 'plan' ? `${planned} to change` : `${done}/${planned} changes`} (${took})`);
-  return { exitCode: result.code, stdout: result.stdout, planned, done, diagnostics };
+  return { exitCode: result.code, stdout: result.stdout, planned, changes, done, diagnostics };
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

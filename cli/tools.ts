@@ -11,7 +11,7 @@ export interface ToolResult {
 
 /** The programs the CLI starts: Terraform and Helm, the cloud CLIs that reach remote state, and the credential plugins doctor checks. */
 export type ToolName =
-  'terraform' | 'helm' | 'kubectl' | 'aws' | 'az' | 'gcloud' | 'kubelogin' | 'gke-gcloud-auth-plugin';
+  'terraform' | 'helm' | 'kubectl' | 'aws' | 'az' | 'gcloud' | 'kubelogin' | 'gke-gcloud-auth-plugin' | 'git';
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Written to the tool's standard input. @default - no input */
   readonly input?: string;
+  /** Stops the tool as Ctrl-C would (SIGINT, so that Terraform releases its lock), e.g. when a --timeout passes. */
+  readonly signal?: AbortSignal;
 }
 
 /** How the CLI runs tools; the only place that starts processes. */
@@ -36,6 +38,7 @@ export const TOOL_ENV: Record<ToolName, string> = {
   gcloud: 'SANDBOXKIT_GCLOUD',
   kubelogin: 'SANDBOXKIT_KUBELOGIN',
   'gke-gcloud-auth-plugin': 'SANDBOXKIT_GKE_AUTH_PLUGIN',
+  git: 'SANDBOXKIT_GIT',
 };
 
 /** Exit code of a tool that could not be started. */
@@ -113,13 +116,16 @@ export class ProcessRunner implements ToolRunner {
       if (options.input !== undefined) child.stdin!.end(options.input);
       const forward = () => child.kill('SIGINT');
       process.on('SIGINT', forward);
+      options.signal?.addEventListener('abort', forward, { once: true });
       child.on('error', (err) => {
         process.off('SIGINT', forward);
+        options.signal?.removeEventListener('abort', forward);
         const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? NOT_FOUND : 126;
         resolvePromise({ code, stdout, stderr: `${stderr}${binary}: ${err.message}` });
       });
       child.on('close', (code, signal) => {
         process.off('SIGINT', forward);
+        options.signal?.removeEventListener('abort', forward);
         take('stdout', '', true);
         take('stderr', '', true);
         resolvePromise({ code: code ?? (signal === 'SIGINT' ? 130 : 1), stdout, stderr });

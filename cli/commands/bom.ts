@@ -12,7 +12,7 @@ import { buildSandbox } from '../../stacks/sandbox-app';
 import { newApp } from '../../stacks/synthesize';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
-import { resolveInstance } from '../instances';
+import { resolveInstance, withInstance } from '../instances';
 import { PLATFORM_IMAGES } from '../platform-images';
 import { entryWithBarmanImage, isCloudNativePgCluster } from '../../constructs/instance/database-backup';
 import { table } from '../table';
@@ -73,11 +73,10 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
       `unknown cluster "${clusterName}"; the config has ${config.clusters.map((c) => c.name).join(', ')}`,
     );
   }
-  const scoped = {
-    ...config,
-    clusters: config.clusters.filter((c) => c.name === clusterName),
-    instances: instance ? [instance] : [],
-  };
+  // An instance group's member is built with its group, as in the whole config.
+  const scoped = instance
+    ? withInstance(config, instance)
+    : { ...config, clusters: config.clusters.filter((c) => c.name === clusterName), instances: [] };
   const stackName = target.instance ? instanceStackName(target.instance) : platformStackName(clusterName);
   const outdir = mkdtempSync(join(tmpdir(), 'sandboxkit-bom-'));
   try {
