@@ -102,8 +102,10 @@ export function waitOptions(cmd: Command, what: string): Command {
   return cmd
     .option('--wait', `wait until ${what}`)
     .addOption(
-      new Option('--timeout <duration>', 'give up after this long (90s, 10m, 1h); Terraform is stopped as Ctrl-C stops it')
-        .argParser(duration),
+      new Option(
+        '--timeout <duration>',
+        'give up after this long (90s, 10m, 1h); Terraform is stopped as Ctrl-C stops it',
+      ).argParser(duration),
     );
 }
 

@@ -8,7 +8,9 @@ export function clusterFlag(config: SandboxConfig, flag: string | undefined): Cl
   if (flag !== undefined) {
     const cluster = config.clusters.find((c) => c.name === flag);
     if (!cluster)
-      throw new CliError(`--cluster: the config declares no cluster "${flag}" (it has ${names.join(', ')})${suggest(flag, names)}`);
+      throw new CliError(
+        `--cluster: the config declares no cluster "${flag}" (it has ${names.join(', ')})${suggest(flag, names)}`,
+      );
     return cluster;
   }
   return config.clusters.length === 1 ? config.clusters[0] : undefined;

@@ -222,7 +222,12 @@ export async function stackOutputs(ctx: CliContext, dir: string): Promise<Instan
 /** The resource addresses in the stack's state (`terraform state list`); empty when it has none. */
 export async function stateAddresses(ctx: CliContext, dir: string): Promise<string[]> {
   const r = await ctx.tools.run('terraform', [`-chdir=${dir}`, 'state', 'list', '-no-color']);
-  return r.code === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+  return r.code === 0
+    ? r.stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /**

@@ -43,7 +43,11 @@ const OWNED_BY_THE_CLUSTER = /(^|\.)(resource_version|generation|uid|status|crea
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Empty maps, lists and strings are what providers write for "unset" as often as null: they are the same here. */
 const empty = (v: unknown) =>
-  v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  v === null ||
+  v === undefined ||
+  v === '' ||
+  (Array.isArray(v) && v.length === 0) ||
+  (isObject(v) && Object.keys(v).length === 0);
 
 const key = (k: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
 
@@ -83,7 +87,12 @@ export function auditReport(plan: PlanJson): AuditReport {
         : action === 'update'
           ? attributeChanges(c.change.before, c.change.after)
           : [];
-      return { address: c.address, action, outside: outside.length > 0 || (d !== undefined && action !== 'update'), attributes };
+      return {
+        address: c.address,
+        action,
+        outside: outside.length > 0 || (d !== undefined && action !== 'update'),
+        attributes,
+      };
     });
   const outputs = Object.entries(plan.output_changes ?? {})
     .filter(([, o]) => !['no-op', 'read'].includes(actionOf(o.actions)))

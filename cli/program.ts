@@ -59,11 +59,14 @@ export function buildProgram(run: Runner): Command {
       'Create, apply, list, extend, stop, start, test and destroy sandbox instances; collect expired ones; audit stacks for drift.',
     )
     .version(packageVersion(), '-v, --version', 'print the version')
-    .option('--config <file>', 'sandbox config (default: $SANDBOX_CONFIG, else sandbox.yaml here or in a parent folder)')
-    .option('--out <dir>', "synth output folder (default: $CDKTF_OUTDIR, else cdktf.out beside the config)")
-    .option('--json', 'machine-readable output on stdout, errors included (the same as -o json)')
-    .option('--verbose', "show what tools print when all goes well (terraform init)")
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .option(
+      '--config <file>',
+      'sandbox config (default: $SANDBOX_CONFIG, else sandbox.yaml here or in a parent folder)',
+    )
+    .option('--out <dir>', 'synth output folder (default: $CDKTF_OUTDIR, else cdktf.out beside the config)')
+    .option('--json', 'machine-readable output on stdout, errors included')
+    .option('--verbose', 'show what tools print when all goes well (terraform init)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, helpWidth: 120 })
     .showSuggestionAfterError(true)
     .helpCommand(false)
     .addHelpText(

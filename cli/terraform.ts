@@ -270,7 +270,11 @@ export async function terraformChange(
   if (result.code === NOT_FOUND) throw missingTool(result);
   const took = elapsed(start, now());
   if (result.code === 130 || (signal?.aborted && result.code !== 0)) {
-    if (signal?.aborted) throw new TerraformError(`${label} stopped after ${took}: ${String(signal.reason ?? 'timed out')}`, changing || done > 0);
+    if (signal?.aborted)
+      throw new TerraformError(
+        `${label} stopped after ${took}: ${String(signal.reason ?? 'timed out')}`,
+        changing || done > 0,
+      );
     throw new CliError(`${label} interrupted after ${took}`, EXIT.interrupted);
   }
   const failed = verb === 'plan' ? result.code !== 0 && result.code !== 2 : result.code !== 0;

@@ -83,7 +83,8 @@ export function resolveConfigPaths(config: SandboxConfig, baseDir: string): Sand
   const clusters = config.clusters.map((c) => {
     const mirror = c.platform?.chartMirror;
     let out = c;
-    if (mirror && relative(mirror)) out = { ...out, platform: { ...out.platform, chartMirror: resolve(baseDir, mirror) } };
+    if (mirror && relative(mirror))
+      out = { ...out, platform: { ...out.platform, chartMirror: resolve(baseDir, mirror) } };
     if (out.cloud === 'existing' && out.connection.kind === 'kubeconfig' && relative(out.connection.path))
       out = { ...out, connection: { ...out.connection, path: resolve(baseDir, out.connection.path) } };
     return out;

@@ -53,7 +53,9 @@ async function targetOf(ctx: CliContext, config: SandboxConfig, stack: string): 
   );
   const names = await stackNames(ctx, config);
   if (!cluster && !names.includes(stack))
-    throw new CliError(`audit: no stack named "${stack}" in the config or the instance records${suggest(stack, names)}`);
+    throw new CliError(
+      `audit: no stack named "${stack}" in the config or the instance records${suggest(stack, names)}`,
+    );
   // A cluster stack creates the cluster; its API server may not be there yet.
   return { config, cluster: cluster && stack !== clusterStackName(cluster.name) ? cluster : undefined, instance: '' };
 }

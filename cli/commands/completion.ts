@@ -94,7 +94,9 @@ ${bash(tree).replace(/^# sandboxkit completion for bash.*\n#.*\n/, '')}`;
 }
 
 function fish(tree: Node[]): string {
-  const lines = ['# sandboxkit completion for fish: sandboxkit completion fish > ~/.config/fish/completions/sandboxkit.fish'];
+  const lines = [
+    '# sandboxkit completion for fish: sandboxkit completion fish > ~/.config/fish/completions/sandboxkit.fish',
+  ];
   const all = tree.flatMap((n) => n.subcommands);
   for (const n of tree) {
     const words = n.path ? n.path.split(' ') : [];
@@ -103,7 +105,9 @@ function fish(tree: Node[]): string {
       : `not __fish_seen_subcommand_from ${all.join(' ')}`;
     for (const sub of n.subcommands) {
       const child = tree.find((c) => c.path === [...words, sub].join(' '));
-      lines.push(`complete -c sandboxkit -f -n ${quote(condition)} -a ${quote(sub)} -d ${quote(child?.description ?? '')}`);
+      lines.push(
+        `complete -c sandboxkit -f -n ${quote(condition)} -a ${quote(sub)} -d ${quote(child?.description ?? '')}`,
+      );
     }
     if (!words.length) continue;
     const at = `__fish_seen_subcommand_from ${words[words.length - 1]}`;
@@ -115,7 +119,9 @@ function fish(tree: Node[]): string {
       );
     }
     if (takesInstance(n.path))
-      lines.push(`complete -c sandboxkit -f -n ${quote(at)} -a '(sandboxkit instance list -o name --offline 2>/dev/null)'`);
+      lines.push(
+        `complete -c sandboxkit -f -n ${quote(at)} -a '(sandboxkit instance list -o name --offline 2>/dev/null)'`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -131,10 +137,15 @@ export function registerCompletion(program: Command, _run: Runner): void {
     .command('completion')
     .description('print the shell completion script: commands, options and instance names')
     .argument('<shell>', `one of ${SHELLS.join(', ')}`, oneOf(SHELLS))
-    .addHelpText('after', '\nbash: source <(sandboxkit completion bash)\nzsh:  source <(sandboxkit completion zsh)\nfish: sandboxkit completion fish > ~/.config/fish/completions/sandboxkit.fish')
+    .addHelpText(
+      'after',
+      '\nbash: source <(sandboxkit completion bash)\nzsh:  source <(sandboxkit completion zsh)\nfish: sandboxkit completion fish > ~/.config/fish/completions/sandboxkit.fish',
+    )
     .action(function (this: Command) {
       const root = this.parent!;
-      const out = (this.configureOutput() as { writeOut?: (s: string) => void }).writeOut ?? ((s: string) => process.stdout.write(s));
+      const out =
+        (this.configureOutput() as { writeOut?: (s: string) => void }).writeOut ??
+        ((s: string) => process.stdout.write(s));
       out(completionScript(root, this.processedArgs[0] as Shell));
     });
 }

@@ -181,14 +181,31 @@ async function clusterChecks(ctx: CliContext, c: ClusterConfig): Promise<Check[]
         check: `kubeconfig ${c.name}`,
         status: 'missing',
         detail: `${kube.path} does not exist`,
-        fix: 'create the cluster, or point clusters[].connection.path at its kubeconfig (a relative path is read from the config file\'s folder)',
+        fix: "create the cluster, or point clusters[].connection.path at its kubeconfig (a relative path is read from the config file's folder)",
       },
     ];
   const api = await checkApiServer(ctx, c);
   const file: Check = { check: `kubeconfig ${c.name}`, status: 'ok', detail: where };
-  if (api.status === 'ok') return [file, { check: `api server ${c.name}`, status: 'ok', version: api.version?.replace(/^v/, ''), detail: 'answers /version' }];
+  if (api.status === 'ok')
+    return [
+      file,
+      {
+        check: `api server ${c.name}`,
+        status: 'ok',
+        version: api.version?.replace(/^v/, ''),
+        detail: 'answers /version',
+      },
+    ];
   if (api.status === 'no kubectl')
-    return [file, { check: `api server ${c.name}`, status: 'warning', detail: 'not checked: kubectl is not installed', fix: 'install kubectl to check that the cluster answers' }];
+    return [
+      file,
+      {
+        check: `api server ${c.name}`,
+        status: 'warning',
+        detail: 'not checked: kubectl is not installed',
+        fix: 'install kubectl to check that the cluster answers',
+      },
+    ];
   return [
     file,
     {

@@ -32,7 +32,11 @@ export async function gcCommand(ctx: CliContext, dryRun: boolean, format: Output
     if (outcomes.length === 0) ctx.io.out('nothing to collect: no expired instance and no failed create');
     for (const o of outcomes) {
       const mark =
-        o.result === 'failed' ? red(ctx.io, 'failed') : o.result === 'destroyed' ? green(ctx.io, 'destroyed') : o.result;
+        o.result === 'failed'
+          ? red(ctx.io, 'failed')
+          : o.result === 'destroyed'
+            ? green(ctx.io, 'destroyed')
+            : o.result;
       ctx.io.out(`${o.instance}: ${mark} (${o.reason})${o.error ? `: ${o.error.split('\n')[0]}` : ''}`);
     }
   }

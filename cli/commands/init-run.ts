@@ -79,19 +79,40 @@ export async function initCommand(ctx: CliContext, o: InitOptions): Promise<numb
     o.kubeconfig ?? ctx.io.env.KUBECONFIG?.split(':')[0] ?? join(ctx.io.env.HOME ?? '~', '.kube', 'config');
   const conn = ['--kubeconfig', kubeconfig, ...(o.context ? ['--context', o.context] : [])];
   const current = await ctx.tools.run('kubectl', [...conn, 'config', 'current-context']);
-  if (current.code === NOT_FOUND) throw new CliError('kubectl could not be started: install it, or set SANDBOXKIT_KUBECTL', EXIT.failed);
+  if (current.code === NOT_FOUND)
+    throw new CliError('kubectl could not be started: install it, or set SANDBOXKIT_KUBECTL', EXIT.failed);
   const context = o.context ?? (current.code === 0 ? current.stdout.trim() : undefined);
   if (!context)
-    throw new CliError(`${kubeconfig} has no current context: pass --context, or --kubeconfig with a cluster`, EXIT.failed);
-  const server = (await ctx.tools.run('kubectl', [...conn, 'config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).stdout.trim();
+    throw new CliError(
+      `${kubeconfig} has no current context: pass --context, or --kubeconfig with a cluster`,
+      EXIT.failed,
+    );
+  const server = (
+    await ctx.tools.run('kubectl', [
+      ...conn,
+      'config',
+      'view',
+      '--minify',
+      '-o',
+      'jsonpath={.clusters[0].cluster.server}',
+    ])
+  ).stdout.trim();
   const classes = await ctx.tools.run('kubectl', [...conn, 'get', 'storageclass', '-o', 'json', REQUEST_TIMEOUT]);
   if (classes.code !== 0)
-    ctx.io.err(`warning: the API server of context ${context} did not answer (${kubectlMessage(classes)}); set storageClasses.blockRwo yourself`);
+    ctx.io.err(
+      `warning: the API server of context ${context} did not answer (${kubectlMessage(classes)}); set storageClasses.blockRwo yourself`,
+    );
   const items =
     classes.code === 0
-      ? ((JSON.parse(classes.stdout) as { items?: { metadata: { name: string; annotations?: Record<string, string> } }[] }).items ?? [])
+      ? ((
+          JSON.parse(classes.stdout) as {
+            items?: { metadata: { name: string; annotations?: Record<string, string> } }[];
+          }
+        ).items ?? [])
       : [];
-  const byDefault = items.find((s) => s.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+  const byDefault = items.find(
+    (s) => s.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
+  );
   const text = starterConfig({
     name: o.name ?? clusterNameOf(context),
     kubeconfig: o.kubeconfig ?? (ctx.io.env.KUBECONFIG ? kubeconfig : '~/.kube/config'),

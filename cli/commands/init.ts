@@ -16,7 +16,9 @@ export interface InitOptions {
 export function registerInit(program: Command, run: Runner): void {
   program
     .command('init')
-    .description('write a commented starter sandbox.yaml for an existing cluster (the current kubectl context by default)')
+    .description(
+      'write a commented starter sandbox.yaml for an existing cluster (the current kubectl context by default)',
+    )
     .option('--kubeconfig <file>', 'the kubeconfig (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--context <name>', 'a context of the kubeconfig (default: its current context)')
     .option('--name <cluster>', "the cluster's name in the config (default: from the context)")

@@ -137,7 +137,7 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
     throw new CliError(`cluster: instance "${name}" is on cluster "${base.cluster}"; an instance cannot move`);
   if (base && opts.entry.restoreFrom !== undefined && stored)
     throw new CliError(
-      `restoreFrom: instance "${name}" exists; a restore creates a new instance (destroy this one first, or choose another name)`,
+      `restoreFrom (--restore-from): instance "${name}" exists; a restore creates a new instance (destroy this one first, or choose another name)`,
       EXIT.usage,
     );
   const withDefaults: InstanceEntry = base
@@ -219,7 +219,9 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
     template,
   };
   if (opts.dryRun) {
-    const plan = await withFileSecrets(ctx, scoped, name, 'plan', (secrets) => terraformChange(ctx, dir, 'plan', secrets));
+    const plan = await withFileSecrets(ctx, scoped, name, 'plan', (secrets) =>
+      terraformChange(ctx, dir, 'plan', secrets),
+    );
     return {
       ...result,
       action: 'planned',
@@ -247,7 +249,8 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
         ? {}
         : { expiresAt: latest?.status.expiresAt ?? new Date(ctx.io.now().getTime() + ttl * 3_600_000).toISOString() }),
     });
-    const removed = action === 'create' && observed.namespace ? await removeLeftoverReleases(ctx, cluster, dir, namespace) : [];
+    const removed =
+      action === 'create' && observed.namespace ? await removeLeftoverReleases(ctx, cluster, dir, namespace) : [];
     let report;
     try {
       report = await withFileSecrets(ctx, scoped, name, 'apply', (secrets) =>
@@ -262,10 +265,14 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
     }
     const outputs = await stackOutputs(ctx, dir);
     const urls = (outputs?.hostnames ?? []).map((h) => `https://${h}`);
-    await recorder.succeed('ready', fields.length ? `${action === 'create' ? 'with' : 'changed'} ${fields.join(', ')}` : undefined, {
-      urls,
-      ...(outputs?.expiresAt ? { expiresAt: outputs.expiresAt } : {}),
-    });
+    await recorder.succeed(
+      'ready',
+      fields.length ? `${action === 'create' ? 'with' : 'changed'} ${fields.join(', ')}` : undefined,
+      {
+        urls,
+        ...(outputs?.expiresAt ? { expiresAt: outputs.expiresAt } : {}),
+      },
+    );
     await markApplied(ctx, cluster, namespace);
     return { report, urls, expiresAt: outputs?.expiresAt ?? recorder.record.status.expiresAt, removed };
   });

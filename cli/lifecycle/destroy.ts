@@ -90,8 +90,11 @@ export async function destroyInstance(ctx: CliContext, opts: DestroyOptions, kno
     return { ...base, action: 'planned', changes: plan.changes, config: 'unchanged' };
   }
   const signal = opts.deadline ? AbortSignal.timeout(Math.max(1, opts.deadline - Date.now())) : undefined;
-  const changes = await withInstanceLock(ctx, opts.name, () => destroyLocked(ctx, target, opts.actor, 'destroy', signal));
-  if (opts.wait) await waitFor(ctx, target.ref.cluster, target.namespace, 'gone', opts.deadline ?? Date.now() + 5 * 60_000);
+  const changes = await withInstanceLock(ctx, opts.name, () =>
+    destroyLocked(ctx, target, opts.actor, 'destroy', signal),
+  );
+  if (opts.wait)
+    await waitFor(ctx, target.ref.cluster, target.namespace, 'gone', opts.deadline ?? Date.now() + 5 * 60_000);
   let written: DestroyResult['config'] = 'unchanged';
   if (opts.writeConfig && target.ref.inConfig) {
     await ctx.store.update((text) => {

@@ -38,7 +38,10 @@ export interface ExtendResult {
 export async function extendInstance(ctx: CliContext, opts: ExtendOptions): Promise<ExtendResult> {
   const config = ctx.store.read();
   if (config.instances?.find((i) => i.name === opts.name)?.protected)
-    throw new CliError(`instance "${opts.name}" is protected and does not expire; there is nothing to extend`, EXIT.usage);
+    throw new CliError(
+      `instance "${opts.name}" is protected and does not expire; there is nothing to extend`,
+      EXIT.usage,
+    );
   const target = await findTarget(ctx, config, opts.name, { require: true });
   assertAction('extend', target);
   if (!target.ref.record && !target.observation.namespace)
@@ -70,7 +73,12 @@ export async function extendInstance(ctx: CliContext, opts: ExtendOptions): Prom
     const base =
       latest && latest.status.phase !== 'gone'
         ? latest
-        : adoptedRecord(target.ref.instance, target.status.phase === 'stopped' ? 'stopped' : 'ready', now, previousExpiresAt);
+        : adoptedRecord(
+            target.ref.instance,
+            target.status.phase === 'stopped' ? 'stopped' : 'ready',
+            now,
+            previousExpiresAt,
+          );
     const recorder = new ActionRecorder(target.ref.store, { ...base, spec }, opts.actor, 'extend', () => ctx.io.now());
     let report;
     try {
@@ -85,9 +93,13 @@ export async function extendInstance(ctx: CliContext, opts: ExtendOptions): Prom
     const expiresAt = outputs?.expiresAt ?? new Date(now.getTime() + opts.ttlHours * 3_600_000).toISOString();
     // An instance that had expired (its namespace still there) is ready again; a stopped one stays stopped.
     const phase = base.status.phase === 'stopped' ? 'stopped' : base.status.phase === 'failed' ? 'failed' : 'ready';
-    await recorder.succeed(phase, `ttlHours ${target.ref.instance.ttlHours ?? 48} -> ${opts.ttlHours}, expires ${expiresAt}`, {
-      expiresAt,
-    });
+    await recorder.succeed(
+      phase,
+      `ttlHours ${target.ref.instance.ttlHours ?? 48} -> ${opts.ttlHours}, expires ${expiresAt}`,
+      {
+        expiresAt,
+      },
+    );
     await markApplied(ctx, target.ref.cluster, target.namespace);
     return { report, expiresAt };
   });

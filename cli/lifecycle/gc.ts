@@ -83,7 +83,12 @@ export async function garbageCollect(ctx: CliContext, dryRun: boolean, actor: Ac
             protected: fresh.isProtected,
           });
           if (!reason)
-            return { instance: view.name, expiresAt: fresh.status.expiresAt ?? null, reason: `${fresh.status.phase} now (extended meanwhile?)`, result: 'kept' };
+            return {
+              instance: view.name,
+              expiresAt: fresh.status.expiresAt ?? null,
+              reason: `${fresh.status.phase} now (extended meanwhile?)`,
+              result: 'kept',
+            };
           await destroyLocked(ctx, fresh, actor, 'gc');
           return { instance: view.name, expiresAt: fresh.status.expiresAt ?? null, reason, result: 'destroyed' };
         }),

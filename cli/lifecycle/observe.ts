@@ -262,7 +262,14 @@ export async function observeInstance(
       '-o',
       'json',
     ]),
-    kubectlJson<{ items?: (KubeObject & EventObject)[] }>(ctx, cluster, ['get', 'pods,events', '-n', namespace, '-o', 'json']),
+    kubectlJson<{ items?: (KubeObject & EventObject)[] }>(ctx, cluster, [
+      'get',
+      'pods,events',
+      '-n',
+      namespace,
+      '-o',
+      'json',
+    ]),
     kubectlJson<{ items?: KubeObject[] }>(ctx, cluster, [
       'get',
       'httproutes.gateway.networking.k8s.io',

@@ -18,7 +18,14 @@ export const PHASES = [
 export type Phase = (typeof PHASES)[number];
 
 /** Phases a command is in the middle of; another command waits for it, or takes over when it was interrupted. */
-export const TRANSITIONAL: ReadonlySet<Phase> = new Set(['pending', 'creating', 'updating', 'stopping', 'starting', 'destroying']);
+export const TRANSITIONAL: ReadonlySet<Phase> = new Set([
+  'pending',
+  'creating',
+  'updating',
+  'stopping',
+  'starting',
+  'destroying',
+]);
 
 /**
  * Every phase a phase may move to, and no other. `expired` is what the cluster's expiry says of a ready or stopped

@@ -21,7 +21,8 @@ export function actionProblem(action: LifecycleAction, t: ActionTarget): string 
         ? undefined
         : `instance "${name}" already exists (${phase}); pass --update to apply this spec to it, or use \`sandboxkit instance apply -f\``;
     case 'update':
-      if (phase === 'stopped') return `instance "${name}" is stopped; start it first: sandboxkit instance start ${name}`;
+      if (phase === 'stopped')
+        return `instance "${name}" is stopped; start it first: sandboxkit instance start ${name}`;
       if (phase === 'expired')
         return `instance "${name}" has expired; give it time first: sandboxkit instance extend ${name} --ttl 24h`;
       if (phase === 'destroying') return `instance "${name}" is being destroyed${why}`;

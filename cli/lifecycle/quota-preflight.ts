@@ -135,7 +135,10 @@ async function render(ctx: CliContext, dir: string, release: StackRelease, kubeV
       return ['-f', file];
     });
     const remote = release.repository && /^[a-z][a-z0-9+.-]*:\/\//i.test(release.repository);
-    const chart = remote || release.chart.startsWith('oci://') || isAbsolute(release.chart) ? release.chart : join(dir, release.chart);
+    const chart =
+      remote || release.chart.startsWith('oci://') || isAbsolute(release.chart)
+        ? release.chart
+        : join(dir, release.chart);
     const args = [
       'template',
       release.name,
@@ -201,7 +204,9 @@ export async function quotaPreflight(ctx: CliContext, input: QuotaPreflightInput
     try {
       containers = renderedContainers(await render(ctx, input.dir, release, input.kubeVersion));
     } catch (err) {
-      problems.push(`block "${name}": its chart could not be rendered with the instance's values: ${(err as Error).message}`);
+      problems.push(
+        `block "${name}": its chart could not be rendered with the instance's values: ${(err as Error).message}`,
+      );
       continue;
     }
     for (const c of containers) {
@@ -210,7 +215,8 @@ export async function quotaPreflight(ctx: CliContext, input: QuotaPreflightInput
       const limitMem = mem(c.limits.memory ?? defaults.memory, `${where} limits.memory`) ?? 0;
       // Kubernetes takes the limit as the request when only the limit is set.
       const reqCpu = cpu(c.requests.cpu ?? c.limits.cpu ?? defaultRequests.cpu, `${where} requests.cpu`) ?? 0;
-      const reqMem = mem(c.requests.memory ?? c.limits.memory ?? defaultRequests.memory, `${where} requests.memory`) ?? 0;
+      const reqMem =
+        mem(c.requests.memory ?? c.limits.memory ?? defaultRequests.memory, `${where} requests.memory`) ?? 0;
       const maxCpu = cpu(max.cpu, 'LimitRange max.cpu');
       const maxMem = mem(max.memory, 'LimitRange max.memory');
       if (maxCpu !== undefined && limitCpu > maxCpu)
@@ -224,7 +230,9 @@ export async function quotaPreflight(ctx: CliContext, input: QuotaPreflightInput
       if (reqCpu > limitCpu && c.requests.cpu !== undefined)
         problems.push(`${where} asks requests.cpu ${formatCpu(reqCpu)} above its limits.cpu ${formatCpu(limitCpu)}`);
       if (reqMem > limitMem && c.requests.memory !== undefined)
-        problems.push(`${where} asks requests.memory ${formatMemory(reqMem)} above its limits.memory ${formatMemory(limitMem)}`);
+        problems.push(
+          `${where} asks requests.memory ${formatMemory(reqMem)} above its limits.memory ${formatMemory(limitMem)}`,
+        );
       total = addFootprints(total, {
         requestsCpuMillis: reqCpu * c.replicas,
         requestsMemoryBytes: reqMem * c.replicas,

@@ -46,7 +46,7 @@ export function reconcile(
   isProtected = false,
 ): ReconciledPhase {
   const observed = ns !== 'unknown';
-  const expiresAt = isProtected ? undefined : ((observed && ns?.expiresAt) || record?.status.expiresAt);
+  const expiresAt = isProtected ? undefined : (observed && ns?.expiresAt) || record?.status.expiresAt;
   const expired = !isProtected && past(expiresAt, now);
   if (!record) {
     if (!observed) return { phase: 'pending', reason: 'not recorded by the CLI; the cluster was not read', expiresAt };
@@ -78,7 +78,8 @@ export function reconcile(
     return { phase: recorded, expiresAt };
   }
   if (!ns) {
-    if (recorded === 'pending' || recorded === 'creating' || recorded === 'destroying') return { phase: recorded, expiresAt };
+    if (recorded === 'pending' || recorded === 'creating' || recorded === 'destroying')
+      return { phase: recorded, expiresAt };
     return expired
       ? { phase: 'expired', reason: 'its namespace was removed at expiry', expiresAt }
       : { phase: 'failed', reason: 'its namespace is gone from the cluster (deleted outside sandboxkit)', expiresAt };
@@ -94,4 +95,8 @@ export function reconcile(
   return { phase: recorded, expiresAt };
 }
 
-export const firstLine = (text: string): string => text.split('\n').find((l) => l.trim())?.trim() ?? '';
+export const firstLine = (text: string): string =>
+  text
+    .split('\n')
+    .find((l) => l.trim())
+    ?.trim() ?? '';

@@ -10,8 +10,7 @@ export interface SpecDocument {
   readonly source: Extract<SpecSource, { kind: 'file' }>;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The instance entries of a spec file, one per YAML document: either an `instances[]` entry as the config file
@@ -42,10 +41,14 @@ export function readSpecDocuments(file: string, text: string): SpecDocument[] {
       ]);
     const wrapped = data.kind === INSTANCE_KIND;
     if (wrapped && !isObject(data.spec))
-      throw new SpecError(file, [{ path: 'spec', message: `a kind ${INSTANCE_KIND} document needs a spec mapping`, line: start?.line }]);
+      throw new SpecError(file, [
+        { path: 'spec', message: `a kind ${INSTANCE_KIND} document needs a spec mapping`, line: start?.line },
+      ]);
     const entry = wrapped ? (data.spec as InstanceEntry) : data;
     if (typeof entry.name !== 'string' || !entry.name)
-      throw new SpecError(file, [{ path: 'name', message: 'is required (expected the instance name)', line: start?.line }]);
+      throw new SpecError(file, [
+        { path: 'name', message: 'is required (expected the instance name)', line: start?.line },
+      ]);
     out.push({ entry, source: { kind: 'file', file, doc, lines, prefix: wrapped ? ['spec'] : [] } });
   }
   if (out.length === 0) throw new SpecError(file, [{ path: '', message: 'holds no instance' }]);

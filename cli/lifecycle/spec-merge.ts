@@ -4,8 +4,7 @@
  */
 export type InstanceEntry = Readonly<Record<string, unknown>>;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const blockName = (b: unknown): string | undefined =>
   typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
 

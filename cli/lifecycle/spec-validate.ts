@@ -68,8 +68,7 @@ function locateInFile(
 ): { line?: number; column?: number; inFile: boolean } {
   for (let n = path.length; n >= 0; n--) {
     const node = source.doc.getIn([...source.prefix, ...path.slice(0, n)], true) as
-      | { range?: [number, number, number] }
-      | undefined;
+      { range?: [number, number, number] } | undefined;
     if (node?.range && (n > 0 || path.length === 0)) {
       const pos = source.lines.linePos(node.range[0]);
       return { line: pos.line, column: pos.col, inFile: n === path.length };

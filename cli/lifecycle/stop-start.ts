@@ -84,7 +84,12 @@ async function recorderFor(ctx: CliContext, target: Target, actor: Actor, action
   const base =
     latest && latest.status.phase !== 'gone'
       ? latest
-      : adoptedRecord(target.ref.instance, target.observation.namespace?.stoppedAt ? 'stopped' : 'ready', now, target.status.expiresAt);
+      : adoptedRecord(
+          target.ref.instance,
+          target.observation.namespace?.stoppedAt ? 'stopped' : 'ready',
+          now,
+          target.status.expiresAt,
+        );
   return new ActionRecorder(target.ref.store, base, actor, action, () => ctx.io.now());
 }
 
@@ -93,7 +98,7 @@ async function recorderFor(ctx: CliContext, target: Target, actor: Actor, action
  * and the Helm releases stay; the replicas are saved first, so that a failure part way leaves nothing unrecorded.
  */
 export async function stopInstance(ctx: CliContext, opts: StopStartOptions): Promise<StopStartResult> {
-  const target = await findTarget(ctx, ctx.store.read(), opts.name, { require: true });
+  const target = await findTarget(ctx, ctx.store.read(), opts.name, { require: true, kubectl: true });
   assertAction('stop', target);
   const { cluster } = target.ref;
   const namespace = target.namespace;
@@ -101,13 +106,21 @@ export async function stopInstance(ctx: CliContext, opts: StopStartOptions): Pro
   const running = (await workloads(ctx, cluster, namespace)).filter((w) => w.replicas > 0);
   const scaled = running.map((w) => ({ kind: w.kind, name: w.name, replicas: 0 }));
   if (opts.dryRun)
-    return { instance: opts.name, namespace, action: 'would stop', workloads: scaled, already: already && !running.length };
+    return {
+      instance: opts.name,
+      namespace,
+      action: 'would stop',
+      workloads: scaled,
+      already: already && !running.length,
+    };
   await withInstanceLock(ctx, opts.name, async () => {
     const recorder = await recorderFor(ctx, target, opts.actor, 'stop');
     await recorder.begin('stopping');
     try {
       const saved = await savedReplicas(ctx, cluster);
-      const data = Object.fromEntries(running.filter((w) => !saved[keyOf(namespace, w)]).map((w) => [keyOf(namespace, w), String(w.replicas)]));
+      const data = Object.fromEntries(
+        running.filter((w) => !saved[keyOf(namespace, w)]).map((w) => [keyOf(namespace, w), String(w.replicas)]),
+      );
       if (Object.keys(data).length)
         await kubectl(ctx, cluster, [
           'patch',
@@ -127,20 +140,30 @@ export async function stopInstance(ctx: CliContext, opts: StopStartOptions): Pro
         '--overwrite',
         `${INSTANCE_ANNOTATIONS.stopped}=${ctx.io.now().toISOString()}`,
       ]);
-      for (const w of running) await kubectl(ctx, cluster, ['scale', `${w.kind}/${w.name}`, '-n', namespace, '--replicas=0']);
+      for (const w of running)
+        await kubectl(ctx, cluster, ['scale', `${w.kind}/${w.name}`, '-n', namespace, '--replicas=0']);
     } catch (err) {
       await recorder.fail((err as Error).message);
       throw err;
     }
     await recorder.succeed('stopped', `${running.length} workloads to 0`);
   });
-  const pods = opts.wait ? await waitFor(ctx, cluster, namespace, 'stopped', opts.deadline ?? Date.now() + 5 * 60_000) : undefined;
-  return { instance: opts.name, namespace, action: 'stopped', workloads: scaled, already: already && !running.length, ...(pods ? { pods } : {}) };
+  const pods = opts.wait
+    ? await waitFor(ctx, cluster, namespace, 'stopped', opts.deadline ?? Date.now() + 5 * 60_000)
+    : undefined;
+  return {
+    instance: opts.name,
+    namespace,
+    action: 'stopped',
+    workloads: scaled,
+    already: already && !running.length,
+    ...(pods ? { pods } : {}),
+  };
 }
 
 /** Scales the instance's workloads back to the replicas saved by `instance stop` (or the reaper's working hours). */
 export async function startInstance(ctx: CliContext, opts: StopStartOptions): Promise<StopStartResult> {
-  const target = await findTarget(ctx, ctx.store.read(), opts.name, { require: true });
+  const target = await findTarget(ctx, ctx.store.read(), opts.name, { require: true, kubectl: true });
   assertAction('start', target);
   const { cluster } = target.ref;
   const namespace = target.namespace;
@@ -161,7 +184,13 @@ export async function startInstance(ctx: CliContext, opts: StopStartOptions): Pr
     try {
       for (const { key, workload } of mine) {
         if (present.has(key))
-          await kubectl(ctx, cluster, ['scale', `${workload.kind}/${workload.name}`, '-n', namespace, `--replicas=${workload.replicas}`]);
+          await kubectl(ctx, cluster, [
+            'scale',
+            `${workload.kind}/${workload.name}`,
+            '-n',
+            namespace,
+            `--replicas=${workload.replicas}`,
+          ]);
         await kubectl(ctx, cluster, [
           'patch',
           'configmap',
@@ -183,6 +212,8 @@ export async function startInstance(ctx: CliContext, opts: StopStartOptions): Pr
     await recorder.succeed('ready', `${woken.length} workloads back`);
     await markApplied(ctx, cluster, namespace);
   });
-  const pods = opts.wait ? await waitFor(ctx, cluster, namespace, 'ready', opts.deadline ?? Date.now() + 5 * 60_000) : undefined;
+  const pods = opts.wait
+    ? await waitFor(ctx, cluster, namespace, 'ready', opts.deadline ?? Date.now() + 5 * 60_000)
+    : undefined;
   return { instance: opts.name, namespace, action: 'started', workloads: woken, already, ...(pods ? { pods } : {}) };
 }

@@ -6,6 +6,7 @@ import { apiServerProblem, checkApiServer, type ApiServerCheck } from '../kube';
 import { observeInstance, type InstanceObservation } from './observe';
 import { actionProblem } from './preconditions';
 import type { LifecycleAction } from './phase';
+import { TOOL_ENV } from '../tools';
 import { reconcile, type NamespaceState, type ReconciledPhase } from './reconcile';
 
 /** An instance found by name, with what its cluster says of it and the phase that makes. */
@@ -32,7 +33,7 @@ export async function findTarget(
   ctx: CliContext,
   config: SandboxConfig,
   name: string,
-  options: { require?: boolean; gone?: boolean } = {},
+  options: { require?: boolean; gone?: boolean; kubectl?: boolean } = {},
 ): Promise<Target> {
   const ref = await resolveInstance(ctx, config, name, { gone: options.gone });
   const namespace = namespaceOf(ref.instance);
@@ -40,6 +41,11 @@ export async function findTarget(
     checkApiServer(ctx, ref.cluster),
     observeInstance(ctx, ref.cluster, namespace),
   ]);
+  if (check.status === 'no kubectl' && options.kubectl)
+    throw new CliError(
+      `kubectl could not be started: install kubectl or set ${TOOL_ENV.kubectl}; \`sandboxkit doctor\` checks every tool this config needs`,
+      EXIT.failed,
+    );
   const problem = apiServerProblem(check);
   if (problem && options.require)
     throw new CliError(
@@ -49,7 +55,14 @@ export async function findTarget(
   const ns: NamespaceState =
     problem || (observation.problems.length && !observation.namespace) ? 'unknown' : observation.namespace;
   const isProtected = protectedIn(config, name);
-  return { ref, namespace, isProtected, check, observation, status: reconcile(ref.record, ns, ctx.io.now(), isProtected) };
+  return {
+    ref,
+    namespace,
+    isProtected,
+    check,
+    observation,
+    status: reconcile(ref.record, ns, ctx.io.now(), isProtected),
+  };
 }
 
 /** Refuses the action when the instance's phase does not allow it, with the command that fixes it. */

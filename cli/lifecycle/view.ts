@@ -108,12 +108,15 @@ export async function listInstances(
       try {
         return { store, cluster, listing: await store.list() };
       } catch (err) {
-        warnings.push(`could not read the instances of cluster ${cluster.name} in ${store.where}: ${(err as Error).message}`);
+        warnings.push(
+          `could not read the instances of cluster ${cluster.name} in ${store.where}: ${(err as Error).message}`,
+        );
         return undefined;
       }
     }),
   );
-  for (const l of listings) for (const record of l?.listing.records ?? []) records.set(record.spec.name, { record, store: l!.store });
+  for (const l of listings)
+    for (const record of l?.listing.records ?? []) records.set(record.spec.name, { record, store: l!.store });
   for (const instance of config.instances ?? []) {
     const cluster = config.clusters.find((c) => c.name === instance.cluster);
     if (!cluster) continue;
@@ -160,7 +163,10 @@ export async function listInstances(
   for (const l of listings) {
     for (const orphan of l?.listing.stateOnly ?? []) {
       if (found.has(orphan.name)) continue;
-      found.set(orphan.name, { stateOnly: { name: orphan.name, cluster: l!.cluster, where: l!.store.where }, isProtected: false });
+      found.set(orphan.name, {
+        stateOnly: { name: orphan.name, cluster: l!.cluster, where: l!.store.where },
+        isProtected: false,
+      });
     }
   }
 

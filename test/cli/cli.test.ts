@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { parse } from 'yaml';
 import { mirrored } from '../../cli/commands/bom';
 import { parseTtlHours } from '../../cli/duration';
 import { errorBlocks } from '../../cli/terraform';
@@ -8,17 +7,11 @@ import { toolBinary } from '../../cli/tools';
 import { tempDir } from '../fixtures';
 import { CLI_CONFIG, Workspace } from './stand-in';
 
-const PAST = { createdAt: '2026-11-20T12:00:00Z', expiresAt: '2026-11-22T12:00:00Z' };
-const FUTURE = { createdAt: '2026-11-23T10:00:00Z', expiresAt: '2026-11-25T10:00:00Z' };
-
 function workspace(extra = ''): Workspace {
   const w = new Workspace('');
   writeFileSync(w.config, CLI_CONFIG(join(w.dir, 'kubeconfig')) + extra);
   return w;
 }
-const instancesOf = (w: Workspace) => (parse(w.configText()).instances ?? []).map((i: { name: string }) => i.name);
-const stackJson = (w: Workspace, instance: string) =>
-  JSON.parse(readFileSync(join(w.out, 'stacks', `instance-${instance}`, 'cdk.tf.json'), 'utf8'));
 
 describe('sandboxkit CLI', () => {
   describe('instance test', () => {
@@ -148,13 +141,22 @@ describe('sandboxkit CLI', () => {
 
     it('reports a change made outside the code plainly, with the attribute, and exits 3', async () => {
       const w = applied();
-      const quota = (cpu: string) => ({ metadata: [{ resource_version: cpu }], spec: [{ hard: { 'requests.cpu': cpu } }] });
+      const quota = (cpu: string) => ({
+        metadata: [{ resource_version: cpu }],
+        spec: [{ hard: { 'requests.cpu': cpu } }],
+      });
       plan(w, {
         resource_drift: [
-          { address: 'kubernetes_resource_quota_v1.q', change: { actions: ['update'], before: quota('4'), after: quota('8') } },
+          {
+            address: 'kubernetes_resource_quota_v1.q',
+            change: { actions: ['update'], before: quota('4'), after: quota('8') },
+          },
         ],
         resource_changes: [
-          { address: 'kubernetes_resource_quota_v1.q', change: { actions: ['update'], before: quota('8'), after: quota('4') } },
+          {
+            address: 'kubernetes_resource_quota_v1.q',
+            change: { actions: ['update'], before: quota('8'), after: quota('4') },
+          },
           { address: 'helm_release.y', change: { actions: ['create'], before: null, after: { name: 'y' } } },
         ],
       });
@@ -180,7 +182,9 @@ describe('sandboxkit CLI', () => {
     it('refuses a stack the config does not have, suggesting the nearest', async () => {
       expect(await workspace().run('audit', 'platfrm-kind')).toMatchObject({
         code: 2,
-        err: expect.stringMatching(/no stack named "platfrm-kind" in the config or the instance records; did you mean "platform-kind"\?/),
+        err: expect.stringMatching(
+          /no stack named "platfrm-kind" in the config or the instance records; did you mean "platform-kind"\?/,
+        ),
       });
     });
   });
@@ -271,10 +275,12 @@ describe('sandboxkit CLI', () => {
         /^missing\s+api server kind\s+-\s+https:\/\/127\.0\.0\.1:6443 does not answer: The connection to the server 127\.0\.0\.1:6443 was refused - did you specify the right host or port\?$/m,
       );
       expect(r.out).not.toMatch(/memcache\.go/);
-      expect(r.out).toMatch(/api server kind: start the cluster, or fix clusters\[\]\.connection \(context kind-kind of .*kubeconfig\)/);
+      expect(r.out).toMatch(
+        /api server kind: start the cluster, or fix clusters\[\]\.connection \(context kind-kind of .*kubeconfig\)/,
+      );
     });
 
-    it('reads a relative kubeconfig path from the config file\'s folder, as Terraform is then given it', async () => {
+    it("reads a relative kubeconfig path from the config file's folder, as Terraform is then given it", async () => {
       const w = workspace();
       writeFileSync(w.config, CLI_CONFIG('./kubeconfig'));
       w.cwd = '/';

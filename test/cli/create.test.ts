@@ -79,7 +79,9 @@ describe('sandboxkit instance create', () => {
       },
       status: { phase: 'ready', createdAt: '2026-11-23T12:00:00.000Z', expiresAt: '2026-11-24T12:00:00Z' },
     });
-    expect(record.history).toEqual([{ at: '2026-11-23T12:00:00.000Z', by: 'tester', action: 'create', outcome: 'succeeded' }]);
+    expect(record.history).toEqual([
+      { at: '2026-11-23T12:00:00.000Z', by: 'tester', action: 'create', outcome: 'succeeded' },
+    ]);
   });
 
   it('writes the instance into the config only with --write-config, changing no other byte', async () => {
@@ -146,11 +148,15 @@ describe('sandboxkit instance create', () => {
     );
     expect(await w.run('instance', 'create', 'gamma', '--blocks', 'valkey')).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--cluster: the config has 2 clusters \(kind, other\); name the one for the new instance/),
+      err: expect.stringMatching(
+        /--cluster: the config has 2 clusters \(kind, other\); name the one for the new instance/,
+      ),
     });
     expect(await w.run('instance', 'create', 'gamma', '--cluster', 'kinf', '--blocks', 'valkey')).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--cluster: the config declares no cluster "kinf" \(it has kind, other\); did you mean "kind"\?/),
+      err: expect.stringMatching(
+        /--cluster: the config declares no cluster "kinf" \(it has kind, other\); did you mean "kind"\?/,
+      ),
     });
     expect(w.calls()).toEqual([]);
   });
@@ -163,7 +169,12 @@ describe('sandboxkit instance create', () => {
     expect(r.out).toBe(
       'planned instance beta on kind (nothing changed): 1 to add, 0 to change, 0 to destroy\n  + kubernetes_namespace_v1.ns\n',
     );
-    expect(w.calls().filter((c) => c.startsWith('terraform')).map((c) => c.split('  ')[1].split(' ')[0])).toEqual(['init', 'plan']);
+    expect(
+      w
+        .calls()
+        .filter((c) => c.startsWith('terraform'))
+        .map((c) => c.split('  ')[1].split(' ')[0]),
+    ).toEqual(['init', 'plan']);
     expect(w.configText()).toBe(before);
     expect(w.record('beta')).toBeUndefined();
   });
@@ -217,7 +228,10 @@ describe('sandboxkit instance create', () => {
     const r = await w.run(...CREATE);
     expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
     expect(w.record('beta')?.status.phase).toBe('ready');
-    expect(w.record('beta')?.history.map((h) => `${h.action} ${h.outcome}`)).toEqual(['create failed', 'create succeeded']);
+    expect(w.record('beta')?.history.map((h) => `${h.action} ${h.outcome}`)).toEqual([
+      'create failed',
+      'create succeeded',
+    ]);
   });
 
   it('removes the releases a killed apply left outside the state before it retries, and says so', async () => {
@@ -227,7 +241,13 @@ describe('sandboxkit instance create', () => {
     w.unknob('fail-instance-beta');
     // The killed apply had installed valkey (pending-install) without writing it into the state.
     w.world((x) => {
-      x.releases['beta/valkey'] = { name: 'valkey', namespace: 'beta', status: 'pending-install', revision: 1, chart: 'valkey-0.11.0' };
+      x.releases['beta/valkey'] = {
+        name: 'valkey',
+        namespace: 'beta',
+        status: 'pending-install',
+        revision: 1,
+        chart: 'valkey-0.11.0',
+      };
     });
     const r = await w.run(...CREATE);
     expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
@@ -247,12 +267,17 @@ describe('sandboxkit instance create', () => {
     );
     const r = await w.run(...CREATE);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/init instance-beta failed:\nError: Failed to query available provider packages\n\nCould not retrieve the list/);
+    expect(r.err).toMatch(
+      /init instance-beta failed:\nError: Failed to query available provider packages\n\nCould not retrieve the list/,
+    );
     expect(r.err).toMatch(/Terraform could not download the providers this stack needs/);
     expect(r.err).toMatch(/filesystem_mirror \{ path = "\/path\/to\/mirror" \}/);
     expect(w.calls().some((c) => /providers lock/.test(c))).toBe(false);
     w.unknob('offline');
-    expect(await w.run(...CREATE)).toMatchObject({ code: 0, out: expect.stringMatching(/^created instance beta on kind: ready/) });
+    expect(await w.run(...CREATE)).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^created instance beta on kind: ready/),
+    });
   });
 
   it('points at doctor and the environment variable when terraform is missing', async () => {
@@ -278,15 +303,35 @@ describe('sandboxkit instance create', () => {
   });
 
   it.each([
-    [['--ttl', '31d'], /option '--ttl <duration>' argument '31d' is invalid\. must be between 1h and 720h \(30 days\), got 744h/],
-    [['--ttl', 'soon'], /option '--ttl <duration>' argument 'soon' is invalid\. must be hours or days such as 48h or 2d, got "soon"/],
-    [['--mocks', 'emial'], /argument 'emial' is invalid\. expected email, sms, payment, cloud, got "emial"; did you mean "email"\?/],
+    [
+      ['--ttl', '31d'],
+      /option '--ttl <duration>' argument '31d' is invalid\. must be between 1h and 720h \(30 days\), got 744h/,
+    ],
+    [
+      ['--ttl', 'soon'],
+      /option '--ttl <duration>' argument 'soon' is invalid\. must be hours or days such as 48h or 2d, got "soon"/,
+    ],
+    [
+      ['--mocks', 'emial'],
+      /argument 'emial' is invalid\. expected email, sms, payment, cloud, got "emial"; did you mean "email"\?/,
+    ],
     [['--size', 'huge'], /argument 'huge' is invalid\. expected small, medium, large, got "huge"/],
     [['--size', 'smal'], /got "smal"; did you mean "small"\?/],
     [['-o', 'jsn'], /argument 'jsn' is invalid\. expected json, yaml, got "jsn"; did you mean "json"\?/],
   ])('refuses %p as a flag value before touching anything', async (extra, message) => {
     const w = workspace();
-    const r = await w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'eve', '--blocks', 'valkey', ...extra);
+    const r = await w.run(
+      'instance',
+      'create',
+      'beta',
+      '--cluster',
+      'kind',
+      '--owner',
+      'eve',
+      '--blocks',
+      'valkey',
+      ...extra,
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err).toMatch(/Run 'sandboxkit instance create --help' for usage\./);
@@ -325,7 +370,10 @@ describe('sandboxkit instance create', () => {
   it('takes per-block values with --set and --values into the record and the chart values', async () => {
     const w = workspace();
     const file = join(w.dir, 'values.yaml');
-    writeFileSync(file, 'postgresql:\n  primary:\n    resources: { requests: { cpu: 250m } }\n  image: { tag: from-file }\n');
+    writeFileSync(
+      file,
+      'postgresql:\n  primary:\n    resources: { requests: { cpu: 250m } }\n  image: { tag: from-file }\n',
+    );
     const r = await w.run(
       'instance',
       'create',
@@ -350,10 +398,20 @@ describe('sandboxkit instance create', () => {
   });
 
   it('refuses --set for a block the instance does not have', async () => {
-    const r = await workspace().run('instance', 'create', 'beta', '--blocks', 'postgresql', '--set', 'postgres.image.tag=1');
+    const r = await workspace().run(
+      'instance',
+      'create',
+      'beta',
+      '--blocks',
+      'postgresql',
+      '--set',
+      'postgres.image.tag=1',
+    );
     expect(r).toMatchObject({
       code: 2,
-      err: expect.stringMatching(/--set postgres\.image\.tag=1: "postgres" is not one of the instance's blocks \(postgresql\); did you mean "postgresql"\?/),
+      err: expect.stringMatching(
+        /--set postgres\.image\.tag=1: "postgres" is not one of the instance's blocks \(postgresql\); did you mean "postgresql"\?/,
+      ),
     });
   });
 

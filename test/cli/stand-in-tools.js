@@ -69,10 +69,11 @@ function terraform() {
   const chdir = args.find((a) => a.startsWith('-chdir='));
   const dir = chdir ? chdir.slice('-chdir='.length) : process.cwd();
   const stack = path.basename(dir);
-  fs.appendFileSync(LOG, `terraform ${stack} ${args.join(' ').replace(/-chdir=\S*/, '')}\n`);
   const cmd = args.find((a) => !a.startsWith('-'));
   const replace = args.find((a) => a.startsWith('-replace='));
-  for (const a of args) if (a.startsWith('-var-file=')) fs.copyFileSync(a.slice('-var-file='.length), path.join(KNOBS, `var-file-${stack}`));
+  for (const a of args)
+    if (a.startsWith('-var-file='))
+      fs.copyFileSync(a.slice('-var-file='.length), path.join(KNOBS, `var-file-${stack}`));
   const outputsFile = path.join(OUTPUTS, `${stack}.json`);
   const event = (type, addr, action) =>
     out(JSON.stringify({ type, hook: { resource: { addr }, action, elapsed_seconds: 1 } }));
@@ -103,7 +104,9 @@ function terraform() {
       exit(2);
     }
     const action = args.includes('-destroy') ? 'delete' : 'create';
-    out(JSON.stringify({ type: 'planned_change', change: { resource: { addr: 'kubernetes_namespace_v1.ns' }, action } }));
+    out(
+      JSON.stringify({ type: 'planned_change', change: { resource: { addr: 'kubernetes_namespace_v1.ns' }, action } }),
+    );
     return;
   }
   const action = cmd === 'destroy' ? 'delete' : 'create';
@@ -169,12 +172,20 @@ function terraform() {
   if (namespace) {
     const kept = world.namespaces[namespace].annotations;
     world.namespaces[namespace].annotations = {
-      ...Object.fromEntries(Object.entries(kept).filter(([k]) => k === 'sandbox.dev/last-applied-at' || k === 'sandbox.dev/stopped')),
+      ...Object.fromEntries(
+        Object.entries(kept).filter(([k]) => k === 'sandbox.dev/last-applied-at' || k === 'sandbox.dev/stopped'),
+      ),
       ...Object.fromEntries(Object.entries(annotations).filter(([, v]) => !String(v).includes('${'))),
       ...(annotations['sandbox.dev/expires-at'] ? { 'sandbox.dev/expires-at': expires } : {}),
     };
     for (const [id, r] of releases) {
-      world.releases[`${r.namespace}/${r.name}`] = { name: r.name, namespace: r.namespace, status: 'deployed', revision: 1, chart: `${path.basename(r.chart)}-${r.version}` };
+      world.releases[`${r.namespace}/${r.name}`] = {
+        name: r.name,
+        namespace: r.namespace,
+        status: 'deployed',
+        revision: 1,
+        chart: `${path.basename(r.chart)}-${r.version}`,
+      };
       remember(`helm_release.${id}`);
     }
     world.routes[namespace] = hostnames.map((h) => ({ block: h.split('.')[0], host: h }));
@@ -192,8 +203,11 @@ function kubectl() {
   const [verb, what] = a;
   if (verb === 'version') return out(JSON.stringify({ clientVersion: { gitVersion: 'v1.34.1' } }));
   if (has('api-down') && verb !== 'config')
-    fail('E1123 12:00:00.000000 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list"\nThe connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?');
-  if (verb === 'get' && what === '--raw') return out(JSON.stringify({ gitVersion: 'v1.34.1', platform: 'linux/amd64' }));
+    fail(
+      'E1123 12:00:00.000000 memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list"\nThe connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?',
+    );
+  if (verb === 'get' && what === '--raw')
+    return out(JSON.stringify({ gitVersion: 'v1.34.1', platform: 'linux/amd64' }));
   if (verb === 'config' && what === 'view') return out('https://127.0.0.1:6443');
   if (verb === 'config' && what === 'current-context') return out('kind-kind');
   const nsObject = (name) => ({
@@ -218,9 +232,23 @@ function kubectl() {
   if (verb === 'get' && what === 'events') return out(JSON.stringify({ items: world.events[flag('-n')] || [] }));
   if (verb === 'get' && what.startsWith('httproutes')) {
     const routes = world.routes[flag('-n')] || [];
-    return out(JSON.stringify({ items: routes.map((r) => ({ metadata: { name: r.block, labels: { 'sandbox.dev/block': r.block } }, spec: { hostnames: [r.host] } })) }));
+    return out(
+      JSON.stringify({
+        items: routes.map((r) => ({
+          metadata: { name: r.block, labels: { 'sandbox.dev/block': r.block } },
+          spec: { hostnames: [r.host] },
+        })),
+      }),
+    );
   }
-  if (verb === 'get' && what === 'storageclass') return out(JSON.stringify({ items: [{ metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } }] }));
+  if (verb === 'get' && what === 'storageclass')
+    return out(
+      JSON.stringify({
+        items: [
+          { metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } },
+        ],
+      }),
+    );
   if (verb === 'annotate' && what === 'namespace') {
     const name = a[2];
     if (!world.namespaces[name]) fail(`Error from server (NotFound): namespaces "${name}" not found`);
@@ -239,13 +267,23 @@ function helm() {
   if (verb === 'version') return out((knob('helm-version') || 'v3.19.5+g1a2b3c4').trim());
   if (verb === 'test') {
     const given = knob(`helm-out-${name}`);
-    out(given !== undefined ? given : `NAME: ${name}\nSTATUS: deployed\nTEST SUITE:     ${name}-test\nPhase:          Succeeded\nNOTES:\nPhase: of the moon\n`);
+    out(
+      given !== undefined
+        ? given
+        : `NAME: ${name}\nSTATUS: deployed\nTEST SUITE:     ${name}-test\nPhase:          Succeeded\nNOTES:\nPhase: of the moon\n`,
+    );
     if (has(`helm-err-${name}`)) process.stderr.write(knob(`helm-err-${name}`));
     exit(Number((knob(`helm-exit-${name}`) || '0').trim()));
   }
   if (verb === 'list') {
     const ns = flag('-n');
-    return out(JSON.stringify(Object.values(world.releases).filter((r) => r.namespace === ns).map((r) => ({ ...r, revision: String(r.revision), updated: NOW.toISOString() }))));
+    return out(
+      JSON.stringify(
+        Object.values(world.releases)
+          .filter((r) => r.namespace === ns)
+          .map((r) => ({ ...r, revision: String(r.revision), updated: NOW.toISOString() })),
+      ),
+    );
   }
   if (verb === 'uninstall') {
     delete world.releases[`${flag('-n')}/${name}`];
@@ -254,9 +292,16 @@ function helm() {
   if (verb === 'template') return out(knob(`template-${name}`) || '');
 }
 
-// A slow Terraform takes its time before it changes the world, not while holding it.
-if (tool === 'terraform' && has('slow') && args.some((a) => ['apply', 'destroy', 'plan'].includes(a)))
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(knob('slow')) * 1000);
+if (tool === 'terraform') {
+  const chdir = args.find((a) => a.startsWith('-chdir='));
+  fs.appendFileSync(
+    LOG,
+    `terraform ${path.basename(chdir ? chdir.slice(7) : process.cwd())} ${args.join(' ').replace(/-chdir=\S*/, '')}\n`,
+  );
+  // A slow Terraform takes its time once it has started, before it changes the world, not while holding it.
+  if (has('slow') && args.some((a) => ['apply', 'destroy', 'plan'].includes(a)))
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(knob('slow')) * 1000);
+}
 try {
   locked(() => ({ terraform, kubectl, helm })[tool]());
 } catch (err) {

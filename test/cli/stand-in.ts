@@ -80,7 +80,10 @@ exit 0`,
     this.world((w) => Object.assign(w, initial));
     if (handlers) {
       const file = join(this.dir, 'kubectl-handlers.js');
-      writeFileSync(file, `const fs = require('fs');\nmodule.exports = (args, c, { flag, out, fail }) => {\n${handlers}\n};\n`);
+      writeFileSync(
+        file,
+        `const fs = require('fs');\nmodule.exports = (args, c, { flag, out, fail }) => {\n${handlers}\n};\n`,
+      );
       this.env.FAKE_KUBECTL_HANDLERS = file;
     }
     return () => JSON.parse(readFileSync(this.worldFile, 'utf8'));
@@ -218,7 +221,10 @@ exit 0`,
 
 /** What the stand-ins share: the cluster's objects, Terraform's state of each stack, and every kubectl call. */
 export interface World {
-  namespaces: Record<string, { labels: Record<string, string>; annotations: Record<string, string>; terminating?: boolean }>;
+  namespaces: Record<
+    string,
+    { labels: Record<string, string>; annotations: Record<string, string>; terminating?: boolean }
+  >;
   releases: Record<string, { name: string; namespace: string; status: string; revision: number; chart: string }>;
   pods: Record<string, any[]>;
   events: Record<string, any[]>;

@@ -25,10 +25,18 @@ export function printApplyResult(
     ['namespace', result.namespace],
     ['owner', ownerDefaulted ? `${result.owner} (${ownerDefaulted.from}; --owner sets another)` : result.owner],
     ['template', result.template],
-    ['expires', result.expiresAt ? `${result.expiresAt} (${fromNow(io.now(), result.expiresAt)})` : 'never (protected)'],
+    [
+      'expires',
+      result.expiresAt ? `${result.expiresAt} (${fromNow(io.now(), result.expiresAt)})` : 'never (protected)',
+    ],
     ['changed', result.action === 'updated' ? result.changedFields.join(', ') || 'nothing in the spec' : undefined],
     ['pods', result.pods ? `${result.pods.ready}/${result.pods.total} ready` : undefined],
-    ['removed', result.removedLeftovers.length ? `${result.removedLeftovers.join(', ')}, left by an interrupted apply` : undefined],
+    [
+      'removed',
+      result.removedLeftovers.length
+        ? `${result.removedLeftovers.join(', ')}, left by an interrupted apply`
+        : undefined,
+    ],
     ['recorded', result.recordedIn],
     ['config', result.config === 'written' ? 'written' : undefined],
   ]);

@@ -39,7 +39,13 @@ export async function applyCommand(ctx: CliContext, o: ApplyCommandOptions, form
       deadline: o.deadline,
     });
     results.push(result);
-    if (format === 'table') printApplyResult(ctx, result, format, doc.entry.owner === undefined && result.action === 'created' ? actor : undefined);
+    if (format === 'table')
+      printApplyResult(
+        ctx,
+        result,
+        format,
+        doc.entry.owner === undefined && result.action === 'created' ? actor : undefined,
+      );
   }
   if (format !== 'table') printStructured(ctx, format, results.length === 1 ? results[0] : results);
   return EXIT.ok;

@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { actionOf, deadlineOf, outputOf, outputOption, requireOptions, waitOptions, type Runner } from '../../command-kit';
+import {
+  actionOf,
+  deadlineOf,
+  outputOf,
+  outputOption,
+  requireOptions,
+  waitOptions,
+  type Runner,
+} from '../../command-kit';
 
 /** `instance apply`'s options. */
 export interface ApplyCommandOptions {
@@ -14,10 +22,15 @@ export interface ApplyCommandOptions {
 export function registerApply(instance: Command, run: Runner): void {
   const cmd = instance
     .command('apply')
-    .description('create or update instances from a spec file: each YAML document is an instances[] entry of the config schema')
+    .description(
+      'create or update instances from a spec file: each YAML document is an instances[] entry of the config schema',
+    )
     .option('-f, --filename <file>', 'the spec file, or - for standard input (required)')
     .option('--dry-run', 'plan only, and show the resource changes: nothing is recorded, applied or written')
-    .option('--write-config', 'also write the fields of the file into the config file (only the bytes of the entry change)')
+    .option(
+      '--write-config',
+      'also write the fields of the file into the config file (only the bytes of the entry change)',
+    )
     .addOption(outputOption(['json', 'yaml']));
   waitOptions(cmd, 'every pod of the instance is ready').addHelpText(
     'after',

@@ -23,7 +23,9 @@ export async function createCommand(ctx: CliContext, o: CreateOptions, format: O
   const actor = await currentActor(ctx);
   const entry = {
     ...entryFromFlags(o, config, ctx.store.text(), stored),
-    ...(o.restoreFrom ? { restoreFrom: await restoreFromSpec(ctx, config, cluster, parseRestoreFrom(o.restoreFrom)) } : {}),
+    ...(o.restoreFrom
+      ? { restoreFrom: await restoreFromSpec(ctx, config, cluster, parseRestoreFrom(o.restoreFrom)) }
+      : {}),
   };
   const result = await applyInstance(ctx, {
     entry,

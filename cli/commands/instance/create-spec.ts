@@ -158,7 +158,8 @@ export function entryFromFlags(
       return [{ block, variant }];
     }
     const offering = blocks.filter((b) => catalog.get(b)?.datasets?.[spec]);
-    if (offering.length === 0) throw new CliError(`--dataset ${spec}: none of the blocks ${blocks.join(', ')} offers it`);
+    if (offering.length === 0)
+      throw new CliError(`--dataset ${spec}: none of the blocks ${blocks.join(', ')} offers it`);
     return offering.map((block) => ({ block, variant: spec }));
   });
   const withValues = (b: string) => (values.has(b) ? { name: b, values: values.get(b)! } : b);

@@ -36,27 +36,67 @@ export function registerCreate(instance: Command, run: Runner): void {
     )
     .argument('<name>', 'instance name: a DNS label, at most 53 characters')
     .option('--cluster <name>', 'a cluster the config declares (default: the only one)')
-    .option('--owner <user>', 'who owns the instance, with edit rights in its namespace (default: git user.email, else $USER)')
-    .option('--blocks <list>', "building blocks from the catalog, comma-separated (with --template, they replace the template's)", list)
-    .option('--template <name>', 'an environment template of the config: blocks, mocks, datasets, size, TTL and values unless a flag sets them')
-    .option('--add-block <list>', "blocks to add to the template's (or, with --update, to the instance's); repeatable", list)
-    .option('--remove-block <list>', "blocks of the template (or, with --update, of the instance) to leave out; repeatable", list)
+    .option(
+      '--owner <user>',
+      'who owns the instance, with edit rights in its namespace (default: git user.email, else $USER)',
+    )
+    .option(
+      '--blocks <list>',
+      "building blocks from the catalog, comma-separated (with --template, they replace the template's)",
+      list,
+    )
+    .option(
+      '--template <name>',
+      'an environment template of the config: blocks, mocks, datasets, size, TTL and values unless a flag sets them',
+    )
+    .option(
+      '--add-block <list>',
+      "blocks to add to the template's (or, with --update, to the instance's); repeatable",
+      list,
+    )
+    .option(
+      '--remove-block <list>',
+      'blocks of the template (or, with --update, of the instance) to leave out; repeatable',
+      list,
+    )
     .option('--mocks <list>', `mocks, comma-separated: ${MOCK_KINDS.join(', ')}`, listOf(MOCK_KINDS))
-    .option('--uses <list>', "shared blocks of the cluster (its sharedBlocks) the instance reaches, comma-separated", list)
+    .option(
+      '--uses <list>',
+      'shared blocks of the cluster (its sharedBlocks) the instance reaches, comma-separated',
+      list,
+    )
     .option('--dataset <variant>', 'a dataset for every block that offers it, or block:variant; repeatable', list)
-    .addOption(new Option('--ttl <duration>', 'hours (48h) or days (2d) until it expires, 1h to 720h (default: the template\'s, else 48h)').argParser(ttl))
+    .addOption(
+      new Option(
+        '--ttl <duration>',
+        "hours (48h) or days (2d) until it expires, 1h to 720h (default: the template's, else 48h)",
+      ).argParser(ttl),
+    )
     .addOption(
       new Option('--size <size>', `quota profile: ${Object.keys(SIZE_PROFILES).join(', ')} (default: small)`).argParser(
         oneOf(Object.keys(SIZE_PROFILES)),
       ),
     )
-    .option('--set <block.path=value>', "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42; =null removes it); repeatable", collect)
+    .option(
+      '--set <block.path=value>',
+      "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42; =null removes it); repeatable",
+      collect,
+    )
     .option('--values <file>', 'YAML file mapping block names to chart values; repeatable, --set wins', collect)
-    .option('--unset <field>', 'with --update: remove a field from the stored spec (workingHours, size, ...); repeatable', collect)
-    .option('--restore-from <source>', "start the databases from another instance's backups: <instance> (its latest WAL) or <instance>/<backup>")
+    .option(
+      '--unset <field>',
+      'with --update: remove a field from the stored spec (workingHours, size, ...); repeatable',
+      collect,
+    )
+    .option(
+      '--restore-from <source>',
+      "start the databases from another instance's backups: <instance> (its latest WAL) or <instance>/<backup>",
+    )
     .option('--update', 'merge these flags into the instance if it exists (a field no flag names keeps its value)')
     .option('--write-config', 'also write the instance into the config file (only the bytes of its entry change)')
-    .addOption(new Option('--keep-config', 'the default now: the config file is written only with --write-config').hideHelp())
+    .addOption(
+      new Option('--keep-config', 'the default now: the config file is written only with --write-config').hideHelp(),
+    )
     .option('--dry-run', 'plan only, and show the resource changes: nothing is recorded, applied or written')
     .addOption(outputOption(['json', 'yaml']));
   waitOptions(cmd, 'every pod of the instance is ready').addHelpText(

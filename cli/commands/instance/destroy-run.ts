@@ -15,7 +15,10 @@ export async function destroyCommand(ctx: CliContext, o: DestroyCommandOptions, 
   if (!o.dryRun && !o.yes) {
     const what = `instance ${o.name} on cluster ${target.ref.cluster.name} (namespace ${target.namespace}, ${target.status.phase}${target.observation.releases ? `, ${target.observation.releases.length} releases` : ''})`;
     if (!ctx.io.interactive)
-      throw new CliError(`destroying ${what} needs confirmation: pass --yes (or --dry-run to see what would go)`, EXIT.usage);
+      throw new CliError(
+        `destroying ${what} needs confirmation: pass --yes (or --dry-run to see what would go)`,
+        EXIT.usage,
+      );
     const answer = (await ctx.io.ask(`Destroy ${what}? Type the instance name to confirm: `)).trim();
     if (answer !== o.name) {
       ctx.io.err('not destroyed');
@@ -24,7 +27,14 @@ export async function destroyCommand(ctx: CliContext, o: DestroyCommandOptions, 
   }
   const result = await destroyInstance(
     ctx,
-    { name: o.name, dryRun: o.dryRun, actor: await currentActor(ctx), writeConfig: o.writeConfig, wait: o.wait, deadline: o.deadline },
+    {
+      name: o.name,
+      dryRun: o.dryRun,
+      actor: await currentActor(ctx),
+      writeConfig: o.writeConfig,
+      wait: o.wait,
+      deadline: o.deadline,
+    },
     target,
   );
   if (printStructured(ctx, format, result)) return EXIT.ok;

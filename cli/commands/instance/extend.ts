@@ -4,7 +4,9 @@ import { actionOf, outputOf, outputOption, requireOptions, ttl, type Runner } fr
 export function registerExtend(instance: Command, run: Runner): void {
   instance
     .command('extend')
-    .description('move the expiry to now + TTL (also with the same TTL); refuses a failed create, naming the command that fixes it')
+    .description(
+      'move the expiry to now + TTL (also with the same TTL); refuses a failed create, naming the command that fixes it',
+    )
     .argument('<name>', 'instance name')
     .option('--ttl <duration>', 'hours (48h) or days (2d), 1h to 720h (required)', ttl)
     .option('--dry-run', 'plan only, and show the resource changes')

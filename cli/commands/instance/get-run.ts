@@ -19,7 +19,16 @@ export async function getCommand(ctx: CliContext, name: string, format: OutputFo
   const wide = format === 'wide';
   table(
     ctx.io,
-    ['NAME', 'CLUSTER', 'OWNER', 'PHASE', 'PODS', 'EXPIRES', 'ORIGIN', ...(wide ? ['NAMESPACE', 'URLS', 'REASON'] : [])],
+    [
+      'NAME',
+      'CLUSTER',
+      'OWNER',
+      'PHASE',
+      'PODS',
+      'EXPIRES',
+      'ORIGIN',
+      ...(wide ? ['NAMESPACE', 'URLS', 'REASON'] : []),
+    ],
     [
       [
         doc.spec.name,

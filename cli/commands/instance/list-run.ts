@@ -33,7 +33,11 @@ export interface InstanceRow {
 export function rowOf(view: InstanceView, cost: boolean): InstanceRow {
   const spec = view.spec;
   const pss = spec && view.ref ? podSecurityOf(view.ref.config, spec) : undefined;
-  const price = cost ? (view.ref && spec ? dailyCost(view.ref.cluster, spec) : { usd: null, basis: 'not in the config or a record' }) : undefined;
+  const price = cost
+    ? view.ref && spec
+      ? dailyCost(view.ref.cluster, spec)
+      : { usd: null, basis: 'not in the config or a record' }
+    : undefined;
   return {
     name: view.name,
     cluster: view.cluster,
@@ -93,7 +97,9 @@ export async function listCommand(ctx: CliContext, o: ListCommandOptions, format
       r.blocks.join(',') || '-',
       fromNow(now, r.createdAt),
       r.protected ? 'never (protected)' : fromNow(now, r.expiresAt),
-      views[i].observed === 'unreachable' ? `${phaseText(ctx.io, views[i].phase)}${yellow(ctx.io, '?')}` : phaseText(ctx.io, views[i].phase),
+      views[i].observed === 'unreachable'
+        ? `${phaseText(ctx.io, views[i].phase)}${yellow(ctx.io, '?')}`
+        : phaseText(ctx.io, views[i].phase),
       r.origin,
       ...(o.cost ? [r.dailyCostUsd === null || r.dailyCostUsd === undefined ? '-' : r.dailyCostUsd.toFixed(2)] : []),
       ...(wide ? [r.namespace, r.podSecurity ?? '-', r.reason ?? '-'] : []),
@@ -105,6 +111,7 @@ export async function listCommand(ctx: CliContext, o: ListCommandOptions, format
       `\nestimated ${total.toFixed(2)} USD a day at most: each instance's quota held all day at on-demand list prices (cli/cost.ts); existing clusters are not priced`,
     );
   }
-  if (views.some((v) => v.observed === 'unreachable')) ctx.io.out('\n? the cluster did not answer: the phase is the recorded one');
+  if (views.some((v) => v.observed === 'unreachable'))
+    ctx.io.out('\n? the cluster did not answer: the phase is the recorded one');
   return EXIT.ok;
 }

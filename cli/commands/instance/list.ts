@@ -17,7 +17,9 @@ export function registerList(instance: Command, run: Runner): void {
   instance
     .command('list')
     .alias('ls')
-    .description('every instance of the config and of the state backends: phase (checked with the cluster), owner, blocks, expiry')
+    .description(
+      'every instance of the config and of the state backends: phase (checked with the cluster), owner, blocks, expiry',
+    )
     .option('--expired', 'only expired instances')
     .option('--cost', 'estimate what each instance costs a day, from its size profile and cloud resources')
     .option('-A, --all', 'also destroyed instances, whose records are kept as their history')

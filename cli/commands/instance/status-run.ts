@@ -19,9 +19,15 @@ export async function statusCommand(ctx: CliContext, name: string, format: Outpu
   fields(io, [
     ['namespace', s.namespace],
     ['owner', s.owner],
-    ['origin', `${s.origin === 'cli' ? 'created from the command line' : 'declared in the config'}${s.template ? `, template ${s.template}` : ''}`],
+    [
+      'origin',
+      `${s.origin === 'cli' ? 'created from the command line' : 'declared in the config'}${s.template ? `, template ${s.template}` : ''}`,
+    ],
     ['created', s.createdAt ? `${s.createdAt} (${fromNow(now, s.createdAt)})` : undefined],
-    ['expires', s.protected ? 'never (protected)' : s.expiresAt ? `${s.expiresAt} (${fromNow(now, s.expiresAt)})` : '-'],
+    [
+      'expires',
+      s.protected ? 'never (protected)' : s.expiresAt ? `${s.expiresAt} (${fromNow(now, s.expiresAt)})` : '-',
+    ],
     ['pods', s.pods ? `${s.pods.ready}/${s.pods.total} ready` : '-'],
     ['cost', s.dailyCostUsd === null ? `- (${s.costBasis})` : `${s.dailyCostUsd.toFixed(2)} USD/day (${s.costBasis})`],
     ['pod security', s.podSecurity],
@@ -30,7 +36,11 @@ export async function statusCommand(ctx: CliContext, name: string, format: Outpu
   if (s.releases?.length) {
     io.out('  releases:');
     const lines: string[] = [];
-    table({ ...io, out: (l) => lines.push(l) }, ['NAME', 'STATUS', 'REVISION', 'CHART'], s.releases.map((r) => [r.name, r.status, String(r.revision), r.chart]));
+    table(
+      { ...io, out: (l) => lines.push(l) },
+      ['NAME', 'STATUS', 'REVISION', 'CHART'],
+      s.releases.map((r) => [r.name, r.status, String(r.revision), r.chart]),
+    );
     for (const l of lines) io.out(`    ${l}`);
   }
   if (s.urls.length) {
@@ -44,7 +54,8 @@ export async function statusCommand(ctx: CliContext, name: string, format: Outpu
   }
   if (s.warnings?.length) {
     io.out('  warnings (latest last):');
-    for (const w of s.warnings.slice(-5)) io.out(`    ${w.object} ${w.reason}${w.count > 1 ? ` (x${w.count})` : ''}: ${w.message.replace(/\s+/g, ' ')}`);
+    for (const w of s.warnings.slice(-5))
+      io.out(`    ${w.object} ${w.reason}${w.count > 1 ? ` (x${w.count})` : ''}: ${w.message.replace(/\s+/g, ' ')}`);
   }
   if (s.history.length) {
     io.out('  history (latest last):');
