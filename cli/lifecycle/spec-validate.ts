@@ -1,4 +1,4 @@
-import { LineCounter, parse, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parse, type Document } from 'yaml';
 import { dirname, resolve } from 'path';
 import { ConfigError, parseConfig, resolveConfigPaths, type ConfigIssue } from '../../config/load';
 import type { InstanceConfig, SandboxConfig } from '../../config/types';
@@ -59,13 +59,27 @@ function fileLine(line: number, file: string, preview: string): number | undefin
   return undefined;
 }
 
+const sortByLine = (issues: ConfigIssue[]) =>
+  issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+
 const escape = (s: string) => s.replace(/[[\].]/g, '\\$&');
 
 /** Line and column of the node at `path` in a spec file, or of its nearest ancestor there; undefined when none is. */
 function locateInFile(
   source: Extract<SpecSource, { kind: 'file' }>,
   path: readonly (string | number)[],
+  unknownKey?: string,
 ): { line?: number; column?: number; inFile: boolean } {
+  if (unknownKey !== undefined) {
+    // An unknown key is reported where the key itself is written.
+    const map = source.doc.getIn([...source.prefix, ...path], true);
+    const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === unknownKey) : undefined;
+    const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    if (range) {
+      const pos = source.lines.linePos(range[0]);
+      return { line: pos.line, column: pos.col, inFile: true };
+    }
+  }
   for (let n = path.length; n >= 0; n--) {
     const node = source.doc.getIn([...source.prefix, ...path.slice(0, n)], true) as
       { range?: [number, number, number] } | undefined;
@@ -95,16 +109,18 @@ function ownIssuesError(
   if (source.kind === 'file') {
     return new SpecError(
       source.file,
-      own.map((i) => {
-        const r = relative(i);
-        const at = locateInFile(source, pathParts(r.path));
-        return {
-          path: r.path,
-          message: at.inFile ? r.message : `${r.message} (a field of the instance's stored spec)`,
-          line: at.line,
-          column: at.column,
-        };
-      }),
+      sortByLine(
+        own.map((i) => {
+          const r = relative(i);
+          const at = locateInFile(source, pathParts(r.path), /^unknown key "([^"]+)"/.exec(r.message)?.[1]);
+          return {
+            path: r.path,
+            message: at.inFile ? r.message : `${r.message} (a field of the instance's stored spec)`,
+            line: at.line,
+            column: at.column,
+          };
+        }),
+      ),
     );
   }
   const lines = own.map((i) => {

@@ -84,6 +84,16 @@ describe('sandboxkit instance create', () => {
     ]);
   });
 
+  it('makes the annotations it stamps with kubectl part of the stack: Terraform ignores them, so an audit sees no drift', async () => {
+    const w = workspace();
+    expect((await w.run(...CREATE)).code).toBe(0);
+    const ns = Object.values(stackJson(w, 'beta').resource.kubernetes_namespace_v1)[0] as any;
+    expect(ns.lifecycle.ignore_changes).toEqual([
+      'metadata[0].annotations["sandbox.dev/last-applied-at"]',
+      'metadata[0].annotations["sandbox.dev/stopped"]',
+    ]);
+  });
+
   it('writes the instance into the config only with --write-config, changing no other byte', async () => {
     const w = workspace();
     const before = w.configText();

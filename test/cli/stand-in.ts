@@ -169,6 +169,15 @@ exit 0`,
   }
 
   async run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    return this.cli(['--config', this.config, '--out', this.out, ...argv]);
+  }
+
+  /** Runs the CLI as a user would, without --config and --out: it finds its config on its own. */
+  runBare(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    return this.cli(argv);
+  }
+
+  private async cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
     const io: Io = {
@@ -196,30 +205,11 @@ exit 0`,
       },
       cwd: this.cwd ?? this.dir,
     };
-    const code = await cli(['--config', this.config, '--out', this.out, ...argv], io);
-    return { code, out, err };
-  }
-
-  /** Runs the CLI as a user would, without --config and --out: it finds its config on its own. */
-  async runBare(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const io: Io = {
-      out: (t) => (out += `${t}\n`),
-      err: (t) => (err += `${t}\n`),
-      color: false,
-      env: { PATH: process.env.PATH, HOME: this.dir, USER: 'tester', ...this.env },
-      now: () => this.now,
-      interactive: false,
-      ask: async () => '',
-      cwd: this.cwd ?? this.dir,
-    };
     const code = await cli(argv, io);
     return { code, out, err };
   }
 }
 
-/** What the stand-ins share: the cluster's objects, Terraform's state of each stack, and every kubectl call. */
 export interface World {
   namespaces: Record<
     string,
