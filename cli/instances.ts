@@ -208,8 +208,16 @@ export function outputsFrom(raw: Record<string, { value: unknown }>): InstanceOu
   };
 }
 
-/** The outputs of an initialized stack folder (`terraform output`), or undefined when it has none. */
-export async function stackOutputs(ctx: CliContext, dir: string): Promise<InstanceOutputs | undefined> {
+/**
+ * The outputs of an applied stack: those the apply reported at its end, else `terraform output` of its folder;
+ * undefined when it has none.
+ */
+export async function stackOutputs(
+  ctx: CliContext,
+  dir: string,
+  reported?: Readonly<Record<string, { readonly value: unknown }>>,
+): Promise<InstanceOutputs | undefined> {
+  if (reported) return outputsFrom(reported as Record<string, { value: unknown }>);
   const result = await ctx.tools.run('terraform', [`-chdir=${dir}`, 'output', '-json', '-no-color']);
   if (result.code !== 0) return undefined;
   try {

@@ -30,6 +30,8 @@ export interface ApplyReport {
   /** Resources whose change completed. */
   readonly done: number;
   readonly diagnostics: readonly Diagnostic[];
+  /** The root module's output values an apply reported at its end; undefined when it reported none. */
+  readonly outputs?: Readonly<Record<string, { readonly value: unknown }>>;
 }
 
 /** A failed Terraform step; `changedSomething` tells whether an apply or destroy had begun. */
@@ -153,6 +155,7 @@ interface JsonMessage {
     readonly import?: number;
     readonly operation?: string;
   };
+  readonly outputs?: Record<string, { readonly value?: unknown; readonly action?: string }>;
   readonly diagnostic?: {
     readonly severity?: string;
     readonly summary?: string;
@@ -197,6 +200,7 @@ export async function terraformChange(
   let planned = 0;
   let done = 0;
   const changes: PlannedChange[] = [];
+  let outputs: ApplyReport['outputs'];
   let changing = false;
   const diagnostics: Diagnostic[] = [];
   const plain: string[] = [];
@@ -235,6 +239,11 @@ export async function terraformChange(
         return;
       case 'apply_errored':
         ctx.io.err(`  failed ${m.hook?.resource?.addr} [${done}/${planned}, ${elapsed(start, now())}]`);
+        return;
+      case 'outputs':
+        // The plan's message names actions; the apply's, at its end, carries the values.
+        if (m.outputs && Object.values(m.outputs).some((o) => 'value' in o))
+          outputs = Object.fromEntries(Object.entries(m.outputs).map(([k, o]) => [k, { value: o.value }]));
         return;
       case 'diagnostic': {
         const d = m.diagnostic ?? {};
@@ -289,7 +298,7 @@ export async function terraformChange(
     );
   }
   ctx.io.err(`${label} done: ${verb === 'plan' ? `${planned} to change` : `${done}/${planned} changes`} (${took})`);
-  return { exitCode: result.code, stdout: result.stdout, planned, changes, done, diagnostics };
+  return { exitCode: result.code, stdout: result.stdout, planned, changes, done, diagnostics, outputs };
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

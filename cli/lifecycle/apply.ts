@@ -201,7 +201,7 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
   });
   if (quota.length)
     throw new CliError(
-      `the values of instance "${name}" do not fit its guardrails, so nothing was applied:\n  ${quota.join('\n  ')}`,
+      `the values of instance "${name}" do not fit its guardrails, so nothing was planned or applied:\n  ${quota.join('\n  ')}`,
       EXIT.usage,
     );
 
@@ -263,17 +263,16 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
       if (err instanceof TerraformError) throw new TerraformError(message, err.changedSomething);
       throw err;
     }
-    const outputs = await stackOutputs(ctx, dir);
+    const outputs = await stackOutputs(ctx, dir, report.outputs);
     const urls = (outputs?.hostnames ?? []).map((h) => `https://${h}`);
-    await recorder.succeed(
-      'ready',
-      fields.length ? `${action === 'create' ? 'with' : 'changed'} ${fields.join(', ')}` : undefined,
-      {
+    // The stamp and the record are independent: written at the same time.
+    await Promise.all([
+      recorder.succeed('ready', fields.length ? `changed ${fields.join(', ')}` : undefined, {
         urls,
         ...(outputs?.expiresAt ? { expiresAt: outputs.expiresAt } : {}),
-      },
-    );
-    await markApplied(ctx, cluster, namespace);
+      }),
+      markApplied(ctx, cluster, namespace),
+    ]);
     return { report, urls, expiresAt: outputs?.expiresAt ?? recorder.record.status.expiresAt, removed };
   });
   const pods = opts.wait

@@ -3,7 +3,7 @@ import { instanceIndex } from '../config-store';
 import type { CliContext } from '../context';
 import { withFileSecrets } from '../file-secrets';
 import { prepareStack, withInstanceLock, type InstanceRef } from '../instances';
-import { terraformChange, type PlannedChange } from '../terraform';
+import { terraformChange, TerraformError, type PlannedChange } from '../terraform';
 import { removeItem } from '../yaml-edit';
 import type { Actor } from './actor';
 import { ActionRecorder } from './history';
@@ -55,11 +55,20 @@ export async function destroyLocked(
   const base = latest && latest.status.phase !== 'gone' ? latest : adoptedRecord(ref.instance, 'ready', now);
   const recorder = new ActionRecorder(ref.store, base, actor, action, () => ctx.io.now());
   await recorder.begin('destroying');
+  const destroy = (extra: string[]) =>
+    withFileSecrets(ctx, ref.config, ref.name, 'destroy', (secrets) =>
+      terraformChange(ctx, dir, 'destroy', [...extra, ...secrets], signal),
+    );
+  // With its namespace there, the state is what exists: no refresh of every resource first. Should the
+  // state be stale after all, the destroy runs again with the refresh.
+  const whole = Boolean(target.observation.namespace && !target.observation.namespace.terminating);
   let report;
   try {
-    report = await withFileSecrets(ctx, ref.config, ref.name, 'destroy', (secrets) =>
-      terraformChange(ctx, dir, 'destroy', secrets, signal),
-    );
+    report = await destroy(whole ? ['-refresh=false'] : []).catch((err) => {
+      if (!whole || !(err instanceof TerraformError)) throw err;
+      ctx.io.err(`destroy ${ref.name} without a refresh failed; again with one`);
+      return destroy([]);
+    });
   } catch (err) {
     const events = await warningsFor(ctx, ref.cluster, target.namespace);
     await recorder.fail(`${(err as Error).message}${events}`);

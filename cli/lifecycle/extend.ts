@@ -89,7 +89,7 @@ export async function extendInstance(ctx: CliContext, opts: ExtendOptions): Prom
       await recorder.fail((err as Error).message, base.status.phase);
       throw err;
     }
-    const outputs = await stackOutputs(ctx, dir);
+    const outputs = await stackOutputs(ctx, dir, report.outputs);
     const expiresAt = outputs?.expiresAt ?? new Date(now.getTime() + opts.ttlHours * 3_600_000).toISOString();
     // An instance that had expired (its namespace still there) is ready again; a stopped one stays stopped.
     const phase = base.status.phase === 'stopped' ? 'stopped' : base.status.phase === 'failed' ? 'failed' : 'ready';

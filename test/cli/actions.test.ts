@@ -285,7 +285,9 @@ describe('sandboxkit gc', () => {
     expect(w.calls()).toContain(
       'aws s3api list-objects-v2 --bucket team-state --prefix sandboxkit/aws-main/instances/ --region eu-west-1 --output json',
     );
-    expect(w.calls()).toContain('terraform instance-pr-3  destroy -auto-approve -input=false -no-color -json');
+    expect(w.calls()).toContain(
+      'terraform instance-pr-3  destroy -auto-approve -input=false -no-color -json -refresh=false',
+    );
     const key = join(w.dir, 's3', 'team-state', 'sandboxkit', 'aws-main', 'instances', 'pr-3.sandboxkit.json');
     expect(JSON.parse(readFileSync(key, 'utf8')).status.phase).toBe('gone');
   });
@@ -293,7 +295,8 @@ describe('sandboxkit gc', () => {
   it('does not destroy an instance that an extend running at the same time keeps alive', async () => {
     const w = workspace();
     w.deployed('alpha', PAST);
-    w.knob('slow', '1');
+    // Long enough for gc to list the instance as expired while the extend's apply is still running.
+    w.knob('slow', '5');
     w.knob('expires', '2026-11-26T12:00:00Z');
     const extending = w.run('instance', 'extend', 'alpha', '--ttl', '72h');
     for (let i = 0; i < 400 && !w.calls().some((c) => / apply /.test(c)); i++)

@@ -57,7 +57,6 @@ describe('sandboxkit instance create', () => {
     expect(w.calls().filter((c) => c.startsWith('terraform'))).toEqual([
       'terraform instance-beta  init -input=false -no-color',
       'terraform instance-beta  apply -auto-approve -input=false -no-color -json',
-      'terraform instance-beta  output -json -no-color',
     ]);
     expect(w.calls()).toContain(
       `kubectl --kubeconfig ${w.dir}/kubeconfig --context kind-kind annotate namespace beta --overwrite sandbox.dev/last-applied-at=2026-11-23T12:00:00Z`,

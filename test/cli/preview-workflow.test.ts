@@ -126,7 +126,9 @@ describe('the preview-environment workflow', () => {
     expect(closed.map((r) => [r.command, r.code, r.out])).toEqual([
       ['instance destroy', 0, 'destroyed instance pr-42\n'],
     ]);
-    expect(w.calls()).toContain('terraform instance-pr-42  destroy -auto-approve -input=false -no-color -json');
+    expect(w.calls()).toContain(
+      'terraform instance-pr-42  destroy -auto-approve -input=false -no-color -json -refresh=false',
+    );
     expect(w.calls()).toContain(
       'aws s3 rm s3://team-state/sandboxkit/aws-main/instances/pr-42.tfstate --region eu-west-1',
     );

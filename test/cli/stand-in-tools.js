@@ -159,16 +159,15 @@ function terraform() {
     (fresh ? new Date(NOW.getTime() + ttl * 3600000).toISOString().replace(/\.000Z$/, 'Z') : before.expires_at.value);
   const created = before && before.created_at ? before.created_at.value : NOW.toISOString().replace(/\.000Z$/, 'Z');
   const hostnames = json.output && json.output.hostnames ? json.output.hostnames.value : [];
-  fs.writeFileSync(
-    outputsFile,
-    JSON.stringify({
-      namespace: { value: namespace || 'x' },
-      created_at: { value: created },
-      ...(ns && annotations['sandbox.dev/expires-at'] ? { expires_at: { value: expires } } : {}),
-      ...(json.output && json.output.protected ? { protected: { value: true } } : {}),
-      hostnames: { value: hostnames },
-    }),
-  );
+  const outputs = {
+    namespace: { value: namespace || 'x' },
+    created_at: { value: created },
+    ...(ns && annotations['sandbox.dev/expires-at'] ? { expires_at: { value: expires } } : {}),
+    ...(json.output && json.output.protected ? { protected: { value: true } } : {}),
+    hostnames: { value: hostnames },
+  };
+  fs.writeFileSync(outputsFile, JSON.stringify(outputs));
+  out(JSON.stringify({ type: 'outputs', outputs }));
   if (namespace) {
     const kept = world.namespaces[namespace].annotations;
     world.namespaces[namespace].annotations = {
