@@ -323,8 +323,7 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
     chart: { repository: 'https://charts.konghq.com', name: 'kong', version: '3.4.1' },
     values: {
       // Database-less, configured from the declarative text members append to; no controller, CRDs or cluster RBAC.
-      // installCRDs false as well: otherwise the chart looks up a cluster-wide CRD, which the deployer may not read.
-      ingressController: { enabled: false, installCRDs: false },
+      ingressController: { enabled: false },
       manager: { enabled: false },
       proxy: { type: 'ClusterIP', tls: { enabled: false } },
       dblessConfig: { config: GATEWAY_CONFIG },

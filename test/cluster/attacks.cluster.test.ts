@@ -230,6 +230,8 @@ describe('an instance owner attacking the platform on a real API server', () => 
       networkPolicies: can('delete', 'networkpolicies', NS),
       quota: can('update', 'resourcequotas', NS),
       impersonate: can('impersonate', 'users'),
+      readCrds: can('get', 'customresourcedefinitions.apiextensions.k8s.io'),
+      listNamespaces: can('list', 'namespaces'),
     }).toEqual({
       deploymentsHere: 'yes',
       releaseRecordsHere: 'yes',
@@ -239,6 +241,8 @@ describe('an instance owner attacking the platform on a real API server', () => 
       networkPolicies: 'no',
       quota: 'no',
       impersonate: 'no',
+      readCrds: 'yes',
+      listNamespaces: 'no',
     });
     const releases = JSON.parse(must(['get', 'secrets', '-n', NS, '-l', 'owner=helm', '-o', 'json'])).items;
     expect(releases.length).toBeGreaterThanOrEqual(2);
