@@ -58,7 +58,7 @@ function instanceObjects(json: any, ns: string): object[] {
   // The instance's deployer (its Helm identity) lives in the platform's deployer namespace; it is not about sharing.
   const all = (type: string) =>
     (Object.values(resources(json, type)) as any[]).filter(
-      (r) => r.metadata.namespace !== 'sandbox-deployers' && r.metadata.name !== 'sandbox-deployer',
+      (r) => r.metadata?.namespace !== 'sandbox-deployers' && r.metadata?.name !== 'sandbox-deployer',
     );
   const { 'sandbox.dev/instance': _, ...labels } = all('kubernetes_namespace_v1')[0].metadata.labels;
   const namespaceOf = (r: any) => (String(r.metadata.namespace).startsWith('${') ? ns : r.metadata.namespace);
