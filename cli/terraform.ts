@@ -278,14 +278,14 @@ export async function terraformChange(
   });
   if (result.code === NOT_FOUND) throw missingTool(result);
   const took = elapsed(start, now());
-  if (result.code === 130 || (signal?.aborted && result.code !== 0)) {
-    if (signal?.aborted)
-      throw new TerraformError(
-        `${label} stopped after ${took}: ${String(signal.reason ?? 'timed out')}`,
-        changing || done > 0,
-      );
-    throw new CliError(`${label} interrupted after ${took}`, EXIT.interrupted);
+  if (signal?.aborted && result.code !== 0) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    throw new TerraformError(
+      `${label} stopped after ${took}: ${(signal.reason as Error)?.message ?? 'its time was up'}${planned ? ` (${done}/${planned} changes done)` : ''}${errors.length ? `\n${errors.join('\n\n')}` : ''}`,
+      changing || done > 0,
+    );
   }
+  if (result.code === 130) throw new CliError(`${label} interrupted after ${took}`, EXIT.interrupted);
   const failed = verb === 'plan' ? result.code !== 0 && result.code !== 2 : result.code !== 0;
   if (failed) {
     const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);

@@ -22,6 +22,7 @@ import { allRecordStores, recordStore, type RecordStore } from '../records';
 import { terraformChange, TerraformError, type PlannedChange } from '../terraform';
 import { appendItem, replaceItem } from '../yaml-edit';
 import type { Actor } from './actor';
+import { deadlineSignal } from './deadline';
 import { ActionRecorder } from './history';
 import { removeLeftoverReleases } from './leftovers';
 import { observeInstance, type PodCounts } from './observe';
@@ -234,7 +235,7 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
   }
 
   const store = recordStore(ctx, config, cluster);
-  const signal = opts.deadline ? AbortSignal.timeout(Math.max(1, opts.deadline - Date.now())) : undefined;
+  const signal = deadlineSignal(opts.deadline);
   const applied = await withInstanceLock(ctx, name, async () => {
     const latest = await store.get(name);
     const start =

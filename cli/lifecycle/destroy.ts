@@ -6,6 +6,7 @@ import { prepareStack, withInstanceLock, type InstanceRef } from '../instances';
 import { terraformChange, TerraformError, type PlannedChange } from '../terraform';
 import { removeItem } from '../yaml-edit';
 import type { Actor } from './actor';
+import { deadlineSignal } from './deadline';
 import { ActionRecorder } from './history';
 import { adoptedRecord } from './record';
 import { findTarget, type Target } from './target';
@@ -98,7 +99,7 @@ export async function destroyInstance(ctx: CliContext, opts: DestroyOptions, kno
     );
     return { ...base, action: 'planned', changes: plan.changes, config: 'unchanged' };
   }
-  const signal = opts.deadline ? AbortSignal.timeout(Math.max(1, opts.deadline - Date.now())) : undefined;
+  const signal = deadlineSignal(opts.deadline);
   const changes = await withInstanceLock(ctx, opts.name, () =>
     destroyLocked(ctx, target, opts.actor, 'destroy', signal),
   );

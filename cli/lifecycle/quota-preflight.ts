@@ -161,6 +161,56 @@ async function render(ctx: CliContext, dir: string, release: StackRelease, kubeV
   }
 }
 
+type Limits = Record<string, string>;
+
+/**
+ * What one rendered container asks, against the LimitRange: its limits within the maximum per container, its
+ * requests within its limits; or the value that is no quantity at all, as one problem.
+ */
+function containerProblems(
+  c: RenderedContainer,
+  where: string,
+  range: { max: Limits; defaults: Limits; defaultRequests: Limits },
+): { problems: string[]; footprint: Footprint } | string {
+  let limitCpu: number, limitMem: number, reqCpu: number, reqMem: number;
+  try {
+    limitCpu = cpu(c.limits.cpu ?? range.defaults.cpu, `${where} limits.cpu`) ?? 0;
+    limitMem = mem(c.limits.memory ?? range.defaults.memory, `${where} limits.memory`) ?? 0;
+    // Kubernetes takes the limit as the request when only the limit is set.
+    reqCpu = cpu(c.requests.cpu ?? c.limits.cpu ?? range.defaultRequests.cpu, `${where} requests.cpu`) ?? 0;
+    reqMem = mem(c.requests.memory ?? c.limits.memory ?? range.defaultRequests.memory, `${where} requests.memory`) ?? 0;
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const problems: string[] = [];
+  const maxCpu = cpu(range.max.cpu, 'LimitRange max.cpu');
+  const maxMem = mem(range.max.memory, 'LimitRange max.memory');
+  if (maxCpu !== undefined && limitCpu > maxCpu)
+    problems.push(
+      `${where} asks limits.cpu ${formatCpu(limitCpu)}; the instance's LimitRange allows at most ${formatCpu(maxCpu)} CPU per container`,
+    );
+  if (maxMem !== undefined && limitMem > maxMem)
+    problems.push(
+      `${where} asks limits.memory ${formatMemory(limitMem)}; the instance's LimitRange allows at most ${formatMemory(maxMem)} per container`,
+    );
+  if (reqCpu > limitCpu && c.requests.cpu !== undefined)
+    problems.push(`${where} asks requests.cpu ${formatCpu(reqCpu)} above its limits.cpu ${formatCpu(limitCpu)}`);
+  if (reqMem > limitMem && c.requests.memory !== undefined)
+    problems.push(
+      `${where} asks requests.memory ${formatMemory(reqMem)} above its limits.memory ${formatMemory(limitMem)}`,
+    );
+  return {
+    problems,
+    footprint: {
+      requestsCpuMillis: reqCpu * c.replicas,
+      requestsMemoryBytes: reqMem * c.replicas,
+      limitsCpuMillis: limitCpu * c.replicas,
+      limitsMemoryBytes: limitMem * c.replicas,
+      pods: 0,
+    },
+  };
+}
+
 export interface QuotaPreflightInput {
   /** The synthesized stack's folder. */
   readonly dir: string;
@@ -211,35 +261,13 @@ export async function quotaPreflight(ctx: CliContext, input: QuotaPreflightInput
     }
     for (const c of containers) {
       const where = `block "${name}": ${c.workload} container "${c.container}"`;
-      const limitCpu = cpu(c.limits.cpu ?? defaults.cpu, `${where} limits.cpu`) ?? 0;
-      const limitMem = mem(c.limits.memory ?? defaults.memory, `${where} limits.memory`) ?? 0;
-      // Kubernetes takes the limit as the request when only the limit is set.
-      const reqCpu = cpu(c.requests.cpu ?? c.limits.cpu ?? defaultRequests.cpu, `${where} requests.cpu`) ?? 0;
-      const reqMem =
-        mem(c.requests.memory ?? c.limits.memory ?? defaultRequests.memory, `${where} requests.memory`) ?? 0;
-      const maxCpu = cpu(max.cpu, 'LimitRange max.cpu');
-      const maxMem = mem(max.memory, 'LimitRange max.memory');
-      if (maxCpu !== undefined && limitCpu > maxCpu)
-        problems.push(
-          `${where} asks limits.cpu ${formatCpu(limitCpu)}; the instance's LimitRange allows at most ${formatCpu(maxCpu)} CPU per container`,
-        );
-      if (maxMem !== undefined && limitMem > maxMem)
-        problems.push(
-          `${where} asks limits.memory ${formatMemory(limitMem)}; the instance's LimitRange allows at most ${formatMemory(maxMem)} per container`,
-        );
-      if (reqCpu > limitCpu && c.requests.cpu !== undefined)
-        problems.push(`${where} asks requests.cpu ${formatCpu(reqCpu)} above its limits.cpu ${formatCpu(limitCpu)}`);
-      if (reqMem > limitMem && c.requests.memory !== undefined)
-        problems.push(
-          `${where} asks requests.memory ${formatMemory(reqMem)} above its limits.memory ${formatMemory(limitMem)}`,
-        );
-      total = addFootprints(total, {
-        requestsCpuMillis: reqCpu * c.replicas,
-        requestsMemoryBytes: reqMem * c.replicas,
-        limitsCpuMillis: limitCpu * c.replicas,
-        limitsMemoryBytes: limitMem * c.replicas,
-        pods: 0,
-      });
+      const problem = containerProblems(c, where, { max, defaults, defaultRequests });
+      if (typeof problem === 'string') {
+        problems.push(problem);
+        continue;
+      }
+      problems.push(...problem.problems);
+      total = addFootprints(total, problem.footprint);
     }
     total = addFootprints(total, { ...NO_FOOTPRINT, pods: new Set(containers.map((c) => c.workload)).size });
   }

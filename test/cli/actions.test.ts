@@ -137,16 +137,17 @@ describe('sandboxkit instance destroy', () => {
     });
   });
 
-  it('does nothing on another answer, and refuses without --yes when nobody is at a terminal', async () => {
+  it('does nothing on another answer; with --yes, or with nobody at a terminal to ask, it does not ask', async () => {
     const w = workspace();
     w.deployed('alpha', FUTURE);
     w.answers = ['no'];
     expect(await w.run('instance', 'destroy', 'alpha')).toMatchObject({ code: 1, err: 'not destroyed\n' });
-    expect(await w.run('instance', 'destroy', 'alpha')).toMatchObject({
-      code: 2,
-      err: expect.stringMatching(/destroying instance alpha on cluster kind .* needs confirmation: pass --yes/),
-    });
     expect(w.calls().filter((c) => / destroy /.test(c))).toEqual([]);
+    expect(await w.run('instance', 'destroy', 'alpha', '--yes')).toMatchObject({ code: 0 });
+    w.answers = [];
+    w.deployed('alpha', FUTURE);
+    expect(await w.run('instance', 'destroy', 'alpha')).toMatchObject({ code: 0 });
+    expect(w.asked).toHaveLength(1);
   });
 
   it('never edits the config file unless asked: a hand-written entry stays', async () => {

@@ -229,6 +229,64 @@ describe('sandboxkit instance create', () => {
     expect(w.record('beta')?.history.map((h) => `${h.action} ${h.outcome}`)).toEqual(['create failed']);
   });
 
+  it('checks the rendered chart against the LimitRange and the quota before planning, naming the block and the value', async () => {
+    const w = workspace();
+    w.knob(
+      'template-valkey',
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: { name: valkey }',
+        'spec:',
+        '  replicas: 1',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: valkey',
+        '          resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { cpu: "16", memory: 512Mi } }',
+      ].join('\n'),
+    );
+    const r = await w.run(
+      'instance',
+      'create',
+      'beta',
+      '--blocks',
+      'valkey',
+      '--set',
+      'valkey.resources.limits.cpu=16',
+      '--dry-run',
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /the values of instance "beta" do not fit its guardrails, so nothing was planned or applied:\n {2}block "valkey": Deployment\/valkey container "valkey" asks limits\.cpu 16; the instance's LimitRange allows at most 4 CPU per container\n {2}the blocks \(valkey as rendered with their values, the rest as the catalog sizes them\), mocks and seed jobs need .* limits 16 CPU/,
+    );
+    expect(w.calls().find((c) => c.startsWith('helm template'))).toMatch(
+      /^helm template valkey valkey --namespace beta --repo https:\/\/valkey\.io\/valkey-helm\/ --version 0\.11\.0 --kube-version v1\.34\.1 -f /,
+    );
+    expect(w.calls().filter((c) => / plan | apply /.test(c))).toEqual([]);
+    w.knob(
+      'template-valkey',
+      'kind: Deployment\nmetadata: { name: valkey }\nspec: { template: { spec: { containers: [{ name: valkey, resources: { requests: { cpu: banana } } }] } } }\n',
+    );
+    expect(
+      await w.run('instance', 'create', 'beta', '--blocks', 'valkey', '--set', 'valkey.resources.requests.cpu=banana'),
+    ).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(
+        /block "valkey": Deployment\/valkey container "valkey" requests\.cpu must be a CPU quantity such as 500m or 2, got "banana"/,
+      ),
+    });
+  });
+
+  it('stops Terraform as Ctrl-C does when --timeout passes, and records the create as failed', async () => {
+    const w = workspace();
+    w.knob('slow', '30');
+    const r = await w.run(...CREATE, '--timeout', '2s');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/apply instance-beta stopped after \d+\.\ds: --timeout passed/);
+    expect(w.record('beta')?.status).toMatchObject({ phase: 'failed', failure: { action: 'create' } });
+  });
+
   it('runs the same create again as the retry of a failed one', async () => {
     const w = workspace();
     w.knob('fail-instance-beta');

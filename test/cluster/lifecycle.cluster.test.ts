@@ -411,10 +411,13 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     expect(Date.parse(after['sandbox.dev/last-applied-at'])).toBeGreaterThanOrEqual(
       Date.parse(before['sandbox.dev/last-applied-at']),
     );
-    // The instance came from the template: the config holds it as extending the template.
-    expect(parse(readFileSync(configFile, 'utf8')).instances.find((i: any) => i.name === CLI_INSTANCE)).toMatchObject({
-      template: 'preview',
-      ttlHours: 6,
+    // The instance came from the template; the config file is left as it was, the record says so.
+    expect(parse(readFileSync(configFile, 'utf8')).instances.map((i: any) => i.name)).toEqual([ALL]);
+    expect(
+      JSON.parse(readFileSync(join(work, 'state', `instance-${CLI_INSTANCE}.sandboxkit.json`), 'utf8')),
+    ).toMatchObject({
+      spec: { ttlHours: 6 },
+      status: { phase: 'ready', template: 'preview' },
     });
   });
 
@@ -464,7 +467,7 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
   });
 
   it('destroys the reaped instance with `sandboxkit instance destroy`, leaving nothing of it', () => {
-    const r = cli('instance', 'destroy', CLI_INSTANCE);
+    const r = cli('instance', 'destroy', CLI_INSTANCE, '--yes');
     expect({ code: r.code, out: r.code ? r.stdout + r.stderr : '' }).toEqual({ code: 0, out: '' });
     expect(leftovers(CLI_INSTANCE)).toEqual([]);
   });
@@ -499,6 +502,17 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
         .map((o) => `${kind}/${o.metadata.name}`),
     );
     expect(left).toEqual([]);
+    // Envoy Gateway's install hooks (certgen Job and RBAC) are deleted once they succeed; no topology webhook.
+    expect(
+      exec('kubectl', [
+        'get',
+        'mutatingwebhookconfigurations,clusterroles,clusterrolebindings',
+        '-l',
+        'app.kubernetes.io/instance=envoy-gateway',
+        '-o',
+        'name',
+      ]).stdout.trim(),
+    ).toBe('');
   });
 });
 

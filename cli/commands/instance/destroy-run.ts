@@ -1,24 +1,19 @@
 import type { OutputFormat } from '../../command-kit';
 import type { CliContext } from '../../context';
-import { CliError, EXIT } from '../../io';
+import { EXIT } from '../../io';
 import { currentActor } from '../../lifecycle/actor';
 import { destroyInstance, destroyTarget } from '../../lifecycle/destroy';
 import type { DestroyCommandOptions } from './destroy';
 import { changeLines, printStructured } from './print';
 
 /**
- * `instance destroy`: asks first when someone is at a terminal, and refuses without `--yes` when nobody is
- * (as `gh repo delete` does); `--dry-run` shows what would be destroyed.
+ * `instance destroy`: asks first when someone is at a terminal (not with `--yes`); a script or CI, with nobody to
+ * ask, destroys as `kubectl delete` does. `--dry-run` shows what would be destroyed.
  */
 export async function destroyCommand(ctx: CliContext, o: DestroyCommandOptions, format: OutputFormat): Promise<number> {
   const target = await destroyTarget(ctx, o.name);
-  if (!o.dryRun && !o.yes) {
+  if (!o.dryRun && !o.yes && ctx.io.interactive) {
     const what = `instance ${o.name} on cluster ${target.ref.cluster.name} (namespace ${target.namespace}, ${target.status.phase}${target.observation.releases ? `, ${target.observation.releases.length} releases` : ''})`;
-    if (!ctx.io.interactive)
-      throw new CliError(
-        `destroying ${what} needs confirmation: pass --yes (or --dry-run to see what would go)`,
-        EXIT.usage,
-      );
     const answer = (await ctx.io.ask(`Destroy ${what}? Type the instance name to confirm: `)).trim();
     if (answer !== o.name) {
       ctx.io.err('not destroyed');

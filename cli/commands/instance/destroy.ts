@@ -18,7 +18,7 @@ export function registerDestroy(instance: Command, run: Runner): void {
     .alias('delete')
     .description('destroy the instance; its record stays as its history (gone), its state is removed')
     .argument('<name>', 'instance name')
-    .option('-y, --yes', 'destroy without asking (needed when nobody is at a terminal to answer)')
+    .option('-y, --yes', 'destroy without asking at a terminal (with nobody to ask, it never asks)')
     .option('--dry-run', 'plan only, and show the resources that would be destroyed')
     .option('--write-config', 'also remove the instance from the config file')
     .addOption(outputOption(['json', 'yaml']));
