@@ -24,7 +24,7 @@ import { appendItem, replaceItem } from '../yaml-edit';
 import type { Actor } from './actor';
 import { deadlineSignal } from './deadline';
 import { ActionRecorder } from './history';
-import { removeLeftoverReleases } from './leftovers';
+import { removeLeftovers } from './leftovers';
 import { observeInstance, type PodCounts } from './observe';
 import type { Phase } from './phase';
 import { actionProblem } from './preconditions';
@@ -251,7 +251,10 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
         : { expiresAt: latest?.status.expiresAt ?? new Date(ctx.io.now().getTime() + ttl * 3_600_000).toISOString() }),
     });
     const removed =
-      action === 'create' && observed.namespace ? await removeLeftoverReleases(ctx, cluster, dir, namespace) : [];
+      // Only the retry of a create this record began removes what it left; a namespace the record knows nothing of stays.
+      action === 'create' && stored && observed.namespace
+        ? await removeLeftovers(ctx, cluster, dir, name, namespace)
+        : [];
     let report;
     try {
       report = await withFileSecrets(ctx, scoped, name, 'apply', (secrets) =>

@@ -8,6 +8,7 @@ import { removeItem } from '../yaml-edit';
 import type { Actor } from './actor';
 import { deadlineSignal } from './deadline';
 import { ActionRecorder } from './history';
+import { removeLeftovers } from './leftovers';
 import { adoptedRecord } from './record';
 import { findTarget, type Target } from './target';
 import { waitFor } from './wait';
@@ -75,8 +76,13 @@ export async function destroyLocked(
     await recorder.fail(`${(err as Error).message}${events}`);
     throw events ? Object.assign(err as Error, { message: `${(err as Error).message}${events}` }) : err;
   }
+  // A killed apply may have left the namespace outside the state, where Terraform's destroy does not see it.
+  const removed = await removeLeftovers(ctx, ref.cluster, dir, ref.name, target.namespace);
   await ref.store.forgetState(ref.name);
-  await recorder.succeed('gone');
+  await recorder.succeed(
+    'gone',
+    removed.length ? `also removed ${removed.join(', ')}, left outside the state` : undefined,
+  );
   rmSync(dir, { recursive: true, force: true });
   return report.changes;
 }

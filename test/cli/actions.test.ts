@@ -260,6 +260,20 @@ describe('sandboxkit gc', () => {
     expect(w.record('pr-10')?.status.phase).toBe('gone');
   });
 
+  it('removes what a failed create left outside the state, which its destroy does not see', async () => {
+    const w = workspace();
+    w.knob('fail-instance-beta');
+    expect((await w.run('instance', 'create', 'beta', '--blocks', 'valkey')).code).toBe(1);
+    w.unknob('fail-instance-beta');
+    w.world((x) => (x.tfstate['instance-beta'] = []));
+    expect(await w.run('gc')).toMatchObject({ code: 0, out: 'beta: destroyed (create failed)\n' });
+    expect(w.world().namespaces.beta).toBeUndefined();
+    expect(w.record('beta')?.history.pop()).toMatchObject({
+      action: 'gc',
+      detail: 'also removed namespace beta with everything in it, left outside the state',
+    });
+  });
+
   it('forgets the records of instances destroyed more than 30 days ago', async () => {
     const w = workspace();
     expect((await w.run('instance', 'create', 'beta', '--blocks', 'valkey')).code).toBe(0);

@@ -326,6 +326,28 @@ describe('sandboxkit instance create', () => {
     expect(uninstall).toBeLessThan(applies[1]);
   });
 
+  it('removes the namespace a killed apply left outside the state, when the record says it began that create', async () => {
+    const w = workspace();
+    w.knob('fail-instance-beta');
+    expect((await w.run(...CREATE)).code).toBe(1);
+    w.unknob('fail-instance-beta');
+    // Terraform exited before it wrote anything into the state: the namespace is there, the state knows nothing.
+    w.world((x) => (x.tfstate['instance-beta'] = []));
+    const r = await w.run(...CREATE);
+    expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
+    expect(r.out).toMatch(/^ {2}removed: +namespace beta with everything in it, left by an interrupted apply$/m);
+    expect(w.calls()).toContain(
+      `kubectl --kubeconfig ${w.dir}/kubeconfig --context kind-kind delete namespace beta --wait --timeout=5m`,
+    );
+  });
+
+  it('never removes a namespace the record does not know, nor one of another instance', async () => {
+    const w = workspace();
+    w.world((x) => (x.namespaces.beta = { labels: { 'sandbox.dev/instance': 'beta' }, annotations: {} }));
+    expect((await w.run(...CREATE)).code).toBe(0);
+    expect(w.calls().filter((c) => / delete namespace /.test(c))).toEqual([]);
+  });
+
   it('says that providers could not be downloaded, and how to use a mirror, when init fails offline', async () => {
     const w = workspace();
     w.knob(

@@ -248,6 +248,12 @@ function kubectl() {
         ],
       }),
     );
+  if (verb === 'delete' && what === 'namespace') {
+    delete world.namespaces[a[2]];
+    for (const key of Object.keys(world.releases)) if (key.startsWith(`${a[2]}/`)) delete world.releases[key];
+    return save(world);
+  }
+  if (verb === 'delete') return;
   if (verb === 'annotate' && what === 'namespace') {
     const name = a[2];
     if (!world.namespaces[name]) fail(`Error from server (NotFound): namespaces "${name}" not found`);
