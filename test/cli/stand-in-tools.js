@@ -145,8 +145,12 @@ function terraform() {
   event('apply_complete', 'helm_release.block', action);
   if (cmd === 'destroy') {
     fs.rmSync(outputsFile, { force: true });
-    if (namespace) delete world.namespaces[namespace];
-    for (const [, r] of releases) delete world.releases[`${r.namespace}/${r.name}`];
+    // Terraform destroys what its state holds, and nothing else.
+    const held = new Set(world.tfstate[stack] || []);
+    if (namespace && [...held].some((a) => a.startsWith('kubernetes_namespace_v1.')))
+      delete world.namespaces[namespace];
+    for (const [id, r] of releases)
+      if (held.has(`helm_release.${id}`)) delete world.releases[`${r.namespace}/${r.name}`];
     world.tfstate[stack] = [];
     return save(world);
   }
