@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 import type { ClusterConfig, SandboxConfig, StateBackendConfig } from '../config/types';
 import { instanceStackName } from '../stacks/names';
@@ -134,11 +135,11 @@ abstract class RemoteRecords implements RecordStore {
       const found = this.classify(key);
       if (found) (found.kind === 'state' ? state : recorded).add(found.name);
     }
-    const records: InstanceRecord[] = [];
-    for (const name of [...recorded].sort()) {
-      const record = await this.get(name);
-      if (record) records.push(record);
-    }
+    const names = [...recorded].sort();
+    const texts = await this.readRecords(names);
+    const records = names.flatMap((name, i) =>
+      texts[i] === undefined ? [] : [parseRecord(texts[i]!, `${this.where}${this.recordKey(name)}`)],
+    );
     return {
       records,
       stateOnly: [...state]
@@ -146,6 +147,20 @@ abstract class RemoteRecords implements RecordStore {
         .sort()
         .map((name) => ({ name })),
     };
+  }
+
+  /** The text of each named record, several at a time: one CLI process per key would not scale to a fleet. */
+  protected async readRecords(names: readonly string[]): Promise<(string | undefined)[]> {
+    const texts: (string | undefined)[] = new Array(names.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < names.length) {
+        const i = next++;
+        texts[i] = await this.read(this.recordKey(names[i]));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, worker));
+    return texts;
   }
 
   async get(name: string): Promise<InstanceRecord | undefined> {
@@ -166,6 +181,9 @@ abstract class RemoteRecords implements RecordStore {
     await this.remove(this.stateKey(name));
   }
 }
+
+/** Records read at the same time from a bucket. */
+const READ_CONCURRENCY = 8;
 
 const NOT_THERE = /NoSuchKey|Not Found|\(404\)|does not exist|BlobNotFound|No URLs matched|NotFound/i;
 
@@ -209,6 +227,35 @@ class S3Records extends RemoteRecords {
     if (r.code !== 0) throw this.failure('listing instances', r);
     if (!r.stdout.trim()) return [];
     return ((JSON.parse(r.stdout) as { Contents?: { Key: string }[] }).Contents ?? []).map((c) => c.Key);
+  }
+
+  /** Every record under the prefix in one `aws s3 cp --recursive`, when there are more than a few. */
+  protected override async readRecords(names: readonly string[]): Promise<(string | undefined)[]> {
+    if (names.length <= READ_CONCURRENCY) return super.readRecords(names);
+    const dir = mkdtempSync(join(tmpdir(), 'sandboxkit-records-'));
+    try {
+      const r = await this.call([
+        's3',
+        'cp',
+        `s3://${this.state.bucket}/${this.prefix}`,
+        dir,
+        '--recursive',
+        '--exclude',
+        '*',
+        '--include',
+        '*.sandboxkit.json',
+        '--region',
+        this.state.region,
+        '--only-show-errors',
+      ]);
+      if (r.code !== 0) throw this.failure('reading the instance records', r);
+      return names.map((name) => {
+        const file = join(dir, `${name}.sandboxkit.json`);
+        return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   protected async read(key: string): Promise<string | undefined> {

@@ -268,7 +268,7 @@ describe('sandboxkit gc', () => {
     w.world((x) => (x.tfstate['instance-beta'] = []));
     expect(await w.run('gc')).toMatchObject({ code: 0, out: 'beta: destroyed (create failed)\n' });
     expect(w.world().namespaces.beta).toBeUndefined();
-    expect(w.record('beta')?.history.pop()).toMatchObject({
+    expect(w.record('beta')?.history.at(-1)).toMatchObject({
       action: 'gc',
       detail: 'also removed namespace beta with everything in it, left outside the state',
     });

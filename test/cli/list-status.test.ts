@@ -220,6 +220,39 @@ describe('sandboxkit instance get and status', () => {
 });
 
 describe('state backends', () => {
+  it('reads the records of a bucket in one copy when there are many, not one process per record', async () => {
+    const w = new Workspace(
+      'clusters:\n  - name: aws-main\n    cloud: aws\n    region: eu-west-1\n    kubernetesVersion: "1.33"\n    adminPrincipalArns: [arn:aws:iam::111122223333:role/admins]\n    state: { backend: s3, bucket: team-state, region: eu-west-1 }\n',
+    );
+    const prefix = join(w.dir, 's3', 'team-state', 'sandboxkit', 'aws-main', 'instances');
+    mkdirSync(prefix, { recursive: true });
+    for (let i = 0; i < 12; i++)
+      writeFileSync(
+        join(prefix, `pr-${i}.sandboxkit.json`),
+        JSON.stringify({
+          kind: 'sandboxkit-instance',
+          version: 2,
+          spec: { name: `pr-${i}`, cluster: 'aws-main', owner: 'ci', blocks: ['valkey'] },
+          origin: 'cli',
+          status: {
+            phase: 'ready',
+            createdAt: FUTURE.createdAt,
+            updatedAt: FUTURE.createdAt,
+            expiresAt: FUTURE.expiresAt,
+          },
+          history: [],
+        }),
+      );
+    const rows = await list(w, '--offline');
+    expect(rows.map((r: { name: string }) => r.name)).toHaveLength(12);
+    const reads = w.calls().filter((c) => c.startsWith('aws s3 cp'));
+    expect(reads).toEqual([
+      expect.stringMatching(
+        /^aws s3 cp s3:\/\/team-state\/sandboxkit\/aws-main\/instances\/ \S+ --recursive --exclude \* --include \*\.sandboxkit\.json --region eu-west-1/,
+      ),
+    ]);
+  });
+
   it('reads records of the first format and lists them with their phase', async () => {
     const w = workspace();
     mkdirSync(w.state, { recursive: true });
