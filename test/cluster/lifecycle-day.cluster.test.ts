@@ -45,9 +45,7 @@ function sandboxkit(...args: string[]): Result {
 const ok = (r: Result) => ({ code: r.code, err: r.code ? `${r.stdout}\n${r.stderr}`.slice(-3000) : '' });
 const status = () => JSON.parse(sandboxkit('instance', 'status', NAME, '-o', 'json').stdout).status;
 const listed = () =>
-  Object.fromEntries(
-    JSON.parse(cli('instance', 'list', '-A', '-o', 'json').stdout).map((r: any) => [r.name, r.phase]),
-  );
+  Object.fromEntries(JSON.parse(cli('instance', 'list', '-A', '-o', 'json').stdout).map((r: any) => [r.name, r.phase]));
 const annotations = (ns: string) => kubectlJson('get', 'namespace', ns).metadata.annotations ?? {};
 /** Pods that should run in a namespace, and how many are ready, as the API server says. */
 function pods(ns: string): { ready: number; total: number } {
@@ -76,7 +74,13 @@ describe(`a day of one instance through the command line (${TEST_CLUSTER})`, () 
     );
     writeFileSync(
       SPEC,
-      stringify({ name: NAME, owner: OWNER, blocks: ['postgresql', 'keycloak', 'valkey'], mocks: ['email'], ttlHours: 4 }),
+      stringify({
+        name: NAME,
+        owner: OWNER,
+        blocks: ['postgresql', 'keycloak', 'valkey'],
+        mocks: ['email'],
+        ttlHours: 4,
+      }),
     );
     synth();
     terraform(stackDir(`platform-${CLUSTER}`), 'init', '-input=false', '-no-color');
@@ -129,7 +133,9 @@ describe(`a day of one instance through the command line (${TEST_CLUSTER})`, () 
     const before = helmReleases(NAME);
     const r = sandboxkit('instance', 'create', NAME, '--update', '--set', 'valkey.resources.limits.cpu=16');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/block "valkey": .* asks limits\.cpu 16; the instance's LimitRange allows at most 4 CPU per container/);
+    expect(r.stderr).toMatch(
+      /block "valkey": .* asks limits\.cpu 16; the instance's LimitRange allows at most 4 CPU per container/,
+    );
     expect(helmReleases(NAME)).toEqual(before);
   });
 
@@ -179,16 +185,28 @@ describe(`a day of one instance through the command line (${TEST_CLUSTER})`, () 
 
   it('audits a change made outside the code plainly, and finds the stack in sync again once it is applied', () => {
     expect(ok(sandboxkit('audit', `instance-${NAME}`))).toEqual({ code: 0, err: '' });
-    kubectl('patch', 'resourcequota', 'sandbox-quota', '-n', NAME, '--type', 'merge', '-p', '{"spec":{"hard":{"pods":"999"}}}');
+    kubectl(
+      'patch',
+      'resourcequota',
+      'sandbox-quota',
+      '-n',
+      NAME,
+      '--type',
+      'merge',
+      '-p',
+      '{"spec":{"hard":{"pods":"999"}}}',
+    );
     const drift = sandboxkit('audit', `instance-${NAME}`);
     expect(drift.code).toBe(3);
-    expect(drift.stdout).toMatch(/changed outside: kubernetes_resource_quota_v1\.\S+ \(the next apply would update it\)\n {4}spec\[0\]\.hard\.pods: "40" -> "999"/);
+    expect(drift.stdout).toMatch(
+      /changed outside: kubernetes_resource_quota_v1\.\S+ \(the next apply would update it\)\n {4}spec\[0\]\.hard\.pods: "40" -> "999"/,
+    );
     expect(ok(sandboxkit('instance', 'apply', '-f', SPEC))).toEqual({ code: 0, err: '' });
     expect(kubectlJson('get', 'resourcequota', 'sandbox-quota', '-n', NAME).spec.hard.pods).toBe('40');
     expect(ok(cli('audit', `instance-${NAME}`))).toEqual({ code: 0, err: '' });
   });
 
-  it('records a create that fails as failed, with the namespace\'s warning events; extend refuses it; gc removes it', async () => {
+  it("records a create that fails as failed, with the namespace's warning events; extend refuses it; gc removes it", async () => {
     const r = sandboxkit(
       'instance',
       'create',
@@ -202,7 +220,9 @@ describe(`a day of one instance through the command line (${TEST_CLUSTER})`, () 
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stopped after .*: --timeout passed/);
-    expect(r.stderr).toMatch(/Warning events in namespace day-stuck, latest last:\n {2}Pod\/valkey-\S+ FailedScheduling.*node affinity\/selector/);
+    expect(r.stderr).toMatch(
+      /Warning events in namespace day-stuck, latest last:\n {2}Pod\/valkey-\S+ FailedScheduling.*node affinity\/selector/,
+    );
     expect(listed()[STUCK]).toBe('failed');
     const extend = sandboxkit('instance', 'extend', STUCK, '--ttl', '8h');
     expect(extend.code).toBe(1);
@@ -218,7 +238,18 @@ describe(`a day of one instance through the command line (${TEST_CLUSTER})`, () 
     const r = sandboxkit('instance', 'destroy', NAME, '--yes', '--wait', '--timeout', '5m');
     expect(ok(r)).toEqual({ code: 0, err: '' });
     expect(exec('kubectl', ['get', 'namespace', NAME]).code).not.toBe(0);
-    expect(exec('kubectl', ['get', 'serviceaccounts', '-n', 'sandbox-deployers', '-l', `sandbox.dev/instance-namespace=${NAME}`, '-o', 'name']).stdout.trim()).toBe('');
+    expect(
+      exec('kubectl', [
+        'get',
+        'serviceaccounts',
+        '-n',
+        'sandbox-deployers',
+        '-l',
+        `sandbox.dev/instance-namespace=${NAME}`,
+        '-o',
+        'name',
+      ]).stdout.trim(),
+    ).toBe('');
     expect(listed()[NAME]).toBe('gone');
     expect(cli('instance', 'get', NAME).code).toBe(1);
     const history = JSON.parse(cli('instance', 'list', '-A', '-o', 'json').stdout);
