@@ -20,7 +20,7 @@ export async function stopStartCommand(
     ctx.io.out(`instance ${o.name} is already ${verb === 'stop' ? 'stopped' : 'running'}; nothing to ${verb}`);
   else
     ctx.io.out(
-      `${result.action} instance ${o.name} (${result.workloads.length} workloads)${result.pods ? `: ${result.pods.ready}/${result.pods.total} pods ready` : ''}`,
+      `${result.action} instance ${o.name} (${result.workloads.length} workloads)${result.pods ? (verb === 'stop' ? ': no pod left' : `: ${result.pods.ready}/${result.pods.total} pods ready`) : ''}`,
     );
   return EXIT.ok;
 }
