@@ -25,7 +25,7 @@ import type { Actor } from './actor';
 import { deadlineSignal } from './deadline';
 import { ActionRecorder } from './history';
 import { removeLeftovers } from './leftovers';
-import { observeInstance, type PodCounts } from './observe';
+import { observeNamespace, type PodCounts } from './observe';
 import type { Phase } from './phase';
 import { actionProblem } from './preconditions';
 import { quotaPreflight } from './quota-preflight';
@@ -161,7 +161,7 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
 
   // The cluster is asked while the stack is synthesized: whether it answers, and what is there of the instance.
   const reachable = checkApiServer(ctx, cluster);
-  const present = observeInstance(ctx, cluster, namespace);
+  const present = observeNamespace(ctx, cluster, namespace);
   let check: ApiServerCheck | undefined;
   const dir = await prepareStack(ctx, ref, async () => {
     check = await reachable;

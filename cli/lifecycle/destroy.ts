@@ -35,8 +35,8 @@ export interface DestroyResult {
 }
 
 /** What destroy is about to remove, for a confirmation prompt. */
-export async function destroyTarget(ctx: CliContext, name: string): Promise<Target> {
-  return findTarget(ctx, ctx.store.read(), name, { require: true });
+export async function destroyTarget(ctx: CliContext, name: string, detail = false): Promise<Target> {
+  return findTarget(ctx, ctx.store.read(), name, { require: true, detail });
 }
 
 /**

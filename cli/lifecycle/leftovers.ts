@@ -7,7 +7,7 @@ import type { CliContext } from '../context';
 import { stateAddresses } from '../instances';
 import { CliError, EXIT } from '../io';
 import { helmConnection, kubectl, kubectlMessage } from '../kube';
-import { observeInstance, readReleases } from './observe';
+import { observeNamespace, readReleases } from './observe';
 
 interface StackResources {
   readonly resource?: {
@@ -38,7 +38,7 @@ export async function removeLeftovers(
     (id) => `kubernetes_namespace_v1.${id}`,
   )[0];
   if (nsAddress && !inState.has(nsAddress)) {
-    const found = (await observeInstance(ctx, cluster, namespace)).namespace;
+    const found = (await observeNamespace(ctx, cluster, namespace)).namespace;
     if (!found || found.terminating) return [];
     if (found.instance !== instance)
       throw new CliError(

@@ -247,6 +247,25 @@ export async function readReleases(
   }
 }
 
+/** The instance's namespace alone, in one request: what an action needs to reconcile the phase before it starts. */
+export async function observeNamespace(
+  ctx: CliContext,
+  cluster: ClusterConfig,
+  namespace: string,
+): Promise<InstanceObservation> {
+  const ns = await kubectlJson<{ items?: KubeObject[] }>(ctx, cluster, [
+    'get',
+    'namespaces',
+    '--field-selector',
+    `metadata.name=${namespace}`,
+    '-o',
+    'json',
+  ]);
+  if (!ns.ok) return { problems: [`namespace: ${ns.error}`] };
+  const found = ns.value.items?.[0];
+  return found ? { namespace: namespaceObservation(found), problems: [] } : { problems: [] };
+}
+
 /** What the cluster says of one instance: namespace, releases, pods, routes and warnings, read at the same time. */
 export async function observeInstance(
   ctx: CliContext,

@@ -54,7 +54,7 @@ export interface InstanceDocument {
  */
 export async function instanceDocument(ctx: CliContext, name: string): Promise<InstanceDocument> {
   const config = ctx.store.read();
-  const t = await findTarget(ctx, config, name);
+  const t = await findTarget(ctx, config, name, { detail: true });
   const spec = t.ref.instance;
   const record = t.ref.record;
   const o = t.observation;

@@ -3,7 +3,7 @@ import type { CliContext } from '../context';
 import { namespaceOf, resolveInstance, type InstanceRef } from '../instances';
 import { CliError, EXIT } from '../io';
 import { apiServerProblem, checkApiServer, type ApiServerCheck } from '../kube';
-import { observeInstance, type InstanceObservation } from './observe';
+import { observeInstance, observeNamespace, type InstanceObservation } from './observe';
 import { actionProblem } from './preconditions';
 import type { LifecycleAction } from './phase';
 import { TOOL_ENV } from '../tools';
@@ -33,13 +33,21 @@ export async function findTarget(
   ctx: CliContext,
   config: SandboxConfig,
   name: string,
-  options: { require?: boolean; gone?: boolean; kubectl?: boolean } = {},
+  options: {
+    /** An API server that does not answer is an error. */
+    require?: boolean;
+    gone?: boolean;
+    /** The action needs kubectl (stop, start). */
+    kubectl?: boolean;
+    /** Also read releases, pods, routes and events (status), not the namespace alone. */
+    detail?: boolean;
+  } = {},
 ): Promise<Target> {
   const ref = await resolveInstance(ctx, config, name, { gone: options.gone });
   const namespace = namespaceOf(ref.instance);
   const [check, observation] = await Promise.all([
     checkApiServer(ctx, ref.cluster),
-    observeInstance(ctx, ref.cluster, namespace),
+    (options.detail ? observeInstance : observeNamespace)(ctx, ref.cluster, namespace),
   ]);
   if (check.status === 'no kubectl' && options.kubectl)
     throw new CliError(

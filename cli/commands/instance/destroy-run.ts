@@ -11,7 +11,8 @@ import { changeLines, printStructured } from './print';
  * ask, destroys as `kubectl delete` does. `--dry-run` shows what would be destroyed.
  */
 export async function destroyCommand(ctx: CliContext, o: DestroyCommandOptions, format: OutputFormat): Promise<number> {
-  const target = await destroyTarget(ctx, o.name);
+  // What a confirmation shows (the releases) is read only when someone will be asked.
+  const target = await destroyTarget(ctx, o.name, !o.dryRun && !o.yes && ctx.io.interactive);
   if (!o.dryRun && !o.yes && ctx.io.interactive) {
     const what = `instance ${o.name} on cluster ${target.ref.cluster.name} (namespace ${target.namespace}, ${target.status.phase}${target.observation.releases ? `, ${target.observation.releases.length} releases` : ''})`;
     const answer = (await ctx.io.ask(`Destroy ${what}? Type the instance name to confirm: `)).trim();
