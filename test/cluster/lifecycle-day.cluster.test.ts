@@ -226,7 +226,9 @@ describe(`a day of one instance through the command line (${TEST_CLUSTER})`, () 
     expect(listed()[STUCK]).toBe('failed');
     const extend = sandboxkit('instance', 'extend', STUCK, '--ttl', '8h');
     expect(extend.code).toBe(1);
-    expect(extend.stderr).toMatch(/is failed: its create did not finish .*\(`sandboxkit gc` removes failed creates too\)/);
+    expect(extend.stderr).toMatch(
+      /is failed: its create did not finish .*\(`sandboxkit gc` removes failed creates too\)/,
+    );
     expect(sandboxkit('gc', '--dry-run').stdout).toBe(`${STUCK}: would destroy (create failed)\n`);
     expect(ok(sandboxkit('gc'))).toEqual({ code: 0, err: '' });
     await waitFor(`namespace ${STUCK} to be gone`, 300, () => exec('kubectl', ['get', 'namespace', STUCK]).code !== 0);
