@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { ClusterConfig, InstanceConfig, SandboxConfig } from '../../config/types';
+import type { InstanceConfig, SandboxConfig } from '../../config/types';
 import { TEMPLATE_FIELDS } from '../../config/templates';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
@@ -302,9 +302,4 @@ export async function applyInstance(ctx: CliContext, opts: ApplyOptions): Promis
     removedLeftovers: applied.removed,
     ...(pods ? { pods } : {}),
   };
-}
-
-/** The cluster a new instance goes to when the spec names none: the config's only cluster. */
-export function defaultCluster(config: SandboxConfig): ClusterConfig | undefined {
-  return config.clusters.length === 1 ? config.clusters[0] : undefined;
 }

@@ -50,14 +50,3 @@ export const canMove = (from: Phase, to: Phase): boolean => from === to || TRANS
 
 /** What a user asks of an instance; each is recorded in its history with who asked and when. */
 export type LifecycleAction = 'create' | 'update' | 'extend' | 'stop' | 'start' | 'destroy' | 'gc';
-
-/** The phase an action runs in, then the phase it leaves on success. */
-export const ACTION_PHASES: Readonly<
-  Record<Exclude<LifecycleAction, 'extend' | 'gc'>, { readonly during: Phase; readonly after: Phase }>
-> = {
-  create: { during: 'creating', after: 'ready' },
-  update: { during: 'updating', after: 'ready' },
-  stop: { during: 'stopping', after: 'stopped' },
-  start: { during: 'starting', after: 'ready' },
-  destroy: { during: 'destroying', after: 'gone' },
-};
