@@ -7,7 +7,7 @@ import { DatabaseOperator } from './database-operator';
 import { GatewayController } from './gateway-controller';
 import { InstanceReaper } from './instance-reaper';
 import { Monitoring } from './monitoring';
-import { PLATFORM_PROMETHEUS_URL } from './prometheus';
+import { GATEWAY_PROXY_MONITOR, PLATFORM_PROMETHEUS_URL } from './prometheus';
 import { PlatformResources } from './platform-resources';
 import { SecretsOperator } from './secrets-operator';
 import { PlatformStorageClasses } from './storage-classes';
@@ -79,6 +79,8 @@ export class SandboxPlatform extends Construct {
       registryMirror: props.registryMirror,
       idleHours: props.idleHours,
       prometheusUrl: props.prometheusUrl ?? (props.monitoring ? PLATFORM_PROMETHEUS_URL : undefined),
+      // The platform's own Prometheus names the proxies' scrape job; another one is only held to their namespace.
+      gatewayProxyJob: !props.prometheusUrl && props.monitoring ? GATEWAY_PROXY_MONITOR.job : undefined,
     });
     new TenantPolicies(this, 'TenantPolicies', {
       domain: props.cluster.ingress.domain,
