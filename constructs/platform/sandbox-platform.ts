@@ -7,6 +7,8 @@ import { DatabaseOperator } from './database-operator';
 import { GatewayController } from './gateway-controller';
 import { InstanceReaper } from './instance-reaper';
 import { Monitoring } from './monitoring';
+import { OpenNamespaces } from './open-namespaces';
+import { PlatformNamespace } from './platform-namespace';
 import { GATEWAY_PROXY_MONITOR, PLATFORM_PROMETHEUS_URL } from './prometheus';
 import { PlatformResources } from './platform-resources';
 import { SecretsOperator } from './secrets-operator';
@@ -48,6 +50,8 @@ export class SandboxPlatform extends Construct {
   readonly reaper: InstanceReaper;
   readonly monitoring?: Monitoring;
   readonly externalDns?: ExternalDns;
+  /** Allow-all policies of kube-system and the platform namespaces, where unselected pods are denied. */
+  readonly openNamespaces?: OpenNamespaces;
 
   constructor(scope: Construct, id: string, props: SandboxPlatformProps) {
     super(scope, id);
@@ -100,6 +104,15 @@ export class SandboxPlatform extends Construct {
         clusterName: props.cluster.clusterName,
         domain: props.cluster.ingress.domain,
         cloudValues,
+      });
+    }
+    if (needs.deniesUnselectedPods) {
+      const platform = this.node.findAll().filter((c): c is PlatformNamespace => c instanceof PlatformNamespace);
+      this.openNamespaces = new OpenNamespaces(this, 'OpenNamespaces', {
+        namespaces: [
+          { name: 'kube-system' },
+          ...platform.map((p) => ({ name: p.declaredName, createdBy: p.namespace })),
+        ],
       });
     }
   }
