@@ -85,9 +85,13 @@ export class EksAddons extends Construct {
     });
     if (efs) {
       // The add-on gives its role to the controller and to the node plugin, which mounts with IAM authorization.
-      this.efsCsiRole = role('EfsCsi', 'kube-system', 'efs-csi-controller-sa', 'service-role/AmazonEFSCSIDriverPolicy', [
-        'efs-csi-node-sa',
-      ]);
+      this.efsCsiRole = role(
+        'EfsCsi',
+        'kube-system',
+        'efs-csi-controller-sa',
+        'service-role/AmazonEFSCSIDriverPolicy',
+        ['efs-csi-node-sa'],
+      );
       add('aws-efs-csi-driver', { serviceAccountRoleArn: this.efsCsiRole.arn });
     }
   }
