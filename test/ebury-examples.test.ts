@@ -63,8 +63,9 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
     const bucket = ref(fx, 'aws_s3_bucket');
     const queue = ref(fx, 'aws_sqs_queue');
     const table = ref(fx, 'aws_dynamodb_table');
+    const dataKey = expect.stringContaining('aws_kms_alias');
     expect(granted.sort()).toEqual(
-      [bucket, `${bucket}/*`, queue, table, `${table}/index/*`, expect.stringContaining('aws_kms_alias')].sort(),
+      [bucket, `${bucket}/*`, queue, table, `${table}/index/*`, dataKey, dataKey, dataKey].sort(),
     );
     for (const s of policy.statement)
       for (const a of s.actions) expect(a).not.toMatch(/\*|^iam:|Delete(Bucket|Table|Queue)$|^s3:PutBucket/);
@@ -77,6 +78,39 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
       annotations: {
         'eks.amazonaws.com/role-arn': expect.stringMatching(/^\$\{aws_iam_role\.CloudResources_Aws_Role_\w+\.arn\}$/),
       },
+    });
+  });
+
+  it('lets the role use the data key only through S3, SQS and DynamoDB, each for its own resource', () => {
+    const docs = fx.data!.aws_iam_policy_document;
+    const policy = Object.entries<any>(docs).find(([k]) => k.startsWith('CloudResources_Aws_Role_PolicyDocument'))![1];
+    const keyUse = policy.statement.filter((s: any) => s.actions.some((a: string) => a.startsWith('kms:')));
+    const region = expect.stringMatching(
+      /^(s3|sqs|dynamodb)\.\$\{data\.aws_region\.CloudResources_Aws_Region_\w+\.region\}\.amazonaws\.com$/,
+    );
+    const bucket = ref(fx, 'aws_s3_bucket');
+    const via = (service: string) => keyUse.find((s: any) => s.condition[0].values[0].startsWith(`${service}.`));
+    for (const s of keyUse) {
+      expect(s.actions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(s.resources).toEqual([expect.stringContaining('aws_kms_alias')]);
+      expect(s.condition[0]).toEqual({ test: 'StringEquals', variable: 'kms:ViaService', values: [region] });
+    }
+    expect(keyUse).toHaveLength(3);
+    expect(via('s3').condition[1]).toEqual({
+      test: 'StringLike',
+      variable: 'kms:EncryptionContext:aws:s3:arn',
+      values: [bucket, `${bucket}/*`],
+    });
+    expect(via('sqs').condition[1]).toEqual({
+      test: 'StringEquals',
+      variable: 'kms:EncryptionContext:aws:sqs:arn',
+      values: [ref(fx, 'aws_sqs_queue')],
+    });
+    const table = onlyResource(fx, 'aws_dynamodb_table');
+    expect(via('dynamodb').condition[1]).toEqual({
+      test: 'StringEquals',
+      variable: 'kms:EncryptionContext:aws:dynamodb:tableName',
+      values: [table.name],
     });
   });
 

@@ -109,10 +109,19 @@ describe('managed database on AWS (examples/ebury.yaml, instance risk-staging)',
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
         resources: [address(risk, 'aws_db_instance', 'master_user_secret[0].secret_arn')],
       }),
-      expect.objectContaining({
+      {
         actions: ['kms:Decrypt'],
         resources: [expect.stringContaining('ManagedDatabase_SecretsKey')],
-      }),
+        // Only through Secrets Manager, and only for the database's own master secret.
+        condition: [
+          { test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-2.amazonaws.com'] },
+          {
+            test: 'StringLike',
+            variable: 'kms:EncryptionContext:SecretARN',
+            values: [address(risk, 'aws_db_instance', 'master_user_secret[0].secret_arn')],
+          },
+        ],
+      },
     ]);
     const account = Object.values<any>(resources(risk, 'kubernetes_service_account_v1')).find(
       (a) => a.metadata.name === 'sandbox-database',

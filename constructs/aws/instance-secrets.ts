@@ -58,7 +58,7 @@ export class AwsInstanceSecrets implements InstanceSecretBackend {
       serviceAccount: request.serviceAccountName,
       roleName: boundedName(['sandbox', this.props.clusterName, request.instanceName, 'secrets'], 64),
       statements: [
-        ...readSecretsStatements(own, key.targetKeyArn),
+        ...readSecretsStatements(own, key.targetKeyArn, this.props.region),
         // Secrets Manager appends six random characters to the name in the ARN.
         ...(request.broughtKeys?.length
           ? [

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { ManagedDatabase, ManagedDatabaseEngine } from '../instance/managed-database';
 import { boundedName } from '../names';
 import { awsNames } from './naming';
+import { kmsUseStatement } from './kms-use';
 import { ServiceAccountRole } from './service-account-role';
 
 interface EngineFacts {
@@ -155,7 +156,13 @@ export class AwsManagedDatabase extends Construct {
       roleName: boundedName(['sandbox', props.clusterName, props.instanceName, 'database'], 64),
       statements: [
         { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [masterSecretArn] },
-        { actions: ['kms:Decrypt'], resources: [secretsKey.targetKeyArn] },
+        kmsUseStatement({
+          keyArn: secretsKey.targetKeyArn,
+          actions: ['kms:Decrypt'],
+          service: 'secretsmanager',
+          region: props.region,
+          resources: [masterSecretArn],
+        }),
       ],
     });
     const vpc = new DataAwsVpc(this, 'Vpc', { id: props.vpcId });

@@ -370,6 +370,15 @@ describe('AWS cluster stack', () => {
     expect(policy.statement[1]).toEqual({
       actions: ['kms:Decrypt'],
       resources: [expect.stringMatching(/aws_kms_key\.Cluster_SecretStore_Key/)],
+      // Only through Secrets Manager, and only for this cluster's secrets.
+      condition: [
+        {
+          test: 'StringEquals',
+          variable: 'kms:ViaService',
+          values: [expect.stringMatching(/^secretsmanager\.\$\{data\.aws_region\.\S+\.region\}\.amazonaws\.com$/)],
+        },
+        { test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: policy.statement[0].resources },
+      ],
     });
     expect(byPath('aws_iam_role', 'SecretStore/OperatorRole').name).toBe('sandbox-aws-main-secret-operator');
   });
