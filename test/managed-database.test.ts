@@ -568,6 +568,11 @@ describe('managed database on Google (Cloud SQL)', () => {
     });
   });
 
+  it('sets the Cloud SQL flags that log lock waits and no statement durations (what CKV_GCP_54 and 57 check)', () => {
+    const flags = Object.fromEntries(server.settings.database_flags.map((f: any) => [f.name, f.value]));
+    expect(flags).toMatchObject({ log_lock_waits: 'on', log_min_duration_statement: '-1' });
+  });
+
   it('keeps the admin password out of the JSON, in Secret Manager under the cluster key, readable by the instance alone', () => {
     expect(onlyResource(json, 'google_sql_user').password).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
     const secret = Object.values<any>(resources(json, 'google_secret_manager_secret')).find((s) =>
