@@ -14,7 +14,10 @@ const ref = (json: TerraformJson, type: string) => `\${${type}.${Object.keys(res
 
 describe('examples/ebury.yaml: cloud resources per instance', () => {
   it("creates the instance's bucket encrypted with the cluster's data key, versioned, closed to the public, TLS only", () => {
-    expect(onlyResource(fx, 'aws_s3_bucket')).toMatchObject({ bucket: 'sandbox-ebury-fx-team', force_destroy: true });
+    expect(onlyResource(fx, 'aws_s3_bucket')).toMatchObject({
+      bucket: 'sandbox-ebury-fx-team-76119ca3',
+      force_destroy: true,
+    });
     const sse = onlyResource(fx, 'aws_s3_bucket_server_side_encryption_configuration').rule[0]
       .apply_server_side_encryption_by_default;
     expect(sse).toEqual({
@@ -36,11 +39,11 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
 
   it('creates an encrypted queue and an encrypted table with point-in-time recovery, named after the instance', () => {
     expect(onlyResource(fx, 'aws_sqs_queue')).toMatchObject({
-      name: 'sandbox-ebury-fx-team',
+      name: 'sandbox-ebury-fx-team-76119ca3',
       kms_master_key_id: expect.stringContaining('target_key_arn'),
     });
     expect(onlyResource(fx, 'aws_dynamodb_table')).toMatchObject({
-      name: 'sandbox-ebury-fx-team',
+      name: 'sandbox-ebury-fx-team-76119ca3',
       billing_mode: 'PAY_PER_REQUEST',
       server_side_encryption: { enabled: true, kms_key_arn: expect.stringContaining('target_key_arn') },
       point_in_time_recovery: { enabled: true },
@@ -123,9 +126,9 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
 
   it('wires the names, region and service account into the block that asks for them', () => {
     expect(valuesOf(fx, 'ledger')).toMatchObject({
-      storage: { bucket: 'sandbox-ebury-fx-team' },
-      events: { queue: 'sandbox-ebury-fx-team' },
-      state: { table: 'sandbox-ebury-fx-team' },
+      storage: { bucket: 'sandbox-ebury-fx-team-76119ca3' },
+      events: { queue: 'sandbox-ebury-fx-team-76119ca3' },
+      state: { table: 'sandbox-ebury-fx-team-76119ca3' },
       aws: { region: 'eu-west-2' },
       serviceAccount: { name: 'sandbox-cloud' },
     });
@@ -136,8 +139,8 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
     expect(Object.keys(pr.resource!).filter((t) => /^aws_(s3|sqs|dynamodb)/.test(t))).toEqual([]);
     const values = valuesOf(pr, 'ledger');
     expect(values).toMatchObject({
-      storage: { bucket: 'sandbox-ebury-pr-1234' },
-      events: { queue: 'sandbox-ebury-pr-1234' },
+      storage: { bucket: 'sandbox-ebury-pr-1234-75ff3d23' },
+      events: { queue: 'sandbox-ebury-pr-1234-75ff3d23' },
       aws: { endpointUrl: expect.stringMatching(/^http:\/\/mock-cloud\./) },
     });
     expect(values.state).toBeUndefined();

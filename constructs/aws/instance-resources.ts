@@ -17,9 +17,8 @@ import {
   type InstanceCloudResourceKinds,
   type InstanceCloudResourceNames,
 } from '../cloud-resources';
-import { boundedName } from '../names';
 import { kmsUseStatement, type KmsService } from './kms-use';
-import { awsNames } from './naming';
+import { awsInstanceNames, awsNames } from './naming';
 import { ServiceAccountRole, type IamStatement } from './service-account-role';
 
 export type { InstanceCloudResourceKinds, InstanceCloudResourceNames };
@@ -182,7 +181,7 @@ export class AwsInstanceResources extends Construct {
       oidcProvider: { arn: oidc.arn, issuerUrl: props.oidcIssuerUrl },
       namespace: props.namespace,
       serviceAccount: props.serviceAccountName,
-      roleName: boundedName(['sandbox', props.clusterName, props.instanceName, 'cloud'], 64),
+      roleName: awsInstanceNames(props.clusterName, props.instanceName).cloudRole,
       statements,
     });
     this.roleArn = role.arn;
