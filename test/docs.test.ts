@@ -1,4 +1,5 @@
 import { readFileSync } from 'fs';
+import { referenceFiles } from '../scripts/docs-reference';
 import { join } from 'path';
 import { DOC_FOLDERS, folderDocs } from '../scripts/api-docs';
 import { SKIPS } from './security/checkov-skips';
@@ -9,6 +10,10 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 describe('documentation', () => {
   it.each(DOC_FOLDERS)('constructs/%s/README.md matches the source (run npm run docs)', (folder) => {
     expect(readFileSync(join(ROOT, 'constructs', folder, 'README.md'), 'utf8')).toBe(folderDocs(ROOT, folder));
+  });
+
+  it.each(Object.entries(referenceFiles()))('%s matches the code (run npm run docs)', (file, text) => {
+    expect(readFileSync(join(ROOT, file), 'utf8')).toBe(text);
   });
 
   it('quotes README snippets verbatim from files the compiler or the tests check', () => {
