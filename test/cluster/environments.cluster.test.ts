@@ -244,6 +244,9 @@ describe('a hostile namespace before its victims', () => {
       stateNamespace: PLATFORM_NS,
       stateConfigMap: `${REAPER_FULLNAME}-state`,
       peakMemoryLog: log,
+      // Memory is what this test bounds; the time budget is the unit tests' (a stand-in API whose calls take a second),
+      // and on a shared machine 30 workloads can take longer than the default 60 s.
+      env: { NAMESPACE_SECONDS: '900' },
     });
     // The Job's memory limit is 128 Mi and kubectl's own start costs ~55 MiB: reading the ~30 MiB of workloads
     // whole took 367 MiB.
