@@ -72,8 +72,8 @@ describe('documentation', () => {
       expect(security).toContain(`\`${skip.id}\``);
   });
 
-  it('lists every check checkov crashes on, with what asserts it instead, in docs/security-hardening.md', () => {
-    const hardening = readFileSync(join(ROOT, 'docs', 'security-hardening.md'), 'utf8');
+  it('lists every check checkov crashes on, with what asserts it instead, in docs/security.md', () => {
+    const hardening = readFileSync(join(ROOT, 'docs', 'security.md'), 'utf8');
     for (const crash of SKIPS.crashes) expect(hardening).toContain(`\`${crash.id}\``);
   });
 

@@ -576,7 +576,7 @@ describe('managed database on Google (Cloud SQL)', () => {
   it('keeps the admin password out of the JSON, in Secret Manager under the cluster key, readable by the instance alone', () => {
     expect(onlyResource(json, 'google_sql_user').password).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
     const secret = Object.values<any>(resources(json, 'google_secret_manager_secret')).find((s) =>
-      s.secret_id.startsWith('sandbox-gke-idp-database-admin-'),
+      s.secret_id.startsWith('sandbox-gke_idp-database-admin-'),
     );
     expect(secret.replication.user_managed.replicas[0].customer_managed_encryption.kms_key_name).toMatch(
       /cryptoKeys\/gke-secret-manager$/,

@@ -18,9 +18,13 @@ export const gcpInstanceNames = (cluster: string, instance: string) => {
   };
 };
 
-/** Secret Manager ids allow no "/", so a cluster's secrets share this name prefix instead of a path. */
+/**
+ * Secret Manager ids allow no "/", so a cluster's secrets share this name prefix instead of a path. It ends in "_",
+ * which no cluster name holds: the prefix of cluster `dev` is not the start of cluster `dev-eu`'s, whose secret
+ * operator's IAM condition matches it with "starts with".
+ */
 export function gcpSecretPrefix(clusterName: string): string {
-  return `sandbox-${clusterName}-`;
+  return `sandbox-${clusterName}_`;
 }
 
 /** Names shared by the Google cluster stack and the stacks that look the cluster up by name. */
