@@ -22,6 +22,8 @@ stop() { # name
   rm -f "$f"
 }
 for name in kube-router kube-proxy kubelet; do stop "$name"; done
+# The machine-wide kernel tunables as they were before the kubelet first started (up.sh).
+[[ -f $RUN/kernel-tunables.conf ]] && sysctl -q -p "$RUN/kernel-tunables.conf"
 # The pods' containers: each shim runs on after containerd, so they go while containerd still answers.
 if [[ -S $RUN/containerd/containerd.sock ]]; then
   for task in $(ctr --address "$RUN/containerd/containerd.sock" -n k8s.io tasks ls -q 2>/dev/null); do

@@ -122,6 +122,10 @@ done
 sed -e "s|@RUN@|$RUN|g" -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@DNS@|$CLUSTER_DNS_IP|g" \
   -e "s|@CA@|$REALK8S_RUN/pki/ca.crt|g" -e "s|@TAINT@|$NODE_TAINT|g" "$HERE/kubelet.yaml" >"$RUN/kubelet/config.yaml"
 : >"$RUN/resolv.conf" # pods with dnsPolicy Default get no resolver of the machine's
+# The kubelet sets machine-wide kernel tunables when it starts (or refuses to start, with protectKernelDefaults);
+# this machine is shared, so their values are put back once it has started.
+TUNABLES=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes)
+[[ -f $RUN/kernel-tunables.conf ]] || sysctl "${TUNABLES[@]}" | sed 's/ //g' >"$RUN/kernel-tunables.conf"
 start kubelet node "$KUBE_BIN/kubelet" --config="$RUN/kubelet/config.yaml" --kubeconfig="$RUN/kubelet.kubeconfig" \
   --root-dir="$RUN/kubelet" --cert-dir="$RUN/kubelet/pki" --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" \
   --node-labels="$NODE_LABEL=real" --v=1
@@ -138,6 +142,13 @@ start kube-router node "$KUBE_ROUTER_BIN/kube-router" --kubeconfig="$RUN/kube-ro
   --enable-cni=false --enable-ipv4=true --enable-ipv6=false --service-cluster-ip-range="$SERVICE_CIDR" \
   --metrics-port=0 --health-port=20244 --v=1
 wait_until 120 "node $NODE_NAME Ready" kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
+sysctl -q -p "$RUN/kernel-tunables.conf" # the kubelet has set its tunables by the time it reports Ready
+
+# The suite's volume pool (scripts/cluster-env.sh) is hostPath volumes: their folders, writable by the high users the
+# charts run as.
+for path in $(kubectl get pv -l sandboxkit.test/volume-pool=true -o jsonpath='{.items[*].spec.hostPath.path}'); do
+  [[ -d $path ]] || { mkdir -p "$path" && chmod 1777 "$path"; }
+done
 
 # --- cluster DNS, on this node ---
 sed -e "s|@DNS@|$CLUSTER_DNS_IP|g" -e "s|@IMAGE@|$COREDNS_IMAGE|g" -e "s|@LABEL@|$NODE_LABEL|g" \
