@@ -67,8 +67,10 @@ image_seed_postgresql() {
 image_mysql() {
   [[ $1 == ref ]] && { echo docker.io/library/mysql:8.4.8; return; }
   debian_rootfs "$2" mariadb-server,mariadb-client \
-    'chroot "$1" sh -c "groupmod -g 999 mysql && usermod -u 999 -g 999 mysql && rm -rf /var/lib/mysql/* && chown -R 999:999 /var/lib/mysql /run/mysqld"'
+    'chroot "$1" sh -c "groupmod -g 999 mysql && usermod -u 999 -g 999 mysql && rm -rf /var/lib/mysql/* && mkdir -p /run/mysqld && chown -R 999:999 /var/lib/mysql /run/mysqld"'
   install -m 755 "$HERE/mysql-entrypoint.sh" "$2/usr/local/bin/docker-entrypoint.sh"
+  # As the MySQL image's configuration: reachable from other pods, no name lookups of clients.
+  printf '[mysqld]\nbind-address = 0.0.0.0\nskip-name-resolve\n' >"$2/etc/mysql/mariadb.conf.d/99-image.cnf"
   oci_pack "$(image_mysql ref)" "$2" "$3" --config.user=999:999 --config.entrypoint=docker-entrypoint.sh \
     --config.cmd=mysqld
 }
