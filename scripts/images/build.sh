@@ -26,7 +26,8 @@ DEBIAN_SOURCES=(
   "deb http://deb.debian.org/debian-security bookworm-security main"
 )
 
-# A Debian bookworm root filesystem with `packages` (comma-separated, may be empty), without docs and manuals.
+# A Debian bookworm root filesystem with `packages` (comma-separated, may be empty), without docs and manuals
+# (man1 stays as a folder: the JRE's postinst links a manual page into it).
 debian_rootfs() { # dir packages [customize-hook...]
   local dir=$1 packages=$2; shift 2
   local hooks=() h
@@ -34,6 +35,7 @@ debian_rootfs() { # dir packages [customize-hook...]
   mmdebstrap --quiet --variant=minbase ${packages:+--include="$packages"} \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*' "${hooks[@]}" \
     bookworm "$dir" "${DEBIAN_SOURCES[@]}"
 }

@@ -13,12 +13,15 @@ go_binary() { # dir module@version [ldflags]
   GOBIN=$1 CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n 10 go install -trimpath -ldflags "-s -w ${3:-}" "$2"
 }
 
-# The machine's CA bundle, for a package client run inside a root filesystem while it is built; removed after.
+# Runs a package client inside a root filesystem while it is built, with a clean environment and the machine's CA
+# bundle in place of the image's (a package registry may be reached through a proxy the machine trusts); the image's
+# own bundle is put back afterwards.
 with_host_ca() { # rootfs command...
-  local rootfs=$1; shift
-  cp /etc/ssl/certs/ca-certificates.crt "$rootfs/tmp/build-ca.crt"
-  chroot "$rootfs" env SSL_CERT_FILE=/tmp/build-ca.crt PIP_CERT=/tmp/build-ca.crt "$@"
-  rm -f "$rootfs/tmp/build-ca.crt"
+  local rootfs=$1 bundle=$1/etc/ssl/certs/ca-certificates.crt; shift
+  cp "$bundle" "$bundle.image"
+  cp /etc/ssl/certs/ca-certificates.crt "$bundle"
+  chroot "$rootfs" env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root "$@"
+  mv "$bundle.image" "$bundle"
 }
 
 # curlimages/curl 8.12.1: curl is Debian bookworm's 7.88.1 (curl's own release is not in any reachable registry).
