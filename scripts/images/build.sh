@@ -76,7 +76,7 @@ build_one() { # name
   if [[ -f $archive && -f $archive.key && $(cat "$archive.key") == "$key" ]]; then return; fi
   work=$(mktemp -d "$IMAGE_CACHE/.build-XXXXXX")
   log "building $ref"
-  "$recipe" build "$work/rootfs" "$archive"
+  "$recipe" build "$work/rootfs" "$archive" >&2
   echo "$key" >"$archive.key"
   rm -rf "$work"
   log "$ref: $((SECONDS - start)) s, $(du -m "$archive" | cut -f1) MiB"

@@ -1,8 +1,6 @@
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
-import { PACKAGED_CHARTS } from '../../constructs/catalog/types';
 import {
   chartMirror,
   exec,
@@ -33,7 +31,7 @@ import {
  * Instances whose pods run in containers on the real node (scripts/node): what the NetworkPolicies the instance
  * stack writes do to real packets (kube-router enforces them), and what the mocks answer. The platform is applied
  * first, its pods on the kwok nodes; then every new pod goes to the real node.
- * Instance A has no internet egress and uses no shared block; instance B has both. Each has the email mock.
+ * Instance A has no internet egress, instance B has it; neither uses the shared block. Each has the email mock.
  */
 
 const { configFile, stackDir, cli, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-node-');
@@ -42,16 +40,9 @@ const A = 'node-a';
 const B = 'node-b';
 /** The instance with databases: its seed Jobs load rows into MySQL and PostgreSQL. */
 const C = 'node-data';
-const ROWS_SQL = [
-  'CREATE TABLE IF NOT EXISTS customers (id INT PRIMARY KEY, name VARCHAR(40));',
-  "INSERT INTO customers (id, name) VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger');",
-  '',
-].join('\n');
-const withRows = (name: string) => ({
-  ...BUILTIN_CATALOG.find((e) => e.name === name)!,
-  datasets: { rows: { format: 'sql' as const, source: { configMap: { '10-customers.sql': ROWS_SQL } } } },
-});
-const SHARED = 'mailhub';
+/** A shared block whose pod runs here: the built-in MySQL block (its image is built for the node). */
+const SHARED = 'mysql';
+const SHARED_PORT = 3306;
 const SHARED_NS = `shared-${SHARED}`;
 const PLATFORM_NS = 'sandbox-platform';
 const CRDS = join(__dirname, 'fixtures', 'external-secrets-2.9.0-crds.yaml');
@@ -67,27 +58,22 @@ function writeConfig(): void {
       clusters: [
         { ...suiteCluster(CLUSTER, 'node.test'), platform: { chartMirror: chartMirror() }, sharedBlocks: [SHARED] },
       ],
-      // A shared block whose pod runs here: the email mock's chart under another name.
-      catalog: [
-        {
-          name: SHARED,
-          labels: { kind: 'mail-relay', version: '1.30.5' },
-          chart: { repository: PACKAGED_CHARTS, name: 'mock-email', version: '0.2.0' },
-          resources: { cpu: '50m', memory: '64Mi', limits: { cpu: '250m', memory: '128Mi' }, pods: 1 },
-          images: ['docker.io/axllent/mailpit:v1.30.5'],
-        },
-        withRows('mysql'),
-        withRows('postgresql'),
-      ],
       instances: [
-        { name: A, cluster: CLUSTER, owner: 'alice@example.org', ttlHours: 4, mocks: ['email', 'sms', 'cloud'] },
+        {
+          name: A,
+          cluster: CLUSTER,
+          owner: 'alice@example.org',
+          ttlHours: 4,
+          blocks: ['mysql'],
+          mocks: ['email', 'sms', 'cloud'],
+        },
         {
           name: B,
           cluster: CLUSTER,
           owner: 'bob@example.org',
           ttlHours: 4,
+          blocks: ['mysql'],
           mocks: ['email'],
-          uses: [SHARED],
           allowInternetEgress: true,
         },
         {
@@ -98,8 +84,8 @@ function writeConfig(): void {
           size: 'large',
           blocks: ['mysql', 'postgresql'],
           datasets: [
-            { block: 'mysql', variant: 'rows' },
-            { block: 'postgresql', variant: 'rows' },
+            { block: 'mysql', variant: 'minimal' },
+            { block: 'postgresql', variant: 'minimal' },
           ],
         },
       ],
@@ -156,7 +142,8 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
     apply(`instance-${A}`);
     apply(`instance-${B}`);
     for (const ns of [A, B]) createProbe(ns, 'probe');
-    createProbe(PLATFORM_NS, 'listener');
+    // A listener in the platform namespace: the email mock's image, which serves HTTP on 8025.
+    must('kubectl', ['apply', '-f', '-'], { input: JSON.stringify(listenerPod(PLATFORM_NS)) });
     for (const ns of [SHARED_NS, A, B]) await podsReadyOnRealNode(ns);
     for (const ns of [SHARED_NS, A, B])
       for (const pod of items('pods', '-n', ns))
@@ -168,9 +155,6 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
 
   describe('isolation: real packets against the policies the instance stack wrote', () => {
     beforeAll(() => {
-      // A listener in the platform namespace: the email mock's image, which serves HTTP on 8025.
-      must('kubectl', ['delete', 'pod', 'listener', '-n', PLATFORM_NS]);
-      must('kubectl', ['apply', '-f', '-'], { input: JSON.stringify(listenerPod(PLATFORM_NS)) });
       internet = internetListener();
     });
 
@@ -189,15 +173,24 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
       expect(reach(B, 'probe', back.podIP, 8025)).not.toBe('connected');
     });
 
-    it('cannot reach a shared block it does not use; the instance that uses it can', () => {
+    it('cannot reach a shared block it does not use, which answers inside its namespace', async () => {
       const target = serviceAddresses(SHARED_NS, SHARED);
-      expect(reach(A, 'probe', target.podIP, 8025)).not.toBe('connected');
-      expect(reach(A, 'probe', target.clusterIP, 8025)).not.toBe('connected');
-      expect(reach(B, 'probe', target.clusterIP, 8025)).toBe('connected');
+      for (const ns of [A, B]) {
+        expect(reach(ns, 'probe', target.podIP, SHARED_PORT)).not.toBe('connected');
+        expect(reach(ns, 'probe', target.clusterIP, SHARED_PORT)).not.toBe('connected');
+      }
+      createProbe(SHARED_NS, 'probe');
+      await waitFor(
+        'the shared namespace probe to run',
+        120,
+        () => exec('kubectl', ['exec', '-n', SHARED_NS, 'probe', '--', 'true']).code === 0,
+      );
+      expect(reach(SHARED_NS, 'probe', target.clusterIP, SHARED_PORT)).toBe('connected');
+      exec('kubectl', ['delete', 'pod', 'probe', '-n', SHARED_NS, '--wait=false']);
     });
 
     it('cannot reach the platform namespaces or the node', async () => {
-      await podsReadyOnRealNode(PLATFORM_NS, 120).catch(() => undefined);
+      must('kubectl', ['wait', '--for=condition=Ready', 'pod/listener', '-n', PLATFORM_NS, '--timeout=120s']);
       const listener = kubectlJson('get', 'pod', 'listener', '-n', PLATFORM_NS).status.podIP;
       for (const ns of [A, B]) {
         expect(reach(ns, 'probe', listener, 8025)).not.toBe('connected');
@@ -205,7 +198,11 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
       }
       // The same listener answers a pod that no policy restricts: the refusals above are the policies'.
       createProbe(PLATFORM_NS, 'probe');
-      await waitFor('the platform probe to run', 120, () => inPod(PLATFORM_NS, 'probe', 'true') === '');
+      await waitFor(
+        'the platform probe to run',
+        120,
+        () => exec('kubectl', ['exec', '-n', PLATFORM_NS, 'probe', '--', 'true']).code === 0,
+      );
       expect(reach(PLATFORM_NS, 'probe', listener, 8025)).toBe('connected');
       exec('kubectl', ['delete', 'pod', 'probe', '-n', PLATFORM_NS, '--wait=false']);
     });
@@ -219,7 +216,13 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
   describe('mocks answer', () => {
     it('takes a mail over SMTP and shows it in its API', () => {
       const smtp = `smtp://mock-email.${A}.svc.cluster.local:1025`;
-      inPod(A, 'probe', 'sh', '-c', `printf 'Subject: node test\\r\\n\\r\\nhello from a pod\\r\\n' > /tmp/mail.txt`);
+      inPod(
+        A,
+        'probe',
+        'sh',
+        '-c',
+        `printf 'To: user@example.org\\r\\nSubject: node test\\r\\n\\r\\nhello from a pod\\r\\n' > /tmp/mail.txt`,
+      );
       inPod(
         A,
         'probe',
@@ -334,7 +337,7 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
   });
 
   describe('seed data', () => {
-    it('runs the seed Jobs in pods: SQL rows into MySQL and PostgreSQL servers running on the node', async () => {
+    it('runs the seed Jobs in pods: the minimal datasets into MySQL and PostgreSQL servers running on the node', async () => {
       terraform(stackDir(`instance-${C}`), 'init', '-input=false', '-no-color');
       const applying = execAll([
         {
@@ -363,9 +366,9 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
         mysql,
         'sh',
         '-c',
-        'MYSQL_PWD=$(cat /secrets/root-password) mysql -uroot -N app -e "SELECT name FROM customers ORDER BY id; SELECT dataset FROM sandbox_seed_marker"',
+        "MYSQL_PWD=$(cat /secrets/root-password) mysql -uroot -N app -e \"SELECT dataset FROM sandbox_seed_marker UNION ALL SELECT table_name FROM information_schema.tables WHERE table_schema = 'app' AND table_name = 'sandbox_seed'\"",
       );
-      expect(fromMysql.trim().split('\n')).toEqual(['Ada', 'Grace', 'Edsger', 'rows']);
+      expect(fromMysql.trim().split('\n')).toEqual(['minimal', 'sandbox_seed']);
       const fromPostgres = inPod(
         C,
         'postgresql-1',
@@ -377,9 +380,9 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
         '-d',
         'app',
         '-tAc',
-        'SELECT name FROM customers ORDER BY id',
+        "SELECT dataset FROM sandbox_seed_marker UNION ALL SELECT to_regclass('public.sandbox_seed')::text",
       );
-      expect(fromPostgres.trim().split('\n')).toEqual(['Ada', 'Grace', 'Edsger']);
+      expect(fromPostgres.trim().split('\n')).toEqual(['minimal', 'sandbox_seed']);
     });
   });
 
