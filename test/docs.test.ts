@@ -1,4 +1,5 @@
 import { readFileSync } from 'fs';
+import { referenceFiles } from '../scripts/docs-reference';
 import { join } from 'path';
 import { DOC_FOLDERS, folderDocs } from '../scripts/api-docs';
 import { SKIPS } from './security/checkov-skips';
@@ -11,6 +12,10 @@ describe('documentation', () => {
     expect(readFileSync(join(ROOT, 'constructs', folder, 'README.md'), 'utf8')).toBe(folderDocs(ROOT, folder));
   });
 
+  it.each(Object.entries(referenceFiles()))('%s matches the code (run npm run docs)', (file, text) => {
+    expect(readFileSync(join(ROOT, file), 'utf8')).toBe(text);
+  });
+
   it('quotes README snippets verbatim from files the compiler or the tests check', () => {
     const snippets = [...README.matchAll(/<!-- snippet: (\S+) -->\n```\w*\n([\s\S]*?)\n```/g)];
     expect(snippets.length).toBeGreaterThanOrEqual(2);
@@ -19,9 +24,10 @@ describe('documentation', () => {
     }
   });
 
-  it('lists every skipped checkov check with its reason in the README', () => {
+  it('lists every skipped checkov check with its reason in docs/security.md', () => {
+    const security = readFileSync(join(ROOT, 'docs', 'security.md'), 'utf8');
     for (const skip of [...SKIPS.terraform, ...SKIPS.options, ...SKIPS.kubernetes])
-      expect(README).toContain(`\`${skip.id}\``);
+      expect(security).toContain(`\`${skip.id}\``);
   });
 
   it('gives exactly two set-up commands on the first screen', () => {
