@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { writeFileSync } from 'fs';
+import { stringify } from 'yaml';
 import {
   chartMirror,
   exec,
@@ -45,8 +44,6 @@ const SHARED = 'mysql';
 const SHARED_PORT = 3306;
 const SHARED_NS = `shared-${SHARED}`;
 const PLATFORM_NS = 'sandbox-platform';
-const CRDS = join(__dirname, 'fixtures', 'external-secrets-2.9.0-crds.yaml');
-const createdCrds: string[] = [];
 let restorePlacement: () => void = () => undefined;
 let internet: InternetListener | undefined;
 
@@ -93,15 +90,6 @@ function writeConfig(): void {
   );
 }
 
-function installMissingCrds(): void {
-  for (const doc of parseAllDocuments(readFileSync(CRDS, 'utf8')).map((d) => d.toJS())) {
-    if (doc?.kind !== 'CustomResourceDefinition' || exists('crd', doc.metadata.name)) continue;
-    must('kubectl', ['create', '-f', '-'], { input: JSON.stringify(doc) });
-    createdCrds.push(doc.metadata.name);
-  }
-  for (const crd of createdCrds) must('kubectl', ['wait', '--for=condition=Established', `crd/${crd}`]);
-}
-
 const apply = (stack: string) => {
   terraform(stackDir(stack), 'init', '-input=false', '-no-color');
   terraform(stackDir(stack), 'apply', '-auto-approve', '-input=false', '-no-color');
@@ -115,7 +103,6 @@ beforeAll(() => {
   requireRealNode();
   writeConfig();
   synth();
-  installMissingCrds();
 }, 300000);
 
 afterAll(() => {
@@ -127,7 +114,6 @@ afterAll(() => {
   if (exists('namespace', SHARED_NS)) cli('shared', 'destroy', '--cluster', CLUSTER);
   destroyLeftovers(`platform-${CLUSTER}`);
   restorePlacement();
-  for (const crd of createdCrds) exec('kubectl', ['delete', 'crd', crd, '--wait=true']);
 }, 900000);
 
 describe(`instances on the real node ${REAL_NODE.name}`, () => {
