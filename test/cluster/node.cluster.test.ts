@@ -202,18 +202,14 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
   describe('mocks answer', () => {
     it('takes a mail over SMTP and shows it in its API', () => {
       const smtp = `smtp://mock-email.${A}.svc.cluster.local:1025`;
+      // The probe's root filesystem is read-only: the message goes to curl on its standard input.
       inPod(
         A,
         'probe',
         'sh',
         '-c',
-        `printf 'To: user@example.org\\r\\nSubject: node test\\r\\n\\r\\nhello from a pod\\r\\n' > /tmp/mail.txt`,
-      );
-      inPod(
-        A,
-        'probe',
-        ...['curl', '--fail', '--silent', '--show-error', smtp, '--mail-from', 'app@node-a.test'],
-        ...['--mail-rcpt', 'user@example.org', '--upload-file', '/tmp/mail.txt'],
+        "printf 'To: user@example.org\\r\\nSubject: node test\\r\\n\\r\\nhello from a pod\\r\\n' | " +
+          `curl --fail --silent --show-error ${smtp} --mail-from app@node-a.test --mail-rcpt user@example.org --upload-file -`,
       );
       const messages = JSON.parse(
         inPod(
@@ -255,20 +251,11 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
 
     it('keeps an object put into the cloud mock', () => {
       const s3 = `http://mock-cloud.${A}.svc.cluster.local:5000`;
-      inPod(A, 'probe', 'curl', '--fail', '--silent', '-X', 'PUT', `${s3}/node-bucket`);
-      inPod(
-        A,
-        'probe',
-        'curl',
-        '--fail',
-        '--silent',
-        '-X',
-        'PUT',
-        '--data-binary',
-        'stored',
-        `${s3}/node-bucket/key.txt`,
-      );
-      expect(inPod(A, 'probe', 'curl', '--fail', '--silent', `${s3}/node-bucket/key.txt`)).toBe('stored');
+      // Signed as an AWS client would (moto takes any key); S3 refuses anonymous reads of a private object.
+      const aws = ['curl', '--fail', '--silent', '--aws-sigv4', 'aws:amz:us-east-1:s3', '--user', 'test:test'];
+      inPod(A, 'probe', ...aws, '-X', 'PUT', `${s3}/node-bucket`);
+      inPod(A, 'probe', ...aws, '-X', 'PUT', '--data-binary', 'stored', `${s3}/node-bucket/key.txt`);
+      expect(inPod(A, 'probe', ...aws, `${s3}/node-bucket/key.txt`)).toBe('stored');
     });
   });
 
