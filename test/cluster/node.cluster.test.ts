@@ -254,7 +254,19 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
       // Signed as an AWS client would (moto takes any key); S3 refuses anonymous reads of a private object.
       const aws = ['curl', '--fail', '--silent', '--aws-sigv4', 'aws:amz:us-east-1:s3', '--user', 'test:test'];
       inPod(A, 'probe', ...aws, '-X', 'PUT', `${s3}/node-bucket`);
-      inPod(A, 'probe', ...aws, '-X', 'PUT', '--data-binary', 'stored', `${s3}/node-bucket/key.txt`);
+      // A form content type would make the server read the body as a form and store nothing.
+      inPod(
+        A,
+        'probe',
+        ...aws,
+        '-X',
+        'PUT',
+        '-H',
+        'Content-Type: text/plain',
+        '--data-binary',
+        'stored',
+        `${s3}/node-bucket/key.txt`,
+      );
       expect(inPod(A, 'probe', ...aws, `${s3}/node-bucket/key.txt`)).toBe('stored');
     });
   });
