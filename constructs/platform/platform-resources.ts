@@ -4,7 +4,7 @@ import { PLATFORM_DEFAULTS, type SecretOperatorIdentity } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PLATFORM_NAMESPACE_LABEL } from './platform-namespace';
 
-export const PLATFORM_RESOURCES_CHART_VERSION = '0.2.0';
+export const PLATFORM_RESOURCES_CHART_VERSION = '0.3.0';
 
 export interface PlatformResourcesProps {
   readonly clusterName: string;

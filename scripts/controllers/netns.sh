@@ -14,7 +14,7 @@ shift
 ip link set lo up
 socat TCP-LISTEN:443,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$run/api.sock" &
 while read -r port; do
-  [[ -n $port ]] && socat UNIX-LISTEN:"$run/port-$port.sock",fork,unlink-early TCP:127.0.0.1:"$port" &
+  [[ -n $port ]] && socat UNIX-LISTEN:"$run/port-$port.sock",fork,mode=600,unlink-early TCP:127.0.0.1:"$port" &
 done <"$run/exposed"
 # /run (and /var/run, its link) of this namespace only, for the service account's files.
 mount -t tmpfs -o mode=0755 tmpfs /run

@@ -233,7 +233,7 @@ async function start(entry: ControllerEntry, ref: DeploymentRef, deploy: any, id
     helpers.push(child);
     return child;
   };
-  helper(`UNIX-LISTEN:${join(dir, 'api.sock')},fork,unlink-early`, `TCP:127.0.0.1:${apiServer.port || 443}`);
+  helper(`UNIX-LISTEN:${join(dir, 'api.sock')},fork,mode=600,unlink-early`, `TCP:127.0.0.1:${apiServer.port || 443}`);
   const log = join(dir, 'log');
   const out = openSync(log, 'a');
   const child = spawn(

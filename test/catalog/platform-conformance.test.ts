@@ -7,6 +7,7 @@ import {
   gatewayClassProblems,
   issuerSecretProblems,
   listenerSetProblems,
+  platformRouteProblems,
   secretStoreAccountProblems,
   type PlatformRenders,
 } from './platform-wiring';
@@ -103,6 +104,7 @@ describe('platform conformance with the real charts', () => {
       expect(renders.has('external-dns')).toBe(cluster !== 'onprem');
       expect(listenerSetProblems(renders, routeParentKinds)).toEqual([]);
       expect(domainFilterProblems(renders, domainOf(cluster))).toEqual([]);
+      expect(platformRouteProblems(renders)).toEqual([]);
     });
   });
 

@@ -127,3 +127,22 @@ export function secretStoreAccountProblems(renders: PlatformRenders): string[] {
     .filter((ref) => !accounts.has(`${ref.namespace}/${ref.name}`))
     .map((ref) => `the ClusterSecretStore authenticates as ${ref.namespace}/${ref.name}, which no chart creates`);
 }
+
+/**
+ * external-dns publishes a route without host names under its listener's host name (`*.<domain>` for the platform
+ * Gateway's listener): every platform route must name its hosts or opt out with the controller annotation.
+ */
+export function platformRouteProblems(renders: PlatformRenders): string[] {
+  if (!renders.has('external-dns')) return [];
+  return [...renders.values()]
+    .flat()
+    .filter((o) => o.kind === 'HTTPRoute' && !(o.spec.hostnames ?? []).length)
+    .filter((o) => {
+      const controller = o.metadata.annotations?.['external-dns.alpha.kubernetes.io/controller'];
+      return controller === undefined || controller === 'dns-controller';
+    })
+    .map(
+      (o) =>
+        `HTTPRoute ${o.metadata.namespace}/${o.metadata.name} names no host: external-dns would publish its listener's`,
+    );
+}

@@ -15,9 +15,16 @@ export interface ControllerStatus {
   readonly overridden?: readonly string[];
 }
 
+/**
+ * The supervisor's state folder. It runs on the shared control plane only, where no pod runs: on a cluster whose
+ * nodes run the controllers' pods (kind, a dev cluster) this suite fails here, saying so.
+ */
 export function controllersState(): string {
   const dir = process.env.SANDBOXKIT_CONTROLLERS_STATE;
-  if (!dir) throw new Error('SANDBOXKIT_CONTROLLERS_STATE is not set: run the suite with `npm run test:cluster`');
+  if (!dir)
+    throw new Error(
+      'SANDBOXKIT_CONTROLLERS_STATE is not set: the controllers run as processes only on the shared control plane (npm run test:cluster with SANDBOXKIT_REALK8S=1 or CI=true)',
+    );
   return dir;
 }
 
