@@ -76,9 +76,12 @@ const statuses = new Map<string, ControllerStatus>();
 const apiServer = new URL(kubectl('config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'));
 
 function setStatus(s: ControllerStatus): void {
+  const before = statuses.get(s.deployment);
   statuses.set(s.deployment, s);
   writeFileSync(join(state, 'status.json'), JSON.stringify(Object.fromEntries(statuses), null, 2));
-  if (s.state !== 'running') process.stderr.write(`controllers: ${s.deployment}: ${s.state}: ${s.message}\n`);
+  // A start that keeps failing the same way (a Secret not written yet) is said once.
+  if (before?.state !== s.state || before.message !== s.message)
+    process.stderr.write(`controllers: ${s.deployment}: ${s.state}: ${s.message}\n`);
 }
 
 function freePort(): Promise<number> {

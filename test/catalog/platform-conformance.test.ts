@@ -3,6 +3,7 @@ import { join } from 'path';
 import { loadConfig } from '../../config/load';
 import { buildStacks, resources, synthJson, type TerraformJson } from '../fixtures';
 import {
+  clusterScopeProblems,
   domainFilterProblems,
   gatewayClassProblems,
   issuerSecretProblems,
@@ -89,6 +90,10 @@ describe('platform conformance with the real charts', () => {
   describe.each(CLUSTERS)('platform of %s', (cluster) => {
     it("keeps the sandbox CA's key pair where cert-manager's ClusterIssuers read it", () => {
       expect(issuerSecretProblems(rendersOf(cluster))).toEqual([]);
+    });
+
+    it('lets controllers write cluster-scoped objects: no tenant policy reads a namespace they do not have', () => {
+      expect(clusterScopeProblems(rendersOf(cluster))).toEqual([]);
     });
 
     it('names the controller Envoy Gateway is in its GatewayClass', () => {

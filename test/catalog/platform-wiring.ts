@@ -146,3 +146,22 @@ export function platformRouteProblems(renders: PlatformRenders): string[] {
         `HTTPRoute ${o.metadata.namespace}/${o.metadata.name} names no host: external-dns would publish its listener's`,
     );
 }
+
+/**
+ * A tenant policy whose conditions read `request.namespace` must not match cluster-scoped objects: those requests
+ * have no namespace, the condition errors, and with `failurePolicy: Fail` every controller's write to a
+ * cluster-scoped object (a GatewayClass finalizer, a webhook's CA bundle) is denied.
+ */
+export function clusterScopeProblems(renders: PlatformRenders): string[] {
+  return (renders.get('tenant-policies') ?? [])
+    .filter((o) => o.kind === 'ValidatingAdmissionPolicy')
+    .filter((p) => JSON.stringify(p.spec.matchConditions ?? []).includes('request.namespace'))
+    .flatMap((p) =>
+      (p.spec.matchConstraints?.resourceRules ?? [])
+        .filter((r: any) => r.resources?.includes('*') && r.scope !== 'Namespaced')
+        .map(
+          () =>
+            `ValidatingAdmissionPolicy ${p.metadata.name} reads request.namespace but matches cluster-scoped objects`,
+        ),
+    );
+}
