@@ -25,6 +25,7 @@ import {
   ROOT,
   suiteCluster,
   suiteWorkspace,
+  tempDir,
   terraform,
   waitFor,
 } from './kube';
@@ -43,6 +44,8 @@ const DOMAIN = 'ctl.test';
 const USER = 'ctl-a';
 const OTHER = 'ctl-b';
 const BLOCK = 'ctlcache';
+/** A block that serves HTTP through the instance's listener. */
+const BLOCKS = 'seaweedfs';
 const SHARED_NS = `shared-${BLOCK}`;
 const GATEWAY_NS = 'sandbox-gateway';
 /** The address a cloud's load balancer controller would give the proxies' Service (TEST-NET-1: never dialled). */
@@ -191,20 +194,27 @@ describe('controllers acting on a real API server', () => {
 
   it('creates two instances, one that uses the shared block, with the command line', () => {
     run('shared', 'apply', '--cluster', CLUSTER);
-    run(
-      'instance',
-      'create',
-      USER,
-      '--cluster',
-      CLUSTER,
-      '--owner',
-      'alice@example.org',
-      '--blocks',
-      'gateway',
-      '--uses',
-      BLOCK,
-    );
-    run('instance', 'create', OTHER, '--cluster', CLUSTER, '--owner', 'bob@example.org', '--blocks', 'gateway');
+    const owner = ['--cluster', CLUSTER, '--owner', 'alice@example.org', '--blocks', BLOCKS];
+    run('instance', 'create', USER, ...owner, '--uses', BLOCK);
+    run('instance', 'create', OTHER, ...owner);
+  });
+
+  it("gives each instance's HTTPS listener the certificate its Certificate asks for (what cert-manager would write)", () => {
+    // cert-manager cannot be built here (docs/testing/controllers.md): its documented output, a kubernetes.io/tls
+    // Secret named spec.secretName for spec.dnsNames, is written by the test, so that Envoy Gateway can judge the rest.
+    for (const ns of [USER, OTHER]) {
+      const certificate = kubectlJson('get', 'certificate', 'sandbox-wildcard-tls', '-n', ns).spec;
+      expect(certificate.dnsNames).toEqual([`*.${ns}.${DOMAIN}`]);
+      const dir = tempDir('controllers-cert-');
+      const names = certificate.dnsNames.map((n: string) => `DNS:${n}`).join(',');
+      must('openssl', [
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2'],
+        ...['-subj', `/CN=${certificate.dnsNames[0]}`, '-addext', `subjectAltName=${names}`],
+        ...['-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')],
+      ]);
+      const files = [`--cert=${join(dir, 'tls.crt')}`, `--key=${join(dir, 'tls.key')}`];
+      must('kubectl', ['create', 'secret', 'tls', certificate.secretName, '-n', ns, ...files]);
+    }
   });
 
   it("accepts each instance's ListenerSet and every HTTPRoute on it, with resolved references", async () => {
@@ -226,7 +236,7 @@ describe('controllers acting on a real API server', () => {
   });
 
   it("refuses a route to another namespace's Service: admission in an instance namespace, Envoy Gateway elsewhere", async () => {
-    const target = items('services', '-n', OTHER).find((s) => s.metadata.name.endsWith('-proxy'))!;
+    const backend = items('httproutes', '-n', OTHER)[0].spec.rules[0].backendRefs[0];
     const route = (namespace: string, parentRef: object, hostname: string) => ({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
@@ -234,7 +244,7 @@ describe('controllers acting on a real API server', () => {
       spec: {
         parentRefs: [parentRef],
         hostnames: [hostname],
-        rules: [{ backendRefs: [{ name: target.metadata.name, namespace: OTHER, port: target.spec.ports[0].port }] }],
+        rules: [{ backendRefs: [{ name: backend.name, namespace: OTHER, port: backend.port }] }],
       },
     });
     const admitted = exec('kubectl', ['create', '-f', '-'], {
