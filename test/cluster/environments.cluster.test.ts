@@ -117,6 +117,8 @@ beforeAll(() => {
     `instanceLabel=${LABEL}`,
     '--set',
     'poolGrant.enabled=true',
+    '--set',
+    `deployer.clusterRoleName=${POLICIES}-deployer`,
     '--wait',
   ]);
   helmRun([
@@ -353,6 +355,8 @@ describe('TCP exposure of an instance group member', () => {
       'ingressDomain=env.test',
       '--set',
       `instanceLabel=${closedLabel}`,
+      '--set',
+      `deployer.clusterRoleName=${CLOSED}-deployer`,
       '--wait',
     ]);
     const ns = namespace(
