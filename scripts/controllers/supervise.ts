@@ -267,12 +267,23 @@ async function start(entry: ControllerEntry, ref: DeploymentRef, deploy: any, id
     });
   });
   if (webhook) {
-    const port = await freePort();
-    helper(
-      `TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`,
-      `UNIX-CONNECT:${join(dir, `port-${webhook.port}.sock`)}`,
-    );
-    serveWebhooks(ref, webhook.service, port, readFileSync(join(dir, 'volumes', webhook.certVolume, 'ca.crt'), 'utf8'));
+    try {
+      const port = await freePort();
+      helper(
+        `TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`,
+        `UNIX-CONNECT:${join(dir, `port-${webhook.port}.sock`)}`,
+      );
+      serveWebhooks(
+        ref,
+        webhook.service,
+        port,
+        readFileSync(join(dir, 'volumes', webhook.certVolume, 'ca.crt'), 'utf8'),
+      );
+    } catch (err) {
+      // Started, but not reachable as its webhooks say: stop it rather than leave it behind.
+      killGroups([child, ...helpers]);
+      throw err;
+    }
   }
   setStatus({ deployment: id, state: 'running', message: `pid ${child.pid}`, log, args, overridden: changed });
   return { key: keyOf(deploy), child, helpers, dir };
@@ -362,17 +373,22 @@ function serveWebhooks(ref: DeploymentRef, service: string, port: number, ca: st
 const keyOf = (workload: any) =>
   workload.kind === 'Job' ? workload.metadata.uid : `${workload.metadata.uid}/${workload.metadata.generation}`;
 
-function stop(id: string): void {
-  const r = running.get(id);
-  if (!r) return;
-  running.delete(id);
-  for (const p of [r.child, ...r.helpers]) {
+/** Stops each process group (a controller with its forwarders, or one forwarder) by its leader's PID. */
+function killGroups(processes: readonly ChildProcess[]): void {
+  for (const p of processes) {
     try {
       if (p.pid) process.kill(-p.pid, 'SIGTERM');
     } catch {
       // already gone
     }
   }
+}
+
+function stop(id: string): void {
+  const r = running.get(id);
+  if (!r) return;
+  running.delete(id);
+  killGroups([r.child, ...r.helpers]);
 }
 
 /**

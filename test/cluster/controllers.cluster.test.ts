@@ -106,7 +106,6 @@ describe('controllers acting on a real API server', () => {
     for (const [deployment, container] of [
       ['sandbox-gateway/envoy-gateway', 'envoy-gateway'],
       ['external-secrets/external-secrets', 'external-secrets'],
-      ['external-secrets/external-secrets-webhook', 'webhook'],
     ]) {
       const status = await waitRunning(deployment);
       const [ns, name] = deployment.split('/');
@@ -117,19 +116,6 @@ describe('controllers acting on a real API server', () => {
         args: args.map((a: string) => a.replace('$(POD_NAMESPACE)', ns)),
         overridden: [],
       });
-    }
-  });
-
-  it('serves the external-secrets admission webhooks for real, with the failure policy of the chart', () => {
-    for (const name of ['secretstore-validate', 'externalsecret-validate']) {
-      const config = kubectlJson('get', 'validatingwebhookconfiguration', name);
-      expect(config.metadata.annotations['sandboxkit.test/served-locally']).toBe(
-        'external-secrets/external-secrets-webhook',
-      );
-      for (const w of config.webhooks) {
-        expect(w.failurePolicy).toBe('Fail');
-        expect(w.clientConfig.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/validate-external-secrets-io-v1-/);
-      }
     }
   });
 
