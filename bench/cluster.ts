@@ -72,6 +72,41 @@ const create = (name: string) =>
     ),
   );
 const destroy = (name: string) => timed(cli('instance', 'destroy', name));
+
+/** A condition of an object's status (or, for a route, of any parent's), read with kubectl. */
+function conditionTrue(args: readonly string[], type: string): boolean {
+  const r = spawnSync('kubectl', ['get', ...args, '-o', 'json'], { encoding: 'utf8' });
+  if (r.status !== 0) return false;
+  const objects = JSON.parse(r.stdout).items ?? [JSON.parse(r.stdout)];
+  return (
+    objects.length > 0 &&
+    objects.every((o: any) =>
+      [...(o.status?.conditions ?? []), ...(o.status?.parents ?? []).flatMap((p: any) => p.conditions ?? [])].some(
+        (c: any) => c.type === type && c.status === 'True',
+      ),
+    )
+  );
+}
+
+/**
+ * Seconds from the start of \`instance create\` until Envoy Gateway (run by scripts/controllers) has accepted the
+ * instance's ListenerSet and every HTTPRoute on it. The wildcard certificate's Ready is not measured: cert-manager
+ * cannot be built here (docs/testing/controllers.md).
+ */
+async function createToRoutesAccepted(name: string): Promise<number> {
+  const start = Date.now();
+  await create(name);
+  const deadline = Date.now() + 300_000;
+  while (
+    !conditionTrue(['listenersets', 'sandbox', '-n', name], 'Accepted') ||
+    !conditionTrue(['httproutes', '-n', name], 'Accepted') ||
+    !conditionTrue(['httproutes', '-n', name], 'ResolvedRefs')
+  ) {
+    if (Date.now() > deadline) fail(`Envoy Gateway did not accept the routes of ${name} within 300 s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return (Date.now() - start) / 1000;
+}
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
@@ -105,6 +140,13 @@ async function main(): Promise<void> {
     const c = await create(`bench-one-${i}`);
     const d = await destroy(`bench-one-${i}`);
     one.push({ create: c, destroy: d });
+  }
+  const routed: number[] = [];
+  if (BLOCKS.includes('keycloak')) {
+    for (let i = 0; i < RUNS; i++) {
+      routed.push(await createToRoutesAccepted(`bench-routes-${i}`));
+      await destroy(`bench-routes-${i}`);
+    }
   }
 
   const names = Array.from({ length: CONCURRENT }, (_, i) => `bench-many-${i}`);
@@ -166,6 +208,10 @@ async function main(): Promise<void> {
       Math.max(...one.map((o) => o.destroy.peakMiB)).toFixed(0),
     ]),
   );
+  if (routed.length)
+    console.log(
+      row([`1 instance: create → ListenerSet and routes Accepted (median of ${RUNS})`, median(routed).toFixed(1), '-']),
+    );
   console.log(
     row([
       `${CONCURRENT} instances at once: create → all ready`,
@@ -211,6 +257,7 @@ async function main(): Promise<void> {
         mocks: MOCKS,
         platform,
         one,
+        createToRoutesAcceptedSeconds: routed,
         concurrent: { count: CONCURRENT, createSeconds: manyCreate, destroySeconds: manyDestroy, creates, destroys },
         phases: { init, plan, apply },
         realNode,

@@ -89,7 +89,7 @@ export function withInstanceLock<T>(ctx: CliContext, name: string, work: () => P
 
 /** Synthesizes the instance's stack and runs `terraform init` in it; returns its folder. */
 export async function prepareStack(ctx: CliContext, ref: Pick<InstanceRef, 'config' | 'name'>): Promise<string> {
-  const dir = synthesizeStack(ref.config, ctx.outdir, instanceStackName(ref.name));
+  const dir = synthesizeStack(ref.config, ctx.outdir, instanceStackName(ref.name), (line) => ctx.io.err(line));
   await terraformInit(ctx, dir);
   return dir;
 }
