@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { stringify } from 'yaml';
+import { allPodsReadyOnRealNode, onRealNode, REAL_NODE_BLOCKS, REAL_NODE_MOCKS } from './real-node';
 
 /**
  * `npm run bench:cluster` (scripts/bench-cluster.sh sets up the cluster and chart mirror):
@@ -12,7 +13,7 @@ import { stringify } from 'yaml';
  * where one create's time goes: init, plan, apply; and the CLI against plain Helm in alternating
  * pairs: the same releases with the same values, installed with `helm install --wait` into a
  * namespace of their own and removed with `helm uninstall --wait` and the namespace.
- * BENCH_CASES (default `one,concurrent,phases,pairs`) picks the cases.
+ * BENCH_CASES (default `one,concurrent,phases,real-node,pairs`) picks the cases.
  */
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -20,7 +21,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 10);
 const BLOCKS = (process.env.BENCH_BLOCKS ?? 'postgresql,valkey,keycloak').split(',');
 const MOCKS = (process.env.BENCH_MOCKS ?? 'email,sms').split(',');
-const CASES = new Set((process.env.BENCH_CASES ?? 'one,concurrent,phases,pairs').split(','));
+const CASES = new Set((process.env.BENCH_CASES ?? 'one,concurrent,phases,real-node,pairs').split(','));
 /** The pair case: the releases of the issue's measurement, and how many alternating pairs. */
 const PAIR_BLOCKS = ['valkey', 'postgresql'];
 const PAIR_MOCKS = ['email'];
@@ -79,6 +80,69 @@ const create = (name: string) =>
     ),
   );
 const destroy = (name: string) => timed(cli('instance', 'destroy', name, '--yes'));
+
+/** A condition of an object's status (or, for a route, of any parent's), read with kubectl. */
+function conditionTrue(args: readonly string[], type: string): boolean {
+  const r = spawnSync('kubectl', ['get', ...args, '-o', 'json'], { encoding: 'utf8' });
+  if (r.status !== 0) return false;
+  const objects = JSON.parse(r.stdout).items ?? [JSON.parse(r.stdout)];
+  return (
+    objects.length > 0 &&
+    objects.every((o: any) =>
+      [...(o.status?.conditions ?? []), ...(o.status?.parents ?? []).flatMap((p: any) => p.conditions ?? [])].some(
+        (c: any) => c.type === type && c.status === 'True',
+      ),
+    )
+  );
+}
+
+/**
+ * Seconds from the start of `instance create` until Envoy Gateway (run by scripts/controllers) has accepted the
+ * instance's ListenerSet and every HTTPRoute on it. The wildcard certificate's Ready is not measured: cert-manager
+ * cannot be built here (docs/testing/controllers.md).
+ */
+async function createToRoutesAccepted(name: string): Promise<number> {
+  const start = Date.now();
+  await create(name);
+  const deadline = Date.now() + 300_000;
+  while (
+    !conditionTrue(['listenersets', 'sandbox', '-n', name], 'Accepted') ||
+    !conditionTrue(['httproutes', '-n', name], 'Accepted') ||
+    !conditionTrue(['httproutes', '-n', name], 'ResolvedRefs')
+  ) {
+    if (Date.now() > deadline) fail(`Envoy Gateway did not accept the routes of ${name} within 300 s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return (Date.now() - start) / 1000;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One instance whose pods run in containers on the real node (scripts/node): from `instance create` until every pod
+ * is Ready there, and from `instance destroy` until the namespace is gone.
+ */
+async function realNodeRun() {
+  return onRealNode(async () => {
+    const name = 'bench-real';
+    let start = Date.now();
+    const created = await timed(
+      cli('instance', 'create', name, '--cluster', 'bench', '--owner', `${name}@example.org`, '--ttl', '2h').concat([
+        '--blocks',
+        REAL_NODE_BLOCKS.join(','),
+        '--mocks',
+        REAL_NODE_MOCKS.join(','),
+      ]),
+    );
+    for (let i = 0; i < 600 && !allPodsReadyOnRealNode(name); i++) await sleep(1000);
+    if (!allPodsReadyOnRealNode(name)) fail(`the pods of ${name} did not all become Ready on the real node`);
+    const createSeconds = (Date.now() - start) / 1000;
+    start = Date.now();
+    const gone = await destroy(name);
+    for (let i = 0; i < 600 && spawnSync('kubectl', ['get', 'namespace', name]).status === 0; i++) await sleep(1000);
+    return { create: created, createSeconds, destroy: gone, destroySeconds: (Date.now() - start) / 1000 };
+  });
+}
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface HelmRelease {
@@ -253,6 +317,11 @@ async function main(): Promise<void> {
     const d = await destroy(`bench-one-${i}`);
     one.push({ create: c, destroy: d });
   }
+  const routed: number[] = [];
+  for (let i = 0; CASES.has('one') && BLOCKS.includes('keycloak') && i < RUNS; i++) {
+    routed.push(await createToRoutesAccepted(`bench-routes-${i}`));
+    await destroy(`bench-routes-${i}`);
+  }
 
   let concurrent: { createSeconds: number; destroySeconds: number; creates: Sample[]; destroys: Sample[] } | undefined;
   if (CASES.has('concurrent')) {
@@ -297,6 +366,7 @@ async function main(): Promise<void> {
     phases = { init, plan, apply };
   }
 
+  const realNode = CASES.has('real-node') ? await realNodeRun() : undefined;
   const pairs = CASES.has('pairs') ? await runPairs() : [];
   const startup = await timed(['node', CLI, '--version']);
   await timed(['terraform', 'destroy', '-auto-approve', '-input=false'], platformDir);
@@ -328,6 +398,26 @@ async function main(): Promise<void> {
         `1 instance: destroy → namespace gone (median of ${RUNS})`,
         median(one.map((o) => o.destroy.wallSeconds)).toFixed(1),
         Math.max(...one.map((o) => o.destroy.peakMiB)).toFixed(0),
+      ]),
+    );
+  }
+  if (routed.length)
+    console.log(
+      row([`1 instance: create → ListenerSet and routes Accepted (median of ${RUNS})`, median(routed).toFixed(1), '-']),
+    );
+  if (realNode) {
+    console.log(
+      row([
+        `real node (${REAL_NODE_BLOCKS.join(', ')}; mocks ${REAL_NODE_MOCKS.join(', ')}): create → every pod Ready`,
+        realNode.createSeconds.toFixed(1),
+        realNode.create.peakMiB.toFixed(0),
+      ]),
+    );
+    console.log(
+      row([
+        'real node: destroy → namespace gone',
+        realNode.destroySeconds.toFixed(1),
+        realNode.destroy.peakMiB.toFixed(0),
       ]),
     );
   }
@@ -404,8 +494,10 @@ async function main(): Promise<void> {
         platform,
         startup,
         one,
+        createToRoutesAcceptedSeconds: routed,
         concurrent: concurrent && { count: CONCURRENT, ...concurrent },
         phases,
+        realNode,
         pairs: { blocks: PAIR_BLOCKS, mocks: PAIR_MOCKS, runs: pairs, ratios },
       },
       null,

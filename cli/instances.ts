@@ -162,7 +162,7 @@ export async function prepareNamedStack(
   ].filter((k) => existsSync(k.path));
   for (const k of kept) renameSync(k.path, k.aside);
   try {
-    synthesizeStack(config, ctx.outdir, stack);
+    synthesizeStack(config, ctx.outdir, stack, (line) => ctx.io.err(line));
   } finally {
     for (const k of kept) {
       if (existsSync(dir)) renameSync(k.aside, k.path);

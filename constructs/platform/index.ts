@@ -6,6 +6,7 @@ export * from './gateway-controller';
 export * from './platform-resources';
 export * from './instance-reaper';
 export * from './monitoring';
+export * from './open-namespaces';
 export * from './platform-namespace';
 export * from './sandbox-platform';
 export * from './secrets-operator';

@@ -7,7 +7,9 @@ import { DatabaseOperator } from './database-operator';
 import { GatewayController } from './gateway-controller';
 import { InstanceReaper } from './instance-reaper';
 import { Monitoring } from './monitoring';
-import { PLATFORM_PROMETHEUS_URL } from './prometheus';
+import { OpenNamespaces } from './open-namespaces';
+import { PlatformNamespace } from './platform-namespace';
+import { GATEWAY_PROXY_MONITOR, PLATFORM_PROMETHEUS_URL } from './prometheus';
 import { PlatformResources } from './platform-resources';
 import { SecretsOperator } from './secrets-operator';
 import { PlatformStorageClasses } from './storage-classes';
@@ -17,8 +19,6 @@ export interface SandboxPlatformProps {
   readonly cluster: SandboxCluster;
   /** Prometheus and Grafana. @default false */
   readonly monitoring?: boolean;
-  /** @default - the self-signed sandbox CA */
-  readonly acme?: { readonly email: string; readonly server?: string };
   /** Registry that mirrors images, for offline or rate-limited clusters. @default - none */
   readonly registryMirror?: string;
   /** @default '*\/15 * * * *' */
@@ -38,7 +38,7 @@ export interface SandboxPlatformProps {
 /** The cluster-wide services every instance relies on, on any cloud, through the SandboxCluster contract only. */
 export class SandboxPlatform extends Construct {
   readonly storage: PlatformStorageClasses;
-  readonly secrets?: SecretsOperator;
+  readonly secrets: SecretsOperator;
   readonly gateway: GatewayController;
   readonly certificates: Certificates;
   readonly databases: DatabaseOperator;
@@ -48,13 +48,16 @@ export class SandboxPlatform extends Construct {
   readonly reaper: InstanceReaper;
   readonly monitoring?: Monitoring;
   readonly externalDns?: ExternalDns;
+  /** Allow-all policies of kube-system and the platform namespaces, where unselected pods are denied. */
+  readonly openNamespaces?: OpenNamespaces;
 
   constructor(scope: Construct, id: string, props: SandboxPlatformProps) {
     super(scope, id);
     const needs = props.cluster.platformNeeds;
     this.storage = new PlatformStorageClasses(this, 'StorageClasses', { classes: needs.storageClasses(this) });
     const identity = needs.secretOperator(this);
-    if (identity) this.secrets = new SecretsOperator(this, 'Secrets', { identity });
+    // On every cluster: shared blocks' credentials are copied by its Kubernetes provider, cloud or not.
+    this.secrets = new SecretsOperator(this, 'Secrets', { identity });
     this.gateway = new GatewayController(this, 'Gateway', { registryMirror: props.registryMirror });
     this.certificates = new Certificates(this, 'Certificates', { registryMirror: props.registryMirror });
     this.databases = new DatabaseOperator(this, 'Databases', { registryMirror: props.registryMirror });
@@ -62,13 +65,9 @@ export class SandboxPlatform extends Construct {
       clusterName: props.cluster.clusterName,
       domain: props.cluster.ingress.domain,
       serviceAnnotations: props.publicIngress ? {} : needs.internalLoadBalancerAnnotations,
-      acme: props.acme,
+      clusterResourceNamespace: this.certificates.clusterResourceNamespace,
       secretStore: identity,
-      dependsOn: [
-        this.gateway.release.release,
-        this.certificates.release.release,
-        ...(this.secrets ? [this.secrets.release.release] : []),
-      ],
+      dependsOn: [this.gateway.release.release, this.certificates.release.release, this.secrets.release.release],
     });
     this.capacity = new Capacity(this, 'Capacity', {
       metricsServer: needs.needsMetricsServer,
@@ -79,6 +78,8 @@ export class SandboxPlatform extends Construct {
       registryMirror: props.registryMirror,
       idleHours: props.idleHours,
       prometheusUrl: props.prometheusUrl ?? (props.monitoring ? PLATFORM_PROMETHEUS_URL : undefined),
+      // The platform's own Prometheus names the proxies' scrape job; another one is only held to their namespace.
+      gatewayProxyJob: !props.prometheusUrl && props.monitoring ? GATEWAY_PROXY_MONITOR.job : undefined,
     });
     new TenantPolicies(this, 'TenantPolicies', {
       domain: props.cluster.ingress.domain,
@@ -98,6 +99,15 @@ export class SandboxPlatform extends Construct {
         clusterName: props.cluster.clusterName,
         domain: props.cluster.ingress.domain,
         cloudValues,
+      });
+    }
+    if (needs.deniesUnselectedPods) {
+      const platform = this.node.findAll().filter((c): c is PlatformNamespace => c instanceof PlatformNamespace);
+      this.openNamespaces = new OpenNamespaces(this, 'OpenNamespaces', {
+        namespaces: [
+          { name: 'kube-system' },
+          ...platform.map((p) => ({ name: p.declaredName, createdBy: p.namespace })),
+        ],
       });
     }
   }

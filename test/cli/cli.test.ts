@@ -213,6 +213,7 @@ describe('sandboxkit CLI', () => {
       const w = workspace();
       const bom = JSON.parse((await w.run('bom', '--cluster', 'kind', '--json')).out);
       expect(bom.charts.map((c: { name: string }) => c.name)).toEqual([
+        'external-secrets',
         'gateway-helm',
         'cert-manager',
         'cloudnative-pg',
