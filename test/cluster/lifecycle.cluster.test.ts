@@ -176,8 +176,8 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     ).toBe('Selector');
     expect(exists('clusterissuer', 'sandbox-issuer')).toBe(true);
     expect(
-      kubectlJson('get', 'certificate', 'sandbox-ca', '-n', 'sandbox-gateway').spec.nameConstraints.permitted
-        .dnsDomains,
+      // In cert-manager's cluster resource namespace, where the CA ClusterIssuer reads its Secret.
+      kubectlJson('get', 'certificate', 'sandbox-ca', '-n', 'cert-manager').spec.nameConstraints.permitted.dnsDomains,
     ).toEqual(['sandbox.test']);
   });
 
