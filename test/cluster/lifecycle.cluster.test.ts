@@ -27,7 +27,7 @@ import {
  * charts from the mirror; then what a user would check with kubectl, the lifecycle commands, the
  * reaper, and destroy to zero leftovers.
  */
-const { work, configFile, outdir, stackDir, cli, synth } = suiteWorkspace('sandboxkit-cluster-');
+const { work, configFile, outdir, stackDir, cli, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-cluster-');
 const CLUSTER = 'ct';
 const ALL = 'ct-all';
 const CLI_INSTANCE = 'ct-cli';
@@ -154,6 +154,12 @@ const cnpgSecrets = (cluster: string) => [
 ];
 
 describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
+  // A failed test must not leave its platform to the suites that follow on the same cluster.
+  afterAll(() => {
+    if (exists('namespace', CLI_INSTANCE)) cli('instance', 'destroy', CLI_INSTANCE);
+    destroyLeftovers(`instance-${ALL}`, `platform-${CLUSTER}`);
+  }, 900000);
+
   beforeAll(() => {
     writeConfig();
     synth();
@@ -176,8 +182,8 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     ).toBe('Selector');
     expect(exists('clusterissuer', 'sandbox-issuer')).toBe(true);
     expect(
-      kubectlJson('get', 'certificate', 'sandbox-ca', '-n', 'sandbox-gateway').spec.nameConstraints.permitted
-        .dnsDomains,
+      // In cert-manager's cluster resource namespace, where the CA ClusterIssuer reads its Secret.
+      kubectlJson('get', 'certificate', 'sandbox-ca', '-n', 'cert-manager').spec.nameConstraints.permitted.dnsDomains,
     ).toEqual(['sandbox.test']);
   });
 
