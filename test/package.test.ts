@@ -273,7 +273,7 @@ describe('the npm package', () => {
   });
 
   it("never loads cdktf's zip library into the synthesizing process, and still zips directory assets", () => {
-    const script = `require('./node_modules/sandboxkit/dist/stacks/defer-archiver.js');
+    const script = `require('./node_modules/sandboxkit/dist/synth/defer-archiver.js');
       const { App, TerraformStack, TerraformAsset, AssetType } = require('cdktf');
       const fs = require('fs'), path = require('path'), os = require('os');
       const real = () => Object.keys(require.cache).some((f) => /node_modules\\/archiver\\/lib\\/core\\.js$/.test(f));

@@ -13,7 +13,7 @@ import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { addClusterProviders } from '../../constructs/providers';
-import { synthesize } from '../../stacks/synthesize';
+import { synthesize } from '../../synth/synthesize';
 import {
   buildStacks,
   exampleConfig,
