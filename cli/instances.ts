@@ -7,7 +7,7 @@ import { mergeCatalog } from '../constructs/catalog/merge';
 import type { PodSecurityLevel } from '../constructs/catalog/types';
 import { suggest } from '../config/suggest';
 import { instanceStackName } from '../stacks/names';
-import { synthesizeStack } from '../stacks/synthesize';
+import { synthesizeStack } from '../synth/synthesize';
 import type { CliContext } from './context';
 import { CliError, EXIT } from './io';
 import { withLock } from './lock';

@@ -1,7 +1,7 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { describeUnmet, unmetClusterRequirements } from '../constructs/instance/cluster-labels';
 import { clusterLabels } from './cluster-labels';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -4,7 +4,7 @@ import { MANAGED_DEFAULT_VERSIONS, managedProviderEntry } from '../constructs/in
 import { MOCK_KINDS, type MockKind } from '../constructs/instance/mocks';
 import { quotaProblem } from '../constructs/instance/quota-check';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from '../constructs/instance/size-profile';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

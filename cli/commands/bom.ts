@@ -9,7 +9,7 @@ import { SandboxHelmRelease } from '../../constructs/helm-release';
 import { ManagedDatabaseUsers } from '../../constructs/instance/managed-database';
 import { instanceStackName, platformStackName } from '../../stacks/names';
 import { buildSandbox } from '../../stacks/sandbox-app';
-import { newApp } from '../../stacks/synthesize';
+import { newApp } from '../../synth/synthesize';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
 import { resolveInstance, withInstance } from '../instances';

@@ -97,7 +97,22 @@ const GATEWAY_CONFIG = [
 
 const sqlSeed = (sql: string) => ({ format: 'sql' as const, source: { configMap: { '00-seed.sql': sql } } });
 
-export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
+/** Names of the built-in blocks: a block reference of a library user is checked against them at compile time. */
+export const BUILTIN_BLOCK_NAMES = [
+  'postgresql',
+  'valkey',
+  'seaweedfs',
+  'mongodb',
+  'mysql',
+  'keycloak',
+  'gateway',
+  'workflow',
+  'messaging',
+  'monitoring',
+] as const;
+export type BuiltinBlockName = (typeof BUILTIN_BLOCK_NAMES)[number];
+
+export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
   {
     name: 'postgresql',
     labels: { kind: 'database', 'provides-postgresql': 'true', version: '18.3.0' },
