@@ -73,7 +73,15 @@ if [[ $SANDBOXKIT_TEST_CLUSTER == realk8s ]]; then
   # No webhook server runs there: see test/cluster/relax-webhooks.sh.
   bash test/cluster/relax-webhooks.sh &
   PIDS+=($!)
-  # A real node beside the kwok ones, for suites that need running pods (docs/testing/real-node.md).
+  # A real node beside the kwok ones, for suites that need running pods (docs/testing/real-node.md). It is one per
+  # machine (its containerd, network namespaces and routes): a run holds it until it exits, another run waits.
+  node_lock=${SANDBOXKIT_NODE_CACHE:-$HOME/.cache/sandboxkit/node}/run.lock
+  mkdir -p "$(dirname "$node_lock")"
+  exec {node_lock_fd}>"$node_lock"
+  if ! flock -n "$node_lock_fd"; then
+    echo "cluster-env: waiting for the real node, which another cluster run on this machine uses" >&2
+    flock "$node_lock_fd"
+  fi
   bash scripts/node/ensure.sh || fail "the real node did not start: see scripts/node/ensure.sh"
 fi
 # The platform's controllers, run as processes where no pod runs: scripts/controllers/start.sh.
