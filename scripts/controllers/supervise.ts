@@ -21,6 +21,8 @@ const LIST = join(ROOT, 'scripts', 'controllers', 'controllers.json');
 const NETNS = join(ROOT, 'scripts', 'controllers', 'netns.sh');
 const ESO_FIXTURE_CRDS = join(ROOT, 'test', 'cluster', 'fixtures', 'external-secrets-2.9.0-crds.yaml');
 const SERVED_ANNOTATION = 'sandboxkit.test/served-locally';
+const HOLD = 'sandboxkit-test-hold-hook-jobs';
+const RELEASED = { namespace: 'kube-system', name: 'sandboxkit-test-released-jobs' };
 
 interface DeploymentRef {
   readonly namespace: string;
@@ -257,6 +259,7 @@ async function start(entry: ControllerEntry, ref: DeploymentRef, deploy: any, id
   child.on('exit', (code, signal) => {
     if (running.get(id)?.child !== child) return;
     const done = id.startsWith('job:') && code === 0;
+    if (done) release(deploy.metadata.uid);
     setStatus({
       deployment: id,
       state: done ? 'completed' : 'exited',
@@ -370,6 +373,68 @@ function serveWebhooks(ref: DeploymentRef, service: string, port: number, ca: st
   }
 }
 
+/**
+ * Helm deletes a hook Job, with its ServiceAccount and RBAC, as soon as its pod succeeds, and kwok completes
+ * a Job's pod at once: the program would run too late, or with a token of a deleted account. So the pods of
+ * each listed Job are refused until the supervisor has run the Job's program and released the Job by its UID.
+ */
+function holdJobs(): void {
+  const held = list.controllers.flatMap((c) => (c.jobs ?? []).map((j) => `${j.namespace}/${j.name}`));
+  const label = 'batch.kubernetes.io/job-name';
+  const policy = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: HOLD },
+    spec: {
+      failurePolicy: 'Fail',
+      paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+      },
+      matchConditions: [
+        {
+          name: 'pod-of-a-held-job',
+          expression: `has(object.metadata.labels) && '${label}' in object.metadata.labels && request.namespace + '/' + object.metadata.labels['${label}'] in ${JSON.stringify(held)}`,
+        },
+      ],
+      validations: [
+        {
+          expression: 'has(params.data) && object.metadata.ownerReferences.exists(r, r.uid in params.data)',
+          message: 'held until the controllers supervisor has run this Job as a process',
+        },
+      ],
+    },
+  };
+  const binding = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: HOLD },
+    spec: {
+      policyName: HOLD,
+      validationActions: ['Deny'],
+      paramRef: { ...RELEASED, parameterNotFoundAction: 'Deny' },
+    },
+  };
+  const released = { apiVersion: 'v1', kind: 'ConfigMap', metadata: RELEASED };
+  execFileSync('kubectl', ['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [released, policy, binding] }),
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+}
+
+function release(uid: string): void {
+  const patch = JSON.stringify({ data: { [uid]: new Date().toISOString() } });
+  kubectl('patch', 'configmap', RELEASED.name, '-n', RELEASED.namespace, '--type=merge', '-p', patch);
+}
+
+function unholdJobs(): void {
+  for (const kind of ['validatingadmissionpolicybinding', 'validatingadmissionpolicy'])
+    execFileSync('kubectl', ['delete', kind, HOLD, '--ignore-not-found'], { stdio: 'ignore' });
+  execFileSync('kubectl', ['delete', 'configmap', RELEASED.name, '-n', RELEASED.namespace, '--ignore-not-found'], {
+    stdio: 'ignore',
+  });
+}
+
 const keyOf = (workload: any) =>
   workload.kind === 'Job' ? workload.metadata.uid : `${workload.metadata.uid}/${workload.metadata.generation}`;
 
@@ -426,9 +491,11 @@ async function reconcile(): Promise<void> {
 
 mkdirSync(state, { recursive: true });
 writeFileSync(join(state, 'status.json'), '{}');
+holdJobs();
 for (const signal of ['SIGTERM', 'SIGINT'] as const)
   process.on(signal, () => {
     for (const id of [...running.keys()]) stop(id);
+    unholdJobs();
     process.exit(0);
   });
 const loop = async () => {
