@@ -4,6 +4,7 @@ import { markApplied } from '../activity';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
 import { resolveInstance } from '../instances';
+import { hibernateDatabases, wakeDatabases } from '../database-hibernation';
 import { kubectl, kubectlConnection } from '../kube';
 
 /**
@@ -32,6 +33,8 @@ export interface StopStartResult {
   readonly action: 'stopped' | 'started';
   /** Each workload scaled, with the replicas it was scaled to. */
   readonly workloads: readonly { readonly kind: Kind; readonly name: string; readonly replicas: number }[];
+  /** CloudNativePG Clusters hibernated (stop) or woken (start). */
+  readonly hibernated: readonly string[];
 }
 
 const keyOf = (namespace: string, w: { kind: Kind; name: string }) => `${namespace}.${w.kind}.${w.name}`;
@@ -60,18 +63,47 @@ async function savedReplicas(ctx: CliContext, cluster: ClusterConfig): Promise<R
   return (JSON.parse(text) as { data?: Record<string, string> }).data ?? {};
 }
 
+const saveState = (ctx: CliContext, cluster: ClusterConfig, data: Record<string, string>) =>
+  kubectl(ctx, cluster, [
+    'patch',
+    'configmap',
+    REPLICA_STATE.configMap,
+    '-n',
+    REPLICA_STATE.namespace,
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify({ data }),
+  ]).then(() => undefined);
+
+const forgetState = (ctx: CliContext, cluster: ClusterConfig, key: string) =>
+  kubectl(ctx, cluster, [
+    'patch',
+    'configmap',
+    REPLICA_STATE.configMap,
+    '-n',
+    REPLICA_STATE.namespace,
+    '--type',
+    'json',
+    '-p',
+    JSON.stringify([{ op: 'remove', path: `/data/${key}` }]),
+  ]).then(() => undefined);
+
 function report(ctx: CliContext, result: StopStartResult): number {
   if (ctx.json) ctx.io.out(JSON.stringify(result));
   else {
     for (const w of result.workloads) ctx.io.err(`  ${w.kind}/${w.name} -> ${w.replicas}`);
+    for (const d of result.hibernated)
+      ctx.io.err(`  cluster/${d} -> ${result.action === 'stopped' ? 'hibernated' : 'awake'}`);
     ctx.io.out(`${result.action} instance ${result.instance} (${result.workloads.length} workloads)`);
   }
   return EXIT.ok;
 }
 
 /**
- * Scales every Deployment and StatefulSet of the instance to zero. Volumes, Secrets and the Helm releases stay;
- * the replicas are saved first, so that a failure part way leaves nothing unrecorded.
+ * Scales every Deployment and StatefulSet of the instance to zero and hibernates its CloudNativePG clusters. Volumes,
+ * Secrets and the Helm releases stay; the replicas are saved first, so that a failure part way leaves nothing
+ * unrecorded.
  */
 export async function stopInstance(ctx: CliContext, name: string): Promise<number> {
   const { instance, cluster } = await resolveInstance(ctx, ctx.store.read(), name);
@@ -79,19 +111,7 @@ export async function stopInstance(ctx: CliContext, name: string): Promise<numbe
   const saved = await savedReplicas(ctx, cluster);
   const running = (await workloads(ctx, cluster, namespace)).filter((w) => w.replicas > 0);
   const data = Object.fromEntries(running.map((w) => [keyOf(namespace, w), String(w.replicas)]));
-  if (running.length) {
-    await kubectl(ctx, cluster, [
-      'patch',
-      'configmap',
-      REPLICA_STATE.configMap,
-      '-n',
-      REPLICA_STATE.namespace,
-      '--type',
-      'merge',
-      '-p',
-      JSON.stringify({ data }),
-    ]);
-  }
+  if (running.length) await saveState(ctx, cluster, data);
   await kubectl(ctx, cluster, [
     'annotate',
     'namespace',
@@ -101,13 +121,15 @@ export async function stopInstance(ctx: CliContext, name: string): Promise<numbe
   ]);
   for (const w of running)
     await kubectl(ctx, cluster, ['scale', `${w.kind}/${w.name}`, '-n', namespace, '--replicas=0']);
+  const hibernated = await hibernateDatabases(ctx, cluster, namespace, (d) => saveState(ctx, cluster, d));
   const already = Object.keys(saved).filter((k) => k.startsWith(`${namespace}.`)).length;
-  if (!running.length && !already) ctx.io.err(`instance ${name} has no running workloads`);
+  if (!running.length && !hibernated.length && !already) ctx.io.err(`instance ${name} has no running workloads`);
   return report(ctx, {
     instance: name,
     namespace,
     action: 'stopped',
     workloads: running.map((w) => ({ kind: w.kind, name: w.name, replicas: 0 })),
+    hibernated,
   });
 }
 
@@ -126,20 +148,11 @@ export async function startInstance(ctx: CliContext, name: string): Promise<numb
       await kubectl(ctx, cluster, ['scale', `${w.kind}/${w.name}`, '-n', namespace, `--replicas=${w.replicas}`]);
       woken.push(w);
     }
-    await kubectl(ctx, cluster, [
-      'patch',
-      'configmap',
-      REPLICA_STATE.configMap,
-      '-n',
-      REPLICA_STATE.namespace,
-      '--type',
-      'json',
-      '-p',
-      JSON.stringify([{ op: 'remove', path: `/data/${key}` }]),
-    ]);
+    await forgetState(ctx, cluster, key);
   }
+  const databases = await wakeDatabases(ctx, cluster, namespace, saved, (key) => forgetState(ctx, cluster, key));
   await kubectl(ctx, cluster, ['annotate', 'namespace', namespace, `${STOPPED_ANNOTATION}-`]);
   await markApplied(ctx, cluster, namespace);
-  if (!woken.length) ctx.io.err(`instance ${name} had no stopped workloads`);
-  return report(ctx, { instance: name, namespace, action: 'started', workloads: woken });
+  if (!woken.length && !databases.length) ctx.io.err(`instance ${name} had no stopped workloads`);
+  return report(ctx, { instance: name, namespace, action: 'started', workloads: woken, hibernated: databases });
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const REAPER_CHART_VERSION = '0.3.0';
+export const REAPER_CHART_VERSION = '0.4.0';
 export const SANDBOX_PLATFORM_NAMESPACE = 'sandbox-platform';
 
 /**

@@ -29,6 +29,8 @@ interface Namespace {
   readonly applied?: string;
   /** sandbox.dev/idle-hours, as Terraform sets it from the instance's idleHours. */
   readonly idleHours?: string;
+  /** CloudNativePG Clusters, with their cnpg.io/hibernation annotation. */
+  readonly databases?: readonly { readonly name: string; readonly hibernation?: string }[];
 }
 
 interface Cluster {
@@ -44,6 +46,8 @@ interface Cluster {
   readonly idle?: { readonly hours: number; readonly prometheusUrl?: string };
   /** Prometheus's answer for the requests of a namespace: a count, no data, or down (wget fails). */
   readonly requests?: Readonly<Record<string, number | 'no-data' | 'down'>>;
+  /** The cluster serves no CloudNativePG API (the operator is not installed). */
+  readonly withoutCloudNativePg?: boolean;
 }
 
 interface Run {
@@ -93,6 +97,10 @@ function reap(cluster: Cluster): Run {
       .join(''),
   );
   for (const ns of cluster.namespaces) {
+    writeFileSync(
+      join(dir, `clusters-${ns.name}`),
+      (ns.databases ?? []).map((d) => `${d.name}|${d.hibernation ?? ''}\n`).join(''),
+    );
     for (const kind of ['deployment', 'statefulset']) {
       const rows = (ns.workloads ?? []).filter((w) => w.kind === kind).map((w) => `${w.name}|${w.replicas}\n`);
       writeFileSync(join(dir, `${kind}-${ns.name}`), rows.join(''));
@@ -114,6 +122,8 @@ case "$1 $2" in
   "get namespaces") cat ${dir}/namespaces;;
   "get configmap") cat ${dir}/state;;
   "get deployment"|"get statefulset") cat "${dir}/$2-$4";;
+  "get clusters.postgresql.cnpg.io") cat "${dir}/clusters-$4";;
+  "get --raw") ${cluster.withoutCloudNativePg ? 'echo "Error from server (NotFound): the server could not find the requested resource" >&2; exit 1' : 'echo "{}"'};;
 esac
 exit 0
 `,
@@ -323,6 +333,52 @@ describe('instance reaper script', () => {
         saved: { 'awake.statefulset.db': 3 },
       });
       expect(run.changes).toEqual(['scale statefulset/db -n awake --replicas=3', forget('awake.statefulset.db')]);
+    });
+
+    it('hibernates CloudNativePG clusters outside working hours and wakes those it hibernated inside them', () => {
+      const night = reap({
+        namespaces: [
+          {
+            name: 'sleepy',
+            hours: 'Mon-Fri 07:00-08:00 Etc/UTC',
+            databases: [{ name: 'postgresql' }, { name: 'kept', hibernation: 'on' }],
+          },
+        ],
+      });
+      expect(night.changes).toEqual([
+        `patch configmap instance-reaper-state ${STATE} --type merge -p {"data":{"sleepy.cluster.postgresql":"hibernated"}}`,
+        'annotate clusters.postgresql.cnpg.io postgresql -n sleepy --overwrite cnpg.io/hibernation=on',
+      ]);
+      expect({ code: night.code, stderr: night.stderr }).toEqual({ code: 0, stderr: '' });
+      const day = reap({
+        namespaces: [
+          {
+            name: 'awake',
+            hours: 'Mon-Fri 07:00-19:00 Etc/UTC',
+            databases: [
+              { name: 'postgresql', hibernation: 'on' },
+              { name: 'owner-hibernated', hibernation: 'on' },
+            ],
+          },
+        ],
+        saved: { 'awake.cluster.postgresql': 1 },
+      });
+      expect(day.changes).toEqual([
+        'annotate clusters.postgresql.cnpg.io postgresql -n awake cnpg.io/hibernation-',
+        forget('awake.cluster.postgresql'),
+      ]);
+    });
+
+    it('leaves clusters without the CloudNativePG API alone, without failing', () => {
+      const run = reap({
+        withoutCloudNativePg: true,
+        namespaces: [{ name: 'sleepy', hours: 'Mon-Fri 07:00-08:00 Etc/UTC', databases: [{ name: 'postgresql' }] }],
+      });
+      expect({ code: run.code, stderr: run.stderr, changes: run.changes }).toEqual({
+        code: 0,
+        stderr: '',
+        changes: [],
+      });
     });
 
     it('does not wake a namespace that `instance stop` stopped, inside working hours, and keeps its saved replicas', () => {

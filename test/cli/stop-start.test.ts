@@ -8,6 +8,8 @@ interface FakeCluster {
   /** The reaper's state ConfigMap data; absent when the platform is not installed. */
   state?: Record<string, string>;
   annotations: Record<string, Record<string, string>>;
+  /** CloudNativePG Clusters, with their annotations. */
+  databases?: { namespace: string; name: string; annotations: Record<string, string> }[];
   calls: string[];
 }
 
@@ -23,6 +25,12 @@ if (verb === 'get' && what === 'deployments,statefulsets') {
   const p = JSON.parse(flag('-p'));
   if (flag('--type') === 'merge') Object.assign(c.state, p.data);
   else for (const op of p) delete c.state[op.path.replace('/data/', '')];
+} else if (verb === 'get' && what === 'clusters.postgresql.cnpg.io') {
+  console.log(JSON.stringify({ items: (c.databases || []).filter((d) => d.namespace === flag('-n')).map((d) => ({ metadata: { name: d.name, annotations: d.annotations } })) }));
+} else if (verb === 'annotate' && what === 'clusters.postgresql.cnpg.io') {
+  const d = c.databases.find((x) => x.namespace === flag('-n') && x.name === name);
+  const a = args[args.length - 1];
+  if (a.endsWith('-')) delete d.annotations[a.slice(0, -1)]; else { const [k, v] = a.split('='); d.annotations[k] = v; }
 } else if (verb === 'annotate') {
   const ns = name; const a = args[args.indexOf('--overwrite') >= 0 ? args.indexOf('--overwrite') + 1 : 3];
   c.annotations[ns] = c.annotations[ns] || {};
@@ -68,6 +76,41 @@ describe('sandboxkit instance stop / start', () => {
     expect(save).toBeGreaterThan(-1);
     expect(save).toBeLessThan(firstScale);
     expect(JSON.parse(r.out)).toMatchObject({ instance: 'alpha', namespace: 'alpha', action: 'stopped' });
+  });
+
+  it('hibernates the CloudNativePG clusters of the instance, remembering them, and wakes them on start', async () => {
+    const databases = [
+      { namespace: 'alpha', name: 'postgresql', annotations: {} },
+      { namespace: 'alpha', name: 'archive', annotations: { 'cnpg.io/hibernation': 'on' } },
+      { namespace: 'other', name: 'postgresql', annotations: {} },
+    ];
+    const { w, cluster } = setup({ workloads: ALPHA, state: {}, databases } as never);
+    const stop = await w.run('instance', 'stop', 'alpha', '--json');
+    expect({ code: stop.code, err: stop.code ? stop.err : '' }).toEqual({ code: 0, err: '' });
+    expect(JSON.parse(stop.out).hibernated).toEqual(['postgresql']);
+    let c = cluster();
+    expect(c.state).toMatchObject({ 'alpha.cluster.postgresql': 'hibernated' });
+    expect(c.databases!.map((d) => `${d.namespace}/${d.name}=${d.annotations['cnpg.io/hibernation'] ?? ''}`)).toEqual([
+      'alpha/postgresql=on',
+      'alpha/archive=on',
+      'other/postgresql=',
+    ]);
+    const save = c.calls.findIndex((x) => /alpha\.cluster\.postgresql/.test(x));
+    const annotate = c.calls.findIndex((x) => / annotate clusters\.postgresql\.cnpg\.io postgresql /.test(x));
+    expect(save).toBeGreaterThan(-1);
+    expect(save).toBeLessThan(annotate);
+
+    const start = await w.run('instance', 'start', 'alpha', '--json');
+    expect({ code: start.code, err: start.code ? start.err : '' }).toEqual({ code: 0, err: '' });
+    expect(JSON.parse(start.out).hibernated).toEqual(['postgresql']);
+    c = cluster();
+    expect(c.state).toEqual({});
+    // The cluster an owner hibernated stays hibernated.
+    expect(c.databases!.map((d) => `${d.namespace}/${d.name}=${d.annotations['cnpg.io/hibernation'] ?? ''}`)).toEqual([
+      'alpha/postgresql=',
+      'alpha/archive=on',
+      'other/postgresql=',
+    ]);
   });
 
   it('reaches the cluster through the kubeconfig and context the config gives it', async () => {

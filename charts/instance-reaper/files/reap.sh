@@ -9,7 +9,9 @@
 # than its idle hours is deleted. Missing or unreadable metrics never delete: the instance is kept and the run fails.
 # Stopped instances are not idle-reaped: stopping is how an owner keeps one; expiry still applies.
 # Every namespace is handled on its own: a failure is reported, the run goes on, and it ends non-zero.
-# Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them.
+# Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them;
+# CloudNativePG clusters sleep by the operator's hibernation annotation (the only change its admission policy lets the
+# reaper make to them), remembered in the same ConfigMap as "<namespace>.cluster.<name>=hibernated".
 set -u
 # kubectl output is captured before it is read, so a failed call is seen without pipefail; set it where the shell has it.
 if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
@@ -151,6 +153,33 @@ apply_hours() {
 $workloads
 EOF
   done
+  apply_hibernation "$1" "$2"
+}
+
+# Hibernates (asleep) or wakes (awake) the CloudNativePG clusters of namespace $1: a Cluster has no replicas to scale
+# (at least one instance), so the operator's declarative hibernation annotation stops its pods and keeps its volumes.
+# Only clusters the reaper hibernated itself are woken; one an owner hibernated stays as it is.
+apply_hibernation() {
+  # A cluster without the operator's API has nothing to hibernate (discovery is open to every account).
+  kubectl get --raw /apis/postgresql.cnpg.io/v1 >/dev/null 2>&1 </dev/null || return 0
+  if ! clusters=$(kubectl get clusters.postgresql.cnpg.io -n "$1" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.metadata.annotations.cnpg\.io/hibernation}{"\n"}{end}' </dev/null); then
+    fail "$1: cannot list CloudNativePG clusters"
+    return
+  fi
+  while IFS='|' read -r name hibernation; do
+    [ -n "$name" ] || continue
+    key="$1.cluster.$name"
+    if [ "$wanted" = awake ]; then
+      [ -n "$(saved_replicas "$key")" ] || continue
+      echo "reaper: waking $1/cluster/$name from hibernation"
+      if change annotate clusters.postgresql.cnpg.io "$name" -n "$1" cnpg.io/hibernation-; then forget "$key" || fail "$1/cluster/$name: cannot forget its hibernation"; else fail "$1/cluster/$name: waking from hibernation failed"; fi
+    elif [ "$hibernation" != on ]; then
+      echo "reaper: $1/cluster/$name hibernates outside $2"
+      if remember "$key" hibernated; then change annotate clusters.postgresql.cnpg.io "$name" -n "$1" --overwrite cnpg.io/hibernation=on || fail "$1/cluster/$name: hibernation failed"; else fail "$1/cluster/$name: cannot remember its hibernation, left running"; fi
+    fi
+  done <<EOF
+$clusters
+EOF
 }
 
 # Percent-encodes the characters a request-count query holds (namespaces are DNS labels).
