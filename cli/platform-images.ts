@@ -1,10 +1,15 @@
 /**
- * Images each platform chart pulls with its default values (tests and hooks included), by chart and
- * version: the bill of materials of a cluster must list them without network or Helm. A test renders
- * every platform chart the code pins from the chart mirror and checks this table against it.
+ * Images each platform chart pulls with the image values sandboxkit sets (tests and hooks included; Envoy Gateway's
+ * data plane, which its controller starts, pinned by sandboxkit), by chart and version: the bill of materials of a
+ * cluster must list them without network or Helm. A test renders every platform chart the code pins from the chart
+ * mirror and checks this table against it.
  */
 export const PLATFORM_IMAGES: Readonly<Record<string, readonly string[]>> = {
-  'gateway-helm@v1.9.0': ['docker.io/envoyproxy/gateway:v1.9.0', 'docker.io/envoyproxy/ratelimit:17b1956c'],
+  'gateway-helm@v1.9.0': [
+    'docker.io/envoyproxy/envoy:distroless-v1.39.0',
+    'docker.io/envoyproxy/gateway:v1.9.0',
+    'docker.io/envoyproxy/ratelimit:17b1956c',
+  ],
   'cert-manager@v1.21.1': [
     'quay.io/jetstack/cert-manager-acmesolver:v1.21.1',
     'quay.io/jetstack/cert-manager-cainjector:v1.21.1',

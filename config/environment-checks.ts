@@ -1,5 +1,6 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { describeUnmet, unmetClusterRequirements } from '../constructs/instance/cluster-labels';
+import { secretManagerKeyProblem } from '../constructs/secret-manager-keys';
 import { clusterLabels } from './cluster-labels';
 import type { PathIssue } from './semantics';
 
@@ -24,16 +25,7 @@ export function environmentIssues(
     const cluster = byName.get(inst.cluster);
     if (cluster) clusterRequirementIssues(inst, i, cluster, catalog, issues);
     if (cluster) sharedBlockIssues(inst, i, cluster, issues);
-    if (cluster?.cloud === 'existing') {
-      (Array.isArray(inst.secrets) ? inst.secrets : []).forEach((s, si) => {
-        if (isObject(s) && isObject(s.from) && 'secretManager' in s.from) {
-          issues.push({
-            path: ['instances', i, 'secrets', si, 'from', 'secretManager'],
-            message: `cluster "${String(cluster.name)}" has no secret manager; bring the secret from a file instead`,
-          });
-        }
-      });
-    }
+    if (cluster) broughtSecretIssues(inst, i, cluster, issues);
     if (inst.protected !== true) return;
     if (cluster && cluster.allowProtectedInstances !== true) {
       issues.push({
@@ -47,6 +39,27 @@ export function environmentIssues(
         message: 'a protected instance never expires; remove ttlHours or protected',
       });
     }
+  });
+}
+
+/** Secrets brought from the cluster's secret manager: only where there is one, under a name it accepts. */
+function broughtSecretIssues(inst: Raw, i: number, cluster: Raw, issues: PathIssue[]): void {
+  (Array.isArray(inst.secrets) ? inst.secrets : []).forEach((s, si) => {
+    if (!isObject(s) || !isObject(s.from) || !('secretManager' in s.from)) return;
+    const path = ['instances', i, 'secrets', si, 'from', 'secretManager'];
+    if (cluster.cloud === 'existing') {
+      issues.push({
+        path,
+        message: `cluster "${String(cluster.name)}" has no secret manager; bring the secret from a file instead`,
+      });
+      return;
+    }
+    const problem =
+      typeof s.from.secretManager === 'string'
+        ? secretManagerKeyProblem(String(cluster.cloud), s.from.secretManager)
+        : undefined;
+    if (problem)
+      issues.push({ path, message: `cluster "${String(cluster.name)}" is ${String(cluster.cloud)}: ${problem}` });
   });
 }
 

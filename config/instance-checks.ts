@@ -4,6 +4,7 @@ import { MANAGED_DEFAULT_VERSIONS, managedProviderEntry } from '../constructs/in
 import { MOCK_KINDS, type MockKind } from '../constructs/instance/mocks';
 import { quotaProblem } from '../constructs/instance/quota-check';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from '../constructs/instance/size-profile';
+import { mergeValues } from '../constructs/instance/values';
 import type { PathIssue } from './semantics';
 
 type Raw = Record<string, unknown>;
@@ -37,6 +38,8 @@ interface Block {
   readonly name: string;
   readonly index: number;
   readonly entry: CatalogEntry;
+  /** The entry's values with the instance's over them. */
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -56,7 +59,9 @@ export function instanceIssues(
   (Array.isArray(inst.blocks) ? inst.blocks : []).forEach((b, index) => {
     const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
     const entry = name ? catalog.get(name) : undefined;
-    if (name && entry && !blocks.some((x) => x.name === name)) blocks.push({ name, index, entry });
+    const own = isObject(b) && isObject(b.values) ? b.values : {};
+    if (name && entry && !blocks.some((x) => x.name === name))
+      blocks.push({ name, index, entry, values: mergeValues(entry.values ?? {}, own) });
   });
   const path = (b: Block) => ['instances', i, 'blocks', b.index];
   const names = blocks.map((b) => b.name).join(', ');
@@ -73,7 +78,7 @@ export function instanceIssues(
               : MANAGED_DEFAULT_VERSIONS[inst.database.engine],
         })
       : undefined;
-  const providers = managed ? [...blocks, { name: managed.name, index: -1, entry: managed }] : blocks;
+  const providers = managed ? [...blocks, { name: managed.name, index: -1, entry: managed, values: {} }] : blocks;
 
   const edges = new Map<string, string[]>();
   for (const block of blocks) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { z } from 'zod';
 import { fargateNamespaceProblem, fargatePatternMatches } from '../constructs/aws/fargate-selectors';
+import { perConsumerProblem } from '../constructs/catalog/database-offer';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { ownerIdentityProblem, reservedNamespaceProblem } from '../constructs/instance/tenant-names';
 import { DNS_LABEL, HELM_RELEASE_NAME_MAX, KUBERNETES_NAME_MAX } from '../constructs/names';
@@ -604,7 +605,10 @@ const requirement = z.strictObject({
 const valuesObject = blockValues;
 const injectionPath = z
   .string()
-  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be a dot path such as "auth.existingSecret"');
+  .regex(
+    /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$/,
+    'must be a dot path such as "auth.existingSecret" or "extraEnv[0].value"',
+  );
 
 export const catalogEntrySchema = z.strictObject({
   name: dnsLabel(HELM_RELEASE_NAME_MAX),
@@ -620,6 +624,7 @@ export const catalogEntrySchema = z.strictObject({
     memory: nonEmpty,
     limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
     pods: z.number().int().min(0).optional(),
+    replicasPath: injectionPath.optional(),
   }),
   needs: z
     .strictObject({
@@ -639,7 +644,10 @@ export const catalogEntrySchema = z.strictObject({
           service: nonEmpty,
           port: z.number().int().min(1).max(65535),
           seed: z.strictObject({ database: nonEmpty, username: nonEmpty, secret: nonEmpty, passwordKey: nonEmpty }),
-          perConsumer: valuesObject,
+          perConsumer: valuesObject.superRefine((values, ctx) => {
+            const problem = perConsumerProblem(values);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
           uri: nonEmpty,
         })
         .optional(),

@@ -20,7 +20,7 @@ export type StateBackendConfig = LocalStateConfig | S3StateConfig | AzurermState
 export interface LocalStateConfig {
   readonly backend: 'local';
   /**
-   * Folder for state files, relative to the project root (where `cdktf.out/` is).
+   * Folder for state files: absolute, or relative to the project root (where `cdktf.out/` is).
    * @default 'state'
    */
   readonly directory?: string;

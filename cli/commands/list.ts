@@ -167,8 +167,9 @@ export async function knownInstances(ctx: CliContext, fetch = false): Promise<Kn
 export async function listInstances(ctx: CliContext, expiredOnly: boolean, cost = false): Promise<number> {
   const known = (await knownInstances(ctx)).filter((k) => !expiredOnly || k.row.state === 'expired');
   const rows = known.map((k) => k.row);
+  const config = cost ? ctx.store.read() : undefined;
   const costs = known.map((k) =>
-    k.ref ? dailyCost(k.ref.cluster, k.ref.instance) : { usd: null, basis: 'not in the config or a record' },
+    k.ref ? dailyCost(k.ref.cluster, k.ref.instance, config) : { usd: null, basis: 'not in the config or a record' },
   );
   if (ctx.json) {
     ctx.io.out(
@@ -224,7 +225,7 @@ export async function listInstances(ctx: CliContext, expiredOnly: boolean, cost 
   if (cost) {
     const total = costs.reduce((sum, c) => sum + (c.usd ?? 0), 0);
     ctx.io.out(
-      `\nestimated ${total.toFixed(2)} USD a day at most: each instance's quota held all day at on-demand list prices (cli/cost.ts); existing clusters are not priced`,
+      `\nestimated ${total.toFixed(2)} USD a day at most: each instance's quota held while awake, its storage, cloud resources, managed database, load balancers and share of shared blocks, at on-demand list prices (cli/cost.ts); existing clusters are not priced`,
     );
   }
   return EXIT.ok;

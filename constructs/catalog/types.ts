@@ -114,6 +114,12 @@ export interface ResourceProfile {
   readonly limits?: ComputeQuantities;
   /** Number of pods. @default 1 */
   readonly pods?: number;
+  /**
+   * Dot path of the chart value that sets how many replicas run the pods counted here (e.g. `replicas`,
+   * `cluster.instances`). The totals are for the count the entry's own values give (1 when they give none); an
+   * instance that sets another count in its values is counted in proportion. @default - the count never changes
+   */
+  readonly replicasPath?: string;
 }
 
 /** How blocks and seed jobs reach the database a block provides. */

@@ -7,6 +7,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { InstanceSecretBackend, InstanceSecretBinding, InstanceSecretRequest } from '../cluster';
 import { boundedName } from '../names';
+import { secretManagerKeyProblem } from '../secret-manager-keys';
 import { gcpSecretPrefix } from './gke-cluster';
 import { gcpNames } from './naming';
 
@@ -59,6 +60,9 @@ export class GcpInstanceSecrets implements InstanceSecretBackend {
       remoteKeys[secret.name] = secretId;
     }
     (request.broughtKeys ?? []).forEach((secretId, i) => {
+      const problem = secretManagerKeyProblem('gcp', secretId);
+      if (problem)
+        throw new Error(`GcpInstanceSecrets of instance "${request.instanceName}": brought secret ${problem}`);
       new SecretManagerSecretIamMember(c, `ReadBrought-${i}`, {
         project,
         secretId,

@@ -3,27 +3,49 @@ import { mockFootprint, type MockKind } from './mocks';
 import { addFootprints, bytes, cpuMillis, formatCpu, formatMemory, NO_FOOTPRINT, type Footprint } from './quantity';
 import { seedFootprint } from './seed-data';
 import type { QuotaSpec } from './size-profile';
+import { getPath } from './values';
 
 /** The ResourceQuota allows limits of this factor times the size profile's requests. */
 export const QUOTA_LIMITS_FACTOR = 2;
 
-/** What one block asks of the quota, from its catalog entry (which the conformance tests hold to the chart). */
-export function blockFootprint(b: { readonly name: string; readonly entry: CatalogEntry }): Footprint {
+/** A block as the quota sees it: its entry, and the values it is installed with when they are known. */
+export interface QuotaBlock {
+  readonly name: string;
+  readonly entry: CatalogEntry;
+  /** Catalog defaults with the instance's values over them. @default - the catalog defaults */
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/** How many replicas run at `path` of `values`, when that is a whole number. */
+function replicasAt(values: Readonly<Record<string, unknown>> | undefined, path: string): number | undefined {
+  const n = values ? getPath(values, path) : undefined;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * What one block asks of the quota, from its catalog entry (which the conformance tests hold to the chart): the
+ * entry's totals, scaled by the replicas the block's values set at `resources.replicasPath` when that differs from the
+ * count the entry's own values give (1 when they give none).
+ */
+export function blockFootprint(b: QuotaBlock): Footprint {
   const r = b.entry.resources;
   const what = `block "${b.name}" resources`;
   const limits = r.limits ?? { cpu: r.cpu, memory: r.memory };
+  const declared = r.replicasPath ? (replicasAt(b.entry.values, r.replicasPath) ?? 1) : 1;
+  const running = r.replicasPath ? (replicasAt(b.values, r.replicasPath) ?? declared) : declared;
+  const scale = (n: number) => Math.ceil((n * running) / Math.max(declared, 1));
   return {
-    requestsCpuMillis: cpuMillis(r.cpu, `${what}.cpu`),
-    requestsMemoryBytes: bytes(r.memory, `${what}.memory`),
-    limitsCpuMillis: cpuMillis(limits.cpu, `${what}.limits.cpu`),
-    limitsMemoryBytes: bytes(limits.memory, `${what}.limits.memory`),
-    pods: r.pods ?? 1,
+    requestsCpuMillis: scale(cpuMillis(r.cpu, `${what}.cpu`)),
+    requestsMemoryBytes: scale(bytes(r.memory, `${what}.memory`)),
+    limitsCpuMillis: scale(cpuMillis(limits.cpu, `${what}.limits.cpu`)),
+    limitsMemoryBytes: scale(bytes(limits.memory, `${what}.limits.memory`)),
+    pods: scale(r.pods ?? 1),
   };
 }
 
 /** Everything an instance runs that the quota counts. */
 export interface QuotaDemand {
-  readonly blocks: readonly { readonly name: string; readonly entry: CatalogEntry }[];
+  readonly blocks: readonly QuotaBlock[];
   readonly mocks: readonly MockKind[];
   readonly seedJobs: number;
 }

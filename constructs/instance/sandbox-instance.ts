@@ -1,5 +1,6 @@
 import { Annotations, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { perConsumerProblem } from '../catalog/database-offer';
 import type { CatalogEntry, PodSecurityLevel } from '../catalog/types';
 import type { SandboxCluster } from '../cluster';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
@@ -498,6 +499,8 @@ export class SandboxInstance extends Construct {
       }
       const provider = providers[0];
       const offer = provider.entry.provides!.database!;
+      const problem = perConsumerProblem(offer.perConsumer);
+      if (problem) throw new Error(`${where}: block "${provider.name}" provides.database.perConsumer ${problem}`);
       const host = `${fillPlaceholders(offer.service, { block: provider.name })}.${namespace}.svc.cluster.local`;
       grants.set(consumer.name, { ...databaseGrant(consumer, host, offer.port, offer.uri), provider });
     }

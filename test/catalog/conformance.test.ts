@@ -7,6 +7,7 @@ import { PACKAGED_CHARTS, type CatalogEntry } from '../../constructs/catalog/typ
 import { MOCK_KINDS, MOCKS, mockFootprint, type MockKind } from '../../constructs/instance/mocks';
 import { blockFootprint } from '../../constructs/instance/quota-check';
 import { seedFootprint } from '../../constructs/instance/seed-data';
+import { setPath } from '../../constructs/instance/values';
 import { buildStacks, configFromYaml, resources, synthJson, type TerraformJson } from '../fixtures';
 import {
   CHART_MIRROR,
@@ -315,6 +316,15 @@ describe('catalog conformance with the real charts', () => {
   describe.each(blocks.map((b) => [b.name, b] as const))('block %s', (_name, block) => {
     it('lists exactly the images its chart pulls, for the bill of materials', () => {
       expect(imagesOf(podsOf(objectsOf(block))).map(qualified)).toEqual([...block.entry!.images].sort());
+    });
+
+    it('asks of the quota, with more replicas at its replicasPath, what sandboxkit counts for that many', () => {
+      const path = block.entry!.resources.replicasPath;
+      if (!path) return;
+      const values = setPath(block.values, path, 3);
+      const pods = podsOf(rendered(block.name, helmTemplate(block.name, block.chart, NAMESPACE, values)));
+      expect(footprintOfPods(pods)).toEqual(blockFootprint({ name: block.name, entry: block.entry!, values }));
+      expect(footprintOfPods(pods).pods).toBe(3 * blockFootprint({ name: block.name, entry: block.entry! }).pods);
     });
   });
 

@@ -25,7 +25,7 @@ function pooled(change: (raw: any) => void = () => undefined) {
       cluster,
       owner: 'dss-ops',
       blocks: ['valkey'],
-      secrets: [{ name: 'dss-ca', from: { secretManager: 'interuss/dss-pool-ca' } }],
+      secrets: [{ name: 'dss-ca', from: { secretManager: 'interuss-dss-pool-ca' } }],
     }));
     raw.instanceGroups = [
       {
@@ -93,7 +93,7 @@ describe('instance groups across clouds', () => {
       expect(cert.spec.dnsNames[0]).toBe(HOST[name]);
       expect(cert.spec.issuerRef).toEqual({ kind: 'Issuer', name: 'pool-ca', group: 'cert-manager.io' });
       expect(manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === 'dss-ca')?.spec.dataFrom).toEqual(
-        [{ extract: { key: 'interuss/dss-pool-ca' } }],
+        [{ extract: { key: 'interuss-dss-pool-ca' } }],
       );
     },
   );
