@@ -10,6 +10,8 @@ import { resolveTemplates } from './templates';
 import { backupIssues } from './backup-checks';
 import { cloudResourceIssues } from './cloud-resource-checks';
 import { managedDatabaseIssues } from './managed-database-checks';
+import { injectionIssues } from './injection-checks';
+import { secretKeyIssues } from './secret-key-checks';
 import type { SandboxConfig } from './types';
 
 /** Config files larger than this are refused before parsing. */
@@ -128,6 +130,8 @@ export function parseConfig(text: string, file = '<config>'): SandboxConfig {
   issues.push(...cloudResourceIssues(resolved));
   issues.push(...backupIssues(resolved, BUILTIN_CATALOG));
   issues.push(...managedDatabaseIssues(resolved, BUILTIN_CATALOG));
+  issues.push(...injectionIssues(data));
+  issues.push(...secretKeyIssues(resolved));
 
   if (issues.length > 0) {
     const located = dedupe(issues).map((i) => {

@@ -185,6 +185,13 @@ export const PLATFORM_DEFAULTS = {
   clusterSecretStoreName: 'sandbox-secrets',
   clusterIssuerName: 'sandbox-issuer',
   externalSecretsNamespace: 'external-secrets',
+  /**
+   * Where each instance's deployer service account lives: instance stacks run Helm as it, with rights in the
+   * instance's own namespace only (see DeployerAccess).
+   */
+  deployerNamespace: 'sandbox-deployers',
+  /** The ClusterRole (from the tenant-policies chart) each instance binds its deployer to, in its namespace. */
+  deployerClusterRole: 'sandbox-instance-deployer',
 } as const;
 
 /** Secret path prefix used by every cloud's secret store for a cluster. */

@@ -8,6 +8,8 @@ import { ChartPackages } from './chart-package';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from './names';
 import { PACKAGE_CHARTS_DIR } from './package-charts';
 
+/** Release revisions kept, as `helm upgrade --history-max` defaults to. */
+export const HELM_MAX_HISTORY = 10;
 export { PACKAGE_CHARTS_DIR };
 
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -71,8 +73,19 @@ export interface SandboxHelmReleaseProps {
   readonly waitForJobs?: boolean;
   /** @default 600 */
   readonly timeoutSeconds?: number;
+  /**
+   * Revisions Helm keeps as release records (Secrets in the release's namespace), as the helm command does; without
+   * a bound every upgrade adds one, until the namespace's Secret quota refuses the next. @default 10
+   */
+  readonly maxHistory?: number;
   /** @default false */
   readonly createNamespace?: boolean;
+  /**
+   * Leave out the CRDs in the chart's `crds/` folder. Instance releases do: CRDs are cluster-wide, so the platform
+   * installs them (with the operators that serve them), and an instance's deployer could not create them anyway.
+   * @default false
+   */
+  readonly skipCrds?: boolean;
   /** @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -148,7 +161,9 @@ export class SandboxHelmRelease extends Construct {
       wait: props.wait ?? true,
       waitForJobs: props.waitForJobs,
       timeout,
+      maxHistory: props.maxHistory ?? HELM_MAX_HISTORY,
       createNamespace: props.createNamespace ?? false,
+      skipCrds: props.skipCrds,
       cleanupOnFail: true,
       dependsOn: props.dependsOn,
     });

@@ -16,7 +16,7 @@ import { InstanceDatabaseBackup } from './instance-database-backup';
 import { instanceManagedDatabase } from './instance-managed-database';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
-import { addCloudProvider, addKubernetesProviders, clusterTags } from './providers';
+import { addCloudProvider, addInstanceProviders, clusterTags } from './providers';
 
 export interface InstanceStackProps {
   readonly cluster: ClusterConfig;
@@ -65,7 +65,6 @@ export class InstanceStack extends TerraformStack {
     new RandomProvider(this, 'random');
     new TimeProvider(this, 'time');
     this.cluster = lookupCluster(this, props.cluster);
-    addKubernetesProviders(this, this.cluster.connection);
 
     const cloudResources = config.cloudResources
       ? new InstanceCloudResources(this, 'CloudResources', {
@@ -109,6 +108,7 @@ export class InstanceStack extends TerraformStack {
       pool: props.pool,
     });
     cloudResources?.addServiceAccount([this.instance.namespace.namespace]);
+    addInstanceProviders(this, this.cluster.connection, this.instance.deployer);
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
     new TerraformOutput(this, 'created_at', { value: this.instance.namespace.createdAt });

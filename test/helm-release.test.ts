@@ -17,7 +17,7 @@ function release(props: Partial<ConstructorParameters<typeof SandboxHelmRelease>
 }
 
 describe('SandboxHelmRelease', () => {
-  it('pins the version and sets explicit atomic, wait, timeout and namespace defaults', () => {
+  it('pins the version and sets explicit atomic, wait, timeout, history and namespace defaults', () => {
     expect(release()).toEqual({
       name: 'app',
       namespace: 'ns',
@@ -27,6 +27,7 @@ describe('SandboxHelmRelease', () => {
       atomic: true,
       wait: true,
       timeout: 600,
+      max_history: 10,
       create_namespace: false,
       cleanup_on_fail: true,
     });

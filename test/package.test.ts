@@ -111,7 +111,15 @@ describe('the npm package', () => {
 
   it('ships the compiled code, the charts, the docs the README links to, and no tests', () => {
     const pkg = join(consumer, 'node_modules', 'sandboxkit');
-    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'charts', 'constructs', 'dist', 'examples', 'package.json']);
+    expect(readdirSync(pkg).sort()).toEqual([
+      'README.md',
+      'charts',
+      'constructs',
+      'dist',
+      'docs',
+      'examples',
+      'package.json',
+    ]);
     expect(readdirSync(join(pkg, 'charts')).sort()).toEqual(readdirSync(join(ROOT, 'charts')).sort());
     expect(readdirSync(join(pkg, 'dist'))).not.toContain('test');
     const readme = readFileSync(join(pkg, 'README.md'), 'utf8');

@@ -1,5 +1,6 @@
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
+import { deployerUser } from '../../constructs/instance/deployer-access';
 import { MOCKS } from '../../constructs/instance/mocks';
 import type { CliContext } from '../context';
 import { CliError, EXIT, green, red, yellow } from '../io';
@@ -94,6 +95,9 @@ export async function testInstance(ctx: CliContext, name: string): Promise<numbe
       '5m',
       ...filters,
       ...kube,
+      // Test hooks come from the release record: they run as the instance's deployer, whose rights end at its namespace.
+      '--kube-as-user',
+      deployerUser(namespace),
     ]);
     if (r.code === NOT_FOUND)
       throw new CliError(

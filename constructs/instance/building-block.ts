@@ -39,6 +39,7 @@ export class BuildingBlock extends Construct {
           : ChartSource.fromRef(props.entry.chart.repository, props.entry.chart.name),
       version: props.entry.chart.version,
       values: props.values,
+      skipCrds: true,
       dependsOn: props.dependsOn,
     });
     const route = props.entry.needs?.ingress;

@@ -13,6 +13,12 @@ export interface InstanceListenerProps {
   readonly ingress: IngressFacts;
   /** The namespace, which must exist first. */
   readonly dependsOn: ITerraformDependable[];
+  /**
+   * How long the wildcard certificate is valid, in hours (cert-manager renews it before it ends). An instance's
+   * certificate lasts no longer than the instance is meant to: once the instance is gone, a key its owner copied
+   * cannot serve the names of the next instance of the same name for long. @default - cert-manager's default, 90 days
+   */
+  readonly validityHours?: number;
 }
 
 /** `*.<instance>.<domain>`: the only names an instance may serve. */
@@ -43,6 +49,8 @@ export class InstanceListener extends Construct {
           secretName: INSTANCE_LISTENER.tlsSecret,
           dnsNames: [this.hostname],
           privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+          // cert-manager refuses certificates shorter than an hour.
+          ...(props.validityHours ? { duration: `${Math.max(1, props.validityHours)}h0m0s` } : {}),
           issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: PLATFORM_DEFAULTS.clusterIssuerName },
         },
       },

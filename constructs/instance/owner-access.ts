@@ -28,11 +28,10 @@ export const OWNER_RULES = [
     resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'],
     verbs: WRITE,
   },
-  {
-    apiGroups: [''],
-    resources: ['pods/log', 'pods/exec', 'pods/portforward', 'events', 'secrets'],
-    verbs: [...READ, 'create'],
-  },
+  { apiGroups: [''], resources: ['pods/log', 'pods/exec', 'pods/portforward', 'secrets'], verbs: [...READ, 'create'] },
+  // Events are the controllers' record of what happened: an owner who wrote them could forge it, and fill etcd.
+  { apiGroups: [''], resources: ['events'], verbs: READ },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
   {
     apiGroups: ['apps'],
     resources: ['deployments', 'statefulsets', 'replicasets', 'deployments/scale', 'statefulsets/scale'],

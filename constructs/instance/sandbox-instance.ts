@@ -12,6 +12,7 @@ import { BuildingBlock } from './building-block';
 import { FileSecrets } from './file-secrets';
 import { POOL_GRANT, PoolMember, type PoolMembership } from './pool-member';
 import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
+import { DeployerAccess, type DeployerIdentity } from './deployer-access';
 import { InstanceNamespace } from './instance-namespace';
 import { InstanceListener } from './instance-listener';
 import { InstanceSecrets } from './instance-secrets';
@@ -28,6 +29,7 @@ import { OwnerAccess } from './owner-access';
 import { resolveBlocks, type BlockInput, type ResolvedBlock } from './resolver';
 import { quotaProblem } from './quota-check';
 import { ResourceGuardrails } from './resource-guardrails';
+import { broughtSecretKeyProblem } from './tenant-names';
 import { SeedData } from './seed-data';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from './size-profile';
 import { fillPlaceholders, mergeValues, setPath } from './values';
@@ -142,6 +144,8 @@ export class SandboxInstance extends Construct {
   readonly pool?: PoolMember;
   /** Install order of the blocks. */
   readonly order: readonly string[];
+  /** The identity the instance's Helm releases run as; the stack's Helm provider authenticates as it. */
+  readonly deployer: DeployerIdentity;
 
   constructor(scope: Construct, id: string, props: SandboxInstanceProps) {
     super(scope, id);
@@ -219,6 +223,9 @@ export class SandboxInstance extends Construct {
       ...sharedWithCredentials.map(sharedCredentialsSecret),
     ];
     brought.forEach((b, i) => {
+      const keyProblem =
+        'secretManager' in b.from && broughtSecretKeyProblem(b.from.secretManager, props.cluster.cloud);
+      if (keyProblem) throw new Error(`${where}: secrets[${i}] "${b.name}": secretManager ${keyProblem}`);
       if (generated.includes(b.name) || brought.findIndex((o) => o.name === b.name) < i) {
         throw new Error(
           `${where}: secrets[${i}] "${b.name}" is the name of another Secret of the instance; choose another name`,
@@ -253,21 +260,35 @@ export class SandboxInstance extends Construct {
     });
     const ns = this.namespace.name;
     if (uses.length) new SharedBlockAccess(this, 'SharedBlocks', { namespace: ns, blocks: uses });
-    const nsReady: ITerraformDependable[] = [this.namespace.namespace];
-    new ResourceGuardrails(this, 'Guardrails', { namespace: ns, quota, loadBalancers: pool ? 1 : undefined });
-    new InstanceNetworkPolicies(this, 'NetworkPolicies', {
+    const guardrails = new ResourceGuardrails(this, 'Guardrails', {
+      namespace: ns,
+      quota,
+      loadBalancers: pool ? 1 : undefined,
+    });
+    const policies = new InstanceNetworkPolicies(this, 'NetworkPolicies', {
       namespace: ns,
       ingressControllerNamespace: props.cluster.ingress.controllerNamespace,
       mockSelectors: mockKinds.map(mockSelector),
       allowInternetEgress: props.allowInternetEgress,
     });
     new OwnerAccess(this, 'OwnerAccess', { namespace: ns, user: props.owner, group: props.ownerGroup });
+    this.deployer = new DeployerAccess(this, 'Deployer', { namespace: ns, namespaceName: namespace }).identity;
+    // Nothing lands in the namespace before its guardrails hold: an object counted by a quota the quota controller
+    // has not yet computed is refused, and a pod started before the NetworkPolicies would run without them.
+    const nsReady: ITerraformDependable[] = [
+      this.namespace.namespace,
+      guardrails.quota,
+      guardrails.limits,
+      ...policies.policies,
+      ...this.deployer.ready,
+    ];
 
     if (inputs.some((b) => b.entry.needs?.ingress)) {
       this.listener = new InstanceListener(this, 'Listener', {
         instanceName: name,
         namespace: ns,
         ingress: props.cluster.ingress,
+        validityHours: props.protected ? undefined : ttlHours,
         dependsOn: nsReady,
       });
     }

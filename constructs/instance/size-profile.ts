@@ -21,16 +21,26 @@ export const SIZE_PROFILES: Readonly<Record<SizeProfileName, QuotaSpec>> = {
 };
 
 /**
- * How many objects of each kind a namespace may hold, per pod of its quota. Counts bound what an owner can pile
- * into etcd and the controllers' caches; they scale with the size so that larger instances are not starved.
+ * How many objects of each kind a namespace may hold, per pod of its quota: every kind an owner may create, and the
+ * kinds controllers make from them (ReplicaSets from Deployments, ControllerRevisions from StatefulSets, each up to
+ * its revision history). Counts bound what an owner can pile into etcd and the controllers' caches (an object is at
+ * most 1.5 MiB); they scale with the size so that larger instances are not starved.
  */
 export const OBJECTS_PER_POD = {
   configmaps: 2,
-  secrets: 2,
+  // Helm keeps revisions of every release as Secrets, besides the blocks' own.
+  secrets: 4,
   services: 1,
   persistentvolumeclaims: 0.25,
+  'count/serviceaccounts': 1,
+  'count/deployments.apps': 0.5,
+  'count/statefulsets.apps': 0.25,
+  'count/replicasets.apps': 2,
+  'count/controllerrevisions.apps': 1,
   'count/jobs.batch': 1,
   'count/cronjobs.batch': 0.25,
+  'count/horizontalpodautoscalers.autoscaling': 0.25,
+  'count/poddisruptionbudgets.policy': 0.25,
   'count/httproutes.gateway.networking.k8s.io': 0.5,
 } as const;
 

@@ -1,9 +1,11 @@
 import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
+import { PLATFORM_DEFAULTS } from '../cluster';
 import { SANDBOX_PLATFORM_NAMESPACE } from './instance-reaper';
+import { PlatformNamespace } from './platform-namespace';
 
-export const TENANT_POLICIES_CHART_VERSION = '0.1.2';
+export const TENANT_POLICIES_CHART_VERSION = '0.2.0';
 
 export interface TenantPoliciesProps {
   /** Base domain of instance hostnames: instance `i` owns `*.i.<domain>` and no other name. */
@@ -27,19 +29,25 @@ const DOMAIN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?
 
 /**
  * ValidatingAdmissionPolicies for every instance namespace, evaluated by the API server itself: they deny what an
- * owner's RBAC cannot express. Services stay inside the namespace (ClusterIP, no externalIPs), Endpoints and
+ * owner's RBAC cannot express. Also the deployer ClusterRole instances bind their Helm identity to, and the namespace
+ * those identities live in. Services stay inside the namespace (ClusterIP, no externalIPs), Endpoints and
  * EndpointSlices are the controllers' alone, routes, listeners, Ingresses and cluster-issued certificates name only
  * hostnames under `*.<instance>.<domain>`, and pods run where NetworkPolicy is enforced (no Fargate label, the
  * default scheduler, no node pinned by name).
  */
 export class TenantPolicies extends Construct {
   readonly release: SandboxHelmRelease;
+  /** Where each instance's deployer service account lives (see DeployerAccess); no workload runs there. */
+  readonly deployerNamespace: PlatformNamespace;
 
   constructor(scope: Construct, id: string, props: TenantPoliciesProps) {
     super(scope, id);
     const where = `TenantPolicies "${id}"`;
     if (!Token.isUnresolved(props.domain) && !DOMAIN.test(props.domain))
       throw new Error(`${where}: domain must be a lower-case DNS domain, got "${props.domain}"`);
+    this.deployerNamespace = new PlatformNamespace(this, 'DeployerNamespace', {
+      name: PLATFORM_DEFAULTS.deployerNamespace,
+    });
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: 'tenant-policies',
       namespace: props.namespace ?? SANDBOX_PLATFORM_NAMESPACE,

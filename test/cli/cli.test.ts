@@ -651,12 +651,14 @@ describe('sandboxkit CLI', () => {
           },
         ],
       });
+      // Hooks come from the release record: they run as the instance's deployer, never as the admin running the CLI.
+      const asDeployer = '--kube-as-user system:serviceaccount:sandbox-deployers:deployer-beta';
       expect(w.calls()[0]).toBe(
-        `helm test mock-email --namespace beta --timeout 5m --kubeconfig ${join(w.dir, 'kubeconfig')} --kube-context kind-kind`,
+        `helm test mock-email --namespace beta --timeout 5m --kubeconfig ${join(w.dir, 'kubeconfig')} --kube-context kind-kind ${asDeployer}`,
       );
       // The catalog leaves out a chart test that can never be admitted, and says why.
       expect(w.calls()[1]).toBe(
-        `helm test postgresql --namespace beta --timeout 5m --filter !name=postgresql-ping-test --kubeconfig ${join(w.dir, 'kubeconfig')} --kube-context kind-kind`,
+        `helm test postgresql --namespace beta --timeout 5m --filter !name=postgresql-ping-test --kubeconfig ${join(w.dir, 'kubeconfig')} --kube-context kind-kind ${asDeployer}`,
       );
       const text = (await w.run('instance', 'test', 'beta')).out;
       expect(text).toMatch(/^ {2}left out: postgresql-ping-test: the chart's ping test runs alpine:3\.17 as root/m);

@@ -234,6 +234,8 @@ beforeAll(() => {
     `ingressDomain=${DOMAIN}`,
     '--set',
     `instanceLabel=${LABEL}`,
+    '--set',
+    `deployer.clusterRoleName=${RUN}-deployer`,
     '--wait',
   ]);
   helmRun([
@@ -268,6 +270,13 @@ beforeAll(() => {
       ],
     }),
   });
+  // An object counted by a quota whose usage the quota controller has not computed yet is refused ("status unknown
+  // for quota"): wait as the kubernetes provider does, until the quota's status covers everything it counts.
+  for (let i = 0; i < 100; i++) {
+    const quota = JSON.parse(must(['get', 'resourcequota', 'sandbox-quota', '-n', NS, '-o', 'json']));
+    if (Object.keys(quota.spec.hard).every((k) => quota.status?.hard?.[k] !== undefined)) break;
+    spawnSync('sleep', ['0.2']);
+  }
   // A policy's first evaluation waits for the API server to compile it; make sure it is in force before probing.
   for (
     let i = 0;

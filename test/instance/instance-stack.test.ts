@@ -119,10 +119,17 @@ describe('instance stack', () => {
       persistentvolumeclaims: '20',
       pods: '80',
       configmaps: '160',
-      secrets: '160',
+      secrets: '320',
       services: '80',
+      'count/serviceaccounts': '80',
+      'count/deployments.apps': '40',
+      'count/statefulsets.apps': '20',
+      'count/replicasets.apps': '160',
+      'count/controllerrevisions.apps': '80',
       'count/jobs.batch': '80',
       'count/cronjobs.batch': '20',
+      'count/horizontalpodautoscalers.autoscaling': '20',
+      'count/poddisruptionbudgets.policy': '20',
       'count/httproutes.gateway.networking.k8s.io': '40',
       'services.loadbalancers': '0',
       'services.nodeports': '0',
@@ -299,6 +306,8 @@ describe('instance stack', () => {
       expect(certificate.spec).toMatchObject({
         dnsNames: ['*.payments-demo.aws.sandbox.example.org'],
         issuerRef: { kind: 'ClusterIssuer', name: 'sandbox-issuer' },
+        // No longer than the instance's TTL: a key its owner kept serves the next instance of the name for no longer.
+        duration: '48h0m0s',
       });
     });
 
@@ -374,7 +383,8 @@ describe('instance stack', () => {
       const trust = docs.find((d) => d.statement[0].actions?.includes('sts:AssumeRoleWithWebIdentity'));
       expect(trust.statement[0].condition[0].values).toEqual(['system:serviceaccount:payments-demo:sandbox-secrets']);
       expect(
-        (only(aws, 'kubernetes_service_account_v1')[0] as any).metadata.annotations['eks.amazonaws.com/role-arn'],
+        (only(aws, 'kubernetes_service_account_v1').find((a: any) => a.metadata.name === 'sandbox-secrets') as any)
+          .metadata.annotations['eks.amazonaws.com/role-arn'],
       ).toMatch(/aws_iam_role\./);
     });
 
@@ -464,10 +474,77 @@ describe('instance stack', () => {
       token: expect.stringMatching(/data\.google_client_config/),
     });
     expect(local.provider!.kubernetes[0]).toEqual({ config_path: '~/.kube/config', config_context: 'kind-sandbox' });
-    expect(local.provider!.helm[0].kubernetes).toEqual({
-      config_path: '~/.kube/config',
-      config_context: 'kind-sandbox',
+  });
+
+  it("runs Helm as the instance's deployer, with a token requested at plan and apply time, never the admin's", () => {
+    const token = '${ephemeral.kubernetes_token_request_v1.deployer.token}';
+    expect(aws.provider!.helm[0].kubernetes).toEqual({
+      host: aws.provider!.kubernetes[0].host,
+      cluster_ca_certificate: aws.provider!.kubernetes[0].cluster_ca_certificate,
+      token,
     });
+    expect(gcp.provider!.helm[0].kubernetes).toMatchObject({ host: gcp.provider!.kubernetes[0].host, token });
+    // A kubeconfig's client certificate would win over the token: Helm gets the server and its CA, not the file.
+    expect(local.provider!.helm[0].kubernetes).toEqual({
+      host: '${local.kubeconfig_cluster.server}',
+      cluster_ca_certificate: expect.stringContaining(
+        'base64decode(local.kubeconfig_cluster["certificate-authority-data"])',
+      ),
+      insecure: '${try(local.kubeconfig_cluster["insecure-skip-tls-verify"], false)}',
+      token,
+    });
+    expect((local as any).locals.kubeconfig_cluster).toContain('["kind-sandbox"].cluster');
+    const request = (aws as any).ephemeral.kubernetes_token_request_v1.deployer;
+    const account = only(aws, 'kubernetes_service_account_v1').find((a: any) =>
+      a.metadata.name.startsWith('deployer-'),
+    ) as any;
+    expect(account.metadata).toMatchObject({ name: 'deployer-payments-demo', namespace: 'sandbox-deployers' });
+    expect(account.automount_service_account_token).toBe(false);
+    expect(request).toMatchObject({
+      provider: 'kubernetes',
+      metadata: { namespace: 'sandbox-deployers', name: expect.stringMatching(/metadata\[0\]\.uid == "" \? "" : /) },
+      spec: { expiration_seconds: 7200 },
+    });
+    const binding = Object.values(resources(aws, 'kubernetes_role_binding_v1')).find(
+      (b: any) => b.metadata.name === 'sandbox-deployer',
+    ) as any;
+    expect(binding.role_ref).toEqual({
+      api_group: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'sandbox-instance-deployer',
+    });
+    expect(binding.subject).toEqual([
+      expect.objectContaining({ kind: 'ServiceAccount', namespace: 'sandbox-deployers' }),
+    ]);
+  });
+
+  it("installs no block's CRDs: they are cluster-wide, the platform's to install", () => {
+    const blocks = Object.entries(resources(aws, 'helm_release')).filter(([id]) => id.startsWith('Instance_Block-'));
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks.filter(([, r]: [string, any]) => r.skip_crds !== true).map(([id]) => id)).toEqual([]);
+  });
+
+  it('installs no release before the guardrails and the deployer binding hold', () => {
+    const all = aws.resource as Record<string, Record<string, any>>;
+    const dependsOn = (address: string): string[] => {
+      const [type, id] = address.split('.');
+      return all[type]?.[id]?.depends_on ?? [];
+    };
+    const closure = (address: string, seen = new Set<string>()): Set<string> => {
+      for (const d of dependsOn(address)) if (!seen.has(d)) closure(d, seen.add(d));
+      return seen;
+    };
+    const guardrails = [
+      'kubernetes_resource_quota_v1',
+      'kubernetes_limit_range_v1',
+      'kubernetes_network_policy_v1',
+    ].flatMap((type) => Object.keys(all[type]).map((id) => `${type}.${id}`));
+    const binding = Object.keys(all.kubernetes_role_binding_v1).find((id) => id.startsWith('Instance_Deployer_'));
+    for (const id of Object.keys(all.helm_release)) {
+      const before = closure(`helm_release.${id}`);
+      const missing = [...guardrails, `kubernetes_role_binding_v1.${binding}`].filter((g) => !before.has(g));
+      expect({ release: id, missing }).toEqual({ release: id, missing: [] });
+    }
   });
 
   /** The example synthesized once into a folder, for the tests that read every stack file. */

@@ -62,9 +62,22 @@ describe('tenant policies', () => {
     const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
     const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(
-      ['certificates', 'endpoints', 'ingresses', 'listeners', 'pods', 'routes', 'services'].map(
-        (s) => `tenant-policies-${s}`,
-      ),
+      [
+        'certificate-requests',
+        'certificates',
+        'endpoints',
+        'finalizers',
+        'ingresses',
+        'listeners',
+        'pods',
+        'release-records-configmap',
+        'release-records-secret',
+        'root-ca',
+        'routes',
+        'service-account-tokens',
+        'services',
+        'volume-claims',
+      ].map((s) => `tenant-policies-${s}`),
     );
     expect(bindings.map((b) => b.spec.policyName).sort()).toEqual(policies.map((p) => p.metadata.name).sort());
     for (const b of bindings) {
@@ -74,6 +87,40 @@ describe('tenant policies', () => {
       });
     }
     for (const p of policies) expect(p.spec.failurePolicy).toBe('Fail');
+  });
+
+  it('give instances a deployer role that writes release records and nothing cluster-wide or guarding', () => {
+    const objects = parseAllDocuments(
+      run(requireTool('helm'), [
+        'template',
+        'tenant-policies',
+        join(CHARTS_DIR, 'tenant-policies'),
+        '--kube-version',
+        KUBE_VERSION,
+      ]),
+    ).map((d) => d.toJS());
+    const roles = objects.filter((o) => o?.kind === 'ClusterRole');
+    const deployer = roles.find((r) => r.metadata.name === 'sandbox-instance-deployer');
+    expect(deployer.aggregationRule).toEqual({
+      clusterRoleSelectors: [{ matchLabels: { 'sandbox.dev/aggregate-to-instance-deployer': 'true' } }],
+    });
+    const base = roles.find((r) => r.metadata.labels['sandbox.dev/aggregate-to-instance-deployer'] === 'true');
+    const granted = base.rules.flatMap((r: any) =>
+      r.resources.flatMap((res: string) => r.verbs.map((v: string) => `${r.apiGroups[0] || 'core'}/${res}:${v}`)),
+    );
+    expect(granted).toContain('sandbox.dev/helmreleases:write');
+    expect(granted).toContain('core/secrets:create');
+    for (const forbidden of [
+      'core/namespaces',
+      'core/resourcequotas',
+      'core/limitranges',
+      'networking.k8s.io/networkpolicies',
+      'rbac.authorization.k8s.io/clusterroles',
+      'rbac.authorization.k8s.io/clusterrolebindings',
+    ]) {
+      expect(granted.filter((g: string) => g.startsWith(`${forbidden}:`))).toEqual([]);
+    }
+    expect(granted.filter((g: string) => /:(escalate|bind|impersonate|\*)$/.test(g))).toEqual([]);
   });
 
   it('bound hostnames by the instance label and the cluster domain', () => {

@@ -52,6 +52,11 @@ The instance label values are DNS labels, so no instance's names lie inside anot
 ((!has({{ . }}.group) || {{ . }}.group == '') && (!has({{ . }}.kind) || {{ . }}.kind == 'Service') && (!has({{ . }}.namespace) || {{ . }}.namespace == request.namespace))
 {{- end }}
 
+{{/* CEL: the route filter in `.` sends nothing outside the namespace: mirrors and external authorization go to own Services, no extension filters. */}}
+{{- define "tenant.ownFilter" -}}
+((!has({{ . }}.requestMirror) || {{ include "tenant.ownService" (printf "%s.requestMirror.backendRef" .) }}) && (!has({{ . }}.externalAuth) || !has({{ . }}.externalAuth.backendRef) || {{ include "tenant.ownService" (printf "%s.externalAuth.backendRef" .) }}) && !has({{ . }}.extensionRef))
+{{- end }}
+
 {{/* CEL: the object carries no external-dns annotation, which would publish names outside the instance. */}}
 {{- define "tenant.noExternalDnsAnnotations" -}}
 !has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith('external-dns.alpha.kubernetes.io/'))
@@ -90,4 +95,21 @@ false
 {{- else -}}
 object.metadata.name == '{{ .Values.poolGrant.serviceName }}' && has(namespaceObject.metadata.labels) && '{{ .Values.poolGrant.portLabel }}' in namespaceObject.metadata.labels && has(namespaceObject.metadata.annotations) && '{{ .Values.poolGrant.hostnameAnnotation }}' in namespaceObject.metadata.annotations && object.spec.ports.all(p, string(p.port) == namespaceObject.metadata.labels['{{ .Values.poolGrant.portLabel }}'])
 {{- end -}}
+{{- end }}
+
+{{/*
+CEL: the request comes from a tenant rather than from one of Kubernetes' or the platform's controllers. Controllers
+are service accounts of other namespaces than the request's (kube-system's, cert-manager's, the database operator's)
+and Kubernetes' own `system:` users (controller manager, scheduler, nodes). The instance's own service accounts, the
+deployers' (which run what release records say) and every person (owners, admins) are tenants.
+*/}}
+{{- define "tenant.isTenant" -}}
+{{- $user := "request.userInfo.username" -}}
+!(({{ $user }}.startsWith('system:serviceaccount:') && !{{ $user }}.startsWith('system:serviceaccount:' + request.namespace + ':') && !{{ $user }}.startsWith('system:serviceaccount:{{ .Values.deployer.namespace }}:')) || ({{ $user }}.startsWith('system:') && !{{ $user }}.startsWith('system:serviceaccount:')))
+{{- end }}
+
+{{/* A matchCondition that limits a policy to tenants' requests. */}}
+{{- define "tenant.tenantsOnly" -}}
+- name: tenant-request
+  expression: {{ include "tenant.isTenant" . | quote }}
 {{- end }}
