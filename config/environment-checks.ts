@@ -1,4 +1,7 @@
-import type { CatalogEntry } from '../constructs/catalog/types';
+import type { CatalogEntry, Requirement } from '../constructs/catalog/types';
+import { describeRequirement, matchesRequirement } from '../constructs/instance/match';
+import { sharedNamespace } from '../constructs/shared/shared-names';
+import { SHARED_HOSTNAME_LABEL } from '../constructs/shared/shared-plan';
 import { describeUnmet, unmetClusterRequirements } from '../constructs/instance/cluster-labels';
 import { secretManagerKeyProblem } from '../constructs/secret-manager-keys';
 import { clusterLabels } from './cluster-labels';
@@ -25,6 +28,7 @@ export function environmentIssues(
     const cluster = byName.get(inst.cluster);
     if (cluster) clusterRequirementIssues(inst, i, cluster, catalog, issues);
     if (cluster) sharedBlockIssues(inst, i, cluster, issues);
+    if (cluster) sharedNameIssues(inst, i, cluster, issues);
     if (cluster) broughtSecretIssues(inst, i, cluster, issues);
     if (inst.protected !== true) return;
     if (cluster && cluster.allowProtectedInstances !== true) {
@@ -98,15 +102,20 @@ function sharedBlockIssues(inst: Raw, i: number, cluster: Raw, issues: PathIssue
   });
 }
 
-/** Shared blocks come from the catalog, and only blocks that need no database of an instance and no hostname. */
+/**
+ * Shared blocks come from the catalog; one that needs a database takes it from the one shared block of that engine
+ * on the cluster, and one that requires another finds it among them.
+ */
 function sharedBlockEntryIssues(
   cluster: Raw,
   ci: number,
   catalog: ReadonlyMap<string, CatalogEntry | undefined>,
   issues: PathIssue[],
 ): void {
-  (Array.isArray(cluster.sharedBlocks) ? cluster.sharedBlocks : []).forEach((b, bi) => {
-    const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
+  const shared = (Array.isArray(cluster.sharedBlocks) ? cluster.sharedBlocks : []).map((b) =>
+    typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined,
+  );
+  shared.forEach((name, bi) => {
     if (!name) return;
     const path = ['clusters', ci, 'sharedBlocks', bi];
     if (!catalog.has(name)) {
@@ -117,14 +126,51 @@ function sharedBlockEntryIssues(
       return;
     }
     const entry = catalog.get(name);
-    if (entry?.needs?.database)
+    const others = shared.filter((o): o is string => !!o && o !== name);
+    const engine = entry?.needs?.database;
+    const providers = others.filter((o) => catalog.get(o)?.provides?.database?.engine === engine);
+    if (engine && providers.length !== 1)
       issues.push({
         path,
-        message: `"${name}" needs a ${entry.needs.database} database of its instance; share the database block instead`,
+        message: `"${name}" needs a ${engine} database, which a shared block of that engine gives it: ${providers.length ? `${providers.join(' and ')} both provide one; share one` : `share one too (e.g. ${engine === 'postgresql' ? 'postgresql' : engine})`}`,
       });
-    if (entry?.needs?.ingress)
-      issues.push({ path, message: `"${name}" serves a hostname per instance; a shared block has none` });
+    for (const req of entry?.requires?.strong ?? []) {
+      if (!others.some((o) => catalog.get(o) && safeMatches(catalog.get(o)!.labels, req)))
+        issues.push({
+          path,
+          message: `shared block "${name}" requires ${describeRequirement(req)}, which no other shared block of cluster "${String(cluster.name)}" provides; share a block that does`,
+        });
+    }
   });
+}
+
+function safeMatches(labels: Readonly<Record<string, string>>, req: Requirement): boolean {
+  try {
+    return matchesRequirement(labels, req);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Names the cluster's shared blocks hold: `shared` (their hostnames are `<block>.shared.<domain>`) and the namespace
+ * `shared-<block>` of each shared block; an instance there would collide with them.
+ */
+function sharedNameIssues(inst: Raw, i: number, cluster: Raw, issues: PathIssue[]): void {
+  if (inst.name === SHARED_HOSTNAME_LABEL)
+    issues.push({
+      path: ['instances', i, 'name'],
+      message: `"${SHARED_HOSTNAME_LABEL}" is reserved: shared blocks serve their hostnames under ${SHARED_HOSTNAME_LABEL}.<domain>`,
+    });
+  const namespace = typeof inst.namespace === 'string' ? inst.namespace : inst.name;
+  const shared = (Array.isArray(cluster.sharedBlocks) ? cluster.sharedBlocks : []).map((b) =>
+    typeof b === 'string' ? b : isObject(b) ? b.name : undefined,
+  );
+  if (typeof namespace === 'string' && shared.some((b) => typeof b === 'string' && sharedNamespace(b) === namespace))
+    issues.push({
+      path: ['instances', i, typeof inst.namespace === 'string' ? 'namespace' : 'name'],
+      message: `"${namespace}" is the namespace of a shared block of cluster "${String(cluster.name)}"; choose another`,
+    });
 }
 
 /** Members exist, belong to one group each, and bring the group's CA. */

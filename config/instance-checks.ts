@@ -78,7 +78,16 @@ export function instanceIssues(
               : MANAGED_DEFAULT_VERSIONS[inst.database.engine],
         })
       : undefined;
-  const providers = managed ? [...blocks, { name: managed.name, index: -1, entry: managed, values: {} }] : blocks;
+  // So do the shared blocks the instance uses; they are installed before it, so they add no install order.
+  const shared = (Array.isArray(inst.uses) ? inst.uses : []).flatMap((u) => {
+    const entry = typeof u === 'string' ? catalog.get(u) : undefined;
+    return entry ? [{ name: u as string, index: -1, entry, values: {} }] : [];
+  });
+  const providers = [
+    ...blocks,
+    ...(managed ? [{ name: managed.name, index: -1, entry: managed, values: {} }] : []),
+    ...shared,
+  ];
 
   const edges = new Map<string, string[]>();
   for (const block of blocks) {
@@ -88,10 +97,10 @@ export function instanceIssues(
       if (found.length === 0) {
         issues.push({
           path: path(block),
-          message: `block "${block.name}" requires ${describeRequirement(req)}, which no other block of the instance (${names}) provides; add a block that does`,
+          message: `block "${block.name}" requires ${describeRequirement(req)}, which no other block of the instance (${names}) provides${shared.length ? ` nor a shared block it uses (${shared.map((x) => x.name).join(', ')})` : ''}; add a block that does`,
         });
       }
-      deps.push(...found.filter((f) => !deps.includes(f)));
+      deps.push(...found.filter((f) => !deps.includes(f) && !shared.some((x) => x.name === f)));
     }
     edges.set(block.name, deps);
     if (block.entry.needs?.storage === 'rwx' && !offersRwx(cluster)) {

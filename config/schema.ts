@@ -147,6 +147,7 @@ const platform = z.strictObject({
       managedZone: dnsLabel(63).optional(),
     })
     .optional(),
+  kafka: z.boolean().optional(),
 });
 
 /** A cluster's backup bucket; which clouds may have one is checked in backup-checks.ts. */
@@ -625,6 +626,14 @@ export const catalogEntrySchema = z.strictObject({
     limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
     pods: z.number().int().min(0).optional(),
     replicasPath: injectionPath.optional(),
+    perReplica: z
+      .strictObject({
+        cpu: nonEmpty,
+        memory: nonEmpty,
+        limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
+        pods: z.number().int().min(0).optional(),
+      })
+      .optional(),
   }),
   needs: z
     .strictObject({
@@ -632,6 +641,7 @@ export const catalogEntrySchema = z.strictObject({
       databaseUriKey: nonEmpty.optional(),
       storage: z.enum(['rwo', 'rwx']).optional(),
       ingress: z.strictObject({ service: nonEmpty, port: z.number().int().min(1).max(65535) }).optional(),
+      kubernetesApi: stringMap.refine((m) => Object.keys(m).length > 0, 'must name at least one pod label').optional(),
     })
     .optional(),
   credentials: z.array(dnsLabel(63)).optional(),
@@ -678,8 +688,14 @@ export const catalogEntrySchema = z.strictObject({
       smtpUrl: injectionPath.optional(),
       ingressHost: injectionPath.optional(),
       storageClass: injectionPath.optional(),
+      networkPolicyPeers: injectionPath.optional(),
     })
     .optional(),
+  outputs: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a name such as bootstrapServers'), z.string())
+    .optional(),
+  inputs: z.record(injectionPath, z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must name an output')).optional(),
+  sharedSecret: nonEmpty.optional(),
   requires: z
     .strictObject({
       strong: z.array(requirement).optional(),

@@ -99,6 +99,11 @@ export interface PlatformConfig {
    * Not available on existing clusters. @default - off
    */
   readonly externalDns?: ExternalDnsConfig;
+  /**
+   * Install the Strimzi Kafka operator (1.2.0, Apache-2.0), which the built-in `kafka` block needs: the cluster then
+   * has the label `operator/strimzi`, which that block's `requires.cluster` matches. @default false
+   */
+  readonly kafka?: boolean;
 }
 
 export interface ExternalDnsConfig {

@@ -22,24 +22,51 @@ function replicasAt(values: Readonly<Record<string, unknown>> | undefined, path:
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
+/** Requests, limits and pods of a resource profile (or a replica's part of one); `what` names it in errors. */
+function footprintOfProfile(
+  r: { cpu: string; memory: string; limits?: { cpu: string; memory: string }; pods?: number },
+  what: string,
+): Footprint {
+  const limits = r.limits ?? { cpu: r.cpu, memory: r.memory };
+  return {
+    requestsCpuMillis: cpuMillis(r.cpu, `${what}.cpu`),
+    requestsMemoryBytes: bytes(r.memory, `${what}.memory`),
+    limitsCpuMillis: cpuMillis(limits.cpu, `${what}.limits.cpu`),
+    limitsMemoryBytes: bytes(limits.memory, `${what}.limits.memory`),
+    pods: r.pods ?? 1,
+  };
+}
+
 /**
  * What one block asks of the quota, from its catalog entry (which the conformance tests hold to the chart): the
- * entry's totals, scaled by the replicas the block's values set at `resources.replicasPath` when that differs from the
- * count the entry's own values give (1 when they give none).
+ * entry's totals, with `perReplica` (or an even share of the totals) added for each replica the block's values set at
+ * `resources.replicasPath` beyond the count the entry's own values give (1 when they give none), or taken away for
+ * each one fewer.
  */
 export function blockFootprint(b: QuotaBlock): Footprint {
   const r = b.entry.resources;
   const what = `block "${b.name}" resources`;
-  const limits = r.limits ?? { cpu: r.cpu, memory: r.memory };
-  const declared = r.replicasPath ? (replicasAt(b.entry.values, r.replicasPath) ?? 1) : 1;
-  const running = r.replicasPath ? (replicasAt(b.values, r.replicasPath) ?? declared) : declared;
-  const scale = (n: number) => Math.ceil((n * running) / Math.max(declared, 1));
+  const total = footprintOfProfile(r, what);
+  if (!r.replicasPath) return total;
+  const declared = replicasAt(b.entry.values, r.replicasPath) ?? 1;
+  const running = replicasAt(b.values, r.replicasPath) ?? declared;
+  if (running === declared) return total;
+  const each: Footprint = r.perReplica
+    ? footprintOfProfile(r.perReplica, `${what}.perReplica`)
+    : {
+        requestsCpuMillis: total.requestsCpuMillis / declared,
+        requestsMemoryBytes: total.requestsMemoryBytes / declared,
+        limitsCpuMillis: total.limitsCpuMillis / declared,
+        limitsMemoryBytes: total.limitsMemoryBytes / declared,
+        pods: total.pods / declared,
+      };
+  const more = running - declared;
   return {
-    requestsCpuMillis: scale(cpuMillis(r.cpu, `${what}.cpu`)),
-    requestsMemoryBytes: scale(bytes(r.memory, `${what}.memory`)),
-    limitsCpuMillis: scale(cpuMillis(limits.cpu, `${what}.limits.cpu`)),
-    limitsMemoryBytes: scale(bytes(limits.memory, `${what}.limits.memory`)),
-    pods: scale(r.pods ?? 1),
+    requestsCpuMillis: total.requestsCpuMillis + more * each.requestsCpuMillis,
+    requestsMemoryBytes: total.requestsMemoryBytes + more * each.requestsMemoryBytes,
+    limitsCpuMillis: total.limitsCpuMillis + more * each.limitsCpuMillis,
+    limitsMemoryBytes: total.limitsMemoryBytes + more * each.limitsMemoryBytes,
+    pods: total.pods + more * each.pods,
   };
 }
 

@@ -7,7 +7,7 @@ import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
 import { blockHostname } from './block-ingress';
 import { SharedBlockAccess } from '../shared/shared-block-access';
 import { SharedCredentials } from '../shared/shared-credentials';
-import { sharedCredentialsSecret, usesLabel } from '../shared/shared-names';
+import { sharedCredentialsSecret, sharedNamespace, sharedSecretOf, usesLabel } from '../shared/shared-names';
 import { BuildingBlock } from './building-block';
 import { FileSecrets } from './file-secrets';
 import { POOL_GRANT, PoolMember, type PoolMembership } from './pool-member';
@@ -26,7 +26,9 @@ import {
 import { Mock, mockSelector, type MockEndpoints, type MockKind } from './mocks';
 import { InstanceNetworkPolicies } from './network-policies';
 import { OwnerAccess } from './owner-access';
-import { resolveBlocks, type BlockInput, type ResolvedBlock } from './resolver';
+import { BlockApiAccess } from './api-access';
+import { wireInputs, type OutputSource } from './outputs';
+import { resolveBlocks, type BlockInput, type ExternalBlock, type ResolvedBlock } from './resolver';
 import { quotaProblem } from './quota-check';
 import { ResourceGuardrails } from './resource-guardrails';
 import { broughtSecretKeyProblem } from './tenant-names';
@@ -201,12 +203,14 @@ export class SandboxInstance extends Construct {
     );
 
     const vars = { instance: name, namespace, domain: props.cluster.ingress.domain };
+    const sharedBlocks = usedSharedBlocks(where, uses, props.catalog, props.cluster.ingress.domain);
     // The managed server takes part in requirement matching and influences as a block that is never installed.
     const managedName = managed ? managedProviderName(managed.engine) : undefined;
     const resolved = resolveBlocks(
       name,
       managed ? [...inputs, { name: managedName!, entry: managedProviderEntry(managed), values: {} }] : inputs,
       vars,
+      sharedBlocks,
     );
     const resolution = {
       ...resolved,
@@ -216,11 +220,14 @@ export class SandboxInstance extends Construct {
     };
     resolution.warnings.forEach((w) => Annotations.of(this).addWarning(w));
     this.order = resolution.blocks.map((b) => b.name);
-    const sharedWithCredentials = uses.filter((b) => props.catalog.get(b)?.credentials?.length);
+    const sharedSecrets = sharedBlocks.flatMap((b) => {
+      const secret = sharedSecretOf(b.name, b.entry);
+      return secret ? [{ name: b.name, secret }] : [];
+    });
     const generated = [
       ...inputs.filter((b) => b.entry.credentials?.length).map((b) => `${b.name}-credentials`),
       ...[...grants.values()].map((g) => g.secret),
-      ...sharedWithCredentials.map(sharedCredentialsSecret),
+      ...sharedSecrets.map((b) => sharedCredentialsSecret(b.name)),
     ];
     brought.forEach((b, i) => {
       const keyProblem =
@@ -328,9 +335,14 @@ export class SandboxInstance extends Construct {
 
     const shared = new SharedCredentials(this, 'SharedCredentials', {
       namespace,
-      blocks: sharedWithCredentials,
+      blocks: sharedSecrets,
       dependsOn: nsReady,
     });
+    const apiAccess = new BlockApiAccess(this, 'ApiAccess', { namespace: ns, blocks: inputs }).policies;
+    const outputSources = new Map<string, OutputSource>([
+      ...inputs.map((b) => [b.name, inInstanceOutputs(b, vars)] as const),
+      ...sharedBlocks.map((b) => [b.name, b] as const),
+    ]);
     const managedReady = managed
       ? new ManagedDatabaseUsers(this, 'ManagedDatabase', {
           namespace,
@@ -358,7 +370,13 @@ export class SandboxInstance extends Construct {
     const seeds = new Map<string, ITerraformDependable[]>();
     for (const block of blocks) {
       const grant = grants.get(block.name);
-      const values = grant ? fillPlaceholders(block.values, databasePlaceholders(grant.facts)) : block.values;
+      const inputsWired = wireInputs(
+        where,
+        block,
+        grant ? fillPlaceholders(block.values, databasePlaceholders(grant.facts)) : block.values,
+        (resolved.providers.get(block.name) ?? []).flatMap((p) => outputSources.get(p) ?? []),
+      );
+      const values = inputsWired.values;
       const wired = wireValues(block.entry, withRegistryMirror(block.entry, values, props.registryMirror), {
         ...endpoints,
         ...props.cloudResources,
@@ -376,6 +394,10 @@ export class SandboxInstance extends Construct {
           `${where}: block "${block.name}" can use ${wired.missing.join(', ')}, which the instance does not provide (${wired.missing.every((m) => m.startsWith('sharedCredentials.')) ? 'list the shared block in uses' : 'add the matching mocks'})`,
         );
       }
+      if (inputsWired.missing.length)
+        Annotations.of(this).addWarning(
+          `${where}: block "${block.name}" takes ${inputsWired.missing.join(', ')}, which no block it requires offers`,
+        );
       const built = new BuildingBlock(this, `Block-${block.name}`, {
         instanceName: name,
         namespace,
@@ -389,6 +411,7 @@ export class SandboxInstance extends Construct {
           ...secrets.ready,
           ...files.ready,
           ...shared.ready,
+          ...apiAccess,
           ...(grant && !grant.provider ? managedReady : []),
           ...[...this.mocks.values()].map((m) => m.release.release),
           // A block starts once the blocks it requires run and hold their seed data.
@@ -603,6 +626,32 @@ function withConsumerDatabases(
     }
     return { ...block, values };
   });
+}
+
+/** The shared blocks an instance uses, as blocks it reaches but does not install, with their own namespace. */
+function usedSharedBlocks(
+  where: string,
+  uses: readonly string[],
+  catalog: ReadonlyMap<string, CatalogEntry>,
+  domain: string,
+): (ExternalBlock & OutputSource)[] {
+  return uses.map((name) => {
+    const entry = catalog.get(name);
+    if (!entry) throw new Error(`${where}: uses "${name}", which is not in the catalog`);
+    const namespace = sharedNamespace(name);
+    const secret = sharedSecretOf(name, entry) ? sharedCredentialsSecret(name) : undefined;
+    return {
+      name,
+      entry,
+      vars: { block: name, namespace, instance: namespace, domain, ...(secret ? { secret } : {}) },
+    };
+  });
+}
+
+/** What the outputs of a block of the instance itself stand for: its own namespace and shared Secret. */
+function inInstanceOutputs(b: BlockInput, vars: Readonly<Record<string, string>>): OutputSource {
+  const secret = sharedSecretOf(b.name, b.entry);
+  return { name: b.name, entry: b.entry, vars: { ...vars, block: b.name, ...(secret ? { secret } : {}) } };
 }
 
 /** The block's values with every image pointed at the registry mirror, where its chart takes that. */

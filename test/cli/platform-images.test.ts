@@ -7,6 +7,7 @@ import { CERT_MANAGER_CHART } from '../../constructs/platform/certificates';
 import { EXTERNAL_DNS_CHART } from '../../constructs/platform/external-dns';
 import { CLOUDNATIVE_PG_CHART } from '../../constructs/platform/database-operator';
 import { ENVOY_GATEWAY_CHART, ENVOY_PROXY_IMAGE } from '../../constructs/platform/gateway-controller';
+import { STRIMZI_CHART } from '../../constructs/platform/kafka-operator';
 import { KUBE_PROMETHEUS_STACK_CHART } from '../../constructs/platform/monitoring';
 import { EXTERNAL_SECRETS_CHART } from '../../constructs/platform/secrets-operator';
 
@@ -45,6 +46,7 @@ describe('bill of materials of the platform', () => {
     METRICS_SERVER_CHART,
     CLUSTER_AUTOSCALER_CHART,
     KUBE_PROMETHEUS_STACK_CHART,
+    STRIMZI_CHART,
   ])('knows every image $name $version pulls', (chart) => {
     expect({
       chart: `${chart.name}@${chart.version}`,
