@@ -178,12 +178,12 @@ function sharedBlocksPart(prices: PriceTable, instance: InstanceConfig, config?:
   return { usd, basis: shares.join(', ') || undefined };
 }
 
-/** The load balancers of an instance group member: one TCP address each. */
+/** The load balancers of an instance group member: one per node, each a TCP address of its own. */
 function loadBalancersPart(prices: PriceTable, instance: InstanceConfig, config?: SandboxConfig): Part {
   const pool = config ? poolMembership(config, instance.name) : undefined;
   if (!pool) return { usd: 0 };
-  // One LoadBalancer Service, `sandbox-pool-member`, per member.
-  const count = 1;
+  // One LoadBalancer Service per database node of the member.
+  const count = pool.nodes.length;
   return {
     usd: count * prices.loadBalancerDay,
     basis: `${count} load balancer${count === 1 ? '' : 's'}`,

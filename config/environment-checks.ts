@@ -191,8 +191,16 @@ export function instanceGroupIssues(
       });
     if (!Array.isArray(g.members)) return;
     const ca = isObject(g.ca) ? g.ca.secret : undefined;
-    g.members.forEach((m, mi) => {
+    const nodes = isObject(g.expose) && typeof g.expose.nodes === 'number' ? g.expose.nodes : 1;
+    g.members.forEach((entry, mi) => {
       const path = ['instanceGroups', gi, 'members', mi];
+      const m = isObject(entry) ? entry.instance : entry;
+      const addresses = isObject(entry) && Array.isArray(entry.addresses) ? entry.addresses : undefined;
+      if (addresses && addresses.length !== nodes)
+        issues.push({
+          path: [...path, 'addresses'],
+          message: `gives ${addresses.length} address${addresses.length === 1 ? '' : 'es'} for ${nodes} node${nodes === 1 ? '' : 's'} (expose.nodes): one per node, in order`,
+        });
       const inst = byName.get(m);
       if (!inst) {
         issues.push({ path, message: `"${String(m)}" is not a declared instance` });

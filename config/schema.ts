@@ -5,6 +5,7 @@ import { fargateNamespaceProblem, fargatePatternMatches } from '../constructs/aw
 import { perConsumerProblem } from '../constructs/catalog/database-offer';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { ownerIdentityProblem, reservedNamespaceProblem } from '../constructs/instance/tenant-names';
+import { POOL_NODES_MAX } from './instance-groups';
 import { DNS_LABEL, HELM_RELEASE_NAME_MAX, KUBERNETES_NAME_MAX } from '../constructs/names';
 import { PACKAGE_CHARTS_DIR } from '../constructs/package-charts';
 import { DEFAULT_PUBLIC_ACCESS_MIN_PREFIX } from '../constructs/public-api-access';
@@ -689,6 +690,12 @@ export const catalogEntrySchema = z.strictObject({
       ingressHost: injectionPath.optional(),
       storageClass: injectionPath.optional(),
       networkPolicyPeers: injectionPath.optional(),
+      poolJoin: injectionPath.optional(),
+      poolNodeAddresses: injectionPath.optional(),
+      poolNodeCertificates: injectionPath.optional(),
+      poolNodeCertificate: injectionPath.optional(),
+      poolClientCertificate: injectionPath.optional(),
+      poolCaSecret: injectionPath.optional(),
     })
     .optional(),
   outputs: z
@@ -737,12 +744,37 @@ export const sandboxConfigSchema = z
             .max(200)
             .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS domain such as dss.example.org')
             .optional(),
-          members: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).min(2, 'must list at least two instances'),
-          expose: z.strictObject({
-            port: z.number().int().min(1024).max(65535),
-            selector: stringMap.refine((m) => Object.keys(m).length > 0, 'must name at least one pod label'),
-          }),
+          members: z
+            .array(
+              z.union([
+                dnsLabel(HELM_RELEASE_NAME_MAX),
+                z.strictObject({
+                  instance: dnsLabel(HELM_RELEASE_NAME_MAX),
+                  addresses: z.array(z.ipv4('must be an IPv4 address such as 203.0.113.10')).min(1).optional(),
+                }),
+              ]),
+            )
+            .min(2, 'must list at least two instances'),
+          expose: z
+            .strictObject({
+              port: z.number().int().min(1024).max(65535),
+              selector: stringMap.refine((m) => Object.keys(m).length > 0, 'must name at least one pod label'),
+              nodes: z.number().int().min(1).max(POOL_NODES_MAX).optional(),
+              statefulSet: dnsLabel(KUBERNETES_NAME_MAX).optional(),
+            })
+            .superRefine((e, ctx) => {
+              if ((e.nodes ?? 1) > 1 && !e.statefulSet)
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['statefulSet'],
+                  message: `is required with ${e.nodes} nodes: node i is the StatefulSet's pod <statefulSet>-<i>`,
+                });
+            }),
           ca: z.strictObject({ secret: dnsLabel(KUBERNETES_NAME_MAX) }),
+          clientUsers: z
+            .array(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a SQL user name such as root'))
+            .min(1)
+            .optional(),
         }),
       )
       .optional(),

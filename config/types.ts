@@ -538,9 +538,11 @@ export interface CloudResourcesConfig {
 }
 
 /**
- * One logical environment whose members run on several clusters (e.g. an InterUSS DSS pool): each member is
- * reachable over TCP at `<member>.<group>.<domain>` (the group's name must not be an instance's), knows every other member's name, and holds a certificate
- * from the group's CA.
+ * One logical environment whose members run on several clusters (e.g. an InterUSS DSS pool): each member runs
+ * `expose.nodes` database nodes, each reachable over TCP at an address of its own (`<member>.<group>.<domain>` for one
+ * node, `<i>.<member>.<group>.<domain>` for node i of several, or a static address from the config); every member
+ * knows every node's address (the join list) and holds certificates from the group's CA for each of its nodes and for
+ * the group's SQL client users. The group's name must not be an instance's.
  */
 export interface InstanceGroupConfig {
   /** DNS label. */
@@ -550,15 +552,38 @@ export interface InstanceGroupConfig {
    * @default - each member's own cluster's ingressDomain, whose zone its external-dns already writes
    */
   readonly domain?: string;
-  /** Instance names, at most one group each. */
-  readonly members: readonly string[];
+  /** Instances, at most one group each; a member given as an object may pin its nodes' addresses. */
+  readonly members: readonly (string | InstanceGroupMemberConfig)[];
   /**
-   * The TCP exposure this group grants each member: one LoadBalancer Service `sandbox-pool-member` on `port`
-   * to the pods `selector` matches; the quota and the tenant policies allow exactly that Service.
+   * The TCP exposure this group grants each member: a LoadBalancer Service per node (`sandbox-pool-member`, or
+   * `sandbox-pool-member-<i>` for node i of several) on `port` to the node's pod; the quota and the tenant policies
+   * allow exactly those Services.
    */
-  readonly expose: { readonly port: number; readonly selector: Readonly<Record<string, string>> };
+  readonly expose: {
+    readonly port: number;
+    /** Labels of the nodes' pods. */
+    readonly selector: Readonly<Record<string, string>>;
+    /** Database nodes of each member, each at an address of its own. @default 1 */
+    readonly nodes?: number;
+    /** The StatefulSet whose pod `<statefulSet>-<i>` is node i; required with more than one node. @default - none */
+    readonly statefulSet?: string;
+  };
   /** The group's CA: a Secret (`tls.crt`, `tls.key`) every member brings in `secrets`, e.g. from its secret manager. */
   readonly ca: { readonly secret: string };
+  /** SQL users each member gets a client certificate for (Secret `pool-client-<user>-tls`). @default ['root'] */
+  readonly clientUsers?: readonly string[];
+}
+
+/** A member that pins the addresses of its nodes, e.g. on an on-premises cluster without external-dns. */
+export interface InstanceGroupMemberConfig {
+  /** The member instance. */
+  readonly instance: string;
+  /**
+   * The IPv4 address of each node, in order (one per node): the load balancer of each node asks for it
+   * (`loadBalancerIP`, which MetalLB, Azure and Google honour; not AWS), and the join list and certificates name it
+   * instead of a DNS name, so the member needs no external-dns. @default - DNS names published by external-dns
+   */
+  readonly addresses?: readonly string[];
 }
 
 export interface SandboxConfig {

@@ -79,6 +79,18 @@ export interface InjectionPaths {
    * in an instance the chart's default must admit its own namespace alone.
    */
   readonly networkPolicyPeers?: string;
+  /** An instance group member's join list: every node's `address:port`, comma-separated (e.g. CockroachDB's `--join`). */
+  readonly poolJoin?: string;
+  /** The addresses of this member's nodes, a list in node order (each node's advertised address). */
+  readonly poolNodeAddresses?: string;
+  /** The Secrets of this member's node certificates, a list in node order (`pool-node-<i>-tls`, CN `node`). */
+  readonly poolNodeCertificates?: string;
+  /** The Secret of one node certificate valid for every node of the member (`pool-node-tls`), for charts that take one. */
+  readonly poolNodeCertificate?: string;
+  /** The Secret of the client certificate of the group's first SQL client user (`pool-client-root-tls`). */
+  readonly poolClientCertificate?: string;
+  /** The Secret with the group's CA certificate and key (brought by the member). */
+  readonly poolCaSecret?: string;
 }
 
 /** Values merged into other blocks of the instance when this block is present. */

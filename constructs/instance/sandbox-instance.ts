@@ -10,7 +10,7 @@ import { SharedCredentials } from '../shared/shared-credentials';
 import { sharedCredentialsSecret, sharedNamespace, sharedSecretOf, usesLabel } from '../shared/shared-names';
 import { BuildingBlock } from './building-block';
 import { FileSecrets } from './file-secrets';
-import { POOL_GRANT, PoolMember, type PoolMembership } from './pool-member';
+import { PoolMember, poolFacts, poolGrant, type PoolMembership } from './pool-member';
 import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { DeployerAccess, type DeployerIdentity } from './deployer-access';
 import { InstanceNamespace } from './instance-namespace';
@@ -260,17 +260,17 @@ export class SandboxInstance extends Construct {
       idleHours: props.idleHours,
       grantLabels: {
         ...Object.fromEntries(uses.map((b) => [usesLabel(b), 'true'])),
-        ...(pool ? { [POOL_GRANT.portLabel]: String(pool.port) } : {}),
+        ...(pool ? poolGrant(pool).labels : {}),
         ...props.grantLabels,
       },
-      grantAnnotations: pool ? { [POOL_GRANT.hostnameAnnotation]: pool.hostname } : undefined,
+      grantAnnotations: pool ? poolGrant(pool).annotations : undefined,
     });
     const ns = this.namespace.name;
     if (uses.length) new SharedBlockAccess(this, 'SharedBlocks', { namespace: ns, blocks: uses });
     const guardrails = new ResourceGuardrails(this, 'Guardrails', {
       namespace: ns,
       quota,
-      loadBalancers: pool ? 1 : undefined,
+      loadBalancers: pool ? pool.nodes.length : undefined,
     });
     const policies = new InstanceNetworkPolicies(this, 'NetworkPolicies', {
       namespace: ns,
@@ -381,6 +381,7 @@ export class SandboxInstance extends Construct {
         ...endpoints,
         ...props.cloudResources,
         ...grant?.facts,
+        ...(pool ? poolFacts(pool) : {}),
         credentialsSecret: block.entry.credentials?.length ? `${block.name}-credentials` : undefined,
         sharedCredentials: Object.fromEntries(shared.secrets),
         ingressHost: block.entry.needs?.ingress

@@ -15,7 +15,18 @@ export type WiringFacts = MockEndpoints & {
   readonly sharedCredentials?: Readonly<Record<string, string>>;
   /** NetworkPolicy peers that may reach the block: its namespace, and for a shared block its users' namespaces. */
   readonly networkPolicyPeers?: readonly Readonly<Record<string, unknown>>[];
-} & CloudResourceFacts;
+} & CloudResourceFacts &
+  PoolFacts;
+
+/** What an instance group member hands its blocks (see PoolMember). */
+export interface PoolFacts {
+  readonly poolJoin?: string;
+  readonly poolNodeAddresses?: readonly string[];
+  readonly poolNodeCertificates?: readonly string[];
+  readonly poolNodeCertificate?: string;
+  readonly poolClientCertificate?: string;
+  readonly poolCaSecret?: string;
+}
 
 /** What an instance's own cloud resources (or the cloud mock standing in for them) hand a block. */
 export interface CloudResourceFacts {
