@@ -4,6 +4,7 @@ import { MANAGED_DEFAULT_VERSIONS, managedProviderEntry } from '../constructs/in
 import { MOCK_KINDS, type MockKind } from '../constructs/instance/mocks';
 import { quotaProblem } from '../constructs/instance/quota-check';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from '../constructs/instance/size-profile';
+import { backupMethodOf } from '../constructs/instance/database-backup';
 import { mergeValues } from '../constructs/instance/values';
 import type { PathIssue } from './semantics';
 
@@ -60,8 +61,14 @@ export function instanceIssues(
     const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
     const entry = name ? catalog.get(name) : undefined;
     const own = isObject(b) && isObject(b.values) ? b.values : {};
+    // The dump backup and restore of our database charts run pods of their own, as the instance stack switches them on.
+    const dumps = backupMethodOf(entry) === 'dump';
+    const jobs = {
+      ...(dumps && isObject(inst.backup) ? { backup: { enabled: true } } : {}),
+      ...(dumps && isObject(inst.restoreFrom) ? { restore: { enabled: true } } : {}),
+    };
     if (name && entry && !blocks.some((x) => x.name === name))
-      blocks.push({ name, index, entry, values: mergeValues(entry.values ?? {}, own) });
+      blocks.push({ name, index, entry, values: mergeValues(mergeValues(entry.values ?? {}, own), jobs) });
   });
   const path = (b: Block) => ['instances', i, 'blocks', b.index];
   const names = blocks.map((b) => b.name).join(', ');

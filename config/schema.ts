@@ -151,13 +151,13 @@ const platform = z.strictObject({
   kafka: z.boolean().optional(),
 });
 
-/** A cluster's backup bucket; which clouds may have one is checked in backup-checks.ts. */
+/** A cluster's backup bucket or container; what each cloud needs of it is checked in backup-checks.ts. */
 const backupStore = z.strictObject({
   bucket: z
     .string()
     .regex(
-      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-      'must be an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"',
+      /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/,
+      'must be a bucket or container name: 3-63 lower-case letters, digits, ".", "_" and "-"',
     ),
   prefix: z
     .string()
@@ -172,6 +172,11 @@ const backupStore = z.strictObject({
     .optional(),
   endpointURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   credentialsSecret: dnsLabel(KUBERNETES_NAME_MAX).optional(),
+  storageAccount: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name: 3-24 lower-case letters and digits')
+    .optional(),
+  resourceGroupName: nonEmpty.optional(),
 });
 
 const clusterBase = {
@@ -634,6 +639,17 @@ export const catalogEntrySchema = z.strictObject({
         limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
         pods: z.number().int().min(0).optional(),
       })
+      .optional(),
+    optionalPods: z
+      .array(
+        z.strictObject({
+          when: injectionPath,
+          cpu: nonEmpty,
+          memory: nonEmpty,
+          limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
+          pods: z.number().int().min(0).optional(),
+        }),
+      )
       .optional(),
   }),
   needs: z

@@ -150,19 +150,27 @@ interface ClusterConfigBase {
    */
   readonly sharedBlocks?: readonly (string | BlockRefConfig)[];
   /**
-   * Where instances' PostgreSQL (CloudNativePG) backups go: one S3 bucket, one prefix per instance. Instances
-   * opt in with `backup` and restore with `restoreFrom`. AWS and existing clusters. @default - no backups
+   * Where instances' database backups go (CloudNativePG's, and the dumps of the MySQL and MongoDB blocks): one bucket
+   * or container, one prefix per instance, reached with each backed-up block's own workload identity (AWS, Azure,
+   * Google) or a Secret (existing clusters). Instances opt in with `backup` and restore with `restoreFrom`.
+   * @default - no backups
    */
   readonly backupStore?: BackupStoreConfig;
 }
 
-/** An S3 (or S3-compatible) bucket for database backups; each instance writes under `<prefix>/<instance>/`. */
+/**
+ * Where database backups go, one prefix per instance under `<prefix>/<instance>/`: an S3 bucket (AWS, or any
+ * S3-compatible store on existing clusters), a Cloud Storage bucket (Google) or a Blob Storage container (Azure).
+ */
 export interface BackupStoreConfig {
-  /** An existing bucket; sandboxkit never creates or deletes it, so backups outlive their instance. */
+  /**
+   * An existing S3 or Cloud Storage bucket, or Blob Storage container (Azure); sandboxkit never creates or deletes it,
+   * so backups outlive their instance.
+   */
   readonly bucket: string;
   /** Key prefix of this cluster's backups in the bucket. @default - the cluster name */
   readonly prefix?: string;
-  /** Region of the bucket. @default - the cluster's region (AWS); required on existing clusters without endpointURL */
+  /** Region of the S3 bucket. @default - the cluster's region (AWS); required on existing clusters without endpointURL */
   readonly region?: string;
   /** Endpoint of an S3-compatible store (MinIO, SeaweedFS). @default - AWS S3 of the region */
   readonly endpointURL?: string;
@@ -171,6 +179,10 @@ export interface BackupStoreConfig {
    * workload identity (existing clusters). @default - AWS: an IAM role per instance (IRSA)
    */
   readonly credentialsSecret?: string;
+  /** Azure: the storage account of the container `bucket`. Required on Azure clusters. */
+  readonly storageAccount?: string;
+  /** Azure: the resource group of that storage account. Required on Azure clusters. */
+  readonly resourceGroupName?: string;
 }
 
 /** A managed node group: its name and the options of `EksCluster.addNodePool` (`NodePoolOptions`). */

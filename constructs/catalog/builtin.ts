@@ -101,6 +101,12 @@ const GATEWAY_CONFIG = [
 
 const sqlSeed = (sql: string) => ({ format: 'sql' as const, source: { configMap: { '00-seed.sql': sql } } });
 
+/** The pods of our database charts' dump backups and restore, each container as `backup.resources` of the charts. */
+const DUMP_JOBS = [
+  { when: 'backup.enabled', cpu: '50m', memory: '64Mi', limits: { cpu: '500m', memory: '256Mi' } },
+  { when: 'restore.enabled', cpu: '50m', memory: '64Mi', limits: { cpu: '500m', memory: '256Mi' } },
+];
+
 /** What one Kafka node of the `kafka` block asks: each node is a KRaft controller and a broker. */
 const KAFKA_NODE = { cpu: '250m', memory: '1Gi', limits: { cpu: '1', memory: '1Gi' } };
 
@@ -241,8 +247,14 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
   {
     name: 'mongodb',
     labels: { kind: 'database', 'provides-mongodb': 'true', version: '8.0.17' },
-    chart: { repository: PACKAGED_CHARTS, name: 'mongodb', version: '0.1.0' },
-    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    chart: { repository: PACKAGED_CHARTS, name: 'mongodb', version: '0.2.0' },
+    resources: {
+      cpu: '250m',
+      memory: '512Mi',
+      limits: { cpu: '1', memory: '1Gi' },
+      pods: 1,
+      optionalPods: DUMP_JOBS,
+    },
     needs: { storage: 'rwo' },
     // The chart reads `<release>-credentials` unless told otherwise.
     credentials: ['root-password', 'replica-set-key'],
@@ -268,9 +280,15 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
   {
     name: 'mysql',
     labels: { kind: 'database', 'provides-mysql': 'true', version: '8.4.8' },
-    chart: { repository: PACKAGED_CHARTS, name: 'mysql', version: '0.1.0' },
+    chart: { repository: PACKAGED_CHARTS, name: 'mysql', version: '0.2.0' },
     // The init container that prepares users asks for what the server asks; Kubernetes counts the larger once.
-    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    resources: {
+      cpu: '250m',
+      memory: '512Mi',
+      limits: { cpu: '1', memory: '1Gi' },
+      pods: 1,
+      optionalPods: DUMP_JOBS,
+    },
     needs: { storage: 'rwo' },
     // The chart reads `<release>-credentials` unless told otherwise.
     credentials: ['root-password'],

@@ -143,6 +143,15 @@ export interface ResourceProfile {
    * operator's helpers). @default - the totals divided by the entry's count: every pod is a replica
    */
   readonly perReplica?: ComputeQuantities & { readonly limits?: ComputeQuantities; readonly pods?: number };
+  /**
+   * Pods the chart runs only when a value is true (a backup CronJob's pod, a restore Job's), each with what it asks
+   * of the quota: `when` is the value's dot path. @default []
+   */
+  readonly optionalPods?: readonly (ComputeQuantities & {
+    readonly when: string;
+    readonly limits?: ComputeQuantities;
+    readonly pods?: number;
+  })[];
 }
 
 /** How blocks and seed jobs reach the database a block provides. */

@@ -39,14 +39,17 @@ function footprintOfProfile(
 
 /**
  * What one block asks of the quota, from its catalog entry (which the conformance tests hold to the chart): the
- * entry's totals, with `perReplica` (or an even share of the totals) added for each replica the block's values set at
+ * entry's totals and its `optionalPods` whose value is true, with `perReplica` (or an even share of the totals) added for each replica the block's values set at
  * `resources.replicasPath` beyond the count the entry's own values give (1 when they give none), or taken away for
  * each one fewer.
  */
 export function blockFootprint(b: QuotaBlock): Footprint {
   const r = b.entry.resources;
   const what = `block "${b.name}" resources`;
-  const total = footprintOfProfile(r, what);
+  let total = footprintOfProfile(r, what);
+  for (const [i, extra] of (r.optionalPods ?? []).entries())
+    if (b.values && getPath(b.values, extra.when) === true)
+      total = addFootprints(total, footprintOfProfile(extra, `${what}.optionalPods[${i}]`));
   if (!r.replicasPath) return total;
   const declared = replicasAt(b.entry.values, r.replicasPath) ?? 1;
   const running = replicasAt(b.values, r.replicasPath) ?? declared;

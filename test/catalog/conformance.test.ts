@@ -7,7 +7,7 @@ import { PACKAGED_CHARTS, type CatalogEntry } from '../../constructs/catalog/typ
 import { MOCK_KINDS, MOCKS, mockFootprint, type MockKind } from '../../constructs/instance/mocks';
 import { blockFootprint } from '../../constructs/instance/quota-check';
 import { seedFootprint } from '../../constructs/instance/seed-data';
-import { setPath } from '../../constructs/instance/values';
+import { mergeValues, setPath } from '../../constructs/instance/values';
 import { buildStacks, configFromYaml, resources, synthJson, type TerraformJson } from '../fixtures';
 import {
   CHART_MIRROR,
@@ -105,6 +105,15 @@ function releasesOf(json: TerraformJson): Release[] {
     return { name: r.name, chart, values, entry, mock, seed };
   });
 }
+
+/** What the charts need besides the switch to render an optional pod (the backup store, the source of a restore). */
+const OPTIONAL_POD_INPUTS: Record<string, Record<string, unknown>> = {
+  'backup.enabled': { backup: { remote: { type: 's3', provider: 'AWS', env_auth: 'true' }, path: 'b/p/i/db' } },
+  'restore.enabled': {
+    backup: { remote: { type: 's3', provider: 'AWS', env_auth: 'true' } },
+    restore: { path: 'b/p/j/db' },
+  },
+};
 
 const base = synthInstance();
 const withMirror = synthInstance(REGISTRY);
@@ -328,6 +337,20 @@ describe('catalog conformance with the real charts', () => {
   describe.each(blocks.map((b) => [b.name, b] as const))('block %s', (_name, block) => {
     it('lists exactly the images its chart pulls, for the bill of materials', () => {
       expect(imagesOf(podsOf(objectsOf(block))).map(qualified)).toEqual([...block.entry!.images].sort());
+    });
+
+    it('asks of the quota, with each of its optional pods on, what sandboxkit counts for it', () => {
+      for (const extra of block.entry!.resources.optionalPods ?? []) {
+        const values = mergeValues(setPath(block.values, extra.when, true), OPTIONAL_POD_INPUTS[extra.when] ?? {});
+        const pods = podsOf(rendered(block.name, helmTemplate(block.name, block.chart, NAMESPACE, values)));
+        expect({ when: extra.when, footprint: footprintOfPods(pods) }).toEqual({
+          when: extra.when,
+          footprint: blockFootprint({ name: block.name, entry: block.entry!, values }),
+        });
+        expect(footprintOfPods(pods).pods).toBeGreaterThan(
+          blockFootprint({ name: block.name, entry: block.entry! }).pods,
+        );
+      }
     });
 
     it('asks of the quota, with more replicas at its replicasPath, what sandboxkit counts for that many', () => {

@@ -33,8 +33,12 @@ export function podsOf(objects: readonly K8sObject[]): PodFacts[] {
         return [{ owner, replicas: o.spec.parallelism ?? 1, spec: o.spec.template.spec }];
       case 'Pod':
         return [{ owner, replicas: 1, spec: o.spec }];
-      case 'DaemonSet':
       case 'CronJob':
+        // A block may run a scheduled job only one at a time (a backup): one pod while it runs.
+        if (o.spec.concurrencyPolicy !== 'Forbid')
+          throw new Error(`${owner}: a block's CronJob must forbid overlapping runs`);
+        return [{ owner, replicas: 1, spec: o.spec.jobTemplate.spec.template.spec }];
+      case 'DaemonSet':
       case 'ReplicaSet':
         throw new Error(`${owner}: an instance block must not run a ${o.kind}`);
       case 'KafkaNodePool':

@@ -59,3 +59,32 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
+
+{{- define "mongodb.rcloneImage" -}}
+{{- $registry := default .Values.rclone.registry .Values.global.imageRegistry -}}
+{{- if $registry }}{{ $registry }}/{{ end }}{{ .Values.rclone.repository }}:{{ .Values.rclone.tag }}
+{{- end }}
+
+{{/* The environment of an rclone container: the store as `RCLONE_CONFIG_STORE_*`, its keys from a Secret if any. */}}
+{{- define "mongodb.rcloneEnv" -}}
+- name: HOME
+  value: /tmp
+- name: RCLONE_CONFIG_STORE_TYPE
+  value: {{ required "backup.remote.type is required" .Values.backup.remote.type | quote }}
+{{- range $key, $value := omit .Values.backup.remote "type" }}
+- name: {{ printf "RCLONE_CONFIG_STORE_%s" ($key | upper) }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- with .Values.backup.credentialsSecret }}
+- name: RCLONE_CONFIG_STORE_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: ACCESS_KEY_ID
+- name: RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: ACCESS_SECRET_KEY
+{{- end }}
+{{- end }}
