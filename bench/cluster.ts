@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { stringify } from 'yaml';
+import { allPodsReadyOnRealNode, onRealNode, REAL_NODE_BLOCKS, REAL_NODE_MOCKS } from './real-node';
 
 /**
  * `npm run bench:cluster` (scripts/bench-cluster.sh sets up the cluster and chart mirror):
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
   const plan = await timed(['terraform', 'plan', '-input=false', '-out=plan.bin'], phaseDir);
   const apply = await timed(['terraform', 'apply', '-input=false', 'plan.bin'], phaseDir);
   await timed(['terraform', 'destroy', '-auto-approve', '-input=false'], phaseDir);
+  const realNode = await realNodeRun();
   await timed(['terraform', 'destroy', '-auto-approve', '-input=false'], platformDir);
 
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -178,6 +180,20 @@ async function main(): Promise<void> {
       Math.max(...destroys.map((c) => c.peakMiB)).toFixed(0),
     ]),
   );
+  console.log(
+    row([
+      `real node (${REAL_NODE_BLOCKS.join(', ')}; mocks ${REAL_NODE_MOCKS.join(', ')}): create → every pod Ready`,
+      realNode.createSeconds.toFixed(1),
+      realNode.create.peakMiB.toFixed(0),
+    ]),
+  );
+  console.log(
+    row([
+      'real node: destroy → namespace gone',
+      realNode.destroySeconds.toFixed(1),
+      realNode.destroy.peakMiB.toFixed(0),
+    ]),
+  );
   console.log(row(['one create, stage: terraform init', init.wallSeconds.toFixed(1), init.peakMiB.toFixed(0)]));
   console.log(row(['one create, stage: terraform plan', plan.wallSeconds.toFixed(1), plan.peakMiB.toFixed(0)]));
   console.log(
@@ -197,12 +213,41 @@ async function main(): Promise<void> {
         one,
         concurrent: { count: CONCURRENT, createSeconds: manyCreate, destroySeconds: manyDestroy, creates, destroys },
         phases: { init, plan, apply },
+        realNode,
       },
       null,
       2,
     ),
   );
   console.log('\nwritten: bench/results/cluster.json');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One instance whose pods run in containers on the real node (scripts/node): from `instance create` until every pod
+ * is Ready there, and from `instance destroy` until the namespace is gone.
+ */
+async function realNodeRun() {
+  return onRealNode(async () => {
+    const name = 'bench-real';
+    let start = Date.now();
+    const create = await timed(
+      cli('instance', 'create', name, '--cluster', 'bench', '--owner', `${name}@example.org`, '--ttl', '2h').concat([
+        '--blocks',
+        REAL_NODE_BLOCKS.join(','),
+        '--mocks',
+        REAL_NODE_MOCKS.join(','),
+      ]),
+    );
+    for (let i = 0; i < 600 && !allPodsReadyOnRealNode(name); i++) await sleep(1000);
+    if (!allPodsReadyOnRealNode(name)) fail(`the pods of ${name} did not all become Ready on the real node`);
+    const createSeconds = (Date.now() - start) / 1000;
+    start = Date.now();
+    const gone = await destroy(name);
+    for (let i = 0; i < 600 && spawnSync('kubectl', ['get', 'namespace', name]).status === 0; i++) await sleep(1000);
+    return { create, createSeconds, destroy: gone, destroySeconds: (Date.now() - start) / 1000 };
+  });
 }
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-import { boundedName } from './names';
+import { instanceCloudName } from './names';
 
 /** Which cloud resources an instance has of its own; each cloud's instance resources take the same kinds. */
 export interface InstanceCloudResourceKinds {
@@ -23,10 +23,11 @@ export function instanceResourceNames(
   instanceName: string,
   kinds: InstanceCloudResourceKinds,
 ): InstanceCloudResourceNames {
+  const id = { cluster: clusterName, instance: instanceName };
   const base = ['sandbox', clusterName, instanceName];
   return {
-    bucket: kinds.objectStorage ? boundedName(base, 63) : undefined,
-    queue: kinds.queue ? boundedName(base, 80) : undefined,
-    table: kinds.table ? boundedName(base, 255) : undefined,
+    bucket: kinds.objectStorage ? instanceCloudName(id, base, 63) : undefined,
+    queue: kinds.queue ? instanceCloudName(id, base, 80) : undefined,
+    table: kinds.table ? instanceCloudName(id, base, 255) : undefined,
   };
 }

@@ -158,6 +158,11 @@ export interface PlatformNeeds {
   readonly needsMetricsServer: boolean;
   /** external-dns chart values for the cloud's DNS (provider, identity); undefined where the cloud has none. */
   externalDns(scope: Construct): Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Whether the cluster's NetworkPolicy agent denies all traffic of a pod no policy selects (the VPC CNI in strict
+   * mode); the platform then opens its own namespaces and kube-system with an allow-all policy. @default false
+   */
+  readonly deniesUnselectedPods?: boolean;
 }
 
 /** What every cluster exposes; the only thing the platform and instance layers may use. */

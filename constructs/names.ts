@@ -38,6 +38,36 @@ export function boundedName(parts: readonly string[], max: number, separator = '
   return `${head}${separator}${hash}`;
 }
 
+/** The cluster and the name of one sandbox instance, which together identify it. */
+export interface InstanceIdentity {
+  readonly cluster: string;
+  readonly instance: string;
+}
+
+/**
+ * The name of a cloud resource of one instance: `parts` joined by `separator`, then a stable 8-hex hash of the
+ * cluster, the instance and the parts. Names joined from cluster and instance alone are ambiguous (`dev` + `eu-x` and
+ * `dev-eu` + `x` both give `sandbox-dev-eu-x`), and two names shortened to a cloud's limit could meet; the hash keeps
+ * them apart. Parts that do not fit `max` are shortened, never the hash, which also ends the name in a letter or digit.
+ */
+export function instanceCloudName(
+  id: InstanceIdentity,
+  parts: readonly string[],
+  max: number,
+  separator = '-',
+): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([id.cluster, id.instance, ...parts]))
+    .digest('hex')
+    .slice(0, 8);
+  const room = max - hash.length - separator.length;
+  const head = parts
+    .join(separator)
+    .slice(0, room)
+    .replace(/[^a-zA-Z0-9]+$/, '');
+  return `${head}${separator}${hash}`;
+}
+
 /** Keeps error messages readable when a hostile input carries a huge string. */
 export function truncateForMessage(value: string, max = 80): string {
   return value.length <= max ? value : `${value.slice(0, max)}… (${value.length} characters)`;

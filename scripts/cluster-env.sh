@@ -70,5 +70,7 @@ if [[ $SANDBOXKIT_TEST_CLUSTER == realk8s ]]; then
   # No webhook server runs there: see test/cluster/relax-webhooks.sh.
   bash test/cluster/relax-webhooks.sh &
   PIDS+=($!)
+  # A real node beside the kwok ones, for suites that need running pods (docs/testing/real-node.md).
+  bash scripts/node/ensure.sh || fail "the real node did not start: see scripts/node/ensure.sh"
 fi
 

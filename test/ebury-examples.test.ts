@@ -14,7 +14,10 @@ const ref = (json: TerraformJson, type: string) => `\${${type}.${Object.keys(res
 
 describe('examples/ebury.yaml: cloud resources per instance', () => {
   it("creates the instance's bucket encrypted with the cluster's data key, versioned, closed to the public, TLS only", () => {
-    expect(onlyResource(fx, 'aws_s3_bucket')).toMatchObject({ bucket: 'sandbox-ebury-fx-team', force_destroy: true });
+    expect(onlyResource(fx, 'aws_s3_bucket')).toMatchObject({
+      bucket: 'sandbox-ebury-fx-team-76119ca3',
+      force_destroy: true,
+    });
     const sse = onlyResource(fx, 'aws_s3_bucket_server_side_encryption_configuration').rule[0]
       .apply_server_side_encryption_by_default;
     expect(sse).toEqual({
@@ -36,11 +39,11 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
 
   it('creates an encrypted queue and an encrypted table with point-in-time recovery, named after the instance', () => {
     expect(onlyResource(fx, 'aws_sqs_queue')).toMatchObject({
-      name: 'sandbox-ebury-fx-team',
+      name: 'sandbox-ebury-fx-team-76119ca3',
       kms_master_key_id: expect.stringContaining('target_key_arn'),
     });
     expect(onlyResource(fx, 'aws_dynamodb_table')).toMatchObject({
-      name: 'sandbox-ebury-fx-team',
+      name: 'sandbox-ebury-fx-team-76119ca3',
       billing_mode: 'PAY_PER_REQUEST',
       server_side_encryption: { enabled: true, kms_key_arn: expect.stringContaining('target_key_arn') },
       point_in_time_recovery: { enabled: true },
@@ -63,8 +66,9 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
     const bucket = ref(fx, 'aws_s3_bucket');
     const queue = ref(fx, 'aws_sqs_queue');
     const table = ref(fx, 'aws_dynamodb_table');
+    const dataKey = expect.stringContaining('aws_kms_alias');
     expect(granted.sort()).toEqual(
-      [bucket, `${bucket}/*`, queue, table, `${table}/index/*`, expect.stringContaining('aws_kms_alias')].sort(),
+      [bucket, `${bucket}/*`, queue, table, `${table}/index/*`, dataKey, dataKey, dataKey].sort(),
     );
     for (const s of policy.statement)
       for (const a of s.actions) expect(a).not.toMatch(/\*|^iam:|Delete(Bucket|Table|Queue)$|^s3:PutBucket/);
@@ -80,6 +84,39 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
     });
   });
 
+  it('lets the role use the data key only through S3, SQS and DynamoDB, each for its own resource', () => {
+    const docs = fx.data!.aws_iam_policy_document;
+    const policy = Object.entries<any>(docs).find(([k]) => k.startsWith('CloudResources_Aws_Role_PolicyDocument'))![1];
+    const keyUse = policy.statement.filter((s: any) => s.actions.some((a: string) => a.startsWith('kms:')));
+    const region = expect.stringMatching(
+      /^(s3|sqs|dynamodb)\.\$\{data\.aws_region\.CloudResources_Aws_Region_\w+\.region\}\.amazonaws\.com$/,
+    );
+    const bucket = ref(fx, 'aws_s3_bucket');
+    const via = (service: string) => keyUse.find((s: any) => s.condition[0].values[0].startsWith(`${service}.`));
+    for (const s of keyUse) {
+      expect(s.actions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(s.resources).toEqual([expect.stringContaining('aws_kms_alias')]);
+      expect(s.condition[0]).toEqual({ test: 'StringEquals', variable: 'kms:ViaService', values: [region] });
+    }
+    expect(keyUse).toHaveLength(3);
+    expect(via('s3').condition[1]).toEqual({
+      test: 'StringLike',
+      variable: 'kms:EncryptionContext:aws:s3:arn',
+      values: [bucket, `${bucket}/*`],
+    });
+    expect(via('sqs').condition[1]).toEqual({
+      test: 'StringEquals',
+      variable: 'kms:EncryptionContext:aws:sqs:arn',
+      values: [ref(fx, 'aws_sqs_queue')],
+    });
+    const table = onlyResource(fx, 'aws_dynamodb_table');
+    expect(via('dynamodb').condition[1]).toEqual({
+      test: 'StringEquals',
+      variable: 'kms:EncryptionContext:aws:dynamodb:tableName',
+      values: [table.name],
+    });
+  });
+
   it('tags every AWS resource of the instance with its instance and owner, for cost reports', () => {
     expect(fx.provider!.aws[0].default_tags[0].tags).toMatchObject({
       'sandbox-instance': 'fx-team',
@@ -89,9 +126,9 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
 
   it('wires the names, region and service account into the block that asks for them', () => {
     expect(valuesOf(fx, 'ledger')).toMatchObject({
-      storage: { bucket: 'sandbox-ebury-fx-team' },
-      events: { queue: 'sandbox-ebury-fx-team' },
-      state: { table: 'sandbox-ebury-fx-team' },
+      storage: { bucket: 'sandbox-ebury-fx-team-76119ca3' },
+      events: { queue: 'sandbox-ebury-fx-team-76119ca3' },
+      state: { table: 'sandbox-ebury-fx-team-76119ca3' },
       aws: { region: 'eu-west-2' },
       serviceAccount: { name: 'sandbox-cloud' },
     });
@@ -102,8 +139,8 @@ describe('examples/ebury.yaml: cloud resources per instance', () => {
     expect(Object.keys(pr.resource!).filter((t) => /^aws_(s3|sqs|dynamodb)/.test(t))).toEqual([]);
     const values = valuesOf(pr, 'ledger');
     expect(values).toMatchObject({
-      storage: { bucket: 'sandbox-ebury-pr-1234' },
-      events: { queue: 'sandbox-ebury-pr-1234' },
+      storage: { bucket: 'sandbox-ebury-pr-1234-75ff3d23' },
+      events: { queue: 'sandbox-ebury-pr-1234-75ff3d23' },
       aws: { endpointUrl: expect.stringMatching(/^http:\/\/mock-cloud\./) },
     });
     expect(values.state).toBeUndefined();

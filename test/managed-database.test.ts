@@ -31,7 +31,7 @@ describe('managed database on AWS (examples/ebury.yaml, instance risk-staging)',
 
   it("creates an RDS server of the instance in the cluster's private subnets, encrypted with the cluster's data key, never public", () => {
     expect(db).toMatchObject({
-      identifier: 'sandbox-ebury-risk-staging',
+      identifier: 'sandbox-ebury-risk-staging-fbc77086',
       engine: 'postgres',
       engine_version: '17',
       storage_encrypted: true,
@@ -109,10 +109,19 @@ describe('managed database on AWS (examples/ebury.yaml, instance risk-staging)',
         actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
         resources: [address(risk, 'aws_db_instance', 'master_user_secret[0].secret_arn')],
       }),
-      expect.objectContaining({
+      {
         actions: ['kms:Decrypt'],
         resources: [expect.stringContaining('ManagedDatabase_SecretsKey')],
-      }),
+        // Only through Secrets Manager, and only for the database's own master secret.
+        condition: [
+          { test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.eu-west-2.amazonaws.com'] },
+          {
+            test: 'StringLike',
+            variable: 'kms:EncryptionContext:SecretARN',
+            values: [address(risk, 'aws_db_instance', 'master_user_secret[0].secret_arn')],
+          },
+        ],
+      },
     ]);
     const account = Object.values<any>(resources(risk, 'kubernetes_service_account_v1')).find(
       (a) => a.metadata.name === 'sandbox-database',
@@ -545,7 +554,7 @@ describe('managed database on Google (Cloud SQL)', () => {
       region: 'europe-west1',
       encryption_key_name: 'projects/p-123456/locations/europe-west1/keyRings/gke-keys/cryptoKeys/gke-databases',
       deletion_protection: false,
-      name: expect.stringMatching(/^sandbox-gke-idp-\$\{random_id\.\w+\.hex\}$/),
+      name: expect.stringMatching(/^sandbox-gke-idp-8b827863-\$\{random_id\.\w+\.hex\}$/),
     });
     expect(server.settings.ip_configuration).toEqual({
       ipv4_enabled: false,
@@ -559,10 +568,15 @@ describe('managed database on Google (Cloud SQL)', () => {
     });
   });
 
+  it('sets the Cloud SQL flags that log lock waits and no statement durations (what CKV_GCP_54 and 57 check)', () => {
+    const flags = Object.fromEntries(server.settings.database_flags.map((f: any) => [f.name, f.value]));
+    expect(flags).toMatchObject({ log_lock_waits: 'on', log_min_duration_statement: '-1' });
+  });
+
   it('keeps the admin password out of the JSON, in Secret Manager under the cluster key, readable by the instance alone', () => {
     expect(onlyResource(json, 'google_sql_user').password).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);
     const secret = Object.values<any>(resources(json, 'google_secret_manager_secret')).find((s) =>
-      s.secret_id.endsWith('database-admin'),
+      s.secret_id.startsWith('sandbox-gke_idp-database-admin-'),
     );
     expect(secret.replication.user_managed.replicas[0].customer_managed_encryption.kms_key_name).toMatch(
       /cryptoKeys\/gke-secret-manager$/,
@@ -673,7 +687,7 @@ describe('managed database on Azure (PostgreSQL Flexible Server)', () => {
         key_vault_key_id: expect.stringContaining('data.azurerm_key_vault_key.ManagedDatabase_Key'),
         primary_user_assigned_identity_id: expect.stringContaining('data.azurerm_user_assigned_identity'),
       },
-      name: expect.stringMatching(/^sandbox-aks-idp-\$\{random_id\.\w+\.hex\}$/),
+      name: expect.stringMatching(/^sandbox-aks-idp-537d4c09-\$\{random_id\.\w+\.hex\}$/),
       tags: expect.objectContaining({ 'sandbox-instance': 'idp', 'sandbox-owner': 'dev@example.org' }),
     });
     expect(server.administrator_password).toMatch(/^\$\{random_password\.[\w-]+\.result\}$/);

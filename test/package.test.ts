@@ -112,6 +112,8 @@ describe('the npm package', () => {
   it('ships the compiled code, the charts, the docs the README links to, and no tests', () => {
     const pkg = join(consumer, 'node_modules', 'sandboxkit');
     expect(readdirSync(pkg).sort()).toEqual([
+      'CHANGELOG.md',
+      'CONTRIBUTING.md',
       'README.md',
       'charts',
       'constructs',

@@ -1,7 +1,7 @@
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { Construct } from 'constructs';
-import { boundedName } from '../names';
+import { awsInstanceNames } from './naming';
 import { ServiceAccountRole, type IamStatement } from './service-account-role';
 
 export interface DatabaseBackupRoleProps {
@@ -56,7 +56,7 @@ export class DatabaseBackupRole extends Construct {
       oidcProvider: { arn: oidc.arn, issuerUrl: props.oidcIssuerUrl },
       namespace: props.namespace,
       serviceAccount: props.serviceAccount,
-      roleName: boundedName(['sandbox', props.clusterName, props.instanceName, props.serviceAccount, 'backup'], 64),
+      roleName: awsInstanceNames(props.clusterName, props.instanceName).backupRole(props.serviceAccount),
       statements,
     }).arn;
   }

@@ -35,17 +35,20 @@ const awsManaged = (name: string) => `arn:aws:iam::aws:policy/${name}`;
  */
 export class EksAddons extends Construct {
   readonly vpcCni: EksAddon;
+  /** The EFS CSI driver's role, which its controller and its node plugin (which mounts) assume. */
+  readonly efsCsiRole?: ServiceAccountRole;
   readonly addons: Map<AddonName, EksAddon> = new Map();
 
   constructor(scope: Construct, id: string, props: EksAddonsProps) {
     super(scope, id);
     const versions = { ...DEFAULT_ADDON_VERSIONS, ...props.versions };
     const efs = props.efs ?? true;
-    const role = (name: string, namespace: string, serviceAccount: string, policy: string) =>
+    const role = (name: string, namespace: string, serviceAccount: string, policy: string, more: string[] = []) =>
       new ServiceAccountRole(this, `${name}Role`, {
         oidcProvider: props.oidcProvider,
         namespace,
         serviceAccount,
+        additionalServiceAccounts: more,
         managedPolicyArns: [awsManaged(policy)],
       });
 
@@ -65,7 +68,9 @@ export class EksAddons extends Construct {
 
     this.vpcCni = add('vpc-cni', {
       serviceAccountRoleArn: role('VpcCni', 'kube-system', 'aws-node', 'AmazonEKS_CNI_Policy').arn,
-      configurationValues: { enableNetworkPolicy: 'true' },
+      // Strict: a new pod starts with every connection denied until the policies that select it are in place (the
+      // standard mode lets it talk to anything for that while), and a pod no policy selects is denied too.
+      configurationValues: { enableNetworkPolicy: 'true', env: { NETWORK_POLICY_ENFORCING_MODE: 'strict' } },
     });
     add('kube-proxy');
     add('coredns', props.fargateOnly ? { configurationValues: { computeType: 'Fargate' } } : {});
@@ -79,14 +84,15 @@ export class EksAddons extends Construct {
       ).arn,
     });
     if (efs) {
-      add('aws-efs-csi-driver', {
-        serviceAccountRoleArn: role(
-          'EfsCsi',
-          'kube-system',
-          'efs-csi-controller-sa',
-          'service-role/AmazonEFSCSIDriverPolicy',
-        ).arn,
-      });
+      // The add-on gives its role to the controller and to the node plugin, which mounts with IAM authorization.
+      this.efsCsiRole = role(
+        'EfsCsi',
+        'kube-system',
+        'efs-csi-controller-sa',
+        'service-role/AmazonEFSCSIDriverPolicy',
+        ['efs-csi-node-sa'],
+      );
+      add('aws-efs-csi-driver', { serviceAccountRoleArn: this.efsCsiRole.arn });
     }
   }
 }

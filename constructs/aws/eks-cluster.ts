@@ -251,16 +251,6 @@ export class EksCluster extends Construct implements SandboxCluster {
       new IamRolePolicyAttachment(this, `Node${policy}`, { role: this.nodeRole.name, policyArn: awsManaged(policy) });
     });
 
-    if (sharedStorage) {
-      this.efs = new EfsStorage(this, 'SharedStorage', {
-        clusterName: props.clusterName,
-        vpcId: props.network.vpcId,
-        vpcCidr: props.network.vpcCidr,
-        privateSubnetIds: props.network.privateSubnetIds,
-        kmsKeyArn: this.dataKey.arn,
-      });
-    }
-
     this.addons = new EksAddons(this, 'Addons', {
       clusterName: this.controlPlane.name,
       oidcProvider: this.oidcProvider,
@@ -268,6 +258,18 @@ export class EksCluster extends Construct implements SandboxCluster {
       fargateOnly: props.fargateOnly ?? false,
       efs: sharedStorage,
     });
+
+    if (sharedStorage) {
+      this.efs = new EfsStorage(this, 'SharedStorage', {
+        clusterName: props.clusterName,
+        vpcId: props.network.vpcId,
+        privateSubnetIds: props.network.privateSubnetIds,
+        kmsKeyArn: this.dataKey.arn,
+        // Managed node groups and Fargate pods carry the security group EKS creates for the cluster.
+        clientSecurityGroupIds: [this.controlPlane.vpcConfig.clusterSecurityGroupId],
+        mountRoleArn: this.addons.efsCsiRole!.arn,
+      });
+    }
 
     this.addServiceAccountRole('ClusterAutoscalerRole', {
       namespace: 'kube-system',

@@ -1,5 +1,6 @@
 import { DataAwsIamOpenidConnectProvider } from '@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -16,8 +17,8 @@ import {
   type InstanceCloudResourceKinds,
   type InstanceCloudResourceNames,
 } from '../cloud-resources';
-import { boundedName } from '../names';
-import { awsNames } from './naming';
+import { kmsUseStatement, type KmsService } from './kms-use';
+import { awsInstanceNames, awsNames } from './naming';
 import { ServiceAccountRole, type IamStatement } from './service-account-role';
 
 export type { InstanceCloudResourceKinds, InstanceCloudResourceNames };
@@ -51,9 +52,19 @@ export class AwsInstanceResources extends Construct {
       throw new Error(`AwsInstanceResources "${id}": ask for at least one of objectStorage, queue, table`);
     this.names = instanceResourceNames(props.clusterName, props.instanceName, props);
     const key = new DataAwsKmsAlias(this, 'Key', { name: awsNames(props.clusterName).dataKeyAlias });
-    const statements: IamStatement[] = [
-      { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.targetKeyArn] },
-    ];
+    const region = new DataAwsRegion(this, 'Region').region;
+    const statements: IamStatement[] = [];
+    // The data key, only through the service that holds each resource and only for that resource.
+    const useKey = (service: KmsService, resources: string[]) =>
+      statements.push(
+        kmsUseStatement({
+          keyArn: key.targetKeyArn,
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          service,
+          region,
+          resources,
+        }),
+      );
 
     if (this.names.bucket) {
       const bucket = (this.bucket = new S3Bucket(this, 'Bucket', { bucket: this.names.bucket, forceDestroy: true }));
@@ -106,6 +117,7 @@ export class AwsInstanceResources extends Construct {
           ],
         }),
       });
+      useKey('s3', [bucket.arn, `${bucket.arn}/*`]);
       statements.push(
         { actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [bucket.arn] },
         {
@@ -121,6 +133,7 @@ export class AwsInstanceResources extends Construct {
         kmsDataKeyReusePeriodSeconds: 300,
         messageRetentionSeconds: 345600,
       });
+      useKey('sqs', [this.queue.arn]);
       statements.push({
         actions: [
           'sqs:SendMessage',
@@ -146,6 +159,7 @@ export class AwsInstanceResources extends Construct {
         serverSideEncryption: { enabled: true, kmsKeyArn: key.targetKeyArn },
         pointInTimeRecovery: { enabled: true },
       });
+      useKey('dynamodb', [this.names.table]);
       statements.push({
         actions: [
           'dynamodb:GetItem',
@@ -167,7 +181,7 @@ export class AwsInstanceResources extends Construct {
       oidcProvider: { arn: oidc.arn, issuerUrl: props.oidcIssuerUrl },
       namespace: props.namespace,
       serviceAccount: props.serviceAccountName,
-      roleName: boundedName(['sandbox', props.clusterName, props.instanceName, 'cloud'], 64),
+      roleName: awsInstanceNames(props.clusterName, props.instanceName).cloudRole,
       statements,
     });
     this.roleArn = role.arn;

@@ -10,8 +10,7 @@ import {
   type InstanceSecretBinding,
   type InstanceSecretRequest,
 } from '../cluster';
-import { boundedName } from '../names';
-import { awsNames } from './naming';
+import { awsInstanceNames, awsNames } from './naming';
 import { readSecretsStatements, secretArnPattern } from './secret-store';
 import { ServiceAccountRole } from './service-account-role';
 
@@ -56,9 +55,9 @@ export class AwsInstanceSecrets implements InstanceSecretBackend {
       oidcProvider: { arn: oidc.arn, issuerUrl: this.props.oidcIssuerUrl },
       namespace: request.namespace,
       serviceAccount: request.serviceAccountName,
-      roleName: boundedName(['sandbox', this.props.clusterName, request.instanceName, 'secrets'], 64),
+      roleName: awsInstanceNames(this.props.clusterName, request.instanceName).secretsRole,
       statements: [
-        ...readSecretsStatements(own, key.targetKeyArn),
+        ...readSecretsStatements(own, key.targetKeyArn, this.props.region),
         // Secrets Manager appends six random characters to the name in the ARN.
         ...(request.broughtKeys?.length
           ? [

@@ -8,8 +8,8 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 import { MANAGED_DEFAULT_SIZES, type ManagedDatabase, type ManagedDatabaseEngine } from '../instance/managed-database';
-import { boundedName } from '../names';
-import { awsNames } from './naming';
+import { awsInstanceNames, awsNames } from './naming';
+import { kmsUseStatement } from './kms-use';
 import { ServiceAccountRole } from './service-account-role';
 
 interface EngineFacts {
@@ -86,7 +86,8 @@ export class AwsManagedDatabase extends Construct {
     super(scope, id);
     const engine = ENGINES[props.engine];
     const names = awsNames(props.clusterName);
-    const name = boundedName(['sandbox', props.clusterName, props.instanceName], 63);
+    const instanceNames = awsInstanceNames(props.clusterName, props.instanceName);
+    const name = instanceNames.database;
     const dataKey = new DataAwsKmsAlias(this, 'DataKey', { name: names.dataKeyAlias });
     const secretsKey = new DataAwsKmsAlias(this, 'SecretsKey', { name: names.secretsKeyAlias });
 
@@ -152,10 +153,16 @@ export class AwsManagedDatabase extends Construct {
       oidcProvider: { arn: oidc.arn, issuerUrl: props.oidcIssuerUrl },
       namespace: props.namespace,
       serviceAccount: props.serviceAccountName,
-      roleName: boundedName(['sandbox', props.clusterName, props.instanceName, 'database'], 64),
+      roleName: instanceNames.databaseRole,
       statements: [
         { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [masterSecretArn] },
-        { actions: ['kms:Decrypt'], resources: [secretsKey.targetKeyArn] },
+        kmsUseStatement({
+          keyArn: secretsKey.targetKeyArn,
+          actions: ['kms:Decrypt'],
+          service: 'secretsmanager',
+          region: props.region,
+          resources: [masterSecretArn],
+        }),
       ],
     });
     const vpc = new DataAwsVpc(this, 'Vpc', { id: props.vpcId });

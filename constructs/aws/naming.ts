@@ -1,3 +1,20 @@
+import { instanceCloudName } from '../names';
+
+/** Names of one instance's IAM roles and database, unambiguous across clusters (see instanceCloudName). */
+export const awsInstanceNames = (cluster: string, instance: string) => {
+  const id = { cluster, instance };
+  const role = (...what: string[]) => instanceCloudName(id, ['sandbox', cluster, instance, ...what], 64);
+  return {
+    cloudRole: role('cloud'),
+    secretsRole: role('secrets'),
+    databaseRole: role('database'),
+    /** Backup role of the database whose (CloudNativePG) service account is `serviceAccount`. */
+    backupRole: (serviceAccount: string) => role(serviceAccount, 'backup'),
+    /** RDS identifier, and the name of its subnet group, parameter group and security group. */
+    database: instanceCloudName(id, ['sandbox', cluster, instance], 63),
+  };
+};
+
 /** Names shared by the AWS cluster stack and the stacks that look the cluster up by name. */
 export const awsNames = (cluster: string) => ({
   eksCluster: cluster,

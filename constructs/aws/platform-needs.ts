@@ -21,6 +21,8 @@ export class AwsPlatformNeeds implements PlatformNeeds {
     'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
   };
   readonly needsMetricsServer = true;
+  /** The VPC CNI runs its network policy agent in strict mode (EksAddons). */
+  readonly deniesUnselectedPods = true;
 
   constructor(private readonly props: AwsPlatformNeedsProps) {}
 
@@ -41,7 +43,8 @@ export class AwsPlatformNeeds implements PlatformNeeds {
         name: names.sharedStorageClass,
         provisioner: 'efs.csi.aws.com',
         parameters: { provisioningMode: 'efs-ap', fileSystemId: efs.id, directoryPerms: '700', basePath: '/sandbox' },
-        mountOptions: ['tls'],
+        // The file system policy admits only TLS and the CSI driver's IAM role.
+        mountOptions: ['tls', 'iam'],
       });
     }
     return classes;

@@ -4,6 +4,7 @@ import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { Construct } from 'constructs';
 import { secretPathPrefix } from '../cluster';
 import { SandboxKmsKey } from './kms-key';
+import { kmsUseStatement } from './kms-use';
 import { awsNames } from './naming';
 import { ServiceAccountRole, type IamStatement, type OidcProviderRef } from './service-account-role';
 
@@ -38,21 +39,29 @@ export class AwsSecretStore extends Construct {
       namespace: props.operator.namespace,
       serviceAccount: props.operator.serviceAccount,
       roleName: names.secretOperatorRole,
-      statements: readSecretsStatements(this.secretArnPattern, this.key.arn),
+      statements: readSecretsStatements(this.secretArnPattern, this.key.arn, regionOf(this)),
     });
   }
+}
+
+/** The provider's region, looked up once in `scope`. */
+export function regionOf(scope: Construct): string {
+  const found = scope.node.tryFindChild('SecretsRegion') as DataAwsRegion | undefined;
+  return (found ?? new DataAwsRegion(scope, 'SecretsRegion')).region;
 }
 
 /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<path>` for the caller's account and region. */
 export function secretArnPattern(scope: Construct, path: string): string {
   const account = new DataAwsCallerIdentity(scope, 'SecretsAccount');
   const partition = new DataAwsPartition(scope, 'SecretsPartition');
-  const region = new DataAwsRegion(scope, 'SecretsRegion');
-  return `arn:${partition.partition}:secretsmanager:${region.region}:${account.accountId}:secret:${path}`;
+  return `arn:${partition.partition}:secretsmanager:${regionOf(scope)}:${account.accountId}:secret:${path}`;
 }
 
-/** Read-only access to the secrets matching `arnPattern`, and decryption with their key. */
-export function readSecretsStatements(arnPattern: string, keyArn: string): IamStatement[] {
+/**
+ * Read-only access to the secrets matching `arnPattern`, and decryption with their key in `region`, only through
+ * Secrets Manager and only for those secrets.
+ */
+export function readSecretsStatements(arnPattern: string, keyArn: string, region: string): IamStatement[] {
   return [
     {
       actions: [
@@ -62,6 +71,12 @@ export function readSecretsStatements(arnPattern: string, keyArn: string): IamSt
       ],
       resources: [arnPattern],
     },
-    { actions: ['kms:Decrypt'], resources: [keyArn] },
+    kmsUseStatement({
+      keyArn,
+      actions: ['kms:Decrypt'],
+      service: 'secretsmanager',
+      region,
+      resources: [arnPattern],
+    }),
   ];
 }

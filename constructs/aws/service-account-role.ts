@@ -28,6 +28,8 @@ export interface ServiceAccountRoleProps {
   readonly oidcProvider: OidcProviderRef;
   readonly namespace: string;
   readonly serviceAccount: string;
+  /** Further service accounts of the same namespace that may assume the role. @default [] */
+  readonly additionalServiceAccounts?: readonly string[];
   /** Exact IAM role name, so other stacks can find it. @default - generated */
   readonly roleName?: string;
   /** AWS managed policies to attach. @default [] */
@@ -37,8 +39,8 @@ export interface ServiceAccountRoleProps {
 }
 
 /**
- * An IAM role that exactly one Kubernetes service account can assume (IRSA):
- * the trust policy pins both the audience and the `system:serviceaccount:<ns>:<sa>` subject.
+ * An IAM role that exactly the named Kubernetes service accounts can assume (IRSA):
+ * the trust policy pins both the audience and the `system:serviceaccount:<ns>:<sa>` subjects.
  */
 export class ServiceAccountRole extends Construct {
   readonly role: IamRole;
@@ -47,7 +49,8 @@ export class ServiceAccountRole extends Construct {
   constructor(scope: Construct, id: string, props: ServiceAccountRoleProps) {
     super(scope, id);
     assertDnsLabel(`ServiceAccountRole "${id}": namespace`, props.namespace);
-    assertDnsLabel(`ServiceAccountRole "${id}": serviceAccount`, props.serviceAccount, 253);
+    const accounts = [props.serviceAccount, ...(props.additionalServiceAccounts ?? [])];
+    for (const account of accounts) assertDnsLabel(`ServiceAccountRole "${id}": serviceAccount`, account, 253);
     const issuer = Fn.replace(props.oidcProvider.issuerUrl, 'https://', '');
     const trust = new DataAwsIamPolicyDocument(this, 'Trust', {
       statement: [
@@ -58,7 +61,7 @@ export class ServiceAccountRole extends Construct {
             {
               test: 'StringEquals',
               variable: `${issuer}:sub`,
-              values: [`system:serviceaccount:${props.namespace}:${props.serviceAccount}`],
+              values: accounts.map((a) => `system:serviceaccount:${props.namespace}:${a}`),
             },
             { test: 'StringEquals', variable: `${issuer}:aud`, values: ['sts.amazonaws.com'] },
           ],

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import type { InstanceCloudResourceKinds } from '../cloud-resources';
 import { boundedName } from '../names';
 import { azureInstanceDataNames } from './instance-data-key';
-import { azureNames } from './naming';
+import { azureInstanceNames, azureNames } from './naming';
 import { WorkloadIdentity } from './workload-identity';
 
 /** Names of an instance's Azure resources; blocks are wired with `container`, `queue`, `table` and `account`. */
@@ -46,7 +46,7 @@ export function azureInstanceResourceNames(
     container: kinds.objectStorage ? dashed : undefined,
     queue: kinds.queue ? dashed : undefined,
     table: kinds.table ? boundedName(['sandbox', alnum(instanceName)], 63, '') : undefined,
-    identity: boundedName(['id', clusterName, instanceName, 'cloud'], 128),
+    identity: azureInstanceNames(clusterName, instanceName).cloudIdentity,
   };
 }
 

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { InstanceSecretBackend, InstanceSecretBinding, InstanceSecretRequest } from '../cluster';
 import { boundedName } from '../names';
 import { secretManagerKeyProblem } from '../secret-manager-keys';
-import { azureNames } from './naming';
+import { azureInstanceNames, azureNames } from './naming';
 import { WorkloadIdentity } from './workload-identity';
 
 export interface AzureInstanceSecretsProps {
@@ -29,7 +29,7 @@ export class AzureInstanceSecrets implements InstanceSecretBackend {
     const names = azureNames(this.props.clusterName);
     const vault = new DataAzurermKeyVault(c, 'Vault', { name: names.keyVault, resourceGroupName: names.resourceGroup });
     const identity = new WorkloadIdentity(c, 'Identity', {
-      name: boundedName(['id', this.props.clusterName, request.instanceName], 128),
+      name: azureInstanceNames(this.props.clusterName, request.instanceName).secretsIdentity,
       resourceGroupName: names.resourceGroup,
       location: this.props.location,
       oidcIssuerUrl: this.props.oidcIssuerUrl,

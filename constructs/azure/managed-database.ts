@@ -13,7 +13,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { MANAGED_DEFAULT_SIZES, type ManagedDatabase } from '../instance/managed-database';
 import { boundedName } from '../names';
-import { azureNames } from './naming';
+import { azureInstanceNames, azureNames } from './naming';
 import { WorkloadIdentity } from './workload-identity';
 
 export interface AzureManagedDatabaseProps {
@@ -77,7 +77,7 @@ export class AzureManagedDatabase extends Construct {
     });
 
     this.server = new PostgresqlFlexibleServer(this, 'Server', {
-      name: `${boundedName(['sandbox', props.clusterName, props.instanceName], 56)}-${suffix.hex}`,
+      name: `${azureInstanceNames(props.clusterName, props.instanceName).databaseServer}-${suffix.hex}`,
       resourceGroupName: group,
       location: props.location,
       version: props.version,
@@ -98,7 +98,7 @@ export class AzureManagedDatabase extends Construct {
     });
 
     const identity = new WorkloadIdentity(this, 'Identity', {
-      name: boundedName(['id', props.clusterName, props.instanceName, 'db'], 128),
+      name: azureInstanceNames(props.clusterName, props.instanceName).databaseIdentity,
       resourceGroupName: group,
       location: props.location,
       oidcIssuerUrl: props.oidcIssuerUrl,

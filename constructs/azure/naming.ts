@@ -1,4 +1,16 @@
-import { boundedName } from '../names';
+import { boundedName, instanceCloudName } from '../names';
+
+/** Names of one instance's managed identities and database server, unambiguous across clusters (see instanceCloudName). */
+export const azureInstanceNames = (cluster: string, instance: string) => {
+  const id = { cluster, instance };
+  return {
+    secretsIdentity: instanceCloudName(id, ['id', cluster, instance], 128),
+    cloudIdentity: instanceCloudName(id, ['id', cluster, instance, 'cloud'], 128),
+    databaseIdentity: instanceCloudName(id, ['id', cluster, instance, 'db'], 128),
+    /** PostgreSQL flexible server name (global), before the suffix drawn at apply time. */
+    databaseServer: instanceCloudName(id, ['sandbox', cluster, instance], 56),
+  };
+};
 
 /** Names shared by the Azure cluster stack and the stacks that look the cluster up by name. */
 export const azureNames = (cluster: string) => ({

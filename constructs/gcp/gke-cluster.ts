@@ -12,7 +12,7 @@ import { assertPublicAccessRanges } from '../public-api-access';
 import { gkeFacts } from './cluster-facts';
 import { GkeNodePool, type GkeNodePoolOptions } from './gke-node-pool';
 import { GcpKeys } from './kms';
-import { gcpNames } from './naming';
+import { gcpNames, gcpSecretPrefix } from './naming';
 import type { GkeNetwork } from './network';
 
 export type GkeMode = 'standard' | 'autopilot';
@@ -262,9 +262,4 @@ export class GkeCluster extends Construct implements SandboxCluster {
     this.nodePools.push(pool);
     return pool;
   }
-}
-
-/** Secret Manager ids allow no "/", so a cluster's secrets share this name prefix instead of a path. */
-export function gcpSecretPrefix(clusterName: string): string {
-  return `sandbox-${clusterName}-`;
 }

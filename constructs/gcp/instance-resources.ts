@@ -10,8 +10,8 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
 import type { InstanceCloudResourceKinds } from '../cloud-resources';
-import { boundedName } from '../names';
-import { gcpNames } from './naming';
+import { boundedName, instanceCloudName } from '../names';
+import { gcpInstanceNames, gcpNames } from './naming';
 
 /** Names of an instance's Google resources. */
 export interface GcpInstanceResourceNames {
@@ -32,13 +32,14 @@ export function gcpInstanceResourceNames(
   instanceName: string,
   kinds: InstanceCloudResourceKinds,
 ): GcpInstanceResourceNames {
+  const id = { cluster: clusterName, instance: instanceName };
   const base = ['sandbox', clusterName, instanceName];
   return {
-    bucket: kinds.objectStorage ? boundedName(base, 63) : undefined,
-    topic: kinds.queue ? boundedName(base, 255) : undefined,
-    subscription: kinds.queue ? boundedName(base, 255) : undefined,
-    database: kinds.table ? boundedName(base, 63) : undefined,
-    account: boundedName(['sbc', clusterName, instanceName], 30),
+    bucket: kinds.objectStorage ? instanceCloudName(id, base, 63) : undefined,
+    topic: kinds.queue ? instanceCloudName(id, base, 255) : undefined,
+    subscription: kinds.queue ? instanceCloudName(id, base, 255) : undefined,
+    database: kinds.table ? instanceCloudName(id, base, 63) : undefined,
+    account: gcpInstanceNames(clusterName, instanceName).cloudAccount,
   };
 }
 

@@ -6,10 +6,8 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { InstanceSecretBackend, InstanceSecretBinding, InstanceSecretRequest } from '../cluster';
-import { boundedName } from '../names';
 import { secretManagerKeyProblem } from '../secret-manager-keys';
-import { gcpSecretPrefix } from './gke-cluster';
-import { gcpNames } from './naming';
+import { gcpInstanceNames, gcpNames } from './naming';
 
 export interface GcpInstanceSecretsProps {
   readonly clusterName: string;
@@ -29,8 +27,9 @@ export class GcpInstanceSecrets implements InstanceSecretBackend {
     const c = new Construct(scope, 'GcpSecrets');
     const { clusterName, project, region } = this.props;
     const keyName = gcpNames(clusterName).secretManagerKey(project, region);
+    const instanceNames = gcpInstanceNames(clusterName, request.instanceName);
     const account = new ServiceAccount(c, 'Account', {
-      accountId: boundedName(['sbx', request.instanceName], 30),
+      accountId: instanceNames.secretsAccount,
       displayName: `Secrets of sandbox instance ${request.instanceName} on ${clusterName}`,
     });
     new ServiceAccountIamMember(c, 'WorkloadIdentity', {
@@ -40,7 +39,7 @@ export class GcpInstanceSecrets implements InstanceSecretBackend {
     });
     const remoteKeys: Record<string, string> = {};
     for (const secret of request.secrets) {
-      const secretId = boundedName([`${gcpSecretPrefix(clusterName)}${request.instanceName}`, secret.name], 255);
+      const secretId = instanceNames.secretId(secret.name);
       const stored = new SecretManagerSecret(c, `Secret-${secret.name}`, {
         secretId,
         replication: {

@@ -10,9 +10,7 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { MANAGED_DEFAULT_SIZES, type ManagedDatabase, type ManagedDatabaseEngine } from '../instance/managed-database';
-import { boundedName } from '../names';
-import { gcpSecretPrefix } from './gke-cluster';
-import { gcpNames } from './naming';
+import { gcpInstanceNames, gcpNames } from './naming';
 
 interface EngineFacts {
   /** Cloud SQL `database_version` of a version. */
@@ -88,10 +86,11 @@ export class GcpManagedDatabase extends Construct {
     super(scope, id);
     const engine = ENGINES[props.engine];
     const names = gcpNames(props.clusterName);
+    const instanceNames = gcpInstanceNames(props.clusterName, props.instanceName);
     // Cloud SQL keeps a deleted server's name for a week; a suffix drawn at apply time lets the instance come back sooner.
     const suffix = new Id(this, 'Suffix', { byteLength: 3 });
     this.server = new SqlDatabaseInstance(this, 'Server', {
-      name: `${boundedName(['sandbox', props.clusterName, props.instanceName], 90)}-${suffix.hex}`,
+      name: `${instanceNames.databaseServer}-${suffix.hex}`,
       databaseVersion: engine.version(props.version),
       region: props.region,
       encryptionKeyName: names.databasesKey(props.project, props.region),
@@ -133,7 +132,7 @@ export class GcpManagedDatabase extends Construct {
     });
 
     const account = new ServiceAccount(this, 'Account', {
-      accountId: boundedName(['sbx', props.instanceName, 'db'], 30),
+      accountId: instanceNames.databaseAccount,
       displayName: `Database admin credential of sandbox instance ${props.instanceName} on ${props.clusterName}`,
     });
     new ServiceAccountIamMember(this, 'WorkloadIdentity', {
@@ -141,7 +140,7 @@ export class GcpManagedDatabase extends Construct {
       role: 'roles/iam.workloadIdentityUser',
       member: `serviceAccount:${props.project}.svc.id.goog[${props.namespace}/${props.serviceAccountName}]`,
     });
-    const secretId = boundedName([`${gcpSecretPrefix(props.clusterName)}${props.instanceName}`, 'database-admin'], 255);
+    const secretId = instanceNames.secretId('database-admin');
     const secret = new SecretManagerSecret(this, 'AdminSecret', {
       secretId,
       replication: {

@@ -1,6 +1,33 @@
-/** Names shared by the Google cluster stack and the stacks that look the cluster up by name. */
-import { boundedName } from '../names';
+import { boundedName, instanceCloudName } from '../names';
 
+/**
+ * Names of one instance's Google service accounts, secrets and Cloud SQL server, unambiguous across clusters (see
+ * instanceCloudName). Secret ids keep the cluster's prefix, which its secret operator's IAM condition matches.
+ */
+export const gcpInstanceNames = (cluster: string, instance: string) => {
+  const id = { cluster, instance };
+  return {
+    /** Service account ids: 6-30 characters. */
+    secretsAccount: instanceCloudName(id, ['sbx', instance], 30),
+    databaseAccount: instanceCloudName(id, ['sbx', instance, 'db'], 30),
+    cloudAccount: instanceCloudName(id, ['sbc', cluster, instance], 30),
+    /** Secret Manager secret id of the instance's secret `name`. */
+    secretId: (name: string) => instanceCloudName(id, [`${gcpSecretPrefix(cluster)}${instance}`, name], 255),
+    /** Cloud SQL server name, before the suffix drawn at apply time. */
+    databaseServer: instanceCloudName(id, ['sandbox', cluster, instance], 90),
+  };
+};
+
+/**
+ * Secret Manager ids allow no "/", so a cluster's secrets share this name prefix instead of a path. It ends in "_",
+ * which no cluster name holds: the prefix of cluster `dev` is not the start of cluster `dev-eu`'s, whose secret
+ * operator's IAM condition matches it with "starts with".
+ */
+export function gcpSecretPrefix(clusterName: string): string {
+  return `sandbox-${clusterName}_`;
+}
+
+/** Names shared by the Google cluster stack and the stacks that look the cluster up by name. */
 export const gcpNames = (cluster: string) => ({
   /** Google service account ids: 6-30 characters. */
   nodeAccount: boundedName([cluster, 'nodes'], 30),

@@ -7,6 +7,7 @@ export * from './platform-resources';
 export * from './instance-reaper';
 export * from './kafka-operator';
 export * from './monitoring';
+export * from './open-namespaces';
 export * from './platform-namespace';
 export * from './sandbox-platform';
 export * from './secrets-operator';

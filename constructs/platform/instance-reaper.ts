@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
+import { PLATFORM_DEFAULTS } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const REAPER_CHART_VERSION = '0.4.0';
+export const REAPER_CHART_VERSION = '0.5.0';
 export const SANDBOX_PLATFORM_NAMESPACE = 'sandbox-platform';
 
 /**
@@ -27,6 +28,11 @@ export interface InstanceReaperProps {
   readonly idleHours?: number;
   /** Prometheus that scrapes the gateway's proxies, read for request counts. @default - none */
   readonly prometheusUrl?: string;
+  /**
+   * The `job` label of the proxies' series in that Prometheus; only they count, besides their namespace (the
+   * platform's gateway namespace). @default - any job
+   */
+  readonly gatewayProxyJob?: string;
 }
 
 /** The in-cluster safety net that removes expired (and, optionally, idle) instances and applies working hours. */
@@ -56,7 +62,16 @@ export class InstanceReaper extends Construct {
       values: {
         schedule,
         ...(props.registryMirror ? { global: { imageRegistry: props.registryMirror } } : {}),
-        ...(idleHours > 0 ? { idle: { hours: idleHours, prometheusUrl: props.prometheusUrl } } : {}),
+        ...(idleHours > 0
+          ? {
+              idle: {
+                hours: idleHours,
+                prometheusUrl: props.prometheusUrl,
+                proxyNamespace: PLATFORM_DEFAULTS.gatewayNamespace,
+                proxyJob: props.gatewayProxyJob ?? '',
+              },
+            }
+          : {}),
       },
       dependsOn: [ns.namespace],
     });

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PLATFORM_DEFAULTS } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
-import { PLATFORM_MONITORING, PROMETHEUS_RETENTION_HOURS } from './prometheus';
+import { GATEWAY_PROXY_MONITOR, PLATFORM_MONITORING, PROMETHEUS_RETENTION_HOURS } from './prometheus';
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
   repository: 'https://prometheus-community.github.io/helm-charts',
@@ -44,7 +44,7 @@ export class Monitoring extends Construct {
           // their per-route request counters are what idle reaping reads.
           additionalPodMonitors: [
             {
-              name: 'envoy-gateway-proxies',
+              name: GATEWAY_PROXY_MONITOR.name,
               namespaceSelector: { matchNames: [PLATFORM_DEFAULTS.gatewayNamespace] },
               selector: {
                 matchLabels: {

@@ -15,6 +15,8 @@ export interface PlatformNamespaceProps {
 export class PlatformNamespace extends Construct {
   readonly namespace: NamespaceV1;
   readonly name: string;
+  /** The name as given, known at synthesis (`name` refers to the created namespace). */
+  readonly declaredName: string;
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
     super(scope, id);
@@ -30,5 +32,6 @@ export class PlatformNamespace extends Construct {
       },
     });
     this.name = this.namespace.metadata.name;
+    this.declaredName = props.name;
   }
 }

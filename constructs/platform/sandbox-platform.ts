@@ -8,7 +8,9 @@ import { GatewayController } from './gateway-controller';
 import { InstanceReaper } from './instance-reaper';
 import { KafkaOperator } from './kafka-operator';
 import { Monitoring } from './monitoring';
-import { PLATFORM_PROMETHEUS_URL } from './prometheus';
+import { OpenNamespaces } from './open-namespaces';
+import { PlatformNamespace } from './platform-namespace';
+import { GATEWAY_PROXY_MONITOR, PLATFORM_PROMETHEUS_URL } from './prometheus';
 import { PlatformResources } from './platform-resources';
 import { SecretsOperator } from './secrets-operator';
 import { PlatformStorageClasses } from './storage-classes';
@@ -52,6 +54,8 @@ export class SandboxPlatform extends Construct {
   readonly monitoring?: Monitoring;
   readonly externalDns?: ExternalDns;
   readonly kafka?: KafkaOperator;
+  /** Allow-all policies of kube-system and the platform namespaces, where unselected pods are denied. */
+  readonly openNamespaces?: OpenNamespaces;
 
   constructor(scope: Construct, id: string, props: SandboxPlatformProps) {
     super(scope, id);
@@ -83,6 +87,8 @@ export class SandboxPlatform extends Construct {
       registryMirror: props.registryMirror,
       idleHours: props.idleHours,
       prometheusUrl: props.prometheusUrl ?? (props.monitoring ? PLATFORM_PROMETHEUS_URL : undefined),
+      // The platform's own Prometheus names the proxies' scrape job; another one is only held to their namespace.
+      gatewayProxyJob: !props.prometheusUrl && props.monitoring ? GATEWAY_PROXY_MONITOR.job : undefined,
     });
     new TenantPolicies(this, 'TenantPolicies', {
       domain: props.cluster.ingress.domain,
@@ -103,6 +109,15 @@ export class SandboxPlatform extends Construct {
         clusterName: props.cluster.clusterName,
         domain: props.cluster.ingress.domain,
         cloudValues,
+      });
+    }
+    if (needs.deniesUnselectedPods) {
+      const platform = this.node.findAll().filter((c): c is PlatformNamespace => c instanceof PlatformNamespace);
+      this.openNamespaces = new OpenNamespaces(this, 'OpenNamespaces', {
+        namespaces: [
+          { name: 'kube-system' },
+          ...platform.map((p) => ({ name: p.declaredName, createdBy: p.namespace })),
+        ],
       });
     }
   }

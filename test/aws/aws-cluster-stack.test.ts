@@ -11,6 +11,7 @@ import { buildStacks, exampleWith, onlyResource, resources, synthJson, type Terr
 const stack = buildStacks().clusters.get('cluster-aws-main') as AwsClusterStack;
 const json = synthJson(stack);
 /** The resource whose construct path contains `fragment` (logical ids join path parts with "_"). */
+const addons = Object.values(resources(json, 'aws_eks_addon')) as any[];
 const byPath = (type: string, fragment: string) =>
   Object.entries(resources(json, type)).find(([id]) => id.includes(fragment.replace(/\//g, '_')))?.[1];
 
@@ -250,15 +251,14 @@ describe('AWS cluster stack', () => {
   });
 
   describe('add-ons', () => {
-    const addons = Object.values(resources(json, 'aws_eks_addon')) as any[];
-
     it('are all present at pinned versions', () => {
       expect(Object.fromEntries(addons.map((a) => [a.addon_name, a.addon_version]))).toEqual(DEFAULT_ADDON_VERSIONS);
     });
 
-    it('enable network policy enforcement in the VPC CNI', () => {
+    it('enable network policy enforcement in the VPC CNI, strict from the first packet of a pod', () => {
       expect(JSON.parse(addons.find((a) => a.addon_name === 'vpc-cni').configuration_values)).toEqual({
         enableNetworkPolicy: 'true',
+        env: { NETWORK_POLICY_ENFORCING_MODE: 'strict' },
       });
     });
 
@@ -273,6 +273,7 @@ describe('AWS cluster stack', () => {
         expect.arrayContaining([
           'system:serviceaccount:kube-system:ebs-csi-controller-sa',
           'system:serviceaccount:kube-system:efs-csi-controller-sa',
+          'system:serviceaccount:kube-system:efs-csi-node-sa',
           'system:serviceaccount:kube-system:aws-node',
           'system:serviceaccount:external-secrets:external-secrets',
         ]),
@@ -282,16 +283,77 @@ describe('AWS cluster stack', () => {
     });
   });
 
-  it('creates an encrypted EFS file system reachable over NFS from the VPC only', () => {
-    expect(onlyResource(json, 'aws_efs_file_system')).toMatchObject({
-      encrypted: true,
-      kms_key_id: expect.stringMatching(/aws_kms_key/),
+  describe('shared file system', () => {
+    const efsTrust = () =>
+      Object.entries(json.data!.aws_iam_policy_document as Record<string, any>).find(([id]) =>
+        id.includes('Addons_EfsCsiRole_Trust'),
+      )![1];
+
+    it('is encrypted with the data key, its mount targets taking NFS from the cluster security group only', () => {
+      expect(onlyResource(json, 'aws_efs_file_system')).toMatchObject({
+        encrypted: true,
+        kms_key_id: expect.stringMatching(/aws_kms_key/),
+      });
+      expect(Object.keys(resources(json, 'aws_efs_mount_target'))).toHaveLength(3);
+      const sg = onlyResource(json, 'aws_security_group');
+      expect(sg.ingress).toEqual([
+        {
+          description: 'NFS from the cluster nodes',
+          protocol: 'tcp',
+          from_port: 2049,
+          to_port: 2049,
+          security_groups: [expect.stringMatching(/aws_eks_cluster\.\S+\.vpc_config\[0\]\.cluster_security_group_id/)],
+          cidr_blocks: null,
+          ipv6_cidr_blocks: null,
+          prefix_list_ids: null,
+          self: null,
+        },
+      ]);
+      expect(sg.egress).toEqual([]);
+      for (const target of Object.values(resources(json, 'aws_efs_mount_target')) as any[])
+        expect(target.security_groups).toEqual([expect.stringMatching(/aws_security_group\.Cluster_SharedStorage/)]);
     });
-    expect(Object.keys(resources(json, 'aws_efs_mount_target'))).toHaveLength(3);
-    const sg = onlyResource(json, 'aws_security_group');
-    expect(sg.ingress).toEqual([
-      expect.objectContaining({ from_port: 2049, to_port: 2049, cidr_blocks: ['10.40.0.0/16'] }),
-    ]);
+
+    it('refuses unencrypted transport and anyone but the CSI driver mounting through a mount target', () => {
+      const policy = onlyResource(json, 'aws_efs_file_system_policy');
+      expect(policy.file_system_id).toMatch(/aws_efs_file_system\./);
+      const doc = Object.entries(json.data!.aws_iam_policy_document as Record<string, any>).find(([id]) =>
+        id.includes('SharedStorage_AccessPolicy'),
+      )![1];
+      expect(policy.policy).toContain('SharedStorage_AccessPolicy');
+      const fs = expect.stringMatching(/aws_efs_file_system\.\S+\.arn/);
+      expect(doc.statement).toEqual([
+        {
+          sid: 'DenyUnencryptedTransport',
+          effect: 'Deny',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: ['*'],
+          resources: [fs],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+        {
+          sid: 'MountThroughTheCsiDriver',
+          effect: 'Allow',
+          principals: [
+            { type: 'AWS', identifiers: [expect.stringMatching(/aws_iam_role\.Cluster_Addons_EfsCsiRole/)] },
+          ],
+          actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+          resources: [fs],
+          condition: [{ test: 'Bool', variable: 'elasticfilesystem:AccessedViaMountTarget', values: ['true'] }],
+        },
+      ]);
+      // No statement names an anonymous principal: an NFS client without IAM is refused.
+      expect(JSON.stringify(doc)).not.toMatch(/"Principal"|anonymous/);
+    });
+
+    it('is mounted by the CSI driver, controller and node plugin, with its role, over TLS and IAM', () => {
+      expect(efsTrust().statement[0].condition[0].values).toEqual([
+        'system:serviceaccount:kube-system:efs-csi-controller-sa',
+        'system:serviceaccount:kube-system:efs-csi-node-sa',
+      ]);
+      const efs = addons.find((a) => a.addon_name === 'aws-efs-csi-driver');
+      expect(efs.service_account_role_arn).toMatch(/aws_iam_role\.Cluster_Addons_EfsCsiRole/);
+    });
   });
 
   it('lets the secret operator read only this cluster secrets, decrypting with their key', () => {
@@ -308,6 +370,15 @@ describe('AWS cluster stack', () => {
     expect(policy.statement[1]).toEqual({
       actions: ['kms:Decrypt'],
       resources: [expect.stringMatching(/aws_kms_key\.Cluster_SecretStore_Key/)],
+      // Only through Secrets Manager, and only for this cluster's secrets.
+      condition: [
+        {
+          test: 'StringEquals',
+          variable: 'kms:ViaService',
+          values: [expect.stringMatching(/^secretsmanager\.\$\{data\.aws_region\.\S+\.region\}\.amazonaws\.com$/)],
+        },
+        { test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: policy.statement[0].resources },
+      ],
     });
     expect(byPath('aws_iam_role', 'SecretStore/OperatorRole').name).toBe('sandbox-aws-main-secret-operator');
   });

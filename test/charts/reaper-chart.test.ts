@@ -112,6 +112,14 @@ describe('instance reaper chart', () => {
       });
     });
 
+    it("holds the request count to the gateway proxies' namespace, and to their scrape job when given", () => {
+      expect(env(objects)).toMatchObject({ PROXY_NAMESPACE: 'sandbox-gateway', PROXY_JOB: '' });
+      expect(env(template('idle.proxyJob=monitoring/envoy-gateway-proxies'))).toMatchObject({
+        PROXY_JOB: 'monitoring/envoy-gateway-proxies',
+      });
+      expect(() => template('idle.proxyJob=a"b')).toThrow(/proxyJob/);
+    });
+
     it('refuses idle hours without a Prometheus to count requests with', () => {
       expect(() => template('idle.hours=24')).toThrow(/idle\/prometheusUrl/);
     });
@@ -123,5 +131,15 @@ describe('instance reaper chart', () => {
         objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((r) => r.rules),
       );
     });
+  });
+
+  it('bounds a run: seconds per namespace, per API call and for the whole Job', () => {
+    const cron = find('CronJob', 'instance-reaper');
+    const env = Object.fromEntries(
+      cron.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({ NAMESPACE_SECONDS: '60', REQUEST_TIMEOUT: '20s' });
+    expect(cron.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(600);
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].resources.limits.memory).toBe('128Mi');
   });
 });

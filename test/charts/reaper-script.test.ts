@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { tempDir } from '../fixtures';
 
@@ -11,6 +11,8 @@ interface Workload {
   readonly kind: 'deployment' | 'statefulset';
   readonly name: string;
   readonly replicas: number;
+  /** Text its owner wrote into the object after its name. */
+  readonly padding?: string;
 }
 
 interface Namespace {
@@ -43,9 +45,18 @@ interface Cluster {
   readonly now?: string;
   readonly dryRun?: boolean;
   /** The chart's idle.hours and idle.prometheusUrl. */
-  readonly idle?: { readonly hours: number; readonly prometheusUrl?: string };
+  readonly idle?: {
+    readonly hours: number;
+    readonly prometheusUrl?: string;
+    readonly proxyNamespace?: string;
+    readonly proxyJob?: string;
+  };
   /** Prometheus's answer for the requests of a namespace: a count, no data, or down (wget fails). */
   readonly requests?: Readonly<Record<string, number | 'no-data' | 'down'>>;
+  /** Namespaces whose every API call takes a second. */
+  readonly slow?: readonly string[];
+  /** The reaper's NAMESPACE_SECONDS. @default the script's */
+  readonly namespaceSeconds?: number;
   /** The cluster serves no CloudNativePG API (the operator is not installed). */
   readonly withoutCloudNativePg?: boolean;
 }
@@ -54,8 +65,14 @@ interface Run {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
-  /** kubectl calls that change something (everything but `get`). */
+  /** kubectl calls that change something (everything but `get`), without the request timeout every call carries. */
   readonly changes: string[];
+  /** kubectl calls that read, likewise. */
+  readonly reads: string[];
+  /** Every kubectl call in order, likewise. */
+  readonly calls: string[];
+  /** kubectl calls without the request timeout. */
+  readonly unbounded: string[];
   /** The arguments of each Prometheus request (wget). */
   readonly queries: string[];
 }
@@ -63,6 +80,42 @@ interface Run {
 const MONDAY_NOON = '2026-11-23T12:00:00Z';
 const WEEK_BEFORE = '2026-11-16T12:00:00Z';
 const epoch = (iso: string) => String(Date.parse(iso) / 1000);
+
+/**
+ * A one-item page of a Deployment or StatefulSet list as the API server writes it: the list's metadata (with the
+ * continue token of the next page), then the item, whose metadata starts with its name. `padding` stands for what an
+ * owner writes into the rest of the object.
+ */
+function listPage(kind: Workload['kind'], items: readonly Workload[], i: number): string {
+  const w = items[i];
+  const next = i + 1 < items.length ? `,"continue":"c${i + 1}","remainingItemCount":${items.length - i - 1}` : '';
+  return (
+    JSON.stringify({
+      kind: kind === 'deployment' ? 'DeploymentList' : 'StatefulSetList',
+      apiVersion: 'apps/v1',
+      metadata: { resourceVersion: '1' },
+      items: [
+        {
+          metadata: { name: w.name, namespace: 'ns', annotations: { padding: w.padding ?? '' } },
+          spec: { replicas: w.replicas },
+        },
+      ],
+    }).replace('"resourceVersion":"1"}', `"resourceVersion":"1"${next}}`) + '\n'
+  );
+}
+
+/** A one-item page of a CloudNativePG Cluster list, as `listPage` writes those of workloads. */
+function clusterPage(names: readonly string[], i: number): string {
+  const next = i + 1 < names.length ? `,"continue":"c${i + 1}","remainingItemCount":${names.length - i - 1}` : '';
+  return (
+    JSON.stringify({
+      kind: 'ClusterList',
+      apiVersion: 'postgresql.cnpg.io/v1',
+      metadata: { resourceVersion: '1' },
+      items: [{ metadata: { name: names[i], namespace: 'ns' }, spec: { instances: 1 } }],
+    }).replace('"resourceVersion":"1"}', `"resourceVersion":"1"${next}}`) + '\n'
+  );
+}
 
 /** Runs the reaper script against a stand-in kubectl that answers from `cluster` and records every call. */
 function reap(cluster: Cluster): Run {
@@ -96,20 +149,38 @@ function reap(cluster: Cluster): Run {
       .map(([k, v]) => `${k}=${v}\n`)
       .join(''),
   );
+  mkdirSync(join(dir, 'pages'));
+  mkdirSync(join(dir, 'scale'));
+  mkdirSync(join(dir, 'hibernation'));
   for (const ns of cluster.namespaces) {
-    writeFileSync(
-      join(dir, `clusters-${ns.name}`),
-      (ns.databases ?? []).map((d) => `${d.name}|${d.hibernation ?? ''}\n`).join(''),
-    );
-    for (const kind of ['deployment', 'statefulset']) {
-      const rows = (ns.workloads ?? []).filter((w) => w.kind === kind).map((w) => `${w.name}|${w.replicas}\n`);
-      writeFileSync(join(dir, `${kind}-${ns.name}`), rows.join(''));
+    for (const kind of ['deployment', 'statefulset'] as const) {
+      const items = (ns.workloads ?? []).filter((w) => w.kind === kind);
+      items.forEach((w, i) => {
+        writeFileSync(
+          join(dir, 'pages', `${ns.name}.${kind}.${i === 0 ? 'start' : `c${i}`}`),
+          listPage(kind, items, i),
+        );
+        writeFileSync(join(dir, 'scale', `${ns.name}.${kind}.${w.name}`), w.replicas === 0 ? '' : String(w.replicas));
+      });
     }
+    const databases = ns.databases ?? [];
+    databases.forEach((d, i) => {
+      writeFileSync(
+        join(dir, 'pages', `${ns.name}.cluster.${i === 0 ? 'start' : `c${i}`}`),
+        clusterPage(
+          databases.map((x) => x.name),
+          i,
+        ),
+      );
+      writeFileSync(join(dir, 'hibernation', `${ns.name}.${d.name}`), d.hibernation ?? '');
+    });
   }
   const failing = (cluster.failing ?? [])
     .map((p) => `  ${p}) echo "Error from server (Conflict): simulated failure of $*" >&2; exit 1;;`)
     .join('\n');
+  const slow = (cluster.slow ?? []).map((ns) => `  *"/namespaces/${ns}/"*) sleep 1;;`).join('\n');
   const kubectl = join(dir, 'kubectl');
+  // Answers like the API server: one-item list pages (the list's metadata, then the item), scale subresources.
   writeFileSync(
     kubectl,
     `#!/bin/sh
@@ -118,12 +189,23 @@ case "$*" in
 ${failing}
   *) ;;
 esac
+case "$*" in
+${slow}
+  *) ;;
+esac
 case "$1 $2" in
   "get namespaces") cat ${dir}/namespaces;;
   "get configmap") cat ${dir}/state;;
-  "get deployment"|"get statefulset") cat "${dir}/$2-$4";;
-  "get clusters.postgresql.cnpg.io") cat "${dir}/clusters-$4";;
-  "get --raw") ${cluster.withoutCloudNativePg ? 'echo "Error from server (NotFound): the server could not find the requested resource" >&2; exit 1' : 'echo "{}"'};;
+  "get --raw")
+    if [ "$3" = /apis/postgresql.cnpg.io/v1 ]; then ${cluster.withoutCloudNativePg ? 'echo "Error from server (NotFound): the server could not find the requested resource" >&2; exit 1' : 'echo "{}"; exit 0'}; fi
+    ns=$(echo "$3" | sed 's#.*/namespaces/\\([^/]*\\)/.*#\\1#')
+    kind=$(echo "$3" | sed 's#.*/namespaces/[^/]*/\\([a-z]*\\)s?.*#\\1#')
+    token=$(echo "$3" | sed -n 's#.*continue=##p')
+    page="${dir}/pages/$ns.$kind.\${token:-start}"
+    api=apps/v1; case "$3" in /apis/postgresql.cnpg.io/*) api=postgresql.cnpg.io/v1;; esac
+    if [ -f "$page" ]; then cat "$page"; else echo '{"kind":"List","apiVersion":"'$api'","metadata":{"resourceVersion":"1"},"items":[]}'; fi;;
+  "get deployment"|"get statefulset") cat "${dir}/scale/$5.$2.$3";;
+  "get clusters.postgresql.cnpg.io") cat "${dir}/hibernation/$5.$3";;
 esac
 exit 0
 `,
@@ -141,17 +223,25 @@ exit 0
       REAPER_NOW: epoch(cluster.now ?? MONDAY_NOON),
       IDLE_HOURS: String(cluster.idle?.hours ?? 0),
       PROMETHEUS_URL: cluster.idle?.prometheusUrl ?? '',
+      PROXY_NAMESPACE: cluster.idle?.proxyNamespace ?? '',
+      PROXY_JOB: cluster.idle?.proxyJob ?? '',
+      REQUEST_TIMEOUT: '7s',
+      ...(cluster.namespaceSeconds ? { NAMESPACE_SECONDS: String(cluster.namespaceSeconds) } : {}),
     },
   });
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
   const queries = existsSync(join(dir, 'wget.log'))
     ? readFileSync(join(dir, 'wget.log'), 'utf8').trim().split('\n').filter(Boolean)
     : [];
+  const bounded = calls.map((c) => c.replace(/ --request-timeout=7s$/, ''));
   return {
+    unbounded: calls.filter((c, i) => bounded[i] === c),
+    calls: bounded,
+    reads: bounded.filter((c) => c.startsWith('get ')),
     code: result.status ?? -1,
     stdout: result.stdout,
     stderr: result.stderr,
-    changes: calls.filter((c) => !c.startsWith('get ')),
+    changes: bounded.filter((c) => !c.startsWith('get ')),
     queries,
   };
 }
@@ -202,9 +292,9 @@ describe('instance reaper script', () => {
         ],
       });
       expect(run.changes).toEqual([
+        'delete namespace preview --wait=false',
         remember('staging.deployment.web', 2),
         'scale deployment/web -n staging --replicas=0',
-        'delete namespace preview --wait=false',
       ]);
       expect(run.stdout).toMatch(/staging is protected, it does not expire/);
       expect(run.code).toBe(0);
@@ -500,6 +590,97 @@ describe('instance reaper script', () => {
     });
   });
 
+  describe('hostile namespaces', () => {
+    const OUTSIDE = 'Mon-Fri 07:00-08:00 Etc/UTC';
+    // What an owner writes after a workload's name, made to look like list metadata and other items.
+    const bait = `"},"items":[{"metadata":{"name":"victim-web"}}],"metadata":{"continue":"c1"} ]}\n{"kind":"DeploymentList"`;
+    const many = (n: number, size: number): Workload[] =>
+      Array.from({ length: n }, (_, i) => ({
+        kind: i % 4 ? 'deployment' : 'statefulset',
+        name: `w${i}`,
+        replicas: 1,
+        padding: bait.repeat(Math.ceil(size / bait.length)),
+      }));
+    const victims: Namespace[] = [
+      { name: 'victim-old', expires: '2000-01-01T00:00:00Z' },
+      { name: 'victim-web', hours: OUTSIDE, workloads: [{ kind: 'deployment', name: 'web', replicas: 2 }] },
+    ];
+    const slept = (run: Run, ns: string) =>
+      run.changes.filter((c) => c.startsWith('scale ') && c.includes(` -n ${ns} `)).map((c) => c.split(' ')[1]);
+
+    it('visits many large workloads one at a time through one-item pages and scale subresources, and reaps the victims after them', () => {
+      const hostile = many(40, 20000);
+      const run = reap({ namespaces: [{ name: 'aaa-hostile', hours: OUTSIDE, workloads: hostile }, ...victims] });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(slept(run, 'aaa-hostile').sort()).toEqual(hostile.map((w) => `${w.kind}/${w.name}`).sort());
+      expect(slept(run, 'victim-web')).toEqual(['deployment/web']);
+      expect(run.changes).toContain('delete namespace victim-old --wait=false');
+      const workloadReads = run.reads.filter((r) => !/^get (namespaces|configmap) /.test(r));
+      // Besides one-item pages and scale subresources: one discovery request per namespace for CloudNativePG's API.
+      expect(
+        workloadReads.filter(
+          (r) =>
+            !/^get --raw \S+s\?limit=1(&continue=\S+)? *$|--subresource=scale |^get --raw \/apis\/postgresql\.cnpg\.io\/v1 *$/.test(
+              r,
+            ),
+        ),
+      ).toEqual([]);
+      // A page per workload and the empty last page of each kind, then the discovery and an empty Cluster page each.
+      expect(workloadReads.filter((r) => r.startsWith('get --raw')).length).toBe(hostile.length + 2 + 2 * 2);
+    });
+
+    it('settles every expiry before it reads any workload', () => {
+      const run = reap({
+        namespaces: [
+          { name: 'aaa-hostile', hours: OUTSIDE, workloads: many(5, 100) },
+          ...victims,
+          { name: 'zzz-old', expires: '2000-01-01T00:00:00Z' },
+        ],
+      });
+      const lastDelete = run.calls.map((c) => c.startsWith('delete namespace')).lastIndexOf(true);
+      expect(run.calls.filter((c) => c.startsWith('delete namespace'))).toEqual([
+        'delete namespace victim-old --wait=false',
+        'delete namespace zzz-old --wait=false',
+      ]);
+      expect(run.calls.findIndex((c) => c.startsWith('get --raw'))).toBeGreaterThan(lastDelete);
+    });
+
+    it('reports a namespace whose API calls fail and still handles the namespaces after it', () => {
+      const run = reap({
+        namespaces: [{ name: 'aaa-broken', hours: OUTSIDE, workloads: many(3, 10) }, ...victims],
+        failing: ['*"/namespaces/aaa-broken/"*'],
+      });
+      expect(run.stderr).toMatch(
+        /aaa-broken: cannot list deployments: Error from server \(Conflict\): simulated failure/,
+      );
+      expect(run.stderr).toMatch(/aaa-broken: cannot list statefulsets: Error from server/);
+      expect(slept(run, 'victim-web')).toEqual(['deployment/web']);
+      expect(run.changes).toContain('delete namespace victim-old --wait=false');
+      expect(run.code).not.toBe(0);
+    });
+
+    it('gives up on a namespace after its time and goes on with the next', () => {
+      const run = reap({
+        namespaces: [{ name: 'aaa-slow', hours: OUTSIDE, workloads: many(30, 10) }, ...victims],
+        slow: ['aaa-slow'],
+        namespaceSeconds: 2,
+      });
+      expect(run.stderr).toMatch(/aaa-slow: working hours left unfinished after 2s/);
+      expect(slept(run, 'aaa-slow').length).toBeLessThan(30);
+      expect(slept(run, 'victim-web')).toEqual(['deployment/web']);
+      expect(run.code).not.toBe(0);
+    });
+
+    it('bounds every kubectl call with a request timeout', () => {
+      const run = reap({
+        namespaces: [{ name: 'aaa-hostile', hours: OUTSIDE, workloads: many(3, 10) }, ...victims],
+        saved: { 'gone.deployment.web': 1 },
+      });
+      expect(run.reads.length + run.changes.length).toBeGreaterThan(10);
+      expect(run.unbounded).toEqual([]);
+    });
+  });
+
   it('changes nothing in dry-run mode and says what it would do', () => {
     const run = reap({
       dryRun: true,
@@ -586,6 +767,18 @@ describe('reaper time zones', () => {
       expect(url.searchParams.get('query')).toBe(
         'sum(increase(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/quiet/.+"}[24h])) and on() count(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/quiet/.+"} offset 24h)',
       );
+    });
+
+    it("counts only the series the gateway's proxies export: their namespace and scrape job, the instance's routes", () => {
+      const run = reap({
+        idle: { ...idle, proxyNamespace: 'sandbox-gateway', proxyJob: 'monitoring/envoy-gateway-proxies' },
+        namespaces: [{ name: 'quiet' }],
+        requests: { quiet: 0 },
+      });
+      const url = new URL(run.queries[0].split(' ').find((a) => a.startsWith(PROM))!);
+      const series =
+        'envoy_cluster_upstream_rq_total{namespace="sandbox-gateway",job="monitoring/envoy-gateway-proxies",envoy_cluster_name=~"httproute/quiet/.+"}';
+      expect(url.searchParams.get('query')).toBe(`sum(increase(${series}[24h])) and on() count(${series} offset 24h)`);
     });
 
     it('keeps an instance applied within the idle hours without asking Prometheus; the creation counts when no apply was stamped', () => {

@@ -117,6 +117,8 @@ beforeAll(() => {
     `instanceLabel=${LABEL}`,
     '--set',
     'poolGrant.enabled=true',
+    '--set',
+    `deployer.clusterRoleName=${POLICIES}-deployer`,
     '--wait',
   ]);
   helmRun([
@@ -173,6 +175,94 @@ describe('protected instances', () => {
     const gone = kubectl(['get', 'namespace', `${RUN}-gone`, '-o', 'json']);
     expect(gone.code !== 0 || JSON.parse(gone.stdout).status.phase === 'Terminating').toBe(true);
   });
+});
+
+describe('a hostile namespace before its victims', () => {
+  // Working hours that are never inside: every workload of these namespaces is to sleep.
+  const never = { 'sandbox.dev/working-hours': 'Mon-Sun 00:00-00:00 Etc/UTC' };
+  const HOSTILE = 30;
+  // An owner's workloads as large as etcd takes them: each Deployment holds ~1 MiB (annotations at their 256 KiB cap,
+  // the rest in the pod template). Paused, so that the controller makes no ReplicaSets or Pods of them.
+  const large = (kind: 'Deployment' | 'StatefulSet', i: number) => ({
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name: `w${i}`, namespace: `${RUN}-aaa-hostile`, annotations: { a: 'x'.repeat(250 * 1024) } },
+    spec: {
+      replicas: kind === 'Deployment' ? 1 : 0,
+      ...(kind === 'Deployment' ? { paused: true } : { serviceName: 'w' }),
+      selector: { matchLabels: { app: `w${i}` } },
+      template: {
+        metadata: { labels: { app: `w${i}` } },
+        spec: { containers: [{ name: 'c', image: 'registry.invalid/w:1', args: ['y'.repeat(750 * 1024)] }] },
+      },
+    },
+  });
+  const replicas = (ns: string, name: string) =>
+    must(['get', 'deployment', name, '-n', `${RUN}-${ns}`, '-o', 'jsonpath={.spec.replicas}']);
+
+  beforeAll(() => {
+    must(['create', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          namespace('aaa-hostile', {}, never),
+          namespace('aab-broken', {}, never),
+          namespace('victim', {}, never),
+          namespace('victim-old', {}, { 'sandbox.dev/expires-at': '2020-01-01T00:00:00Z' }),
+        ],
+      }),
+    });
+    // The broken namespace never bound the reaper's role: every API call the reaper makes there is refused.
+    for (const ns of ['aaa-hostile', 'victim', 'victim-old'])
+      must(['create', '-f', '-'], { input: JSON.stringify(reaperBinding(`${RUN}-${ns}`)) });
+    for (let i = 0; i < HOSTILE; i++)
+      must(['create', '-f', '-', '-o', 'name'], {
+        input: JSON.stringify(large(i % 5 ? 'Deployment' : 'StatefulSet', i)),
+      });
+    must(['create', 'deployment', 'web', '-n', `${RUN}-aab-broken`, '--image=registry.invalid/web:1', '--replicas=0']);
+    must(['create', 'deployment', 'web', '-n', `${RUN}-victim`, '--image=registry.invalid/web:1', '--replicas=0']);
+    must(['scale', 'deployment', 'web', '-n', `${RUN}-victim`, '--replicas=2']);
+  }, 300000);
+
+  // Gone before the next suites' runs, which expect a run without errors.
+  afterAll(() => {
+    kubectl([
+      'delete',
+      'namespace',
+      ...['aaa-hostile', 'aab-broken', 'victim'].map((n) => `${RUN}-${n}`),
+      '--wait=false',
+    ]);
+  });
+
+  it('reaps the victims after many large workloads and a namespace it may not read, each kubectl within the Job memory', () => {
+    const log = join(tempDir('reaper-memory-'), 'peak-kib');
+    const run = runReaperScript({
+      kubeconfig,
+      user: REAPER_USER,
+      label: LABEL,
+      stateNamespace: PLATFORM_NS,
+      stateConfigMap: `${REAPER_FULLNAME}-state`,
+      peakMemoryLog: log,
+      // Memory is what this test bounds; the time budget is the unit tests' (a stand-in API whose calls take a second),
+      // and on a shared machine 30 workloads can take longer than the default 60 s.
+      env: { NAMESPACE_SECONDS: '900' },
+    });
+    // The Job's memory limit is 128 Mi and kubectl's own start costs ~55 MiB: reading the ~30 MiB of workloads
+    // whole took 367 MiB.
+    const peaks = readFileSync(log, 'utf8').trim().split('\n').map(Number);
+    expect(Math.max(...peaks)).toBeLessThan(96 * 1024);
+    expect(peaks.length).toBeGreaterThan(2 * HOSTILE);
+    expect(run.stderr).toMatch(
+      new RegExp(`${RUN}-aab-broken: cannot list deployments: Error from server \\(Forbidden\\)`),
+    );
+    expect(run.stderr.trim().split('\n')).toHaveLength(3);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`${RUN}-victim-old expired`));
+    expect(replicas('victim', 'web')).toBe('0');
+    for (let i = 1; i < HOSTILE; i += 5)
+      expect({ i, replicas: replicas('aaa-hostile', `w${i}`) }).toEqual({ i, replicas: '0' });
+  }, 300000);
 });
 
 /**
@@ -274,7 +364,13 @@ describe('idle instances', () => {
   });
 
   it('deletes, as the reaper, the instances with no apply and no request for their idle hours, and keeps the others', () => {
-    const run = reapAs({ IDLE_HOURS: '24', PROMETHEUS_URL: prometheus!.url, REAPER_NOW: String(later) });
+    const run = reapAs({
+      IDLE_HOURS: '24',
+      PROMETHEUS_URL: prometheus!.url,
+      PROXY_NAMESPACE: 'sandbox-gateway',
+      PROXY_JOB: 'monitoring/envoy-gateway-proxies',
+      REAPER_NOW: String(later),
+    });
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(new RegExp(`${RUN}-idle is idle: no apply since \\S+ and no request in the last 24h`));
     expect(run.stdout).toMatch(new RegExp(`${RUN}-busy is in use: 5 request\\(s\\) in the last 24h`));
@@ -290,8 +386,9 @@ describe('idle instances', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(queries.map((q) => q.path)).toEqual(queries.map(() => '/api/v1/query'));
+    const series = `envoy_cluster_upstream_rq_total{namespace="sandbox-gateway",job="monitoring/envoy-gateway-proxies",envoy_cluster_name=~"httproute/${RUN}-idle/.+"}`;
     expect(queries.find((q) => q.query.includes(`httproute/${RUN}-idle/`))).toMatchObject({
-      query: `sum(increase(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/${RUN}-idle/.+"}[24h])) and on() count(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/${RUN}-idle/.+"} offset 24h)`,
+      query: `sum(increase(${series}[24h])) and on() count(${series} offset 24h)`,
       time: String(later),
     });
     // Applied two hours before, protected, or opted out: Prometheus is not even asked.
@@ -353,6 +450,8 @@ describe('TCP exposure of an instance group member', () => {
       'ingressDomain=env.test',
       '--set',
       `instanceLabel=${closedLabel}`,
+      '--set',
+      `deployer.clusterRoleName=${CLOSED}-deployer`,
       '--wait',
     ]);
     const ns = namespace(

@@ -108,7 +108,9 @@ function rejections(ns: string): string[] {
         e.type === 'Warning' &&
         /FailedCreate|Forbidden|exceeded quota|violates PodSecurity|LimitRange|must be less than or equal/i.test(
           `${e.reason} ${e.message}`,
-        ),
+        ) &&
+        // Two creates counted at once conflict on the quota's status; the controller retries, nothing was refused.
+        !/Operation cannot be fulfilled on resourcequotas/.test(e.message),
     )
     .map((e) => `${e.involvedObject.kind}/${e.involvedObject.name}: ${e.message}`);
 }

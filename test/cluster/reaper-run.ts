@@ -14,6 +14,8 @@ export interface ReaperRun {
   readonly stateConfigMap: string;
   /** More of the script's environment (`REAPER_NOW`, `IDLE_HOURS`, ...). */
   readonly env?: Record<string, string>;
+  /** Write the peak resident memory (KiB) of every kubectl the script runs into this file, one a line. */
+  readonly peakMemoryLog?: string;
 }
 
 /** Runs the reaper's own script here, as the reaper's service account (no container runs on a kwok node). */
@@ -23,7 +25,19 @@ export function runReaperScript(r: ReaperRun): { code: number | null; stdout: st
     encoding: 'utf8',
     env: process.env,
   }).stdout.trim();
-  writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec ${realKubectl} --as=${r.user} "$@"\n`);
+  writeFileSync(
+    join(bin, 'kubectl'),
+    r.peakMemoryLog
+      ? // The child's own peak, as the kernel counts it; kubectl gets the default SIGPIPE back from subprocess.
+        `#!/usr/bin/env python3
+import resource, subprocess, sys
+code = subprocess.call([${JSON.stringify(realKubectl)}, ${JSON.stringify(`--as=${r.user}`)}] + sys.argv[1:])
+with open(${JSON.stringify(r.peakMemoryLog)}, 'a') as log:
+    log.write('%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(code if code >= 0 else 128 - code)
+`
+      : `#!/bin/sh\nexec ${realKubectl} --as=${r.user} "$@"\n`,
+  );
   chmodSync(join(bin, 'kubectl'), 0o755);
   const run = spawnSync('sh', [join(ROOT, 'charts', 'instance-reaper', 'files', 'reap.sh')], {
     encoding: 'utf8',

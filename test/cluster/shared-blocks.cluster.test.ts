@@ -55,7 +55,11 @@ const createdCrds: string[] = [];
 
 /** The API objects an instance stack writes for its namespace and its shared blocks, from the synthesized JSON. */
 function instanceObjects(json: any, ns: string): object[] {
-  const all = (type: string) => Object.values(resources(json, type)) as any[];
+  // The instance's deployer (its Helm identity) lives in the platform's deployer namespace; it is not about sharing.
+  const all = (type: string) =>
+    (Object.values(resources(json, type)) as any[]).filter(
+      (r) => r.metadata?.namespace !== 'sandbox-deployers' && r.metadata?.name !== 'sandbox-deployer',
+    );
   const { 'sandbox.dev/instance': _, ...labels } = all('kubernetes_namespace_v1')[0].metadata.labels;
   const namespaceOf = (r: any) => (String(r.metadata.namespace).startsWith('${') ? ns : r.metadata.namespace);
   return [

@@ -40,6 +40,9 @@ describe('idle reaping', () => {
     expect(values(j, 'instance-reaper').idle).toEqual({
       hours: 24,
       prometheusUrl: 'http://monitoring-kube-prometheus-prometheus.monitoring.svc:9090',
+      // Only the series of the proxies' own scrape job, in the gateway's namespace, count.
+      proxyNamespace: 'sandbox-gateway',
+      proxyJob: 'monitoring/envoy-gateway-proxies',
     });
     expect(values(j, 'monitoring').prometheus.additionalPodMonitors).toEqual([
       {
@@ -62,6 +65,9 @@ describe('idle reaping', () => {
     expect(values(j, 'instance-reaper').idle).toEqual({
       hours: 72,
       prometheusUrl: 'http://prometheus.observability.svc:9090',
+      // Another Prometheus names its scrape jobs its own way: only the proxies' namespace is held.
+      proxyNamespace: 'sandbox-gateway',
+      proxyJob: '',
     });
     expect(releases(j)).not.toHaveProperty('monitoring');
   });

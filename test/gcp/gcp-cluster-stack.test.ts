@@ -97,7 +97,7 @@ describe('Google cluster stack', () => {
       (m: any) => m.role === 'roles/secretmanager.secretAccessor',
     ) as any;
     expect(access.condition.expression).toMatch(
-      /^resource\.name\.startsWith\("projects\/\$\{data\.google_project\.[^}]+\.number\}\/secrets\/sandbox-gcp-main-"\)$/,
+      /^resource\.name\.startsWith\("projects\/\$\{data\.google_project\.[^}]+\.number\}\/secrets\/sandbox-gcp-main_"\)$/,
     );
   });
 

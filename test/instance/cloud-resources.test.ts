@@ -147,7 +147,7 @@ describe('Azure instance cloud resources', () => {
       { role: 'Storage Table Data Contributor', scope: address(az, 'azurerm_storage_table', 'resource_manager_id') },
     ]);
     const identity = Object.values<any>(resources(az, 'azurerm_user_assigned_identity')).find(
-      (i) => i.name === 'id-az-az-team-cloud',
+      (i) => i.name === 'id-az-az-team-cloud-787c61f5',
     );
     expect(identity).toBeTruthy();
     expect(sandboxCloudAccount(az).metadata.annotations).toEqual({
@@ -191,7 +191,7 @@ describe('Google instance cloud resources', () => {
 
   it('creates a bucket with uniform access, public access prevention and the cluster key', () => {
     expect(onlyResource(gk, 'google_storage_bucket')).toMatchObject({
-      name: 'sandbox-gk-gk-team',
+      name: 'sandbox-gk-gk-team-089c9255',
       location: 'europe-west1',
       uniform_bucket_level_access: true,
       public_access_prevention: 'enforced',
@@ -203,19 +203,19 @@ describe('Google instance cloud resources', () => {
 
   it('creates a Pub/Sub topic under the cluster key kept in the region, and one subscription', () => {
     expect(onlyResource(gk, 'google_pubsub_topic')).toMatchObject({
-      name: 'sandbox-gk-gk-team',
+      name: 'sandbox-gk-gk-team-089c9255',
       kms_key_name: key,
       message_storage_policy: { allowed_persistence_regions: ['europe-west1'] },
     });
     expect(onlyResource(gk, 'google_pubsub_subscription')).toMatchObject({
-      name: 'sandbox-gk-gk-team',
+      name: 'sandbox-gk-gk-team-089c9255',
       topic: address(gk, 'google_pubsub_topic'),
     });
   });
 
   it('creates a Firestore database in Datastore mode under the cluster key, deletable with the instance', () => {
     expect(onlyResource(gk, 'google_firestore_database')).toMatchObject({
-      name: 'sandbox-gk-gk-team',
+      name: 'sandbox-gk-gk-team-089c9255',
       location_id: 'europe-west1',
       type: 'DATASTORE_MODE',
       cmek_config: { kms_key_name: key },
@@ -226,7 +226,7 @@ describe('Google instance cloud resources', () => {
 
   it("binds a Google service account to the instance's sandbox-cloud service account only, with a role on exactly each resource", () => {
     const account = onlyResource(gk, 'google_service_account');
-    expect(account.account_id).toBe('sbc-gk-gk-team');
+    expect(account.account_id).toBe('sbc-gk-gk-team-a20c0737');
     const member = address(gk, 'google_service_account', 'member');
     expect(onlyResource(gk, 'google_service_account_iam_member')).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
@@ -258,7 +258,7 @@ describe('Google instance cloud resources', () => {
         role: 'roles/datastore.user',
         member,
         condition: expect.objectContaining({
-          expression: 'resource.name == "projects/sandbox-proj/databases/sandbox-gk-gk-team"',
+          expression: 'resource.name == "projects/sandbox-proj/databases/sandbox-gk-gk-team-089c9255"',
         }),
       }),
     );
@@ -269,10 +269,10 @@ describe('Google instance cloud resources', () => {
 
   it('wires bucket, topic, subscription, database, region and project into the block', () => {
     expect(values(gk).cloud).toEqual({
-      bucket: 'sandbox-gk-gk-team',
-      queue: 'sandbox-gk-gk-team',
-      subscription: 'sandbox-gk-gk-team',
-      table: 'sandbox-gk-gk-team',
+      bucket: 'sandbox-gk-gk-team-089c9255',
+      queue: 'sandbox-gk-gk-team-089c9255',
+      subscription: 'sandbox-gk-gk-team-089c9255',
+      table: 'sandbox-gk-gk-team-089c9255',
       region: 'europe-west1',
       project: 'sandbox-proj',
     });
@@ -283,8 +283,8 @@ describe('Google instance cloud resources', () => {
       Object.keys(gkMock.resource!).filter((t) => /^google_(storage|pubsub|firestore|service_account)/.test(t)),
     ).toEqual([]);
     expect(values(gkMock).cloud).toEqual({
-      bucket: 'sandbox-gk-gk-mock',
-      queue: 'sandbox-gk-gk-mock',
+      bucket: 'sandbox-gk-gk-mock-7a4dc9b8',
+      queue: 'sandbox-gk-gk-mock-7a4dc9b8',
       region: 'us-east-1',
       endpointUrl: expect.stringMatching(/^http:\/\/mock-cloud\./),
     });
@@ -433,7 +433,7 @@ describe('instance cloud resource constructs', () => {
           region: 'europe-west1',
           objectStorage: true,
         }),
-    ).toThrow(/bucket names must not contain "google", got "sandbox-c-googlers"/);
+    ).toThrow(/bucket names must not contain "google", got "sandbox-c-googlers-82357e0a"/);
   });
 
   it('creates only what is asked for', () => {

@@ -380,6 +380,15 @@ describe('instance stack', () => {
       expect(read.statement[0].resources).toEqual([
         expect.stringMatching(/:secret:sandbox\/aws-main\/payments-demo\/\*$/),
       ]);
+      // Their key only through Secrets Manager in the cluster's region, and only for these secrets.
+      expect(read.statement[1].condition).toEqual([
+        {
+          test: 'StringEquals',
+          variable: 'kms:ViaService',
+          values: [expect.stringMatching(/^secretsmanager\.[a-z0-9-]+\.amazonaws\.com$/)],
+        },
+        { test: 'StringLike', variable: 'kms:EncryptionContext:SecretARN', values: read.statement[0].resources },
+      ]);
       const trust = docs.find((d) => d.statement[0].actions?.includes('sts:AssumeRoleWithWebIdentity'));
       expect(trust.statement[0].condition[0].values).toEqual(['system:serviceaccount:payments-demo:sandbox-secrets']);
       expect(

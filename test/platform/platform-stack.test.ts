@@ -35,6 +35,19 @@ describe('platform stack', () => {
     expect(Object.keys(releases(laptop)).sort()).toEqual(common);
   });
 
+  it("opens kube-system and every platform namespace with an allow-all policy where the VPC CNI's strict mode denies pods no policy selects", () => {
+    const policies = Object.values(resources(aws, 'kubernetes_network_policy_v1')) as any[];
+    const platformNamespaces = (Object.values(resources(aws, 'kubernetes_namespace_v1')) as any[]).map(
+      (n) => n.metadata.name,
+    );
+    expect(policies.map((p) => p.metadata.namespace).sort()).toEqual(['kube-system', ...platformNamespaces].sort());
+    for (const p of policies) {
+      expect(p.metadata.name).toBe('sandbox-allow-all');
+      expect(p.spec).toEqual({ pod_selector: {}, policy_types: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] });
+    }
+    for (const j of [azure, gcp, laptop]) expect(resources(j, 'kubernetes_network_policy_v1')).toEqual({});
+  });
+
   it('plans no custom resource itself: objects that need CRDs come in a chart installed after their operators', () => {
     for (const j of [aws, azure, gcp, laptop]) {
       expect(resources(j, 'kubernetes_manifest')).toEqual({});

@@ -121,6 +121,18 @@ describe('tenant policies', () => {
       expect(granted.filter((g: string) => g.startsWith(`${forbidden}:`))).toEqual([]);
     }
     expect(granted.filter((g: string) => /:(escalate|bind|impersonate|\*)$/.test(g))).toEqual([]);
+    // Cluster-wide, the deployers may only read CRDs, which charts look up before rendering.
+    const lookups = objects.find((o) => o?.kind === 'ClusterRoleBinding');
+    expect(lookups.subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:serviceaccounts:sandbox-deployers' },
+    ]);
+    expect(roles.find((r) => r.metadata.name === lookups.roleRef.name).rules).toEqual([
+      {
+        apiGroups: ['apiextensions.k8s.io'],
+        resources: ['customresourcedefinitions'],
+        verbs: ['get', 'list', 'watch'],
+      },
+    ]);
   });
 
   it('bound hostnames by the instance label and the cluster domain', () => {

@@ -12,12 +12,17 @@
 # Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them;
 # CloudNativePG clusters sleep by the operator's hibernation annotation (the only change its admission policy lets the
 # reaper make to them), remembered in the same ConfigMap as "<namespace>.cluster.<name>=hibernated".
+# An owner decides how many workloads their namespace holds and how large they are, so the reaper never reads them
+# whole: expiry and idleness of every namespace are settled first, from the namespace list alone; then working hours
+# visit one workload at a time (a one-item list page, of which only the head is read, and the small scale
+# subresource), every API call ends after REQUEST_TIMEOUT, and a namespace gets at most NAMESPACE_SECONDS.
 set -u
 # kubectl output is captured before it is read, so a failed call is seen without pipefail; set it where the shell has it.
 if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 
 : "${DRY_RUN:=false}" "${INSTANCE_LABEL:?}" "${STATE_NAMESPACE:?}" "${STATE_CONFIGMAP:?}" "${ZONES:=/scripts/zones.tab}"
-: "${IDLE_HOURS:=0}" "${PROMETHEUS_URL:=}"
+: "${IDLE_HOURS:=0}" "${PROMETHEUS_URL:=}" "${PROXY_NAMESPACE:=}" "${PROXY_JOB:=}"
+: "${REQUEST_TIMEOUT:=20s}" "${NAMESPACE_SECONDS:=60}"
 # REAPER_NOW (seconds since the epoch) replaces the clock, for tests and for rehearsing a run.
 now=${REAPER_NOW:-$(date -u +%s)}
 failures=0
@@ -27,9 +32,14 @@ fail() {
   failures=$((failures + 1))
 }
 
+# kubectl with a bound on every request.
+kube() {
+  kubectl "$@" --request-timeout="$REQUEST_TIMEOUT" </dev/null
+}
+
 # Runs a change, or only reports it in dry-run mode.
 change() {
-  if [ "$DRY_RUN" = "true" ]; then echo "dry-run: kubectl $*"; else kubectl "$@" </dev/null; fi
+  if [ "$DRY_RUN" = "true" ]; then echo "dry-run: kubectl $*"; else kube "$@"; fi
 }
 
 # Strips leading zeros so that shell arithmetic does not read "08" as octal.
@@ -121,7 +131,51 @@ forget() {
   change patch configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" --type json -p "[{\"op\":\"remove\",\"path\":\"/data/$1\"}]"
 }
 
-# Sleeps or wakes the Deployments and StatefulSets of namespace $1 for working hours $2.
+# One page of the ${2}s of namespace $1 holding a single item, from continue token $3 (empty for the first page).
+# Prints "<name> <next token>" (either may be empty: no item, last page); fails with what the API server said.
+# kubectl keeps every page of a list in memory, and -o name or jsonpath fetch whole objects, so the page is read raw
+# and only its head: the list's metadata and the item's name come before anything its owner wrote.
+list_page() {
+  api=${4:-apps/v1}
+  page=$(kube get --raw "/apis/$api/namespaces/$1/${2}s?limit=1${3:+&continue=$3}" 2>&1 | head -c 4096)
+  list_head="{\"kind\":\"[A-Za-z]*List\",\"apiVersion\":\"$api\",\"metadata\":{\\([^{}]*\\)},\"items\":\\["
+  meta=$(printf '%s\n' "$page" | sed -n "1s#^$list_head.*#\\1#p")
+  name=$(printf '%s\n' "$page" | sed -n "1s#^$list_head{\"metadata\":{\"name\":\"\\([a-z0-9.-]*\\)\".*#\\2#p")
+  if [ -z "$name" ] && ! printf '%s\n' "$page" | grep -q "^$list_head]"; then
+    printf '%s\n' "$page" | head -n 3 | cut -c1-300
+    return 1
+  fi
+  next=$(printf '%s\n' "$meta" | sed -n 's/.*"continue":"\([A-Za-z0-9_=-]*\)".*/\1/p')
+  echo "$name $next"
+}
+
+# Whether namespace $1 has used up its NAMESPACE_SECONDS since $2 (seconds since the epoch, by the real clock).
+out_of_time() {
+  [ $(($(date -u +%s) - $2)) -ge "$NAMESPACE_SECONDS" ] || return 1
+  fail "$1: working hours left unfinished after ${NAMESPACE_SECONDS}s"
+}
+
+# Sleeps or wakes workload $3 of kind $2 in namespace $1 to be $4 (awake or asleep) for working hours $5.
+apply_to() {
+  key="$1.$2.$3"
+  if [ "$4" = awake ]; then
+    saved=$(saved_replicas "$key")
+    [ -n "$saved" ] || return 0
+    echo "reaper: waking $1/$2/$3 to $saved"
+    if change scale "$2/$3" -n "$1" --replicas="$saved"; then forget "$key" || fail "$1/$2/$3: cannot forget its replicas"; else fail "$1/$2/$3: scale to $saved failed"; fi
+    return 0
+  fi
+  if ! replicas=$(kube get "$2" "$3" -n "$1" --subresource=scale -o 'jsonpath={.spec.replicas}'); then
+    fail "$1/$2/$3: cannot read its replicas"
+    return 0
+  fi
+  case ${replicas:=0} in *[!0-9]*) fail "$1/$2/$3: replicas \"$replicas\" are not a number"; return 0 ;; esac
+  [ "$replicas" -gt 0 ] || return 0
+  echo "reaper: $1/$2/$3 sleeps outside $5"
+  if remember "$key" "$replicas"; then change scale "$2/$3" -n "$1" --replicas=0 || fail "$1/$2/$3: scale to 0 failed"; else fail "$1/$2/$3: cannot remember its $replicas replicas, left running"; fi
+}
+
+# Sleeps or wakes the Deployments and StatefulSets of namespace $1 for working hours $2, one at a time.
 apply_hours() {
   inside_hours "$2"
   case $? in
@@ -132,54 +186,59 @@ apply_hours() {
       return
       ;;
   esac
+  started=$(date -u +%s)
   for kind in deployment statefulset; do
-    if ! workloads=$(kubectl get "$kind" -n "$1" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.spec.replicas}{"\n"}{end}' </dev/null); then
-      fail "$1: cannot list ${kind}s"
-      continue
-    fi
-    while IFS='|' read -r name replicas; do
-      [ -n "$name" ] || continue
-      key="$1.$kind.$name"
-      if [ "$wanted" = awake ]; then
-        saved=$(saved_replicas "$key")
-        [ -n "$saved" ] || continue
-        echo "reaper: waking $1/$kind/$name to $saved"
-        if change scale "$kind/$name" -n "$1" --replicas="$saved"; then forget "$key" || fail "$1/$kind/$name: cannot forget its replicas"; else fail "$1/$kind/$name: scale to $saved failed"; fi
-      elif [ "${replicas:-0}" -gt 0 ]; then
-        echo "reaper: $1/$kind/$name sleeps outside $2"
-        if remember "$key" "$replicas"; then change scale "$kind/$name" -n "$1" --replicas=0 || fail "$1/$kind/$name: scale to 0 failed"; else fail "$1/$kind/$name: cannot remember its $replicas replicas, left running"; fi
+    token=
+    while :; do
+      out_of_time "$1" "$started" && return
+      if ! item=$(list_page "$1" "$kind" "$token"); then
+        fail "$1: cannot list ${kind}s: $item"
+        break
       fi
-    done <<EOF
-$workloads
-EOF
+      name=${item% *} token=${item#* }
+      [ -z "$name" ] || apply_to "$1" "$kind" "$name" "$wanted" "$2"
+      [ -n "$token" ] || break
+    done
   done
-  apply_hibernation "$1" "$2"
+  apply_hibernation "$1" "$2" "$started"
 }
 
-# Hibernates (asleep) or wakes (awake) the CloudNativePG clusters of namespace $1: a Cluster has no replicas to scale
-# (at least one instance), so the operator's declarative hibernation annotation stops its pods and keeps its volumes.
-# Only clusters the reaper hibernated itself are woken; one an owner hibernated stays as it is.
+# Hibernates (asleep) or wakes (awake) the CloudNativePG clusters of namespace $1, one at a time, within the time the
+# namespace has left since $3: a Cluster has no replicas to scale (at least one instance), so the operator's
+# declarative hibernation annotation stops its pods and keeps its volumes. Only clusters the reaper hibernated are
+# woken; one an owner hibernated stays as it is.
 apply_hibernation() {
   # A cluster without the operator's API has nothing to hibernate (discovery is open to every account).
-  kubectl get --raw /apis/postgresql.cnpg.io/v1 >/dev/null 2>&1 </dev/null || return 0
-  if ! clusters=$(kubectl get clusters.postgresql.cnpg.io -n "$1" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.metadata.annotations.cnpg\.io/hibernation}{"\n"}{end}' </dev/null); then
-    fail "$1: cannot list CloudNativePG clusters"
-    return
-  fi
-  while IFS='|' read -r name hibernation; do
-    [ -n "$name" ] || continue
-    key="$1.cluster.$name"
-    if [ "$wanted" = awake ]; then
-      [ -n "$(saved_replicas "$key")" ] || continue
-      echo "reaper: waking $1/cluster/$name from hibernation"
-      if change annotate clusters.postgresql.cnpg.io "$name" -n "$1" cnpg.io/hibernation-; then forget "$key" || fail "$1/cluster/$name: cannot forget its hibernation"; else fail "$1/cluster/$name: waking from hibernation failed"; fi
-    elif [ "$hibernation" != on ]; then
-      echo "reaper: $1/cluster/$name hibernates outside $2"
-      if remember "$key" hibernated; then change annotate clusters.postgresql.cnpg.io "$name" -n "$1" --overwrite cnpg.io/hibernation=on || fail "$1/cluster/$name: hibernation failed"; else fail "$1/cluster/$name: cannot remember its hibernation, left running"; fi
+  kube get --raw /apis/postgresql.cnpg.io/v1 >/dev/null 2>&1 || return 0
+  token=
+  while :; do
+    out_of_time "$1" "$3" && return
+    if ! item=$(list_page "$1" cluster "$token" postgresql.cnpg.io/v1); then
+      fail "$1: cannot list CloudNativePG clusters: $item"
+      return
     fi
-  done <<EOF
-$clusters
-EOF
+    name=${item% *} token=${item#* }
+    [ -z "$name" ] || hibernate "$1" "$name" "$wanted" "$2"
+    [ -n "$token" ] || return
+  done
+}
+
+# Hibernates or wakes CloudNativePG cluster $2 of namespace $1 to be $3 (awake or asleep) for working hours $4.
+hibernate() {
+  key="$1.cluster.$2"
+  if [ "$3" = awake ]; then
+    [ -n "$(saved_replicas "$key")" ] || return 0
+    echo "reaper: waking $1/cluster/$2 from hibernation"
+    if change annotate clusters.postgresql.cnpg.io "$2" -n "$1" cnpg.io/hibernation-; then forget "$key" || fail "$1/cluster/$2: cannot forget its hibernation"; else fail "$1/cluster/$2: waking from hibernation failed"; fi
+    return 0
+  fi
+  if ! hibernation=$(kube get clusters.postgresql.cnpg.io "$2" -n "$1" -o 'jsonpath={.metadata.annotations.cnpg\.io/hibernation}'); then
+    fail "$1/cluster/$2: cannot read its hibernation"
+    return 0
+  fi
+  [ "$hibernation" != on ] || return 0
+  echo "reaper: $1/cluster/$2 hibernates outside $4"
+  if remember "$key" hibernated; then change annotate clusters.postgresql.cnpg.io "$2" -n "$1" --overwrite cnpg.io/hibernation=on || fail "$1/cluster/$2: hibernation failed"; else fail "$1/cluster/$2: cannot remember its hibernation, left running"; fi
 }
 
 # Percent-encodes the characters a request-count query holds (namespaces are DNS labels).
@@ -189,11 +248,16 @@ urlencode() {
 }
 
 # Requests through the gateway to the routes of namespace $1 over the last $2 hours, from Prometheus: Envoy Gateway
-# names the upstream cluster of each HTTPRoute rule httproute/<namespace>/<route>/rule/<n>. The count is only given
-# when Prometheus also holds those counters from $2 hours ago, so a Prometheus younger than the window counts nothing.
-# Prints the count; fails with the reason when Prometheus does not answer or has no data for the window.
+# names the upstream cluster of each HTTPRoute rule httproute/<namespace>/<route>/rule/<n>. Only series scraped from
+# the gateway's proxies count (their namespace PROXY_NAMESPACE and scrape job PROXY_JOB, labels Prometheus sets from
+# the target): a workload that exports a counter of the same name, in any namespace, cannot keep an instance alive.
+# The count is only given when Prometheus also holds those counters from $2 hours ago, so a Prometheus younger than
+# the window counts nothing. Prints the count; fails with the reason when Prometheus does not answer or has no data.
 requests_of() {
-  routes="envoy_cluster_upstream_rq_total{envoy_cluster_name=~\"httproute/$1/.+\"}"
+  routes="envoy_cluster_name=~\"httproute/$1/.+\""
+  [ -z "$PROXY_JOB" ] || routes="job=\"$PROXY_JOB\",$routes"
+  [ -z "$PROXY_NAMESPACE" ] || routes="namespace=\"$PROXY_NAMESPACE\",$routes"
+  routes="envoy_cluster_upstream_rq_total{$routes}"
   query="sum(increase(${routes}[${2}h])) and on() count(${routes} offset ${2}h)"
   if ! body=$(wget -q -O - -T 10 "${PROMETHEUS_URL%/}/api/v1/query?query=$(urlencode "$query")&time=$now" 2>&1 </dev/null); then
     echo "Prometheus at $PROMETHEUS_URL did not answer: $(echo "$body" | tail -n 1)"
@@ -248,7 +312,8 @@ reap_idle() {
   return 0
 }
 
-# Handles one namespace: name, phase, expiry, working hours, stopped, protected label, created, last applied, idle hours.
+# Settles the expiry and idleness of one namespace: name, phase, expiry, working hours, stopped, protected label,
+# created, last applied, idle hours. A namespace that stays and has working hours is queued for them.
 reap() {
   if [ "$2" = "Terminating" ]; then
     echo "reaper: $1 is already being deleted"
@@ -271,25 +336,34 @@ reap() {
     echo "reaper: $1 is stopped since $5; working hours do not apply until it is started"
     return
   fi
-  if [ "$state_ok" = true ]; then apply_hours "$1" "$4"; else fail "$1: working hours skipped, the saved replicas could not be read"; fi
+  if [ "$state_ok" = true ]; then hours_due="$hours_due$1|$4
+"; else fail "$1: working hours skipped, the saved replicas could not be read"; fi
 }
 
-if ! namespaces=$(kubectl get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"|"}{.metadata.annotations.sandbox\.dev/stopped}{"|"}{.metadata.labels.sandbox\.dev/protected}{"|"}{.metadata.creationTimestamp}{"|"}{.metadata.annotations.sandbox\.dev/last-applied-at}{"|"}{.metadata.annotations.sandbox\.dev/idle-hours}{"\n"}{end}'); then
+if ! namespaces=$(kube get namespaces -l "$INSTANCE_LABEL" -o jsonpath='{range .items[*]}{.metadata.name}{"|"}{.status.phase}{"|"}{.metadata.annotations.sandbox\.dev/expires-at}{"|"}{.metadata.annotations.sandbox\.dev/working-hours}{"|"}{.metadata.annotations.sandbox\.dev/stopped}{"|"}{.metadata.labels.sandbox\.dev/protected}{"|"}{.metadata.creationTimestamp}{"|"}{.metadata.annotations.sandbox\.dev/last-applied-at}{"|"}{.metadata.annotations.sandbox\.dev/idle-hours}{"\n"}{end}'); then
   echo "reaper: ERROR: cannot list the namespaces labelled $INSTANCE_LABEL" >&2
   exit 1
 fi
 state_ok=true
-if ! state=$(kubectl get configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" -o go-template='{{range $k, $v := .data}}{{$k}}={{$v}}{{"\n"}}{{end}}'); then
+if ! state=$(kube get configmap "$STATE_CONFIGMAP" -n "$STATE_NAMESPACE" -o go-template='{{range $k, $v := .data}}{{$k}}={{$v}}{{"\n"}}{{end}}'); then
   fail "cannot read the saved replicas in configmap $STATE_NAMESPACE/$STATE_CONFIGMAP"
   state_ok=false
   state=
 fi
 
+hours_due=
 while IFS='|' read -r ns phase expires_at hours stopped protected created applied idle; do
   [ -n "$ns" ] || continue
   reap "$ns" "$phase" "$expires_at" "$hours" "$stopped" "$protected" "$created" "$applied" "$idle"
 done <<EOF
 $namespaces
+EOF
+
+while IFS='|' read -r ns hours; do
+  [ -n "$ns" ] || continue
+  apply_hours "$ns" "$hours"
+done <<EOF
+$hours_due
 EOF
 
 # Replicas saved for namespaces that are gone or going are dropped.

@@ -88,6 +88,14 @@ containers:
         value: {{ .Values.idle.hours | quote }}
       - name: PROMETHEUS_URL
         value: {{ .Values.idle.prometheusUrl | quote }}
+      - name: PROXY_NAMESPACE
+        value: {{ .Values.idle.proxyNamespace | quote }}
+      - name: PROXY_JOB
+        value: {{ .Values.idle.proxyJob | quote }}
+      - name: NAMESPACE_SECONDS
+        value: {{ .Values.budget.namespaceSeconds | quote }}
+      - name: REQUEST_TIMEOUT
+        value: {{ printf "%ds" (int .Values.budget.requestTimeoutSeconds) | quote }}
       - name: HOME
         value: /tmp
     resources:

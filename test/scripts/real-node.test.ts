@@ -1,0 +1,95 @@
+import { spawnSync } from 'child_process';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { tempDir } from '../fixtures';
+import { requireTool, run } from '../tools';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** The image names scripts/images/build.sh builds, from its recipes. */
+function builtImages(): string[] {
+  const r = spawnSync(
+    'bash',
+    ['-c', 'source scripts/images/recipes.sh; for i in "${IMAGES[@]}"; do "image_${i//-/_}" ref; done'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim().split('\n');
+}
+
+/** Every image a chart renders with its default values (and the given sets), from `helm template`. */
+function renderedImages(chart: string, ...sets: string[]): string[] {
+  const out = run(requireTool('helm'), [
+    'template',
+    'x',
+    join(ROOT, 'charts', chart),
+    '--kube-version',
+    '1.34.4',
+    ...sets.flatMap((s) => ['--set', s]),
+  ]);
+  return [...out.matchAll(/^\s*image:\s*"?([^"\s]+)"?/gm)].map((m) => m[1]);
+}
+
+describe('images built for the real node (scripts/images)', () => {
+  const built = builtImages();
+
+  test.each([
+    ['mock-email', []],
+    ['mock-sms', []],
+    ['mock-payment', []],
+    ['mock-cloud', []],
+    ['mysql', []],
+    ['instance-reaper', []],
+    [
+      'seed-data',
+      [
+        'dataset.name=d',
+        'dataset.files.a\\.sql=x',
+        'target.engine=postgresql',
+        'target.host=h',
+        'target.port=1',
+        'target.database=d',
+        'target.username=u',
+        'target.passwordSecret.name=s',
+        'target.passwordSecret.key=k',
+      ],
+    ],
+    [
+      'seed-data',
+      [
+        'dataset.name=d',
+        'dataset.url=https://example.org/a.sql',
+        'target.engine=mysql',
+        'target.host=h',
+        'target.port=1',
+        'target.database=d',
+        'target.username=u',
+        'target.passwordSecret.name=s',
+        'target.passwordSecret.key=k',
+      ],
+    ],
+  ])('every image chart %s runs is built under the name the chart uses', (chart, sets) => {
+    const images = renderedImages(chart, ...sets);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect({ image, built: built.includes(image) }).toEqual({ image, built: true });
+  });
+
+  test('the node runs the pause and CoreDNS images it builds', () => {
+    const versions = readFileSync(join(ROOT, 'scripts', 'node', 'versions.sh'), 'utf8');
+    for (const name of ['PAUSE_IMAGE', 'COREDNS_IMAGE']) {
+      const image = new RegExp(`^${name}=(\\S+)`, 'm').exec(versions)![1];
+      expect(built).toContain(image);
+    }
+  });
+});
+
+describe('scripts/node/up.sh', () => {
+  test('fails with the name of a missing part and how to build it', () => {
+    const r = spawnSync('bash', [join(ROOT, 'scripts', 'node', 'up.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, SANDBOXKIT_NODE_CACHE: tempDir('node-cache-') },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/node: (.*\/kubelet is missing: run scripts\/node\/build\.sh|needs root)/);
+  });
+});
