@@ -500,14 +500,27 @@ const instance = z
     uses: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).optional(),
     secrets: z
       .array(
-        z.strictObject({
-          name: dnsLabel(KUBERNETES_NAME_MAX),
-          from: z.union([z.strictObject({ secretManager: nonEmpty }), z.strictObject({ file: nonEmpty })]),
-          key: z
-            .string()
-            .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."')
-            .optional(),
-        }),
+        z
+          .strictObject({
+            name: dnsLabel(KUBERNETES_NAME_MAX),
+            from: z.union([
+              z.strictObject({ secretManager: nonEmpty }),
+              z.strictObject({ file: nonEmpty, format: z.enum(['text', 'json']).optional() }),
+            ]),
+            key: z
+              .string()
+              .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."')
+              .optional(),
+          })
+          .superRefine((secret, ctx) => {
+            if (secret.key !== undefined && !('file' in secret.from && (secret.from.format ?? 'text') === 'text'))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['key'],
+                message:
+                  'names the key of a text file only; a secret manager entry and a JSON file give one key per field',
+              });
+          }),
       )
       .optional(),
     idleHours: z

@@ -433,8 +433,17 @@ export interface BroughtSecretConfig {
    * an ExternalSecret (a JSON entry gives one Secret key per field). `file`: a path, relative to the config file,
    * read by the command line at deploy time into a sensitive Terraform variable.
    */
-  readonly from: { readonly secretManager: string } | { readonly file: string };
-  /** Key of a file's content inside the Secret. @default 'value' */
+  readonly from:
+    | { readonly secretManager: string }
+    | {
+        readonly file: string;
+        /**
+         * `text`: the content is the value of `key`; `json`: the file holds a JSON object of strings, each field a key
+         * of the Secret (e.g. a CA's `tls.crt` and `tls.key`). @default 'text'
+         */
+        readonly format?: 'text' | 'json';
+      };
+  /** Key of a text file's content inside the Secret. @default 'value' */
   readonly key?: string;
 }
 

@@ -353,6 +353,8 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
       databaseSecret: 'database.existingSecret',
     },
     registryMirrorValues: { 'image.repository': '{registry}/keycloak/keycloak' },
+    // Where its realms are served: in an instance, or at keycloak.shared.<domain> when shared.
+    outputs: { oidcIssuerUrl: 'https://{block}.{instance}.{domain}' },
     requires: { strong: [needsPostgres], weak: [wantsGateway, wantsMonitoring] },
     influences: [memberOf('{block}-keycloakx-http', 80), scrapedBy('{block}-keycloakx-http', 9000)],
     datasets: {

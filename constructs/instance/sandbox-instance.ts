@@ -8,6 +8,7 @@ import { blockHostname } from './block-ingress';
 import { SharedBlockAccess } from '../shared/shared-block-access';
 import { SharedCredentials } from '../shared/shared-credentials';
 import { sharedCredentialsSecret, sharedNamespace, sharedSecretOf, usesLabel } from '../shared/shared-names';
+import { SHARED_HOSTNAME_LABEL } from '../shared/shared-plan';
 import { BuildingBlock } from './building-block';
 import { FileSecrets } from './file-secrets';
 import { PoolMember, poolFacts, poolGrant, type PoolMembership } from './pool-member';
@@ -47,7 +48,7 @@ export interface BlockRef {
 /** A Secret the instance brings, by name; its value never appears in the synthesized stack. */
 export interface BroughtSecret {
   readonly name: string;
-  readonly from: { readonly secretManager: string } | { readonly file: string };
+  readonly from: { readonly secretManager: string } | { readonly file: string; readonly format?: 'text' | 'json' };
   /** Key of a file's content. @default 'value' */
   readonly key?: string;
 }
@@ -329,7 +330,7 @@ export class SandboxInstance extends Construct {
     });
     const files = new FileSecrets(this, 'FileSecrets', {
       namespace,
-      secrets: brought.flatMap((b) => ('file' in b.from ? [{ name: b.name, key: b.key }] : [])),
+      secrets: brought.flatMap((b) => ('file' in b.from ? [{ name: b.name, key: b.key, format: b.from.format }] : [])),
       dependsOn: nsReady,
     });
 
@@ -644,7 +645,8 @@ function usedSharedBlocks(
     return {
       name,
       entry,
-      vars: { block: name, namespace, instance: namespace, domain, ...(secret ? { secret } : {}) },
+      // `{instance}` of a shared block is `shared`, under which its hostname is: <block>.shared.<domain>.
+      vars: { block: name, namespace, instance: SHARED_HOSTNAME_LABEL, domain, ...(secret ? { secret } : {}) },
     };
   });
 }
