@@ -1,3 +1,5 @@
+import { execFileSync } from 'child_process';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { billOfMaterials } from '../../cli/bill-of-materials';
 import { RCLONE_IMAGE } from '../../constructs/instance/database-backup';
@@ -5,7 +7,17 @@ import { CHART_MIRROR, helmTemplate, rendered, type K8sObject } from '../catalog
 import { footprintOfPods, podsOf, restrictedProblems } from '../catalog/workloads';
 import { blockFootprint } from '../../constructs/instance/quota-check';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
-import { buildStacks, configFromYaml, configIssues, resources, synthJson, type TerraformJson } from '../fixtures';
+import {
+  buildStacks,
+  configFromYaml,
+  configIssues,
+  resources,
+  synthJson,
+  tempDir,
+  type TerraformJson,
+} from '../fixtures';
+
+const ROOT = join(__dirname, '..', '..');
 
 /*
  * Backups for Azure and Google clusters (Blob Storage and Cloud Storage through a workload identity per block) and
@@ -247,6 +259,45 @@ describe('backups of the MySQL and MongoDB blocks', () => {
       remote: { type: 's3', provider: 'Other', endpoint: 'http://seaweedfs.storage.svc:8333', env_auth: 'false' },
       credentialsSecret: 'backup-s3',
     });
+  });
+
+  it('hand the store keys to rclone as files, never as environment entries of the pod', () => {
+    const objects = render(json('lab-prod'), 'mysql', 'lab-prod');
+    const pod = objects.find((o) => o.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
+    const upload = pod.containers[0];
+    expect(JSON.stringify(upload.env)).not.toContain('secretKeyRef');
+    expect(upload.volumeMounts).toContainEqual({
+      name: 'store-credentials',
+      mountPath: '/credentials',
+      readOnly: true,
+    });
+    expect(pod.volumes.find((v: any) => v.name === 'store-credentials').secret.secretName).toBe('backup-s3');
+
+    const dir = tempDir('dump-upload-');
+    for (const sub of ['bin', 'credentials', 'dump']) mkdirSync(join(dir, sub));
+    writeFileSync(join(dir, 'credentials', 'ACCESS_KEY_ID'), 'AKIDEXAMPLE');
+    writeFileSync(join(dir, 'credentials', 'ACCESS_SECRET_KEY'), 'secret-example');
+    writeFileSync(join(dir, 'dump', 'name'), '20261123T020000Z.sql');
+    writeFileSync(
+      join(dir, 'bin', 'rclone'),
+      '#!/bin/sh\necho "$* id=$RCLONE_CONFIG_STORE_ACCESS_KEY_ID key=$RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY"\n',
+      { mode: 0o755 },
+    );
+    for (const chart of ['mysql', 'mongodb']) {
+      const out = execFileSync('sh', [join(ROOT, 'charts', chart, 'files', 'dump-upload.sh')], {
+        encoding: 'utf8',
+        env: {
+          PATH: `${join(dir, 'bin')}:/usr/bin:/bin`,
+          CREDENTIALS_DIR: join(dir, 'credentials'),
+          DUMP_DIR: join(dir, 'dump'),
+          BACKUP_PATH: 'sandbox-backups/lab/lab-prod/mysql',
+          RETENTION_DAYS: '7',
+        },
+      });
+      expect(out.split('\n')[0]).toBe(
+        `copyto ${join(dir, 'dump')}/20261123T020000Z.sql store:sandbox-backups/lab/lab-prod/mysql/20261123T020000Z.sql id=AKIDEXAMPLE key=secret-example`,
+      );
+    }
   });
 
   it('refuse a dump schedule with moving seconds, and store fields that have no effect on a cloud', () => {

@@ -61,7 +61,7 @@ seccompProfile:
 {{- if $registry }}{{ $registry }}/{{ end }}{{ .Values.rclone.repository }}:{{ .Values.rclone.tag }}
 {{- end }}
 
-{{/* The environment of an rclone container: the store as `RCLONE_CONFIG_STORE_*`, its keys from a Secret if any. */}}
+{{/* The environment of an rclone container: the store as `RCLONE_CONFIG_STORE_*` (its keys, if any, come as files). */}}
 {{- define "mysql.rcloneEnv" -}}
 - name: HOME
   value: /tmp
@@ -71,16 +71,27 @@ seccompProfile:
 - name: {{ printf "RCLONE_CONFIG_STORE_%s" ($key | upper) }}
   value: {{ $value | quote }}
 {{- end }}
-{{- with .Values.backup.credentialsSecret }}
-- name: RCLONE_CONFIG_STORE_ACCESS_KEY_ID
-  valueFrom:
-    secretKeyRef:
-      name: {{ . }}
-      key: ACCESS_KEY_ID
-- name: RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY
-  valueFrom:
-    secretKeyRef:
-      name: {{ . }}
-      key: ACCESS_SECRET_KEY
+{{- end }}
+
+{{/* The store's S3 keys as files: the scripts read them, so no key is an environment entry of the pod. */}}
+{{- define "mysql.credentialsMount" -}}
+{{- if .Values.backup.credentialsSecret -}}
+- name: store-credentials
+  mountPath: /credentials
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "mysql.credentialsVolume" -}}
+{{- with .Values.backup.credentialsSecret -}}
+- name: store-credentials
+  secret:
+    secretName: {{ . }}
+    defaultMode: 0440
+    items:
+      - key: ACCESS_KEY_ID
+        path: ACCESS_KEY_ID
+      - key: ACCESS_SECRET_KEY
+        path: ACCESS_SECRET_KEY
 {{- end }}
 {{- end }}
