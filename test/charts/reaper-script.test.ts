@@ -104,19 +104,6 @@ function listPage(kind: Workload['kind'], items: readonly Workload[], i: number)
   );
 }
 
-/** A one-item page of a CloudNativePG Cluster list, as `listPage` writes those of workloads. */
-function clusterPage(names: readonly string[], i: number): string {
-  const next = i + 1 < names.length ? `,"continue":"c${i + 1}","remainingItemCount":${names.length - i - 1}` : '';
-  return (
-    JSON.stringify({
-      kind: 'ClusterList',
-      apiVersion: 'postgresql.cnpg.io/v1',
-      metadata: { resourceVersion: '1' },
-      items: [{ metadata: { name: names[i], namespace: 'ns' }, spec: { instances: 1 } }],
-    }).replace('"resourceVersion":"1"}', `"resourceVersion":"1"${next}}`) + '\n'
-  );
-}
-
 /** Runs the reaper script against a stand-in kubectl that answers from `cluster` and records every call. */
 function reap(cluster: Cluster): Run {
   const dir = tempDir('reaper-');
@@ -152,6 +139,7 @@ function reap(cluster: Cluster): Run {
   mkdirSync(join(dir, 'pages'));
   mkdirSync(join(dir, 'scale'));
   mkdirSync(join(dir, 'hibernation'));
+  mkdirSync(join(dir, 'clusters'));
   for (const ns of cluster.namespaces) {
     for (const kind of ['deployment', 'statefulset'] as const) {
       const items = (ns.workloads ?? []).filter((w) => w.kind === kind);
@@ -164,16 +152,8 @@ function reap(cluster: Cluster): Run {
       });
     }
     const databases = ns.databases ?? [];
-    databases.forEach((d, i) => {
-      writeFileSync(
-        join(dir, 'pages', `${ns.name}.cluster.${i === 0 ? 'start' : `c${i}`}`),
-        clusterPage(
-          databases.map((x) => x.name),
-          i,
-        ),
-      );
-      writeFileSync(join(dir, 'hibernation', `${ns.name}.${d.name}`), d.hibernation ?? '');
-    });
+    writeFileSync(join(dir, 'clusters', ns.name), databases.map((d) => `${d.name} `).join(''));
+    for (const d of databases) writeFileSync(join(dir, 'hibernation', `${ns.name}.${d.name}`), d.hibernation ?? '');
   }
   const failing = (cluster.failing ?? [])
     .map((p) => `  ${p}) echo "Error from server (Conflict): simulated failure of $*" >&2; exit 1;;`)
@@ -202,10 +182,9 @@ case "$1 $2" in
     kind=$(echo "$3" | sed 's#.*/namespaces/[^/]*/\\([a-z]*\\)s?.*#\\1#')
     token=$(echo "$3" | sed -n 's#.*continue=##p')
     page="${dir}/pages/$ns.$kind.\${token:-start}"
-    api=apps/v1; case "$3" in /apis/postgresql.cnpg.io/*) api=postgresql.cnpg.io/v1;; esac
-    if [ -f "$page" ]; then cat "$page"; else echo '{"kind":"List","apiVersion":"'$api'","metadata":{"resourceVersion":"1"},"items":[]}'; fi;;
+    if [ -f "$page" ]; then cat "$page"; else echo '{"kind":"DeploymentList","apiVersion":"apps/v1","metadata":{"resourceVersion":"1"},"items":[]}'; fi;;
   "get deployment"|"get statefulset") cat "${dir}/scale/$5.$2.$3";;
-  "get clusters.postgresql.cnpg.io") cat "${dir}/hibernation/$5.$3";;
+  "get clusters.postgresql.cnpg.io") if [ "$3" = -n ]; then cat "${dir}/clusters/$4"; else cat "${dir}/hibernation/$5.$3"; fi;;
 esac
 exit 0
 `,
@@ -616,17 +595,18 @@ describe('instance reaper script', () => {
       expect(slept(run, 'victim-web')).toEqual(['deployment/web']);
       expect(run.changes).toContain('delete namespace victim-old --wait=false');
       const workloadReads = run.reads.filter((r) => !/^get (namespaces|configmap) /.test(r));
-      // Besides one-item pages and scale subresources: one discovery request per namespace for CloudNativePG's API.
+      // Besides one-item pages and scale subresources: per namespace, a discovery request for CloudNativePG's API and
+      // the names of its Clusters, which owners cannot create.
       expect(
         workloadReads.filter(
           (r) =>
-            !/^get --raw \S+s\?limit=1(&continue=\S+)? *$|--subresource=scale |^get --raw \/apis\/postgresql\.cnpg\.io\/v1 *$/.test(
+            !/^get --raw \S+s\?limit=1(&continue=\S+)? *$|--subresource=scale |^get --raw \/apis\/postgresql\.cnpg\.io\/v1 *$|^get clusters\.postgresql\.cnpg\.io -n \S+ -o jsonpath=\{range \.items\[\*\]\}\{\.metadata\.name\}/.test(
               r,
             ),
         ),
       ).toEqual([]);
-      // A page per workload and the empty last page of each kind, then the discovery and an empty Cluster page each.
-      expect(workloadReads.filter((r) => r.startsWith('get --raw')).length).toBe(hostile.length + 2 + 2 * 2);
+      // A page per workload and the empty last page of each kind, then the discovery of each namespace.
+      expect(workloadReads.filter((r) => r.startsWith('get --raw')).length).toBe(hostile.length + 2 + 2);
     });
 
     it('settles every expiry before it reads any workload', () => {

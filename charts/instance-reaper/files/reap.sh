@@ -136,9 +136,8 @@ forget() {
 # kubectl keeps every page of a list in memory, and -o name or jsonpath fetch whole objects, so the page is read raw
 # and only its head: the list's metadata and the item's name come before anything its owner wrote.
 list_page() {
-  api=${4:-apps/v1}
-  page=$(kube get --raw "/apis/$api/namespaces/$1/${2}s?limit=1${3:+&continue=$3}" 2>&1 | head -c 4096)
-  list_head="{\"kind\":\"[A-Za-z]*List\",\"apiVersion\":\"$api\",\"metadata\":{\\([^{}]*\\)},\"items\":\\["
+  page=$(kube get --raw "/apis/apps/v1/namespaces/$1/${2}s?limit=1${3:+&continue=$3}" 2>&1 | head -c 4096)
+  list_head="{\"kind\":\"[A-Za-z]*List\",\"apiVersion\":\"apps/v1\",\"metadata\":{\\([^{}]*\\)},\"items\":\\["
   meta=$(printf '%s\n' "$page" | sed -n "1s#^$list_head.*#\\1#p")
   name=$(printf '%s\n' "$page" | sed -n "1s#^$list_head{\"metadata\":{\"name\":\"\\([a-z0-9.-]*\\)\".*#\\2#p")
   if [ -z "$name" ] && ! printf '%s\n' "$page" | grep -q "^$list_head]"; then
@@ -206,20 +205,20 @@ apply_hours() {
 # Hibernates (asleep) or wakes (awake) the CloudNativePG clusters of namespace $1, one at a time, within the time the
 # namespace has left since $3: a Cluster has no replicas to scale (at least one instance), so the operator's
 # declarative hibernation annotation stops its pods and keeps its volumes. Only clusters the reaper hibernated are
-# woken; one an owner hibernated stays as it is.
+# woken; one an owner hibernated stays as it is. Owners have no rights on Clusters (only their blocks' releases
+# create them), so the list is as long as the config makes it, and kubectl reads the names from it. A custom
+# resource's JSON has sorted keys (its list metadata after the items, managedFields before the name), so the raw
+# one-item pages that workloads are read from would not give the name.
 apply_hibernation() {
   # A cluster without the operator's API has nothing to hibernate (discovery is open to every account).
   kube get --raw /apis/postgresql.cnpg.io/v1 >/dev/null 2>&1 || return 0
-  token=
-  while :; do
+  if ! clusters=$(kube get clusters.postgresql.cnpg.io -n "$1" -o 'jsonpath={range .items[*]}{.metadata.name}{" "}{end}' 2>&1); then
+    fail "$1: cannot list CloudNativePG clusters: $(printf '%s\n' "$clusters" | head -n 3 | cut -c1-300)"
+    return
+  fi
+  for name in $clusters; do
     out_of_time "$1" "$3" && return
-    if ! item=$(list_page "$1" cluster "$token" postgresql.cnpg.io/v1); then
-      fail "$1: cannot list CloudNativePG clusters: $item"
-      return
-    fi
-    name=${item% *} token=${item#* }
-    [ -z "$name" ] || hibernate "$1" "$name" "$wanted" "$2"
-    [ -n "$token" ] || return
+    hibernate "$1" "$name" "$wanted" "$2"
   done
 }
 
