@@ -1,6 +1,7 @@
 // First: compiled code kept between runs, cdktf's zip library loaded only if used.
 import './stacks/process-start';
 import { ConfigError, loadConfig } from './config/load';
+import { formatWarning } from './stacks/synth-warnings';
 import { synthesize } from './stacks/synthesize';
 
 /** Config file: `--config <file>`, else SANDBOX_CONFIG, else the example. */
@@ -16,6 +17,7 @@ export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
   try {
     const config = loadConfig(file);
     const result = synthesize(config, env.CDKTF_OUTDIR || 'cdktf.out');
+    for (const w of result.warnings) process.stderr.write(`${formatWarning(w)}\n`);
     if (!env.CDKTF_OUTDIR) {
       process.stdout.write(`synthesized ${result.stacks.length} stacks from ${file} into ${result.outdir}\n`);
     }

@@ -10,6 +10,7 @@ import { instanceStackName, platformStackName } from '../stacks/names';
 import { buildSandbox } from '../stacks/sandbox-app';
 import { newApp } from '../stacks/synthesize';
 import { CliError } from './io';
+import { withInstance } from './instances';
 import { PLATFORM_IMAGES } from './platform-images';
 import { BuildingBlock } from '../constructs/instance/building-block';
 
@@ -81,11 +82,10 @@ export function billOfMaterials(config: SandboxConfig, target: { instance?: stri
       `unknown cluster "${clusterName}"; the config has ${config.clusters.map((c) => c.name).join(', ')}`,
     );
   }
-  const scoped = {
-    ...config,
-    clusters: config.clusters.filter((c) => c.name === clusterName),
-    instances: instance ? [instance] : [],
-  };
+  // An instance group's member is built with its group, as in the whole config.
+  const scoped = instance
+    ? withInstance(config, instance)
+    : { ...config, clusters: config.clusters.filter((c) => c.name === clusterName), instances: [] };
   const outdir = mkdtempSync(join(tmpdir(), 'sandboxkit-bom-'));
   try {
     const stacks = buildSandbox(newApp(outdir), scoped);

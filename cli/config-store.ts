@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'fs';
+import { dirname, resolve } from 'path';
 import { parse } from 'yaml';
-import { parseConfig } from '../config/load';
+import { parseConfig, resolveConfigPaths } from '../config/load';
 import type { SandboxConfig } from '../config/types';
 import { CliError } from './io';
 import { withLock } from './lock';
@@ -15,9 +16,9 @@ import type { YamlEdit } from './yaml-edit';
 export class ConfigStore {
   constructor(readonly file: string) {}
 
-  /** The config as it is on disk, validated. */
+  /** The config as it is on disk, validated; paths in it resolved from the file's folder. */
   read(): SandboxConfig {
-    return parseConfig(this.text(), this.file);
+    return resolveConfigPaths(parseConfig(this.text(), this.file), dirname(resolve(this.file)));
   }
 
   /** The config `edit` would produce, validated, without writing anything. */

@@ -26,6 +26,11 @@ async function databases(
   }));
 }
 
+/** The names of the namespace's CloudNativePG Clusters that do not hibernate. */
+export async function runningDatabases(ctx: CliContext, cluster: ClusterConfig, namespace: string): Promise<string[]> {
+  return (await databases(ctx, cluster, namespace)).filter((d) => !d.hibernating).map((d) => d.name);
+}
+
 /**
  * Hibernates every running CloudNativePG Cluster of the namespace; `save` records each in the reaper's state first,
  * so that `instance start` (or the reaper's working hours) wakes exactly these. Returns the hibernated names.
@@ -36,7 +41,7 @@ export async function hibernateDatabases(
   namespace: string,
   save: (data: Record<string, string>) => Promise<void>,
 ): Promise<string[]> {
-  const running = (await databases(ctx, cluster, namespace)).filter((d) => !d.hibernating).map((d) => d.name);
+  const running = await runningDatabases(ctx, cluster, namespace);
   if (!running.length) return [];
   await save(Object.fromEntries(running.map((name) => [hibernationKey(namespace, name), 'hibernated'])));
   for (const name of running)

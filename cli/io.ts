@@ -5,6 +5,12 @@ export interface Io {
   readonly color: boolean;
   readonly env: NodeJS.ProcessEnv;
   now(): Date;
+  /** Someone at a terminal can answer a question (stdin and stderr are TTYs). */
+  readonly interactive: boolean;
+  /** Asks on stderr and returns the answer line; only when `interactive`. */
+  ask(question: string): Promise<string>;
+  /** The working folder, where the config is looked for. */
+  readonly cwd: string;
 }
 
 /** Exit codes: 0 done, 1 an operation failed, 2 bad usage or input, 130 interrupted. */
@@ -29,6 +35,17 @@ export function processIo(): Io {
     color,
     env: process.env,
     now: () => new Date(),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    ask: async (question) => {
+      const { createInterface } = await import('readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+    cwd: process.cwd(),
   };
 }
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // First: compiled code kept between runs, cdktf's zip library loaded only if used.
 import '../stacks/process-start';
+import { dirname, join, resolve } from 'path';
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load';
+import { findConfig, type FoundConfig } from './config-discovery';
 import { ConfigStore } from './config-store';
 import type { CliContext } from './context';
 import { CliError, EXIT, processIo, type Io } from './io';
 import { suggest } from '../config/suggest';
-import { buildProgram, commandFor, commandPaths, packageJson, pathOf } from './program';
+import { buildProgram, commandFor, commandPaths, packageJson, pathOf, type GlobalOptions } from './program';
 import { ProcessRunner, type ToolRunner } from './tools';
 
 /** Commander's own exits that are not errors. */
@@ -28,20 +30,53 @@ function jsonError(
   return JSON.stringify({ error: { kind, message, exitCode, ...extra } });
 }
 
+/** Whether the command line asks for JSON: `--json`, `-o json`, `--output json` or `--output=json`. */
+export function wantsJson(argv: readonly string[]): boolean {
+  return argv.some(
+    (a, i) =>
+      a === '--json' ||
+      a === '-ojson' ||
+      a === '--output=json' ||
+      ((a === '-o' || a === '--output') && argv[i + 1] === 'json'),
+  );
+}
+
+/**
+ * The context of one command. The config file is found when the command first needs it, and said on stderr when
+ * it was found by looking through the folders (not named); stacks go beside it unless --out or $CDKTF_OUTDIR say.
+ */
+function contextFor(globals: GlobalOptions, io: Io, tools: ToolRunner): CliContext {
+  let found: FoundConfig | undefined;
+  let store: ConfigStore | undefined;
+  const config = () => {
+    if (!found) {
+      found = findConfig(globals.config, io.env, io.cwd);
+      if (found.from === 'search') io.err(`config: ${found.file}`);
+    }
+    return found;
+  };
+  return {
+    io,
+    tools,
+    get store() {
+      return (store ??= new ConfigStore(config().file));
+    },
+    configFlag: globals.config,
+    get outdir() {
+      return globals.out ?? (io.env.CDKTF_OUTDIR || join(dirname(resolve(io.cwd, config().file)), 'cdktf.out'));
+    },
+    json: Boolean(globals.json),
+    verbose: Boolean(globals.verbose),
+  };
+}
+
 /** Runs the command line; returns the exit code. */
 export async function cli(argv: readonly string[], io: Io, tools?: ToolRunner): Promise<number> {
-  const json = argv.includes('--json');
+  const json = wantsJson(argv);
   let code: number = EXIT.ok;
   let commanderMessage = '';
   const program = buildProgram(async (globals, action) => {
-    const ctx: CliContext = {
-      io,
-      tools: tools ?? new ProcessRunner(io),
-      store: new ConfigStore(globals.config ?? (await import('../main')).configPath([], io.env)),
-      outdir: globals.out ?? (io.env.CDKTF_OUTDIR || 'cdktf.out'),
-      json: Boolean(globals.json),
-    };
-    code = await action(ctx);
+    code = await action(contextFor(globals, io, tools ?? new ProcessRunner(io)));
   });
   const configure = (cmd: typeof program) => {
     cmd.exitOverride().configureOutput({

@@ -1,41 +1,21 @@
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { Command, InvalidArgumentError, Option, type HelpContext } from 'commander';
-import { MOCK_KINDS } from '../constructs/instance/mocks';
-import { SIZE_PROFILES } from '../constructs/instance/size-profile';
-import type { CliContext } from './context';
-import { parseTtlHours } from './duration';
+import type { Command } from 'commander';
 import { suggest } from '../config/suggest';
+import { actionOf, collect, CommandGroup, requireOptions, type CommandAction, type Runner } from './command-kit';
+import { registerCompletion } from './commands/completion';
+import { registerGc } from './commands/gc';
+import { registerInit } from './commands/init';
+import { registerApply } from './commands/instance/apply';
+import { registerCreate } from './commands/instance/create';
+import { registerDestroy } from './commands/instance/destroy';
+import { registerExtend } from './commands/instance/extend';
+import { registerGet } from './commands/instance/get';
+import { registerList } from './commands/instance/list';
+import { registerStatus } from './commands/instance/status';
+import { registerStopStart } from './commands/instance/stop-start';
 
-/** Global options every command accepts. */
-export interface GlobalOptions {
-  readonly config?: string;
-  readonly out?: string;
-  readonly json?: boolean;
-}
-
-/** Runs a command's action with a context built from the global options; returns its exit code. */
-export type Runner = (globals: GlobalOptions, action: (ctx: CliContext) => Promise<number>) => Promise<void>;
-
-// Commands load their modules when they run: `--help` and `--version` start without the stacks and every provider.
-
-/**
- * A command whose subcommands are the point: run alone, it shows its help on
- * stdout and exits 0, as `kubectl config` and `gh pr` do.
- */
-class CommandGroup extends Command {
-  override createCommand(name?: string): Command {
-    return new CommandGroup(name);
-  }
-
-  override help(context?: HelpContext): never;
-  override help(cb: (str: string) => string): never;
-  override help(context?: HelpContext | ((str: string) => string)): never {
-    const missingSubcommand =
-      typeof context === 'object' && context.error === true && this.commands.length > 0 && this.args.length === 0;
-    return super.help((missingSubcommand ? undefined : context) as HelpContext);
-  }
-}
+export type { GlobalOptions, Runner } from './command-kit';
 
 interface PackageJson {
   readonly name?: string;
@@ -55,49 +35,6 @@ export function packageJson(): PackageJson {
 }
 
 export const packageVersion = (): string => packageJson().version ?? 'unknown';
-
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
-
-function mockList(value: string, previous: string[] = []): string[] {
-  const mocks = list(value);
-  for (const m of mocks) {
-    if (!MOCK_KINDS.includes(m as never))
-      throw new InvalidArgumentError(`expected ${MOCK_KINDS.join(', ')}, got "${m}"${suggest(m, MOCK_KINDS)}`);
-  }
-  return [...previous, ...mocks];
-}
-
-function ttl(value: string): number {
-  try {
-    return parseTtlHours(value, 'it');
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message.replace(/^it /, ''));
-  }
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/**
- * Required options are checked in the action rather than by Commander, which
- * checks them before unknown options: `--clustr kind` must be reported as a
- * misspelling of --cluster, not as a missing --cluster.
- */
-function requireOptions(cmd: Command, names: readonly string[]): void {
-  for (const name of names) {
-    if (cmd.getOptionValue(name) !== undefined) continue;
-    const option = cmd.options.find((o) => o.attributeName() === name)!;
-    cmd.error(`error: required option '${option.flags}' not specified`, {
-      exitCode: 2,
-      code: 'commander.missingMandatoryOptionValue',
-    });
-  }
-}
 
 /** Every command as the words that run it: `instance create`, `gc`. */
 export function commandPaths(cmd: Command, prefix: readonly string[] = []): string[][] {
@@ -119,13 +56,17 @@ export function buildProgram(run: Runner): Command {
   const program = new CommandGroup('sandboxkit');
   program
     .description(
-      'Create, list, extend, test and destroy sandbox instances; collect expired ones; audit stacks for drift.',
+      'Create, apply, list, extend, stop, start, test and destroy sandbox instances; collect expired ones; audit stacks for drift.',
     )
     .version(packageVersion(), '-v, --version', 'print the version')
-    .option('--config <file>', 'sandbox config (default: $SANDBOX_CONFIG, else examples/sandbox.yaml)')
-    .option('--out <dir>', 'synth output folder (default: $CDKTF_OUTDIR, else cdktf.out)')
+    .option(
+      '--config <file>',
+      'sandbox config (default: $SANDBOX_CONFIG, else sandbox.yaml here or in a parent folder)',
+    )
+    .option('--out <dir>', 'synth output folder (default: $CDKTF_OUTDIR, else cdktf.out beside the config)')
     .option('--json', 'machine-readable output on stdout, errors included')
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .option('--verbose', 'show what tools print when all goes well (terraform init)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false, helpWidth: 120 })
     .showSuggestionAfterError(true)
     .helpCommand(false)
     .addHelpText(
@@ -133,146 +74,19 @@ export function buildProgram(run: Runner): Command {
       `\n${EXIT_CODES}\n${TOOLS}\n\nRun 'sandboxkit help <command>' or 'sandboxkit <command> --help' for a command's options.`,
     );
 
-  const action = (fn: (ctx: CliContext, cmd: Command) => Promise<number>) =>
-    async function (this: Command) {
-      await run(this.optsWithGlobals() as GlobalOptions, (ctx) => fn(ctx, this));
-    };
+  const action = (fn: CommandAction) => actionOf(run, fn);
 
-  const instance = program.command('instance').description('create, list, extend, destroy and test instances');
+  const instance = program
+    .command('instance')
+    .description('create, apply, list, get, status, extend, stop, start, destroy and test instances');
   instance.helpCommand('help [command]', 'show help for an instance command');
-
-  instance
-    .command('create')
-    .description(
-      "add an instance: record it in its cluster's state backend, deploy only its stack, then write it into the config",
-    )
-    .argument('<name>', 'instance name: a DNS label, at most 53 characters')
-    .option('--cluster <name>', 'a cluster the config declares (required)')
-    .option('--owner <user>', 'who owns the instance, with edit rights in its namespace (required)')
-    .option(
-      '--blocks <list>',
-      "building blocks from the catalog, comma-separated (required, unless --template brings them; with it, they replace the template's)",
-      list,
-    )
-    .option(
-      '--template <name>',
-      'an environment template of the config: the instance takes its blocks, mocks, datasets, size, TTL and values unless a flag sets them',
-    )
-    .option('--add-block <list>', "with --template: blocks to add to the template's, comma-separated; repeatable", list)
-    .option(
-      '--remove-block <list>',
-      'with --template: blocks of the template to leave out, comma-separated; repeatable',
-      list,
-    )
-    .option('--mocks <list>', `mocks, comma-separated: ${MOCK_KINDS.join(', ')}`, mockList)
-    .option(
-      '--uses <list>',
-      'shared blocks of the cluster (its sharedBlocks) the instance reaches, comma-separated',
-      list,
-    )
-    .option('--dataset <variant>', 'a dataset for every block that offers it, or block:variant; repeatable', list)
-    .addOption(
-      new Option('--ttl <duration>', 'hours (48h) or days (2d) until it expires, 1h to 720h')
-        .argParser(ttl)
-        .default(48, '48h'),
-    )
-    .addOption(new Option('--size <size>', 'quota profile; small when not given').choices(Object.keys(SIZE_PROFILES)))
-    .option(
-      '--set <block.path=value>',
-      "a value of one block's chart, as helm --set takes it (payments.image.tag=pr-42); repeatable",
-      collect,
-    )
-    .option('--values <file>', 'YAML file mapping block names to chart values; repeatable, --set wins', collect)
-    .option(
-      '--restore-from <source>',
-      "start the databases from another instance's backups: <instance> (its latest WAL) or <instance>/<backup>",
-    )
-    .option('--update', 'apply this definition to the instance if it exists, instead of refusing')
-    .option(
-      '--keep-config',
-      'leave the config file unchanged; later commands find the instance from its record in the state backend',
-    )
-    .option('--dry-run', 'plan only: the config, the state backend and the cluster stay as they are')
-    .addHelpText(
-      'after',
-      `
-A failed deploy leaves the config unchanged and the instance recorded as failed, so that
-\`instance destroy\` or \`gc\` can remove what was created.
-
-Examples:
-  sandboxkit instance create demo --cluster kind --owner carol --blocks postgresql,keycloak --mocks email --ttl 8h
-  sandboxkit instance create pr-42 --cluster aws-main --owner ci --blocks postgresql,payments \\
-    --set payments.image.tag=sha-1a2b3c --keep-config --update
-  sandboxkit instance create pr-1300 --cluster ebury --owner ci --template payments-core \\
-    --remove-block valkey --add-block keycloak --set ledger.image.tag=pr-1300
-  sandboxkit instance create copy --cluster aws-main --owner dave --blocks postgresql --restore-from staging`,
-    )
-    .action(
-      action(async (ctx, cmd) => {
-        const o = cmd.opts();
-        requireOptions(cmd, o.template ? ['cluster', 'owner'] : ['cluster', 'owner', 'blocks']);
-        if (!o.template && (o.addBlock || o.removeBlock)) {
-          cmd.error(
-            `error: option '${o.addBlock ? '--add-block' : '--remove-block'}' changes the blocks of a template: give --template, or list the blocks with --blocks`,
-            { exitCode: 2 },
-          );
-        }
-        return (await import('./commands/create')).createInstance(ctx, {
-          name: cmd.args[0],
-          cluster: o.cluster,
-          owner: o.owner,
-          blocks: o.blocks ?? [],
-          template: o.template,
-          addBlocks: o.addBlock ?? [],
-          removeBlocks: o.removeBlock ?? [],
-          mocks: o.mocks ?? [],
-          uses: o.uses ?? [],
-          datasets: o.dataset ?? [],
-          // A template's TTL holds unless --ttl is given.
-          ttlHours: o.template && cmd.getOptionValueSource('ttl') === 'default' ? undefined : o.ttl,
-          size: o.size,
-          set: o.set ?? [],
-          values: o.values ?? [],
-          dryRun: Boolean(o.dryRun),
-          keepConfig: Boolean(o.keepConfig),
-          update: Boolean(o.update),
-          restoreFrom: o.restoreFrom,
-        });
-      }),
-    );
-
-  instance
-    .command('list')
-    .alias('ls')
-    .description(
-      'every instance of the config and of the state backends: owner, blocks, created, expires, state, Pod Security',
-    )
-    .option('--expired', 'only expired instances')
-    .option('--cost', 'estimate what each instance costs a day, from its size profile and cloud resources')
-    .action(
-      action(async (ctx, cmd) =>
-        (await import('./commands/list')).listInstances(ctx, Boolean(cmd.opts().expired), Boolean(cmd.opts().cost)),
-      ),
-    );
-
-  instance
-    .command('extend')
-    .description('move the expiry to now + TTL (also with the same TTL); refuses an instance that was never deployed')
-    .argument('<name>', 'instance name')
-    .option('--ttl <duration>', 'hours (48h) or days (2d), 1h to 720h (required)', ttl)
-    .action(
-      action(async (ctx, cmd) => {
-        requireOptions(cmd, ['ttl']);
-        return (await import('./commands/extend')).extendInstance(ctx, cmd.args[0], cmd.opts().ttl);
-      }),
-    );
-
-  instance
-    .command('destroy')
-    .alias('delete')
-    .description('destroy the instance, then remove it from the config and forget its record and state')
-    .argument('<name>', 'instance name')
-    .action(action(async (ctx, cmd) => (await import('./commands/destroy')).destroyCommand(ctx, cmd.args[0])));
+  registerCreate(instance, run);
+  registerApply(instance, run);
+  registerList(instance, run);
+  registerGet(instance, run);
+  registerStatus(instance, run);
+  registerExtend(instance, run);
+  registerDestroy(instance, run);
 
   instance
     .command('test')
@@ -294,24 +108,7 @@ Examples:
     .action(
       action(async (ctx, cmd) => (await import('./commands/backup')).backupInstance(ctx, cmd.args[0], cmd.opts().name)),
     );
-
-  instance
-    .command('stop')
-    .description(
-      'scale every Deployment and StatefulSet of the instance to zero, keeping its volumes, Secrets and releases',
-    )
-    .argument('<name>', 'instance name')
-    .addHelpText(
-      'after',
-      "\nThe replicas are kept in the reaper's ConfigMap, as its working hours keep them; working hours do not wake a stopped instance.",
-    )
-    .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).stopInstance(ctx, cmd.args[0])));
-
-  instance
-    .command('start')
-    .description('scale the workloads of a stopped instance back to the replicas they had')
-    .argument('<name>', 'instance name')
-    .action(action(async (ctx, cmd) => (await import('./commands/stop-start')).startInstance(ctx, cmd.args[0])));
+  registerStopStart(instance, run);
 
   const shared = program
     .command('shared')
@@ -342,13 +139,7 @@ Examples:
     .description("every cluster's shared blocks: stack, namespace and the instances of the config that use them")
     .action(action(async (ctx) => (await import('./commands/shared')).listShared(ctx)));
 
-  program
-    .command('gc')
-    .description('destroy every expired instance and every failed create, from the config and the state backends')
-    .option('--dry-run', 'only report what would be destroyed')
-    .action(
-      action(async (ctx, cmd) => (await import('./commands/gc')).garbageCollect(ctx, Boolean(cmd.opts().dryRun))),
-    );
+  registerGc(program, run);
 
   program
     .command('audit')
@@ -401,6 +192,9 @@ Examples:
     .command('doctor')
     .description('check the tools and files deploying this config needs, with their versions')
     .action(action(async (ctx) => (await import('./commands/doctor')).doctor(ctx)));
+
+  registerInit(program, run);
+  registerCompletion(program, run);
 
   program
     .command('version')

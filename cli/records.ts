@@ -1,27 +1,14 @@
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
-import type { ClusterConfig, InstanceConfig, SandboxConfig, StateBackendConfig } from '../config/types';
+import type { ClusterConfig, SandboxConfig, StateBackendConfig } from '../config/types';
 import { instanceStackName } from '../stacks/names';
 import type { CliContext } from './context';
 import { CliError, EXIT } from './io';
 import { NOT_FOUND, TOOL_ENV, type ToolName } from './tools';
+import { parseRecord, recordName, type InstanceRecord } from './lifecycle/record';
 
-/**
- * What the CLI keeps next to an instance's Terraform state: the instance as it
- * was deployed, so that `destroy`, `extend` and `gc` can rebuild its stack
- * without the config file naming it (a preview environment created from a
- * pull request, a create that failed half-way).
- */
-export interface InstanceRecord {
-  readonly kind: 'sandboxkit-instance';
-  readonly instance: InstanceConfig;
-  /** `deploying` while a create runs, `failed` when its apply failed. */
-  readonly status: 'deploying' | 'deployed' | 'failed';
-  readonly createdAt: string;
-  /** The CLI's own reckoning of the expiry (now + TTL at the last create or extend); Terraform's output is the authority. */
-  readonly expiresAt: string;
-  readonly updatedAt: string;
-}
+export type { InstanceRecord } from './lifecycle/record';
 
 /** Instance names found in one state backend: with a record, or with state only. */
 export interface BackendListing {
@@ -37,7 +24,9 @@ export interface RecordStore {
   list(): Promise<BackendListing>;
   get(name: string): Promise<InstanceRecord | undefined>;
   put(record: InstanceRecord): Promise<void>;
-  /** Removes the record and the instance's state object, after a destroy. */
+  /** Removes the instance's state object after a destroy; the record stays, `gone`, with the instance's history. */
+  forgetState(name: string): Promise<void>;
+  /** Removes the record and the state object: what gc does with the record of an instance gone long ago. */
   forget(name: string): Promise<void>;
 }
 
@@ -45,20 +34,6 @@ const DEFAULT_PREFIX = 'sandboxkit';
 
 export function stateOf(config: SandboxConfig, cluster: ClusterConfig | undefined): StateBackendConfig {
   return cluster?.state ?? config.state ?? { backend: 'local' };
-}
-
-function parseRecord(text: string, where: string): InstanceRecord {
-  try {
-    const record = JSON.parse(text) as InstanceRecord;
-    if (record.kind !== 'sandboxkit-instance' || typeof record.instance?.name !== 'string')
-      throw new Error('not an instance record');
-    return record;
-  } catch (err) {
-    throw new CliError(
-      `instance record ${where} is damaged (${(err as Error).message}); remove it once the instance is gone`,
-      EXIT.failed,
-    );
-  }
 }
 
 /** Local state: `<project>/<directory>/instance-<name>.tfstate`, as stacks/backend.ts writes it; the record sits beside it. */
@@ -84,7 +59,7 @@ export class LocalRecords implements RecordStore {
     const records = files
       .filter((f) => /^instance-.+\.sandboxkit\.json$/.test(f))
       .map((f) => parseRecord(readFileSync(join(this.dir, f), 'utf8'), join(this.dir, f)));
-    const recorded = new Set(records.map((r) => r.instance.name));
+    const recorded = new Set(records.map(recordName));
     const stateOnly = files
       .map((f) => /^instance-(.+)\.tfstate$/.exec(f)?.[1])
       .filter((n): n is string => n !== undefined && !recorded.has(n))
@@ -98,16 +73,21 @@ export class LocalRecords implements RecordStore {
   }
 
   async put(record: InstanceRecord): Promise<void> {
-    const file = this.file(record.instance.name);
+    const file = this.file(recordName(record));
     mkdirSync(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
     renameSync(temp, file);
   }
 
-  async forget(name: string): Promise<void> {
+  async forgetState(name: string): Promise<void> {
     const state = this.stateFile(name);
-    for (const f of [this.file(name), state, `${state}.backup`]) rmSync(f, { force: true });
+    for (const f of [state, `${state}.backup`]) rmSync(f, { force: true });
+  }
+
+  async forget(name: string): Promise<void> {
+    await this.forgetState(name);
+    rmSync(this.file(name), { force: true });
   }
 }
 
@@ -155,11 +135,11 @@ abstract class RemoteRecords implements RecordStore {
       const found = this.classify(key);
       if (found) (found.kind === 'state' ? state : recorded).add(found.name);
     }
-    const records: InstanceRecord[] = [];
-    for (const name of [...recorded].sort()) {
-      const record = await this.get(name);
-      if (record) records.push(record);
-    }
+    const names = [...recorded].sort();
+    const texts = await this.readRecords(names);
+    const records = names.flatMap((name, i) =>
+      texts[i] === undefined ? [] : [parseRecord(texts[i]!, `${this.where}${this.recordKey(name)}`)],
+    );
     return {
       records,
       stateOnly: [...state]
@@ -169,13 +149,31 @@ abstract class RemoteRecords implements RecordStore {
     };
   }
 
+  /** The text of each named record, several at a time: one CLI process per key would not scale to a fleet. */
+  protected async readRecords(names: readonly string[]): Promise<(string | undefined)[]> {
+    const texts: (string | undefined)[] = new Array(names.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < names.length) {
+        const i = next++;
+        texts[i] = await this.read(this.recordKey(names[i]));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, worker));
+    return texts;
+  }
+
   async get(name: string): Promise<InstanceRecord | undefined> {
     const text = await this.read(this.recordKey(name));
     return text === undefined ? undefined : parseRecord(text, `${this.where}${this.recordKey(name)}`);
   }
 
   async put(record: InstanceRecord): Promise<void> {
-    await this.write(this.recordKey(record.instance.name), `${JSON.stringify(record, null, 2)}\n`);
+    await this.write(this.recordKey(recordName(record)), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  async forgetState(name: string): Promise<void> {
+    await this.remove(this.stateKey(name));
   }
 
   async forget(name: string): Promise<void> {
@@ -183,6 +181,9 @@ abstract class RemoteRecords implements RecordStore {
     await this.remove(this.stateKey(name));
   }
 }
+
+/** Records read at the same time from a bucket. */
+const READ_CONCURRENCY = 8;
 
 const NOT_THERE = /NoSuchKey|Not Found|\(404\)|does not exist|BlobNotFound|No URLs matched|NotFound/i;
 
@@ -226,6 +227,35 @@ class S3Records extends RemoteRecords {
     if (r.code !== 0) throw this.failure('listing instances', r);
     if (!r.stdout.trim()) return [];
     return ((JSON.parse(r.stdout) as { Contents?: { Key: string }[] }).Contents ?? []).map((c) => c.Key);
+  }
+
+  /** Every record under the prefix in one `aws s3 cp --recursive`, when there are more than a few. */
+  protected override async readRecords(names: readonly string[]): Promise<(string | undefined)[]> {
+    if (names.length <= READ_CONCURRENCY) return super.readRecords(names);
+    const dir = mkdtempSync(join(tmpdir(), 'sandboxkit-records-'));
+    try {
+      const r = await this.call([
+        's3',
+        'cp',
+        `s3://${this.state.bucket}/${this.prefix}`,
+        dir,
+        '--recursive',
+        '--exclude',
+        '*',
+        '--include',
+        '*.sandboxkit.json',
+        '--region',
+        this.state.region,
+        '--only-show-errors',
+      ]);
+      if (r.code !== 0) throw this.failure('reading the instance records', r);
+      return names.map((name) => {
+        const file = join(dir, `${name}.sandboxkit.json`);
+        return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   protected async read(key: string): Promise<string | undefined> {

@@ -12,15 +12,26 @@ export interface Diagnostic {
   readonly address?: string;
 }
 
+/** One resource a plan would change, as `--dry-run` shows it. */
+export interface PlannedChange {
+  readonly address: string;
+  /** Terraform's action: create, update, delete, replace. */
+  readonly action: string;
+}
+
 /** What a Terraform command that changes things reported. */
 export interface ApplyReport {
   readonly exitCode: number;
   readonly stdout: string;
   /** Resources planned to change (creates, updates, deletes, replacements). */
   readonly planned: number;
+  /** Each of them, in the order Terraform planned them. */
+  readonly changes: readonly PlannedChange[];
   /** Resources whose change completed. */
   readonly done: number;
   readonly diagnostics: readonly Diagnostic[];
+  /** The root module's output values an apply reported at its end; undefined when it reported none. */
+  readonly outputs?: Readonly<Record<string, { readonly value: unknown }>>;
 }
 
 /** A failed Terraform step; `changedSomething` tells whether an apply or destroy had begun. */
@@ -60,20 +71,19 @@ To work offline, give Terraform a local copy of the providers, either
 and run the command again.`;
 
 /**
- * `terraform init`, with Terraform's lines passed on as they come. An
- * unreachable provider registry gets a message that says so and how to work
- * offline; the CLI never runs `terraform providers lock`.
+ * `terraform init`; with `--verbose`, Terraform's lines are passed on as they come. An unreachable provider
+ * registry gets a message that says so and how to work offline; the CLI never runs `terraform providers lock`.
  */
 export async function terraformInit(ctx: CliContext, dir: string): Promise<void> {
   const stack = basename(dir);
   const start = ctx.io.now().getTime();
-  ctx.io.err(`init ${stack} ...`);
+  if (ctx.verbose) ctx.io.err(`init ${stack} ...`);
   // Terraform's errors are shown once, in full, in the failure message; the lines before them show progress.
   let erroring = false;
   const result = await ctx.tools.run('terraform', [`-chdir=${dir}`, 'init', '-input=false', '-no-color'], {
     onLine: (line) => {
       erroring ||= /^[│╷╵]?\s*Error: /.test(line);
-      if (!erroring && line.trim()) ctx.io.err(`  ${line}`);
+      if (ctx.verbose && !erroring && line.trim()) ctx.io.err(`  ${line}`);
     },
   });
   if (result.code === NOT_FOUND) throw missingTool(result);
@@ -88,7 +98,7 @@ export async function terraformInit(ctx: CliContext, dir: string): Promise<void>
       : '';
     throw new TerraformError(`init ${stack} failed:\n${errors || text.trim()}${hint}`, false);
   }
-  ctx.io.err(`init ${stack} done (${elapsed(start, ctx.io.now().getTime())})`);
+  if (ctx.verbose) ctx.io.err(`init ${stack} done (${elapsed(start, ctx.io.now().getTime())})`);
 }
 
 /**
@@ -145,6 +155,7 @@ interface JsonMessage {
     readonly import?: number;
     readonly operation?: string;
   };
+  readonly outputs?: Record<string, { readonly value?: unknown; readonly action?: string }>;
   readonly diagnostic?: {
     readonly severity?: string;
     readonly summary?: string;
@@ -172,6 +183,7 @@ export async function terraformChange(
   dir: string,
   verb: 'apply' | 'destroy' | 'plan',
   extraArgs: readonly string[] = [],
+  signal?: AbortSignal,
 ): Promise<ApplyReport> {
   const stack = basename(dir);
   const label = `${verb} ${stack}`;
@@ -187,6 +199,8 @@ export async function terraformChange(
   ];
   let planned = 0;
   let done = 0;
+  const changes: PlannedChange[] = [];
+  let outputs: ApplyReport['outputs'];
   let changing = false;
   const diagnostics: Diagnostic[] = [];
   const plain: string[] = [];
@@ -195,7 +209,10 @@ export async function terraformChange(
   const onMessage = (m: JsonMessage) => {
     switch (m.type) {
       case 'planned_change':
-        if (m.change?.action && m.change.action !== 'noop' && m.change.action !== 'read') planned++;
+        if (m.change?.action && m.change.action !== 'noop' && m.change.action !== 'read') {
+          planned++;
+          changes.push({ address: m.change.resource?.addr ?? '?', action: m.change.action });
+        }
         return;
       case 'change_summary':
         if (m.changes?.operation === 'plan' && verb !== 'plan') {
@@ -223,6 +240,11 @@ export async function terraformChange(
       case 'apply_errored':
         ctx.io.err(`  failed ${m.hook?.resource?.addr} [${done}/${planned}, ${elapsed(start, now())}]`);
         return;
+      case 'outputs':
+        // The plan's message names actions; the apply's, at its end, carries the values.
+        if (m.outputs && Object.values(m.outputs).some((o) => 'value' in o))
+          outputs = Object.fromEntries(Object.entries(m.outputs).map(([k, o]) => [k, { value: o.value }]));
+        return;
       case 'diagnostic': {
         const d = m.diagnostic ?? {};
         const diagnostic: Diagnostic = {
@@ -238,6 +260,7 @@ export async function terraformChange(
     }
   };
   const result = await ctx.tools.run('terraform', args, {
+    signal,
     onLine: (line, stream) => {
       if (stream === 'stdout' && line.startsWith('{')) {
         try {
@@ -255,6 +278,13 @@ export async function terraformChange(
   });
   if (result.code === NOT_FOUND) throw missingTool(result);
   const took = elapsed(start, now());
+  if (signal?.aborted && result.code !== 0) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    throw new TerraformError(
+      `${label} stopped after ${took}: ${(signal.reason as Error)?.message ?? 'its time was up'}${planned ? ` (${done}/${planned} changes done)` : ''}${errors.length ? `\n${errors.join('\n\n')}` : ''}`,
+      changing || done > 0,
+    );
+  }
   if (result.code === 130) throw new CliError(`${label} interrupted after ${took}`, EXIT.interrupted);
   const failed = verb === 'plan' ? result.code !== 0 && result.code !== 2 : result.code !== 0;
   if (failed) {
@@ -268,7 +298,7 @@ export async function terraformChange(
     );
   }
   ctx.io.err(`${label} done: ${verb === 'plan' ? `${planned} to change` : `${done}/${planned} changes`} (${took})`);
-  return { exitCode: result.code, stdout: result.stdout, planned, done, diagnostics };
+  return { exitCode: result.code, stdout: result.stdout, planned, changes, done, diagnostics, outputs };
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

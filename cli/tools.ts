@@ -11,7 +11,7 @@ export interface ToolResult {
 
 /** The programs the CLI starts: Terraform and Helm, the cloud CLIs that reach remote state, and the credential plugins doctor checks. */
 export type ToolName =
-  'terraform' | 'helm' | 'kubectl' | 'aws' | 'az' | 'gcloud' | 'kubelogin' | 'gke-gcloud-auth-plugin';
+  'terraform' | 'helm' | 'kubectl' | 'aws' | 'az' | 'gcloud' | 'kubelogin' | 'gke-gcloud-auth-plugin' | 'git';
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -19,6 +19,12 @@ export interface RunOptions {
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Written to the tool's standard input. @default - no input */
   readonly input?: string;
+  /**
+   * Stops the tool as Ctrl-C would (SIGINT, so that Terraform releases its lock), e.g. when a --timeout passes;
+   * should it still run after {@link ABORT_GRACE_MS}, a second SIGINT (Terraform then exits at once, leaving what
+   * was in flight for the next run to find), and SIGKILL after as long again.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** How the CLI runs tools; the only place that starts processes. */
@@ -36,7 +42,11 @@ export const TOOL_ENV: Record<ToolName, string> = {
   gcloud: 'SANDBOXKIT_GCLOUD',
   kubelogin: 'SANDBOXKIT_KUBELOGIN',
   'gke-gcloud-auth-plugin': 'SANDBOXKIT_GKE_AUTH_PLUGIN',
+  git: 'SANDBOXKIT_GIT',
 };
+
+/** How long an aborted tool gets to stop after each interrupt. */
+export const ABORT_GRACE_MS = 20_000;
 
 /** Exit code of a tool that could not be started. */
 export const NOT_FOUND = 127;
@@ -113,13 +123,24 @@ export class ProcessRunner implements ToolRunner {
       if (options.input !== undefined) child.stdin!.end(options.input);
       const forward = () => child.kill('SIGINT');
       process.on('SIGINT', forward);
+      const escalation: NodeJS.Timeout[] = [];
+      const abort = () => {
+        forward();
+        escalation.push(setTimeout(forward, ABORT_GRACE_MS).unref());
+        escalation.push(setTimeout(() => child.kill('SIGKILL'), 2 * ABORT_GRACE_MS).unref());
+      };
+      options.signal?.addEventListener('abort', abort, { once: true });
       child.on('error', (err) => {
         process.off('SIGINT', forward);
+        options.signal?.removeEventListener('abort', abort);
+        escalation.forEach(clearTimeout);
         const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? NOT_FOUND : 126;
         resolvePromise({ code, stdout, stderr: `${stderr}${binary}: ${err.message}` });
       });
       child.on('close', (code, signal) => {
         process.off('SIGINT', forward);
+        options.signal?.removeEventListener('abort', abort);
+        escalation.forEach(clearTimeout);
         take('stdout', '', true);
         take('stderr', '', true);
         resolvePromise({ code: code ?? (signal === 'SIGINT' ? 130 : 1), stdout, stderr });

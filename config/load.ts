@@ -72,15 +72,24 @@ export function loadConfig(file: string): SandboxConfig {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(file, [{ path: '', message: `cannot read file: ${(err as Error).message}` }]);
   }
-  return withMirrorFolders(parseConfig(text, file), dirname(resolve(file)));
+  return resolveConfigPaths(parseConfig(text, file), dirname(resolve(file)));
 }
 
-/** Chart mirror folders are written relative to the config file; stacks receive them absolute. */
-function withMirrorFolders(config: SandboxConfig, baseDir: string): SandboxConfig {
+/**
+ * Paths in the config (chart mirror folders, kubeconfig files) are written relative to the config file; stacks,
+ * which Terraform runs from their own folders, and the command line receive them absolute. `~/` stays for the
+ * providers and tools to expand.
+ */
+export function resolveConfigPaths(config: SandboxConfig, baseDir: string): SandboxConfig {
+  const relative = (p: string) => !p.startsWith('~') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p);
   const clusters = config.clusters.map((c) => {
     const mirror = c.platform?.chartMirror;
-    if (!mirror || /^[a-z][a-z0-9+.-]*:\/\//i.test(mirror)) return c;
-    return { ...c, platform: { ...c.platform, chartMirror: resolve(baseDir, mirror) } };
+    let out = c;
+    if (mirror && relative(mirror))
+      out = { ...out, platform: { ...out.platform, chartMirror: resolve(baseDir, mirror) } };
+    if (out.cloud === 'existing' && out.connection.kind === 'kubeconfig' && relative(out.connection.path))
+      out = { ...out, connection: { ...out.connection, path: resolve(baseDir, out.connection.path) } };
+    return out;
   });
   return { ...config, clusters } as SandboxConfig;
 }

@@ -749,6 +749,21 @@ export const catalogEntrySchema = z.strictObject({
       z.strictObject({
         format: z.enum(['sql', 'mongodb-archive', 'http-fixtures']),
         source: z.union([z.strictObject({ configMap: stringMap }), z.strictObject({ url: z.url() })]),
+        http: z
+          .strictObject({
+            path: z.string().regex(/^\//, 'must start with "/"').optional(),
+            method: z.enum(['POST', 'PUT', 'PATCH']).optional(),
+            markerPath: z.string().regex(/^\//, 'must start with "/"').optional(),
+            token: z
+              .strictObject({
+                path: z.string().regex(/^\//, 'must start with "/"'),
+                clientId: nonEmpty,
+                username: nonEmpty,
+                passwordSecret: z.strictObject({ name: nonEmpty, key: nonEmpty }),
+              })
+              .optional(),
+          })
+          .optional(),
       }),
     )
     .optional(),

@@ -44,6 +44,7 @@ export function semanticIssues(data: Raw, builtin: readonly CatalogEntry[]): Pat
 
   const declared = new Set(clusters.map(nameOf).filter((n): n is string => n !== undefined));
   clusters.forEach((c, i) => externalDnsIssues(c, i, issues));
+  clusters.forEach((c, i) => acmeIssues(c, i, issues));
   clusters.forEach((c, i) => networkIssues(c, i, issues));
   const catalog = knownBlocks(builtin, list(data.catalog));
 
@@ -139,6 +140,17 @@ function duplicates(
 
 /** The DNS zone field each cloud's external-dns needs. */
 const DNS_ZONE_FIELD: Record<string, string> = { aws: 'zoneId', azure: 'resourceGroupName', gcp: 'managedZone' };
+
+/** Why the platform refuses ACME, at `clusters[i].platform.acme`. */
+export const ACME_REFUSAL =
+  'is not supported: every instance listener needs a wildcard certificate (*.<instance>.<domain>), which an ACME ' +
+  'server issues only after a DNS-01 challenge, and the platform gives cert-manager no identity in the DNS zone; ' +
+  'leave acme out to issue from the sandbox CA';
+
+function acmeIssues(cluster: unknown, index: number, issues: PathIssue[]): void {
+  if (!isObject(cluster) || !isObject(cluster.platform) || cluster.platform.acme === undefined) return;
+  issues.push({ path: ['clusters', index, 'platform', 'acme'], message: ACME_REFUSAL });
+}
 
 function externalDnsIssues(cluster: unknown, index: number, issues: PathIssue[]): void {
   if (!isObject(cluster) || !isObject(cluster.platform) || !isObject(cluster.platform.externalDns)) return;

@@ -71,7 +71,10 @@ export type TaintConfig = NodeTaint;
 export interface PlatformConfig {
   /** Prometheus and Grafana. @default false */
   readonly monitoring?: boolean;
-  /** Issue certificates with ACME instead of the self-signed sandbox CA. @default - self-signed CA */
+  /**
+   * Refused with a config error: instance certificates are wildcards, which ACME issues only through DNS-01,
+   * and cert-manager has no identity in the DNS zone. Certificates come from the sandbox CA.
+   */
   readonly acme?: { readonly email: string; readonly server?: string };
   /** Pull-through registry that mirrors every image, for offline or rate-limited clusters. @default - none */
   readonly registryMirror?: string;

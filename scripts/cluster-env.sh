@@ -73,4 +73,6 @@ if [[ $SANDBOXKIT_TEST_CLUSTER == realk8s ]]; then
   # A real node beside the kwok ones, for suites that need running pods (docs/testing/real-node.md).
   bash scripts/node/ensure.sh || fail "the real node did not start: see scripts/node/ensure.sh"
 fi
+# The platform's controllers, run as processes where no pod runs: scripts/controllers/start.sh.
+[[ $SANDBOXKIT_TEST_CLUSTER == realk8s ]] && source scripts/controllers/start.sh
 

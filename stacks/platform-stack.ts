@@ -37,7 +37,6 @@ export class PlatformStack extends TerraformStack {
     this.platform = new SandboxPlatform(this, 'Platform', {
       cluster: this.cluster,
       monitoring: options.monitoring,
-      acme: options.acme,
       registryMirror: options.registryMirror,
       reaperSchedule: options.reaperSchedule,
       idleHours: options.idleHours,

@@ -9,10 +9,13 @@ import { buildSandbox, type SandboxStacks } from './sandbox-app';
 import { useCdktfFastPaths } from './cdktf-fast-paths';
 import { mergeShardOutputs, planShards, shardCount, type StackSelection } from './synth-shards';
 import type { ShardTask } from './synth-worker';
+import { formatWarning, synthWarnings, type SynthWarning } from './synth-warnings';
 
 export interface SynthResult {
   readonly outdir: string;
   readonly stacks: readonly string[];
+  /** Every construct warning of every stack, as `manifest.json` records them. */
+  readonly warnings: readonly SynthWarning[];
 }
 
 /** The compiled shard thread; run from TypeScript sources there is none, and synthesis stays in one thread. */
@@ -68,6 +71,7 @@ export function synthesize(config: SandboxConfig, outdir: string, options: Synth
         ...stacks.platforms.keys(),
         ...instanceStackNames(config),
       ],
+      warnings: synthWarnings(target),
     };
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
@@ -120,9 +124,15 @@ function waitForShards(threads: readonly ShardThread[]): string | undefined {
 /**
  * Synthesizes only `stackName` and replaces just its folder under
  * `<outdir>/stacks/`, so commands working on different instances at the same
- * time never overwrite each other's output. Returns the stack's folder.
+ * time never overwrite each other's output. Returns the stack's folder; each of
+ * the stack's construct warnings goes to `warn`, as one line.
  */
-export function synthesizeStack(config: SandboxConfig, outdir: string, stackName: string): string {
+export function synthesizeStack(
+  config: SandboxConfig,
+  outdir: string,
+  stackName: string,
+  warn: (line: string) => void = () => undefined,
+): string {
   const target = resolve(outdir);
   const staging = `${target}.staging-${process.pid}-${stackName}`;
   rmSync(staging, { recursive: true, force: true });
@@ -131,6 +141,7 @@ export function synthesizeStack(config: SandboxConfig, outdir: string, stackName
     const stacks = buildSandbox(app, config);
     if (!stackNames(stacks).includes(stackName)) throw new Error(`no stack named "${stackName}" in the config`);
     app.synth();
+    for (const w of synthWarnings(staging).filter((x) => x.stack === stackName)) warn(formatWarning(w));
     const dest = join(target, 'stacks', stackName);
     mkdirSync(dirname(dest), { recursive: true });
     swapInto(join(staging, 'stacks', stackName), dest);

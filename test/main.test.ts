@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { configPath } from '../main';
-import { EXAMPLE_CONFIG, runMain as run, tempDir } from './fixtures';
+import { synthesizeStack } from '../stacks/synthesize';
+import { configFromYaml, EXAMPLE_CONFIG, MINIMAL_YAML, runMain as run, tempDir } from './fixtures';
+
+/** An instance whose two datasets download from the internet, which its default-deny egress refuses: two warnings. */
+const DOWNLOADS = `${MINIMAL_YAML}    datasets: [{ block: postgresql, variant: demo }, { block: postgresql, variant: obfuscated }]\n`;
+const DOWNLOAD_WARNING =
+  /^warning: SandboxInstance "one": dataset "(demo|obfuscated)" of "postgresql" downloads from https:\/\/example\.org\/\S+; the seed job needs allowInternetEgress or a mirror inside the cluster \(stack instance-one, instance-one\/Instance\)$/;
 
 const BAD = join(__dirname, 'fixtures', 'ten-mistakes.yaml');
 
@@ -43,6 +49,23 @@ describe('main', () => {
     expect(run(BAD, out).code).toBe(1);
     expect(readFileSync(join(out, 'marker'), 'utf8')).toBe('previous run');
     expect(readdirSync(join(out, '..')).filter((f) => f.includes('staging'))).toEqual([]);
+  });
+
+  it('prints every construct warning of every stack on stderr, not only into manifest.json', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sandbox.yaml'), DOWNLOADS);
+    const result = run(join(dir, 'sandbox.yaml'), join(dir, 'cdktf.out'));
+    expect(result.code).toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(DOWNLOAD_WARNING);
+  });
+
+  it("hands each warning of the one stack the command line synthesizes to the command's output", () => {
+    const lines: string[] = [];
+    synthesizeStack(configFromYaml(DOWNLOADS), join(tempDir(), 'cdktf.out'), 'instance-one', (l) => lines.push(l));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatch(DOWNLOAD_WARNING);
   });
 
   it('reads the config path from --config, then SANDBOX_CONFIG, then the example', () => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'fs';
-import type { SandboxConfig } from '../../config/types';
+import type { ClusterConfig, SandboxConfig } from '../../config/types';
 import type { CliContext } from '../context';
 import { EXIT, green, red, yellow } from '../io';
+import { checkApiServer, kubeconfigOf } from '../kube';
 import { stateOf } from '../records';
 import { table } from '../table';
 import { NOT_FOUND, TOOL_ENV, toolBinary, type ToolName } from '../tools';
@@ -166,29 +167,62 @@ function toolsFor(config: SandboxConfig): ToolCheck[] {
   return checks;
 }
 
+/**
+ * The kubeconfig of an existing cluster (its path resolved from the config file's folder, as Terraform gets it) and
+ * whether its API server answers `/version` with that kubeconfig and context.
+ */
+async function clusterChecks(ctx: CliContext, c: ClusterConfig): Promise<Check[]> {
+  const kube = kubeconfigOf(ctx, c);
+  if (!kube) return [];
+  const where = `${kube.path}${kube.context ? ` (context ${kube.context})` : ''}`;
+  if (!existsSync(kube.path))
+    return [
+      {
+        check: `kubeconfig ${c.name}`,
+        status: 'missing',
+        detail: `${kube.path} does not exist`,
+        fix: "create the cluster, or point clusters[].connection.path at its kubeconfig (a relative path is read from the config file's folder)",
+      },
+    ];
+  const api = await checkApiServer(ctx, c);
+  const file: Check = { check: `kubeconfig ${c.name}`, status: 'ok', detail: where };
+  if (api.status === 'ok')
+    return [
+      file,
+      {
+        check: `api server ${c.name}`,
+        status: 'ok',
+        version: api.version?.replace(/^v/, ''),
+        detail: 'answers /version',
+      },
+    ];
+  if (api.status === 'no kubectl')
+    return [
+      file,
+      {
+        check: `api server ${c.name}`,
+        status: 'warning',
+        detail: 'not checked: kubectl is not installed',
+        fix: 'install kubectl to check that the cluster answers',
+      },
+    ];
+  return [
+    file,
+    {
+      check: `api server ${c.name}`,
+      status: 'missing',
+      detail: `${api.server ?? 'the server'} does not answer: ${api.error}`,
+      fix: `start the cluster, or fix clusters[].connection (context ${api.context ?? 'current'} of ${api.kubeconfig})`,
+    },
+  ];
+}
+
 /** Checks what deploying this config needs on this machine, with real versions, and says what to install. */
 export async function doctor(ctx: CliContext): Promise<number> {
   const config = ctx.store.read();
   const checks: Check[] = [];
   for (const spec of toolsFor(config)) checks.push(await checkTool(ctx, spec));
-  for (const c of config.clusters) {
-    if (c.cloud !== 'existing' || c.connection.kind !== 'kubeconfig') continue;
-    const path = c.connection.path.replace(/^~(?=\/)/, ctx.io.env.HOME ?? '~');
-    checks.push(
-      existsSync(path)
-        ? {
-            check: `kubeconfig ${c.name}`,
-            status: 'ok',
-            detail: `${path}${c.connection.context ? ` (context ${c.connection.context})` : ''}`,
-          }
-        : {
-            check: `kubeconfig ${c.name}`,
-            status: 'missing',
-            detail: `${path} does not exist`,
-            fix: 'create the cluster, or point clusters[].connection.path at its kubeconfig',
-          },
-    );
-  }
+  for (const c of config.clusters) checks.push(...(await clusterChecks(ctx, c)));
   const missing = checks.filter((c) => c.status === 'missing').length;
   if (ctx.json) {
     ctx.io.out(JSON.stringify({ ok: missing === 0, checks }));

@@ -41,7 +41,9 @@ async function usersOf(ctx: CliContext, config: SandboxConfig, cluster: ClusterC
     i.cluster === cluster.name && (i.uses ?? []).some((b) => shared.includes(b));
   const fromConfig = (config.instances ?? []).filter(uses).map((i) => i.name);
   const { records } = await recordStore(ctx, config, cluster).list();
-  const fromRecords = records.filter((r) => r.status !== 'failed' && uses(r.instance)).map((r) => r.instance.name);
+  const fromRecords = records
+    .filter((r) => !['failed', 'gone'].includes(r.status.phase) && uses(r.spec))
+    .map((r) => r.spec.name);
   return [...new Set([...fromConfig, ...fromRecords])].sort();
 }
 

@@ -315,6 +315,8 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
     values: {
       command: ['/opt/keycloak/bin/kc.sh', 'start', '--http-enabled=true', '--hostname-strict=false'],
       http: { relativePath: '/' },
+      // Envoy Gateway sends X-Forwarded-For and X-Forwarded-Proto, not the Forwarded header the chart expects.
+      proxy: { mode: 'xforwarded' },
       database: { vendor: 'postgres' },
       // The first start creates the admin user from the generated credentials.
       extraEnv: [
@@ -358,7 +360,22 @@ export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
     requires: { strong: [needsPostgres], weak: [wantsGateway, wantsMonitoring] },
     influences: [memberOf('{block}-keycloakx-http', 80), scrapedBy('{block}-keycloakx-http', 9000)],
     datasets: {
-      demo: { format: 'http-fixtures', source: { configMap: { 'realm.json': '{"realm":"sandbox","enabled":true}' } } },
+      // A realm created through the admin REST API (POST /admin/realms), as the bootstrap admin.
+      demo: {
+        format: 'http-fixtures',
+        source: { configMap: { 'realms.json': '{"realm":"sandbox","enabled":true}' } },
+        http: {
+          path: '/admin',
+          method: 'POST',
+          markerPath: '/admin/realms/sandbox',
+          token: {
+            path: '/realms/master/protocol/openid-connect/token',
+            clientId: 'admin-cli',
+            username: 'admin',
+            passwordSecret: { name: '{block}-credentials', key: 'admin-password' },
+          },
+        },
+      },
     },
     images: ['quay.io/keycloak/keycloak:26.5.6'],
   },

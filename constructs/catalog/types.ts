@@ -109,6 +109,28 @@ export interface DatasetSource {
   readonly format: 'sql' | 'mongodb-archive' | 'http-fixtures';
   /** Where the data comes from: an inline ConfigMap key set, or an object-store URL. */
   readonly source: { readonly configMap: Readonly<Record<string, string>> } | { readonly url: string };
+  /** How `http-fixtures` reach the block's API. @default - each fixture PUT to `/<file name without .json>` */
+  readonly http?: HttpFixtureTarget;
+}
+
+/** Where and how each JSON fixture is sent: `<method> <path>/<file name without .json>`. */
+export interface HttpFixtureTarget {
+  /** Path prefix of every fixture. @default '/' */
+  readonly path?: string;
+  /** @default 'PUT' */
+  readonly method?: 'POST' | 'PUT' | 'PATCH';
+  /** A GET here that answers 200 means the dataset was loaded before. @default - none: fixtures are sent again */
+  readonly markerPath?: string;
+  /**
+   * An OAuth2 password grant at this path of the block's API; every request carries its access token.
+   * `{block}` is allowed in the Secret's name. @default - requests carry no credentials
+   */
+  readonly token?: {
+    readonly path: string;
+    readonly clientId: string;
+    readonly username: string;
+    readonly passwordSecret: { readonly name: string; readonly key: string };
+  };
 }
 
 /** CPU and memory, as Kubernetes quantities. */

@@ -23,6 +23,8 @@ export const INSTANCE_ANNOTATIONS = {
   idleHours: 'sandbox.dev/idle-hours',
   /** When the CLI last applied the instance (RFC 3339); set with kubectl after each apply, never synthesized. */
   lastAppliedAt: 'sandbox.dev/last-applied-at',
+  /** When `instance stop` scaled the instance to zero; working hours leave it asleep. Set with kubectl, never synthesized. */
+  stopped: 'sandbox.dev/stopped',
   podSecurityReason: 'sandbox.dev/pod-security-reason',
 } as const;
 
@@ -118,6 +120,12 @@ export class InstanceNamespace extends Construct {
           ...(props.podSecurityReason ? { [INSTANCE_ANNOTATIONS.podSecurityReason]: props.podSecurityReason } : {}),
           ...props.grantAnnotations,
         },
+      },
+      // The lifecycle command stamps these with kubectl; they are the cluster's record of what it did, not drift.
+      lifecycle: {
+        ignoreChanges: [INSTANCE_ANNOTATIONS.lastAppliedAt, INSTANCE_ANNOTATIONS.stopped].map(
+          (key) => `metadata[0].annotations["${key}"]`,
+        ),
       },
     });
     this.name = this.namespace.metadata.name;

@@ -9,7 +9,29 @@ export interface InstanceNetworkPoliciesProps {
   readonly mockSelectors?: readonly Readonly<Record<string, string>>[];
   /** Let pods reach the internet (never private ranges or the cloud metadata service). @default false */
   readonly allowInternetEgress?: boolean;
+  /**
+   * The CloudNativePG operator that runs the instance's PostgreSQL clusters: it must reach their pods, and they the
+   * Kubernetes API. @default - the instance runs no operator-managed database
+   */
+  readonly databaseOperator?: DatabaseOperatorAccess;
 }
+
+/** Where the CloudNativePG operator runs, as its chart labels its pods. */
+export interface DatabaseOperatorAccess {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/**
+ * What CloudNativePG documents for network policies: the operator connects to each instance pod on 8000 (the
+ * instance manager's status endpoint) and 5432, and the instance manager in every pod of a cluster (instances and
+ * bootstrap jobs, labelled `cnpg.io/cluster`) watches the Kubernetes API. The API server's address differs per cloud
+ * and policies see it after the `kubernetes` Service is translated, so that egress is bounded by pod and port.
+ */
+export const CNPG_POD_SELECTOR = { matchExpressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] };
+export const CNPG_OPERATOR_PORTS = [8000, 5432];
+/** Ports Kubernetes API servers listen on: 443 (EKS, AKS, GKE) and 6443 (kubeadm, k3s, kind). */
+export const API_SERVER_PORTS = [443, 6443];
 
 /** Private ranges and the metadata service stay closed even when internet egress is on. */
 export const NEVER_EGRESS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
@@ -66,6 +88,28 @@ export class InstanceNetworkPolicies extends Construct {
         podSelector: {},
         policyTypes: ['Egress'],
         egress: [{ to: props.mockSelectors.map((labels) => ({ podSelector: { matchLabels: { ...labels } } })) }],
+      });
+    }
+    if (props.databaseOperator) {
+      add('allow-database-operator', {
+        podSelector: CNPG_POD_SELECTOR,
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: nsSelector(props.databaseOperator.namespace),
+                podSelector: { matchLabels: { ...props.databaseOperator.podLabels } },
+              },
+            ],
+            ports: CNPG_OPERATOR_PORTS.map((port) => ({ port: String(port), protocol: 'TCP' })),
+          },
+        ],
+      });
+      add('allow-database-api-server', {
+        podSelector: CNPG_POD_SELECTOR,
+        policyTypes: ['Egress'],
+        egress: [{ ports: API_SERVER_PORTS.map((port) => ({ port: String(port), protocol: 'TCP' })) }],
       });
     }
     if (props.allowInternetEgress) {

@@ -25,6 +25,8 @@ import {
   type ManagedDatabase,
 } from './managed-database';
 import { Mock, mockSelector, type MockEndpoints, type MockKind } from './mocks';
+import { isCloudNativePgCluster } from './database-backup';
+import { DATABASE_OPERATOR_PODS } from '../platform/database-operator';
 import { InstanceNetworkPolicies } from './network-policies';
 import { OwnerAccess } from './owner-access';
 import { BlockApiAccess } from './api-access';
@@ -278,6 +280,7 @@ export class SandboxInstance extends Construct {
       ingressControllerNamespace: props.cluster.ingress.controllerNamespace,
       mockSelectors: mockKinds.map(mockSelector),
       allowInternetEgress: props.allowInternetEgress,
+      databaseOperator: inputs.some((b) => isCloudNativePgCluster(b.entry)) ? DATABASE_OPERATOR_PODS : undefined,
     });
     new OwnerAccess(this, 'OwnerAccess', { namespace: ns, user: props.owner, group: props.ownerGroup });
     this.deployer = new DeployerAccess(this, 'Deployer', { namespace: ns, namespaceName: namespace }).identity;

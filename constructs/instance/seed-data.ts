@@ -7,7 +7,7 @@ import { packagedChartValues } from './mocks';
 import { footprintOf, type ContainerResources, type Footprint } from './quantity';
 import { fillPlaceholders } from './values';
 
-export const SEED_DATA_CHART_VERSION = '0.3.0';
+export const SEED_DATA_CHART_VERSION = '0.4.0';
 
 /** The seed chart's engine for each database engine of the catalog. */
 const SEED_ENGINES = { postgresql: 'postgresql', mysql: 'mysql', mongodb: 'mongodb' } as const;
@@ -53,7 +53,28 @@ export function seedValues(props: Omit<SeedDataProps, 'dependsOn' | 'values'>): 
   if (props.dataset.format === 'http-fixtures') {
     const api = props.entry.needs?.ingress;
     if (!api) throw new Error(`${where} is http-fixtures, but the block serves no HTTP (needs.ingress)`);
-    target = { engine: 'http', url: `http://${fqdn(api.service)}:${api.port}` };
+    const http = props.dataset.http;
+    const token = http?.token;
+    target = {
+      engine: 'http',
+      url: `http://${fqdn(api.service)}:${api.port}`,
+      ...(http?.path ? { path: http.path } : {}),
+      ...(http?.method ? { method: http.method } : {}),
+      ...(http?.markerPath ? { markerPath: http.markerPath } : {}),
+      ...(token
+        ? {
+            token: {
+              path: token.path,
+              clientId: token.clientId,
+              username: token.username,
+              passwordSecret: {
+                name: fillPlaceholders(token.passwordSecret.name, { block: props.blockName }),
+                key: token.passwordSecret.key,
+              },
+            },
+          }
+        : {}),
+    };
   } else {
     const offer = props.entry.provides?.database;
     if (!offer)

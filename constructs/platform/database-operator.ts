@@ -9,6 +9,11 @@ export const CLOUDNATIVE_PG_CHART = {
   version: '0.29.0',
 } as const;
 export const DATABASE_OPERATOR_NAMESPACE = 'cnpg-system';
+/** The operator's namespace and the labels its chart gives its pods (release `cnpg`), for instance policies. */
+export const DATABASE_OPERATOR_PODS = {
+  namespace: DATABASE_OPERATOR_NAMESPACE,
+  podLabels: { 'app.kubernetes.io/name': 'cloudnative-pg', 'app.kubernetes.io/instance': 'cnpg' },
+} as const;
 
 export interface DatabaseOperatorProps {
   /** @default - images from their own registries */

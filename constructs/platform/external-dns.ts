@@ -37,6 +37,8 @@ export class ExternalDns extends Construct {
         {
           // Services: only an instance group member's granted LoadBalancer may carry a hostname (tenant policies).
           sources: ['gateway-httproute', 'service'],
+          // Every instance route's parent is its ListenerSet: without this, external-dns publishes none of them.
+          enableGatewayListenerSets: true,
           domainFilters: [props.domain],
           policy: 'sync',
           txtOwnerId: props.clusterName,

@@ -12,6 +12,12 @@ export const ENVOY_GATEWAY_CHART = {
   version: 'v1.9.0',
 } as const;
 
+/**
+ * Helm keeps the objects of a chart's install hooks after an uninstall; this policy has Helm delete them once every
+ * hook of the install has succeeded, so that a platform destroy leaves none behind.
+ */
+export const HOOK_CLEANUP = { 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' } as const;
+
 export interface GatewayControllerProps {
   /** @default - images from their own registries */
   readonly registryMirror?: string;
@@ -50,6 +56,11 @@ export class GatewayController extends Construct {
             resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
           },
         },
+        // The certificate generator runs once per install and upgrade: its Job and RBAC go when it is done.
+        certgen: { job: { annotations: HOOK_CLEANUP }, rbac: { annotations: HOOK_CLEANUP } },
+        // The topology injector (a MutatingWebhookConfiguration installed as a hook, so never removed) serves
+        // zone-aware routing, which the platform does not configure.
+        topologyInjector: { enabled: false },
       },
       dependsOn: [this.namespace.namespace],
     });

@@ -4,15 +4,15 @@ import { PLATFORM_DEFAULTS, type SecretOperatorIdentity } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PLATFORM_NAMESPACE_LABEL } from './platform-namespace';
 
-export const PLATFORM_RESOURCES_CHART_VERSION = '0.1.0';
+export const PLATFORM_RESOURCES_CHART_VERSION = '0.3.0';
 
 export interface PlatformResourcesProps {
   readonly clusterName: string;
   readonly domain: string;
   /** Service annotations of the gateway's load balancer. @default {} */
   readonly serviceAnnotations?: Readonly<Record<string, string>>;
-  /** @default - the self-signed sandbox CA, constrained to the domain */
-  readonly acme?: { readonly email: string; readonly server?: string };
+  /** cert-manager's cluster resource namespace, where the ClusterIssuer reads the sandbox CA's key pair. */
+  readonly clusterResourceNamespace: string;
   /** The platform ClusterSecretStore's provider, on clusters with a cloud secret manager. @default - none */
   readonly secretStore?: SecretOperatorIdentity;
   /** The operator releases whose CRDs these objects use. */
@@ -20,7 +20,7 @@ export interface PlatformResourcesProps {
 }
 
 /**
- * The GatewayClass and shared Gateway, the ClusterIssuer (sandbox CA or ACME) and the platform
+ * The GatewayClass and shared Gateway, the ClusterIssuer (the sandbox CA) and the platform
  * secret store, as one chart installed after the operators that bring their CRDs: a Terraform
  * plan of the platform never needs those CRDs to exist yet.
  */
@@ -44,9 +44,7 @@ export class PlatformResources extends Construct {
         },
         issuer: {
           name: PLATFORM_DEFAULTS.clusterIssuerName,
-          acme: props.acme
-            ? { email: props.acme.email, ...(props.acme.server ? { server: props.acme.server } : {}) }
-            : { email: '' },
+          clusterResourceNamespace: props.clusterResourceNamespace,
         },
         secretStore: props.secretStore
           ? {

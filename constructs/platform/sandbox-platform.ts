@@ -20,8 +20,6 @@ export interface SandboxPlatformProps {
   readonly cluster: SandboxCluster;
   /** Prometheus and Grafana. @default false */
   readonly monitoring?: boolean;
-  /** @default - the self-signed sandbox CA */
-  readonly acme?: { readonly email: string; readonly server?: string };
   /** Registry that mirrors images, for offline or rate-limited clusters. @default - none */
   readonly registryMirror?: string;
   /** @default '*\/15 * * * *' */
@@ -43,7 +41,7 @@ export interface SandboxPlatformProps {
 /** The cluster-wide services every instance relies on, on any cloud, through the SandboxCluster contract only. */
 export class SandboxPlatform extends Construct {
   readonly storage: PlatformStorageClasses;
-  readonly secrets?: SecretsOperator;
+  readonly secrets: SecretsOperator;
   readonly gateway: GatewayController;
   readonly certificates: Certificates;
   readonly databases: DatabaseOperator;
@@ -62,7 +60,8 @@ export class SandboxPlatform extends Construct {
     const needs = props.cluster.platformNeeds;
     this.storage = new PlatformStorageClasses(this, 'StorageClasses', { classes: needs.storageClasses(this) });
     const identity = needs.secretOperator(this);
-    if (identity) this.secrets = new SecretsOperator(this, 'Secrets', { identity });
+    // On every cluster: shared blocks' credentials are copied by its Kubernetes provider, cloud or not.
+    this.secrets = new SecretsOperator(this, 'Secrets', { identity });
     this.gateway = new GatewayController(this, 'Gateway', { registryMirror: props.registryMirror });
     this.certificates = new Certificates(this, 'Certificates', { registryMirror: props.registryMirror });
     this.databases = new DatabaseOperator(this, 'Databases', { registryMirror: props.registryMirror });
@@ -70,13 +69,9 @@ export class SandboxPlatform extends Construct {
       clusterName: props.cluster.clusterName,
       domain: props.cluster.ingress.domain,
       serviceAnnotations: props.publicIngress ? {} : needs.internalLoadBalancerAnnotations,
-      acme: props.acme,
+      clusterResourceNamespace: this.certificates.clusterResourceNamespace,
       secretStore: identity,
-      dependsOn: [
-        this.gateway.release.release,
-        this.certificates.release.release,
-        ...(this.secrets ? [this.secrets.release.release] : []),
-      ],
+      dependsOn: [this.gateway.release.release, this.certificates.release.release, this.secrets.release.release],
     });
     this.capacity = new Capacity(this, 'Capacity', {
       metricsServer: needs.needsMetricsServer,

@@ -10,15 +10,20 @@ export const EXTERNAL_SECRETS_CHART = {
 } as const;
 
 export interface SecretsOperatorProps {
-  readonly identity: SecretOperatorIdentity;
+  /**
+   * The cloud identity of the operator's service account. Without one, the operator still copies Secrets
+   * between namespaces with its Kubernetes provider (shared-block credentials). @default - no cloud identity
+   */
+  readonly identity?: SecretOperatorIdentity;
   /** @default {} */
   readonly values?: Readonly<Record<string, unknown>>;
 }
 
 /**
- * external-secrets with the cloud identity of its service account (no static
- * keys). Its ClusterSecretStore, for platform namespaces only, comes with the
- * platform config; instances get namespaced stores scoped to their own secrets.
+ * external-secrets, with the cloud identity of its service account where the cloud has a secret
+ * manager (no static keys). Its ClusterSecretStore, for platform namespaces only, comes with the
+ * platform config; instances get namespaced stores scoped to their own secrets, and copy shared
+ * blocks' credentials through its Kubernetes provider on every cluster.
  */
 export class SecretsOperator extends Construct {
   readonly release: SandboxHelmRelease;
@@ -35,10 +40,10 @@ export class SecretsOperator extends Construct {
         installCRDs: true,
         serviceAccount: {
           create: true,
-          name: props.identity.serviceAccountName ?? 'external-secrets',
-          annotations: { ...props.identity.serviceAccountAnnotations },
+          name: props.identity?.serviceAccountName ?? 'external-secrets',
+          annotations: { ...props.identity?.serviceAccountAnnotations },
         },
-        podLabels: { ...props.identity.podLabels },
+        podLabels: { ...props.identity?.podLabels },
         securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         ...props.values,
       },

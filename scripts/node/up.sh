@@ -78,7 +78,8 @@ start api-forward node socat "TCP-LISTEN:$API_PORT,fork,reuseaddr" "UNIX-CONNECT
 
 # --- certificates signed by the control plane's CA, and kubeconfigs that reach it through the forwarder ---
 cert() { # name subject
-  [[ -f $RUN/pki/$1.crt ]] && return
+  # Reused only while the control plane's CA signed it: another control plane (a new RUN folder) has another CA.
+  [[ -f $RUN/pki/$1.crt ]] && openssl verify -CAfile "$REALK8S_RUN/pki/ca.crt" "$RUN/pki/$1.crt" >/dev/null 2>&1 && return
   openssl genrsa -out "$RUN/pki/$1.key" 2048 2>/dev/null
   openssl req -new -key "$RUN/pki/$1.key" -subj "$2" -out "$RUN/pki/$1.csr"
   printf 'extendedKeyUsage=clientAuth\n' >"$RUN/pki/$1.ext"

@@ -403,6 +403,32 @@ describe('catalog conformance with the real charts', () => {
     expect(problems).toEqual([]);
   });
 
+  it('runs Keycloak trusting the X-Forwarded-* headers Envoy Gateway sends, and seeds it through the admin API with a token', () => {
+    const keycloak = podsOf(objectsOf(releases.find((r) => r.name === 'keycloak')!)).flatMap((p) =>
+      p.spec.containers.flatMap((c: any) => c.env ?? []),
+    );
+    expect(keycloak.filter((e: any) => e.name === 'KC_PROXY_HEADERS')).toEqual([
+      { name: 'KC_PROXY_HEADERS', value: 'xforwarded' },
+    ]);
+    const seed = podsOf(objectsOf(releases.find((r) => r.name === 'seed-keycloak-demo')!))[0].spec;
+    const env = Object.fromEntries(seed.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      TARGET_URL: `http://keycloak-keycloakx-http.${NAMESPACE}.svc.cluster.local:80`,
+      TARGET_PATH: '/admin',
+      TARGET_METHOD: 'POST',
+      MARKER_PATH: '/admin/realms/sandbox',
+      TOKEN_PATH: '/realms/master/protocol/openid-connect/token',
+      TOKEN_CLIENT_ID: 'admin-cli',
+      TOKEN_USERNAME: 'admin',
+    });
+    const password = seed.volumes.find((v: any) => v.name === 'password').secret;
+    expect(password).toEqual({
+      secretName: 'keycloak-credentials',
+      items: [{ key: 'admin-password', path: 'password' }],
+    });
+    expect(Object.keys(generatedSecrets.get('keycloak-credentials') ?? {})).toContain('admin-password');
+  });
+
   it('gives each database role a generated Secret with its own user name and a password', () => {
     const roles = everything()
       .filter((o) => o.kind === 'Cluster')

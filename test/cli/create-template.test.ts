@@ -13,7 +13,10 @@ const TEMPLATES = `templates:
     values:
       valkey: { image: { tag: from-template }, replica: { replicaCount: 1 } }
   - name: broken
-    blocks: [postgresql, kafka]
+    blocks: [postgresql, rabbitmq]
+  - name: feature
+    extends: core
+    addBlocks: [mysql]
 `;
 
 function workspace(): Workspace {
@@ -33,9 +36,9 @@ const create = (w: Workspace, ...args: string[]) =>
   w.run('instance', 'create', 'beta', '--cluster', 'kind', '--owner', 'eve', ...args);
 
 describe('sandboxkit instance create --template', () => {
-  it("deploys the template's blocks, mocks, size and TTL, and writes the instance as extending it", async () => {
+  it("deploys the template's blocks, mocks, size and TTL, and with --write-config writes the instance as extending it", async () => {
     const w = workspace();
-    const r = await create(w, '--template', 'core', '--json');
+    const r = await create(w, '--template', 'core', '--json', '--write-config');
     expect({ code: r.code, out: r.code ? r.err : '' }).toEqual({ code: 0, out: '' });
     expect(JSON.parse(r.out)).toMatchObject({ instance: 'beta', action: 'created', ttlHours: 12 });
     expect(parse(w.configText()).instances[1]).toEqual({
@@ -51,8 +54,20 @@ describe('sandboxkit instance create --template', () => {
     expect(quota.spec.hard).toMatchObject({ 'requests.cpu': '8', pods: '80' });
     // The record holds the instance as deployed, template applied, so later commands need not resolve it again.
     expect(w.record('beta')).toMatchObject({
-      status: 'deployed',
-      instance: { blocks: ['postgresql', { name: 'valkey' }], mocks: ['email'], size: 'medium', ttlHours: 12 },
+      status: { phase: 'ready', template: 'core' },
+      spec: { blocks: ['postgresql', { name: 'valkey' }], mocks: ['email'], size: 'medium', ttlHours: 12 },
+    });
+  });
+
+  it('finds a block an extended template inherits for --dataset', async () => {
+    const w = workspace();
+    const r = await create(w, '--template', 'feature', '--dataset', 'demo', '--json');
+    expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
+    expect(w.record('beta')).toMatchObject({
+      spec: {
+        blocks: ['postgresql', { name: 'valkey' }, 'mysql'],
+        datasets: [{ block: 'postgresql', variant: 'demo' }],
+      },
     });
   });
 
@@ -70,6 +85,7 @@ describe('sandboxkit instance create --template', () => {
       'valkey.image.tag=pr-7',
       '--ttl',
       '3h',
+      '--write-config',
     );
     expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
     expect(parse(w.configText()).instances[1]).toEqual({
@@ -85,13 +101,13 @@ describe('sandboxkit instance create --template', () => {
     expect(Object.keys(charts)).not.toContain('postgresql');
     expect(Object.keys(charts)).toContain('mysql');
     expect(charts.valkey).toMatchObject({ image: { tag: 'pr-7' }, replica: { replicaCount: 1 } });
-    expect(r.out).toMatch(/expires in 3h/);
+    expect(r.out).toMatch(/expires: +2026-11-23T15:00:00Z \(in 3h 0m\)/);
   });
 
   it('replaces the template blocks with --blocks', async () => {
     const w = workspace();
     expect((await create(w, '--template', 'core', '--blocks', 'valkey')).code).toBe(0);
-    expect(parse(w.configText()).instances[1]).toMatchObject({ template: 'core', blocks: ['valkey'] });
+    expect(w.record('beta')?.spec.blocks.map((b) => (typeof b === 'string' ? b : b.name))).toEqual(['valkey']);
     expect(Object.keys(releases(w, 'beta'))).not.toContain('postgresql');
   });
 
@@ -124,20 +140,38 @@ describe('sandboxkit instance create --template', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
       new RegExp(
-        `${w.config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:24:\\d+: instances\\[1\\]\\.blocks\\[1\\]: unknown building block "kafka".*\\(from templates\\[1\\]\\.blocks\\[1\\], which --template brings in\\)`,
+        `${w.config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:24:\\d+: instances\\[1\\]\\.blocks\\[1\\]: unknown building block "rabbitmq".*\\(from templates\\[1\\]\\.blocks\\[1\\], which --template brings in\\)`,
       ),
     );
     expect(w.calls()).toEqual([]);
     expect(parse(w.configText()).instances).toHaveLength(1);
   });
 
-  it('refuses --add-block and --remove-block without a template', async () => {
-    const r = await create(workspace(), '--blocks', 'postgresql', '--add-block', 'valkey');
-    expect(r).toMatchObject({
-      code: 2,
-      err: expect.stringMatching(
-        /option '--add-block' changes the blocks of a template: give --template, or list the blocks with --blocks/,
-      ),
-    });
+  it('keeps --uses with a template', async () => {
+    const w = workspace();
+    writeFileSync(
+      w.config,
+      w
+        .configText()
+        .replace(
+          'storageClasses: { blockRwo: standard }',
+          'storageClasses: { blockRwo: standard }\n    sharedBlocks: [mysql]',
+        ),
+    );
+    expect((await create(w, '--template', 'core', '--uses', 'mysql')).code).toBe(0);
+    expect(w.record('beta')?.spec.uses).toEqual(['mysql']);
+    expect(JSON.stringify(stack(w, 'beta'))).toContain('shared-mysql-credentials');
+  });
+
+  it('adds and removes blocks of an instance that exists with --update, keeping the values of the others', async () => {
+    const w = workspace();
+    expect((await create(w, '--template', 'core', '--set', 'valkey.image.tag=pr-7')).code).toBe(0);
+    const r = await create(w, '--update', '--add-block', 'mysql', '--remove-block', 'postgresql');
+    expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
+    expect(w.record('beta')?.spec.blocks).toEqual([
+      { name: 'valkey', values: { image: { tag: 'pr-7' }, replica: { replicaCount: 1 } } },
+      'mysql',
+    ]);
+    expect(releases(w, 'beta').valkey).toMatchObject({ image: { tag: 'pr-7' } });
   });
 });

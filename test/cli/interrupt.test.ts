@@ -20,6 +20,9 @@ describe('Ctrl-C', () => {
       color: false,
       env: { ...process.env, SANDBOXKIT_TERRAFORM: tool },
       now: () => new Date(),
+      interactive: false,
+      ask: async () => '',
+      cwd: dir,
     });
     const existing = new Set(process.listeners('SIGINT'));
     const running = runner.run('terraform', ['apply']);

@@ -104,6 +104,6 @@ describe('the apply stamp the idle reaper reads', () => {
     expect(r.err).toMatch(
       /warning: could not record the apply on namespace beta \(kubectl could not be started.*\); an idle reaper counts from the previous apply/,
     );
-    expect(w.record('beta')).toMatchObject({ status: 'deployed' });
+    expect(w.record('beta')).toMatchObject({ status: { phase: 'ready' } });
   });
 });

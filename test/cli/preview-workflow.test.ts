@@ -73,9 +73,8 @@ describe('the preview-environment workflow', () => {
     const text = readFileSync(join(__dirname, '..', '..', 'examples', 'preview-environment.yml'), 'utf8');
     expect(text).not.toMatch(/git (commit|push)/);
     expect(text).not.toMatch(/\|\| (echo|true)/);
-    expect(WORKFLOW.jobs.create.steps.find((s) => s.run?.includes('instance create'))!.run).toMatch(
-      /--keep-config --update/,
-    );
+    expect(WORKFLOW.jobs.create.steps.find((s) => s.run?.includes('instance create'))!.run).toMatch(/ --update$/);
+    expect(WORKFLOW.jobs.destroy.steps.find((s) => s.run?.includes('instance destroy'))!.run).toMatch(/ --yes$/);
   });
 
   it('creates the instance with the pull request image, updates and extends it on a push, and destroys it from the default branch', async () => {
@@ -89,14 +88,13 @@ describe('the preview-environment workflow', () => {
       ['instance test', 0],
     ]);
     expect(w.configText()).toBe(config);
-    const record = JSON.parse(
-      readFileSync(
-        join(w.dir, 's3', 'team-state', 'sandboxkit', 'aws-main', 'instances', 'pr-42.sandboxkit.json'),
-        'utf8',
-      ),
-    );
-    expect(record).toMatchObject({ status: 'deployed', instance: { name: 'pr-42', owner: 'octocat', ttlHours: 72 } });
-    const keycloak = record.instance.blocks.find((b: { name?: string }) => b.name === 'keycloak');
+    const recordFile = join(w.dir, 's3', 'team-state', 'sandboxkit', 'aws-main', 'instances', 'pr-42.sandboxkit.json');
+    const record = JSON.parse(readFileSync(recordFile, 'utf8'));
+    expect(record).toMatchObject({
+      status: { phase: 'ready' },
+      spec: { name: 'pr-42', owner: 'octocat', ttlHours: 72 },
+    });
+    const keycloak = record.spec.blocks.find((b: { name?: string }) => b.name === 'keycloak');
     expect(keycloak.values).toEqual({ image: { repository: 'ghcr.io/acme/shop/keycloak', tag: 'pr-42-c0ffee' } });
     const stack = JSON.parse(readFileSync(join(w.out, 'stacks', 'instance-pr-42', 'cdk.tf.json'), 'utf8'));
     const release = Object.values(
@@ -115,7 +113,7 @@ describe('the preview-environment workflow', () => {
       ['instance extend', 0],
       ['instance test', 0],
     ]);
-    expect(pushed[1].out).toMatch(/^updated instance pr-42 on aws-main/);
+    expect(pushed[1].out).toMatch(/^updated instance pr-42 on aws-main: ready\n[\s\S]*changed: +blocks\n/);
     expect(
       w
         .calls()
@@ -128,13 +126,22 @@ describe('the preview-environment workflow', () => {
     expect(closed.map((r) => [r.command, r.code, r.out])).toEqual([
       ['instance destroy', 0, 'destroyed instance pr-42\n'],
     ]);
-    expect(w.calls()).toContain('terraform instance-pr-42  destroy -auto-approve -input=false -no-color -json');
     expect(w.calls()).toContain(
-      'aws s3 rm s3://team-state/sandboxkit/aws-main/instances/pr-42.sandboxkit.json --region eu-west-1',
+      'terraform instance-pr-42  destroy -auto-approve -input=false -no-color -json -refresh=false',
     );
     expect(w.calls()).toContain(
       'aws s3 rm s3://team-state/sandboxkit/aws-main/instances/pr-42.tfstate --region eu-west-1',
     );
+    // The record stays as the instance's history: who created, updated, extended and destroyed it.
+    expect(JSON.parse(readFileSync(recordFile, 'utf8'))).toMatchObject({
+      status: { phase: 'gone' },
+      history: [
+        { action: 'create', outcome: 'succeeded' },
+        { action: 'update', outcome: 'succeeded', detail: 'changed blocks' },
+        { action: 'extend', outcome: 'succeeded' },
+        { action: 'destroy', outcome: 'succeeded' },
+      ],
+    });
     expect(w.configText()).toBe(config);
   });
 });

@@ -26,26 +26,32 @@ function workspace(): Workspace {
     }),
   );
   mkdirSync(join(w.out, 'stacks', 'instance-staging'), { recursive: true });
+  w.world((x) => {
+    x.namespaces.staging = {
+      labels: { 'sandbox.dev/instance': 'staging', 'sandbox.dev/protected': 'true' },
+      annotations: {},
+    };
+  });
   return w;
 }
 
 describe('protected instances on the command line', () => {
-  it('list shows them as never expiring and running', async () => {
+  it('list shows them as never expiring and ready', async () => {
     const w = workspace();
     const rows = JSON.parse((await w.run('instance', 'list', '--json')).out);
     expect(
-      rows.map((r: { name: string; protected: boolean; expiresAt: string | null; state: string }) => [
+      rows.map((r: { name: string; protected: boolean; expiresAt: string | null; phase: string }) => [
         r.name,
         r.protected,
         r.expiresAt,
-        r.state,
+        r.phase,
       ]),
     ).toEqual([
       ['alpha', false, PAST.expiresAt, 'expired'],
-      ['staging', true, null, 'running'],
+      ['staging', true, null, 'ready'],
     ]);
     const table = (await w.run('instance', 'list')).out.split('\n');
-    expect(table.find((l) => l.startsWith('staging'))).toMatch(/never \(protected\)\s+running/);
+    expect(table.find((l) => l.startsWith('staging'))).toMatch(/never \(protected\)\s+ready/);
   });
 
   it('gc destroys the expired instance and leaves the protected one', async () => {
@@ -72,10 +78,11 @@ describe('protected instances on the command line', () => {
       'ops',
       '--blocks',
       'valkey',
-      '--keep-config',
       '--update',
     );
     expect(create.code).not.toBe(0);
-    expect(create.err).toMatch(/instance "staging" is protected; change it in the config file/);
+    expect(create.err).toMatch(
+      /instance "staging" is protected; change it in the config file and deploy it, not from the command line/,
+    );
   });
 });

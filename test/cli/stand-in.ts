@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'path';
 import { tempDir } from '../fixtures';
 import type { Io } from '../../cli/io';
+import type { InstanceRecord } from '../../cli/lifecycle/record';
 import { cli } from '../../cli/main';
 
 /**
@@ -21,73 +22,29 @@ export class Workspace {
   now = new Date('2026-11-23T12:00:00Z');
   /** Where the local state backend keeps state and instance records. */
   readonly state = join(this.dir, 'state');
+  /** Answers typed at the terminal, in order; with none, nobody is at a terminal. */
+  answers: string[] = [];
+  /** Questions the CLI asked. */
+  readonly asked: string[] = [];
+  /** The working folder the CLI runs in. @default - the workspace */
+  cwd?: string;
+
+  /** The stand-ins' shared world: namespaces, releases, pods, events and routes of the cluster, Terraform's state. */
+  readonly worldFile = join(this.dir, 'world.json');
 
   constructor(config: string) {
     writeFileSync(this.config, config);
     mkdirSync(this.outputs);
     mkdirSync(this.knobs);
     writeFileSync(join(this.dir, 'kubeconfig'), 'apiVersion: v1\nkind: Config\n');
-    this.script(
-      'terraform',
-      `
-stack=""
-for a in "$@"; do case "$a" in -chdir=*) stack=$(basename "\${a#-chdir=}");; esac; done
-echo "terraform $stack $*" | sed "s#-chdir=[^ ]*##" >> "$LOG"
-cmd=""; for a in "$@"; do case "$a" in -*) ;; *) cmd="$a"; break;; esac; done
-replace=""; for a in "$@"; do case "$a" in -replace=*) replace="\${a#-replace=}";; esac; done
-for a in "$@"; do case "$a" in -var-file=*) cp "\${a#-var-file=}" "$KNOBS/var-file-$stack";; esac; done
-event() { echo "{\\"type\\":\\"$1\\",\\"hook\\":{\\"resource\\":{\\"addr\\":\\"$2\\"},\\"action\\":\\"$3\\",\\"elapsed_seconds\\":1}}"; }
-case "$cmd" in
-  version) echo "{\\"terraform_version\\": \\"$(cat "$KNOBS/version" 2>/dev/null || echo 1.11.4)\\"}";;
-  init)
-    echo "Initializing the backend..."
-    if [ -f "$KNOBS/offline" ]; then cat "$KNOBS/offline" >&2; exit 1; fi
-    echo "Terraform has been successfully initialized!";;
-  output) cat "$OUTPUTS/$stack.json" 2>/dev/null || echo "{}";;
-  apply|destroy|plan)
-    if [ -f "$KNOBS/slow" ]; then sleep "$(cat "$KNOBS/slow")"; fi
-    echo '{"type":"version","terraform":"1.11.4"}'
-    if [ "$cmd" = plan ]; then
-      if [ -f "$KNOBS/drift-$stack" ]; then cat "$KNOBS/drift-$stack"; exit 2; fi
-      echo '{"type":"planned_change","change":{"resource":{"addr":"kubernetes_namespace_v1.ns"},"action":"create"}}'
-      exit 0
-    fi
-    action=create; [ "$cmd" = destroy ] && action=delete
-    echo '{"type":"change_summary","changes":{"add":2,"change":0,"remove":0,"operation":"plan"}}'
-    event apply_start kubernetes_namespace_v1.ns $action
-    event apply_complete kubernetes_namespace_v1.ns $action
-    if [ -f "$KNOBS/fail-$stack" ]; then
-      echo "{\\"@level\\":\\"error\\",\\"@message\\":\\"Error: simulated failure of $cmd in $stack\\",\\"type\\":\\"diagnostic\\",\\"diagnostic\\":{\\"severity\\":\\"error\\",\\"summary\\":\\"simulated failure of $cmd in $stack\\",\\"detail\\":\\"the stand-in was told to fail\\",\\"address\\":\\"helm_release.block\\"}}"
-      echo "terraform: a line on stderr" >&2
-      exit 1
-    fi
-    event apply_complete helm_release.block $action
-    if [ "$cmd" = destroy ]; then rm -f "$OUTPUTS/$stack.json"; exit 0; fi
-    expires="$(cat "$KNOBS/expires" 2>/dev/null || echo 2026-11-25T12:00:00Z)"
-    if [ -n "$replace" ] || [ ! -f "$OUTPUTS/$stack.json" ]; then
-      echo "{\\"namespace\\":{\\"value\\":\\"x\\"},\\"created_at\\":{\\"value\\":\\"2026-11-23T12:00:00Z\\"},\\"expires_at\\":{\\"value\\":\\"$expires\\"},\\"hostnames\\":{\\"value\\":[]}}" > "$OUTPUTS/$stack.json"
-    fi;;
-esac
-exit 0`,
-    );
-    this.script(
-      'helm',
-      `
-echo "helm $*" >> "$LOG"
-case "$1" in
-  version) echo "$(cat "$KNOBS/helm-version" 2>/dev/null || echo v3.19.5+g1a2b3c4)";;
-  test)
-    if [ -f "$KNOBS/helm-out-$2" ]; then cat "$KNOBS/helm-out-$2"; else printf 'NAME: %s\\nSTATUS: deployed\\nTEST SUITE:     %s-test\\nPhase:          Succeeded\\nNOTES:\\nPhase: of the moon\\n' "$2" "$2"; fi
-    if [ -f "$KNOBS/helm-err-$2" ]; then cat "$KNOBS/helm-err-$2" >&2; fi
-    exit "$(cat "$KNOBS/helm-exit-$2" 2>/dev/null || echo 0)";;
-esac`,
-    );
+    for (const tool of ['terraform', 'kubectl', 'helm']) this.node(tool);
     // The aws stand-in keeps S3 objects in a folder, for records and state keys of an s3 backend.
     this.script(
       'aws',
       `
 echo "aws $*" >> "$LOG"
 [ "$1" = "--version" ] && { cat "$KNOBS/aws-version" 2>/dev/null || echo "aws-cli/2.27.0 Python/3.13.2"; exit 0; }
+[ -f "$KNOBS/aws-down" ] && { echo "Could not connect to the endpoint URL: https://s3.eu-west-1.amazonaws.com/" >&2; exit 255; }
 S3="$(dirname "$OUTPUTS")/s3"
 case "$1 $2" in
   "s3api list-objects-v2")
@@ -96,17 +53,11 @@ case "$1 $2" in
     [ -n "$keys" ] && echo "{\\"Contents\\":[$keys]}";;
   "s3 cp")
     if [ "$3" = "-" ]; then f="$S3/\${4#s3://}"; mkdir -p "$(dirname "$f")"; cat > "$f";
+    elif [ "$5" = "--recursive" ]; then src="$S3/\${3#s3://}"; mkdir -p "$4"; [ -d "$src" ] && (cd "$src" && find . -name '*.sandboxkit.json' -exec cp --parents {} "$4" \\;);
     elif [ -f "$S3/\${3#s3://}" ]; then cat "$S3/\${3#s3://}";
     else echo "An error occurred (404) when calling the HeadObject operation: Not Found" >&2; exit 1; fi;;
   "s3 rm") rm -f "$S3/\${3#s3://}";;
 esac
-exit 0`,
-    );
-    this.script(
-      'kubectl',
-      `
-echo "kubectl $*" >> "$LOG"
-[ "$1" = "version" ] && { echo '{"clientVersion":{"gitVersion":"v1.34.1"}}'; exit 0; }
 exit 0`,
     );
     for (const tool of ['az', 'gcloud']) {
@@ -121,34 +72,42 @@ exit 0`,
   }
 
   /**
-   * Replaces the kubectl stand-in with a node script that answers from a JSON cluster state
-   * (`initial` plus every call it got). `handlers` is the script's body: it has the state `c`,
-   * `args` without `--kubeconfig`/`--context`, `flag(name)` and `save()`; the state is saved after it.
-   * Returns a reader of the state.
+   * Adds to the cluster the kubectl stand-in answers from (a JSON world, shared with terraform and helm) and, with
+   * `handlers`, answers of a test's own: the body of a function of \`args\` (without --kubeconfig/--context), the
+   * world \`c\` and \`{ flag, out, fail }\`, returning true when it answered. Returns a reader of the world.
    */
-  kubectlCluster<T extends object>(initial: T, handlers: string): () => T & { calls: string[] } {
-    const file = join(this.dir, 'cluster.json');
-    writeFileSync(file, JSON.stringify({ ...initial, calls: [] }));
-    const kubectl = join(this.dir, 'fake-kubectl');
+  kubectlCluster<T extends object>(initial: T, handlers?: string): () => T & World {
+    this.world((w) => Object.assign(w, initial));
+    if (handlers) {
+      const file = join(this.dir, 'kubectl-handlers.js');
+      writeFileSync(
+        file,
+        `const fs = require('fs');\nmodule.exports = (args, c, { flag, out, fail }) => {\n${handlers}\n};\n`,
+      );
+      this.env.FAKE_KUBECTL_HANDLERS = file;
+    }
+    return () => JSON.parse(readFileSync(this.worldFile, 'utf8'));
+  }
+
+  /** Reads, changes and writes the stand-ins' world. */
+  world(change?: (w: World) => void): World {
+    const w: World = existsSync(this.worldFile)
+      ? JSON.parse(readFileSync(this.worldFile, 'utf8'))
+      : { namespaces: {}, releases: {}, pods: {}, events: {}, routes: {}, workloads: [], tfstate: {}, calls: [] };
+    if (change) {
+      change(w);
+      writeFileSync(this.worldFile, JSON.stringify(w, null, 1));
+    }
+    return w;
+  }
+
+  private node(tool: string): void {
+    const path = join(this.dir, `fake-${tool}`);
     writeFileSync(
-      kubectl,
-      `#!/usr/bin/env node
-const fs = require('fs');
-const file = process.env.FAKE_CLUSTER;
-const c = JSON.parse(fs.readFileSync(file, 'utf8'));
-let args = process.argv.slice(2);
-c.calls.push(args.join(' '));
-while (args[0] === '--kubeconfig' || args[0] === '--context') args = args.slice(2);
-const flag = (name) => args[args.indexOf(name) + 1];
-const save = () => fs.writeFileSync(file, JSON.stringify(c));
-${handlers}
-save();
-`,
+      path,
+      `#!/bin/sh\nLOG="${this.log}" OUTPUTS="${this.outputs}" KNOBS="${this.knobs}" FAKE_WORLD="${this.worldFile}" FAKE_TOOL=${tool} exec node ${join(__dirname, 'stand-in-tools.js')} "$@"\n`,
     );
-    chmodSync(kubectl, 0o755);
-    this.env.SANDBOXKIT_KUBECTL = kubectl;
-    this.env.FAKE_CLUSTER = file;
-    return () => JSON.parse(readFileSync(file, 'utf8'));
+    chmodSync(path, 0o755);
   }
 
   private script(name: string, body: string): void {
@@ -171,7 +130,10 @@ save();
     rmSync(join(this.knobs, name), { force: true });
   }
 
-  /** Terraform outputs an instance stack reports. */
+  /**
+   * An instance deployed outside these tests' commands: its Terraform outputs, its stack folder, its namespace
+   * in the cluster with the expiry annotation, and its state.
+   */
   deployed(instance: string, outputs: { createdAt: string; expiresAt: string }): void {
     writeFileSync(
       join(this.outputs, `instance-${instance}.json`),
@@ -183,17 +145,17 @@ save();
       }),
     );
     mkdirSync(join(this.out, 'stacks', `instance-${instance}`), { recursive: true });
+    this.world((w) => {
+      w.namespaces[instance] = {
+        labels: { 'sandbox.dev/instance': instance, 'sandbox.dev/cluster': 'kind' },
+        annotations: { 'sandbox.dev/expires-at': outputs.expiresAt },
+      };
+      w.tfstate[`instance-${instance}`] = ['kubernetes_namespace_v1.ns'];
+    });
   }
 
   /** The record the CLI keeps of an instance in the local state backend, if any. */
-  record(instance: string):
-    | {
-        status: string;
-        instance: { name: string; ttlHours?: number; blocks: unknown[] };
-        expiresAt: string;
-        createdAt: string;
-      }
-    | undefined {
+  record(instance: string): InstanceRecord | undefined {
     const file = join(this.state, `instance-${instance}.sandboxkit.json`);
     return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
   }
@@ -207,6 +169,15 @@ save();
   }
 
   async run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    return this.cli(['--config', this.config, '--out', this.out, ...argv]);
+  }
+
+  /** Runs the CLI as a user would, without --config and --out: it finds its config on its own. */
+  runBare(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    return this.cli(argv);
+  }
+
+  private async cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
     const io: Io = {
@@ -222,13 +193,35 @@ save();
         SANDBOXKIT_AWS: join(this.dir, 'fake-aws'),
         SANDBOXKIT_AZ: join(this.dir, 'fake-az'),
         SANDBOXKIT_GCLOUD: join(this.dir, 'fake-gcloud'),
+        USER: 'tester',
+        FAKE_NOW: this.now.toISOString(),
         ...this.env,
       },
       now: () => this.now,
+      interactive: this.answers.length > 0,
+      ask: async (question) => {
+        this.asked.push(question);
+        return this.answers.shift() ?? '';
+      },
+      cwd: this.cwd ?? this.dir,
     };
-    const code = await cli(['--config', this.config, '--out', this.out, ...argv], io);
+    const code = await cli(argv, io);
     return { code, out, err };
   }
+}
+
+export interface World {
+  namespaces: Record<
+    string,
+    { labels: Record<string, string>; annotations: Record<string, string>; terminating?: boolean }
+  >;
+  releases: Record<string, { name: string; namespace: string; status: string; revision: number; chart: string }>;
+  pods: Record<string, any[]>;
+  events: Record<string, any[]>;
+  routes: Record<string, { block: string; host: string }[]>;
+  workloads: any[];
+  tfstate: Record<string, string[]>;
+  calls: string[];
 }
 
 export const CLI_CONFIG = (kubeconfig: string) => `# Sandbox config used by the CLI tests.

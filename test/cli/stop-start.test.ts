@@ -1,50 +1,59 @@
-import { writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { CLI_CONFIG, Workspace } from './stand-in';
+import { CLI_CONFIG, Workspace, type World } from './stand-in';
 
-/** What the stand-in kubectl answers from and changes: workloads, the reaper's ConfigMap, namespace annotations. */
-interface FakeCluster {
+/** What the stand-in kubectl answers from and changes, beyond namespaces: workloads and the reaper's ConfigMap. */
+interface FakeCluster extends World {
   workloads: { namespace: string; kind: 'Deployment' | 'StatefulSet'; name: string; replicas: number }[];
   /** The reaper's state ConfigMap data; absent when the platform is not installed. */
   state?: Record<string, string>;
-  annotations: Record<string, Record<string, string>>;
   /** CloudNativePG Clusters, with their annotations. */
   databases?: { namespace: string; name: string; annotations: Record<string, string> }[];
-  calls: string[];
 }
 
-/** The kubectl stand-in's answers: version, workloads, the reaper's ConfigMap, patch, annotate, scale. */
+/** The kubectl stand-in's own answers: workloads, the reaper's ConfigMap, patch, scale. */
 const KUBECTL = `const [verb, what, name] = args;
-if (verb === 'version') { console.log(JSON.stringify({ clientVersion: { gitVersion: 'v1.34.1' } })); process.exit(0); }
 if (verb === 'get' && what === 'deployments,statefulsets') {
-  console.log(JSON.stringify({ items: c.workloads.filter((w) => w.namespace === flag('-n')).map((w) => ({ kind: w.kind, metadata: { name: w.name }, spec: { replicas: w.replicas } })) }));
-} else if (verb === 'get' && what === 'configmap') {
-  if (!c.state) { save(); process.stderr.write('Error from server (NotFound): configmaps "' + name + '" not found\\n'); process.exit(1); }
-  console.log(JSON.stringify({ data: c.state }));
-} else if (verb === 'patch') {
+  out(JSON.stringify({ items: c.workloads.filter((w) => w.namespace === flag('-n')).map((w) => ({ kind: w.kind, metadata: { name: w.name }, spec: { replicas: w.replicas } })) }));
+  return true;
+}
+if (verb === 'get' && what === 'configmap') {
+  if (!c.state) fail('Error from server (NotFound): configmaps "' + name + '" not found');
+  out(JSON.stringify({ data: c.state }));
+  return true;
+}
+if (verb === 'patch') {
   const p = JSON.parse(flag('-p'));
   if (flag('--type') === 'merge') Object.assign(c.state, p.data);
   else for (const op of p) delete c.state[op.path.replace('/data/', '')];
-} else if (verb === 'get' && what === 'clusters.postgresql.cnpg.io') {
-  console.log(JSON.stringify({ items: (c.databases || []).filter((d) => d.namespace === flag('-n')).map((d) => ({ metadata: { name: d.name, annotations: d.annotations } })) }));
-} else if (verb === 'annotate' && what === 'clusters.postgresql.cnpg.io') {
+  return true;
+}
+if (verb === 'get' && what === 'clusters.postgresql.cnpg.io') {
+  out(JSON.stringify({ items: (c.databases || []).filter((d) => d.namespace === flag('-n')).map((d) => ({ metadata: { name: d.name, annotations: d.annotations } })) }));
+  return true;
+}
+if (verb === 'annotate' && what === 'clusters.postgresql.cnpg.io') {
   const d = c.databases.find((x) => x.namespace === flag('-n') && x.name === name);
   const a = args[args.length - 1];
   if (a.endsWith('-')) delete d.annotations[a.slice(0, -1)]; else { const [k, v] = a.split('='); d.annotations[k] = v; }
-} else if (verb === 'annotate') {
-  const ns = name; const a = args[args.indexOf('--overwrite') >= 0 ? args.indexOf('--overwrite') + 1 : 3];
-  c.annotations[ns] = c.annotations[ns] || {};
-  if (a.endsWith('-')) delete c.annotations[ns][a.slice(0, -1)]; else { const [k, v] = a.split('='); c.annotations[ns][k] = v; }
-} else if (verb === 'scale') {
+  return true;
+}
+if (verb === 'scale') {
   const [kind, wname] = what.split('/');
   const w = c.workloads.find((x) => x.namespace === flag('-n') && x.kind.toLowerCase() === kind && x.name === wname);
+  if (!w) fail('Error from server (NotFound): ' + what + ' not found\\nE1123 noise line one\\nE1123 noise line two');
   w.replicas = Number(args.find((x) => x.startsWith('--replicas=')).split('=')[1]);
+  return true;
 }`;
 
-function setup(cluster: Omit<FakeCluster, 'calls' | 'annotations'>): { w: Workspace; cluster: () => FakeCluster } {
+function setup(cluster: Pick<FakeCluster, 'workloads' | 'state' | 'databases'>): {
+  w: Workspace;
+  cluster: () => FakeCluster;
+} {
   const w = new Workspace('');
   writeFileSync(w.config, CLI_CONFIG(join(w.dir, 'kubeconfig')));
-  return { w, cluster: w.kubectlCluster({ annotations: {}, ...cluster }, KUBECTL) as () => FakeCluster };
+  w.deployed('alpha', { createdAt: '2026-11-23T10:00:00Z', expiresAt: '2026-11-25T10:00:00Z' });
+  return { w, cluster: w.kubectlCluster(cluster, KUBECTL) as () => FakeCluster };
 }
 
 const ALPHA = [
@@ -67,24 +76,29 @@ describe('sandboxkit instance stop / start', () => {
       'alpha/idle=0',
       'other/web=3',
     ]);
-    expect(c.annotations.alpha).toEqual({ 'sandbox.dev/stopped': '2026-11-23T12:00:00.000Z' });
+    expect(c.namespaces.alpha.annotations).toMatchObject({ 'sandbox.dev/stopped': '2026-11-23T12:00:00.000Z' });
     // Saved before any scale, so a failure part way loses no replica count.
-    const firstScale = c.calls.findIndex((x) => / scale /.test(x));
-    const save = c.calls.findIndex((x) =>
-      / patch configmap instance-reaper-state -n sandbox-platform --type merge /.test(x),
-    );
+    const firstScale = w.calls().findIndex((x) => / scale /.test(x));
+    const save = w
+      .calls()
+      .findIndex((x) => / patch configmap instance-reaper-state -n sandbox-platform --type merge /.test(x));
     expect(save).toBeGreaterThan(-1);
     expect(save).toBeLessThan(firstScale);
     expect(JSON.parse(r.out)).toMatchObject({ instance: 'alpha', namespace: 'alpha', action: 'stopped' });
+    expect(w.record('alpha')).toMatchObject({
+      status: { phase: 'stopped' },
+      history: [{ action: 'stop', outcome: 'succeeded', by: 'tester', detail: '2 workloads to 0' }],
+    });
+    expect(JSON.parse((await w.run('instance', 'list', '-o', 'json')).out)[0].phase).toBe('stopped');
   });
 
   it('hibernates the CloudNativePG clusters of the instance, remembering them, and wakes them on start', async () => {
-    const databases = [
+    const databases: FakeCluster['databases'] = [
       { namespace: 'alpha', name: 'postgresql', annotations: {} },
       { namespace: 'alpha', name: 'archive', annotations: { 'cnpg.io/hibernation': 'on' } },
       { namespace: 'other', name: 'postgresql', annotations: {} },
     ];
-    const { w, cluster } = setup({ workloads: ALPHA, state: {}, databases } as never);
+    const { w, cluster } = setup({ workloads: ALPHA, state: {}, databases });
     const stop = await w.run('instance', 'stop', 'alpha', '--json');
     expect({ code: stop.code, err: stop.code ? stop.err : '' }).toEqual({ code: 0, err: '' });
     expect(JSON.parse(stop.out).hibernated).toEqual(['postgresql']);
@@ -95,8 +109,8 @@ describe('sandboxkit instance stop / start', () => {
       'alpha/archive=on',
       'other/postgresql=',
     ]);
-    const save = c.calls.findIndex((x) => /alpha\.cluster\.postgresql/.test(x));
-    const annotate = c.calls.findIndex((x) => / annotate clusters\.postgresql\.cnpg\.io postgresql /.test(x));
+    const save = w.calls().findIndex((x) => /alpha\.cluster\.postgresql/.test(x));
+    const annotate = w.calls().findIndex((x) => / annotate clusters\.postgresql\.cnpg\.io postgresql /.test(x));
     expect(save).toBeGreaterThan(-1);
     expect(save).toBeLessThan(annotate);
 
@@ -114,10 +128,10 @@ describe('sandboxkit instance stop / start', () => {
   });
 
   it('reaches the cluster through the kubeconfig and context the config gives it', async () => {
-    const { w, cluster } = setup({ workloads: ALPHA, state: {} });
+    const { w } = setup({ workloads: ALPHA, state: {} });
     await w.run('instance', 'stop', 'alpha');
-    for (const call of cluster().calls)
-      expect(call).toMatch(new RegExp(`^--kubeconfig ${join(w.dir, 'kubeconfig')} --context kind-kind `));
+    for (const call of w.calls().filter((c) => c.startsWith('kubectl')))
+      expect(call).toMatch(new RegExp(`^kubectl --kubeconfig ${join(w.dir, 'kubeconfig')} --context kind-kind `));
   });
 
   it('starts the workloads again at their saved replicas, forgets them and lifts the stop', async () => {
@@ -135,7 +149,13 @@ describe('sandboxkit instance stop / start', () => {
     ]);
     expect(c.state).toEqual({ 'other.deployment.web': '5' });
     // Starting counts as an apply for the idle reaper; the stop is lifted.
-    expect(c.annotations.alpha).toEqual({ 'sandbox.dev/last-applied-at': '2026-11-23T12:00:00Z' });
+    expect(c.namespaces.alpha.annotations['sandbox.dev/last-applied-at']).toBe('2026-11-23T12:00:00Z');
+    expect(c.namespaces.alpha.annotations['sandbox.dev/stopped']).toBeUndefined();
+    expect(w.record('alpha')?.status.phase).toBe('ready');
+    expect(w.record('alpha')?.history.map((h) => `${h.action} ${h.outcome}`)).toEqual([
+      'stop succeeded',
+      'start succeeded',
+    ]);
   });
 
   it('wakes what the reaper put to sleep outside working hours', async () => {
@@ -163,6 +183,38 @@ describe('sandboxkit instance stop / start', () => {
     expect(r.err).toMatch(
       /kubectl could not be started: install kubectl or set SANDBOXKIT_KUBECTL; `sandboxkit doctor`/,
     );
+  });
+
+  it('shows what it would scale on --dry-run, changing nothing', async () => {
+    const { w, cluster } = setup({ workloads: ALPHA, state: {} });
+    const r = await w.run('instance', 'stop', 'alpha', '--dry-run', '-o', 'json');
+    expect(JSON.parse(r.out)).toMatchObject({
+      action: 'would stop',
+      workloads: [
+        { kind: 'statefulset', name: 'postgresql', replicas: 0 },
+        { kind: 'deployment', name: 'mock-email', replicas: 0 },
+      ],
+    });
+    expect(cluster().workloads.map((x) => x.replicas)).toEqual([1, 2, 0, 3]);
+    expect(w.record('alpha')).toBeUndefined();
+  });
+
+  it("reports kubectl's own error in one line and records the failure", async () => {
+    const { w } = setup({ workloads: ALPHA, state: {} });
+    // A workload that kubectl lists but that is gone when it is scaled.
+    w.world((x) => x.workloads.push({ namespace: 'alpha', kind: 'Deployment', name: 'ghost', replicas: 1 }));
+    const handlers = join(w.dir, 'kubectl-handlers.js');
+    const refuse = String.raw`if (verb === 'scale' && what === 'deployment/ghost') fail('Error from server (NotFound): deployments.apps "ghost" not found\nE1123 12:00:00.000000 memcache.go:265] noise');`;
+    writeFileSync(
+      handlers,
+      readFileSync(handlers, 'utf8').replace("if (verb === 'scale') {", `${refuse}\nif (verb === 'scale') {`),
+    );
+    const r = await w.run('instance', 'stop', 'alpha');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      'sandboxkit: kubectl scale deployment/ghost -n alpha --replicas=0 failed: Error from server (NotFound): deployments.apps "ghost" not found\n',
+    );
+    expect(w.record('alpha')?.status).toMatchObject({ phase: 'failed', failure: { action: 'stop' } });
   });
 
   it('doctor checks kubectl and its version', async () => {

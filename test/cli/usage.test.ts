@@ -16,7 +16,10 @@ describe('sandboxkit usage', () => {
     expect(ALL).toEqual([
       'instance',
       'instance create',
+      'instance apply',
       'instance list',
+      'instance get',
+      'instance status',
       'instance extend',
       'instance destroy',
       'instance test',
@@ -33,6 +36,8 @@ describe('sandboxkit usage', () => {
       'bom',
       'bundle',
       'doctor',
+      'init',
+      'completion',
       'version',
       'help',
     ]);
@@ -60,7 +65,7 @@ describe('sandboxkit usage', () => {
       const r = await w.run(...argv);
       expect(r).toMatchObject({ code: 0, err: '' });
       expect(r.out).toMatch(
-        /^Usage: sandboxkit \[options\] \[command\]\n\nCreate, list, extend, test and destroy sandbox instances/,
+        /^Usage: sandboxkit \[options\] \[command\]\n\nCreate, apply, list, extend, stop, start, test and destroy sandbox instances/,
       );
       expect(r.out).toMatch(
         /Exit codes: 0 done, 1 an operation failed, 2 bad usage or config, 3 drift found \(audit\), 130 interrupted\./,
@@ -115,8 +120,12 @@ describe('sandboxkit usage', () => {
       /^sandboxkit instance create: unknown option '--clustr'; did you mean --cluster\?/,
     ],
     [
-      ['instance', 'create', 'x', '--owner', 'e', '--blocks', 'redis'],
-      /^sandboxkit instance create: required option '--cluster <name>' not specified\nRun 'sandboxkit instance create --help'/,
+      ['instance', 'apply', '--dry-run'],
+      /^sandboxkit instance apply: required option '-f, --filename <file>' not specified\nRun 'sandboxkit instance apply --help'/,
+    ],
+    [
+      ['completion', 'bsh'],
+      /value 'bsh' is invalid for argument 'shell'\. expected bash, zsh, fish, got "bsh"; did you mean "bash"\?/,
     ],
     [['help', 'instanc'], /^sandboxkit help: unknown command 'instanc'; did you mean "sandboxkit help instance"\?/],
     [['audit'], /^sandboxkit audit: missing required argument 'stack'/],

@@ -140,6 +140,7 @@ describe(`backup and restore of instance databases on a real API server (${TEST_
       '2h',
       '--restore-from',
       SOURCE,
+      '--write-config',
     );
     expect(ok(r)).toEqual({ code: 0, err: '' });
     expect(parse(readFileSync(configFile, 'utf8')).instances.find((i: any) => i.name === COPY).restoreFrom).toEqual({

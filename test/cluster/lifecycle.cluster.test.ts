@@ -27,7 +27,7 @@ import {
  * charts from the mirror; then what a user would check with kubectl, the lifecycle commands, the
  * reaper, and destroy to zero leftovers.
  */
-const { work, configFile, outdir, stackDir, cli, synth } = suiteWorkspace('sandboxkit-cluster-');
+const { work, configFile, outdir, stackDir, cli, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-cluster-');
 const CLUSTER = 'ct';
 const ALL = 'ct-all';
 const CLI_INSTANCE = 'ct-cli';
@@ -154,6 +154,12 @@ const cnpgSecrets = (cluster: string) => [
 ];
 
 describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
+  // A failed test must not leave its platform to the suites that follow on the same cluster.
+  afterAll(() => {
+    if (exists('namespace', CLI_INSTANCE)) cli('instance', 'destroy', CLI_INSTANCE);
+    destroyLeftovers(`instance-${ALL}`, `platform-${CLUSTER}`);
+  }, 900000);
+
   beforeAll(() => {
     writeConfig();
     synth();
@@ -176,8 +182,8 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     ).toBe('Selector');
     expect(exists('clusterissuer', 'sandbox-issuer')).toBe(true);
     expect(
-      kubectlJson('get', 'certificate', 'sandbox-ca', '-n', 'sandbox-gateway').spec.nameConstraints.permitted
-        .dnsDomains,
+      // In cert-manager's cluster resource namespace, where the CA ClusterIssuer reads its Secret.
+      kubectlJson('get', 'certificate', 'sandbox-ca', '-n', 'cert-manager').spec.nameConstraints.permitted.dnsDomains,
     ).toEqual(['sandbox.test']);
   });
 
@@ -411,10 +417,13 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
     expect(Date.parse(after['sandbox.dev/last-applied-at'])).toBeGreaterThanOrEqual(
       Date.parse(before['sandbox.dev/last-applied-at']),
     );
-    // The instance came from the template: the config holds it as extending the template.
-    expect(parse(readFileSync(configFile, 'utf8')).instances.find((i: any) => i.name === CLI_INSTANCE)).toMatchObject({
-      template: 'preview',
-      ttlHours: 6,
+    // The instance came from the template; the config file is left as it was, the record says so.
+    expect(parse(readFileSync(configFile, 'utf8')).instances.map((i: any) => i.name)).toEqual([ALL]);
+    expect(
+      JSON.parse(readFileSync(join(work, 'state', `instance-${CLI_INSTANCE}.sandboxkit.json`), 'utf8')),
+    ).toMatchObject({
+      spec: { ttlHours: 6 },
+      status: { phase: 'ready', template: 'preview' },
     });
   });
 
@@ -464,7 +473,7 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
   });
 
   it('destroys the reaped instance with `sandboxkit instance destroy`, leaving nothing of it', () => {
-    const r = cli('instance', 'destroy', CLI_INSTANCE);
+    const r = cli('instance', 'destroy', CLI_INSTANCE, '--yes');
     expect({ code: r.code, out: r.code ? r.stdout + r.stderr : '' }).toEqual({ code: 0, out: '' });
     expect(leftovers(CLI_INSTANCE)).toEqual([]);
   });
@@ -499,6 +508,17 @@ describe(`sandboxkit on a real API server (${TEST_CLUSTER})`, () => {
         .map((o) => `${kind}/${o.metadata.name}`),
     );
     expect(left).toEqual([]);
+    // Envoy Gateway's install hooks (certgen Job and RBAC) are deleted once they succeed; no topology webhook.
+    expect(
+      exec('kubectl', [
+        'get',
+        'mutatingwebhookconfigurations,clusterroles,clusterrolebindings',
+        '-l',
+        'app.kubernetes.io/instance=envoy-gateway',
+        '-o',
+        'name',
+      ]).stdout.trim(),
+    ).toBe('');
   });
 });
 

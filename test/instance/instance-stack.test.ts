@@ -164,6 +164,8 @@ describe('instance stack', () => {
 
     it('deny everything by default, then allow the namespace, DNS, the ingress controller and the mocks', () => {
       expect(Object.keys(p).sort()).toEqual([
+        'allow-database-api-server',
+        'allow-database-operator',
         'allow-dns',
         'allow-egress-to-mocks',
         'allow-ingress-controller',
@@ -183,6 +185,44 @@ describe('instance stack', () => {
           .map((t: any) => t.pod_selector.match_labels['app.kubernetes.io/name'])
           .sort(),
       ).toEqual(['mock-cloud', 'mock-email', 'mock-payment', 'mock-sms']);
+    });
+
+    it('let the CloudNativePG operator reach database pods on 8000 and 5432 only, and those pods the API server', () => {
+      const databasePods = { match_expressions: [{ key: 'cnpg.io/cluster', operator: 'Exists' }] };
+      expect(p['allow-database-operator']).toEqual({
+        pod_selector: databasePods,
+        policy_types: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'cnpg-system' } },
+                pod_selector: {
+                  match_labels: { 'app.kubernetes.io/name': 'cloudnative-pg', 'app.kubernetes.io/instance': 'cnpg' },
+                },
+              },
+            ],
+            ports: [
+              { port: '8000', protocol: 'TCP' },
+              { port: '5432', protocol: 'TCP' },
+            ],
+          },
+        ],
+      });
+      expect(p['allow-database-api-server']).toEqual({
+        pod_selector: databasePods,
+        policy_types: ['Egress'],
+        egress: [
+          {
+            ports: [
+              { port: '443', protocol: 'TCP' },
+              { port: '6443', protocol: 'TCP' },
+            ],
+          },
+        ],
+      });
+      const { stack } = instance({ blocks: [{ name: 'valkey' }] });
+      expect(Object.keys(policies(synthJson(stack)))).not.toContain('allow-database-operator');
     });
 
     it('never open the internet unless the instance opts in, and never private ranges or metadata', () => {

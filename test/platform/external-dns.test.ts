@@ -14,6 +14,7 @@ describe('external-dns', () => {
   it('writes only the cluster domain, owns its records, and syncs them away with their route', () => {
     expect(externalDnsValues(platform('aws-all'))).toMatchObject({
       sources: ['gateway-httproute', 'service'],
+      enableGatewayListenerSets: true,
       domainFilters: ['aws.sandbox.example.org'],
       policy: 'sync',
       txtOwnerId: 'aws-all',

@@ -1,4 +1,13 @@
-import { buildStacks, exampleWith, resources, synthJson, type TerraformJson } from '../fixtures';
+import { ACME_REFUSAL } from '../../config/semantics';
+import {
+  buildStacks,
+  configIssues,
+  exampleWith,
+  MINIMAL_YAML,
+  resources,
+  synthJson,
+  type TerraformJson,
+} from '../fixtures';
 
 const stacks = buildStacks();
 const json = (cluster: string) => synthJson(stacks.platforms.get(`platform-${cluster}`)!);
@@ -32,7 +41,7 @@ describe('platform stack', () => {
     );
     expect(Object.keys(releases(azure)).sort()).toEqual([...common, 'external-secrets'].sort());
     expect(Object.keys(releases(gcp)).sort()).toEqual([...common, 'external-secrets'].sort());
-    expect(Object.keys(releases(laptop)).sort()).toEqual(common);
+    expect(Object.keys(releases(laptop)).sort()).toEqual([...common, 'external-secrets'].sort());
   });
 
   it("opens kube-system and every platform namespace with an allow-all policy where the VPC CNI's strict mode denies pods no policy selects", () => {
@@ -52,11 +61,7 @@ describe('platform stack', () => {
     for (const j of [aws, azure, gcp, laptop]) {
       expect(resources(j, 'kubernetes_manifest')).toEqual({});
       const after = releases(j)['platform-resources'].depends_on as string[];
-      const operators = [
-        'envoy-gateway',
-        'cert-manager',
-        ...(releases(j)['external-secrets'] ? ['external-secrets'] : []),
-      ];
+      const operators = ['envoy-gateway', 'cert-manager', 'external-secrets'];
       const addressOf = (name: string) =>
         Object.entries(resources(j, 'helm_release')).find(([, r]: any) => r.name === name)![0];
       expect(after.sort()).toEqual(operators.map((o) => `helm_release.${addressOf(o)}`).sort());
@@ -166,15 +171,32 @@ describe('platform stack', () => {
     expect(annotations(pub)).toEqual({});
   });
 
-  it('issues certificates from a sandbox CA by default, from ACME when asked', () => {
-    expect(platformResources(aws).issuer).toEqual({ name: 'sandbox-issuer', acme: { email: '' } });
-    const acme = synthJson(
-      buildStacks(exampleWith((c) => (c.clusters[1].platform = { acme: { email: 'ops@example.org' } }))).platforms.get(
-        'platform-azure-main',
-      )!,
-    );
-    expect(platformResources(acme).issuer).toEqual({ name: 'sandbox-issuer', acme: { email: 'ops@example.org' } });
+  it('issues certificates from the sandbox CA, whose key pair lives where cert-manager reads ClusterIssuer Secrets', () => {
+    for (const j of [aws, azure, gcp, laptop]) {
+      expect(platformResources(j).issuer).toEqual({ name: 'sandbox-issuer', clusterResourceNamespace: 'cert-manager' });
+      expect(values(j, 'cert-manager').clusterResourceNamespace).toBe('cert-manager');
+      expect(releases(j)['cert-manager'].namespace).toBe('cert-manager');
+    }
     expect(values(aws, 'cert-manager').config.gatewayAPI).toEqual({ enabled: true });
+  });
+
+  it('refuses ACME, which cannot issue the wildcard instance certificates without DNS-01', () => {
+    const yaml = MINIMAL_YAML.replace(
+      'storageClasses: { blockRwo: standard }',
+      'storageClasses: { blockRwo: standard }\n    platform: { acme: { email: ops@example.org } }',
+    );
+    expect(configIssues(yaml, (i) => `${i.line} ${i.path}: ${i.message}`)).toEqual([
+      `7 clusters[0].platform.acme: ${ACME_REFUSAL}`,
+    ]);
+  });
+
+  it('installs external-secrets on every cluster, with the cloud identity where the cloud has a secret manager', () => {
+    expect(values(laptop, 'external-secrets').serviceAccount).toEqual({
+      create: true,
+      name: 'external-secrets',
+      annotations: {},
+    });
+    expect(values(laptop, 'platform-resources').secretStore).toEqual({ enabled: false });
   });
 
   it('runs cluster-autoscaler on EKS with its IRSA role scoped to this cluster node groups', () => {

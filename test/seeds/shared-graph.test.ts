@@ -127,6 +127,19 @@ instances:
     expect(ns.metadata.labels).toMatchObject({ 'sandbox.dev/instance': 'shared', 'sandbox.dev/protected': 'true' });
   });
 
+  it('install external-secrets, which copies the credentials, on an existing cluster that shares blocks', () => {
+    const release = Object.values<any>(
+      resources(synthJson(stacks.platforms.get('platform-digit')!), 'helm_release'),
+    ).find((r) => r.name === 'external-secrets');
+    expect(release).toMatchObject({ chart: 'external-secrets', namespace: 'external-secrets' });
+    // No cloud identity on an existing cluster: only the Kubernetes provider's stores.
+    expect(JSON.parse(release.values[0]).serviceAccount).toEqual({
+      create: true,
+      name: 'external-secrets',
+      annotations: {},
+    });
+  });
+
   it('refuse a shared block whose database no shared block provides, and instance names the shared blocks hold', () => {
     const text = CLUSTER.replace('[kafka, postgresql, keycloak, monitoring]', '[kafka, keycloak]').concat(`
 instances:
