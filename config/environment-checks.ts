@@ -4,6 +4,7 @@ import { sharedNamespace } from '../constructs/shared/shared-names';
 import { SHARED_HOSTNAME_LABEL } from '../constructs/shared/shared-plan';
 import { describeUnmet, unmetClusterRequirements } from '../constructs/instance/cluster-labels';
 import { secretManagerKeyProblem } from '../constructs/secret-manager-keys';
+import { broughtSecretKeyProblem } from '../constructs/instance/tenant-names';
 import { clusterLabels } from './cluster-labels';
 import type { PathIssue } from './semantics';
 
@@ -58,8 +59,9 @@ function broughtSecretIssues(inst: Raw, i: number, cluster: Raw, issues: PathIss
       });
       return;
     }
+    // A wildcard or a generated secret's name is refused once, by the tenant check of brought keys.
     const problem =
-      typeof s.from.secretManager === 'string'
+      typeof s.from.secretManager === 'string' && !broughtSecretKeyProblem(s.from.secretManager, String(cluster.cloud))
         ? secretManagerKeyProblem(String(cluster.cloud), s.from.secretManager)
         : undefined;
     if (problem)

@@ -15,6 +15,6 @@ const RULES: Readonly<Record<'aws' | 'azure' | 'gcp', { readonly pattern: RegExp
 export function secretManagerKeyProblem(cloud: string, key: string): string | undefined {
   const rule = RULES[cloud as keyof typeof RULES];
   if (!rule || rule.pattern.test(key)) return undefined;
-  const hint = key.includes('/') ? '; name the entry without "/"' : '';
+  const hint = key.includes('/') && !rule.pattern.test('a/b') ? '; name the entry without "/"' : '';
   return `${rule.rule}, got "${key}"${hint}`;
 }

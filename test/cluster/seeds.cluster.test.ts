@@ -45,6 +45,12 @@ const SCHEDULE = '0 0 2 * * *';
 const ESO_CRDS = join(__dirname, 'fixtures', 'external-secrets-2.9.0-crds.yaml');
 /** CRDs this run created (those that did not exist yet), deleted again at the end. */
 const createdCrds: string[] = [];
+/** Strimzi's CRDs that were there before this run: Helm keeps a chart's crds/ when it uninstalls it. */
+let strimziCrdsBefore: string[] = [];
+const strimziCrds = () =>
+  kubectl('get', 'crd', '-o', 'name')
+    .split('\n')
+    .filter((n) => n.endsWith('.strimzi.io'));
 const STRIMZI_KINDS = ['kafkas', 'kafkanodepools', 'kafkatopics', 'kafkausers'];
 const ok = (r: { code: number; stdout: string; stderr: string }) => ({
   code: r.code,
@@ -204,6 +210,7 @@ const dryRun = (object: object) =>
 
 describe(`the seeds' blocks on a real API server (${TEST_CLUSTER})`, () => {
   beforeAll(() => {
+    strimziCrdsBefore = strimziCrds();
     // The mirror's external-secrets archive installs no CRDs (docs/operations/limitations.md): the published ones.
     for (const doc of parseAllDocuments(readFileSync(ESO_CRDS, 'utf8')).map((d) => d.toJS())) {
       if (doc?.kind !== 'CustomResourceDefinition' || exists('crd', doc.metadata.name)) continue;
@@ -220,15 +227,18 @@ describe(`the seeds' blocks on a real API server (${TEST_CLUSTER})`, () => {
 
   afterAll(() => {
     for (const instance of [COPY, FEATURE])
-      if (existsSync(stackDir(`instance-${instance}`))) cli('instance', 'destroy', instance);
+      if (existsSync(stackDir(`instance-${instance}`))) cli('instance', 'destroy', instance, '--yes');
     destroyLeftovers(`instance-${UAT}`, `instance-${MEMBER}`);
     if (exists('namespace', 'shared-kafka')) {
       writeConfig(false);
       cli('shared', 'destroy', '--cluster', CLUSTER);
     }
     destroyLeftovers(`platform-${CLUSTER}`);
-    for (const crd of createdCrds) if (!kubectl('get', crd, '-A', '-o', 'name').trim()) kubectl('delete', 'crd', crd);
-  });
+    // Created by this run alone, so no other suite's objects go with them.
+    for (const crd of createdCrds) exec('kubectl', ['delete', 'crd', crd, '--wait=false']);
+    for (const crd of strimziCrds().filter((c) => !strimziCrdsBefore.includes(c)))
+      exec('kubectl', ['delete', crd, '--wait=false']);
+  }, 900000);
 
   it("installs the platform's Strimzi operator, whose CRDs serve kafka.strimzi.io/v1 only, and external-secrets for the shared blocks", () => {
     apply(`platform-${CLUSTER}`);
@@ -529,7 +539,7 @@ describe(`the seeds' blocks on a real API server (${TEST_CLUSTER})`, () => {
 
   it('destroys everything it applied: instances with the CLI and Terraform, the shared stack, the platform', () => {
     for (const instance of [COPY, FEATURE])
-      expect(ok(cli('instance', 'destroy', instance))).toEqual({ code: 0, err: '' });
+      expect(ok(cli('instance', 'destroy', instance, '--yes'))).toEqual({ code: 0, err: '' });
     for (const stack of [`instance-${UAT}`, `instance-${MEMBER}`])
       terraform(stackDir(stack), 'destroy', '-auto-approve', '-input=false', '-no-color');
     // The user is gone: the config no longer says it uses the shared blocks.
