@@ -163,6 +163,18 @@ describe('sandboxkit instance create --template', () => {
     expect(JSON.stringify(stack(w, 'beta'))).toContain('shared-mysql-credentials');
   });
 
+  it('takes what an extended template inherits again when an update names it', async () => {
+    const w = workspace();
+    expect((await create(w, '--blocks', 'valkey', '--size', 'small')).code).toBe(0);
+    const r = await create(w, '--update', '--template', 'feature');
+    expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
+    expect(w.record('beta')?.spec).toMatchObject({
+      blocks: ['postgresql', { name: 'valkey' }, 'mysql'],
+      size: 'medium',
+      ttlHours: 12,
+    });
+  });
+
   it('adds and removes blocks of an instance that exists with --update, keeping the values of the others', async () => {
     const w = workspace();
     expect((await create(w, '--template', 'core', '--set', 'valkey.image.tag=pr-7')).code).toBe(0);
