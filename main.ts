@@ -1,8 +1,8 @@
 // First: compiled code kept between runs, cdktf's zip library loaded only if used.
-import './stacks/process-start';
+import './synth/process-start';
 import { ConfigError, loadConfig } from './config/load';
-import { formatWarning } from './stacks/synth-warnings';
-import { synthesize } from './stacks/synthesize';
+import { formatWarning } from './synth/warnings';
+import { synthesize } from './synth/synthesize';
 
 /** Config file: `--config <file>`, else SANDBOX_CONFIG, else the example. */
 export function configPath(argv: readonly string[], env: NodeJS.ProcessEnv): string {

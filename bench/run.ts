@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { availableParallelism, tmpdir } from 'os';
 import { join } from 'path';
 import { parse, stringify } from 'yaml';
-import { shardCount } from '../stacks/synth-shards';
+import { shardCount } from '../synth/shards';
 
 /**
  * `npm run bench`: whole-process wall time, CPU time and peak memory of a synth of the

@@ -8,7 +8,7 @@ import { SandboxHelmRelease } from '../constructs/helm-release';
 import { ManagedDatabaseUsers } from '../constructs/instance/managed-database';
 import { instanceStackName, platformStackName } from '../stacks/names';
 import { buildSandbox } from '../stacks/sandbox-app';
-import { newApp } from '../stacks/synthesize';
+import { newApp } from '../synth/synthesize';
 import { CliError } from './io';
 import { withInstance } from './instances';
 import { PLATFORM_IMAGES } from './platform-images';

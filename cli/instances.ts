@@ -8,7 +8,7 @@ import type { PodSecurityLevel } from '../constructs/catalog/types';
 import { memberInstance } from '../config/instance-groups';
 import { suggest } from '../config/suggest';
 import { instanceStackName } from '../stacks/names';
-import { synthesizeStack } from '../stacks/synthesize';
+import { synthesizeStack } from '../synth/synthesize';
 import type { CliContext } from './context';
 import { CliError, EXIT } from './io';
 import { withLock } from './lock';

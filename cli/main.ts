@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // First: compiled code kept between runs, cdktf's zip library loaded only if used.
-import '../stacks/process-start';
+import '../synth/process-start';
 import { dirname, join, resolve } from 'path';
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load';

@@ -1,6 +1,6 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { backupMethodOf, cronJobSchedule } from '../constructs/instance/database-backup';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

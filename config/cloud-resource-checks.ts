@@ -1,4 +1,4 @@
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

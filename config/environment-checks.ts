@@ -6,7 +6,7 @@ import { describeUnmet, unmetClusterRequirements } from '../constructs/instance/
 import { secretManagerKeyProblem } from '../constructs/secret-manager-keys';
 import { broughtSecretKeyProblem } from '../constructs/instance/tenant-names';
 import { clusterLabels } from './cluster-labels';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

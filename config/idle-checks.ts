@@ -1,5 +1,5 @@
 import { PROMETHEUS_RETENTION_HOURS } from '../constructs/platform/prometheus';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

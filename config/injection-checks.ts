@@ -1,5 +1,5 @@
 import { cdktfTokenProblem, templateSyntaxProblem } from '../constructs/instance/tenant-names';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Path = readonly (string | number)[];
 

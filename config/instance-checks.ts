@@ -6,7 +6,7 @@ import { quotaProblem } from '../constructs/instance/quota-check';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from '../constructs/instance/size-profile';
 import { backupMethodOf } from '../constructs/instance/database-backup';
 import { mergeValues } from '../constructs/instance/values';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,5 +1,5 @@
 import { ingressDomainOf, memberHostname } from './instance-groups';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 import type { ClusterConfig } from './types';
 
 type Raw = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { cidrsOverlap, parseCidr, type Cidr } from '../constructs/cidr';
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 type Path = readonly (string | number)[];

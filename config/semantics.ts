@@ -5,12 +5,10 @@ import { idleIssues } from './idle-checks';
 import { instanceGroupClusterIssues } from './instance-group-checks';
 import { instanceIssues } from './instance-checks';
 import { networkIssues } from './network-checks';
+import type { PathIssue } from './path-issue';
 import { suggest } from './suggest';
 
-export interface PathIssue {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-}
+export type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import type { PathIssue } from './semantics';
+import type { PathIssue } from './path-issue';
 import { suggest } from './suggest';
 
 type Raw = Record<string, unknown>;

@@ -6,6 +6,7 @@ export * from './cluster';
 export * from './helm-release';
 export * from './names';
 export * from './pool-size';
+export * from './providers';
 export * from './tag-aspect';
 export * from './catalog';
 export * from './instance';

@@ -14,6 +14,9 @@ if [[ ${CI:-} == true || ${SANDBOXKIT_REALK8S:-} == 1 || -z ${KUBECONFIG:-} ]]; 
   # up.sh checks its blackhole routes with `ip route ... | grep -q` under pipefail, and ip's SIGPIPE
   # when grep exits early fails that check once the routes exist (scripts/one-write/ip). With ip
   # installed, up.sh sees it through that wrapper; up.sh is idempotent, so other failures are retried.
+  # In CI every run starts from an empty etcd: a run killed by a time limit leaves its platform behind, and every suite
+  # applies a platform of its own.
+  if [[ ${CI:-} == true ]]; then "$REALK8S/down.sh" --wipe >/dev/null 2>&1 || true; fi
   for attempt in 1 2 3 4 5; do
     up_path=$PATH
     command -v ip >/dev/null && up_path=$ROOT/scripts/one-write:$PATH

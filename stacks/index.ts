@@ -10,4 +10,4 @@ export * from './platform-stack';
 export * from './providers';
 export * from './state-stack';
 export * from './sandbox-app';
-export * from './synthesize';
+export * from '../synth/synthesize';

@@ -1,5 +1,3 @@
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import { TagAspect } from '../constructs/tag-aspect';
 import type { Construct } from 'constructs';
@@ -16,7 +14,8 @@ import { InstanceDatabaseBackup } from './instance-database-backup';
 import { instanceManagedDatabase } from './instance-managed-database';
 import { lookupCluster } from './cluster-lookup';
 import { instanceStackName } from './names';
-import { addCloudProvider, addInstanceProviders, clusterTags } from './providers';
+import { addCloudProvider, clusterTags } from './providers';
+import { addInstanceProviders } from '../constructs/providers';
 
 export interface InstanceStackProps {
   readonly cluster: ClusterConfig;
@@ -62,8 +61,6 @@ export class InstanceStack extends TerraformStack {
     addCloudProvider(this, props.cluster, tags);
     // azurerm has no provider-wide default tags: every Azure resource of the instance is tagged for cost reports.
     if (props.cluster.cloud === 'azure') Aspects.of(this).add(new TagAspect(tags));
-    new RandomProvider(this, 'random');
-    new TimeProvider(this, 'time');
     this.cluster = lookupCluster(this, props.cluster);
 
     const cloudResources = config.cloudResources
@@ -108,7 +105,7 @@ export class InstanceStack extends TerraformStack {
       pool: props.pool,
     });
     cloudResources?.addServiceAccount([this.instance.namespace.namespace]);
-    addInstanceProviders(this, this.cluster.connection, this.instance.deployer);
+    addInstanceProviders(this.instance);
 
     new TerraformOutput(this, 'namespace', { value: this.instance.namespace.name });
     new TerraformOutput(this, 'created_at', { value: this.instance.namespace.createdAt });

@@ -8,7 +8,8 @@ import { ChartMirror } from '../constructs/chart-mirror';
 import { configureBackend } from './backend';
 import { lookupCluster } from './cluster-lookup';
 import { platformStackName } from './names';
-import { addCloudProvider, addKubernetesProviders, clusterTags } from './providers';
+import { addCloudProvider, clusterTags } from './providers';
+import { addClusterProviders } from '../constructs/providers';
 
 export interface PlatformStackProps {
   readonly cluster: ClusterConfig;
@@ -31,7 +32,7 @@ export class PlatformStack extends TerraformStack {
     if (chartMirror) ChartMirror.use(this, ChartMirror.parse(chartMirror, process.cwd()));
     addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-stack': this.node.id }));
     this.cluster = lookupCluster(this, props.cluster);
-    addKubernetesProviders(this, this.cluster.connection);
+    addClusterProviders(this, this.cluster.connection);
     if (options.monitoring) new RandomProvider(this, 'random');
 
     this.platform = new SandboxPlatform(this, 'Platform', {

@@ -13,7 +13,7 @@ import { InstanceStack } from './instance-stack';
 import { PlatformStack } from './platform-stack';
 import { SharedStack } from './shared-stack';
 import { StateStack, stateStackName } from './state-stack';
-import type { StackSelection } from './synth-shards';
+import type { StackSelection } from '../synth/shards';
 
 const LOCAL_STATE: StateBackendConfig = { backend: 'local' };
 

@@ -10,7 +10,8 @@ import { sharedNamespace } from '../constructs/shared/shared-names';
 import { planSharedBlocks, type SharedBlockUser } from '../constructs/shared/shared-plan';
 import { configureBackend } from './backend';
 import { lookupCluster } from './cluster-lookup';
-import { addCloudProvider, addKubernetesProviders, clusterTags } from './providers';
+import { addCloudProvider, clusterTags } from './providers';
+import { addClusterProviders } from '../constructs/providers';
 
 /** Stack of a cluster's shared blocks: `shared-<cluster>`. */
 export const sharedStackName = (cluster: string) => `shared-${cluster}`;
@@ -43,7 +44,7 @@ export class SharedStack extends TerraformStack {
     addCloudProvider(this, props.cluster, clusterTags(props.cluster, { 'sandbox-stack': this.node.id }));
     new RandomProvider(this, 'random');
     this.cluster = lookupCluster(this, props.cluster);
-    addKubernetesProviders(this, this.cluster.connection);
+    addClusterProviders(this, this.cluster.connection);
 
     const plan = planSharedBlocks({
       cluster: props.cluster.name,

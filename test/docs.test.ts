@@ -37,8 +37,8 @@ describe('documentation', () => {
   it('quotes snippets in the README and docs/ verbatim from files the compiler or the tests check', () => {
     const pages = ['README.md', ...markdownFiles('docs')];
     const snippets = pages.flatMap((page) =>
-      [...readFileSync(join(ROOT, page), 'utf8').matchAll(/<!-- snippet: (\S+) -->\n```\w*\n([\s\S]*?)\n```/g)].map(
-        (m) => [page, m[1], m[2]] as const,
+      [...readFileSync(join(ROOT, page), 'utf8').matchAll(/<!-- snippet: (\S+) -->\n```(\w*)\n([\s\S]*?)\n```/g)].map(
+        (m) => [page, m[1]!, m[3]!, m[2]!] as const,
       ),
     );
     expect(snippets.length).toBeGreaterThanOrEqual(4);
@@ -49,6 +49,11 @@ describe('documentation', () => {
         found: true,
       });
     }
+    // TypeScript comes from the consumers the package test compiles under the strictest settings users turn on.
+    const typescript = snippets.filter(([, , , lang]) => /^(ts|typescript)$/.test(lang));
+    expect(typescript.length).toBeGreaterThan(0);
+    for (const [page, file] of typescript)
+      expect({ page, file }).toEqual({ page, file: expect.stringMatching(/^test\/consumer\/[a-z-]+\.ts$/) });
   });
 
   it('links only to files that exist, from the README and every page of docs/', () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { configPath } from '../main';
-import { synthesizeStack } from '../stacks/synthesize';
+import { synthesizeStack } from '../synth/synthesize';
 import { configFromYaml, EXAMPLE_CONFIG, MINIMAL_YAML, runMain as run, tempDir } from './fixtures';
 
 /** An instance whose two datasets download from the internet, which its default-deny egress refuses: two warnings. */

@@ -13,6 +13,7 @@ import {
 import { createHash } from 'crypto';
 import { homedir } from 'os';
 import { dirname, join } from 'path';
+import { BUILTIN_BLOCK_NAMES } from '../constructs/catalog/builtin';
 import { MINIMAL_YAML, tempDir } from './fixtures';
 
 const ROOT = join(__dirname, '..');
@@ -83,7 +84,10 @@ function installConsumer(
         target: 'ES2022',
         module: 'node16',
         moduleResolution: 'node16',
+        // The strictest settings users turn on: the docs' snippets come from these files.
         strict: true,
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
         skipLibCheck: false,
         types: ['node'],
         outDir: 'dist',
@@ -103,10 +107,12 @@ const compile = (consumer: string) =>
 describe('the npm package', () => {
   let consumer: string;
   let gcp: string;
+  let typo: string;
   beforeAll(() => {
     const packed = pack();
-    consumer = installConsumer(packed, 'aws-consumer', '@cdktf/provider-aws', ['main.ts', 'providers.ts']);
-    gcp = installConsumer(packed, 'gcp-consumer', '@cdktf/provider-google', ['gcp.ts', 'providers.ts']);
+    consumer = installConsumer(packed, 'aws-consumer', '@cdktf/provider-aws', ['main.ts']);
+    gcp = installConsumer(packed, 'gcp-consumer', '@cdktf/provider-google', ['gcp.ts']);
+    typo = installConsumer(packed, 'typo-consumer', '@cdktf/provider-google', ['typo.ts']);
   }, 180000);
 
   it('ships the compiled code, the charts, the docs the README links to, and no tests', () => {
@@ -162,6 +168,22 @@ describe('the npm package', () => {
     const stack = JSON.parse(readFileSync(join(gcp, 'cdktf.out', 'stacks', 'gke-sandbox', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(stack.provider).sort()).toEqual(['google', 'helm', 'kubernetes', 'random', 'time']);
     expect(stack.provider.kubernetes[0].token).toMatch(/^\$\{data\.google_client_config\./);
+  });
+
+  it('refuses a misspelt built-in block at compile time, naming the blocks there are', () => {
+    const run = spawnSync(process.execPath, [tsc, '-p', typo, '--noEmit'], { cwd: typo, encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    const errors = run.stdout.split('\n').filter((l) => l.includes('error TS'));
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^typo\.ts\(\d+,\d+\): error TS\d+: Type '"postgress"' is not assignable to type '"[a-z"| ]+'\. Did you mean '"postgresql"'\?$/,
+      ),
+    ]);
+    const named = errors[0]!
+      .match(/to type '([^']+)'/)![1]!
+      .split(' | ')
+      .map((n) => JSON.parse(n));
+    expect(named.sort()).toEqual([...BUILTIN_BLOCK_NAMES].sort());
   });
 
   it('compiles (skipLibCheck off, only the AWS provider) and synthesizes a consumer app that composes the constructs its own way', () => {
@@ -251,7 +273,7 @@ describe('the npm package', () => {
   });
 
   it("never loads cdktf's zip library into the synthesizing process, and still zips directory assets", () => {
-    const script = `require('./node_modules/sandboxkit/dist/stacks/defer-archiver.js');
+    const script = `require('./node_modules/sandboxkit/dist/synth/defer-archiver.js');
       const { App, TerraformStack, TerraformAsset, AssetType } = require('cdktf');
       const fs = require('fs'), path = require('path'), os = require('os');
       const real = () => Object.keys(require.cache).some((f) => /node_modules\\/archiver\\/lib\\/core\\.js$/.test(f));

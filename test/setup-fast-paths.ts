@@ -1,4 +1,4 @@
-import { useCdktfFastPaths } from '../stacks/cdktf-fast-paths';
+import { useCdktfFastPaths } from '../synth/cdktf-fast-paths';
 
 // Every suite synthesizes the way the command line does, so snapshots hold the output users get.
 useCdktfFastPaths();

@@ -1,21 +1,20 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 import { join } from 'path';
 
 const ROOT = join(__dirname, '..');
 
 /**
- * Path of a pinned tool that scripts/install-tools.sh installs. A missing tool
- * fails the test that needs it: nothing is skipped, in CI or elsewhere.
+ * Path of a pinned tool that scripts/install-tools.sh installs. `npm test` starts the installs in the background;
+ * a test that needs a tool not there yet runs the script for it, which waits for that install (or makes it). A tool
+ * that cannot be installed fails the test that needs it: nothing is skipped, in CI or elsewhere.
  */
 export function requireTool(name: 'helm' | 'checkov'): string {
   const local = name === 'helm' ? join(ROOT, '.tools', 'bin', 'helm') : join(ROOT, '.venv', 'bin', 'checkov');
   if (existsSync(local)) return local;
-  try {
-    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error(`${name} is not installed: run "bash scripts/install-tools.sh" (npm test runs it first)`);
-  }
+  const install = spawnSync('bash', [join(ROOT, 'scripts', 'install-tools.sh'), name], { encoding: 'utf8' });
+  if (install.status === 0 && existsSync(local)) return local;
+  throw new Error(`${name} is not installed, and scripts/install-tools.sh ${name} failed:\n${install.stderr}`);
 }
 
 /** Runs a tool and returns its standard output; a non-zero exit throws with its output. */

@@ -7,7 +7,18 @@ import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
 import { kubectlMessage, REQUEST_TIMEOUT } from '../kube';
 import { NOT_FOUND } from '../tools';
-import type { InitOptions } from './init';
+
+/** `init`'s options. */
+export interface InitOptions {
+  /** The kubeconfig file. @default - $KUBECONFIG, else ~/.kube/config */
+  readonly kubeconfig?: string;
+  /** The context in it. @default - its current context */
+  readonly context?: string;
+  /** The cluster's name in the config. @default - from the context */
+  readonly name?: string;
+  /** Replace a config file that exists. */
+  readonly force: boolean;
+}
 
 /** A DNS label from a kubectl context name: `kind-kind` stays, `arn:aws:eks:...:cluster/dev` becomes `dev`. */
 export function clusterNameOf(context: string): string {

@@ -1,18 +1,6 @@
 import type { Command } from 'commander';
 import { actionOf, type Runner } from '../command-kit';
 
-/** `init`'s options. */
-export interface InitOptions {
-  /** The kubeconfig file. @default - $KUBECONFIG, else ~/.kube/config */
-  readonly kubeconfig?: string;
-  /** The context in it. @default - its current context */
-  readonly context?: string;
-  /** The cluster's name in the config. @default - from the context */
-  readonly name?: string;
-  /** Replace a config file that exists. */
-  readonly force: boolean;
-}
-
 export function registerInit(program: Command, run: Runner): void {
   program
     .command('init')

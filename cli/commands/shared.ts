@@ -2,7 +2,7 @@ import { join, resolve } from 'path';
 import type { ClusterConfig, SandboxConfig } from '../../config/types';
 import { sharedNamespace } from '../../constructs/shared/shared-names';
 import { sharedStackName } from '../../stacks/shared-stack';
-import { synthesizeStack } from '../../stacks/synthesize';
+import { synthesizeStack } from '../../synth/synthesize';
 import { positionOf } from '../config-position';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';

@@ -110,7 +110,25 @@ const DUMP_JOBS = [
 /** What one Kafka node of the `kafka` block asks: each node is a KRaft controller and a broker. */
 const KAFKA_NODE = { cpu: '250m', memory: '1Gi', limits: { cpu: '1', memory: '1Gi' } };
 
-export const BUILTIN_CATALOG: readonly CatalogEntry[] = [
+/** Names of the built-in blocks: a block reference of a library user is checked against them at compile time. */
+export const BUILTIN_BLOCK_NAMES = [
+  'postgresql',
+  'valkey',
+  'seaweedfs',
+  'mongodb',
+  'mysql',
+  'keycloak',
+  'gateway',
+  'workflow',
+  'messaging',
+  'monitoring',
+  'kafka',
+  'opensearch',
+  'opensearch-dashboards',
+] as const;
+export type BuiltinBlockName = (typeof BUILTIN_BLOCK_NAMES)[number];
+
+export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
   {
     name: 'postgresql',
     labels: { kind: 'database', 'provides-postgresql': 'true', version: '18.3.0' },

@@ -203,9 +203,10 @@ export interface DatabaseOffer {
   readonly uri: string;
 }
 
-export interface CatalogEntry {
+/** A catalog entry; `N` narrows its name (the built-in entries have the names of BuiltinBlockName). */
+export interface CatalogEntry<N extends string = string> {
   /** DNS-1123 label; also the Helm release name inside the instance namespace. */
-  readonly name: string;
+  readonly name: N;
   /** Must include `kind` and `version`; `provides-<capability>: "true"` advertises a capability. */
   readonly labels: Readonly<Record<string, string>>;
   readonly chart: ChartRef;

@@ -2,6 +2,8 @@ import { Annotations, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { perConsumerProblem } from '../catalog/database-offer';
 import type { CatalogEntry, PodSecurityLevel } from '../catalog/types';
+import { BUILTIN_CATALOG, type BuiltinBlockName } from '../catalog/builtin';
+import { mergeCatalog, type BlockCatalog } from '../catalog/merge';
 import type { SandboxCluster } from '../cluster';
 import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
 import { blockHostname } from './block-ingress';
@@ -40,9 +42,9 @@ import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from './size-prof
 import { fillPlaceholders, mergeValues, setPath } from './values';
 import { wireValues, type CloudResourceFacts, type WiringFacts } from './wiring';
 
-export interface BlockRef {
+export interface BlockRef<N extends string = string> {
   /** Catalog entry name; also the release name. */
-  readonly name: string;
+  readonly name: N;
   /** Merged over the entry's defaults. @default {} */
   readonly values?: Readonly<Record<string, unknown>>;
 }
@@ -55,7 +57,8 @@ export interface BroughtSecret {
   readonly key?: string;
 }
 
-export interface SandboxInstanceProps {
+/** `N`: the block names the catalog holds (the built-in ones unless `catalog` says otherwise). */
+export interface SandboxInstanceProps<N extends string = string> {
   /** Everything the instance knows of its cluster. */
   readonly cluster: SandboxCluster;
   /** DNS-1123 label of at most 53 characters. */
@@ -74,9 +77,9 @@ export interface SandboxInstanceProps {
   readonly size?: SizeProfileName;
   /** Overrides of the size profile's quota. @default {} */
   readonly quota?: Partial<QuotaSpec>;
-  readonly blocks: readonly BlockRef[];
-  /** Where blocks come from, by name. */
-  readonly catalog: ReadonlyMap<string, CatalogEntry>;
+  readonly blocks: readonly BlockRef<NoInfer<N>>[];
+  /** Where blocks come from, by name, e.g. `mergeCatalog(BUILTIN_CATALOG, [mine])`. @default - the built-in blocks */
+  readonly catalog?: BlockCatalog<N>;
   /** @default [] */
   readonly mocks?: readonly MockKind[];
   /** @default [] */
@@ -115,6 +118,9 @@ export interface SandboxInstanceProps {
 }
 
 const LEVEL_ORDER: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
+/** Props with the catalog chosen. */
+type Resolved = SandboxInstanceProps & { readonly catalog: BlockCatalog };
+
 /** Where charts take a registry mirror when their catalog entry does not say otherwise. */
 const DEFAULT_MIRROR_VALUES = { 'global.imageRegistry': '{registry}' };
 
@@ -139,7 +145,9 @@ interface DatabaseGrant {
  * blocks in dependency order wired to its mocks, databases, credentials and
  * hostnames, and its seed data.
  */
-export class SandboxInstance extends Construct {
+export class SandboxInstance<N extends string = BuiltinBlockName> extends Construct {
+  /** The cluster the instance runs on, as given. */
+  readonly cluster: SandboxCluster;
   readonly namespace: InstanceNamespace;
   readonly blocks = new Map<string, BuildingBlock>();
   readonly mocks = new Map<MockKind, Mock>();
@@ -152,8 +160,10 @@ export class SandboxInstance extends Construct {
   /** The identity the instance's Helm releases run as; the stack's Helm provider authenticates as it. */
   readonly deployer: DeployerIdentity;
 
-  constructor(scope: Construct, id: string, props: SandboxInstanceProps) {
+  constructor(scope: Construct, id: string, given: SandboxInstanceProps<N>) {
     super(scope, id);
+    const props: Resolved = { ...given, catalog: given.catalog ?? mergeCatalog(BUILTIN_CATALOG) };
+    this.cluster = props.cluster;
     const name = props.instanceName;
     const namespace = props.namespace ?? name;
     const ttlHours = props.ttlHours ?? 48;
@@ -445,7 +455,7 @@ export class SandboxInstance extends Construct {
   }
 
   /** Catalog entries with the instance's values merged over their defaults, checked against the cluster. */
-  private blockInputs(where: string, props: SandboxInstanceProps): BlockInput[] {
+  private blockInputs(where: string, props: Resolved): BlockInput[] {
     const seen = new Set<string>();
     return props.blocks.map((ref, i) => {
       const entry = props.catalog.get(ref.name);
@@ -480,7 +490,7 @@ export class SandboxInstance extends Construct {
   }
 
   /** The datasets the config names, each checked against the block it loads into. */
-  private datasetRequests(where: string, props: SandboxInstanceProps, inputs: readonly BlockInput[]): DatasetRequest[] {
+  private datasetRequests(where: string, props: Resolved, inputs: readonly BlockInput[]): DatasetRequest[] {
     return (props.datasets ?? []).map((ds) => {
       const block = inputs.find((b) => b.name === ds.block);
       if (!block) throw new Error(`${where}: dataset for block "${ds.block}", which the instance does not have`);

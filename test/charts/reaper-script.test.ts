@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { parse } from 'yaml';
 import { tempDir } from '../fixtures';
 
 const CHART = join(__dirname, '..', '..', 'charts', 'instance-reaper');
@@ -840,5 +841,49 @@ describe('reaper time zones', () => {
       expect(run.changes).toEqual([]);
       expect(run.stdout).toMatch(/dry-run: kubectl delete namespace quiet --wait=false/);
     });
+  });
+});
+
+describe('instance reaper script in a pod', () => {
+  /** Runs the script as a pod would, with a kubectl that records the kubeconfig it is given and fails. */
+  function inPod(host: string): { kubeconfig: string; args: string } {
+    const dir = tempDir('reaper-pod-');
+    writeFileSync(
+      join(dir, 'kubectl'),
+      `#!/bin/sh\ncat "$KUBECONFIG" > ${dir}/seen; printf '%s' "$*" > ${dir}/args; exit 1\n`,
+    );
+    chmodSync(join(dir, 'kubectl'), 0o755);
+    const run = spawnSync('sh', [SCRIPT], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${dir}:${process.env.PATH}`,
+        TMPDIR: dir,
+        KUBERNETES_SERVICE_HOST: host,
+        KUBERNETES_SERVICE_PORT: '443',
+        INSTANCE_LABEL: 'sandbox.dev/instance',
+        STATE_NAMESPACE: 'sandbox-platform',
+        STATE_CONFIGMAP: 'instance-reaper-state',
+      },
+    });
+    expect(run.status).toBe(1);
+    return { kubeconfig: readFileSync(join(dir, 'seen'), 'utf8'), args: readFileSync(join(dir, 'args'), 'utf8') };
+  }
+
+  // kubectl drops the in-cluster config when --request-timeout is given and calls localhost:8080 instead.
+  it("hands kubectl a kubeconfig of the pod's service account, since every call bounds its time", () => {
+    const { kubeconfig, args } = inPod('10.96.0.1');
+    expect(args).toMatch(/ --request-timeout=20s$/);
+    const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
+    expect(parse(kubeconfig)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        { name: 'in-cluster', cluster: { server: 'https://10.96.0.1:443', 'certificate-authority': `${sa}/ca.crt` } },
+      ],
+      users: [{ name: 'reaper', user: { tokenFile: `${sa}/token` } }],
+      contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'reaper' } }],
+      'current-context': 'in-cluster',
+    });
+    expect(parse(inPod('fd00:10:96::1').kubeconfig).clusters[0].cluster.server).toBe('https://[fd00:10:96::1]:443');
   });
 });

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { httpSource } from '../../cli/bundle';
 import { loadConfig } from '../../config/load';
 import { buildSandbox } from '../../stacks/sandbox-app';
-import { newApp } from '../../stacks/synthesize';
+import { newApp } from '../../synth/synthesize';
 import { synthJson, tempDir } from '../fixtures';
 import { CLI_CONFIG, Workspace } from './stand-in';
 

@@ -391,10 +391,15 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
       });
       const pod = items('pods', '-n', PLATFORM_NS, '-l', 'job-name=reap-node-test')[0];
       const logs = exec('kubectl', ['logs', '-n', PLATFORM_NS, pod.metadata.name]).stdout;
-      expect({ node: pod.spec.nodeName, phase: pod.status.phase, logs }).toEqual({
+      // The log is shown only when the pod did not succeed: it says why.
+      expect({
+        node: pod.spec.nodeName,
+        phase: pod.status.phase,
+        logs: pod.status.phase === 'Succeeded' ? '' : logs,
+      }).toEqual({
         node: REAL_NODE.name,
         phase: 'Succeeded',
-        logs: expect.any(String),
+        logs: '',
       });
       for (const d of items('deployments', '-n', A))
         expect({ deployment: d.metadata.name, replicas: d.spec.replicas }).toEqual({

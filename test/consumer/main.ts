@@ -2,11 +2,8 @@
 // a building block of their own in the catalog, and only the AWS provider loaded.
 import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TimeProvider } from '@cdktf/provider-time/lib/provider';
-import { BUILTIN_CATALOG, SandboxInstance, mergeCatalog, type CatalogEntry } from 'sandboxkit';
+import { BUILTIN_CATALOG, SandboxInstance, addInstanceProviders, mergeCatalog, type CatalogEntry } from 'sandboxkit';
 import { EksCluster, EksClusterLookup, SandboxKmsKey, SandboxVpc } from 'sandboxkit/aws';
-import { connectProviders } from './providers';
 
 const app = new App({ outdir: 'cdktf.out' });
 
@@ -50,10 +47,7 @@ const found = new EksClusterLookup(instanceStack, 'Cluster', {
   region: 'eu-central-1',
   sharedStorage: false,
 });
-connectProviders(instanceStack, found.connection);
-new RandomProvider(instanceStack, 'random');
-new TimeProvider(instanceStack, 'time');
-new SandboxInstance(instanceStack, 'Sandbox', {
+const sandbox = new SandboxInstance(instanceStack, 'Sandbox', {
   cluster: found,
   instanceName: 'ledger-pr-42',
   owner: 'ci-bot',
@@ -62,5 +56,6 @@ new SandboxInstance(instanceStack, 'Sandbox', {
   catalog: mergeCatalog(BUILTIN_CATALOG, [ledger]),
   mocks: ['sms'],
 });
+addInstanceProviders(sandbox);
 
 app.synth();

@@ -12,8 +12,8 @@ import { bytes, cpuMillis } from '../../constructs/instance/quantity';
 import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
-import { addKubernetesProviders } from '../../stacks/providers';
-import { synthesize } from '../../stacks/synthesize';
+import { addClusterProviders } from '../../constructs/providers';
+import { synthesize } from '../../synth/synthesize';
 import {
   buildStacks,
   exampleConfig,
@@ -37,7 +37,7 @@ const catalog = mergeCatalog(BUILTIN_CATALOG, []);
 /** A SandboxInstance on an existing cluster, for construct-level tests. */
 function instance(props: Partial<SandboxInstanceProps> = {}, sharedRwx?: string) {
   const stack = new TerraformStack(Testing.app(), 'test');
-  addKubernetesProviders(stack, {});
+  addClusterProviders(stack, {});
   new RandomProvider(stack, 'random');
   new TimeProvider(stack, 'time');
   const cluster = new ExistingCluster(stack, 'Cluster', {

@@ -2,7 +2,7 @@ import { execFile } from 'child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { loadConfig } from '../../config/load';
-import { synthesize } from '../../stacks/synthesize';
+import { synthesize } from '../../synth/synthesize';
 import { CHART_NAMES, chartScenarios, renderChart } from '../charts/render';
 import { tempDir } from '../fixtures';
 import { requireTool } from '../tools';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { loadConfig } from '../../config/load';
-import { synthesize } from '../../stacks/synthesize';
+import { synthesize } from '../../synth/synthesize';
 import { tempDir } from '../fixtures';
 import { CHART_NAMES, chartScenarios, renderChart } from '../charts/render';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFile
 import Module from 'module';
 import { join } from 'path';
 import { ModuleKind, ScriptTarget, transpileModule } from 'typescript';
-import { compileCacheDir, enableCompileCache } from '../../stacks/compile-cache';
+import { compileCacheDir, enableCompileCache } from '../../synth/compile-cache';
 import { tempDir } from '../fixtures';
 
 /*
@@ -201,7 +201,7 @@ describe('compile cache', () => {
     };
     try {
       jest.isolateModules(() => {
-        const isolated = jest.requireActual<typeof import('../../stacks/compile-cache')>('../../stacks/compile-cache');
+        const isolated = jest.requireActual<typeof import('../../synth/compile-cache')>('../../synth/compile-cache');
         expect(isolated.enableCompileCache({ NODE_COMPILE_CACHE: '/var/cache/x' })).toBe('native');
       });
     } finally {
@@ -220,7 +220,7 @@ describe('compile cache', () => {
   it('is not turned on when the entry points run from TypeScript sources, under a test runner', () => {
     const loader = (Module as unknown as { _extensions: Record<string, unknown> })._extensions['.js'];
     jest.isolateModules(() => {
-      jest.requireActual('../../stacks/process-start');
+      jest.requireActual('../../synth/process-start');
     });
     expect((Module as unknown as { _extensions: Record<string, unknown> })._extensions['.js']).toBe(loader);
   });

@@ -2,9 +2,9 @@ import { readFileSync, readdirSync, statSync } from 'fs';
 import { join, relative } from 'path';
 import { loadConfig } from '../../config/load';
 import type { InstanceConfig, SandboxConfig } from '../../config/types';
-import { setCdktfFastPaths } from '../../stacks/cdktf-fast-paths';
-import { synthesize, synthesizeSelection } from '../../stacks/synthesize';
-import { mergeShardOutputs, planShards, shardCount } from '../../stacks/synth-shards';
+import { setCdktfFastPaths } from '../../synth/cdktf-fast-paths';
+import { synthesize, synthesizeSelection } from '../../synth/synthesize';
+import { mergeShardOutputs, planShards, shardCount } from '../../synth/shards';
 import { EXAMPLE_CONFIG, tempDir } from '../fixtures';
 
 /** Every file under `dir`, by relative path, with its bytes. */

@@ -32,6 +32,29 @@ fail() {
   failures=$((failures + 1))
 }
 
+# kubectl ignores the in-cluster config as soon as --request-timeout is given (it then builds a config of its own and
+# falls back to localhost:8080), so a pod's service account is written into a kubeconfig of the run first.
+if [ -z "${KUBECONFIG:-}" ] && [ -n "${KUBERNETES_SERVICE_HOST:-}" ]; then
+  sa=/var/run/secrets/kubernetes.io/serviceaccount
+  case $KUBERNETES_SERVICE_HOST in *:*) host="[$KUBERNETES_SERVICE_HOST]" ;; *) host=$KUBERNETES_SERVICE_HOST ;; esac
+  KUBECONFIG=${TMPDIR:-/tmp}/reaper.kubeconfig
+  cat >"$KUBECONFIG" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+  - name: in-cluster
+    cluster: { server: "https://$host:${KUBERNETES_SERVICE_PORT:-443}", certificate-authority: $sa/ca.crt }
+users:
+  - name: reaper
+    user: { tokenFile: $sa/token }
+contexts:
+  - name: in-cluster
+    context: { cluster: in-cluster, user: reaper }
+current-context: in-cluster
+EOF
+  export KUBECONFIG
+fi
+
 # kubectl with a bound on every request.
 kube() {
   kubectl "$@" --request-timeout="$REQUEST_TIMEOUT" </dev/null

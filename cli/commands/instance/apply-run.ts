@@ -6,9 +6,18 @@ import { CliError, EXIT } from '../../io';
 import { currentActor } from '../../lifecycle/actor';
 import { applyInstance, type ApplyResult } from '../../lifecycle/apply';
 import { readSpecDocuments } from '../../lifecycle/spec-file';
-import type { ApplyCommandOptions } from './apply';
 import { printApplyResult } from './apply-print';
 import { printStructured } from './print';
+
+/** `instance apply`'s options. */
+export interface ApplyCommandOptions {
+  /** A spec file, or `-` for standard input. */
+  readonly file: string;
+  readonly dryRun: boolean;
+  readonly writeConfig: boolean;
+  readonly wait: boolean;
+  readonly deadline?: number;
+}
 
 function readSpec(file: string): string {
   try {

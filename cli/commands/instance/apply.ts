@@ -8,16 +8,7 @@ import {
   waitOptions,
   type Runner,
 } from '../../command-kit';
-
-/** `instance apply`'s options. */
-export interface ApplyCommandOptions {
-  /** A spec file, or `-` for standard input. */
-  readonly file: string;
-  readonly dryRun: boolean;
-  readonly writeConfig: boolean;
-  readonly wait: boolean;
-  readonly deadline?: number;
-}
+import type { ApplyCommandOptions } from './apply-run';
 
 export function registerApply(instance: Command, run: Runner): void {
   const cmd = instance

@@ -7,8 +7,20 @@ import { currentActor } from '../../lifecycle/actor';
 import { applyInstance } from '../../lifecycle/apply';
 import { parseRestoreFrom, restoreFromSpec } from '../backup';
 import { printApplyResult } from './apply-print';
-import type { CreateOptions } from './create';
 import { entryFromFlags, FLAG_OF } from './create-spec';
+import type { CreateFlags } from './create-spec';
+
+/** `instance create`'s options, next to the flags that set them. */
+export interface CreateOptions extends CreateFlags {
+  /** Apply these flags to an instance that exists (merging into its spec) instead of refusing. */
+  readonly update: boolean;
+  /** `<instance>` or `<instance>/<backup>`: the databases start from that instance's backups. */
+  readonly restoreFrom?: string;
+  readonly dryRun: boolean;
+  readonly writeConfig: boolean;
+  readonly wait: boolean;
+  readonly deadline?: number;
+}
 
 /** `instance create`: the flags make a spec (merged into the stored one with --update), which is applied. */
 export async function createCommand(ctx: CliContext, o: CreateOptions, format: OutputFormat): Promise<number> {

@@ -14,19 +14,7 @@ import {
   waitOptions,
   type Runner,
 } from '../../command-kit';
-import type { CreateFlags } from './create-spec';
-
-/** `instance create`'s options, next to the flags that set them. */
-export interface CreateOptions extends CreateFlags {
-  /** Apply these flags to an instance that exists (merging into its spec) instead of refusing. */
-  readonly update: boolean;
-  /** `<instance>` or `<instance>/<backup>`: the databases start from that instance's backups. */
-  readonly restoreFrom?: string;
-  readonly dryRun: boolean;
-  readonly writeConfig: boolean;
-  readonly wait: boolean;
-  readonly deadline?: number;
-}
+import type { CreateOptions } from './create-run';
 
 export function registerCreate(instance: Command, run: Runner): void {
   const cmd = instance

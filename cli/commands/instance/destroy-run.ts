@@ -3,8 +3,18 @@ import type { CliContext } from '../../context';
 import { EXIT } from '../../io';
 import { currentActor } from '../../lifecycle/actor';
 import { destroyInstance, destroyTarget } from '../../lifecycle/destroy';
-import type { DestroyCommandOptions } from './destroy';
 import { changeLines, printStructured } from './print';
+
+/** `instance destroy`'s options. */
+export interface DestroyCommandOptions {
+  readonly name: string;
+  /** Destroy without asking. */
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly writeConfig: boolean;
+  readonly wait: boolean;
+  readonly deadline?: number;
+}
 
 /**
  * `instance destroy`: asks first when someone is at a terminal (not with `--yes`); a script or CI, with nobody to

@@ -1,17 +1,6 @@
 import type { Command } from 'commander';
 import { actionOf, deadlineOf, outputOf, outputOption, waitOptions, type Runner } from '../../command-kit';
 
-/** `instance destroy`'s options. */
-export interface DestroyCommandOptions {
-  readonly name: string;
-  /** Destroy without asking. */
-  readonly yes: boolean;
-  readonly dryRun: boolean;
-  readonly writeConfig: boolean;
-  readonly wait: boolean;
-  readonly deadline?: number;
-}
-
 export function registerDestroy(instance: Command, run: Runner): void {
   const cmd = instance
     .command('destroy')

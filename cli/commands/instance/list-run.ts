@@ -6,8 +6,19 @@ import { podSecurityOf } from '../../instances';
 import { EXIT, yellow } from '../../io';
 import { listInstances, type InstanceView } from '../../lifecycle/view';
 import { table } from '../../table';
-import type { ListCommandOptions } from './list';
 import { fromNow, phaseText, printStructured } from './print';
+
+/** `instance list`'s options. */
+export interface ListCommandOptions {
+  readonly expired: boolean;
+  readonly cost: boolean;
+  /** Include destroyed instances (their records, kept as history). */
+  readonly all: boolean;
+  /** Only the instances of this cluster. */
+  readonly cluster?: string;
+  /** Show the phases as recorded, without asking the clusters. */
+  readonly offline: boolean;
+}
 
 /** One row of `instance list -o json`. */
 export interface InstanceRow {

@@ -1,17 +1,6 @@
 import type { Command } from 'commander';
 import { actionOf, outputOf, outputOption, type Runner } from '../../command-kit';
-
-/** `instance list`'s options. */
-export interface ListCommandOptions {
-  readonly expired: boolean;
-  readonly cost: boolean;
-  /** Include destroyed instances (their records, kept as history). */
-  readonly all: boolean;
-  /** Only the instances of this cluster. */
-  readonly cluster?: string;
-  /** Show the phases as recorded, without asking the clusters. */
-  readonly offline: boolean;
-}
+import type { ListCommandOptions } from './list-run';
 
 export function registerList(instance: Command, run: Runner): void {
   instance

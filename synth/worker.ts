@@ -1,19 +1,8 @@
 // First: compiled code kept between runs, cdktf's zip library loaded only if used.
 import './process-start';
 import { flushCompileCache } from './compile-cache';
-import { workerData, type MessagePort } from 'worker_threads';
-import type { SandboxConfig } from '../config/types';
-
-/** What the synthesizing thread hands a shard thread. */
-export interface ShardTask {
-  readonly config: SandboxConfig;
-  readonly instances: readonly string[];
-  readonly outdir: string;
-  /** Set to 1 when the shard is done, whatever the outcome. */
-  readonly done: Int32Array;
-  /** Receives `{ error?: string }` (the message of what the shard threw) before `done` is set. */
-  readonly port: MessagePort;
-}
+import { workerData } from 'worker_threads';
+import type { ShardTask } from './shards';
 
 /*
  * A shard thread: builds and synthesizes the instance stacks it is given into its own
@@ -24,7 +13,7 @@ const task = workerData as ShardTask;
 let error: string | undefined;
 try {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded inside the try, so a loading failure is reported too
-  const { synthesizeSelection } = require('./synthesize') as typeof import('./synthesize');
+  const { synthesizeSelection } = require('./app') as typeof import('./app');
   synthesizeSelection(task.config, task.outdir, { base: false, instances: new Set(task.instances) });
 } catch (err) {
   error = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import type { MessagePort } from 'worker_threads';
 import type { SandboxConfig } from '../config/types';
 
 /** Which stacks of a config one App builds. */
@@ -91,4 +92,15 @@ export function mergeShardOutputs(target: string, others: readonly string[]): vo
     }
   }
   writeFileSync(manifestPath, cdktfStringify({ ...manifest, stacks }));
+}
+
+/** What the synthesizing thread hands a shard thread. */
+export interface ShardTask {
+  readonly config: SandboxConfig;
+  readonly instances: readonly string[];
+  readonly outdir: string;
+  /** Set to 1 when the shard is done, whatever the outcome. */
+  readonly done: Int32Array;
+  /** Receives `{ error?: string }` (the message of what the shard threw) before `done` is set. */
+  readonly port: MessagePort;
 }

@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'fs';
 import { availableParallelism } from 'os';
 import { dirname, join, resolve } from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'worker_threads';
-import { App } from 'cdktf';
 import type { SandboxConfig } from '../config/types';
-import { instanceStackName } from './names';
-import { buildSandbox, type SandboxStacks } from './sandbox-app';
-import { useCdktfFastPaths } from './cdktf-fast-paths';
-import { mergeShardOutputs, planShards, shardCount, type StackSelection } from './synth-shards';
-import type { ShardTask } from './synth-worker';
-import { formatWarning, synthWarnings, type SynthWarning } from './synth-warnings';
+import { instanceStackName } from '../stacks/names';
+import { buildSandbox, type SandboxStacks } from '../stacks/sandbox-app';
+import { newApp, synthesizeSelection } from './app';
+import { mergeShardOutputs, planShards, shardCount, type ShardTask, type StackSelection } from './shards';
+import { formatWarning, synthWarnings, type SynthWarning } from './warnings';
+
+export { newApp, synthesizeSelection } from './app';
 
 export interface SynthResult {
   readonly outdir: string;
@@ -19,7 +19,7 @@ export interface SynthResult {
 }
 
 /** The compiled shard thread; run from TypeScript sources there is none, and synthesis stays in one thread. */
-const WORKER = join(__dirname, 'synth-worker.js');
+const WORKER = join(__dirname, 'worker.js');
 /** A shard that has not signalled by then is taken as lost (a thread that could not even start). */
 const SHARD_TIMEOUT_MS = 30 * 60 * 1000;
 
@@ -79,14 +79,6 @@ export function synthesize(config: SandboxConfig, outdir: string, options: Synth
   } finally {
     for (const dir of shardDirs) rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Builds and synthesizes the stacks `selection` names into `outdir`, in this thread. */
-export function synthesizeSelection(config: SandboxConfig, outdir: string, selection: StackSelection): SandboxStacks {
-  const app = newApp(outdir);
-  const stacks = buildSandbox(app, config, selection);
-  app.synth();
-  return stacks;
 }
 
 interface ShardThread {
@@ -149,12 +141,6 @@ export function synthesizeStack(
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-}
-
-/** An App with construct and token stack traces off: they cost time and memory and say nothing at synth. */
-export function newApp(outdir: string): App {
-  useCdktfFastPaths();
-  return new App({ outdir, stackTraces: false });
 }
 
 function swapInto(staging: string, target: string): void {
