@@ -122,6 +122,9 @@ export class PoolMember extends Construct {
             port: [{ name: 'pool', port: props.port, targetPort: port, protocol: 'TCP' }],
             ...(node.staticAddress ? { loadBalancerIp: node.address } : {}),
           },
+          // Nothing in the stack reads the load balancer's address (the join list comes from the config), so the
+          // apply does not wait for the cloud or MetalLB to assign one.
+          waitForLoadBalancer: false,
           dependsOn: props.dependsOn,
         }),
       );

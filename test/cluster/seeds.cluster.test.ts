@@ -481,7 +481,7 @@ describe(`the seeds' blocks on a real API server (${TEST_CLUSTER})`, () => {
         .map((s) => [s.metadata.name, s.spec.loadBalancerIP, s.spec.selector['statefulset.kubernetes.io/pod-name']])
         .sort();
       expect(services).toEqual([
-        ['sandbox-pool-member', ADDRESSES[MEMBER][0], 'dss-node-0'],
+        ['sandbox-pool-member-0', ADDRESSES[MEMBER][0], 'dss-node-0'],
         ['sandbox-pool-member-1', ADDRESSES[MEMBER][1], 'dss-node-1'],
         ['sandbox-pool-member-2', ADDRESSES[MEMBER][2], 'dss-node-2'],
       ]);
