@@ -85,7 +85,10 @@ const DSS_NODE = {
   },
 };
 
-/** The suite's config; without `users`, no instance uses the shared blocks (as before `shared destroy`). */
+/**
+ * The suite's config; without `users`, the UAT that uses the shared blocks is gone from it (destroyed, as before
+ * `shared destroy`): its consumer block requires a Kafka, which only the shared one gives it.
+ */
 function writeConfig(users = true): void {
   writeFileSync(
     configFile,
@@ -143,16 +146,20 @@ function writeConfig(users = true): void {
         },
       ],
       instances: [
-        {
-          name: UAT,
-          cluster: CLUSTER,
-          owner: OWNER,
-          template: 'digit-base',
-          protected: true,
-          ttlHours: null,
-          addBlocks: ['opensearch-dashboards'],
-          ...(users ? { uses: ['kafka', 'keycloak'] } : {}),
-        },
+        ...(users
+          ? [
+              {
+                name: UAT,
+                cluster: CLUSTER,
+                owner: OWNER,
+                template: 'digit-base',
+                protected: true,
+                ttlHours: null,
+                addBlocks: ['opensearch-dashboards'],
+                uses: ['kafka', 'keycloak'],
+              },
+            ]
+          : []),
         ...[MEMBER, OTHER_MEMBER].map((name) => ({
           name,
           cluster: CLUSTER,
@@ -231,7 +238,8 @@ describe(`the seeds' blocks on a real API server (${TEST_CLUSTER})`, () => {
     destroyLeftovers(`instance-${UAT}`, `instance-${MEMBER}`);
     if (exists('namespace', 'shared-kafka')) {
       writeConfig(false);
-      cli('shared', 'destroy', '--cluster', CLUSTER);
+      // The CLI refuses while a user is left; Terraform alone then, since every user is gone by now.
+      if (cli('shared', 'destroy', '--cluster', CLUSTER).code !== 0) destroyLeftovers(`shared-${CLUSTER}`);
     }
     destroyLeftovers(`platform-${CLUSTER}`);
     // Created by this run alone, so no other suite's objects go with them.
