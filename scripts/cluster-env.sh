@@ -73,9 +73,23 @@ if [[ $SANDBOXKIT_TEST_CLUSTER == realk8s ]]; then
   # No webhook server runs there: see test/cluster/relax-webhooks.sh.
   bash test/cluster/relax-webhooks.sh &
   PIDS+=($!)
-  # A real node beside the kwok ones, for suites that need running pods (docs/testing/real-node.md).
-  bash scripts/node/ensure.sh || fail "the real node did not start: see scripts/node/ensure.sh"
+fi
+# A real node beside the kwok ones, for the suite that needs running pods (docs/testing/real-node.md), when the caller
+# sets SANDBOXKIT_NEEDS_NODE=1. It is one per machine (its containerd, network namespace and routes): a run holds it
+# until it exits, another run waits.
+if [[ $SANDBOXKIT_TEST_CLUSTER == realk8s && ${SANDBOXKIT_NEEDS_NODE:-0} == 1 ]]; then
+  node_lock=${SANDBOXKIT_NODE_CACHE:-$HOME/.cache/sandboxkit/node}/run.lock
+  mkdir -p "$(dirname "$node_lock")"
+  exec {node_lock_fd}>"$node_lock"
+  if ! flock -n "$node_lock_fd"; then
+    echo "cluster-env: waiting for the real node, which another cluster run on this machine uses" >&2
+    flock "$node_lock_fd"
+  fi
+  # The node's daemons outlive the run, so they must not inherit the lock.
+  bash scripts/node/ensure.sh {node_lock_fd}>&- || fail "the real node did not start: see scripts/node/ensure.sh"
 fi
 # The platform's controllers, run as processes where no pod runs: scripts/controllers/start.sh.
-[[ $SANDBOXKIT_TEST_CLUSTER == realk8s ]] && source scripts/controllers/start.sh
+if [[ $SANDBOXKIT_TEST_CLUSTER == realk8s ]]; then
+  if [[ -n ${node_lock_fd:-} ]]; then source scripts/controllers/start.sh {node_lock_fd}>&-; else source scripts/controllers/start.sh; fi
+fi
 

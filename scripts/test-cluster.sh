@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 fail() { echo "test:cluster: $*" >&2; exit 1; }
+# The real node is one per machine: started only when the node suite runs (all suites, or a path naming it).
+SANDBOXKIT_NEEDS_NODE=0
+if [[ $# -eq 0 ]]; then SANDBOXKIT_NEEDS_NODE=1; fi
+for arg in "$@"; do [[ $arg == *node* ]] && SANDBOXKIT_NEEDS_NODE=1; done
 # shellcheck source=scripts/cluster-env.sh
 source scripts/cluster-env.sh
 

@@ -3,7 +3,7 @@ import { Token, Tokenization } from 'cdktf';
 /*
  * Shortcuts around cdktf 0.21 internals that have no public switch. Together they are
  * most of a large synth's CPU time; none changes a byte of the output
- * (`test/stacks/fast-paths.test.ts` compares whole synths with and without them).
+ * (`test/synth/synthesis.test.ts` compares whole synths with and without them).
  * `SANDBOXKIT_CDKTF_FAST_PATHS=0` turns them all off.
  *
  * - Token creation traces: every token (Intrinsic, Lazy, each attribute reference)

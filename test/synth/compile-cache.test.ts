@@ -10,7 +10,7 @@ import { tempDir } from '../fixtures';
  * The cache replaces how Node compiles CommonJS modules, so it is tried in real Node processes:
  * the module compiled to JavaScript, a small app with a dependency, and the app run again and again.
  */
-const STACKS = join(__dirname, '..', '..', 'stacks');
+const SYNTH = join(__dirname, '..', '..', 'synth');
 
 interface Run {
   readonly status: number | null;
@@ -23,7 +23,7 @@ interface Run {
 function app(): { dir: string; run: (env?: NodeJS.ProcessEnv) => Run; dependency: string } {
   const dir = tempDir('sandboxkit-compile-cache-');
   for (const name of ['compile-cache', 'code-cache-store']) {
-    const source = readFileSync(join(STACKS, `${name}.ts`), 'utf8');
+    const source = readFileSync(join(SYNTH, `${name}.ts`), 'utf8');
     writeFileSync(
       join(dir, `${name}.js`),
       transpileModule(source, {
