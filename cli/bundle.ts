@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { isAbsolute, join, resolve } from 'path';
 import { parse, stringify } from 'yaml';
 import type { SandboxConfig } from '../config/types';
-import { billOfMaterials, type BomChart } from './commands/bom';
+import { billOfMaterials, type Bom, type BomChart } from './bill-of-materials';
 import { CliError, EXIT } from './io';
 
 /** One chart of a Helm repository index, as `helm repo index` writes it; only the fields Helm needs are required. */
@@ -30,6 +30,10 @@ export interface BundleTarget {
 export interface BundleResult {
   readonly dir: string;
   readonly charts: readonly BomChart[];
+  /**
+   * Lines of images.txt: each image by its source name, followed by its name in the registry mirror when the cluster
+   * has one (`<source> <mirror>`), so that a copy tool can fill the mirror from it.
+   */
   readonly images: readonly string[];
   readonly unknownImages: readonly string[];
 }
@@ -119,6 +123,9 @@ function unmirrored(config: SandboxConfig): SandboxConfig {
   };
 }
 
+/** The images.txt lines of one bill of materials: `<source>`, or `<source> <mirror>` under a registry mirror. */
+const imageLines = (bom: Bom) => bom.mirror?.map((m) => `${m.source} ${m.mirror}`) ?? bom.images;
+
 /** Every chart and image the targets need: a cluster means its platform and every instance the config puts on it. */
 export function bundleContents(config: SandboxConfig, target: BundleTarget): Omit<BundleResult, 'dir'> {
   const plain = unmirrored(config);
@@ -136,7 +143,7 @@ export function bundleContents(config: SandboxConfig, target: BundleTarget): Omi
     if (c.repository !== 'sandboxkit (packaged)') charts.set(`${c.name}@${c.version}`, c);
   return {
     charts: [...charts.values()].sort((a, b) => `${a.name}@${a.version}`.localeCompare(`${b.name}@${b.version}`)),
-    images: [...new Set(boms.flatMap((b) => b.images))].sort(),
+    images: [...new Set(boms.flatMap(imageLines))].sort(),
     unknownImages: [...new Set(boms.flatMap((b) => b.unknownImages))].sort(),
   };
 }
@@ -144,7 +151,7 @@ export function bundleContents(config: SandboxConfig, target: BundleTarget): Omi
 /**
  * Writes a bundle into `dir`: every remote chart archive the targets install, an index.yaml that makes the folder a
  * Helm repository (so `platform.chartMirror: <dir>` installs from it, as a folder or served over HTTP), and the
- * images to mirror into a registry (images.txt). A folder that already holds a bundle keeps its charts and images.
+ * images to mirror into a registry (images.txt: a source name per line, and its name in the mirror after it). A folder that already holds a bundle keeps its charts and images.
  */
 export async function writeBundle(
   dir: string,

@@ -5,6 +5,7 @@ import type { ClusterConfig, InstanceConfig, SandboxConfig } from '../config/typ
 import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
 import { mergeCatalog } from '../constructs/catalog/merge';
 import type { PodSecurityLevel } from '../constructs/catalog/types';
+import { memberInstance } from '../config/instance-groups';
 import { suggest } from '../config/suggest';
 import { instanceStackName } from '../stacks/names';
 import { synthesizeStack } from '../synth/synthesize';
@@ -45,9 +46,11 @@ export function clusterOf(config: SandboxConfig, name: string, what: string): Cl
  * same as in the whole config.
  */
 export function withInstance(config: SandboxConfig, instance: InstanceConfig): SandboxConfig {
-  const group = (config.instanceGroups ?? []).find((g) => g.members.includes(instance.name));
+  const groups = config.instanceGroups ?? [];
+  const inGroup = (g: (typeof groups)[number], name: string) => g.members.some((m) => memberInstance(m) === name);
+  const group = groups.find((g) => inGroup(g, instance.name));
   const others = group
-    ? (config.instances ?? []).filter((i) => i.name !== instance.name && group.members.includes(i.name))
+    ? (config.instances ?? []).filter((i) => i.name !== instance.name && inGroup(group, i.name))
     : [];
   const clusters = new Set([instance.cluster, ...others.map((i) => i.cluster)]);
   return {

@@ -1,10 +1,15 @@
 /**
- * Images each platform chart pulls with its default values (tests and hooks included), by chart and
- * version: the bill of materials of a cluster must list them without network or Helm. A test renders
- * every platform chart the code pins from the chart mirror and checks this table against it.
+ * Images each platform chart pulls with the image values sandboxkit sets (tests and hooks included; Envoy Gateway's
+ * data plane, which its controller starts, pinned by sandboxkit), by chart and version: the bill of materials of a
+ * cluster must list them without network or Helm. A test renders every platform chart the code pins from the chart
+ * mirror and checks this table against it.
  */
 export const PLATFORM_IMAGES: Readonly<Record<string, readonly string[]>> = {
-  'gateway-helm@v1.9.0': ['docker.io/envoyproxy/gateway:v1.9.0', 'docker.io/envoyproxy/ratelimit:17b1956c'],
+  'gateway-helm@v1.9.0': [
+    'docker.io/envoyproxy/envoy:distroless-v1.39.0',
+    'docker.io/envoyproxy/gateway:v1.9.0',
+    'docker.io/envoyproxy/ratelimit:17b1956c',
+  ],
   'cert-manager@v1.21.1': [
     'quay.io/jetstack/cert-manager-acmesolver:v1.21.1',
     'quay.io/jetstack/cert-manager-cainjector:v1.21.1',
@@ -13,6 +18,17 @@ export const PLATFORM_IMAGES: Readonly<Record<string, readonly string[]>> = {
     'quay.io/jetstack/cert-manager-webhook:v1.21.1',
   ],
   'cloudnative-pg@0.29.0': ['ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0'],
+  'strimzi-kafka-operator@1.2.0': [
+    'quay.io/strimzi/buildah:1.2.0',
+    'quay.io/strimzi/kafka-bridge:1.1.0',
+    'quay.io/strimzi/kafka:1.2.0-kafka-4.2.0',
+    'quay.io/strimzi/kafka:1.2.0-kafka-4.2.1',
+    'quay.io/strimzi/kafka:1.2.0-kafka-4.3.0',
+    'quay.io/strimzi/kafka:1.2.0-kafka-4.3.1',
+    'quay.io/strimzi/kaniko-executor:1.2.0',
+    'quay.io/strimzi/maven-builder:1.2.0',
+    'quay.io/strimzi/operator:1.2.0',
+  ],
   'external-secrets@2.9.0': ['ghcr.io/external-secrets/external-secrets:v2.9.0'],
   'external-dns@1.21.1': ['registry.k8s.io/external-dns/external-dns:v0.21.0'],
   'metrics-server@3.13.1': ['registry.k8s.io/metrics-server/metrics-server:v0.8.1'],

@@ -439,8 +439,9 @@ export function recordStore(ctx: CliContext, config: SandboxConfig, cluster: Clu
   const state = stateOf(config, cluster);
   switch (state.backend) {
     case 'local':
-      // Terraform runs in <outdir>/stacks/<stack>, and the local backend path is relative to the project, beside outdir.
-      return new LocalRecords(join(dirname(resolve(ctx.outdir)), state.directory ?? 'state'));
+      // Terraform runs in <outdir>/stacks/<stack>, and a relative local backend path is relative to the project, beside
+      // outdir; an absolute one stays as it is.
+      return new LocalRecords(resolve(dirname(resolve(ctx.outdir)), state.directory ?? 'state'));
     case 's3':
       return new S3Records(ctx, state, cluster.name);
     case 'azurerm':

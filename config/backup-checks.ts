@@ -1,12 +1,26 @@
 import type { CatalogEntry } from '../constructs/catalog/types';
-import { isCloudNativePgCluster } from '../constructs/instance/database-backup';
+import { backupMethodOf, cronJobSchedule } from '../constructs/instance/database-backup';
 import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Clouds whose instances can back up: S3 with a per-instance IAM role (aws), or any S3 store with a Secret (existing). */
-export const BACKUP_CLOUDS: readonly string[] = ['aws', 'existing'];
+/**
+ * Clouds whose instances can back up: S3 with an IAM role per block (aws), Blob Storage and Cloud Storage with a
+ * workload identity per block (azure, gcp), or any S3 store with a Secret (existing).
+ */
+export const BACKUP_CLOUDS: readonly string[] = ['aws', 'azure', 'gcp', 'existing'];
+
+/** Which fields of `backupStore` each cloud takes; the others would have no effect there. */
+const STORE_FIELDS: Readonly<Record<string, { required: readonly string[]; refused: readonly string[] }>> = {
+  aws: { required: [], refused: ['storageAccount', 'resourceGroupName', 'credentialsSecret'] },
+  azure: {
+    required: ['storageAccount', 'resourceGroupName'],
+    refused: ['region', 'endpointURL', 'credentialsSecret'],
+  },
+  gcp: { required: [], refused: ['region', 'endpointURL', 'credentialsSecret', 'storageAccount', 'resourceGroupName'] },
+  existing: { required: ['credentialsSecret'], refused: ['storageAccount', 'resourceGroupName'] },
+};
 
 /**
  * `backupStore` of each cluster against its cloud, and `backup` / `restoreFrom` of each instance against its
@@ -26,6 +40,19 @@ export function backupIssues(data: Raw, builtin: readonly CatalogEntry[]): PathI
       });
       return;
     }
+    const fields = STORE_FIELDS[String(c.cloud)];
+    for (const field of fields?.refused ?? [])
+      if (store[field] !== undefined)
+        issues.push({
+          path: [...path, field],
+          message: `has no effect on ${String(c.cloud)} clusters; ${c.cloud === 'azure' ? 'backups go to Blob Storage through a workload identity per block' : c.cloud === 'gcp' ? 'backups go to Cloud Storage through a workload identity per block' : 'leave it out'}`,
+        });
+    for (const field of (fields?.required ?? []).filter((f) => f !== 'credentialsSecret'))
+      if (store[field] === undefined)
+        issues.push({
+          path,
+          message: `needs ${field} on an Azure cluster: the storage account of the container "${String(store.bucket)}" and its resource group`,
+        });
     if (c.cloud === 'existing' && !store.credentialsSecret) {
       issues.push({
         path,
@@ -45,6 +72,7 @@ export function backupIssues(data: Raw, builtin: readonly CatalogEntry[]): PathI
   for (const e of Array.isArray(data.catalog) ? data.catalog : [])
     if (isObject(e) && typeof e.name === 'string') catalog.set(e.name, e);
   const instances = (Array.isArray(data.instances) ? data.instances : []).filter(isObject);
+  const methodOf = (b: string) => backupMethodOf(catalog.get(b) as CatalogEntry | undefined);
   instances.forEach((inst, i) => {
     for (const field of ['backup', 'restoreFrom'] as const) {
       if (!isObject(inst[field])) continue;
@@ -57,15 +85,22 @@ export function backupIssues(data: Raw, builtin: readonly CatalogEntry[]): PathI
         });
       }
       const blocks = (Array.isArray(inst.blocks) ? inst.blocks : []).map((b) => (isObject(b) ? b.name : b));
-      if (
-        !blocks.some((b) => typeof b === 'string' && isCloudNativePgCluster(catalog.get(b) as CatalogEntry | undefined))
-      ) {
+      const methods = blocks.map((b) => (typeof b === 'string' ? methodOf(b) : undefined));
+      if (!methods.some(Boolean)) {
         issues.push({
           path,
           message:
-            'needs a CloudNativePG database block (such as postgresql) in blocks; only those are backed up and restored',
+            'needs a database block in blocks (postgresql, or any CloudNativePG cluster; mysql or mongodb); only those are backed up and restored',
         });
       }
+      // Our MySQL and MongoDB charts dump through a CronJob, which runs on whole minutes.
+      const schedule =
+        isObject(inst.backup) && typeof inst.backup.schedule === 'string' ? inst.backup.schedule : undefined;
+      if (field === 'backup' && schedule && methods.includes('dump') && !cronJobSchedule(schedule))
+        issues.push({
+          path: [...path, 'schedule'],
+          message: `dumps of ${blocks.filter((_, j) => methods[j] === 'dump').join(', ')} run on whole minutes: give the seconds field a fixed number, e.g. "0 ${schedule.split(/\s+/).slice(1).join(' ')}"`,
+        });
     }
     const restore = inst.restoreFrom;
     if (!isObject(restore) || typeof restore.instance !== 'string') return;
@@ -84,14 +119,11 @@ export function backupIssues(data: Raw, builtin: readonly CatalogEntry[]): PathI
         path,
         message: `"${restore.instance}" has no backup, so the store holds none of its databases; add backup to it`,
       });
-    // Backups are kept per block name (the barman server name): the source must have each database block of the copy.
+    // Backups are kept per block name: the source must have each database block of the copy.
     const blockNames = (b: Raw) => (Array.isArray(b.blocks) ? b.blocks : []).map((x) => (isObject(x) ? x.name : x));
     const missing = source
       ? blockNames(inst).filter(
-          (b) =>
-            typeof b === 'string' &&
-            isCloudNativePgCluster(catalog.get(b) as CatalogEntry | undefined) &&
-            !blockNames(source).includes(b),
+          (b) => typeof b === 'string' && methodOf(b) !== undefined && !blockNames(source).includes(b),
         )
       : [];
     if (missing.length)

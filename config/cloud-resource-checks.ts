@@ -38,6 +38,13 @@ export function cloudResourceIssues(data: Raw): PathIssue[] {
         message: `Cloud Storage bucket names must not contain "google": rename instance "${String(inst.name)}" or cluster "${String(inst.cluster)}"`,
       });
     }
+    if (source === 'cloud' && Array.isArray(inst.mocks) && inst.mocks.includes('cloud')) {
+      issues.push({
+        path,
+        message:
+          "come from the cloud, yet the instance also runs the cloud mock: blocks would get the mock's endpoint (cloudApiUrl) with the names of the real resources; set source: mock, or drop cloud from mocks",
+      });
+    }
     if (source === 'mock' && !(Array.isArray(inst.mocks) && inst.mocks.includes('cloud'))) {
       issues.push({
         path: [...path, 'source'],

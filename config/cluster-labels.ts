@@ -1,4 +1,5 @@
 import { CLUSTER_LABEL_KEYS } from '../constructs/instance/cluster-labels';
+import { STRIMZI_CHART } from '../constructs/platform/kafka-operator';
 import { offersRwx } from './instance-checks';
 
 type Raw = Record<string, unknown>;
@@ -21,6 +22,8 @@ export function clusterLabels(cluster: unknown): Record<string, string> {
   const region = cluster.region ?? cluster.location;
   if (typeof region === 'string') labels[CLUSTER_LABEL_KEYS.region] = region;
   labels[CLUSTER_LABEL_KEYS.storageRwx] = String(offersRwx(cluster));
+  if (isObject(cluster.platform) && cluster.platform.kafka === true)
+    labels[CLUSTER_LABEL_KEYS.strimziOperator] = STRIMZI_CHART.version;
   if (isObject(cluster.storageClasses) && typeof cluster.storageClasses.blockRwo === 'string') {
     labels[CLUSTER_LABEL_KEYS.storageClass] = cluster.storageClasses.blockRwo;
   }

@@ -4,6 +4,8 @@ import { MANAGED_DEFAULT_VERSIONS, managedProviderEntry } from '../constructs/in
 import { MOCK_KINDS, type MockKind } from '../constructs/instance/mocks';
 import { quotaProblem } from '../constructs/instance/quota-check';
 import { SIZE_PROFILES, type QuotaSpec, type SizeProfileName } from '../constructs/instance/size-profile';
+import { backupMethodOf } from '../constructs/instance/database-backup';
+import { mergeValues } from '../constructs/instance/values';
 import type { PathIssue } from './path-issue';
 
 type Raw = Record<string, unknown>;
@@ -37,6 +39,8 @@ interface Block {
   readonly name: string;
   readonly index: number;
   readonly entry: CatalogEntry;
+  /** The entry's values with the instance's over them. */
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -56,7 +60,15 @@ export function instanceIssues(
   (Array.isArray(inst.blocks) ? inst.blocks : []).forEach((b, index) => {
     const name = typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
     const entry = name ? catalog.get(name) : undefined;
-    if (name && entry && !blocks.some((x) => x.name === name)) blocks.push({ name, index, entry });
+    const own = isObject(b) && isObject(b.values) ? b.values : {};
+    // The dump backup and restore of our database charts run pods of their own, as the instance stack switches them on.
+    const dumps = backupMethodOf(entry) === 'dump';
+    const jobs = {
+      ...(dumps && isObject(inst.backup) ? { backup: { enabled: true } } : {}),
+      ...(dumps && isObject(inst.restoreFrom) ? { restore: { enabled: true } } : {}),
+    };
+    if (name && entry && !blocks.some((x) => x.name === name))
+      blocks.push({ name, index, entry, values: mergeValues(mergeValues(entry.values ?? {}, own), jobs) });
   });
   const path = (b: Block) => ['instances', i, 'blocks', b.index];
   const names = blocks.map((b) => b.name).join(', ');
@@ -73,7 +85,16 @@ export function instanceIssues(
               : MANAGED_DEFAULT_VERSIONS[inst.database.engine],
         })
       : undefined;
-  const providers = managed ? [...blocks, { name: managed.name, index: -1, entry: managed }] : blocks;
+  // So do the shared blocks the instance uses; they are installed before it, so they add no install order.
+  const shared = (Array.isArray(inst.uses) ? inst.uses : []).flatMap((u) => {
+    const entry = typeof u === 'string' ? catalog.get(u) : undefined;
+    return entry ? [{ name: u as string, index: -1, entry, values: {} }] : [];
+  });
+  const providers = [
+    ...blocks,
+    ...(managed ? [{ name: managed.name, index: -1, entry: managed, values: {} }] : []),
+    ...shared,
+  ];
 
   const edges = new Map<string, string[]>();
   for (const block of blocks) {
@@ -83,10 +104,10 @@ export function instanceIssues(
       if (found.length === 0) {
         issues.push({
           path: path(block),
-          message: `block "${block.name}" requires ${describeRequirement(req)}, which no other block of the instance (${names}) provides; add a block that does`,
+          message: `block "${block.name}" requires ${describeRequirement(req)}, which no other block of the instance (${names}) provides${shared.length ? ` nor a shared block it uses (${shared.map((x) => x.name).join(', ')})` : ''}; add a block that does`,
         });
       }
-      deps.push(...found.filter((f) => !deps.includes(f)));
+      deps.push(...found.filter((f) => !deps.includes(f) && !shared.some((x) => x.name === f)));
     }
     edges.set(block.name, deps);
     if (block.entry.needs?.storage === 'rwx' && !offersRwx(cluster)) {

@@ -25,12 +25,20 @@ export function instanceGroupClusterIssues(
     if (!isObject(g) || !Array.isArray(g.members)) return;
     const domain = typeof g.domain === 'string' ? g.domain : undefined;
     const outside: string[] = [];
-    g.members.forEach((m, mi) => {
+    g.members.forEach((entry, mi) => {
+      const m = isObject(entry) ? entry.instance : entry;
+      const pinned = isObject(entry) && Array.isArray(entry.addresses);
       const inst = instanceByName.get(m);
       const cluster = inst ? clusterByName.get(inst.cluster) : undefined;
       if (!cluster) return;
       const path = ['instanceGroups', gi, 'members', mi];
       const name = String(cluster.name);
+      if (pinned && cluster.cloud === 'aws') {
+        issues.push({
+          path: [...path, 'addresses'],
+          message: `instance "${String(m)}" is on AWS cluster "${name}", whose network load balancers take Elastic IP allocations, not addresses: leave addresses out and let external-dns name its nodes`,
+        });
+      }
       if (cluster.allowTcpExposure !== true) {
         issues.push({
           path,
@@ -39,10 +47,11 @@ export function instanceGroupClusterIssues(
       }
       const zone = ingressDomainOf(cluster as unknown as ClusterConfig);
       const host = memberHostname(String(m), String(g.name), domain ?? zone);
+      if (pinned) return;
       if (!isObject(cluster.platform) || !isObject(cluster.platform.externalDns)) {
         issues.push({
           path,
-          message: `cluster "${name}" of instance "${String(m)}" runs no external-dns (platform.externalDns), so nothing publishes ${host}`,
+          message: `cluster "${name}" of instance "${String(m)}" runs no external-dns (platform.externalDns), so nothing publishes ${host}; run it, or give the member's node addresses ({ instance: ${String(m)}, addresses: [...] })`,
         });
       } else if (domain && !inZone(domain, zone)) {
         outside.push(`cluster "${name}" (member "${String(m)}") writes names under ${zone} only`);

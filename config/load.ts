@@ -199,6 +199,9 @@ function fromZodIssue(issue: core.$ZodIssue): PathIssue {
     case 'too_small':
     case 'invalid_format':
       return { path, message: withInput(issue.message, issue.input) };
+    case 'invalid_key':
+      // A mapping key that fails its own check (e.g. an injection path): the key's problem, at the key.
+      return { path, message: issue.issues[0]?.message ?? issue.message };
     default:
       return { path, message: issue.message };
   }

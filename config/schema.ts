@@ -2,8 +2,10 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { z } from 'zod';
 import { fargateNamespaceProblem, fargatePatternMatches } from '../constructs/aws/fargate-selectors';
+import { perConsumerProblem } from '../constructs/catalog/database-offer';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import { ownerIdentityProblem, reservedNamespaceProblem } from '../constructs/instance/tenant-names';
+import { POOL_NODES_MAX } from './instance-groups';
 import { DNS_LABEL, HELM_RELEASE_NAME_MAX, KUBERNETES_NAME_MAX } from '../constructs/names';
 import { PACKAGE_CHARTS_DIR } from '../constructs/package-charts';
 import { DEFAULT_PUBLIC_ACCESS_MIN_PREFIX } from '../constructs/public-api-access';
@@ -146,15 +148,16 @@ const platform = z.strictObject({
       managedZone: dnsLabel(63).optional(),
     })
     .optional(),
+  kafka: z.boolean().optional(),
 });
 
-/** A cluster's backup bucket; which clouds may have one is checked in backup-checks.ts. */
+/** A cluster's backup bucket or container; what each cloud needs of it is checked in backup-checks.ts. */
 const backupStore = z.strictObject({
   bucket: z
     .string()
     .regex(
-      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-      'must be an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"',
+      /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/,
+      'must be a bucket or container name: 3-63 lower-case letters, digits, ".", "_" and "-"',
     ),
   prefix: z
     .string()
@@ -169,6 +172,11 @@ const backupStore = z.strictObject({
     .optional(),
   endpointURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   credentialsSecret: dnsLabel(KUBERNETES_NAME_MAX).optional(),
+  storageAccount: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name: 3-24 lower-case letters and digits')
+    .optional(),
+  resourceGroupName: nonEmpty.optional(),
 });
 
 const clusterBase = {
@@ -492,14 +500,27 @@ const instance = z
     uses: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).optional(),
     secrets: z
       .array(
-        z.strictObject({
-          name: dnsLabel(KUBERNETES_NAME_MAX),
-          from: z.union([z.strictObject({ secretManager: nonEmpty }), z.strictObject({ file: nonEmpty })]),
-          key: z
-            .string()
-            .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."')
-            .optional(),
-        }),
+        z
+          .strictObject({
+            name: dnsLabel(KUBERNETES_NAME_MAX),
+            from: z.union([
+              z.strictObject({ secretManager: nonEmpty }),
+              z.strictObject({ file: nonEmpty, format: z.enum(['text', 'json']).optional() }),
+            ]),
+            key: z
+              .string()
+              .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, "-", "_" and "."')
+              .optional(),
+          })
+          .superRefine((secret, ctx) => {
+            if (secret.key !== undefined && !('file' in secret.from && (secret.from.format ?? 'text') === 'text'))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['key'],
+                message:
+                  'names the key of a text file only; a secret manager entry and a JSON file give one key per field',
+              });
+          }),
       )
       .optional(),
     idleHours: z
@@ -604,7 +625,10 @@ const requirement = z.strictObject({
 const valuesObject = blockValues;
 const injectionPath = z
   .string()
-  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be a dot path such as "auth.existingSecret"');
+  .regex(
+    /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$/,
+    'must be a dot path such as "auth.existingSecret" or "extraEnv[0].value"',
+  );
 
 export const catalogEntrySchema = z.strictObject({
   name: dnsLabel(HELM_RELEASE_NAME_MAX),
@@ -620,6 +644,26 @@ export const catalogEntrySchema = z.strictObject({
     memory: nonEmpty,
     limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
     pods: z.number().int().min(0).optional(),
+    replicasPath: injectionPath.optional(),
+    perReplica: z
+      .strictObject({
+        cpu: nonEmpty,
+        memory: nonEmpty,
+        limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
+        pods: z.number().int().min(0).optional(),
+      })
+      .optional(),
+    optionalPods: z
+      .array(
+        z.strictObject({
+          when: injectionPath,
+          cpu: nonEmpty,
+          memory: nonEmpty,
+          limits: z.strictObject({ cpu: nonEmpty, memory: nonEmpty }).optional(),
+          pods: z.number().int().min(0).optional(),
+        }),
+      )
+      .optional(),
   }),
   needs: z
     .strictObject({
@@ -627,6 +671,7 @@ export const catalogEntrySchema = z.strictObject({
       databaseUriKey: nonEmpty.optional(),
       storage: z.enum(['rwo', 'rwx']).optional(),
       ingress: z.strictObject({ service: nonEmpty, port: z.number().int().min(1).max(65535) }).optional(),
+      kubernetesApi: stringMap.refine((m) => Object.keys(m).length > 0, 'must name at least one pod label').optional(),
     })
     .optional(),
   credentials: z.array(dnsLabel(63)).optional(),
@@ -639,7 +684,10 @@ export const catalogEntrySchema = z.strictObject({
           service: nonEmpty,
           port: z.number().int().min(1).max(65535),
           seed: z.strictObject({ database: nonEmpty, username: nonEmpty, secret: nonEmpty, passwordKey: nonEmpty }),
-          perConsumer: valuesObject,
+          perConsumer: valuesObject.superRefine((values, ctx) => {
+            const problem = perConsumerProblem(values);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          }),
           uri: nonEmpty,
         })
         .optional(),
@@ -670,8 +718,20 @@ export const catalogEntrySchema = z.strictObject({
       smtpUrl: injectionPath.optional(),
       ingressHost: injectionPath.optional(),
       storageClass: injectionPath.optional(),
+      networkPolicyPeers: injectionPath.optional(),
+      poolJoin: injectionPath.optional(),
+      poolNodeAddresses: injectionPath.optional(),
+      poolNodeCertificates: injectionPath.optional(),
+      poolNodeCertificate: injectionPath.optional(),
+      poolClientCertificate: injectionPath.optional(),
+      poolCaSecret: injectionPath.optional(),
     })
     .optional(),
+  outputs: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a name such as bootstrapServers'), z.string())
+    .optional(),
+  inputs: z.record(injectionPath, z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must name an output')).optional(),
+  sharedSecret: nonEmpty.optional(),
   requires: z
     .strictObject({
       strong: z.array(requirement).optional(),
@@ -728,12 +788,37 @@ export const sandboxConfigSchema = z
             .max(200)
             .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS domain such as dss.example.org')
             .optional(),
-          members: z.array(dnsLabel(HELM_RELEASE_NAME_MAX)).min(2, 'must list at least two instances'),
-          expose: z.strictObject({
-            port: z.number().int().min(1024).max(65535),
-            selector: stringMap.refine((m) => Object.keys(m).length > 0, 'must name at least one pod label'),
-          }),
+          members: z
+            .array(
+              z.union([
+                dnsLabel(HELM_RELEASE_NAME_MAX),
+                z.strictObject({
+                  instance: dnsLabel(HELM_RELEASE_NAME_MAX),
+                  addresses: z.array(z.ipv4('must be an IPv4 address such as 203.0.113.10')).min(1).optional(),
+                }),
+              ]),
+            )
+            .min(2, 'must list at least two instances'),
+          expose: z
+            .strictObject({
+              port: z.number().int().min(1024).max(65535),
+              selector: stringMap.refine((m) => Object.keys(m).length > 0, 'must name at least one pod label'),
+              nodes: z.number().int().min(1).max(POOL_NODES_MAX).optional(),
+              statefulSet: dnsLabel(KUBERNETES_NAME_MAX).optional(),
+            })
+            .superRefine((e, ctx) => {
+              if ((e.nodes ?? 1) > 1 && !e.statefulSet)
+                ctx.addIssue({
+                  code: 'custom',
+                  path: ['statefulSet'],
+                  message: `is required with ${e.nodes} nodes: node i is the StatefulSet's pod <statefulSet>-<i>`,
+                });
+            }),
           ca: z.strictObject({ secret: dnsLabel(KUBERNETES_NAME_MAX) }),
+          clientUsers: z
+            .array(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a SQL user name such as root'))
+            .min(1)
+            .optional(),
         }),
       )
       .optional(),

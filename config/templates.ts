@@ -8,7 +8,7 @@ const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null &
 const blockName = (b: unknown): string | undefined =>
   typeof b === 'string' ? b : isObject(b) && typeof b.name === 'string' ? b.name : undefined;
 
-/** Fields an instance takes from its template unless it sets them itself. */
+/** Fields an instance takes from its template unless it sets them itself (`null` unsets an inherited one). */
 export const TEMPLATE_FIELDS = [
   'blocks',
   'mocks',
@@ -18,11 +18,29 @@ export const TEMPLATE_FIELDS = [
   'workingHours',
   'allowInternetEgress',
   'quota',
+  'uses',
+  'secrets',
+  'cloudResources',
+  'database',
+  'idleHours',
+  'backup',
 ] as const;
-/** Keys a template may have: the inherited fields, its name, a description, and chart values per block. */
-const TEMPLATE_KEYS: readonly string[] = ['name', 'description', 'values', ...TEMPLATE_FIELDS];
+/** Keys that build on a parent (a template's `extends`, an instance's `template`) by blocks. */
+const LAYER_KEYS = ['addBlocks', 'removeBlocks'] as const;
+/**
+ * Keys a template may have: the inherited fields, its name, a description, the template it extends, chart values per
+ * block, and blocks added to or removed from its parent's.
+ */
+const TEMPLATE_KEYS: readonly string[] = [
+  'name',
+  'description',
+  'extends',
+  'values',
+  ...LAYER_KEYS,
+  ...TEMPLATE_FIELDS,
+];
 /** Keys an instance uses to build on a template; gone once templates are resolved. */
-const INSTANCE_KEYS = ['template', 'addBlocks', 'removeBlocks'] as const;
+const INSTANCE_KEYS = ['template', ...LAYER_KEYS] as const;
 
 /** Where a resolved field came from: the path that holds it in the file, and the instance field that brought it in. */
 export interface FieldOrigin {
@@ -48,14 +66,88 @@ function mergeValues(base: unknown, over: unknown): unknown {
   return out;
 }
 
+/** A value and the path of the file that holds it. */
+interface Located {
+  readonly value: unknown;
+  readonly at: Path;
+}
+
+/** A template with everything it inherits: each field where the file writes it, its blocks one by one, its values. */
+interface Flat {
+  readonly fields: ReadonlyMap<string, Located>;
+  /** The blocks, each where the file writes it; undefined when no template of the chain has blocks. */
+  readonly blocks?: readonly Located[];
+  readonly values: Raw;
+}
+
+const EMPTY: Flat = { fields: new Map(), values: {} };
+
+/**
+ * Lays `layer` (a template, or an instance that names one) over `base`: each field it sets replaces the inherited one
+ * (`null` removes it), its `blocks` replace the inherited blocks, then `removeBlocks` drops blocks by name and
+ * `addBlocks` appends (or replaces one of the same name, so that it can carry other values).
+ */
+function layerOver(base: Flat, layer: Raw, at: Path, issues: PathIssue[], inherited: string): Flat {
+  const fields = new Map(base.fields);
+  for (const field of TEMPLATE_FIELDS) {
+    if (field === 'blocks' || !(field in layer)) continue;
+    if (layer[field] === null) fields.delete(field);
+    else fields.set(field, { value: layer[field], at: [...at, field] });
+  }
+  let blocks: Located[] | undefined = base.blocks && [...base.blocks];
+  if ('blocks' in layer)
+    blocks = Array.isArray(layer.blocks)
+      ? layer.blocks.map((value, j) => ({ value, at: [...at, 'blocks', j] }))
+      : layer.blocks === null
+        ? undefined
+        : [{ value: layer.blocks, at: [...at, 'blocks'] }];
+  const { removeBlocks, addBlocks } = layer;
+  if (removeBlocks !== undefined) {
+    if (!Array.isArray(removeBlocks))
+      issues.push({ path: [...at, 'removeBlocks'], message: 'expected a list of block names' });
+    (Array.isArray(removeBlocks) ? removeBlocks : []).forEach((name, k) => {
+      const index = (blocks ?? []).findIndex((b) => blockName(b.value) === name);
+      if (index < 0) {
+        const names = (blocks ?? []).map((b) => blockName(b.value)).filter((n): n is string => Boolean(n));
+        issues.push({
+          path: [...at, 'removeBlocks', k],
+          message: `block "${String(name)}" is not among ${inherited} (${names.join(', ') || 'none'})${typeof name === 'string' ? suggest(name, names) : ''}`,
+        });
+        return;
+      }
+      blocks!.splice(index, 1);
+    });
+  }
+  if (addBlocks !== undefined) {
+    if (!Array.isArray(addBlocks)) issues.push({ path: [...at, 'addBlocks'], message: 'expected a list of blocks' });
+    (Array.isArray(addBlocks) ? addBlocks : []).forEach((value, k) => {
+      blocks ??= [];
+      const added = { value, at: [...at, 'addBlocks', k] };
+      const index = blocks.findIndex(
+        (b) => blockName(b.value) !== undefined && blockName(b.value) === blockName(value),
+      );
+      if (index >= 0) blocks[index] = added;
+      else blocks.push(added);
+    });
+  }
+  return {
+    fields,
+    blocks,
+    values: isObject(layer.values) ? (mergeValues(base.values, layer.values) as Raw) : base.values,
+  };
+}
+
 /**
  * Applies `templates` to the instances that name one, on the parsed but not yet validated data, so that the schema
  * and the semantic checks see plain instances and every problem is still reported at a line of the file: a field an
- * instance inherits is located at the template's line, naming the instance field that brought it in.
+ * instance inherits is located at the line of the template that writes it, naming the instance field that brought it
+ * in.
  *
- * An instance takes each of {@link TEMPLATE_FIELDS} from its template unless it sets the field itself; `addBlocks`
- * appends blocks (replacing one of the same name, so that it can carry other values) and `removeBlocks` drops blocks
- * by name. The template's `values` (chart values by block name) are merged under the values the block has.
+ * A template may `extends` another; it takes every field of its parent unless it sets the field itself, and may add
+ * and remove blocks of its parent's with `addBlocks` and `removeBlocks`, as an instance does of its template's. An
+ * instance takes each of {@link TEMPLATE_FIELDS} from its template unless it sets the field itself (`null` unsets an
+ * inherited field, e.g. `ttlHours` of a protected instance). The templates' `values` (chart values by block name) are
+ * merged, the nearest template's over its ancestors', under the values the block has.
  */
 export function resolveTemplates(data: Raw): TemplateResolution {
   const issues: PathIssue[] = [];
@@ -71,10 +163,23 @@ export function resolveTemplates(data: Raw): TemplateResolution {
   };
   if (!usesTemplates) return { data, issues, originOf: located };
 
+  const templates = readTemplates(data.templates, issues);
+  const flat = flattenTemplates(templates, issues);
+  const instances = Array.isArray(data.instances)
+    ? data.instances.map((inst, i) =>
+        isObject(inst) ? resolveInstance(inst, i, templates, flat, issues, origins) : inst,
+      )
+    : data.instances;
+  const { templates: _templates, ...rest } = data;
+  return { data: { ...rest, ...(instances !== undefined ? { instances } : {}) }, issues, originOf: located };
+}
+
+/** The templates by name, each with its index; problems of their form are reported. */
+function readTemplates(raw: unknown, issues: PathIssue[]): Map<string, { index: number; template: Raw }> {
   const templates = new Map<string, { index: number; template: Raw }>();
-  if (data.templates !== undefined && !Array.isArray(data.templates))
+  if (raw !== undefined && !Array.isArray(raw))
     issues.push({ path: ['templates'], message: 'expected a list of templates' });
-  (Array.isArray(data.templates) ? data.templates : []).forEach((t, index) => {
+  (Array.isArray(raw) ? raw : []).forEach((t, index) => {
     if (!isObject(t) || typeof t.name !== 'string' || !t.name) {
       issues.push({
         path: ['templates', index, ...(isObject(t) ? ['name'] : [])],
@@ -102,27 +207,60 @@ export function resolveTemplates(data: Raw): TemplateResolution {
       });
     }
   });
+  return templates;
+}
 
-  const instances = Array.isArray(data.instances)
-    ? data.instances.map((inst, i) => (isObject(inst) ? resolveInstance(inst, i, templates, issues, origins) : inst))
-    : data.instances;
-  const { templates: _templates, ...rest } = data;
-  return { data: { ...rest, ...(instances !== undefined ? { instances } : {}) }, issues, originOf: located };
+/** Every template with what it inherits through `extends`; a cycle or an unknown parent is reported at `extends`. */
+function flattenTemplates(
+  templates: ReadonlyMap<string, { index: number; template: Raw }>,
+  issues: PathIssue[],
+): Map<string, Flat> {
+  const flat = new Map<string, Flat>();
+  const flatten = (name: string, chain: string[]): Flat => {
+    const known = flat.get(name);
+    if (known) return known;
+    const { index, template } = templates.get(name)!;
+    let base = EMPTY;
+    const parent = template.extends;
+    if (parent !== undefined) {
+      const at = ['templates', index, 'extends'];
+      if (typeof parent !== 'string' || !templates.has(parent)) {
+        const names = [...templates.keys()].filter((n) => n !== name);
+        issues.push({
+          path: at,
+          message:
+            typeof parent === 'string'
+              ? `unknown template "${parent}"${suggest(parent, names)}; the config has ${names.join(', ') || 'no other templates'}`
+              : 'expected the name of another template',
+        });
+      } else if (chain.includes(parent)) {
+        issues.push({ path: at, message: `templates extend each other: ${[...chain, name, parent].join(' -> ')}` });
+      } else {
+        base = flatten(parent, [...chain, name]);
+      }
+    }
+    const result = layerOver(base, template, ['templates', index], issues, "its parent's blocks");
+    flat.set(name, result);
+    return result;
+  };
+  for (const name of templates.keys()) flatten(name, []);
+  return flat;
 }
 
 function resolveInstance(
   inst: Raw,
   i: number,
-  templates: Map<string, { index: number; template: Raw }>,
+  templates: ReadonlyMap<string, { index: number; template: Raw }>,
+  flat: ReadonlyMap<string, Flat>,
   issues: PathIssue[],
   origins: { from: Path; to: FieldOrigin }[],
 ): Raw {
   const { template: templateName, addBlocks, removeBlocks, ...own } = inst;
-  const out: Raw = { ...own };
-  let found: { index: number; template: Raw } | undefined;
+  let base = EMPTY;
   if (templateName !== undefined) {
-    found = typeof templateName === 'string' ? templates.get(templateName) : undefined;
-    if (!found) {
+    const found = typeof templateName === 'string' ? flat.get(templateName) : undefined;
+    if (found) base = found;
+    else {
       const names = [...templates.keys()];
       issues.push({
         path: ['instances', i, 'template'],
@@ -133,69 +271,33 @@ function resolveInstance(
       });
     }
   }
-  if (found) {
-    const via: Path = ['instances', i, 'template'];
-    for (const field of TEMPLATE_FIELDS) {
-      if (field in own || !(field in found.template)) continue;
-      out[field] = found.template[field];
-      origins.push({ from: ['instances', i, field], to: { at: ['templates', found.index, field], via } });
-    }
+  const at: Path = ['instances', i];
+  const via: Path = ['instances', i, 'template'];
+  // An instance without a template keeps `null` for the schema to refuse; with one, `null` unsets.
+  const layer = templateName === undefined ? { ...own, addBlocks, removeBlocks } : { ...inst };
+  const resolved = layerOver(base, layer, at, issues, "the instance's blocks");
+  const out: Raw = { ...own };
+  for (const field of TEMPLATE_FIELDS) {
+    if (field === 'blocks') continue;
+    const value = resolved.fields.get(field);
+    if (templateName !== undefined && own[field] === null) delete out[field];
+    if (!value || startsWith(value.at, at)) continue;
+    out[field] = value.value;
+    origins.push({ from: [...at, field], to: { at: value.at, via } });
   }
-  const blocks: unknown[] = Array.isArray(out.blocks) ? [...out.blocks] : [];
-  // Positions in `blocks` whose origin changes as blocks are added and removed: track each entry's source path.
-  const sources: (Path | undefined)[] = blocks.map((_, j) =>
-    found && !('blocks' in own) ? ['templates', found.index, 'blocks', j] : undefined,
-  );
-  if (removeBlocks !== undefined) {
-    if (!Array.isArray(removeBlocks))
-      issues.push({ path: ['instances', i, 'removeBlocks'], message: 'expected a list of block names' });
-    (Array.isArray(removeBlocks) ? removeBlocks : []).forEach((name, k) => {
-      const at = blocks.findIndex((b) => blockName(b) === name);
-      if (at < 0) {
-        const names = blocks.map(blockName).filter((n): n is string => Boolean(n));
-        issues.push({
-          path: ['instances', i, 'removeBlocks', k],
-          message: `block "${String(name)}" is not among the instance's blocks (${names.join(', ') || 'none'})${typeof name === 'string' ? suggest(name, names) : ''}`,
-        });
-        return;
-      }
-      blocks.splice(at, 1);
-      sources.splice(at, 1);
+  const builds = templateName !== undefined || addBlocks !== undefined || removeBlocks !== undefined;
+  if (builds) {
+    const blocks = resolved.blocks ?? [];
+    out.blocks = blocks.map((b, j) => {
+      const here = [...at, 'blocks', j];
+      if (b.at.length !== here.length || !startsWith(b.at, here))
+        origins.push({ from: here, to: { at: b.at, via: startsWith(b.at, at) ? undefined : via } });
+      const name = blockName(b.value);
+      const inherited = name !== undefined ? resolved.values[name] : undefined;
+      if (!isObject(inherited)) return b.value;
+      return { name, values: mergeValues(inherited, isObject(b.value) ? b.value.values : undefined) };
     });
-  }
-  if (addBlocks !== undefined) {
-    if (!Array.isArray(addBlocks))
-      issues.push({ path: ['instances', i, 'addBlocks'], message: 'expected a list of blocks' });
-    (Array.isArray(addBlocks) ? addBlocks : []).forEach((b, k) => {
-      const at = blocks.findIndex((x) => blockName(x) !== undefined && blockName(x) === blockName(b));
-      const source: Path = ['instances', i, 'addBlocks', k];
-      if (at >= 0) {
-        blocks[at] = b;
-        sources[at] = source;
-      } else {
-        blocks.push(b);
-        sources.push(source);
-      }
-    });
-  }
-  const values = found && isObject(found.template.values) ? found.template.values : {};
-  const resolvedBlocks = blocks.map((b) => {
-    const name = blockName(b);
-    const base = name !== undefined ? values[name] : undefined;
-    if (!isObject(base)) return b;
-    const ownValues = isObject(b) ? b.values : undefined;
-    return { name, values: mergeValues(base, ownValues) };
-  });
-  if (templateName !== undefined || addBlocks !== undefined || removeBlocks !== undefined) {
-    sources.forEach((s, j) => {
-      if (s)
-        origins.push({
-          from: ['instances', i, 'blocks', j],
-          to: { at: s, via: s[0] === 'templates' ? ['instances', i, 'template'] : undefined },
-        });
-    });
-    if (Array.isArray(out.blocks) || blocks.length) out.blocks = resolvedBlocks;
-    if (blocks.length === 0 && (addBlocks !== undefined || removeBlocks !== undefined)) out.blocks = [];
+    if (resolved.blocks === undefined && !('blocks' in own)) delete out.blocks;
   }
   return out;
 }

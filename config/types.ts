@@ -20,7 +20,7 @@ export type StateBackendConfig = LocalStateConfig | S3StateConfig | AzurermState
 export interface LocalStateConfig {
   readonly backend: 'local';
   /**
-   * Folder for state files, relative to the project root (where `cdktf.out/` is).
+   * Folder for state files: absolute, or relative to the project root (where `cdktf.out/` is).
    * @default 'state'
    */
   readonly directory?: string;
@@ -102,6 +102,11 @@ export interface PlatformConfig {
    * Not available on existing clusters. @default - off
    */
   readonly externalDns?: ExternalDnsConfig;
+  /**
+   * Install the Strimzi Kafka operator (1.2.0, Apache-2.0), which the built-in `kafka` block needs: the cluster then
+   * has the label `operator/strimzi`, which that block's `requires.cluster` matches. @default false
+   */
+  readonly kafka?: boolean;
 }
 
 export interface ExternalDnsConfig {
@@ -148,19 +153,27 @@ interface ClusterConfigBase {
    */
   readonly sharedBlocks?: readonly (string | BlockRefConfig)[];
   /**
-   * Where instances' PostgreSQL (CloudNativePG) backups go: one S3 bucket, one prefix per instance. Instances
-   * opt in with `backup` and restore with `restoreFrom`. AWS and existing clusters. @default - no backups
+   * Where instances' database backups go (CloudNativePG's, and the dumps of the MySQL and MongoDB blocks): one bucket
+   * or container, one prefix per instance, reached with each backed-up block's own workload identity (AWS, Azure,
+   * Google) or a Secret (existing clusters). Instances opt in with `backup` and restore with `restoreFrom`.
+   * @default - no backups
    */
   readonly backupStore?: BackupStoreConfig;
 }
 
-/** An S3 (or S3-compatible) bucket for database backups; each instance writes under `<prefix>/<instance>/`. */
+/**
+ * Where database backups go, one prefix per instance under `<prefix>/<instance>/`: an S3 bucket (AWS, or any
+ * S3-compatible store on existing clusters), a Cloud Storage bucket (Google) or a Blob Storage container (Azure).
+ */
 export interface BackupStoreConfig {
-  /** An existing bucket; sandboxkit never creates or deletes it, so backups outlive their instance. */
+  /**
+   * An existing S3 or Cloud Storage bucket, or Blob Storage container (Azure); sandboxkit never creates or deletes it,
+   * so backups outlive their instance.
+   */
   readonly bucket: string;
   /** Key prefix of this cluster's backups in the bucket. @default - the cluster name */
   readonly prefix?: string;
-  /** Region of the bucket. @default - the cluster's region (AWS); required on existing clusters without endpointURL */
+  /** Region of the S3 bucket. @default - the cluster's region (AWS); required on existing clusters without endpointURL */
   readonly region?: string;
   /** Endpoint of an S3-compatible store (MinIO, SeaweedFS). @default - AWS S3 of the region */
   readonly endpointURL?: string;
@@ -169,6 +182,10 @@ export interface BackupStoreConfig {
    * workload identity (existing clusters). @default - AWS: an IAM role per instance (IRSA)
    */
   readonly credentialsSecret?: string;
+  /** Azure: the storage account of the container `bucket`. Required on Azure clusters. */
+  readonly storageAccount?: string;
+  /** Azure: the resource group of that storage account. Required on Azure clusters. */
+  readonly resourceGroupName?: string;
 }
 
 /** A managed node group: its name and the options of `EksCluster.addNodePool` (`NodePoolOptions`). */
@@ -419,8 +436,17 @@ export interface BroughtSecretConfig {
    * an ExternalSecret (a JSON entry gives one Secret key per field). `file`: a path, relative to the config file,
    * read by the command line at deploy time into a sensitive Terraform variable.
    */
-  readonly from: { readonly secretManager: string } | { readonly file: string };
-  /** Key of a file's content inside the Secret. @default 'value' */
+  readonly from:
+    | { readonly secretManager: string }
+    | {
+        readonly file: string;
+        /**
+         * `text`: the content is the value of `key`; `json`: the file holds a JSON object of strings, each field a key
+         * of the Secret (e.g. a CA's `tls.crt` and `tls.key`). @default 'text'
+         */
+        readonly format?: 'text' | 'json';
+      };
+  /** Key of a text file's content inside the Secret. @default 'value' */
   readonly key?: string;
 }
 
@@ -536,9 +562,11 @@ export interface CloudResourcesConfig {
 }
 
 /**
- * One logical environment whose members run on several clusters (e.g. an InterUSS DSS pool): each member is
- * reachable over TCP at `<member>.<group>.<domain>` (the group's name must not be an instance's), knows every other member's name, and holds a certificate
- * from the group's CA.
+ * One logical environment whose members run on several clusters (e.g. an InterUSS DSS pool): each member runs
+ * `expose.nodes` database nodes, each reachable over TCP at an address of its own (`<member>.<group>.<domain>` for one
+ * node, `<i>.<member>.<group>.<domain>` for node i of several, or a static address from the config); every member
+ * knows every node's address (the join list) and holds certificates from the group's CA for each of its nodes and for
+ * the group's SQL client users. The group's name must not be an instance's.
  */
 export interface InstanceGroupConfig {
   /** DNS label. */
@@ -548,15 +576,38 @@ export interface InstanceGroupConfig {
    * @default - each member's own cluster's ingressDomain, whose zone its external-dns already writes
    */
   readonly domain?: string;
-  /** Instance names, at most one group each. */
-  readonly members: readonly string[];
+  /** Instances, at most one group each; a member given as an object may pin its nodes' addresses. */
+  readonly members: readonly (string | InstanceGroupMemberConfig)[];
   /**
-   * The TCP exposure this group grants each member: one LoadBalancer Service `sandbox-pool-member` on `port`
-   * to the pods `selector` matches; the quota and the tenant policies allow exactly that Service.
+   * The TCP exposure this group grants each member: a LoadBalancer Service per node (`sandbox-pool-member`, or
+   * `sandbox-pool-member-<i>` for node i of several) on `port` to the node's pod; the quota and the tenant policies
+   * allow exactly those Services.
    */
-  readonly expose: { readonly port: number; readonly selector: Readonly<Record<string, string>> };
+  readonly expose: {
+    readonly port: number;
+    /** Labels of the nodes' pods. */
+    readonly selector: Readonly<Record<string, string>>;
+    /** Database nodes of each member, each at an address of its own. @default 1 */
+    readonly nodes?: number;
+    /** The StatefulSet whose pod `<statefulSet>-<i>` is node i; required with more than one node. @default - none */
+    readonly statefulSet?: string;
+  };
   /** The group's CA: a Secret (`tls.crt`, `tls.key`) every member brings in `secrets`, e.g. from its secret manager. */
   readonly ca: { readonly secret: string };
+  /** SQL users each member gets a client certificate for (Secret `pool-client-<user>-tls`). @default ['root'] */
+  readonly clientUsers?: readonly string[];
+}
+
+/** A member that pins the addresses of its nodes, e.g. on an on-premises cluster without external-dns. */
+export interface InstanceGroupMemberConfig {
+  /** The member instance. */
+  readonly instance: string;
+  /**
+   * The IPv4 address of each node, in order (one per node): the load balancer of each node asks for it
+   * (`loadBalancerIP`, which MetalLB, Azure and Google honour; not AWS), and the join list and certificates name it
+   * instead of a DNS name, so the member needs no external-dns. @default - DNS names published by external-dns
+   */
+  readonly addresses?: readonly string[];
 }
 
 export interface SandboxConfig {

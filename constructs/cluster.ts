@@ -197,6 +197,8 @@ export const PLATFORM_DEFAULTS = {
   deployerNamespace: 'sandbox-deployers',
   /** The ClusterRole (from the tenant-policies chart) each instance binds its deployer to, in its namespace. */
   deployerClusterRole: 'sandbox-instance-deployer',
+  /** Label that adds a ClusterRole's rules to the deployer's: how an operator the platform installs admits its kinds. */
+  deployerAggregationLabel: 'sandbox.dev/aggregate-to-instance-deployer',
 } as const;
 
 /** Secret path prefix used by every cloud's secret store for a cluster. */

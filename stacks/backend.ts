@@ -1,3 +1,4 @@
+import { isAbsolute } from 'path';
 import { AzurermBackend, GcsBackend, LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 import type { StateBackendConfig } from '../config/types';
 import { s3StateKeyAlias } from '../constructs/aws/naming';
@@ -22,10 +23,13 @@ export function stateObjectKey(prefix: string, key: StateKey): string {
 /** Declares the stack's backend; the one place that knows every backend kind. */
 export function configureBackend(stack: TerraformStack, state: StateBackendConfig, key: StateKey): void {
   switch (state.backend) {
-    case 'local':
+    case 'local': {
       // Terraform runs in cdktf.out/stacks/<stack>; a relative path keeps synth output machine-independent.
-      new LocalBackend(stack, { path: `../../../${state.directory ?? 'state'}/${key.stackName}.tfstate` });
+      const directory = state.directory ?? 'state';
+      const base = isAbsolute(directory) ? directory : `../../../${directory}`;
+      new LocalBackend(stack, { path: `${base}/${key.stackName}.tfstate` });
       return;
+    }
     case 's3':
       new S3Backend(stack, {
         bucket: state.bucket,

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { ClusterConfig, InstanceConfig } from '../config/types';
 import type { AwsInstanceResources } from '../constructs/aws/instance-resources';
 import type { AzureInstanceResources } from '../constructs/azure/instance-resources';
+import { azureBlobEndpoint } from '../constructs/azure/naming';
 import { instanceResourceNames } from '../constructs/cloud-resources';
 import type { SandboxCluster } from '../constructs/cluster';
 import type { GcpInstanceResources } from '../constructs/gcp/instance-resources';
@@ -59,6 +60,10 @@ export class InstanceCloudResources extends Construct {
       serviceAccountName: CLOUD_SERVICE_ACCOUNT,
       ...wanted,
     };
+    if ((wanted.source ?? 'cloud') === 'cloud' && props.instance.mocks?.includes('cloud'))
+      throw new Error(
+        `Instance "${props.instance.name}": cloudResources come from the cloud, yet the instance runs the cloud mock, whose endpoint blocks would get with the real names; set source: mock, or drop the cloud mock`,
+      );
     if ((wanted.source ?? 'cloud') === 'mock') {
       const names = instanceResourceNames(c.name, props.instance.name, wanted);
       this.facts = {
@@ -97,7 +102,7 @@ export class InstanceCloudResources extends Construct {
         tableName: n.table,
         cloudRegion: c.location,
         cloudServiceAccount: CLOUD_SERVICE_ACCOUNT,
-        cloudStorageAccount: n.account,
+        cloudStorageAccount: azureBlobEndpoint(n.account),
       };
       this.annotations = { 'azure.workload.identity/client-id': this.azure.identity.clientId };
     } else if (c.cloud === 'gcp') {

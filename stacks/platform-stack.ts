@@ -45,6 +45,7 @@ export class PlatformStack extends TerraformStack {
       publicIngress: options.publicIngress,
       externalDns: options.externalDns !== undefined,
       allowTcpExposure: props.cluster.allowTcpExposure,
+      kafka: options.kafka,
     });
 
     new TerraformOutput(this, 'ingress_domain', { value: this.cluster.ingress.domain });

@@ -2,6 +2,8 @@ import type { App, TerraformStack } from 'cdktf';
 import { poolMembership } from '../config/instance-groups';
 import type { ClusterConfig, SandboxConfig, StateBackendConfig } from '../config/types';
 import { mergeCatalog } from '../constructs/catalog/merge';
+import type { CatalogEntry } from '../constructs/catalog/types';
+import type { SharedBlockUser } from '../constructs/shared/shared-plan';
 import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
 import type { AwsClusterStack } from './aws-cluster-stack';
 import type { AzureClusterStack } from './azure-cluster-stack';
@@ -53,7 +55,12 @@ export function buildSandbox(app: App, config: SandboxConfig, selection?: StackS
     const platform = new PlatformStack(app, { cluster, state });
     platforms.set(platform.node.id, platform);
     if (cluster.sharedBlocks?.length) {
-      const sharedStack = new SharedStack(app, { cluster, catalog, state });
+      const sharedStack = new SharedStack(app, {
+        cluster,
+        catalog,
+        state,
+        users: sharedBlockUsers(config, cluster, catalog),
+      });
       shared.set(sharedStack.node.id, sharedStack);
     }
   }
@@ -71,6 +78,26 @@ export function buildSandbox(app: App, config: SandboxConfig, selection?: StackS
     instances.set(stack.node.id, stack);
   }
   return { clusters, platforms, instances, states, shared };
+}
+
+/** The instances of `cluster` that use some of its shared blocks, with the catalog entries of their blocks. */
+function sharedBlockUsers(
+  config: SandboxConfig,
+  cluster: ClusterConfig,
+  catalog: ReadonlyMap<string, CatalogEntry>,
+): SharedBlockUser[] {
+  return (config.instances ?? [])
+    .filter((i) => i.cluster === cluster.name && i.uses?.length)
+    .map((i) => ({
+      instance: i.name,
+      namespace: i.namespace ?? i.name,
+      uses: i.uses!,
+      blocks: i.blocks.flatMap((b) => {
+        const name = typeof b === 'string' ? b : b.name;
+        const entry = catalog.get(name);
+        return entry ? [{ name, entry }] : [];
+      }),
+    }));
 }
 
 /* Each cloud's cluster stack (its provider package and constructs) is loaded only for a cluster on that cloud. */

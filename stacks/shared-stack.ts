@@ -1,13 +1,13 @@
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ClusterConfig, StateBackendConfig } from '../config/types';
 import type { CatalogEntry } from '../constructs/catalog/types';
 import type { SandboxCluster } from '../constructs/cluster';
 import { ChartMirror } from '../constructs/chart-mirror';
-import { fillPlaceholders, mergeValues } from '../constructs/instance/values';
 import { SharedBlock } from '../constructs/shared/shared-block';
 import { sharedNamespace } from '../constructs/shared/shared-names';
+import { planSharedBlocks, type SharedBlockUser } from '../constructs/shared/shared-plan';
 import { configureBackend } from './backend';
 import { lookupCluster } from './cluster-lookup';
 import { addCloudProvider, clusterTags } from './providers';
@@ -20,13 +20,17 @@ export interface SharedStackProps {
   readonly cluster: ClusterConfig;
   readonly catalog: ReadonlyMap<string, CatalogEntry>;
   readonly state: StateBackendConfig;
+  /** Instances that use the cluster's shared blocks: their blocks' influences reach those. @default [] */
+  readonly users?: readonly SharedBlockUser[];
 }
 
 /**
  * The blocks a cluster shares with the instances that use them. A stack of its
  * own: shared services live longer than any instance and change on their own
  * schedule, and a platform change never replans them; instances find them by
- * their fixed namespace and never read this stack's state.
+ * their fixed namespace and never read this stack's state. The blocks form one graph (planSharedBlocks): they may
+ * require each other, hold their databases on the shared database block, serve a hostname, and learn what the
+ * blocks of the instances that use them ask of them (influences), so adding such a user changes this stack.
  */
 export class SharedStack extends TerraformStack {
   readonly cluster: SandboxCluster;
@@ -42,26 +46,30 @@ export class SharedStack extends TerraformStack {
     this.cluster = lookupCluster(this, props.cluster);
     addClusterProviders(this, this.cluster.connection);
 
-    for (const ref of props.cluster.sharedBlocks ?? []) {
-      const { name, values } =
-        typeof ref === 'string' ? { name: ref, values: {} } : { name: ref.name, values: ref.values ?? {} };
-      const entry = props.catalog.get(name);
-      if (!entry) throw new Error(`cluster "${props.cluster.name}": shared block "${name}" is not in the catalog`);
-      const namespace = sharedNamespace(name);
-      const defaults = fillPlaceholders(entry.values ?? {}, {
-        instance: namespace,
-        namespace,
-        domain: this.cluster.ingress.domain,
-        block: name,
-      });
+    const plan = planSharedBlocks({
+      cluster: props.cluster.name,
+      domain: this.cluster.ingress.domain,
+      blocks: (props.cluster.sharedBlocks ?? []).map((b) => (typeof b === 'string' ? { name: b } : b)),
+      catalog: props.catalog,
+      users: props.users ?? [],
+    });
+    plan.warnings.forEach((w) => Annotations.of(this).addWarning(w));
+    for (const b of plan.blocks) {
+      const database = b.database && {
+        ...b.database,
+        providerNamespace: this.blocks.get(b.database.provider)!.namespace,
+      };
       this.blocks.set(
-        name,
-        new SharedBlock(this, `Shared-${name}`, {
-          name,
-          entry,
-          values: mergeValues(defaults, values),
-          storageClass: entry.needs?.storage === 'rwx' ? this.cluster.storage.sharedRwx : this.cluster.storage.blockRwo,
-          domain: this.cluster.ingress.domain,
+        b.name,
+        new SharedBlock(this, `Shared-${b.name}`, {
+          name: b.name,
+          entry: b.entry,
+          values: b.values,
+          storageClass:
+            b.entry.needs?.storage === 'rwx' ? this.cluster.storage.sharedRwx : this.cluster.storage.blockRwo,
+          ingress: this.cluster.ingress,
+          database,
+          dependsOn: b.dependsOn.map((d) => this.blocks.get(d)!.block.release.release),
         }),
       );
     }

@@ -176,7 +176,7 @@ describe('the npm package', () => {
     const errors = run.stdout.split('\n').filter((l) => l.includes('error TS'));
     expect(errors).toEqual([
       expect.stringMatching(
-        /^typo\.ts\(\d+,\d+\): error TS\d+: Type '"postgress"' is not assignable to type '"[a-z"| ]+'\. Did you mean '"postgresql"'\?$/,
+        /^typo\.ts\(\d+,\d+\): error TS\d+: Type '"postgress"' is not assignable to type '"[a-z"| -]+'\. Did you mean '"postgresql"'\?$/,
       ),
     ]);
     const named = errors[0]!

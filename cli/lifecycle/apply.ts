@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { InstanceConfig, SandboxConfig } from '../../config/types';
-import { TEMPLATE_FIELDS } from '../../config/templates';
+import { resolveTemplates, TEMPLATE_FIELDS } from '../../config/templates';
 import { BUILTIN_CATALOG } from '../../constructs/catalog/builtin';
 import { mergeCatalog } from '../../constructs/catalog/merge';
 import { markApplied } from '../activity';
@@ -99,11 +99,13 @@ async function findExisting(ctx: CliContext, config: SandboxConfig, name: string
 
 const TTL_DEFAULT = 48;
 
-/** The fields of the config's template `name` that an instance would take from it. */
+/** The fields of the config's template `name` that an instance would take from it, with those it `extends`. */
 function templateFields(configText: string, name: unknown): string[] {
-  const templates = (parse(configText) as { templates?: Record<string, unknown>[] } | null)?.templates ?? [];
-  const template = templates.find((t) => t?.name === name);
-  return template ? TEMPLATE_FIELDS.filter((f) => f in template) : [];
+  const templates = (parse(configText) as { templates?: unknown } | null)?.templates;
+  if (typeof name !== 'string' || !Array.isArray(templates)) return [];
+  const probe = resolveTemplates({ templates, instances: [{ name: 'probe', template: name }] });
+  const resolved = (probe.data.instances as Record<string, unknown>[] | undefined)?.[0] ?? {};
+  return TEMPLATE_FIELDS.filter((f) => f in resolved);
 }
 
 /** The entry to write into the config file: the fields named, over the file's own entry when it has one. */

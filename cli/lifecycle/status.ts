@@ -59,7 +59,7 @@ export async function instanceDocument(ctx: CliContext, name: string): Promise<I
   const record = t.ref.record;
   const o = t.observation;
   const pss = podSecurityOf(t.ref.config, spec);
-  const cost = dailyCost(t.ref.cluster, spec);
+  const cost = dailyCost(t.ref.cluster, spec, t.ref.config);
   const recordedUrls = (record?.status.urls ?? []).map((url) => ({
     block: /^https:\/\/([^.]+)\./.exec(url)?.[1] ?? url,
     url,

@@ -2,6 +2,7 @@ import type { ClusterConfig } from '../../config/types';
 import { INSTANCE_ANNOTATIONS } from '../../constructs/instance/instance-namespace';
 import { REAPER_IDENTITY } from '../../constructs/platform/instance-reaper';
 import { markApplied } from '../activity';
+import { hibernateDatabases, hibernationKey, runningDatabases, wakeDatabases } from '../database-hibernation';
 import type { CliContext } from '../context';
 import { withInstanceLock } from '../instances';
 import { CliError, EXIT } from '../io';
@@ -46,6 +47,8 @@ export interface StopStartResult {
   readonly action: 'stopped' | 'started' | 'would stop' | 'would start';
   /** Each workload scaled, with the replicas it was (or would be) scaled to. */
   readonly workloads: readonly ScaledWorkload[];
+  /** CloudNativePG Clusters hibernated (stop) or woken (start), which have no replicas to scale. */
+  readonly hibernated: readonly string[];
   /** Nothing to do: the instance was already in that phase. */
   readonly already: boolean;
   readonly pods?: PodCounts;
@@ -63,6 +66,32 @@ async function workloads(ctx: CliContext, cluster: ClusterConfig, namespace: str
     replicas: i.spec?.replicas ?? 1,
   }));
 }
+
+const saveState = (ctx: CliContext, cluster: ClusterConfig, data: Record<string, string>) =>
+  kubectl(ctx, cluster, [
+    'patch',
+    'configmap',
+    REPLICA_STATE.configMap,
+    '-n',
+    REPLICA_STATE.namespace,
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify({ data }),
+  ]).then(() => undefined);
+
+const forgetState = (ctx: CliContext, cluster: ClusterConfig, key: string) =>
+  kubectl(ctx, cluster, [
+    'patch',
+    'configmap',
+    REPLICA_STATE.configMap,
+    '-n',
+    REPLICA_STATE.namespace,
+    '--type',
+    'json',
+    '-p',
+    JSON.stringify([{ op: 'remove', path: `/data/${key}` }]),
+  ]).then(() => undefined);
 
 async function savedReplicas(ctx: CliContext, cluster: ClusterConfig): Promise<Record<string, string>> {
   const args = ['get', 'configmap', REPLICA_STATE.configMap, '-n', REPLICA_STATE.namespace, '-o', 'json'];
@@ -94,8 +123,8 @@ async function recorderFor(ctx: CliContext, target: Target, actor: Actor, action
 }
 
 /**
- * Scales every Deployment and StatefulSet of the instance to zero, through `stopping` to `stopped`. Volumes, Secrets
- * and the Helm releases stay; the replicas are saved first, so that a failure part way leaves nothing unrecorded.
+ * Scales every Deployment and StatefulSet of the instance to zero and hibernates its CloudNativePG Clusters, through
+ * `stopping` to `stopped`. Volumes, Secrets and the Helm releases stay; the replicas are saved first, so that a failure part way leaves nothing unrecorded.
  */
 export async function stopInstance(ctx: CliContext, opts: StopStartOptions): Promise<StopStartResult> {
   const target = await findTarget(ctx, ctx.store.read(), opts.name, { require: true, kubectl: true });
@@ -105,14 +134,18 @@ export async function stopInstance(ctx: CliContext, opts: StopStartOptions): Pro
   const already = target.status.phase === 'stopped';
   const running = (await workloads(ctx, cluster, namespace)).filter((w) => w.replicas > 0);
   const scaled = running.map((w) => ({ kind: w.kind, name: w.name, replicas: 0 }));
-  if (opts.dryRun)
+  if (opts.dryRun) {
+    const databases = await runningDatabases(ctx, cluster, namespace);
     return {
       instance: opts.name,
       namespace,
       action: 'would stop',
       workloads: scaled,
-      already: already && !running.length,
+      hibernated: databases,
+      already: already && !running.length && !databases.length,
     };
+  }
+  let hibernated: string[] = [];
   await withInstanceLock(ctx, opts.name, async () => {
     const recorder = await recorderFor(ctx, target, opts.actor, 'stop');
     await recorder.begin('stopping');
@@ -121,18 +154,7 @@ export async function stopInstance(ctx: CliContext, opts: StopStartOptions): Pro
       const data = Object.fromEntries(
         running.filter((w) => !saved[keyOf(namespace, w)]).map((w) => [keyOf(namespace, w), String(w.replicas)]),
       );
-      if (Object.keys(data).length)
-        await kubectl(ctx, cluster, [
-          'patch',
-          'configmap',
-          REPLICA_STATE.configMap,
-          '-n',
-          REPLICA_STATE.namespace,
-          '--type',
-          'merge',
-          '-p',
-          JSON.stringify({ data }),
-        ]);
+      if (Object.keys(data).length) await saveState(ctx, cluster, data);
       await kubectl(ctx, cluster, [
         'annotate',
         'namespace',
@@ -142,11 +164,15 @@ export async function stopInstance(ctx: CliContext, opts: StopStartOptions): Pro
       ]);
       for (const w of running)
         await kubectl(ctx, cluster, ['scale', `${w.kind}/${w.name}`, '-n', namespace, '--replicas=0']);
+      hibernated = await hibernateDatabases(ctx, cluster, namespace, (d) => saveState(ctx, cluster, d));
     } catch (err) {
       await recorder.fail((err as Error).message);
       throw err;
     }
-    await recorder.succeed('stopped', `${running.length} workloads to 0`);
+    await recorder.succeed(
+      'stopped',
+      `${running.length} workloads to 0${hibernated.length ? `, ${hibernated.length} databases hibernated` : ''}`,
+    );
   });
   const pods = opts.wait
     ? await waitFor(ctx, cluster, namespace, 'stopped', opts.deadline ?? Date.now() + 5 * 60_000)
@@ -156,12 +182,16 @@ export async function stopInstance(ctx: CliContext, opts: StopStartOptions): Pro
     namespace,
     action: 'stopped',
     workloads: scaled,
-    already: already && !running.length,
+    hibernated,
+    already: already && !running.length && !hibernated.length,
     ...(pods ? { pods } : {}),
   };
 }
 
-/** Scales the instance's workloads back to the replicas saved by `instance stop` (or the reaper's working hours). */
+/**
+ * Scales the instance's workloads back to the replicas saved by `instance stop` (or the reaper's working hours), and
+ * wakes the CloudNativePG Clusters that either hibernated.
+ */
 export async function startInstance(ctx: CliContext, opts: StopStartOptions): Promise<StopStartResult> {
   const target = await findTarget(ctx, ctx.store.read(), opts.name, { require: true, kubectl: true });
   assertAction('start', target);
@@ -176,8 +206,18 @@ export async function startInstance(ctx: CliContext, opts: StopStartOptions): Pr
       : [];
   });
   const woken = mine.filter((m) => present.has(m.key)).map((m) => m.workload);
-  const already = target.status.phase === 'ready' && mine.length === 0;
-  if (opts.dryRun) return { instance: opts.name, namespace, action: 'would start', workloads: woken, already };
+  const sleeping = Object.keys(saved).filter((k) => k.startsWith(hibernationKey(namespace, '')));
+  const already = target.status.phase === 'ready' && mine.length === 0 && sleeping.length === 0;
+  if (opts.dryRun)
+    return {
+      instance: opts.name,
+      namespace,
+      action: 'would start',
+      workloads: woken,
+      hibernated: sleeping.map((k) => k.slice(hibernationKey(namespace, '').length)),
+      already,
+    };
+  let databases: string[] = [];
   await withInstanceLock(ctx, opts.name, async () => {
     const recorder = await recorderFor(ctx, target, opts.actor, 'start');
     await recorder.begin('starting');
@@ -191,18 +231,9 @@ export async function startInstance(ctx: CliContext, opts: StopStartOptions): Pr
             namespace,
             `--replicas=${workload.replicas}`,
           ]);
-        await kubectl(ctx, cluster, [
-          'patch',
-          'configmap',
-          REPLICA_STATE.configMap,
-          '-n',
-          REPLICA_STATE.namespace,
-          '--type',
-          'json',
-          '-p',
-          JSON.stringify([{ op: 'remove', path: `/data/${key}` }]),
-        ]);
+        await forgetState(ctx, cluster, key);
       }
+      databases = await wakeDatabases(ctx, cluster, namespace, saved, (key) => forgetState(ctx, cluster, key));
       if (target.observation.namespace?.stoppedAt || target.status.phase !== 'ready')
         await kubectl(ctx, cluster, ['annotate', 'namespace', namespace, `${INSTANCE_ANNOTATIONS.stopped}-`]);
     } catch (err) {
@@ -215,5 +246,13 @@ export async function startInstance(ctx: CliContext, opts: StopStartOptions): Pr
   const pods = opts.wait
     ? await waitFor(ctx, cluster, namespace, 'ready', opts.deadline ?? Date.now() + 5 * 60_000)
     : undefined;
-  return { instance: opts.name, namespace, action: 'started', workloads: woken, already, ...(pods ? { pods } : {}) };
+  return {
+    instance: opts.name,
+    namespace,
+    action: 'started',
+    workloads: woken,
+    hibernated: databases,
+    already,
+    ...(pods ? { pods } : {}),
+  };
 }

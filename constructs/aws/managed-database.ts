@@ -7,7 +7,7 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import type { ManagedDatabase, ManagedDatabaseEngine } from '../instance/managed-database';
+import { MANAGED_DEFAULT_SIZES, type ManagedDatabase, type ManagedDatabaseEngine } from '../instance/managed-database';
 import { awsInstanceNames, awsNames } from './naming';
 import { kmsUseStatement } from './kms-use';
 import { ServiceAccountRole } from './service-account-role';
@@ -123,8 +123,8 @@ export class AwsManagedDatabase extends Construct {
       engine: engine.rds,
       engineVersion: props.version,
       autoMinorVersionUpgrade: true,
-      instanceClass: props.instanceClass ?? 'db.t4g.micro',
-      allocatedStorage: props.storageGiB ?? 20,
+      instanceClass: props.instanceClass ?? MANAGED_DEFAULT_SIZES.aws.instanceClass,
+      allocatedStorage: props.storageGiB ?? MANAGED_DEFAULT_SIZES.aws.storageGiB,
       storageType: 'gp3',
       storageEncrypted: true,
       kmsKeyId: dataKey.targetKeyArn,

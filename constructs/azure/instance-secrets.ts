@@ -6,6 +6,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { InstanceSecretBackend, InstanceSecretBinding, InstanceSecretRequest } from '../cluster';
 import { boundedName } from '../names';
+import { secretManagerKeyProblem } from '../secret-manager-keys';
 import { azureInstanceNames, azureNames } from './naming';
 import { WorkloadIdentity } from './workload-identity';
 
@@ -54,6 +55,9 @@ export class AzureInstanceSecrets implements InstanceSecretBackend {
       remoteKeys[secret.name] = name;
     }
     (request.broughtKeys ?? []).forEach((name, i) => {
+      const problem = secretManagerKeyProblem('azure', name);
+      if (problem)
+        throw new Error(`AzureInstanceSecrets of instance "${request.instanceName}": brought secret ${problem}`);
       const brought = new DataAzurermKeyVaultSecret(c, `Brought-${i}`, { name, keyVaultId: vault.id });
       new RoleAssignment(c, `ReadBrought-${i}`, {
         scope: brought.resourceVersionlessId,

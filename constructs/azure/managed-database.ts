@@ -11,7 +11,7 @@ import { Offset } from '@cdktf/provider-time/lib/offset';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ManagedDatabase } from '../instance/managed-database';
+import { MANAGED_DEFAULT_SIZES, type ManagedDatabase } from '../instance/managed-database';
 import { boundedName } from '../names';
 import { azureInstanceNames, azureNames } from './naming';
 import { WorkloadIdentity } from './workload-identity';
@@ -81,8 +81,8 @@ export class AzureManagedDatabase extends Construct {
       resourceGroupName: group,
       location: props.location,
       version: props.version,
-      skuName: props.skuName ?? 'B_Standard_B1ms',
-      storageMb: (props.storageGiB ?? 32) * 1024,
+      skuName: props.skuName ?? MANAGED_DEFAULT_SIZES.azure.instanceClass,
+      storageMb: (props.storageGiB ?? MANAGED_DEFAULT_SIZES.azure.storageGiB) * 1024,
       delegatedSubnetId: subnet.id,
       privateDnsZoneId: zone.id,
       publicNetworkAccessEnabled: false,

@@ -37,3 +37,6 @@ export const azureNames = (cluster: string) => ({
 
 /** The Entra ID application every AKS cluster with Entra ID integration uses as token audience. */
 export const AKS_AAD_SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+
+/** The blob service URL of a storage account in Azure's public cloud, as blocks take it (`cloudStorageAccount`). */
+export const azureBlobEndpoint = (account: string) => `https://${account}.blob.core.windows.net`;

@@ -23,6 +23,10 @@ const wantsMonitoring: Requirement = {
   description: 'metrics scraping',
   matchExpressions: [{ key: 'kind', operator: 'In', values: ['monitoring'] }],
 };
+const needsOpenSearch: Requirement = {
+  description: 'an OpenSearch (Elasticsearch-compatible) search engine',
+  matchExpressions: [{ key: 'provides-opensearch', operator: 'Exists' }],
+};
 const wantsGateway: Requirement = {
   description: 'an information mediator that publishes the API',
   matchExpressions: [{ key: 'provides-api-gateway', operator: 'Exists' }],
@@ -97,6 +101,15 @@ const GATEWAY_CONFIG = [
 
 const sqlSeed = (sql: string) => ({ format: 'sql' as const, source: { configMap: { '00-seed.sql': sql } } });
 
+/** The pods of our database charts' dump backups and restore, each container as `backup.resources` of the charts. */
+const DUMP_JOBS = [
+  { when: 'backup.enabled', cpu: '50m', memory: '64Mi', limits: { cpu: '500m', memory: '256Mi' } },
+  { when: 'restore.enabled', cpu: '50m', memory: '64Mi', limits: { cpu: '500m', memory: '256Mi' } },
+];
+
+/** What one Kafka node of the `kafka` block asks: each node is a KRaft controller and a broker. */
+const KAFKA_NODE = { cpu: '250m', memory: '1Gi', limits: { cpu: '1', memory: '1Gi' } };
+
 /** Names of the built-in blocks: a block reference of a library user is checked against them at compile time. */
 export const BUILTIN_BLOCK_NAMES = [
   'postgresql',
@@ -109,6 +122,9 @@ export const BUILTIN_BLOCK_NAMES = [
   'workflow',
   'messaging',
   'monitoring',
+  'kafka',
+  'opensearch',
+  'opensearch-dashboards',
 ] as const;
 export type BuiltinBlockName = (typeof BUILTIN_BLOCK_NAMES)[number];
 
@@ -130,7 +146,13 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
       },
     },
     // The operator runs one pod per instance; its init container takes the same resources.
-    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    resources: {
+      cpu: '250m',
+      memory: '512Mi',
+      limits: { cpu: '1', memory: '1Gi' },
+      pods: 1,
+      replicasPath: 'cluster.instances',
+    },
     needs: { storage: 'rwo' },
     inject: { storageClass: 'cluster.storage.storageClass' },
     provides: {
@@ -226,7 +248,13 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
         },
       },
     },
-    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    resources: {
+      cpu: '250m',
+      memory: '512Mi',
+      limits: { cpu: '1', memory: '1Gi' },
+      pods: 1,
+      replicasPath: 'allInOne.replicas',
+    },
     needs: { storage: 'rwo', ingress: { service: 'seaweedfs-all-in-one', port: 8333 } },
     credentials: ['admin-access-key', 'admin-secret-key', 'read-access-key', 'read-secret-key'],
     inject: { storageClass: 'allInOne.data.storageClass' },
@@ -237,8 +265,14 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
   {
     name: 'mongodb',
     labels: { kind: 'database', 'provides-mongodb': 'true', version: '8.0.17' },
-    chart: { repository: PACKAGED_CHARTS, name: 'mongodb', version: '0.1.0' },
-    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    chart: { repository: PACKAGED_CHARTS, name: 'mongodb', version: '0.2.0' },
+    resources: {
+      cpu: '250m',
+      memory: '512Mi',
+      limits: { cpu: '1', memory: '1Gi' },
+      pods: 1,
+      optionalPods: DUMP_JOBS,
+    },
     needs: { storage: 'rwo' },
     // The chart reads `<release>-credentials` unless told otherwise.
     credentials: ['root-password', 'replica-set-key'],
@@ -264,9 +298,15 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
   {
     name: 'mysql',
     labels: { kind: 'database', 'provides-mysql': 'true', version: '8.4.8' },
-    chart: { repository: PACKAGED_CHARTS, name: 'mysql', version: '0.1.0' },
+    chart: { repository: PACKAGED_CHARTS, name: 'mysql', version: '0.2.0' },
     // The init container that prepares users asks for what the server asks; Kubernetes counts the larger once.
-    resources: { cpu: '250m', memory: '512Mi', limits: { cpu: '1', memory: '1Gi' }, pods: 1 },
+    resources: {
+      cpu: '250m',
+      memory: '512Mi',
+      limits: { cpu: '1', memory: '1Gi' },
+      pods: 1,
+      optionalPods: DUMP_JOBS,
+    },
     needs: { storage: 'rwo' },
     // The chart reads `<release>-credentials` unless told otherwise.
     credentials: ['root-password'],
@@ -316,7 +356,13 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
       },
       resources: res('500m', '1Gi', '1', '1536Mi'),
     },
-    resources: { cpu: '500m', memory: '1Gi', limits: { cpu: '1', memory: '1536Mi' }, pods: 1 },
+    resources: {
+      cpu: '500m',
+      memory: '1Gi',
+      limits: { cpu: '1', memory: '1536Mi' },
+      pods: 1,
+      replicasPath: 'replicas',
+    },
     needs: { database: 'postgresql', ingress: { service: 'keycloak-keycloakx-http', port: 80 } },
     credentials: ['admin-password'],
     inject: {
@@ -327,6 +373,8 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
       databaseSecret: 'database.existingSecret',
     },
     registryMirrorValues: { 'image.repository': '{registry}/keycloak/keycloak' },
+    // Where its realms are served: in an instance, or at keycloak.shared.<domain> when shared.
+    outputs: { oidcIssuerUrl: 'https://{block}.{instance}.{domain}' },
     requires: { strong: [needsPostgres], weak: [wantsGateway, wantsMonitoring] },
     influences: [memberOf('{block}-keycloakx-http', 80), scrapedBy('{block}-keycloakx-http', 9000)],
     datasets: {
@@ -375,7 +423,13 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
         },
       ],
     },
-    resources: { cpu: '250m', memory: '256Mi', limits: { cpu: '1', memory: '512Mi' }, pods: 1 },
+    resources: {
+      cpu: '250m',
+      memory: '256Mi',
+      limits: { cpu: '1', memory: '512Mi' },
+      pods: 1,
+      replicasPath: 'replicaCount',
+    },
     needs: { ingress: { service: 'gateway-kong-proxy', port: 80 } },
     registryMirrorValues: { 'image.repository': '{registry}/library/kong' },
     requires: { weak: [wantsMonitoring] },
@@ -434,8 +488,16 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
         containerSecurityContext: RESTRICTED_CONTAINER,
       },
     },
-    // Four server services, the web UI, and the schema job of each install.
-    resources: { cpu: '600m', memory: '1408Mi', limits: { cpu: '3250m', memory: '3Gi' }, pods: 6 },
+    // Four server services, the web UI, and the schema job of each install; server.replicaCount runs each service
+    // that many times.
+    resources: {
+      cpu: '600m',
+      memory: '1408Mi',
+      limits: { cpu: '3250m', memory: '3Gi' },
+      pods: 6,
+      replicasPath: 'server.replicaCount',
+      perReplica: { cpu: '500m', memory: '1280Mi', limits: { cpu: '2500m', memory: '2560Mi' }, pods: 4 },
+    },
     needs: { database: 'postgresql', ingress: { service: 'workflow-temporal-web', port: 8080 } },
     registryMirrorValues: {
       'server.image.repository': '{registry}/temporalio/server',
@@ -480,7 +542,13 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
       containerSecurityContext: RESTRICTED_CONTAINER,
       resources: res('500m', '1Gi', '1', '2Gi'),
     },
-    resources: { cpu: '500m', memory: '1Gi', limits: { cpu: '1', memory: '2Gi' }, pods: 1 },
+    resources: {
+      cpu: '500m',
+      memory: '1Gi',
+      limits: { cpu: '1', memory: '2Gi' },
+      pods: 1,
+      replicasPath: 'replicaCount',
+    },
     needs: { database: 'mongodb', databaseUriKey: 'mongo-uri', ingress: { service: 'messaging-rocketchat', port: 80 } },
     inject: {
       databaseSecret: 'existingMongodbSecret',
@@ -492,6 +560,119 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
     requires: { strong: [needsMongo], weak: [wantsGateway, wantsMonitoring] },
     influences: [memberOf('{block}-rocketchat', 80), scrapedBy('{block}-rocketchat', 9100)],
     images: ['registry.rocket.chat/rocketchat/rocket.chat:8.6.1'],
+  },
+  {
+    name: 'kafka',
+    labels: { kind: 'event-streaming', 'provides-kafka': 'true', version: '4.3.1' },
+    chart: { repository: PACKAGED_CHARTS, name: 'kafka', version: '0.1.0' },
+    // One node (controller and broker) and the entity operator's pod, whose topic and user operators take 100m and
+    // 256Mi each; nodes.replicas adds nodes.
+    resources: {
+      cpu: '450m',
+      memory: '1536Mi',
+      limits: { cpu: '2', memory: '2Gi' },
+      pods: 2,
+      replicasPath: 'nodes.replicas',
+      perReplica: { ...KAFKA_NODE, pods: 1 },
+    },
+    needs: { storage: 'rwo', kubernetesApi: { 'strimzi.io/name': '{block}-entity-operator' } },
+    // The client user's password; the chart reads `<release>-credentials` unless told otherwise.
+    credentials: ['client-password'],
+    inject: { storageClass: 'nodes.storage.storageClass', networkPolicyPeers: 'listenerPeers' },
+    outputs: {
+      bootstrapServers: '{block}-kafka-bootstrap.{namespace}.svc.cluster.local:9092',
+      kafkaUser: '{block}-client',
+      kafkaPasswordSecret: '{secret}',
+      kafkaPasswordKey: 'client-password',
+      kafkaSecurityProtocol: 'SASL_PLAINTEXT',
+      kafkaSaslMechanism: 'SCRAM-SHA-512',
+    },
+    requires: {
+      cluster: [
+        {
+          description: "the platform's Strimzi operator (platform.kafka: true)",
+          matchExpressions: [{ key: 'operator/strimzi', operator: 'Exists' }],
+        },
+      ],
+    },
+    images: ['quay.io/strimzi/kafka:1.2.0-kafka-4.3.1', 'quay.io/strimzi/operator:1.2.0'],
+  },
+  {
+    name: 'opensearch',
+    labels: { kind: 'search', 'provides-opensearch': 'true', 'provides-elasticsearch-api': 'true', version: '3.6.0' },
+    chart: { repository: 'https://opensearch-project.github.io/helm-charts/', name: 'opensearch', version: '3.6.0' },
+    values: {
+      // One node that is its own cluster; the Service is the block's name.
+      singleNode: true,
+      clusterName: '{block}',
+      masterService: '{block}',
+      // Lucene's memory-mapped store needs vm.max_map_count >= 262144 on the node, which a restricted namespace
+      // cannot set (a privileged sysctl init container would): plain file I/O instead, with no sysctl at all.
+      config: { 'opensearch.yml': 'cluster.name: {block}\nnetwork.host: 0.0.0.0\nnode.store.allow_mmap: false\n' },
+      // The demo security setup starts only with an initial admin password: the instance's generated one.
+      extraEnvs: [
+        {
+          name: 'OPENSEARCH_INITIAL_ADMIN_PASSWORD',
+          valueFrom: { secretKeyRef: { name: '{block}-credentials', key: 'password' } },
+        },
+      ],
+      opensearchJavaOpts: '-Xms512m -Xmx512m',
+      // No root busybox init container to chown the volume: the chart's fsGroup 1000 gives it to the OpenSearch user.
+      persistence: { enableInitChown: false, size: '4Gi' },
+      // Over the chart's own (user 1000, fsGroup 1000, all capabilities dropped): what restricted also asks.
+      podSecurityContext: RESTRICTED_POD,
+      securityContext: { allowPrivilegeEscalation: false, seccompProfile: RESTRICTED_POD.seccompProfile },
+      resources: res('500m', '1Gi', '1', '1536Mi'),
+      initResources: res('50m', '64Mi', '200m', '128Mi'),
+    },
+    resources: { cpu: '500m', memory: '1Gi', limits: { cpu: '1', memory: '1536Mi' }, pods: 1 },
+    needs: { storage: 'rwo' },
+    credentials: ['admin-random'],
+    // OpenSearch wants an admin password with a character that is not a letter or digit; the dashboards log in as
+    // `username` with `password`.
+    derivedCredentials: { password: '{admin-random}-0s', username: 'admin' },
+    inject: { storageClass: 'persistence.storageClass' },
+    outputs: {
+      opensearchUrl: 'https://{block}.{namespace}.svc.cluster.local:9200',
+      opensearchUser: 'admin',
+      opensearchPasswordSecret: '{secret}',
+      opensearchPasswordKey: 'password',
+    },
+    registryMirrorValues: { 'global.dockerRegistry': '{registry}' },
+    images: ['docker.io/opensearchproject/opensearch:3.6.0'],
+  },
+  {
+    name: 'opensearch-dashboards',
+    labels: { kind: 'search-dashboards', 'provides-search-ui': 'true', version: '3.6.0' },
+    chart: {
+      repository: 'https://opensearch-project.github.io/helm-charts/',
+      name: 'opensearch-dashboards',
+      version: '3.6.0',
+    },
+    values: {
+      // The OpenSearch it shows and the account it logs in with come from that block's outputs (inputs below).
+      opensearchHosts: '',
+      extraEnvs: [
+        { name: 'OPENSEARCH_USERNAME', value: '' },
+        { name: 'OPENSEARCH_PASSWORD', valueFrom: { secretKeyRef: { name: '', key: 'password' } } },
+      ],
+      rbac: { create: false },
+      serviceAccount: { automountServiceAccountToken: false },
+      // Over the chart's own (user 1000, all capabilities dropped): what restricted also asks.
+      podSecurityContext: RESTRICTED_POD,
+      securityContext: { allowPrivilegeEscalation: false, seccompProfile: RESTRICTED_POD.seccompProfile },
+      resources: res('150m', '512Mi', '500m', '1Gi'),
+    },
+    resources: { cpu: '150m', memory: '512Mi', limits: { cpu: '500m', memory: '1Gi' }, pods: 1 },
+    needs: { ingress: { service: 'opensearch-dashboards', port: 5601 } },
+    inputs: {
+      opensearchHosts: 'opensearchUrl',
+      'extraEnvs[0].value': 'opensearchUser',
+      'extraEnvs[1].valueFrom.secretKeyRef.name': 'opensearchPasswordSecret',
+    },
+    requires: { strong: [needsOpenSearch] },
+    registryMirrorValues: { 'image.repository': '{registry}/opensearchproject/opensearch-dashboards' },
+    images: ['docker.io/opensearchproject/opensearch-dashboards:3.6.0'],
   },
   {
     name: 'monitoring',
@@ -519,7 +700,13 @@ export const BUILTIN_CATALOG: readonly CatalogEntry<BuiltinBlockName>[] = [
         },
       },
     },
-    resources: { cpu: '260m', memory: '544Mi', limits: { cpu: '1100m', memory: '1088Mi' }, pods: 1 },
+    resources: {
+      cpu: '260m',
+      memory: '544Mi',
+      limits: { cpu: '1100m', memory: '1088Mi' },
+      pods: 1,
+      replicasPath: 'server.replicaCount',
+    },
     needs: { storage: 'rwo', ingress: { service: 'monitoring-prometheus-server', port: 80 } },
     inject: { storageClass: 'server.persistentVolume.storageClass' },
     registryMirrorValues: {

@@ -73,6 +73,24 @@ export interface InjectionPaths {
   readonly smtpUrl?: string;
   readonly ingressHost?: string;
   readonly storageClass?: string;
+  /**
+   * NetworkPolicy peers (`from` entries) that may reach a shared block, for charts or operators that write policies
+   * of their own (Strimzi's listeners): its namespace and the namespaces of its users. Given to shared blocks only;
+   * in an instance the chart's default must admit its own namespace alone.
+   */
+  readonly networkPolicyPeers?: string;
+  /** An instance group member's join list: every node's `address:port`, comma-separated (e.g. CockroachDB's `--join`). */
+  readonly poolJoin?: string;
+  /** The addresses of this member's nodes, a list in node order (each node's advertised address). */
+  readonly poolNodeAddresses?: string;
+  /** The Secrets of this member's node certificates, a list in node order (`pool-node-<i>-tls`, CN `node`). */
+  readonly poolNodeCertificates?: string;
+  /** The Secret of one node certificate valid for every node of the member (`pool-node-tls`), for charts that take one. */
+  readonly poolNodeCertificate?: string;
+  /** The Secret of the client certificate of the group's first SQL client user (`pool-client-root-tls`). */
+  readonly poolClientCertificate?: string;
+  /** The Secret with the group's CA certificate and key (brought by the member). */
+  readonly poolCaSecret?: string;
 }
 
 /** Values merged into other blocks of the instance when this block is present. */
@@ -136,6 +154,26 @@ export interface ResourceProfile {
   readonly limits?: ComputeQuantities;
   /** Number of pods. @default 1 */
   readonly pods?: number;
+  /**
+   * Dot path of the chart value that sets how many replicas run (e.g. `replicas`, `cluster.instances`). The totals
+   * above are for the count the entry's own values give (1 when they give none); an instance that sets another count
+   * in its values is counted with `perReplica` for each replica more or less. @default - the count never changes
+   */
+  readonly replicasPath?: string;
+  /**
+   * What one replica at `replicasPath` asks, when not every pod of the block is a replica (a chart's jobs, an
+   * operator's helpers). @default - the totals divided by the entry's count: every pod is a replica
+   */
+  readonly perReplica?: ComputeQuantities & { readonly limits?: ComputeQuantities; readonly pods?: number };
+  /**
+   * Pods the chart runs only when a value is true (a backup CronJob's pod, a restore Job's), each with what it asks
+   * of the quota: `when` is the value's dot path. @default []
+   */
+  readonly optionalPods?: readonly (ComputeQuantities & {
+    readonly when: string;
+    readonly limits?: ComputeQuantities;
+    readonly pods?: number;
+  })[];
 }
 
 /** How blocks and seed jobs reach the database a block provides. */
@@ -189,6 +227,12 @@ export interface CatalogEntry<N extends string = string> {
     readonly storage?: StorageNeed;
     /** Service and port the block's ingress points at. */
     readonly ingress?: { readonly service: string; readonly port: number };
+    /**
+     * Labels of the block's pods that talk to the Kubernetes API (an operator's helpers, such as Strimzi's entity
+     * operator): they may reach the API server's ports, which the namespace's policies otherwise close. `{block}`
+     * allowed. @default - no pod of the block reaches the API
+     */
+    readonly kubernetesApi?: Readonly<Record<string, string>>;
   };
   /** Names of credentials generated per instance (e.g. `admin-password`), in the Secret `<block>-credentials`. @default [] */
   readonly credentials?: readonly string[];
@@ -200,6 +244,26 @@ export interface CatalogEntry<N extends string = string> {
   /** The database this block provides to others. @default - none */
   readonly provides?: { readonly database?: DatabaseOffer };
   readonly inject?: InjectionPaths;
+  /**
+   * Named values the block offers the blocks that require it (in the same instance, or as a shared block the
+   * instance uses), e.g. `bootstrapServers: "{block}-kafka-bootstrap.{namespace}.svc.cluster.local:9092"`. Strings
+   * may use `{block}`, `{namespace}` (the block's own, `shared-<block>` when shared), `{instance}`, `{domain}` and
+   * `{secret}`: the block's `sharedSecret` where the consumer reads it (its own name in the same instance, the copy
+   * `shared-<block>-credentials` when shared), so that a consumer switches between the two by config alone. @default {}
+   */
+  readonly outputs?: Readonly<Record<string, string>>;
+  /**
+   * Values taken from the outputs of the blocks this one requires (strong or weak, in the instance or shared), by
+   * value path (indexes allowed): `{ "kafka.bootstrapServers": "bootstrapServers" }`. An output that two such blocks
+   * offer is an error; one that none offers is a warning, as a missing injection is. @default {}
+   */
+  readonly inputs?: Readonly<Record<string, string>>;
+  /**
+   * The Secret of the block's own namespace that instances using the block as a shared block receive a copy of
+   * (`shared-<block>-credentials`), and that `{secret}` of its outputs names. `{block}` allowed.
+   * @default '{block}-credentials' when the block has credentials
+   */
+  readonly sharedSecret?: string;
   readonly requires?: {
     readonly strong?: readonly Requirement[];
     readonly weak?: readonly Requirement[];

@@ -6,6 +6,7 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { InstanceSecretBackend, InstanceSecretBinding, InstanceSecretRequest } from '../cluster';
+import { secretManagerKeyProblem } from '../secret-manager-keys';
 import { gcpInstanceNames, gcpNames } from './naming';
 
 export interface GcpInstanceSecretsProps {
@@ -58,6 +59,9 @@ export class GcpInstanceSecrets implements InstanceSecretBackend {
       remoteKeys[secret.name] = secretId;
     }
     (request.broughtKeys ?? []).forEach((secretId, i) => {
+      const problem = secretManagerKeyProblem('gcp', secretId);
+      if (problem)
+        throw new Error(`GcpInstanceSecrets of instance "${request.instanceName}": brought secret ${problem}`);
       new SecretManagerSecretIamMember(c, `ReadBrought-${i}`, {
         project,
         secretId,

@@ -9,7 +9,7 @@ import { Id } from '@cdktf/provider-random/lib/id';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import type { ManagedDatabase, ManagedDatabaseEngine } from '../instance/managed-database';
+import { MANAGED_DEFAULT_SIZES, type ManagedDatabase, type ManagedDatabaseEngine } from '../instance/managed-database';
 import { gcpInstanceNames, gcpNames } from './naming';
 
 interface EngineFacts {
@@ -97,10 +97,10 @@ export class GcpManagedDatabase extends Construct {
       deletionProtection: false,
       settings: {
         edition: 'ENTERPRISE',
-        tier: props.tier ?? 'db-custom-1-3840',
+        tier: props.tier ?? MANAGED_DEFAULT_SIZES.gcp.instanceClass,
         availabilityType: 'ZONAL',
         diskType: 'PD_SSD',
-        diskSize: props.storageGiB ?? 20,
+        diskSize: props.storageGiB ?? MANAGED_DEFAULT_SIZES.gcp.storageGiB,
         deletionProtectionEnabled: false,
         ipConfiguration: {
           ipv4Enabled: false,

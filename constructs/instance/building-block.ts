@@ -22,11 +22,14 @@ export interface BuildingBlockProps {
 
 /** One catalog block: its Helm release, and its route when the entry asks for one. */
 export class BuildingBlock extends Construct {
+  /** The catalog entry the block was built from (its images are the block's bill of materials). */
+  readonly entry: CatalogEntry;
   readonly release: SandboxHelmRelease;
   readonly route?: BlockIngress;
 
   constructor(scope: Construct, id: string, props: BuildingBlockProps) {
     super(scope, id);
+    this.entry = props.entry;
     this.release = new SandboxHelmRelease(this, 'Release', {
       name: props.name,
       namespace: props.namespace,

@@ -13,6 +13,8 @@ export const CLUSTER_LABEL_KEYS = {
   storageRwx: 'storage-rwx',
   storageClass: 'storage-class',
   nodeLabelPrefix: 'nodes/',
+  /** The Strimzi Kafka operator's version, where the platform installs it (`platform.kafka`). */
+  strimziOperator: 'operator/strimzi',
 } as const;
 
 /** A block's cluster requirement that the cluster does not meet. */

@@ -1,13 +1,18 @@
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { TerraformVariable, type ITerraformDependable } from 'cdktf';
+import { Fn, TerraformVariable, Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** A Secret whose value the deployer supplies from a file at apply time. */
 export interface FileSecret {
   /** Name of the Kubernetes Secret. */
   readonly name: string;
-  /** Key of the value inside the Secret. @default 'value' */
+  /** Key of the value inside the Secret (a text file). @default 'value' */
   readonly key?: string;
+  /**
+   * `text`: the file's content is the value of `key`; `json`: the file holds a JSON object of strings, each field a
+   * key of the Secret (a CA's `tls.crt` and `tls.key`, as a JSON entry of a secret manager gives them). @default 'text'
+   */
+  readonly format?: 'text' | 'json';
 }
 
 /**
@@ -41,7 +46,10 @@ export class FileSecrets extends Construct {
       this.ready.push(
         new SecretV1(this, `Secret-${secret.name}`, {
           metadata: { name: secret.name, namespace: props.namespace, labels: { 'sandbox.dev/brought': 'file' } },
-          data: { [secret.key ?? 'value']: variable.stringValue },
+          data:
+            secret.format === 'json'
+              ? Token.asStringMap(Fn.jsondecode(variable.stringValue))
+              : { [secret.key ?? 'value']: variable.stringValue },
           type: 'Opaque',
           dependsOn: props.dependsOn,
         }),

@@ -19,6 +19,8 @@ export interface InstanceListenerProps {
    * cannot serve the names of the next instance of the same name for long. @default - cert-manager's default, 90 days
    */
   readonly validityHours?: number;
+  /** The one name the listener serves, e.g. a shared block's. @default - `*.<instance>.<domain>` */
+  readonly hostname?: string;
 }
 
 /** `*.<instance>.<domain>`: the only names an instance may serve. */
@@ -39,7 +41,7 @@ export class InstanceListener extends Construct {
 
   constructor(scope: Construct, id: string, props: InstanceListenerProps) {
     super(scope, id);
-    this.hostname = instanceWildcard(props.instanceName, props.ingress.domain);
+    this.hostname = props.hostname ?? instanceWildcard(props.instanceName, props.ingress.domain);
     this.certificate = new Manifest(this, 'Certificate', {
       manifest: {
         apiVersion: 'cert-manager.io/v1',

@@ -43,6 +43,15 @@ export const MANAGED_DEFAULT_VERSIONS: Readonly<Record<ManagedDatabaseEngine, st
   mysql: '8.4',
 };
 
+/** Server size and storage of a managed server on each cloud when the config names none. */
+export const MANAGED_DEFAULT_SIZES: Readonly<
+  Record<'aws' | 'gcp' | 'azure', { readonly instanceClass: string; readonly storageGiB: number }>
+> = {
+  aws: { instanceClass: 'db.t4g.micro', storageGiB: 20 },
+  gcp: { instanceClass: 'db-custom-1-3840', storageGiB: 20 },
+  azure: { instanceClass: 'B_Standard_B1ms', storageGiB: 32 },
+};
+
 /** Service account, SecretStore and Secret of the master credential in the instance namespace. */
 export const MANAGED_DATABASE_ACCOUNT = 'sandbox-database';
 export const MANAGED_DATABASE_ADMIN_SECRET = 'sandbox-database-admin';

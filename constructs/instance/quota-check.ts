@@ -3,14 +3,30 @@ import { mockFootprint, type MockKind } from './mocks';
 import { addFootprints, bytes, cpuMillis, formatCpu, formatMemory, NO_FOOTPRINT, type Footprint } from './quantity';
 import { seedFootprint } from './seed-data';
 import type { QuotaSpec } from './size-profile';
+import { getPath } from './values';
 
 /** The ResourceQuota allows limits of this factor times the size profile's requests. */
 export const QUOTA_LIMITS_FACTOR = 2;
 
-/** What one block asks of the quota, from its catalog entry (which the conformance tests hold to the chart). */
-export function blockFootprint(b: { readonly name: string; readonly entry: CatalogEntry }): Footprint {
-  const r = b.entry.resources;
-  const what = `block "${b.name}" resources`;
+/** A block as the quota sees it: its entry, and the values it is installed with when they are known. */
+export interface QuotaBlock {
+  readonly name: string;
+  readonly entry: CatalogEntry;
+  /** Catalog defaults with the instance's values over them. @default - the catalog defaults */
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/** How many replicas run at `path` of `values`, when that is a whole number. */
+function replicasAt(values: Readonly<Record<string, unknown>> | undefined, path: string): number | undefined {
+  const n = values ? getPath(values, path) : undefined;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Requests, limits and pods of a resource profile (or a replica's part of one); `what` names it in errors. */
+function footprintOfProfile(
+  r: { cpu: string; memory: string; limits?: { cpu: string; memory: string }; pods?: number },
+  what: string,
+): Footprint {
   const limits = r.limits ?? { cpu: r.cpu, memory: r.memory };
   return {
     requestsCpuMillis: cpuMillis(r.cpu, `${what}.cpu`),
@@ -21,9 +37,45 @@ export function blockFootprint(b: { readonly name: string; readonly entry: Catal
   };
 }
 
+/**
+ * What one block asks of the quota, from its catalog entry (which the conformance tests hold to the chart): the
+ * entry's totals and its `optionalPods` whose value is true, with `perReplica` (or an even share of the totals) added for each replica the block's values set at
+ * `resources.replicasPath` beyond the count the entry's own values give (1 when they give none), or taken away for
+ * each one fewer.
+ */
+export function blockFootprint(b: QuotaBlock): Footprint {
+  const r = b.entry.resources;
+  const what = `block "${b.name}" resources`;
+  let total = footprintOfProfile(r, what);
+  for (const [i, extra] of (r.optionalPods ?? []).entries())
+    if (b.values && getPath(b.values, extra.when) === true)
+      total = addFootprints(total, footprintOfProfile(extra, `${what}.optionalPods[${i}]`));
+  if (!r.replicasPath) return total;
+  const declared = replicasAt(b.entry.values, r.replicasPath) ?? 1;
+  const running = replicasAt(b.values, r.replicasPath) ?? declared;
+  if (running === declared) return total;
+  const each: Footprint = r.perReplica
+    ? footprintOfProfile(r.perReplica, `${what}.perReplica`)
+    : {
+        requestsCpuMillis: total.requestsCpuMillis / declared,
+        requestsMemoryBytes: total.requestsMemoryBytes / declared,
+        limitsCpuMillis: total.limitsCpuMillis / declared,
+        limitsMemoryBytes: total.limitsMemoryBytes / declared,
+        pods: total.pods / declared,
+      };
+  const more = running - declared;
+  return {
+    requestsCpuMillis: total.requestsCpuMillis + more * each.requestsCpuMillis,
+    requestsMemoryBytes: total.requestsMemoryBytes + more * each.requestsMemoryBytes,
+    limitsCpuMillis: total.limitsCpuMillis + more * each.limitsCpuMillis,
+    limitsMemoryBytes: total.limitsMemoryBytes + more * each.limitsMemoryBytes,
+    pods: total.pods + more * each.pods,
+  };
+}
+
 /** Everything an instance runs that the quota counts. */
 export interface QuotaDemand {
-  readonly blocks: readonly { readonly name: string; readonly entry: CatalogEntry }[];
+  readonly blocks: readonly QuotaBlock[];
   readonly mocks: readonly MockKind[];
   readonly seedJobs: number;
 }

@@ -7,6 +7,8 @@ export interface BlockInput {
   readonly entry: CatalogEntry;
   /** Catalog defaults with the instance's own values merged over them. */
   readonly values: Readonly<Record<string, unknown>>;
+  /** Placeholders of this block's influences over the resolution's, e.g. a shared block's own namespace. @default {} */
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedBlock extends BlockInput {
@@ -19,6 +21,18 @@ export interface Resolution {
   readonly blocks: readonly ResolvedBlock[];
   /** Unmet weak requirements, one sentence each. */
   readonly warnings: readonly string[];
+  /** The blocks (installed or external) that meet a requirement of each block, strong or weak, by block name. */
+  readonly providers: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * A block the instance reaches but does not install, such as a shared block it uses: it meets requirements and its
+ * influences apply, with `vars` of its own (a shared block's namespace is `shared-<block>`).
+ */
+export interface ExternalBlock {
+  readonly name: string;
+  readonly entry: CatalogEntry;
+  readonly vars: Readonly<Record<string, string>>;
 }
 
 /**
@@ -30,34 +44,42 @@ export function resolveBlocks(
   instance: string,
   inputs: readonly BlockInput[],
   vars: Readonly<Record<string, string>>,
+  external: readonly ExternalBlock[] = [],
 ): Resolution {
   const where = `instance "${instance}"`;
-  const providers = (self: BlockInput, req: Requirement) =>
-    inputs
-      .filter((other) => other.name !== self.name && matchesRequirement(other.entry.labels, req))
-      .map((o) => o.name);
+  const all = [...inputs, ...external];
+  const installed = new Set(inputs.map((b) => b.name));
+  const providers = (self: { readonly name: string }, req: Requirement) =>
+    all.filter((other) => other.name !== self.name && matchesRequirement(other.entry.labels, req)).map((o) => o.name);
 
   const edges = new Map<string, string[]>();
+  const met = new Map<string, string[]>();
   const warnings: string[] = [];
   for (const block of inputs) {
     const deps: string[] = [];
+    const found: string[] = [];
     for (const req of block.entry.requires?.strong ?? []) {
-      const found = providers(block, req);
-      if (found.length === 0) {
+      const those = providers(block, req);
+      if (those.length === 0) {
         throw new Error(
-          `${where}: block "${block.name}" requires ${describeRequirement(req)}, which no other block provides; add a block that does (instance blocks: ${inputs.map((b) => b.name).join(', ')})`,
+          `${where}: block "${block.name}" requires ${describeRequirement(req)}, which no other block provides; add a block that does (instance blocks: ${inputs.map((b) => b.name).join(', ')}${external.length ? `; shared blocks it uses: ${external.map((b) => b.name).join(', ')}` : ''})`,
         );
       }
-      deps.push(...found.filter((f) => !deps.includes(f)));
+      // A block the instance does not install is there before it: no install order to keep.
+      deps.push(...those.filter((f) => installed.has(f) && !deps.includes(f)));
+      found.push(...those.filter((f) => !found.includes(f)));
     }
     for (const req of block.entry.requires?.weak ?? []) {
-      if (providers(block, req).length === 0) {
+      const those = providers(block, req);
+      if (those.length === 0) {
         warnings.push(
           `${where}: block "${block.name}" works better with ${describeRequirement(req)}, which no block of the instance provides`,
         );
       }
+      found.push(...those.filter((f) => !found.includes(f)));
     }
     edges.set(block.name, deps);
+    met.set(block.name, found);
   }
 
   const order = topologicalOrder(
@@ -67,12 +89,16 @@ export function resolveBlocks(
     inputs,
   );
 
+  // Influences reach the blocks the instance installs; those on an external block are its own stack's to apply.
   const values = new Map(inputs.map((b) => [b.name, b.values]));
-  for (const source of inputs) {
+  const sources = [
+    ...inputs.map((b) => ({ block: b, vars: { ...vars, ...b.vars, block: b.name } })),
+    ...external.map((b) => ({ block: b, vars: { ...vars, ...b.vars, block: b.name } })),
+  ];
+  for (const { block: source, vars: own } of sources) {
     for (const influence of source.entry.influences ?? []) {
-      for (const target of providers(source, influence.target)) {
-        const addition = fillPlaceholders(influence.values, { ...vars, block: source.name });
-        values.set(target, mergeValues(values.get(target)!, addition, true));
+      for (const target of providers(source, influence.target).filter((t) => installed.has(t))) {
+        values.set(target, mergeValues(values.get(target)!, fillPlaceholders(influence.values, own), true));
       }
     }
   }
@@ -81,6 +107,7 @@ export function resolveBlocks(
   return {
     blocks: order.map((name) => ({ ...byName.get(name)!, values: values.get(name)!, dependsOn: edges.get(name)! })),
     warnings,
+    providers: met,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Annotations, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { perConsumerProblem } from '../catalog/database-offer';
 import type { CatalogEntry, PodSecurityLevel } from '../catalog/types';
 import { BUILTIN_CATALOG, type BuiltinBlockName } from '../catalog/builtin';
 import { mergeCatalog, type BlockCatalog } from '../catalog/merge';
@@ -8,10 +9,11 @@ import { HELM_RELEASE_NAME_MAX, assertDnsLabel } from '../names';
 import { blockHostname } from './block-ingress';
 import { SharedBlockAccess } from '../shared/shared-block-access';
 import { SharedCredentials } from '../shared/shared-credentials';
-import { sharedCredentialsSecret, usesLabel } from '../shared/shared-names';
+import { sharedCredentialsSecret, sharedNamespace, sharedSecretOf, usesLabel } from '../shared/shared-names';
+import { SHARED_HOSTNAME_LABEL } from '../shared/shared-plan';
 import { BuildingBlock } from './building-block';
 import { FileSecrets } from './file-secrets';
-import { POOL_GRANT, PoolMember, type PoolMembership } from './pool-member';
+import { PoolMember, poolFacts, poolGrant, type PoolMembership } from './pool-member';
 import { describeUnmet, unmetClusterRequirements } from './cluster-labels';
 import { DeployerAccess, type DeployerIdentity } from './deployer-access';
 import { InstanceNamespace } from './instance-namespace';
@@ -29,7 +31,9 @@ import { isCloudNativePgCluster } from './database-backup';
 import { DATABASE_OPERATOR_PODS } from '../platform/database-operator';
 import { InstanceNetworkPolicies } from './network-policies';
 import { OwnerAccess } from './owner-access';
-import { resolveBlocks, type BlockInput, type ResolvedBlock } from './resolver';
+import { BlockApiAccess } from './api-access';
+import { wireInputs, type OutputSource } from './outputs';
+import { resolveBlocks, type BlockInput, type ExternalBlock, type ResolvedBlock } from './resolver';
 import { quotaProblem } from './quota-check';
 import { ResourceGuardrails } from './resource-guardrails';
 import { broughtSecretKeyProblem } from './tenant-names';
@@ -48,7 +52,7 @@ export interface BlockRef<N extends string = string> {
 /** A Secret the instance brings, by name; its value never appears in the synthesized stack. */
 export interface BroughtSecret {
   readonly name: string;
-  readonly from: { readonly secretManager: string } | { readonly file: string };
+  readonly from: { readonly secretManager: string } | { readonly file: string; readonly format?: 'text' | 'json' };
   /** Key of a file's content. @default 'value' */
   readonly key?: string;
 }
@@ -212,12 +216,14 @@ export class SandboxInstance<N extends string = BuiltinBlockName> extends Constr
     );
 
     const vars = { instance: name, namespace, domain: props.cluster.ingress.domain };
+    const sharedBlocks = usedSharedBlocks(where, uses, props.catalog, props.cluster.ingress.domain);
     // The managed server takes part in requirement matching and influences as a block that is never installed.
     const managedName = managed ? managedProviderName(managed.engine) : undefined;
     const resolved = resolveBlocks(
       name,
       managed ? [...inputs, { name: managedName!, entry: managedProviderEntry(managed), values: {} }] : inputs,
       vars,
+      sharedBlocks,
     );
     const resolution = {
       ...resolved,
@@ -227,11 +233,14 @@ export class SandboxInstance<N extends string = BuiltinBlockName> extends Constr
     };
     resolution.warnings.forEach((w) => Annotations.of(this).addWarning(w));
     this.order = resolution.blocks.map((b) => b.name);
-    const sharedWithCredentials = uses.filter((b) => props.catalog.get(b)?.credentials?.length);
+    const sharedSecrets = sharedBlocks.flatMap((b) => {
+      const secret = sharedSecretOf(b.name, b.entry);
+      return secret ? [{ name: b.name, secret }] : [];
+    });
     const generated = [
       ...inputs.filter((b) => b.entry.credentials?.length).map((b) => `${b.name}-credentials`),
       ...[...grants.values()].map((g) => g.secret),
-      ...sharedWithCredentials.map(sharedCredentialsSecret),
+      ...sharedSecrets.map((b) => sharedCredentialsSecret(b.name)),
     ];
     brought.forEach((b, i) => {
       const keyProblem =
@@ -264,17 +273,17 @@ export class SandboxInstance<N extends string = BuiltinBlockName> extends Constr
       idleHours: props.idleHours,
       grantLabels: {
         ...Object.fromEntries(uses.map((b) => [usesLabel(b), 'true'])),
-        ...(pool ? { [POOL_GRANT.portLabel]: String(pool.port) } : {}),
+        ...(pool ? poolGrant(pool).labels : {}),
         ...props.grantLabels,
       },
-      grantAnnotations: pool ? { [POOL_GRANT.hostnameAnnotation]: pool.hostname } : undefined,
+      grantAnnotations: pool ? poolGrant(pool).annotations : undefined,
     });
     const ns = this.namespace.name;
     if (uses.length) new SharedBlockAccess(this, 'SharedBlocks', { namespace: ns, blocks: uses });
     const guardrails = new ResourceGuardrails(this, 'Guardrails', {
       namespace: ns,
       quota,
-      loadBalancers: pool ? 1 : undefined,
+      loadBalancers: pool ? pool.nodes.length : undefined,
     });
     const policies = new InstanceNetworkPolicies(this, 'NetworkPolicies', {
       namespace: ns,
@@ -334,15 +343,20 @@ export class SandboxInstance<N extends string = BuiltinBlockName> extends Constr
     });
     const files = new FileSecrets(this, 'FileSecrets', {
       namespace,
-      secrets: brought.flatMap((b) => ('file' in b.from ? [{ name: b.name, key: b.key }] : [])),
+      secrets: brought.flatMap((b) => ('file' in b.from ? [{ name: b.name, key: b.key, format: b.from.format }] : [])),
       dependsOn: nsReady,
     });
 
     const shared = new SharedCredentials(this, 'SharedCredentials', {
       namespace,
-      blocks: sharedWithCredentials,
+      blocks: sharedSecrets,
       dependsOn: nsReady,
     });
+    const apiAccess = new BlockApiAccess(this, 'ApiAccess', { namespace: ns, blocks: inputs }).policies;
+    const outputSources = new Map<string, OutputSource>([
+      ...inputs.map((b) => [b.name, inInstanceOutputs(b, vars)] as const),
+      ...sharedBlocks.map((b) => [b.name, b] as const),
+    ]);
     const managedReady = managed
       ? new ManagedDatabaseUsers(this, 'ManagedDatabase', {
           namespace,
@@ -370,11 +384,18 @@ export class SandboxInstance<N extends string = BuiltinBlockName> extends Constr
     const seeds = new Map<string, ITerraformDependable[]>();
     for (const block of blocks) {
       const grant = grants.get(block.name);
-      const values = grant ? fillPlaceholders(block.values, databasePlaceholders(grant.facts)) : block.values;
+      const inputsWired = wireInputs(
+        where,
+        block,
+        grant ? fillPlaceholders(block.values, databasePlaceholders(grant.facts)) : block.values,
+        (resolved.providers.get(block.name) ?? []).flatMap((p) => outputSources.get(p) ?? []),
+      );
+      const values = inputsWired.values;
       const wired = wireValues(block.entry, withRegistryMirror(block.entry, values, props.registryMirror), {
         ...endpoints,
         ...props.cloudResources,
         ...grant?.facts,
+        ...(pool ? poolFacts(pool) : {}),
         credentialsSecret: block.entry.credentials?.length ? `${block.name}-credentials` : undefined,
         sharedCredentials: Object.fromEntries(shared.secrets),
         ingressHost: block.entry.needs?.ingress
@@ -388,6 +409,10 @@ export class SandboxInstance<N extends string = BuiltinBlockName> extends Constr
           `${where}: block "${block.name}" can use ${wired.missing.join(', ')}, which the instance does not provide (${wired.missing.every((m) => m.startsWith('sharedCredentials.')) ? 'list the shared block in uses' : 'add the matching mocks'})`,
         );
       }
+      if (inputsWired.missing.length)
+        Annotations.of(this).addWarning(
+          `${where}: block "${block.name}" takes ${inputsWired.missing.join(', ')}, which no block it requires offers`,
+        );
       const built = new BuildingBlock(this, `Block-${block.name}`, {
         instanceName: name,
         namespace,
@@ -401,6 +426,7 @@ export class SandboxInstance<N extends string = BuiltinBlockName> extends Constr
           ...secrets.ready,
           ...files.ready,
           ...shared.ready,
+          ...apiAccess,
           ...(grant && !grant.provider ? managedReady : []),
           ...[...this.mocks.values()].map((m) => m.release.release),
           // A block starts once the blocks it requires run and hold their seed data.
@@ -532,6 +558,8 @@ export class SandboxInstance<N extends string = BuiltinBlockName> extends Constr
       }
       const provider = providers[0];
       const offer = provider.entry.provides!.database!;
+      const problem = perConsumerProblem(offer.perConsumer);
+      if (problem) throw new Error(`${where}: block "${provider.name}" provides.database.perConsumer ${problem}`);
       const host = `${fillPlaceholders(offer.service, { block: provider.name })}.${namespace}.svc.cluster.local`;
       grants.set(consumer.name, { ...databaseGrant(consumer, host, offer.port, offer.uri), provider });
     }
@@ -613,6 +641,33 @@ function withConsumerDatabases(
     }
     return { ...block, values };
   });
+}
+
+/** The shared blocks an instance uses, as blocks it reaches but does not install, with their own namespace. */
+function usedSharedBlocks(
+  where: string,
+  uses: readonly string[],
+  catalog: ReadonlyMap<string, CatalogEntry>,
+  domain: string,
+): (ExternalBlock & OutputSource)[] {
+  return uses.map((name) => {
+    const entry = catalog.get(name);
+    if (!entry) throw new Error(`${where}: uses "${name}", which is not in the catalog`);
+    const namespace = sharedNamespace(name);
+    const secret = sharedSecretOf(name, entry) ? sharedCredentialsSecret(name) : undefined;
+    return {
+      name,
+      entry,
+      // `{instance}` of a shared block is `shared`, under which its hostname is: <block>.shared.<domain>.
+      vars: { block: name, namespace, instance: SHARED_HOSTNAME_LABEL, domain, ...(secret ? { secret } : {}) },
+    };
+  });
+}
+
+/** What the outputs of a block of the instance itself stand for: its own namespace and shared Secret. */
+function inInstanceOutputs(b: BlockInput, vars: Readonly<Record<string, string>>): OutputSource {
+  const secret = sharedSecretOf(b.name, b.entry);
+  return { name: b.name, entry: b.entry, vars: { ...vars, block: b.name, ...(secret ? { secret } : {}) } };
 }
 
 /** The block's values with every image pointed at the registry mirror, where its chart takes that. */

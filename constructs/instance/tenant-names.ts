@@ -14,6 +14,7 @@ export const RESERVED_NAMESPACES: readonly string[] = [
   'cert-manager',
   PLATFORM_DEFAULTS.externalSecretsNamespace,
   'cnpg-system',
+  'strimzi-system',
   'external-dns',
   'monitoring',
 ];

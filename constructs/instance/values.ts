@@ -22,6 +22,18 @@ export function mergeValues(base: Readonly<Obj>, over: Readonly<Obj>, appendArra
   return out;
 }
 
+/** The value at a dot path such as `cluster.instances` or `hosts[0]`, or undefined when nothing is there. */
+export function getPath(values: Readonly<Obj>, path: string): unknown {
+  let node: unknown = values;
+  for (const part of path.split('.')) {
+    const indexed = /^(.+)\[(\d+)\]$/.exec(part);
+    const key = indexed ? indexed[1] : part;
+    node = isPlainObject(node) ? node[key] : undefined;
+    if (indexed) node = Array.isArray(node) ? node[Number(indexed[2])] : undefined;
+  }
+  return node;
+}
+
 /** Returns a copy of `values` with `value` set at a dot path such as `auth.existingSecret` or `hosts[0]`. */
 export function setPath(values: Readonly<Obj>, path: string, value: unknown): Obj {
   const [head, ...rest] = path.split('.');
@@ -38,11 +50,19 @@ export function setPath(values: Readonly<Obj>, path: string, value: unknown): Ob
   return { ...values, [head]: setPath(isPlainObject(child) ? child : {}, rest.join('.'), value) };
 }
 
-/** Replaces `{name}` placeholders in every string of `value`. Unknown placeholders stay as they are. */
+/**
+ * Replaces `{name}` placeholders in every string of `value`, mapping keys included (so that each influencing block
+ * can add an entry of its own, e.g. `routes: { '{block}': ... }`). Unknown placeholders stay as they are.
+ */
 export function fillPlaceholders<T>(value: T, vars: Readonly<Record<string, string>>): T {
-  if (typeof value === 'string') return value.replace(/\{([a-z]+)\}/g, (m, k: string) => vars[k] ?? m) as T;
+  if (typeof value === 'string') return fillText(value, vars) as T;
   if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, vars)) as T;
   if (isPlainObject(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, vars)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [fillText(k, vars), fillPlaceholders(v, vars)]),
+    ) as T;
   return value;
 }
+
+const fillText = (text: string, vars: Readonly<Record<string, string>>) =>
+  text.replace(/\{([a-z]+)\}/g, (m, k: string) => vars[k] ?? m);

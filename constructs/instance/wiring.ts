@@ -13,7 +13,20 @@ export type WiringFacts = MockEndpoints & {
   readonly ingressHost?: string;
   readonly storageClass?: string;
   readonly sharedCredentials?: Readonly<Record<string, string>>;
-} & CloudResourceFacts;
+  /** NetworkPolicy peers that may reach the block: its namespace, and for a shared block its users' namespaces. */
+  readonly networkPolicyPeers?: readonly Readonly<Record<string, unknown>>[];
+} & CloudResourceFacts &
+  PoolFacts;
+
+/** What an instance group member hands its blocks (see PoolMember). */
+export interface PoolFacts {
+  readonly poolJoin?: string;
+  readonly poolNodeAddresses?: readonly string[];
+  readonly poolNodeCertificates?: readonly string[];
+  readonly poolNodeCertificate?: string;
+  readonly poolClientCertificate?: string;
+  readonly poolCaSecret?: string;
+}
 
 /** What an instance's own cloud resources (or the cloud mock standing in for them) hand a block. */
 export interface CloudResourceFacts {
@@ -26,6 +39,12 @@ export interface CloudResourceFacts {
   readonly cloudProject?: string;
   readonly cloudStorageAccount?: string;
 }
+
+/**
+ * Facts only some places have, which a chart's own default stands in for elsewhere: the peers of a shared block
+ * (an instance's blocks are reached from their own namespace, what such charts default to).
+ */
+const WHERE_GIVEN: readonly (keyof InjectionPaths)[] = ['networkPolicyPeers'];
 
 /**
  * Writes each fact the block's catalog entry asks for into its values at the
@@ -47,8 +66,8 @@ export function wireValues(
   }
   for (const [fact, path] of Object.entries(paths) as [Exclude<keyof InjectionPaths, 'sharedCredentials'>, string][]) {
     const value = facts[fact];
-    if (value === undefined) missing.push(fact);
-    else out = setPath(out, path, value);
+    if (value === undefined && !WHERE_GIVEN.includes(fact)) missing.push(fact);
+    else if (value !== undefined) out = setPath(out, path, value);
   }
   return { values: out, missing };
 }

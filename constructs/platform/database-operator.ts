@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
+import { CNPG_INHERITED_LABELS } from '../instance/database-backup';
 import { PlatformNamespace } from './platform-namespace';
 
 export const CLOUDNATIVE_PG_CHART = {
@@ -36,6 +37,8 @@ export class DatabaseOperator extends Construct {
       version: CLOUDNATIVE_PG_CHART.version,
       values: {
         crds: { create: true },
+        // Pods of a backed-up Cluster on Azure need the workload identity label, which only the Cluster can carry.
+        config: { data: { INHERITED_LABELS: CNPG_INHERITED_LABELS.join(', ') } },
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
         ...(props.registryMirror
           ? { image: { repository: `${props.registryMirror}/cloudnative-pg/cloudnative-pg` } }

@@ -3,6 +3,9 @@ import { PLATFORM_DEFAULTS } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
+/** The Envoy data-plane image the proxies of the platform's Gateway run. */
+export const ENVOY_PROXY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.0';
+
 export const ENVOY_GATEWAY_CHART = {
   repository: 'oci://docker.io/envoyproxy',
   name: 'gateway-helm',
@@ -42,7 +45,12 @@ export class GatewayController extends Construct {
       chart: ChartSource.oci(ENVOY_GATEWAY_CHART.repository, ENVOY_GATEWAY_CHART.name),
       version: ENVOY_GATEWAY_CHART.version,
       values: {
-        ...(props.registryMirror ? { global: { imageRegistry: props.registryMirror } } : {}),
+        // The data plane's image is pinned here, not left to the controller's built-in default, so that it is listed in
+        // the bill of materials and follows `global.imageRegistry` to the registry mirror like the controller's own.
+        global: {
+          ...(props.registryMirror ? { imageRegistry: props.registryMirror } : {}),
+          images: { envoyProxy: { image: ENVOY_PROXY_IMAGE } },
+        },
         deployment: {
           envoyGateway: {
             resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },

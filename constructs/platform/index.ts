@@ -5,6 +5,7 @@ export * from './database-operator';
 export * from './gateway-controller';
 export * from './platform-resources';
 export * from './instance-reaper';
+export * from './kafka-operator';
 export * from './monitoring';
 export * from './open-namespaces';
 export * from './platform-namespace';

@@ -3,7 +3,7 @@ import { PLATFORM_DEFAULTS } from '../cluster';
 import { ChartSource, SandboxHelmRelease } from '../helm-release';
 import { PlatformNamespace } from './platform-namespace';
 
-export const REAPER_CHART_VERSION = '0.4.1';
+export const REAPER_CHART_VERSION = '0.5.0';
 export const SANDBOX_PLATFORM_NAMESPACE = 'sandbox-platform';
 
 /**

@@ -6,6 +6,7 @@ import { ExternalDns } from './external-dns';
 import { DatabaseOperator } from './database-operator';
 import { GatewayController } from './gateway-controller';
 import { InstanceReaper } from './instance-reaper';
+import { KafkaOperator } from './kafka-operator';
 import { Monitoring } from './monitoring';
 import { OpenNamespaces } from './open-namespaces';
 import { PlatformNamespace } from './platform-namespace';
@@ -33,6 +34,8 @@ export interface SandboxPlatformProps {
   readonly externalDns?: boolean;
   /** Admit the LoadBalancer Service of instance group members (see TenantPolicies). @default false */
   readonly allowTcpExposure?: boolean;
+  /** Install the Strimzi Kafka operator, which the `kafka` block needs. @default false */
+  readonly kafka?: boolean;
 }
 
 /** The cluster-wide services every instance relies on, on any cloud, through the SandboxCluster contract only. */
@@ -48,6 +51,7 @@ export class SandboxPlatform extends Construct {
   readonly reaper: InstanceReaper;
   readonly monitoring?: Monitoring;
   readonly externalDns?: ExternalDns;
+  readonly kafka?: KafkaOperator;
   /** Allow-all policies of kube-system and the platform namespaces, where unselected pods are denied. */
   readonly openNamespaces?: OpenNamespaces;
 
@@ -88,6 +92,7 @@ export class SandboxPlatform extends Construct {
       dependsOn: [this.reaper.namespace.namespace],
     });
     if (props.monitoring) this.monitoring = new Monitoring(this, 'Monitoring');
+    if (props.kafka) this.kafka = new KafkaOperator(this, 'Kafka', { registryMirror: props.registryMirror });
     if (props.externalDns) {
       const cloudValues = needs.externalDns(this);
       if (!cloudValues) {

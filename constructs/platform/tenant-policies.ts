@@ -5,7 +5,7 @@ import { PLATFORM_DEFAULTS } from '../cluster';
 import { SANDBOX_PLATFORM_NAMESPACE } from './instance-reaper';
 import { PlatformNamespace } from './platform-namespace';
 
-export const TENANT_POLICIES_CHART_VERSION = '0.2.2';
+export const TENANT_POLICIES_CHART_VERSION = '0.3.1';
 
 export interface TenantPoliciesProps {
   /** Base domain of instance hostnames: instance `i` owns `*.i.<domain>` and no other name. */

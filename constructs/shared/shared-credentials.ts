@@ -7,7 +7,6 @@ import {
   SHARED_CREDENTIALS_READER,
   sharedCredentialsAccount,
   sharedCredentialsSecret,
-  sharedCredentialsSource,
   sharedNamespace,
 } from './shared-names';
 
@@ -16,17 +15,17 @@ const ESO_API = 'external-secrets.io/v1';
 export interface SharedCredentialsProps {
   /** The instance's namespace, where the copies go. */
   readonly namespace: string;
-  /** Shared blocks the instance uses whose catalog entries declare credentials. */
-  readonly blocks: readonly string[];
+  /** Shared blocks the instance uses that share a Secret, each with that Secret's name in its own namespace. */
+  readonly blocks: readonly { readonly name: string; readonly secret: string }[];
   /** Objects that must exist first, such as the namespace. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
- * A copy of each used shared block's credentials in the instance's namespace,
- * as `shared-<block>-credentials`. Per block: a service account of this
+ * A copy of each used shared block's shared Secret (its generated credentials, or its entry's `sharedSecret`) in the
+ * instance's namespace, as `shared-<block>-credentials`. Per block: a service account of this
  * namespace, bound in `shared-<block>` to the block's Role that may `get` its
- * one credentials Secret; a SecretStore of external-secrets' Kubernetes
+ * one shared Secret; a SecretStore of external-secrets' Kubernetes
  * provider that authenticates as that account; and an ExternalSecret that
  * copies the Secret. The value never passes through Terraform: this stack
  * knows the Secret by name only and reads nothing of the shared stack.
@@ -39,7 +38,7 @@ export class SharedCredentials extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedCredentialsProps) {
     super(scope, id);
-    for (const block of new Set(props.blocks)) {
+    for (const { name: block, secret: source } of props.blocks) {
       const account = sharedCredentialsAccount(block);
       const secret = sharedCredentialsSecret(block);
       const serviceAccount = new ServiceAccountV1(this, `Account-${block}`, {
@@ -82,7 +81,7 @@ export class SharedCredentials extends Construct {
               refreshInterval: '1h',
               secretStoreRef: { kind: 'SecretStore', name: account },
               target: { name: secret, creationPolicy: 'Owner', deletionPolicy: 'Delete' },
-              dataFrom: [{ extract: { key: sharedCredentialsSource(block) } }],
+              dataFrom: [{ extract: { key: source } }],
             },
           },
           waitFor: { fields: { 'status.conditions[0].status': 'True' } },

@@ -1,3 +1,5 @@
+import type { CatalogEntry } from '../catalog/types';
+
 /** Namespace of a cluster's shared block: one per block, apart from every instance. */
 export const sharedNamespace = (block: string) => `shared-${block}`;
 
@@ -12,6 +14,18 @@ export const usesLabel = (block: string) => `sandbox.dev/uses-${block}`;
 
 /** The Secret of a shared block's generated credentials, in its own namespace. */
 export const sharedCredentialsSource = (block: string) => `${block}-credentials`;
+
+/**
+ * The Secret of a block's own namespace that its users receive a copy of (`sharedSecret`, else its generated
+ * credentials), or undefined when it shares none.
+ */
+export function sharedSecretOf(
+  block: string,
+  entry: Pick<CatalogEntry, 'sharedSecret' | 'credentials'>,
+): string | undefined {
+  if (entry.sharedSecret) return entry.sharedSecret.replace(/\{block\}/g, block);
+  return entry.credentials?.length ? sharedCredentialsSource(block) : undefined;
+}
 
 /** Role in a shared block's namespace that may `get` its credentials Secret and nothing else. */
 export const SHARED_CREDENTIALS_READER = 'credentials-reader';

@@ -7,6 +7,7 @@ import { PACKAGED_CHARTS, type CatalogEntry } from '../../constructs/catalog/typ
 import { MOCK_KINDS, MOCKS, mockFootprint, type MockKind } from '../../constructs/instance/mocks';
 import { blockFootprint } from '../../constructs/instance/quota-check';
 import { seedFootprint } from '../../constructs/instance/seed-data';
+import { mergeValues, setPath } from '../../constructs/instance/values';
 import { buildStacks, configFromYaml, resources, synthJson, type TerraformJson } from '../fixtures';
 import {
   CHART_MIRROR,
@@ -56,7 +57,7 @@ function synthInstance(registryMirror?: string): TerraformJson {
           connection: { kind: 'kubeconfig', path: '/tmp/kubeconfig', context: 'conformance' },
           storageClasses: { blockRwo: 'standard' },
           ingressDomain: 'sandbox.test',
-          platform: { chartMirror: CHART_MIRROR, ...(registryMirror ? { registryMirror } : {}) },
+          platform: { chartMirror: CHART_MIRROR, kafka: true, ...(registryMirror ? { registryMirror } : {}) },
         },
       ],
       instances: [
@@ -105,6 +106,15 @@ function releasesOf(json: TerraformJson): Release[] {
   });
 }
 
+/** What the charts need besides the switch to render an optional pod (the backup store, the source of a restore). */
+const OPTIONAL_POD_INPUTS: Record<string, Record<string, unknown>> = {
+  'backup.enabled': { backup: { remote: { type: 's3', provider: 'AWS', env_auth: 'true' }, path: 'b/p/i/db' } },
+  'restore.enabled': {
+    backup: { remote: { type: 's3', provider: 'AWS', env_auth: 'true' } },
+    restore: { path: 'b/p/j/db' },
+  },
+};
+
 const base = synthInstance();
 const withMirror = synthInstance(REGISTRY);
 const releases = releasesOf(base);
@@ -144,16 +154,28 @@ function operatorSecrets(objects: readonly K8sObject[]): Map<string, string[]> {
     out.set(`${c.metadata.name}-app`, CNPG_APP_KEYS);
     if (c.spec.enableSuperuserAccess) out.set(`${c.metadata.name}-superuser`, CNPG_APP_KEYS);
   }
+  // Strimzi's user operator writes each SCRAM user's credentials into a Secret named after the user.
+  for (const u of objects.filter((o) => o.kind === 'KafkaUser' && String(o.apiVersion).startsWith('kafka.strimzi.io/')))
+    out.set(u.metadata.name, ['password', 'sasl.jaas.config']);
   return out;
 }
 
-/** Services the operator creates for each Cluster (docs: "Service management"): read-write, read-only and any instance. */
+/**
+ * Services the operators create: CloudNativePG's for each Cluster (docs: "Service management"): read-write, read-only
+ * and any instance; Strimzi's for each Kafka (docs: "Deploying and Managing", listeners): the bootstrap Service with
+ * the replication port and every listener's, and the brokers' headless Service.
+ */
 function operatorServices(objects: readonly K8sObject[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const c of objects.filter(
     (o) => o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io/'),
   )) {
     for (const suffix of ['rw', 'ro', 'r']) out.set(`${c.metadata.name}-${suffix}`, [5432]);
+  }
+  for (const k of objects.filter((o) => o.kind === 'Kafka' && String(o.apiVersion).startsWith('kafka.strimzi.io/'))) {
+    const ports = [9091, ...k.spec.kafka.listeners.map((l: { port: number }) => l.port)];
+    out.set(`${k.metadata.name}-kafka-bootstrap`, ports);
+    out.set(`${k.metadata.name}-kafka-brokers`, [9090, ...ports]);
   }
   return out;
 }
@@ -315,6 +337,31 @@ describe('catalog conformance with the real charts', () => {
   describe.each(blocks.map((b) => [b.name, b] as const))('block %s', (_name, block) => {
     it('lists exactly the images its chart pulls, for the bill of materials', () => {
       expect(imagesOf(podsOf(objectsOf(block))).map(qualified)).toEqual([...block.entry!.images].sort());
+    });
+
+    it('asks of the quota, with each of its optional pods on, what sandboxkit counts for it', () => {
+      for (const extra of block.entry!.resources.optionalPods ?? []) {
+        const values = mergeValues(setPath(block.values, extra.when, true), OPTIONAL_POD_INPUTS[extra.when] ?? {});
+        const pods = podsOf(rendered(block.name, helmTemplate(block.name, block.chart, NAMESPACE, values)));
+        expect({ when: extra.when, footprint: footprintOfPods(pods) }).toEqual({
+          when: extra.when,
+          footprint: blockFootprint({ name: block.name, entry: block.entry!, values }),
+        });
+        expect(footprintOfPods(pods).pods).toBeGreaterThan(
+          blockFootprint({ name: block.name, entry: block.entry! }).pods,
+        );
+      }
+    });
+
+    it('asks of the quota, with more replicas at its replicasPath, what sandboxkit counts for that many', () => {
+      const path = block.entry!.resources.replicasPath;
+      if (!path) return;
+      const values = setPath(block.values, path, 3);
+      const pods = podsOf(rendered(block.name, helmTemplate(block.name, block.chart, NAMESPACE, values)));
+      expect(footprintOfPods(pods)).toEqual(blockFootprint({ name: block.name, entry: block.entry!, values }));
+      expect(footprintOfPods(pods).pods).toBeGreaterThan(
+        blockFootprint({ name: block.name, entry: block.entry! }).pods,
+      );
     });
   });
 

@@ -19,6 +19,7 @@ const isTestHook = (o: K8sObject) =>
  * `Cluster`s become the pods its operator documents: `spec.instances` pods, each with a `postgres`
  * container and a `bootstrap-controller` init container that both take `spec.resources` (the
  * operator's own image runs the init container, so only `spec.imageName` is the block's image).
+ * Strimzi's `KafkaNodePool`s and `Kafka`s become the node pods and the entity operator's pod.
  */
 export function podsOf(objects: readonly K8sObject[]): PodFacts[] {
   return objects.flatMap((o): PodFacts[] => {
@@ -32,10 +33,52 @@ export function podsOf(objects: readonly K8sObject[]): PodFacts[] {
         return [{ owner, replicas: o.spec.parallelism ?? 1, spec: o.spec.template.spec }];
       case 'Pod':
         return [{ owner, replicas: 1, spec: o.spec }];
-      case 'DaemonSet':
       case 'CronJob':
+        // A block may run a scheduled job only one at a time (a backup): one pod while it runs.
+        if (o.spec.concurrencyPolicy !== 'Forbid')
+          throw new Error(`${owner}: a block's CronJob must forbid overlapping runs`);
+        return [{ owner, replicas: 1, spec: o.spec.jobTemplate.spec.template.spec }];
+      case 'DaemonSet':
       case 'ReplicaSet':
         throw new Error(`${owner}: an instance block must not run a ${o.kind}`);
+      case 'KafkaNodePool':
+        // Strimzi runs each node as a pod with one `kafka` container taking the pool's resources (no init
+        // container without rack awareness), from the image of the Kafka the pool belongs to.
+        return [
+          {
+            owner,
+            replicas: o.spec.replicas,
+            byOperator: true,
+            spec: {
+              containers: [
+                {
+                  name: 'kafka',
+                  image: kafkaOf(objects, o.metadata.labels['strimzi.io/cluster'])?.spec.kafka.image,
+                  resources: o.spec.resources,
+                },
+              ],
+            },
+          },
+        ];
+      case 'Kafka':
+        if (!o.spec.entityOperator) return [];
+        // The entity operator: one pod with a container for each of the topic and user operators.
+        return [
+          {
+            owner,
+            replicas: 1,
+            byOperator: true,
+            spec: {
+              containers: (['topicOperator', 'userOperator'] as const)
+                .filter((k) => o.spec.entityOperator[k])
+                .map((k) => ({
+                  name: k,
+                  image: o.spec.entityOperator[k].image,
+                  resources: o.spec.entityOperator[k].resources,
+                })),
+            },
+          },
+        ];
       case 'Cluster':
         if (!String(o.apiVersion).startsWith('postgresql.cnpg.io/')) return [];
         return [
@@ -54,6 +97,12 @@ export function podsOf(objects: readonly K8sObject[]): PodFacts[] {
     }
   });
 }
+
+/** The Kafka custom resource of a Strimzi cluster, by name. */
+const kafkaOf = (objects: readonly K8sObject[], name: string) =>
+  objects.find(
+    (o) => o.kind === 'Kafka' && String(o.apiVersion).startsWith('kafka.strimzi.io/') && o.metadata.name === name,
+  );
 
 /** The pods `helm test` would run: the render's test hooks, by hook name. */
 export function testHookPods(objects: readonly K8sObject[]): PodFacts[] {

@@ -10,6 +10,7 @@ const CRD_SOURCES: Record<string, readonly string[]> = {
   'gateway-helm-v1.9.0.tgz': [],
   'cert-manager-v1.21.1.tgz': ['crds.enabled=true'],
   'cloudnative-pg-0.29.0.tgz': ['crds.create=true'],
+  'strimzi-kafka-operator-1.2.0.tgz': [],
 };
 
 let schemas: Map<string, object> | undefined;

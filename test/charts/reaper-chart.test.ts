@@ -34,14 +34,17 @@ describe('instance reaper chart', () => {
     expect(rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }]);
   });
 
-  it('may scale workloads in an instance namespace but never edit them', () => {
+  it('may scale workloads in an instance namespace, and patch CloudNativePG clusters, but never edit workloads', () => {
     const rules = find('ClusterRole', REAPER_IDENTITY.instanceClusterRole).rules;
     for (const workload of ['deployments', 'statefulsets']) {
       expect(verbsOn(rules, workload)).toEqual(['get', 'list']);
       expect(verbsOn(rules, `${workload}/scale`)).toEqual(['get', 'patch', 'update']);
     }
     expect(verbsOn(rules, 'namespaces')).toEqual(['get', 'delete']);
+    // The admission policy lets the patch change the hibernation annotation only (test/cluster: instance reaper).
+    expect(verbsOn(rules, 'clusters')).toEqual(['get', 'list', 'patch']);
     expect(rules.flatMap((r: any) => r.resources).sort()).toEqual([
+      'clusters',
       'deployments',
       'deployments/scale',
       'namespaces',

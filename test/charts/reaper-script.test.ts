@@ -32,6 +32,8 @@ interface Namespace {
   readonly applied?: string;
   /** sandbox.dev/idle-hours, as Terraform sets it from the instance's idleHours. */
   readonly idleHours?: string;
+  /** CloudNativePG Clusters, with their cnpg.io/hibernation annotation. */
+  readonly databases?: readonly { readonly name: string; readonly hibernation?: string }[];
 }
 
 interface Cluster {
@@ -56,6 +58,8 @@ interface Cluster {
   readonly slow?: readonly string[];
   /** The reaper's NAMESPACE_SECONDS. @default the script's */
   readonly namespaceSeconds?: number;
+  /** The cluster serves no CloudNativePG API (the operator is not installed). */
+  readonly withoutCloudNativePg?: boolean;
 }
 
 interface Run {
@@ -135,6 +139,8 @@ function reap(cluster: Cluster): Run {
   );
   mkdirSync(join(dir, 'pages'));
   mkdirSync(join(dir, 'scale'));
+  mkdirSync(join(dir, 'hibernation'));
+  mkdirSync(join(dir, 'clusters'));
   for (const ns of cluster.namespaces) {
     for (const kind of ['deployment', 'statefulset'] as const) {
       const items = (ns.workloads ?? []).filter((w) => w.kind === kind);
@@ -146,6 +152,9 @@ function reap(cluster: Cluster): Run {
         writeFileSync(join(dir, 'scale', `${ns.name}.${kind}.${w.name}`), w.replicas === 0 ? '' : String(w.replicas));
       });
     }
+    const databases = ns.databases ?? [];
+    writeFileSync(join(dir, 'clusters', ns.name), databases.map((d) => `${d.name} `).join(''));
+    for (const d of databases) writeFileSync(join(dir, 'hibernation', `${ns.name}.${d.name}`), d.hibernation ?? '');
   }
   const failing = (cluster.failing ?? [])
     .map((p) => `  ${p}) echo "Error from server (Conflict): simulated failure of $*" >&2; exit 1;;`)
@@ -169,12 +178,14 @@ case "$1 $2" in
   "get namespaces") cat ${dir}/namespaces;;
   "get configmap") cat ${dir}/state;;
   "get --raw")
+    if [ "$3" = /apis/postgresql.cnpg.io/v1 ]; then ${cluster.withoutCloudNativePg ? 'echo "Error from server (NotFound): the server could not find the requested resource" >&2; exit 1' : 'echo "{}"; exit 0'}; fi
     ns=$(echo "$3" | sed 's#.*/namespaces/\\([^/]*\\)/.*#\\1#')
     kind=$(echo "$3" | sed 's#.*/namespaces/[^/]*/\\([a-z]*\\)s?.*#\\1#')
     token=$(echo "$3" | sed -n 's#.*continue=##p')
     page="${dir}/pages/$ns.$kind.\${token:-start}"
     if [ -f "$page" ]; then cat "$page"; else echo '{"kind":"DeploymentList","apiVersion":"apps/v1","metadata":{"resourceVersion":"1"},"items":[]}'; fi;;
   "get deployment"|"get statefulset") cat "${dir}/scale/$5.$2.$3";;
+  "get clusters.postgresql.cnpg.io") if [ "$3" = -n ]; then cat "${dir}/clusters/$4"; else cat "${dir}/hibernation/$5.$3"; fi;;
 esac
 exit 0
 `,
@@ -394,6 +405,52 @@ describe('instance reaper script', () => {
       expect(run.changes).toEqual(['scale statefulset/db -n awake --replicas=3', forget('awake.statefulset.db')]);
     });
 
+    it('hibernates CloudNativePG clusters outside working hours and wakes those it hibernated inside them', () => {
+      const night = reap({
+        namespaces: [
+          {
+            name: 'sleepy',
+            hours: 'Mon-Fri 07:00-08:00 Etc/UTC',
+            databases: [{ name: 'postgresql' }, { name: 'kept', hibernation: 'on' }],
+          },
+        ],
+      });
+      expect(night.changes).toEqual([
+        `patch configmap instance-reaper-state ${STATE} --type merge -p {"data":{"sleepy.cluster.postgresql":"hibernated"}}`,
+        'annotate clusters.postgresql.cnpg.io postgresql -n sleepy --overwrite cnpg.io/hibernation=on',
+      ]);
+      expect({ code: night.code, stderr: night.stderr }).toEqual({ code: 0, stderr: '' });
+      const day = reap({
+        namespaces: [
+          {
+            name: 'awake',
+            hours: 'Mon-Fri 07:00-19:00 Etc/UTC',
+            databases: [
+              { name: 'postgresql', hibernation: 'on' },
+              { name: 'owner-hibernated', hibernation: 'on' },
+            ],
+          },
+        ],
+        saved: { 'awake.cluster.postgresql': 1 },
+      });
+      expect(day.changes).toEqual([
+        'annotate clusters.postgresql.cnpg.io postgresql -n awake cnpg.io/hibernation-',
+        forget('awake.cluster.postgresql'),
+      ]);
+    });
+
+    it('leaves clusters without the CloudNativePG API alone, without failing', () => {
+      const run = reap({
+        withoutCloudNativePg: true,
+        namespaces: [{ name: 'sleepy', hours: 'Mon-Fri 07:00-08:00 Etc/UTC', databases: [{ name: 'postgresql' }] }],
+      });
+      expect({ code: run.code, stderr: run.stderr, changes: run.changes }).toEqual({
+        code: 0,
+        stderr: '',
+        changes: [],
+      });
+    });
+
     it('does not wake a namespace that `instance stop` stopped, inside working hours, and keeps its saved replicas', () => {
       const run = reap({
         namespaces: [
@@ -539,10 +596,18 @@ describe('instance reaper script', () => {
       expect(slept(run, 'victim-web')).toEqual(['deployment/web']);
       expect(run.changes).toContain('delete namespace victim-old --wait=false');
       const workloadReads = run.reads.filter((r) => !/^get (namespaces|configmap) /.test(r));
+      // Besides one-item pages and scale subresources: per namespace, a discovery request for CloudNativePG's API and
+      // the names of its Clusters, which owners cannot create.
       expect(
-        workloadReads.filter((r) => !/^get --raw \S+s\?limit=1(&continue=\S+)? *$|--subresource=scale /.test(r)),
+        workloadReads.filter(
+          (r) =>
+            !/^get --raw \S+s\?limit=1(&continue=\S+)? *$|--subresource=scale |^get --raw \/apis\/postgresql\.cnpg\.io\/v1 *$|^get clusters\.postgresql\.cnpg\.io -n \S+ -o jsonpath=\{range \.items\[\*\]\}\{\.metadata\.name\}/.test(
+              r,
+            ),
+        ),
       ).toEqual([]);
-      expect(workloadReads.filter((r) => r.startsWith('get --raw')).length).toBe(hostile.length + 2);
+      // A page per workload and the empty last page of each kind, then the discovery of each namespace.
+      expect(workloadReads.filter((r) => r.startsWith('get --raw')).length).toBe(hostile.length + 2 + 2);
     });
 
     it('settles every expiry before it reads any workload', () => {

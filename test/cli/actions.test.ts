@@ -187,8 +187,8 @@ describe('instance group members', () => {
     w.deployed('dss-us-east', FUTURE);
     const extended = await w.run('instance', 'extend', 'dss-us-east', '--ttl', '8h');
     expect({ code: extended.code, err: extended.code ? extended.err : '' }).toEqual({ code: 0, err: '' });
-    // The member's stack knows the whole group: every member's name to join.
-    expect(stackJson(w, 'dss-us-east').output.pool_join.value).toHaveLength(3);
+    // The member's stack knows the whole group: every node of every member to join (four members of three nodes).
+    expect(stackJson(w, 'dss-us-east').output.pool_join.value).toHaveLength(12);
     expect((await w.run('bom', 'dss-us-east', '--json')).code).toBe(0);
     expect((await w.run('instance', 'destroy', 'dss-us-east', '--yes')).code).toBe(0);
   });

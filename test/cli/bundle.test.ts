@@ -35,13 +35,16 @@ describe('sandboxkit bundle', () => {
     expect(JSON.parse(r.out).charts).toEqual([expect.objectContaining({ name: 'cluster', version: '0.8.1' })]);
   });
 
-  it('lists the images the bundle needs, under the registry mirror, in images.txt', async () => {
+  it('lists the images the bundle needs in images.txt, each by its source name and its name in the registry mirror', async () => {
     const w = workspace();
     const dir = join(w.dir, 'bundle');
     expect((await w.run('bundle', dir, '--instance', 'alpha', '--from', MIRROR)).code).toBe(0);
     const images = readFileSync(join(dir, 'images.txt'), 'utf8').trim().split('\n');
     expect(images.length).toBeGreaterThan(1);
-    for (const image of images) expect(image).toMatch(/^mirror\.internal:5000\/\S+:\S+$/);
+    for (const line of images) expect(line).toMatch(/^(?!mirror\.internal)\S+:\S+ mirror\.internal:5000\/\S+:\S+$/);
+    expect(images).toContain(
+      'ghcr.io/cloudnative-pg/postgresql:18.3 mirror.internal:5000/cloudnative-pg/postgresql:18.3',
+    );
     expect(images).toEqual([...images].sort());
   });
 

@@ -192,7 +192,7 @@ describe('sandboxkit CLI', () => {
   });
 
   describe('bom', () => {
-    it("lists an instance's charts and images once each, under the registry mirror", async () => {
+    it("lists an instance's charts and images once each, by source name and under the registry mirror", async () => {
       const r = await workspace().run('bom', 'alpha', '--json');
       const bom = JSON.parse(r.out);
       expect(bom.charts).toEqual([
@@ -200,13 +200,16 @@ describe('sandboxkit CLI', () => {
         { repository: 'https://cloudnative-pg.github.io/charts', name: 'cluster', version: '0.8.1' },
       ]);
       expect(bom.images).toEqual(
+        expect.arrayContaining(['ghcr.io/cloudnative-pg/postgresql:18.3', 'docker.io/axllent/mailpit:v1.30.5']),
+      );
+      expect(new Set(bom.images).size).toBe(bom.images.length);
+      expect(bom.mirror.map((m: { mirror: string }) => m.mirror)).toEqual(
         expect.arrayContaining([
           'mirror.internal:5000/cloudnative-pg/postgresql:18.3',
           'mirror.internal:5000/axllent/mailpit:v1.30.5',
         ]),
       );
-      expect(new Set(bom.images).size).toBe(bom.images.length);
-      expect(bom.images.every((i: string) => i.startsWith('mirror.internal:5000/'))).toBe(true);
+      expect(bom.mirror.every((m: { mirror: string }) => m.mirror.startsWith('mirror.internal:5000/'))).toBe(true);
     });
 
     it('lists exactly the charts the cluster platform installs, in aligned columns', async () => {
@@ -221,7 +224,7 @@ describe('sandboxkit CLI', () => {
         'instance-reaper',
         'tenant-policies',
       ]);
-      expect(bom.images).toContain('mirror.internal:5000/alpine/kubectl:1.34.2');
+      expect(bom.images).toContain('docker.io/alpine/kubectl:1.34.2');
       expect(bom.unknownImages).toEqual([]);
       expect(
         bom.images.filter((i: string) =>

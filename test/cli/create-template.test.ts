@@ -13,7 +13,10 @@ const TEMPLATES = `templates:
     values:
       valkey: { image: { tag: from-template }, replica: { replicaCount: 1 } }
   - name: broken
-    blocks: [postgresql, kafka]
+    blocks: [postgresql, rabbitmq]
+  - name: feature
+    extends: core
+    addBlocks: [mysql]
 `;
 
 function workspace(): Workspace {
@@ -53,6 +56,18 @@ describe('sandboxkit instance create --template', () => {
     expect(w.record('beta')).toMatchObject({
       status: { phase: 'ready', template: 'core' },
       spec: { blocks: ['postgresql', { name: 'valkey' }], mocks: ['email'], size: 'medium', ttlHours: 12 },
+    });
+  });
+
+  it('finds a block an extended template inherits for --dataset', async () => {
+    const w = workspace();
+    const r = await create(w, '--template', 'feature', '--dataset', 'demo', '--json');
+    expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
+    expect(w.record('beta')).toMatchObject({
+      spec: {
+        blocks: ['postgresql', { name: 'valkey' }, 'mysql'],
+        datasets: [{ block: 'postgresql', variant: 'demo' }],
+      },
     });
   });
 
@@ -125,7 +140,7 @@ describe('sandboxkit instance create --template', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(
       new RegExp(
-        `${w.config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:24:\\d+: instances\\[1\\]\\.blocks\\[1\\]: unknown building block "kafka".*\\(from templates\\[1\\]\\.blocks\\[1\\], which --template brings in\\)`,
+        `${w.config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:24:\\d+: instances\\[1\\]\\.blocks\\[1\\]: unknown building block "rabbitmq".*\\(from templates\\[1\\]\\.blocks\\[1\\], which --template brings in\\)`,
       ),
     );
     expect(w.calls()).toEqual([]);
@@ -146,6 +161,18 @@ describe('sandboxkit instance create --template', () => {
     expect((await create(w, '--template', 'core', '--uses', 'mysql')).code).toBe(0);
     expect(w.record('beta')?.spec.uses).toEqual(['mysql']);
     expect(JSON.stringify(stack(w, 'beta'))).toContain('shared-mysql-credentials');
+  });
+
+  it('takes what an extended template inherits again when an update names it', async () => {
+    const w = workspace();
+    expect((await create(w, '--blocks', 'valkey', '--size', 'small')).code).toBe(0);
+    const r = await create(w, '--update', '--template', 'feature');
+    expect({ code: r.code, err: r.code ? r.err : '' }).toEqual({ code: 0, err: '' });
+    expect(w.record('beta')?.spec).toMatchObject({
+      blocks: ['postgresql', { name: 'valkey' }, 'mysql'],
+      size: 'medium',
+      ttlHours: 12,
+    });
   });
 
   it('adds and removes blocks of an instance that exists with --update, keeping the values of the others', async () => {

@@ -7,6 +7,8 @@ interface FakeCluster extends World {
   workloads: { namespace: string; kind: 'Deployment' | 'StatefulSet'; name: string; replicas: number }[];
   /** The reaper's state ConfigMap data; absent when the platform is not installed. */
   state?: Record<string, string>;
+  /** CloudNativePG Clusters, with their annotations. */
+  databases?: { namespace: string; name: string; annotations: Record<string, string> }[];
 }
 
 /** The kubectl stand-in's own answers: workloads, the reaper's ConfigMap, patch, scale. */
@@ -26,6 +28,16 @@ if (verb === 'patch') {
   else for (const op of p) delete c.state[op.path.replace('/data/', '')];
   return true;
 }
+if (verb === 'get' && what === 'clusters.postgresql.cnpg.io') {
+  out(JSON.stringify({ items: (c.databases || []).filter((d) => d.namespace === flag('-n')).map((d) => ({ metadata: { name: d.name, annotations: d.annotations } })) }));
+  return true;
+}
+if (verb === 'annotate' && what === 'clusters.postgresql.cnpg.io') {
+  const d = c.databases.find((x) => x.namespace === flag('-n') && x.name === name);
+  const a = args[args.length - 1];
+  if (a.endsWith('-')) delete d.annotations[a.slice(0, -1)]; else { const [k, v] = a.split('='); d.annotations[k] = v; }
+  return true;
+}
 if (verb === 'scale') {
   const [kind, wname] = what.split('/');
   const w = c.workloads.find((x) => x.namespace === flag('-n') && x.kind.toLowerCase() === kind && x.name === wname);
@@ -34,7 +46,10 @@ if (verb === 'scale') {
   return true;
 }`;
 
-function setup(cluster: Pick<FakeCluster, 'workloads' | 'state'>): { w: Workspace; cluster: () => FakeCluster } {
+function setup(cluster: Pick<FakeCluster, 'workloads' | 'state' | 'databases'>): {
+  w: Workspace;
+  cluster: () => FakeCluster;
+} {
   const w = new Workspace('');
   writeFileSync(w.config, CLI_CONFIG(join(w.dir, 'kubeconfig')));
   w.deployed('alpha', { createdAt: '2026-11-23T10:00:00Z', expiresAt: '2026-11-25T10:00:00Z' });
@@ -75,6 +90,41 @@ describe('sandboxkit instance stop / start', () => {
       history: [{ action: 'stop', outcome: 'succeeded', by: 'tester', detail: '2 workloads to 0' }],
     });
     expect(JSON.parse((await w.run('instance', 'list', '-o', 'json')).out)[0].phase).toBe('stopped');
+  });
+
+  it('hibernates the CloudNativePG clusters of the instance, remembering them, and wakes them on start', async () => {
+    const databases: FakeCluster['databases'] = [
+      { namespace: 'alpha', name: 'postgresql', annotations: {} },
+      { namespace: 'alpha', name: 'archive', annotations: { 'cnpg.io/hibernation': 'on' } },
+      { namespace: 'other', name: 'postgresql', annotations: {} },
+    ];
+    const { w, cluster } = setup({ workloads: ALPHA, state: {}, databases });
+    const stop = await w.run('instance', 'stop', 'alpha', '--json');
+    expect({ code: stop.code, err: stop.code ? stop.err : '' }).toEqual({ code: 0, err: '' });
+    expect(JSON.parse(stop.out).hibernated).toEqual(['postgresql']);
+    let c = cluster();
+    expect(c.state).toMatchObject({ 'alpha.cluster.postgresql': 'hibernated' });
+    expect(c.databases!.map((d) => `${d.namespace}/${d.name}=${d.annotations['cnpg.io/hibernation'] ?? ''}`)).toEqual([
+      'alpha/postgresql=on',
+      'alpha/archive=on',
+      'other/postgresql=',
+    ]);
+    const save = w.calls().findIndex((x) => /alpha\.cluster\.postgresql/.test(x));
+    const annotate = w.calls().findIndex((x) => / annotate clusters\.postgresql\.cnpg\.io postgresql /.test(x));
+    expect(save).toBeGreaterThan(-1);
+    expect(save).toBeLessThan(annotate);
+
+    const start = await w.run('instance', 'start', 'alpha', '--json');
+    expect({ code: start.code, err: start.code ? start.err : '' }).toEqual({ code: 0, err: '' });
+    expect(JSON.parse(start.out).hibernated).toEqual(['postgresql']);
+    c = cluster();
+    expect(c.state).toEqual({});
+    // The cluster an owner hibernated stays hibernated.
+    expect(c.databases!.map((d) => `${d.namespace}/${d.name}=${d.annotations['cnpg.io/hibernation'] ?? ''}`)).toEqual([
+      'alpha/postgresql=',
+      'alpha/archive=on',
+      'other/postgresql=',
+    ]);
   });
 
   it('reaches the cluster through the kubeconfig and context the config gives it', async () => {

@@ -68,7 +68,8 @@ function writeConfig(): void {
     clusters: [
       {
         ...suiteCluster(CLUSTER, 'sandbox.test'),
-        platform: { chartMirror: chartMirror() },
+        // The Strimzi operator, which the built-in kafka block requires of its cluster.
+        platform: { chartMirror: chartMirror(), kafka: true },
       },
     ],
     catalog: [LOWERED],

@@ -25,7 +25,7 @@ function pooled(change: (raw: any) => void = () => undefined) {
       cluster,
       owner: 'dss-ops',
       blocks: ['valkey'],
-      secrets: [{ name: 'dss-ca', from: { secretManager: 'interuss/dss-pool-ca' } }],
+      secrets: [{ name: 'dss-ca', from: { secretManager: 'interuss-dss-pool-ca' } }],
     }));
     raw.instanceGroups = [
       {
@@ -89,11 +89,12 @@ describe('instance groups across clouds', () => {
     (name) => {
       const manifests = Object.values(resources(json[name], 'kubernetes_manifest')).map((m: any) => m.manifest);
       expect(manifests.find((m) => m.kind === 'Issuer')?.spec).toEqual({ ca: { secretName: 'dss-ca' } });
-      const cert = manifests.find((m) => m.kind === 'Certificate' && m.metadata.name === 'pool-member');
+      const cert = manifests.find((m) => m.kind === 'Certificate' && m.metadata.name === 'pool-node-0');
       expect(cert.spec.dnsNames[0]).toBe(HOST[name]);
+      expect(cert.spec.commonName).toBe('node');
       expect(cert.spec.issuerRef).toEqual({ kind: 'Issuer', name: 'pool-ca', group: 'cert-manager.io' });
       expect(manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === 'dss-ca')?.spec.dataFrom).toEqual(
-        [{ extract: { key: 'interuss/dss-pool-ca' } }],
+        [{ extract: { key: 'interuss-dss-pool-ca' } }],
       );
     },
   );
@@ -138,7 +139,7 @@ describe('instance groups across clouds', () => {
         /^\d+ instanceGroups\[0\]\.members\[1\]: instance "dss-azure" is on cluster "azure-main", which does not allow TCP exposure; set allowTcpExposure: true/,
       ),
       expect.stringMatching(
-        /^\d+ instanceGroups\[0\]\.members\[2\]: cluster "gcp-main" of instance "dss-gcp" runs no external-dns \(platform\.externalDns\), so nothing publishes dss-gcp\.dss\.interuss\.aws\.sandbox\.example\.org$/,
+        /^\d+ instanceGroups\[0\]\.members\[2\]: cluster "gcp-main" of instance "dss-gcp" runs no external-dns \(platform\.externalDns\), so nothing publishes dss-gcp\.dss\.interuss\.aws\.sandbox\.example\.org; run it, or give the member's node addresses/,
       ),
       expect.stringMatching(
         /^\d+ instanceGroups\[0\]\.domain: "interuss\.aws\.sandbox\.example\.org" is outside the zone of the external-dns of member clusters: cluster "azure-main" \(member "dss-azure"\) writes names under azure\.sandbox\.example\.org only/,

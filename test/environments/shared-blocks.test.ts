@@ -160,12 +160,14 @@ catalog:
     expect(JSON.stringify(json.resource?.helm_release)).not.toMatch(/random_password/);
   });
 
-  it('refuses uses of a block the cluster does not share, and shared blocks that need a database or a hostname', () => {
+  it('refuses uses of a block the cluster does not share, and a shared block whose database and requirements no shared block meets', () => {
     expect(configIssues(config('[valkey, keycloak, nosuch]', '[mongodb]'))).toEqual([
       expect.stringMatching(
-        /^7 clusters\[0\]\.sharedBlocks\[1\]: "keycloak" needs a postgresql database of its instance; share the database block instead$/,
+        /^7 clusters\[0\]\.sharedBlocks\[1\]: "keycloak" needs a postgresql database, which a shared block of that engine gives it: share one too/,
       ),
-      expect.stringMatching(/^7 clusters\[0\]\.sharedBlocks\[1\]: "keycloak" serves a hostname per instance/),
+      expect.stringMatching(
+        /^7 clusters\[0\]\.sharedBlocks\[1\]: shared block "keycloak" requires a PostgreSQL database, version 14 or newer .*which no other shared block of cluster "kind" provides/,
+      ),
       expect.stringMatching(/^7 clusters\[0\]\.sharedBlocks\[2\]: unknown building block "nosuch"/),
       expect.stringMatching(
         /^13 instances\[0\]\.uses\[0\]: cluster "kind" does not share "mongodb"; its sharedBlocks are valkey, keycloak, nosuch$/,

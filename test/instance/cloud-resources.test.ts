@@ -157,13 +157,13 @@ describe('Azure instance cloud resources', () => {
     });
   });
 
-  it('wires container, queue, table, region, storage account and service account into the block', () => {
+  it("wires container, queue, table, region, the storage account's blob URL and service account into the block", () => {
     expect(values(az).cloud).toEqual({
       bucket: 'sandbox-az-team',
       queue: 'sandbox-az-team',
       table: 'sandboxazteam',
       region: 'westeurope',
-      storageAccount: azureInstanceResourceNames('az', 'az-team', {}).account,
+      storageAccount: `https://${azureInstanceResourceNames('az', 'az-team', {}).account}.blob.core.windows.net`,
     });
     expect(values(az).serviceAccount).toEqual({ name: 'sandbox-cloud' });
   });

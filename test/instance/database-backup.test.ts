@@ -277,17 +277,16 @@ describe('backup config errors', () => {
   }
   const at = (raw: any, name: string) => raw.instances.find((i: any) => i.name === name);
 
-  it('refuses a backupStore on Azure and Google clusters, naming the clouds that have one', () => {
+  it('refuses an Azure backupStore without the storage account of its container (test/seeds/backups: the rest)', () => {
     expect(
       problems((raw) => (raw.clusters.find((c: any) => c.cloud === 'azure').backupStore = { bucket: BUCKET })),
     ).toEqual([
-      expect.stringMatching(
-        /^\d+ clusters\[1\]\.backupStore: database backups are offered on aws and existing clusters; cluster "azure-main" is azure$/,
-      ),
+      expect.stringMatching(/^\d+ clusters\[1\]\.backupStore: needs storageAccount on an Azure cluster/),
+      expect.stringMatching(/^\d+ clusters\[1\]\.backupStore: needs resourceGroupName on an Azure cluster/),
     ]);
   });
 
-  it('refuses backup and restoreFrom without a backupStore on the cluster, or without a CloudNativePG block', () => {
+  it('refuses backup and restoreFrom without a backupStore on the cluster, or without a database block', () => {
     expect(
       problems((raw) => {
         at(raw, 'identity-trial').backup = { schedule: SCHEDULE };
@@ -296,7 +295,7 @@ describe('backup config errors', () => {
     ).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^\d+ instances\[1\]\.backup: needs a backupStore on cluster "gcp-main"/),
-        expect.stringMatching(/^\d+ instances\[3\]\.restoreFrom: needs a CloudNativePG database block/),
+        expect.stringMatching(/^\d+ instances\[3\]\.restoreFrom: needs a database block in blocks/),
       ]),
     );
   });

@@ -240,7 +240,7 @@ describe('platform stack', () => {
       userKey: 'admin-user',
       passwordKey: 'admin-password',
     });
-    expect(values(on, 'envoy-gateway').global).toEqual({ imageRegistry: 'mirror.internal:5000' });
+    expect(values(on, 'envoy-gateway').global).toMatchObject({ imageRegistry: 'mirror.internal:5000' });
     expect(values(on, 'cert-manager').imageRegistry).toBe('mirror.internal:5000');
     expect(values(on, 'instance-reaper').global).toEqual({ imageRegistry: 'mirror.internal:5000' });
     expect(releases(gcp).monitoring).toBeUndefined();

@@ -150,9 +150,9 @@ describe('tenant policies', () => {
   it('admit a member LoadBalancer only on clusters that allow TCP exposure', () => {
     const granted = (values: Record<string, unknown>) =>
       rendered(values).find((o) => o.metadata.name === 'tenant-policies-services').spec.variables;
-    expect(granted({ ingressDomain: 'aws.sandbox.example.org' })).toEqual([{ name: 'granted', expression: 'false' }]);
-    expect(granted({ ingressDomain: 'aws.sandbox.example.org', poolGrant: { enabled: true } })[0].expression).toMatch(
-      /^object\.metadata\.name == 'sandbox-pool-member' && /,
+    expect(granted({ ingressDomain: 'aws.sandbox.example.org' })[1]).toEqual({ name: 'granted', expression: 'false' });
+    expect(granted({ ingressDomain: 'aws.sandbox.example.org', poolGrant: { enabled: true } })[1].expression).toMatch(
+      /^variables\.poolIndex >= 0 && .* variables\.poolIndex < \('sandbox\.dev\/expose-tcp-nodes' in /,
     );
     const dss = buildStacks(loadConfig(join(__dirname, '..', '..', 'examples', 'dss.yaml')));
     expect(JSON.parse(release(synthJson(dss.platforms.get('platform-dss-gcp')!)).values[0]).poolGrant).toEqual({

@@ -17,10 +17,11 @@ export const SECRET_PATTERNS: readonly [string, RegExp][] = [
   ['JSON web token', /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./],
   ['GitHub token', /\bgh[pousr]_[A-Za-z0-9]{36}\b/],
   ['Slack token', /\bxox[abprs]-[A-Za-z0-9-]{10,}/],
-  // A key that names or points at a secret (`secret_id`, `secret_name`, `secret_arn`) holds no secret material.
+  // A key that names or points at a secret (`secret_id`, `secret_name`, `secretName`, `secret_arn`) holds no secret
+  // material.
   [
     'literal password or token value',
-    /"(?![\w-]*_(id|name|arn)")[\w-]*(password|passwd|secret|token|api[-_]?key)[\w-]*"\s*:\s*"(?!\\?\$\{)(?=[^"]*[0-9])(?=[^"]*[A-Za-z])[^"\s]{12,}"/i,
+    /"(?![\w-]*[_-]?(id|name|arn)")[\w-]*(password|passwd|secret|token|api[-_]?key)[\w-]*"\s*:\s*"(?!\\?\$\{)(?=[^"]*[0-9])(?=[^"]*[A-Za-z])[^"\s]{12,}"/i,
   ],
 ];
 
@@ -49,6 +50,7 @@ describe('secret scan', () => {
     expect(findSecrets('{"password": "${random_password.pw.result}"}')).toEqual([]);
     expect(findSecrets('"secret_id": "\\${aws_secretsmanager_secret.s1.id}"')).toEqual([]);
     expect(findSecrets('{"passwordSecret": "postgresql-credentials"}')).toEqual([]);
+    expect(findSecrets('{"secretName": "pool-node-0-tls"}')).toEqual([]);
     expect(findSecrets('{"secret_id": "sandbox-gcp-all-sso-database-admin-086dd3d1"}')).toEqual([]);
     expect(findSecrets('{"secret_token": "086dd3d1086dd3d1"}')).toHaveLength(1);
   });

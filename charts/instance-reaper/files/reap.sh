@@ -9,7 +9,9 @@
 # than its idle hours is deleted. Missing or unreadable metrics never delete: the instance is kept and the run fails.
 # Stopped instances are not idle-reaped: stopping is how an owner keeps one; expiry still applies.
 # Every namespace is handled on its own: a failure is reported, the run goes on, and it ends non-zero.
-# Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them.
+# Replicas of sleeping workloads are kept in a ConfigMap of the reaper, since it may scale workloads but not edit them;
+# CloudNativePG clusters sleep by the operator's hibernation annotation (the only change its admission policy lets the
+# reaper make to them), remembered in the same ConfigMap as "<namespace>.cluster.<name>=hibernated".
 # An owner decides how many workloads their namespace holds and how large they are, so the reaper never reads them
 # whole: expiry and idleness of every namespace are settled first, from the namespace list alone; then working hours
 # visit one workload at a time (a one-item list page, of which only the head is read, and the small scale
@@ -220,6 +222,45 @@ apply_hours() {
       [ -n "$token" ] || break
     done
   done
+  apply_hibernation "$1" "$2" "$started"
+}
+
+# Hibernates (asleep) or wakes (awake) the CloudNativePG clusters of namespace $1, one at a time, within the time the
+# namespace has left since $3: a Cluster has no replicas to scale (at least one instance), so the operator's
+# declarative hibernation annotation stops its pods and keeps its volumes. Only clusters the reaper hibernated are
+# woken; one an owner hibernated stays as it is. Owners have no rights on Clusters (only their blocks' releases
+# create them), so the list is as long as the config makes it, and kubectl reads the names from it. A custom
+# resource's JSON has sorted keys (its list metadata after the items, managedFields before the name), so the raw
+# one-item pages that workloads are read from would not give the name.
+apply_hibernation() {
+  # A cluster without the operator's API has nothing to hibernate (discovery is open to every account).
+  kube get --raw /apis/postgresql.cnpg.io/v1 >/dev/null 2>&1 || return 0
+  if ! clusters=$(kube get clusters.postgresql.cnpg.io -n "$1" -o 'jsonpath={range .items[*]}{.metadata.name}{" "}{end}' 2>&1); then
+    fail "$1: cannot list CloudNativePG clusters: $(printf '%s\n' "$clusters" | head -n 3 | cut -c1-300)"
+    return
+  fi
+  for name in $clusters; do
+    out_of_time "$1" "$3" && return
+    hibernate "$1" "$name" "$wanted" "$2"
+  done
+}
+
+# Hibernates or wakes CloudNativePG cluster $2 of namespace $1 to be $3 (awake or asleep) for working hours $4.
+hibernate() {
+  key="$1.cluster.$2"
+  if [ "$3" = awake ]; then
+    [ -n "$(saved_replicas "$key")" ] || return 0
+    echo "reaper: waking $1/cluster/$2 from hibernation"
+    if change annotate clusters.postgresql.cnpg.io "$2" -n "$1" cnpg.io/hibernation-; then forget "$key" || fail "$1/cluster/$2: cannot forget its hibernation"; else fail "$1/cluster/$2: waking from hibernation failed"; fi
+    return 0
+  fi
+  if ! hibernation=$(kube get clusters.postgresql.cnpg.io "$2" -n "$1" -o 'jsonpath={.metadata.annotations.cnpg\.io/hibernation}'); then
+    fail "$1/cluster/$2: cannot read its hibernation"
+    return 0
+  fi
+  [ "$hibernation" != on ] || return 0
+  echo "reaper: $1/cluster/$2 hibernates outside $4"
+  if remember "$key" hibernated; then change annotate clusters.postgresql.cnpg.io "$2" -n "$1" --overwrite cnpg.io/hibernation=on || fail "$1/cluster/$2: hibernation failed"; else fail "$1/cluster/$2: cannot remember its hibernation, left running"; fi
 }
 
 # Percent-encodes the characters a request-count query holds (namespaces are DNS labels).

@@ -55,3 +55,43 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
+
+{{- define "mysql.rcloneImage" -}}
+{{- $registry := default .Values.rclone.registry .Values.global.imageRegistry -}}
+{{- if $registry }}{{ $registry }}/{{ end }}{{ .Values.rclone.repository }}:{{ .Values.rclone.tag }}
+{{- end }}
+
+{{/* The environment of an rclone container: the store as `RCLONE_CONFIG_STORE_*` (its keys, if any, come as files). */}}
+{{- define "mysql.rcloneEnv" -}}
+- name: HOME
+  value: /tmp
+- name: RCLONE_CONFIG_STORE_TYPE
+  value: {{ required "backup.remote.type is required" .Values.backup.remote.type | quote }}
+{{- range $key, $value := omit .Values.backup.remote "type" }}
+- name: {{ printf "RCLONE_CONFIG_STORE_%s" ($key | upper) }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The store's S3 keys as files: the scripts read them, so no key is an environment entry of the pod. */}}
+{{- define "mysql.credentialsMount" -}}
+{{- if .Values.backup.credentialsSecret -}}
+- name: store-credentials
+  mountPath: /credentials
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "mysql.credentialsVolume" -}}
+{{- with .Values.backup.credentialsSecret -}}
+- name: store-credentials
+  secret:
+    secretName: {{ . }}
+    defaultMode: 0440
+    items:
+      - key: ACCESS_KEY_ID
+        path: ACCESS_KEY_ID
+      - key: ACCESS_SECRET_KEY
+        path: ACCESS_SECRET_KEY
+{{- end }}
+{{- end }}

@@ -86,14 +86,24 @@ spec:
 {{- end }}
 
 {{/*
-CEL: the Service is the one an instance group grants its member: the fixed name, in a namespace Terraform labelled with
-the granted port and annotated with the member's hostname, every port that port.
+CEL: the index of the pool node a Service stands for, -1 when it is none: `sandbox-pool-member` is node 0 (a one-node
+member), `sandbox-pool-member-<i>` node i.
+*/}}
+{{- define "tenant.poolIndex" -}}
+{{- $n := .Values.poolGrant.serviceName -}}
+object.metadata.name == '{{ $n }}' ? 0 : (object.metadata.name.startsWith('{{ $n }}-') && object.metadata.name.substring({{ add (len $n) 1 }}).matches('^[0-9]{1,2}$') ? int(object.metadata.name.substring({{ add (len $n) 1 }})) : -1)
+{{- end }}
+
+{{/*
+CEL: the Service is one an instance group grants its member: a node's Service (`variables.poolIndex` below the node
+count Terraform labelled the namespace with, 1 when absent), in a namespace Terraform labelled with the granted port
+and annotated with the nodes' names, every port that port.
 */}}
 {{- define "tenant.grantedTcp" -}}
 {{- if not .Values.poolGrant.enabled -}}
 false
 {{- else -}}
-object.metadata.name == '{{ .Values.poolGrant.serviceName }}' && has(namespaceObject.metadata.labels) && '{{ .Values.poolGrant.portLabel }}' in namespaceObject.metadata.labels && has(namespaceObject.metadata.annotations) && '{{ .Values.poolGrant.hostnameAnnotation }}' in namespaceObject.metadata.annotations && object.spec.ports.all(p, string(p.port) == namespaceObject.metadata.labels['{{ .Values.poolGrant.portLabel }}'])
+variables.poolIndex >= 0 && has(namespaceObject.metadata.labels) && '{{ .Values.poolGrant.portLabel }}' in namespaceObject.metadata.labels && variables.poolIndex < ('{{ .Values.poolGrant.nodesLabel }}' in namespaceObject.metadata.labels ? int(namespaceObject.metadata.labels['{{ .Values.poolGrant.nodesLabel }}']) : 1) && has(namespaceObject.metadata.annotations) && '{{ .Values.poolGrant.hostnameAnnotation }}' in namespaceObject.metadata.annotations && object.spec.ports.all(p, string(p.port) == namespaceObject.metadata.labels['{{ .Values.poolGrant.portLabel }}'])
 {{- end -}}
 {{- end }}
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { parse } from 'yaml';
 import { sandboxConfigSchema } from '../../../config/schema';
+import { resolveTemplates } from '../../../config/templates';
 import { suggest } from '../../../config/suggest';
 import type { InstanceConfig, SandboxConfig } from '../../../config/types';
 import { BUILTIN_CATALOG } from '../../../constructs/catalog/builtin';
@@ -125,8 +126,10 @@ function finalBlocks(flags: CreateFlags, configText: string, stored: InstanceCon
   let base: string[];
   if (flags.blocks?.length) base = [...flags.blocks];
   else if (flags.template) {
-    const templates = (parse(configText) as { templates?: { name?: string; blocks?: unknown[] }[] } | null)?.templates;
-    base = names(templates?.find((t) => t?.name === flags.template)?.blocks);
+    // The template's blocks with what it inherits through `extends`, as the config's loader applies them.
+    const templates = (parse(configText) as { templates?: unknown } | null)?.templates;
+    const probe = resolveTemplates({ templates, instances: [{ name: flags.name, template: flags.template }] });
+    base = names((probe.data.instances as { blocks?: unknown[] }[] | undefined)?.[0]?.blocks);
   } else base = names(stored?.blocks);
   const removed = new Set(flags.removeBlocks ?? []);
   return [...base.filter((b) => !removed.has(b)), ...(flags.addBlocks ?? []).filter((b) => !base.includes(b))];

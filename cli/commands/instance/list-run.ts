@@ -46,7 +46,7 @@ export function rowOf(view: InstanceView, cost: boolean): InstanceRow {
   const pss = spec && view.ref ? podSecurityOf(view.ref.config, spec) : undefined;
   const price = cost
     ? view.ref && spec
-      ? dailyCost(view.ref.cluster, spec)
+      ? dailyCost(view.ref.cluster, spec, view.ref.config)
       : { usd: null, basis: 'not in the config or a record' }
     : undefined;
   return {
@@ -119,7 +119,7 @@ export async function listCommand(ctx: CliContext, o: ListCommandOptions, format
   if (o.cost) {
     const total = rows.reduce((sum, r) => sum + (r.dailyCostUsd ?? 0), 0);
     ctx.io.out(
-      `\nestimated ${total.toFixed(2)} USD a day at most: each instance's quota held all day at on-demand list prices (cli/cost.ts); existing clusters are not priced`,
+      `\nestimated ${total.toFixed(2)} USD a day at most: each instance's quota held while awake, its storage, cloud resources, managed database, load balancers and share of shared blocks, at on-demand list prices (cli/cost.ts); existing clusters are not priced`,
     );
   }
   if (views.some((v) => v.observed === 'unreachable'))

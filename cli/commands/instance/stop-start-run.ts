@@ -16,6 +16,7 @@ export async function stopStartCommand(
   const result = verb === 'stop' ? await stopInstance(ctx, options) : await startInstance(ctx, options);
   if (printStructured(ctx, format, result)) return EXIT.ok;
   for (const w of result.workloads) ctx.io.err(`  ${w.kind}/${w.name} -> ${w.replicas}`);
+  for (const d of result.hibernated) ctx.io.err(`  cluster/${d} -> ${verb === 'stop' ? 'hibernated' : 'awake'}`);
   if (result.already)
     ctx.io.out(`instance ${o.name} is already ${verb === 'stop' ? 'stopped' : 'running'}; nothing to ${verb}`);
   else
