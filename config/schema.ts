@@ -714,6 +714,40 @@ export const catalogEntrySchema = z.strictObject({
     .optional(),
 });
 
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name such as X-Forwarded-Email');
+const web = z.strictObject({
+  auth: z
+    .strictObject({
+      proxy: z
+        .strictObject({
+          userHeader: headerName.optional(),
+          groupsHeader: headerName.optional(),
+          trustedAddresses: z
+            .array(z.union([z.ipv4(), z.ipv6()]))
+            .min(1)
+            .optional(),
+        })
+        .optional(),
+      oidc: z
+        .strictObject({
+          issuer: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+          clientId: nonEmpty,
+          clientSecretEnv: z
+            .string()
+            .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable, not the secret')
+            .optional(),
+          externalUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }),
+          userClaim: nonEmpty.optional(),
+          groupsClaim: nonEmpty.optional(),
+        })
+        .optional(),
+    })
+    .refine((a) => !(a.proxy && a.oidc), 'must name one of proxy or oidc, not both')
+    .optional(),
+  admins: z.array(ownerIdentity).optional(),
+  adminGroups: z.array(ownerIdentity).optional(),
+});
+
 export const sandboxConfigSchema = z
   .strictObject({
     state: state.optional(),
@@ -738,6 +772,7 @@ export const sandboxConfigSchema = z
       )
       .optional(),
     catalog: z.array(catalogEntrySchema).optional(),
+    web: web.optional(),
   })
   .superRefine((config, ctx) => {
     // Fargate enforces no NetworkPolicy: a profile must not take the pods of an instance on its cluster.

@@ -569,4 +569,44 @@ export interface SandboxConfig {
   readonly instanceGroups?: readonly InstanceGroupConfig[];
   /** Catalog entries that add to or replace the built-in catalog, by name. @default [] */
   readonly catalog?: readonly CatalogEntry[];
+  /** `sandboxkit serve`: who signs in to the web page, and who may act on every instance. */
+  readonly web?: WebConfig;
+}
+
+/**
+ * Sign-in from a reverse proxy that authenticates users (oauth2-proxy and the like) and passes who they are in
+ * request headers. The headers are believed only on requests from `trustedAddresses`.
+ */
+export interface WebProxyAuthConfig {
+  /** The header with the user's name (an e-mail address or login). @default 'X-Forwarded-Email' */
+  readonly userHeader?: string;
+  /** The header with the user's groups, comma-separated. @default 'X-Forwarded-Groups' */
+  readonly groupsHeader?: string;
+  /** Addresses of the proxy; a request from any other address is refused. @default ['127.0.0.1', '::1'] */
+  readonly trustedAddresses?: readonly string[];
+}
+
+/** Sign-in with OpenID Connect (authorization code flow with PKCE) against an issuer. */
+export interface WebOidcAuthConfig {
+  /** The issuer URL; its discovery document is read at start. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** The environment variable that holds the client secret (never the secret itself); none for a public client. */
+  readonly clientSecretEnv?: string;
+  /** The page's own address as the issuer redirects back to it, e.g. https://sandboxes.example.org. */
+  readonly externalUrl: string;
+  /** The ID token claim with the user's name. @default 'email' */
+  readonly userClaim?: string;
+  /** The ID token claim with the user's groups. @default 'groups' */
+  readonly groupsClaim?: string;
+}
+
+/** `sandboxkit serve`: how users sign in, and the platform admins. */
+export interface WebConfig {
+  /** How users sign in: one of `proxy` or `oidc`; without either the page serves 127.0.0.1 only. */
+  readonly auth?: { readonly proxy?: WebProxyAuthConfig; readonly oidc?: WebOidcAuthConfig };
+  /** Users who may act on every instance (extend, stop, start, destroy). @default [] */
+  readonly admins?: readonly string[];
+  /** Groups whose members may act on every instance. @default [] */
+  readonly adminGroups?: readonly string[];
 }
