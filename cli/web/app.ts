@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { WebConfig } from '../../config/types';
 import { ConfigError } from '../../config/load';
@@ -281,6 +282,7 @@ export function webApp(o: WebAppOptions): Hono<Env> {
   });
 
   app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
     log(`error: ${err.stack ?? err.message}`);
     return c.text(`sandboxkit serve: ${err.message}`, 500);
   });

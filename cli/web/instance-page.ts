@@ -99,7 +99,7 @@ export function instancePage(
   const expiries = s.history.filter((h) => h.action === 'extend' || h.action === 'create');
   const problems = [...s.problems, ...('problem' in checks ? [checks.problem] : [])];
   return html`<h1>Instance ${doc.spec.name}</h1>
-    ${problems.map((p) => html`<p class="notice error" role="alert">Could not read ${p}</p>`)}
+    ${problems.map((p) => html`<p class="notice error" role="alert">Not read from the cluster: ${p}</p>`)}
     <dl class="facts">
       <dt>Status</dt>
       <dd>
