@@ -49,12 +49,13 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px;
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 .notice { padding: 8px 12px; border-left: 4px solid var(--link); background: var(--panel); margin: 12px 0; }
 .error { border-left-color: var(--bad); } .done { border-left-color: var(--ok); }
+code { overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; word-break: break-word; background: var(--panel); padding: 8px; }
 .muted { color: var(--muted); } label.inline { display: inline; }
 fieldset { border: 1px solid var(--line); margin: 12px 0; } legend { font-weight: 600; }
 ul.cards { list-style: none; padding: 0; display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
 ul.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
-@media (max-width: 640px) { main { padding: 8px; } .hide-narrow { display: none; } dl.facts { grid-template-columns: 1fr; }
+@media (max-width: 640px) { main { padding: 8px; overflow-wrap: anywhere; } .hide-narrow { display: none; } dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: 8px; } }
 `;
 
