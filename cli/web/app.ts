@@ -87,6 +87,7 @@ export function webApp(o: WebAppOptions): Hono<Env> {
   // Form posts from another site are refused by their Origin, before the token is looked at.
   app.use(csrf(o.origins?.length ? { origin: [...o.origins] } : {}));
 
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/style.css', (c) => c.body(STYLE, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
 
   if (o.signIn.kind === 'oidc') {
