@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { z } from 'zod';
@@ -723,7 +724,7 @@ const web = z.strictObject({
           userHeader: headerName.optional(),
           groupsHeader: headerName.optional(),
           trustedAddresses: z
-            .array(z.union([z.ipv4(), z.ipv6()]))
+            .array(z.string().refine((a) => isIP(a) !== 0, 'must be an IP address such as 127.0.0.1 or ::1'))
             .min(1)
             .optional(),
         })
