@@ -593,8 +593,6 @@ export interface WebOidcAuthConfig {
   readonly clientId: string;
   /** The environment variable that holds the client secret (never the secret itself); none for a public client. */
   readonly clientSecretEnv?: string;
-  /** The page's own address as the issuer redirects back to it, e.g. https://sandboxes.example.org. */
-  readonly externalUrl: string;
   /** The ID token claim with the user's name. @default 'email' */
   readonly userClaim?: string;
   /** The ID token claim with the user's groups. @default 'groups' */
@@ -603,6 +601,11 @@ export interface WebOidcAuthConfig {
 
 /** `sandboxkit serve`: how users sign in, and the platform admins. */
 export interface WebConfig {
+  /**
+   * The page's address as browsers reach it (https://sandboxes.example.org): forms are accepted from this origin
+   * only, and the OIDC issuer redirects back to it. Required with `oidc`; without it, the address of each request.
+   */
+  readonly externalUrl?: string;
   /** How users sign in: one of `proxy` or `oidc`; without either the page serves 127.0.0.1 only. */
   readonly auth?: { readonly proxy?: WebProxyAuthConfig; readonly oidc?: WebOidcAuthConfig };
   /** Users who may act on every instance (extend, stop, start, destroy). @default [] */

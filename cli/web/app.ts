@@ -32,6 +32,8 @@ export interface WebAppOptions {
   readonly sessions?: Sessions;
   /** The page's own origin (scheme://host:port) for the CSRF origin check, when it is not the request's Host. */
   readonly origins?: readonly string[];
+  /** Mark the session cookie Secure: the page is reached over https (a TLS terminator in front of it). */
+  readonly secureCookie?: boolean;
   readonly now?: () => Date;
   /** Where failures are logged (the server's stderr). */
   readonly log?: (line: string) => void;
@@ -93,11 +95,11 @@ export function webApp(o: WebAppOptions): Hono<Env> {
   if (o.signIn.kind === 'oidc') {
     const oidc = o.signIn.oidc;
     app.get('/auth/login', async (c) => {
-      const sid = await sessionOf(c, sessions, true);
+      const sid = await sessionOf(c, sessions, true, o.secureCookie);
       return c.redirect(await oidc.start(sessions, sid, c.req.query('returnTo') ?? '/'), 302);
     });
     app.get('/auth/callback', async (c) => {
-      const sid = await sessionOf(c, sessions, false);
+      const sid = await sessionOf(c, sessions, false, o.secureCookie);
       try {
         return c.redirect(await oidc.finish(sessions, sid, new URL(c.req.url)), 302);
       } catch (err) {
@@ -109,7 +111,7 @@ export function webApp(o: WebAppOptions): Hono<Env> {
 
   // Who is asking: every page needs a user.
   app.use(async (c, next) => {
-    const sid = await sessionOf(c, sessions, true);
+    const sid = await sessionOf(c, sessions, true, o.secureCookie);
     c.set('sid', sid);
     const signIn = o.signIn;
     if (signIn.kind === 'local') c.set('user', signIn.user);
@@ -291,7 +293,7 @@ export function webApp(o: WebAppOptions): Hono<Env> {
 }
 
 /** The session id of the request's signed cookie, or a new session (with its cookie) when `create`. */
-async function sessionOf(c: Context, sessions: Sessions, create: boolean): Promise<string> {
+async function sessionOf(c: Context, sessions: Sessions, create: boolean, secure = false): Promise<string> {
   const sid = await getSignedCookie(c, sessions.secret, COOKIE);
   if (typeof sid === 'string' && sessions.get(sid)) return sid;
   if (!create) return '';
@@ -300,7 +302,7 @@ async function sessionOf(c: Context, sessions: Sessions, create: boolean): Promi
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
-    secure: new URL(c.req.url).protocol === 'https:',
+    secure: secure || new URL(c.req.url).protocol === 'https:',
   });
   return fresh;
 }

@@ -19,7 +19,11 @@ const localPath = (p: string) => (/^\/(?![/\\])/.test(p) ? p : '/');
  * Reads the issuer's discovery document (at start, so that a wrong issuer fails `sandboxkit serve` at once). The
  * client secret comes from the environment variable the config names; it is never written anywhere.
  */
-export async function oidcSignIn(config: WebOidcAuthConfig, env: NodeJS.ProcessEnv): Promise<OidcSignIn> {
+export async function oidcSignIn(
+  config: WebOidcAuthConfig,
+  externalUrl: string,
+  env: NodeJS.ProcessEnv,
+): Promise<OidcSignIn> {
   const client = await import('openid-client');
   const secret = config.clientSecretEnv ? env[config.clientSecretEnv] : undefined;
   if (config.clientSecretEnv && !secret)
@@ -41,7 +45,7 @@ export async function oidcSignIn(config: WebOidcAuthConfig, env: NodeJS.ProcessE
       EXIT.failed,
     );
   }
-  const redirectUri = new URL(CALLBACK, config.externalUrl).toString();
+  const redirectUri = new URL(CALLBACK, externalUrl).toString();
   const userClaim = config.userClaim ?? 'email';
   const groupsClaim = config.groupsClaim ?? 'groups';
   return {
@@ -68,7 +72,7 @@ export async function oidcSignIn(config: WebOidcAuthConfig, env: NodeJS.ProcessE
       if (!session?.login) throw new Error('no sign-in was started in this browser session');
       const { verifier, state, nonce, returnTo } = session.login;
       session.login = undefined;
-      const current = new URL(`${callback.pathname}${callback.search}`, config.externalUrl);
+      const current = new URL(`${callback.pathname}${callback.search}`, externalUrl);
       const tokens = await client.authorizationCodeGrant(server, current, {
         pkceCodeVerifier: verifier,
         expectedState: state,

@@ -19,7 +19,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  * command (as for the CLI), and the page is served on the loopback address only.
  */
 async function signInOf(ctx: CliContext, host: string): Promise<{ signIn: SignIn; says: string }> {
-  const auth = ctx.store.read().web?.auth;
+  const web = ctx.store.read().web;
+  const auth = web?.auth;
   if (auth?.proxy)
     return {
       signIn: { kind: 'proxy' },
@@ -27,7 +28,7 @@ async function signInOf(ctx: CliContext, host: string): Promise<{ signIn: SignIn
     };
   if (auth?.oidc)
     return {
-      signIn: { kind: 'oidc', oidc: await oidcSignIn(auth.oidc, ctx.io.env) },
+      signIn: { kind: 'oidc', oidc: await oidcSignIn(auth.oidc, web!.externalUrl!, ctx.io.env) },
       says: `users signed in with OpenID Connect at ${auth.oidc.issuer}`,
     };
   if (!LOOPBACK.has(host))
@@ -47,12 +48,12 @@ export async function serveCommand(ctx: CliContext, o: ServeOptions): Promise<nu
   const config = ctx.store.read();
   const { signIn, says } = await signInOf(ctx, o.host);
   const host = signIn.kind === 'local' ? '127.0.0.1' : o.host;
-  const origin = config.web?.auth?.oidc ? [new URL(config.web.auth.oidc.externalUrl).origin] : undefined;
+  const external = config.web?.externalUrl ? new URL(config.web.externalUrl) : undefined;
   const app = webApp({
     operations: cliOperations(ctx),
     signIn,
     web: config.web,
-    ...(origin ? { origins: origin } : {}),
+    ...(external ? { origins: [external.origin], secureCookie: external.protocol === 'https:' } : {}),
     now: () => ctx.io.now(),
     log: (line) => ctx.io.err(`serve: ${line}`),
   });

@@ -90,11 +90,12 @@ function fakeOps() {
 
 const PROXY: SignIn = { kind: 'proxy' };
 
-function setup(signIn: SignIn = PROXY) {
+function setup(signIn: SignIn = PROXY, origins?: string[]) {
   const { ops, calls } = fakeOps();
   const app = webApp({
     operations: ops,
     signIn,
+    ...(origins ? { origins } : {}),
     web: { auth: { proxy: {} }, admins: ['root@example.org'] },
     now: () => NOW,
   });
@@ -236,6 +237,19 @@ describe('sandboxkit serve: actions', () => {
       (await alice.post('/instances/alpha/stop', { _csrf: await alice.csrf() }, 'https://evil.example')).status,
     ).toBe(403);
     expect(s.calls).toEqual([]);
+  });
+
+  it('accepts forms from the external URL of the config only, when it is set (a TLS-terminating proxy in front)', async () => {
+    const s = setup(PROXY, ['https://sandboxes.example.org']);
+    const alice = s.browser(ALICE);
+    expect((await alice.post('/instances/alpha/stop', { _csrf: await alice.csrf() })).status).toBe(403);
+    const res = await alice.post(
+      '/instances/alpha/stop',
+      { _csrf: await alice.csrf() },
+      'https://sandboxes.example.org',
+    );
+    expect(res.status).toBe(303);
+    expect(s.calls).toEqual([`stop alpha by ${ALICE}`]);
   });
 
   it('extends with the TTL the form says, and shows the CLI error for a bad one', async () => {

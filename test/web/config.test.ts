@@ -35,15 +35,15 @@ describe('the web config key', () => {
       issuer: 'https://login.example.org/realms/x',
       clientId: 'sandboxkit',
       clientSecretEnv: 'SANDBOXKIT_OIDC_SECRET',
-      externalUrl: 'https://sandboxes.example.org',
     };
-    expect(parse({ auth: { oidc } }).web?.auth?.oidc).toEqual(oidc);
+    expect(parse({ externalUrl: 'https://sandboxes.example.org', auth: { oidc } }).web?.auth?.oidc).toEqual(oidc);
+    expect(problem({ auth: { oidc } })).toMatch(/web\.externalUrl: is required with auth\.oidc/);
   });
 
   it('refuses both sign-ins at once, a secret in place of its variable, a plain-http issuer and a bad address', () => {
     expect(
       problem({
-        auth: { proxy: {}, oidc: { issuer: 'https://x.example', clientId: 'c', externalUrl: 'https://y.example' } },
+        auth: { proxy: {}, oidc: { issuer: 'https://x.example', clientId: 'c' } },
       }),
     ).toMatch(/web\.auth: must name one of proxy or oidc, not both/);
     expect(
@@ -53,14 +53,13 @@ describe('the web config key', () => {
             issuer: 'https://x.example',
             clientId: 'c',
             clientSecretEnv: 's3cr3t-value',
-            externalUrl: 'https://y.example',
           },
         },
       }),
     ).toMatch(/web\.auth\.oidc\.clientSecretEnv: must be the name of an environment variable, not the secret/);
-    expect(
-      problem({ auth: { oidc: { issuer: 'http://x.example', clientId: 'c', externalUrl: 'https://y.example' } } }),
-    ).toMatch(/web\.auth\.oidc\.issuer: must be an https:\/\/ URL/);
+    expect(problem({ auth: { oidc: { issuer: 'http://x.example', clientId: 'c' } } })).toMatch(
+      /web\.auth\.oidc\.issuer: must be an https:\/\/ URL/,
+    );
     expect(problem({ auth: { proxy: { trustedAddresses: ['proxy.local'] } } })).toMatch(
       /web\.auth\.proxy\.trustedAddresses\[0\]: must be an IP address such as 127\.0\.0\.1 or ::1/,
     );
