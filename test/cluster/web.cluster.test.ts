@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import { createServer as createNetServer, type AddressInfo } from 'net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -17,6 +19,7 @@ import {
   TEST_CLUSTER,
   waitFor,
 } from './kube';
+import { startIssuer } from './oidc-issuer';
 
 /**
  * `sandboxkit serve` in Debian's Chromium, driven by Playwright, on a real API server: a tester creates an instance
@@ -31,6 +34,7 @@ const DOMAIN = 'sandbox.test';
 const NAME = 'web-demo';
 const ALICE = 'alice@example.org';
 const BOB = 'bob@example.org';
+const CAROL = 'carol@example.org';
 const CHROMIUM = process.env.SANDBOXKIT_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = process.env.SANDBOXKIT_SCREENSHOTS
   ? join(ROOT, process.env.SANDBOXKIT_SCREENSHOTS)
@@ -39,35 +43,66 @@ const SHOTS = process.env.SANDBOXKIT_SCREENSHOTS
 const ACTION_TIMEOUT = 10 * 60_000;
 
 let server: ChildProcess | undefined;
+let oidcServer: ChildProcess | undefined;
 let base = '';
-let serverLog = '';
+let serverLog = () => '';
 let browser: Browser | undefined;
 let alice: BrowserContext;
 let bob: BrowserContext;
 
+/** The suite's config, with the `web` key given. */
+const config = (web: Record<string, unknown>) => ({
+  state: { backend: 'local', directory: 'state' },
+  clusters: [{ ...suiteCluster(CLUSTER, DOMAIN), platform: { chartMirror: chartMirror() } }],
+  templates: [
+    {
+      name: 'preview',
+      description: 'Keycloak on PostgreSQL with demo users, and an inbox',
+      blocks: ['postgresql', 'keycloak'],
+      mocks: ['email'],
+      datasets: [{ block: 'postgresql', variant: 'minimal' }],
+      ttlHours: 2,
+    },
+  ],
+  web,
+});
 const annotations = (): Record<string, string> => kubectlJson('get', 'namespace', NAME).metadata.annotations ?? {};
 const replicas = () =>
   [...items('deployments', '-n', NAME), ...items('statefulsets', '-n', NAME)].map((w) => w.spec.replicas);
 const recordFile = join(work, 'state', `instance-${NAME}.sandboxkit.json`);
 const record = () => JSON.parse(readFileSync(recordFile, 'utf8'));
 
-/** Starts `sandboxkit serve` on a free port of 127.0.0.1; resolves with its address once it listens. */
-function startServer(): Promise<string> {
+/** Starts `sandboxkit serve` on 127.0.0.1 for `config`; resolves with its address once it listens. */
+function startServer(
+  config: string,
+  port = 0,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ base: string; child: ChildProcess; log: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'node',
-      [join(ROOT, 'dist', 'cli', 'main.js'), 'serve', '--port', '0', '--config', configFile, '--out', outdir],
-      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+      [join(ROOT, 'dist', 'cli', 'main.js'), 'serve', '--port', String(port), '--config', config, '--out', outdir],
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
     );
-    server = child;
+    let log = '';
     const seen = (d: Buffer) => {
-      serverLog += d.toString();
-      const m = /^serving (http:\/\/127\.0\.0\.1:\d+)\/$/m.exec(serverLog);
-      if (m) resolve(m[1]);
+      log += d.toString();
+      const m = /^serving (http:\/\/127\.0\.0\.1:\d+)\/$/m.exec(log);
+      if (m) resolve({ base: m[1], child, log: () => log });
     };
     child.stdout.on('data', seen);
     child.stderr.on('data', seen);
-    child.on('exit', (code) => reject(new Error(`sandboxkit serve exited ${code}:\n${serverLog}`)));
+    child.on('exit', (code) => reject(new Error(`sandboxkit serve exited ${code}:\n${log}`)));
+  });
+}
+
+/** A port nobody listens on now, for a server that must know its own address before it starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
 }
 
@@ -123,26 +158,15 @@ describe(`sandboxkit serve in a real browser (${TEST_CLUSTER})`, () => {
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(
       configFile,
-      stringify({
-        state: { backend: 'local', directory: 'state' },
-        clusters: [{ ...suiteCluster(CLUSTER, DOMAIN), platform: { chartMirror: chartMirror() } }],
-        templates: [
-          {
-            name: 'preview',
-            description: 'Keycloak on PostgreSQL with demo users, and an inbox',
-            blocks: ['postgresql', 'keycloak'],
-            mocks: ['email'],
-            datasets: [{ block: 'postgresql', variant: 'minimal' }],
-            ttlHours: 2,
-          },
-        ],
-        web: { auth: { proxy: { trustedAddresses: ['127.0.0.1'] } }, admins: ['platform@example.org'] },
-      }),
+      stringify(config({ auth: { proxy: { trustedAddresses: ['127.0.0.1'] } }, admins: ['platform@example.org'] })),
     );
     synth();
     terraform(stackDir(`platform-${CLUSTER}`), 'init', '-input=false', '-no-color');
     terraform(stackDir(`platform-${CLUSTER}`), 'apply', '-auto-approve', '-input=false', '-no-color');
-    base = await startServer();
+    const started = await startServer(configFile);
+    server = started.child;
+    base = started.base;
+    serverLog = started.log;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     alice = await context(ALICE);
     bob = await context(BOB);
@@ -152,6 +176,7 @@ describe(`sandboxkit serve in a real browser (${TEST_CLUSTER})`, () => {
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
     server?.kill('SIGTERM');
+    oidcServer?.kill('SIGTERM');
     if (exists('namespace', NAME) || existsSync(recordFile)) cli('instance', 'destroy', NAME, '--yes');
     if (existsSync(join(stackDir(`platform-${CLUSTER}`), '.terraform')))
       exec('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], {
@@ -286,6 +311,61 @@ describe(`sandboxkit serve in a real browser (${TEST_CLUSTER})`, () => {
     expect(await page.locator('#phase').textContent()).toBe('ready');
   });
 
+  it('signs in with OpenID Connect, and lets a member of an admin group act on any instance', async () => {
+    const secret = randomBytes(16).toString('hex');
+    const issuer = await startIssuer('sandboxkit', secret, { email: CAROL, groups: ['sandbox-admins'] });
+    try {
+      const port = await freePort();
+      const oidcConfig = join(work, 'oidc.yaml');
+      writeFileSync(
+        oidcConfig,
+        stringify(
+          config({
+            externalUrl: `http://127.0.0.1:${port}`,
+            auth: { oidc: { issuer: issuer.url, clientId: 'sandboxkit', clientSecretEnv: 'WEB_TEST_OIDC_SECRET' } },
+            adminGroups: ['sandbox-admins'],
+          }),
+        ),
+      );
+      const started = await startServer(oidcConfig, port, {
+        NODE_EXTRA_CA_CERTS: issuer.caFile,
+        WEB_TEST_OIDC_SECRET: secret,
+      });
+      oidcServer = started.child;
+      const unsigned = await fetch(`${started.base}/instances/${NAME}`, {
+        redirect: 'manual',
+        headers: { 'X-Forwarded-Email': ALICE },
+      });
+      expect(unsigned.status).toBe(302);
+      expect(unsigned.headers.get('location')).toBe(`/auth/login?returnTo=%2Finstances%2F${NAME}`);
+      const carol = await browser!.newContext({ ignoreHTTPSErrors: true });
+      const page = await carol.newPage();
+      const visited: string[] = [];
+      page.on('request', (r) => visited.push(new URL(r.url()).origin));
+      await page.goto(`${started.base}/instances/${NAME}`);
+      expect(visited).toContain(issuer.url);
+      expect(new URL(page.url()).pathname).toBe(`/instances/${NAME}`);
+      expect(await page.locator('header .who').textContent()).toMatch(
+        new RegExp(`${CAROL}\\s*\\(signed in with OpenID Connect\\)`),
+      );
+      expect(await page.getByText('you are a platform admin').count()).toBe(1);
+      expect(issuer.refusals).toEqual([]);
+      const token = await page.locator('header input[name=_csrf]').getAttribute('value');
+      const out = await carol.request.post(`${started.base}/auth/logout`, {
+        form: { _csrf: token! },
+        headers: { Origin: started.base },
+        maxRedirects: 0,
+      });
+      expect(out.status()).toBe(303);
+      const after = await carol.request.get(`${started.base}/instances/${NAME}`, { maxRedirects: 0 });
+      expect(after.headers()['location']).toMatch(/^\/auth\/login/);
+      await carol.close();
+    } finally {
+      oidcServer?.kill('SIGTERM');
+      await issuer.close();
+    }
+  });
+
   it('is usable on a phone: nothing wider than the screen', async () => {
     const phone = await context(ALICE, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await phone.newPage();
@@ -315,6 +395,6 @@ describe(`sandboxkit serve in a real browser (${TEST_CLUSTER})`, () => {
       ['create', 'extend', 'stop', 'start', 'destroy'].map((a) => `${ALICE} ${a} succeeded`),
     );
     for (const h of r.history) expect(Date.parse(h.at)).not.toBeNaN();
-    expect(serverLog).toContain(`refused stop ${NAME} to ${BOB}`);
+    expect(serverLog()).toContain(`refused stop ${NAME} to ${BOB}`);
   });
 });
