@@ -73,12 +73,21 @@ export async function oidcSignIn(
       const { verifier, state, nonce, returnTo } = session.login;
       session.login = undefined;
       const current = new URL(`${callback.pathname}${callback.search}`, externalUrl);
-      const tokens = await client.authorizationCodeGrant(server, current, {
-        pkceCodeVerifier: verifier,
-        expectedState: state,
-        expectedNonce: nonce,
-        idTokenExpected: true,
-      });
+      const tokens = await client
+        .authorizationCodeGrant(server, current, {
+          pkceCodeVerifier: verifier,
+          expectedState: state,
+          expectedNonce: nonce,
+          idTokenExpected: true,
+        })
+        .catch((err: Error & { error?: string; error_description?: string }) => {
+          // The issuer's own reason (invalid_client, invalid_grant, ...) says what to fix.
+          throw new Error(
+            err.error
+              ? `${err.message}: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`
+              : err.message,
+          );
+        });
       const claims: Record<string, unknown> = tokens.claims() ?? {};
       const name = claims[userClaim];
       if (typeof name !== 'string' || !name) throw new Error(`the ID token has no ${userClaim} claim`);

@@ -75,7 +75,7 @@ export async function startIssuer(clientId: string, clientSecret: string, user: 
           subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: ['RS256'],
           code_challenge_methods_supported: ['S256'],
-          token_endpoint_auth_methods_supported: ['client_secret_basic'],
+          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         });
       if (u.pathname === '/jwks')
         return json(200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] });
@@ -98,10 +98,14 @@ export async function startIssuer(clientId: string, clientSecret: string, user: 
         req.on('data', (d: Buffer) => (text += d.toString()));
         req.on('end', () => {
           const form = new URLSearchParams(text);
-          const [id, secret] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+          // client_secret_basic or client_secret_post, as the discovery document says.
+          const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
             .toString()
             .split(':')
             .map(decodeURIComponent);
+          const [id, secret] = req.headers.authorization
+            ? basic
+            : [form.get('client_id') ?? '', form.get('client_secret') ?? ''];
           const grant = codes.get(form.get('code') ?? '');
           codes.delete(form.get('code') ?? '');
           const verifier = form.get('code_verifier') ?? '';

@@ -118,7 +118,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 /** Submits the form of `button` and waits for the page the post ends on (Terraform may run meanwhile). */
 async function submit(page: Page, button: string): Promise<void> {
   const posted = page.waitForResponse((r) => r.request().method() === 'POST', { timeout: ACTION_TIMEOUT });
-  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.getByRole('button', { name: button, exact: true }).click({ timeout: ACTION_TIMEOUT });
   await posted;
   await page.waitForLoadState();
 }
@@ -343,6 +343,10 @@ describe(`sandboxkit serve in a real browser (${TEST_CLUSTER})`, () => {
       const visited: string[] = [];
       page.on('request', (r) => visited.push(new URL(r.url()).origin));
       await page.goto(`${started.base}/instances/${NAME}`);
+      expect({ refusals: issuer.refusals, log: started.log() }).toEqual({
+        refusals: [],
+        log: expect.not.stringContaining('sign-in failed'),
+      });
       expect(visited).toContain(issuer.url);
       expect(new URL(page.url()).pathname).toBe(`/instances/${NAME}`);
       expect(await page.locator('header .who').textContent()).toMatch(
