@@ -126,7 +126,12 @@ export function listPage(all: readonly ListRow[], q: ListQuery, now: Date, warni
     <div class="table-wrap">
       <table>
         <caption>
-          ${rows.length} of ${all.length} instances; estimated ${total.toFixed(2)} USD a day at most
+          ${rows.length} of ${all.length} instances;
+          ${
+            rows.some((r) => r.dailyCostUsd !== null)
+              ? `estimated ${total.toFixed(2)} USD a day at most`
+              : 'no cost estimate (existing clusters are not priced)'
+          }
         </caption>
         <thead>
           <tr>

@@ -134,7 +134,7 @@ describe('sandboxkit serve: the pages', () => {
     const res = await setup().browser(ALICE).get('/');
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toContain('3 of 3 instances; estimated 3.00 USD a day at most');
+    expect(text).toMatch(/3 of 3 instances;\s+estimated 3.00 USD a day at most/);
     expect(text).toMatch(/<time datetime="2026-12-07T10:00:00Z"[^>]*>in 2h 0m<\/time>/);
     expect(text).not.toContain('<img src=x');
     expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;');
