@@ -590,6 +590,7 @@ export interface WebProxyAuthConfig {
 export interface WebOidcAuthConfig {
   /** The issuer URL; its discovery document is read at start. */
   readonly issuer: string;
+  /** The client registered at the issuer for the page. */
   readonly clientId: string;
   /** The environment variable that holds the client secret (never the secret itself); none for a public client. */
   readonly clientSecretEnv?: string;
@@ -597,6 +598,14 @@ export interface WebOidcAuthConfig {
   readonly userClaim?: string;
   /** The ID token claim with the user's groups. @default 'groups' */
   readonly groupsClaim?: string;
+}
+
+/** How users of `sandboxkit serve` sign in: one of the two. */
+export interface WebAuthConfig {
+  /** Users signed in by a reverse proxy in front of the page (oauth2-proxy), named in its request headers. */
+  readonly proxy?: WebProxyAuthConfig;
+  /** Users signed in by the page itself at an OpenID Connect issuer. */
+  readonly oidc?: WebOidcAuthConfig;
 }
 
 /** `sandboxkit serve`: how users sign in, and the platform admins. */
@@ -607,7 +616,7 @@ export interface WebConfig {
    */
   readonly externalUrl?: string;
   /** How users sign in: one of `proxy` or `oidc`; without either the page serves 127.0.0.1 only. */
-  readonly auth?: { readonly proxy?: WebProxyAuthConfig; readonly oidc?: WebOidcAuthConfig };
+  readonly auth?: WebAuthConfig;
   /** Users who may act on every instance (extend, stop, start, destroy). @default [] */
   readonly admins?: readonly string[];
   /** Groups whose members may act on every instance. @default [] */
