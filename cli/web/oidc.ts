@@ -24,13 +24,13 @@ export async function oidcSignIn(
   externalUrl: string,
   env: NodeJS.ProcessEnv,
 ): Promise<OidcSignIn> {
-  const client = await import('openid-client');
   const secret = config.clientSecretEnv ? env[config.clientSecretEnv] : undefined;
   if (config.clientSecretEnv && !secret)
     throw new CliError(
       `web.auth.oidc.clientSecretEnv names ${config.clientSecretEnv}, which is not set: export the client secret in it`,
       EXIT.usage,
     );
+  const client = await import('openid-client');
   let server;
   try {
     server = await client.discovery(
