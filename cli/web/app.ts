@@ -1,5 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
@@ -42,6 +42,8 @@ export interface WebAppOptions {
 type Env = { Variables: { user: WebUser; sid: string } };
 
 const COOKIE = 'sandboxkit_session';
+/** An instance name: a DNS label (config/schema.ts). */
+const INSTANCE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Words the page says after an action; only these are shown, never text from the query string. */
 const DONE: Record<string, string> = {
   extend: 'Extended',
@@ -101,7 +103,9 @@ export function webApp(o: WebAppOptions): Hono<Env> {
     app.get('/auth/callback', async (c) => {
       const sid = await sessionOf(c, sessions, false, o.secureCookie);
       try {
-        return c.redirect(await oidc.finish(sessions, sid, new URL(c.req.url)), 302);
+        const returnTo = await oidc.finish(sessions, sid, new URL(c.req.url));
+        await setSession(c, sessions.rotate(sid), sessions.secret, o.secureCookie);
+        return c.redirect(returnTo, 302);
       } catch (err) {
         log(`sign-in failed: ${messageOf(err)}`);
         return c.text(`Sign-in failed: ${messageOf(err)}`, 401);
@@ -181,6 +185,17 @@ export function webApp(o: WebAppOptions): Hono<Env> {
       )}`,
     );
   });
+
+  // Only names an instance can have reach the lifecycle functions (the config schema's DNS label).
+  const knownName: MiddlewareHandler<Env> = async (c, next) => {
+    const name = c.req.param('name') ?? '';
+    if (!INSTANCE_NAME.test(name))
+      return render(c, 'Not found', notice('error', `there is no instance named "${name}"`), 404);
+    await next();
+    return undefined;
+  };
+  app.use('/instances/:name', knownName);
+  app.use('/instances/:name/*', knownName);
 
   app.get('/instances/:name', async (c) => {
     const name = c.req.param('name');
@@ -298,11 +313,16 @@ async function sessionOf(c: Context, sessions: Sessions, create: boolean, secure
   if (typeof sid === 'string' && sessions.get(sid)) return sid;
   if (!create) return '';
   const fresh = sessions.create();
-  await setSignedCookie(c, COOKIE, fresh, sessions.secret, {
+  await setSession(c, fresh, sessions.secret, secure);
+  return fresh;
+}
+
+/** Sets the session cookie: signed, not readable by scripts, sent on top-level navigations only from other sites. */
+async function setSession(c: Context, sid: string, secret: string, secure = false): Promise<void> {
+  await setSignedCookie(c, COOKIE, sid, secret, {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
     secure: secure || new URL(c.req.url).protocol === 'https:',
   });
-  return fresh;
 }

@@ -42,6 +42,15 @@ export class Sessions {
     return s;
   }
 
+  /** The session under a new id, the old id forgotten: after a sign-in, so that an id known before it is worthless. */
+  rotate(id: string): string {
+    const s = this.get(id);
+    const fresh = this.create();
+    if (s) this.sessions.set(fresh, s);
+    this.sessions.delete(id);
+    return fresh;
+  }
+
   drop(id: string): void {
     this.sessions.delete(id);
   }

@@ -168,6 +168,16 @@ describe('sandboxkit serve: the pages', () => {
     expect(await res.text()).toContain('instance &quot;missing&quot; is not in the config nor in a record');
   });
 
+  it('answers 404 for a name no instance can have, before any lifecycle function sees it', async () => {
+    const s = setup();
+    const alice = s.browser(ALICE);
+    const res = await alice.get('/instances/..%2F..%2Fetc');
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('there is no instance named &quot;../../etc&quot;');
+    expect((await alice.post('/instances/Alpha/stop', { _csrf: await alice.csrf() })).status).toBe(404);
+    expect(s.calls).toEqual([]);
+  });
+
   it('offers no action to another user, and says who may', async () => {
     const text = await (await setup().browser('bob@example.org').get('/instances/alpha')).text();
     expect(text).toContain(
