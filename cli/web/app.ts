@@ -1,5 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
@@ -88,6 +89,8 @@ export function webApp(o: WebAppOptions): Hono<Env> {
       referrerPolicy: 'no-referrer',
     }),
   );
+  // The forms are a few fields; nobody signed in may make the server hold more.
+  app.use(bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('the form is too large', 413) }));
   // Form posts from another site are refused by their Origin, before the token is looked at.
   app.use(csrf(o.origins?.length ? { origin: [...o.origins] } : {}));
 

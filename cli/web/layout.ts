@@ -55,7 +55,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: var(--panel); p
 fieldset { border: 1px solid var(--line); margin: 12px 0; } legend { font-weight: 600; }
 ul.cards { list-style: none; padding: 0; display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
 ul.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
-@media (max-width: 640px) { main { padding: 8px; overflow-wrap: anywhere; } .hide-narrow { display: none; } dl.facts { grid-template-columns: 1fr; }
+@media (max-width: 640px) { main { padding: 8px; overflow-wrap: anywhere; } th, td { overflow-wrap: normal; } .hide-narrow { display: none; } dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: 8px; } }
 `;
 

@@ -228,6 +228,14 @@ describe('sandboxkit serve: actions', () => {
     expect(s.calls).toEqual([]);
   });
 
+  it('refuses a form larger than any the pages send', async () => {
+    const s = setup();
+    const alice = s.browser(ALICE);
+    const res = await alice.post('/instances/alpha/extend', { _csrf: await alice.csrf(), ttl: 'x'.repeat(100_000) });
+    expect(res.status).toBe(413);
+    expect(s.calls).toEqual([]);
+  });
+
   it('lets a platform admin act on any instance', async () => {
     const s = setup();
     const root = s.browser('root@example.org');
