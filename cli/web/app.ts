@@ -180,7 +180,7 @@ export function webApp(o: WebAppOptions): Hono<Env> {
     return render(
       c,
       'Instances',
-      html`${done && DONE[done] && name ? notice('done', `${DONE[done]} ${name}.`) : ''}${listPage(
+      html`${done && DONE[done] && name && INSTANCE_NAME.test(name) ? notice('done', `${DONE[done]} ${name}.`) : ''}${listPage(
         rows,
         listQuery((k) => c.req.query(k)),
         now(),
