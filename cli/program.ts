@@ -6,6 +6,7 @@ import { actionOf, collect, CommandGroup, requireOptions, type CommandAction, ty
 import { registerCompletion } from './commands/completion';
 import { registerGc } from './commands/gc';
 import { registerInit } from './commands/init';
+import { registerServe } from './commands/serve';
 import { registerApply } from './commands/instance/apply';
 import { registerCreate } from './commands/instance/create';
 import { registerDestroy } from './commands/instance/destroy';
@@ -140,6 +141,7 @@ export function buildProgram(run: Runner): Command {
     .action(action(async (ctx) => (await import('./commands/shared')).listShared(ctx)));
 
   registerGc(program, run);
+  registerServe(program, run);
 
   program
     .command('audit')

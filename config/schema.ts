@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { z } from 'zod';
@@ -774,6 +775,45 @@ export const catalogEntrySchema = z.strictObject({
     .optional(),
 });
 
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name such as X-Forwarded-Email');
+const web = z
+  .strictObject({
+    externalUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
+    auth: z
+      .strictObject({
+        proxy: z
+          .strictObject({
+            userHeader: headerName.optional(),
+            groupsHeader: headerName.optional(),
+            trustedAddresses: z
+              .array(z.string().refine((a) => isIP(a) !== 0, 'must be an IP address such as 127.0.0.1 or ::1'))
+              .min(1)
+              .optional(),
+          })
+          .optional(),
+        oidc: z
+          .strictObject({
+            issuer: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+            clientId: nonEmpty,
+            clientSecretEnv: z
+              .string()
+              .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the name of an environment variable, not the secret')
+              .optional(),
+            userClaim: nonEmpty.optional(),
+            groupsClaim: nonEmpty.optional(),
+          })
+          .optional(),
+      })
+      .refine((a) => !(a.proxy && a.oidc), 'must name one of proxy or oidc, not both')
+      .optional(),
+    admins: z.array(ownerIdentity).optional(),
+    adminGroups: z.array(ownerIdentity).optional(),
+  })
+  .refine((w) => !w.auth?.oidc || w.externalUrl, {
+    path: ['externalUrl'],
+    message: 'is required with auth.oidc: the issuer redirects back to <externalUrl>/auth/callback',
+  });
+
 export const sandboxConfigSchema = z
   .strictObject({
     state: state.optional(),
@@ -823,6 +863,7 @@ export const sandboxConfigSchema = z
       )
       .optional(),
     catalog: z.array(catalogEntrySchema).optional(),
+    web: web.optional(),
   })
   .superRefine((config, ctx) => {
     // Fargate enforces no NetworkPolicy: a profile must not take the pods of an instance on its cluster.

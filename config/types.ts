@@ -620,4 +620,56 @@ export interface SandboxConfig {
   readonly instanceGroups?: readonly InstanceGroupConfig[];
   /** Catalog entries that add to or replace the built-in catalog, by name. @default [] */
   readonly catalog?: readonly CatalogEntry[];
+  /** `sandboxkit serve`: who signs in to the web page, and who may act on every instance. */
+  readonly web?: WebConfig;
+}
+
+/**
+ * Sign-in from a reverse proxy that authenticates users (oauth2-proxy and the like) and passes who they are in
+ * request headers. The headers are believed only on requests from `trustedAddresses`.
+ */
+export interface WebProxyAuthConfig {
+  /** The header with the user's name (an e-mail address or login). @default 'X-Forwarded-Email' */
+  readonly userHeader?: string;
+  /** The header with the user's groups, comma-separated. @default 'X-Forwarded-Groups' */
+  readonly groupsHeader?: string;
+  /** Addresses of the proxy; a request from any other address is refused. @default ['127.0.0.1', '::1'] */
+  readonly trustedAddresses?: readonly string[];
+}
+
+/** Sign-in with OpenID Connect (authorization code flow with PKCE) against an issuer. */
+export interface WebOidcAuthConfig {
+  /** The issuer URL; its discovery document is read at start. */
+  readonly issuer: string;
+  /** The client registered at the issuer for the page. */
+  readonly clientId: string;
+  /** The environment variable that holds the client secret (never the secret itself); none for a public client. */
+  readonly clientSecretEnv?: string;
+  /** The ID token claim with the user's name. @default 'email' */
+  readonly userClaim?: string;
+  /** The ID token claim with the user's groups. @default 'groups' */
+  readonly groupsClaim?: string;
+}
+
+/** How users of `sandboxkit serve` sign in: one of the two. */
+export interface WebAuthConfig {
+  /** Users signed in by a reverse proxy in front of the page (oauth2-proxy), named in its request headers. */
+  readonly proxy?: WebProxyAuthConfig;
+  /** Users signed in by the page itself at an OpenID Connect issuer. */
+  readonly oidc?: WebOidcAuthConfig;
+}
+
+/** `sandboxkit serve`: how users sign in, and the platform admins. */
+export interface WebConfig {
+  /**
+   * The page's address as browsers reach it (https://sandboxes.example.org): forms are accepted from this origin
+   * only, and the OIDC issuer redirects back to it. Required with `oidc`; without it, the address of each request.
+   */
+  readonly externalUrl?: string;
+  /** How users sign in: one of `proxy` or `oidc`; without either the page serves 127.0.0.1 only. */
+  readonly auth?: WebAuthConfig;
+  /** Users who may act on every instance (extend, stop, start, destroy). @default [] */
+  readonly admins?: readonly string[];
+  /** Groups whose members may act on every instance. @default [] */
+  readonly adminGroups?: readonly string[];
 }

@@ -4,7 +4,7 @@ import type { CliContext } from '../context';
 /** Who runs a command, and how that was found: recorded in the instance's history, and the default owner. */
 export interface Actor {
   readonly name: string;
-  readonly from: 'git config user.email' | '$USER' | 'unknown';
+  readonly from: 'git config user.email' | '$USER' | 'unknown' | 'sandboxkit serve';
 }
 
 /**

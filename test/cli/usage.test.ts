@@ -32,6 +32,7 @@ describe('sandboxkit usage', () => {
       'shared destroy',
       'shared list',
       'gc',
+      'serve',
       'audit',
       'bom',
       'bundle',
