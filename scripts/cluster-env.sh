@@ -6,8 +6,8 @@
 # etcd, kwok nodes) and uses the Terraform providers of its filesystem mirror.
 # Charts come from $SANDBOXKIT_CHART_MIRROR (a Helm repository URL or folder); by default the folder
 # ../shared/charts-mirror, served on 127.0.0.1.
-# Needs terraform, kubectl, python3 and helm (.tools/bin, from scripts/install-tools.sh) and chromium
-# (scripts/install-browser.sh): a missing one fails the run. Expects ROOT (the project) and fail() from the caller.
+# Needs terraform, kubectl, python3 and helm (.tools/bin, from scripts/install-tools.sh), and chromium
+# (scripts/install-browser.sh) when SANDBOXKIT_NEEDS_BROWSER=1: a missing one fails the run. Expects ROOT (the project) and fail() from the caller.
 REALK8S=$ROOT/../shared/realk8s
 if [[ ${CI:-} == true || ${SANDBOXKIT_REALK8S:-} == 1 || -z ${KUBECONFIG:-} ]]; then
   [[ -x $REALK8S/up.sh ]] || fail "no KUBECONFIG and no control plane at $REALK8S: point KUBECONFIG at a cluster (kind, minikube, a dev cluster)"
@@ -34,7 +34,7 @@ else
 fi
 
 bash scripts/install-tools.sh
-bash scripts/install-browser.sh
+if [[ ${SANDBOXKIT_NEEDS_BROWSER:-0} == 1 ]]; then bash scripts/install-browser.sh; fi
 export PATH=$ROOT/.tools/bin:$PATH
 for tool in terraform kubectl helm python3; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (see README: Test against a real cluster)"

@@ -6,10 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 fail() { echo "test:cluster: $*" >&2; exit 1; }
-# The real node is one per machine: started only when the node suite runs (all suites, or a path naming it).
+# The real node (one per machine) and the browser start or install only when their suite runs: all suites,
+# or an argument naming it.
 SANDBOXKIT_NEEDS_NODE=0
-if [[ $# -eq 0 ]]; then SANDBOXKIT_NEEDS_NODE=1; fi
-for arg in "$@"; do [[ $arg == *node* ]] && SANDBOXKIT_NEEDS_NODE=1; done
+SANDBOXKIT_NEEDS_BROWSER=0
+if [[ $# -eq 0 ]]; then SANDBOXKIT_NEEDS_NODE=1 SANDBOXKIT_NEEDS_BROWSER=1; fi
+for arg in "$@"; do
+  [[ $arg == *node* ]] && SANDBOXKIT_NEEDS_NODE=1
+  [[ $arg == *web* ]] && SANDBOXKIT_NEEDS_BROWSER=1
+done
 # shellcheck source=scripts/cluster-env.sh
 source scripts/cluster-env.sh
 
