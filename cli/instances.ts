@@ -5,6 +5,7 @@ import type { ClusterConfig, InstanceConfig, SandboxConfig } from '../config/typ
 import { BUILTIN_CATALOG } from '../constructs/catalog/builtin';
 import { mergeCatalog } from '../constructs/catalog/merge';
 import type { PodSecurityLevel } from '../constructs/catalog/types';
+import { instancePodSecurity } from '../constructs/instance/pod-security';
 import { memberInstance } from '../config/instance-groups';
 import { suggest } from '../config/suggest';
 import { instanceStackName } from '../stacks/names';
@@ -257,24 +258,22 @@ export function expiryAddress(dir: string): string {
   return `time_offset.${expiry[0]}`;
 }
 
-const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
-
-/** The Pod Security level the instance's namespace enforces: restricted, unless a block's catalog entry lowers it. */
+/**
+ * The Pod Security level the instance's namespace enforces, by the rule its SandboxInstance applies: restricted,
+ * unless a block's catalog entry lowers it. Blocks the catalog does not hold are left out.
+ */
 export function podSecurityOf(
   config: SandboxConfig,
   instance: InstanceConfig,
 ): { level: PodSecurityLevel; loweredBy: string[] } {
   const catalog = mergeCatalog(BUILTIN_CATALOG, config.catalog ?? []);
-  let level: PodSecurityLevel = 'restricted';
-  const loweredBy: string[] = [];
-  for (const block of instance.blocks) {
+  const blocks = instance.blocks.flatMap((block) => {
     const name = typeof block === 'string' ? block : block.name;
-    const wanted = catalog.get(name)?.podSecurity?.level;
-    if (!wanted) continue;
-    loweredBy.push(name);
-    if (LEVELS.indexOf(wanted) > LEVELS.indexOf(level)) level = wanted;
-  }
-  return { level, loweredBy };
+    const entry = catalog.get(name);
+    return entry ? [{ name, entry }] : [];
+  });
+  const pss = instancePodSecurity(blocks);
+  return { level: pss.level, loweredBy: pss.loweredBy.map((b) => b.block) };
 }
 
 export const namespaceOf = (instance: InstanceConfig): string => instance.namespace ?? instance.name;

@@ -15,7 +15,7 @@ import {
   type BackupIdentity,
   type BackupLocation,
 } from '../constructs/instance/database-backup';
-import type { BlockRef } from '../constructs/instance/sandbox-instance';
+import type { BlockRef } from '../constructs/instance/instance-props';
 import { fillPlaceholders, mergeValues } from '../constructs/instance/values';
 import { aksLookup, eksLookup } from './cloud-lookups';
 

@@ -7,7 +7,8 @@ import { mergeCatalog } from '../../constructs/catalog/merge';
 import { ExistingCluster } from '../../constructs/existing/existing-cluster';
 import { OWNER_RULES } from '../../constructs/instance/owner-access';
 import { QUOTA_LIMITS_FACTOR } from '../../constructs/instance/quota-check';
-import { SandboxInstance, type SandboxInstanceProps } from '../../constructs/instance/sandbox-instance';
+import type { SandboxInstanceProps } from '../../constructs/instance/instance-props';
+import { SandboxInstance } from '../../constructs/instance/sandbox-instance';
 import { bytes, cpuMillis } from '../../constructs/instance/quantity';
 import { SIZE_PROFILES } from '../../constructs/instance/size-profile';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
@@ -511,6 +512,21 @@ describe('instance stack', () => {
     expect(values('postgresql').global).toBeUndefined();
     for (const name of ['valkey', 'mock-email', 'seed-postgresql-minimal'])
       expect(values(name).global).toEqual({ imageRegistry: 'mirror.internal:5000' });
+  });
+
+  it('installs what its plan says: the order, each release with its planned values, the warnings', () => {
+    const { stack, instance: built } = instance({
+      blocks: [{ name: 'keycloak' }, { name: 'postgresql' }, { name: 'mongodb' }, { name: 'messaging' }],
+      mocks: ['email'],
+    });
+    expect(built.order).toEqual(built.plan.blocks.map((b) => b.name));
+    const r = releases(synthJson(stack));
+    for (const block of built.plan.blocks) expect(JSON.parse(r[block.name].values[0])).toEqual(block.releaseValues);
+    expect(warnings(stack)).toEqual(built.plan.warnings);
+    expect(built.plan.warnings).toContain(
+      'SandboxInstance "demo": block "messaging" can use smsApiUrl, which the instance does not provide ' +
+        '(add the matching mocks)',
+    );
   });
 
   it('configures the Kubernetes and Helm providers from the cluster found by name, per cloud', () => {
