@@ -99,6 +99,11 @@ export async function checkApiServer(ctx: CliContext, cluster: ClusterConfig): P
     }
     return { ...base, status: 'ok', version };
   }
+  return { ...base, status: 'unreachable', server: await kubeServer(ctx, conn), error: kubectlMessage(r) };
+}
+
+/** The API server's URL in the kubeconfig and context of `conn` (kubectl's connection flags), if it names one. */
+export async function kubeServer(ctx: CliContext, conn: readonly string[]): Promise<string | undefined> {
   const view = await ctx.tools.run('kubectl', [
     ...conn,
     'config',
@@ -107,12 +112,7 @@ export async function checkApiServer(ctx: CliContext, cluster: ClusterConfig): P
     '-o',
     'jsonpath={.clusters[0].cluster.server}',
   ]);
-  return {
-    ...base,
-    status: 'unreachable',
-    server: view.code === 0 && view.stdout.trim() ? view.stdout.trim() : undefined,
-    error: kubectlMessage(r),
-  };
+  return view.code === 0 && view.stdout.trim() ? view.stdout.trim() : undefined;
 }
 
 /** The check's failure as one short message naming the context and server, or undefined when it passed. */

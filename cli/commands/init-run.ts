@@ -5,7 +5,7 @@ import { CLUSTER_NAME_MAX } from '../../config/schema';
 import { CONFIG_NAME } from '../config-discovery';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../io';
-import { kubectlMessage, REQUEST_TIMEOUT } from '../kube';
+import { kubeServer, kubectlMessage, REQUEST_TIMEOUT } from '../kube';
 import { NOT_FOUND } from '../tools';
 
 /** `init`'s options. */
@@ -98,16 +98,7 @@ export async function initCommand(ctx: CliContext, o: InitOptions): Promise<numb
       `${kubeconfig} has no current context: pass --context, or --kubeconfig with a cluster`,
       EXIT.failed,
     );
-  const server = (
-    await ctx.tools.run('kubectl', [
-      ...conn,
-      'config',
-      'view',
-      '--minify',
-      '-o',
-      'jsonpath={.clusters[0].cluster.server}',
-    ])
-  ).stdout.trim();
+  const server = (await kubeServer(ctx, conn)) ?? '';
   const classes = await ctx.tools.run('kubectl', [...conn, 'get', 'storageclass', '-o', 'json', REQUEST_TIMEOUT]);
   if (classes.code !== 0)
     ctx.io.err(

@@ -247,13 +247,9 @@ export async function readReleases(
   }
 }
 
-/** The instance's namespace alone, in one request: what an action needs to reconcile the phase before it starts. */
-export async function observeNamespace(
-  ctx: CliContext,
-  cluster: ClusterConfig,
-  namespace: string,
-): Promise<InstanceObservation> {
-  const ns = await kubectlJson<{ items?: KubeObject[] }>(ctx, cluster, [
+/** The namespace as a list of zero or one item: a missing namespace is an answer, not an error. */
+const readNamespace = (ctx: CliContext, cluster: ClusterConfig, namespace: string) =>
+  kubectlJson<{ items?: KubeObject[] }>(ctx, cluster, [
     'get',
     'namespaces',
     '--field-selector',
@@ -261,6 +257,14 @@ export async function observeNamespace(
     '-o',
     'json',
   ]);
+
+/** The instance's namespace alone, in one request: what an action needs to reconcile the phase before it starts. */
+export async function observeNamespace(
+  ctx: CliContext,
+  cluster: ClusterConfig,
+  namespace: string,
+): Promise<InstanceObservation> {
+  const ns = await readNamespace(ctx, cluster, namespace);
   if (!ns.ok) return { problems: [`namespace: ${ns.error}`] };
   const found = ns.value.items?.[0];
   return found ? { namespace: namespaceObservation(found), problems: [] } : { problems: [] };
@@ -273,14 +277,7 @@ export async function observeInstance(
   namespace: string,
 ): Promise<InstanceObservation> {
   const [ns, podsAndEvents, routes, releases] = await Promise.all([
-    kubectlJson<{ items?: KubeObject[] }>(ctx, cluster, [
-      'get',
-      'namespaces',
-      '--field-selector',
-      `metadata.name=${namespace}`,
-      '-o',
-      'json',
-    ]),
+    readNamespace(ctx, cluster, namespace),
     kubectlJson<{ items?: (KubeObject & EventObject)[] }>(ctx, cluster, [
       'get',
       'pods,events',
