@@ -1,10 +1,11 @@
 import { execFile } from 'child_process';
 import { createHash } from 'crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
-import { join, relative } from 'path';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { tempDir } from '../fixtures';
 import { requireTool, run } from '../tools';
+import { treeDigest } from '../tree-digest';
 
 /** The chart mirror the tests render real upstream archives from: `shared/` beside the clone. */
 export const CHART_MIRROR = join(__dirname, '..', '..', '..', 'shared', 'charts-mirror');
@@ -43,16 +44,7 @@ const chartDigests = new Map<string, string>();
 function chartDigest(chart: string): string {
   let digest = chartDigests.get(chart);
   if (digest) return digest;
-  const hash = createHash('sha256');
-  const add = (path: string) => {
-    if (statSync(path).isDirectory()) {
-      for (const name of readdirSync(path).sort()) add(join(path, name));
-    } else {
-      hash.update(`${relative(chart, path)}\0`).update(readFileSync(path));
-    }
-  };
-  add(chart);
-  digest = hash.digest('hex');
+  digest = treeDigest(chart);
   chartDigests.set(chart, digest);
   return digest;
 }

@@ -1,11 +1,13 @@
 import { execFile } from 'child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'fs';
+import { createHash } from 'crypto';
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { loadConfig } from '../../config/load';
 import { synthesize } from '../../synth/synthesize';
 import { CHART_NAMES, chartScenarios, renderChart } from '../charts/render';
 import { tempDir } from '../fixtures';
 import { requireTool } from '../tools';
+import { treeDigest } from '../tree-digest';
 import { SKIPS, activeOptions, terraformSkips } from './checkov-skips';
 
 const ROOT = join(__dirname, '..', '..');
@@ -32,6 +34,30 @@ export function crashedChecks(log: string): string[] {
   return [...log.matchAll(/Failed to run check (\S+) on (\S+)/g)].map((m) => `${m[1]} ${m[2]}`);
 }
 
+/*
+ * A scan is kept between runs under node_modules/.cache, keyed by the checkov installation, its arguments and every
+ * byte scanned: a warm run whose stacks and charts render the same reads it instead of starting checkov (a third of
+ * a warm `npm test`'s CPU).
+ */
+const STORE = join(ROOT, 'node_modules', '.cache', 'sandboxkit', 'checkov');
+
+function cached(dir: string, args: readonly string[], scanNow: () => Promise<Scan>): Promise<Scan> {
+  const binary = realpathSync(checkov);
+  const key = createHash('sha256')
+    .update([binary, statSync(binary).mtimeMs, args.slice(2).join(' '), treeDigest(dir)].join('\0'))
+    .digest('hex');
+  const file = join(STORE, `${key}.json`);
+  try {
+    return Promise.resolve(JSON.parse(readFileSync(file, 'utf8')) as Scan);
+  } catch {
+    return scanNow().then((result) => {
+      mkdirSync(STORE, { recursive: true });
+      writeFileSync(file, JSON.stringify(result));
+      return result;
+    });
+  }
+}
+
 /**
  * Runs checkov once over every example's stacks and the rendered charts (both frameworks):
  * its start-up is most of a scan's cost. Nothing is skipped on the command line; each test
@@ -50,19 +76,30 @@ function scan(dir: string): Promise<Scan> {
     'json',
     '--soft-fail',
   ];
-  const result = new Promise<Scan>((resolve, reject) =>
-    execFile(checkov, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${checkov} ${args.join(' ')} failed:\n${stdout}${stderr || err.message}`));
-      const out = JSON.parse(stdout);
-      const reports = (Array.isArray(out) ? out : [out]) as {
-        results?: { passed_checks?: Result[]; failed_checks?: Result[] };
-      }[];
-      resolve({
-        passed: reports.flatMap((r) => r.results?.passed_checks ?? []),
-        failed: reports.flatMap((r) => r.results?.failed_checks ?? []),
-        crashed: crashedChecks(stderr),
-      });
-    }),
+  const result = cached(
+    dir,
+    args,
+    () =>
+      new Promise<Scan>((resolve, reject) =>
+        execFile(
+          checkov,
+          args,
+          { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+          (err, stdout, stderr) => {
+            if (err)
+              return reject(new Error(`${checkov} ${args.join(' ')} failed:\n${stdout}${stderr || err.message}`));
+            const out = JSON.parse(stdout);
+            const reports = (Array.isArray(out) ? out : [out]) as {
+              results?: { passed_checks?: Result[]; failed_checks?: Result[] };
+            }[];
+            resolve({
+              passed: reports.flatMap((r) => r.results?.passed_checks ?? []),
+              failed: reports.flatMap((r) => r.results?.failed_checks ?? []),
+              crashed: crashedChecks(stderr),
+            });
+          },
+        ),
+      ),
   );
   result.catch(() => undefined); // awaited by its tests; this only keeps an early failure from being reported as unhandled
   return result;
