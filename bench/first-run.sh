@@ -11,6 +11,8 @@ trap 'rm -rf "$work"' EXIT
 [[ ${1:-} == --fresh-tools ]] && export SANDBOXKIT_TOOLS_CACHE=$work/tools
 
 git clone --quiet "$src" "$work/sandboxkit"
+# The tests read the chart mirror and control plane from ../shared, as beside any clone.
+ln -s "$(cd "$src/../shared" && pwd)" "$work/shared"
 cd "$work/sandboxkit"
 step() {
   local name=$1
