@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # How long a first `npm test` takes: clones this repository into a temporary folder and times `npm ci` and
 # `npm test` there, as a newcomer runs them (`npm run bench:first-run`).
-#   --fresh-tools   also build helm and install checkov from scratch (a machine that never ran the tests),
-#                   instead of linking the ones this machine built before (~/.cache/sandboxkit/tools)
+#   --fresh-machine as on a machine that never ran them: every cache starts empty (sandboxkit's and the tools'
+#                   under ~/.cache, Go's build and module caches, pip's and npm's), so npm ci downloads every
+#                   package and the tests build helm and install checkov from scratch
 # Prints one line per step with its seconds and the load average when it ended; the clone is removed.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-[[ ${1:-} == --fresh-tools ]] && export SANDBOXKIT_TOOLS_CACHE=$work/tools
+# Go's module cache is read-only; make it writable before removing it.
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+if [[ ${1:-} == --fresh-machine ]]; then
+  export XDG_CACHE_HOME=$work/cache GOMODCACHE=$work/gomod npm_config_cache=$work/npm
+fi
 
 git clone --quiet "$src" "$work/sandboxkit"
 # The tests read the chart mirror and control plane from ../shared, as beside any clone.
