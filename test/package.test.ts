@@ -43,8 +43,7 @@ function pack(): { work: string; tarball: string } {
  * checked again. Not under node_modules, where TypeScript compiles nothing; one folder per clone.
  */
 const CONSUMERS = join(
-  homedir(),
-  '.cache',
+  process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
   'sandboxkit',
   'package-test',
   createHash('sha256').update(ROOT).digest('hex').slice(0, 12),
