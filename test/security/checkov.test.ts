@@ -34,73 +34,65 @@ export function crashedChecks(log: string): string[] {
   return [...log.matchAll(/Failed to run check (\S+) on (\S+)/g)].map((m) => `${m[1]} ${m[2]}`);
 }
 
+/** Everything but the folder: both frameworks, no download, JSON out, findings reported rather than failing. */
+const OPTIONS = [
+  '--framework',
+  'terraform_json',
+  'kubernetes',
+  '--skip-download',
+  '--compact',
+  '-o',
+  'json',
+  '--soft-fail',
+];
+
+/** One checkov run over `dir`. */
+function runCheckov(dir: string): Promise<Scan> {
+  const args = ['-d', dir, ...OPTIONS];
+  return new Promise<Scan>((resolve, reject) =>
+    execFile(checkov, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${checkov} ${args.join(' ')} failed:\n${stdout}${stderr || err.message}`));
+      const out = JSON.parse(stdout);
+      const reports = (Array.isArray(out) ? out : [out]) as {
+        results?: { passed_checks?: Result[]; failed_checks?: Result[] };
+      }[];
+      resolve({
+        passed: reports.flatMap((r) => r.results?.passed_checks ?? []),
+        failed: reports.flatMap((r) => r.results?.failed_checks ?? []),
+        crashed: crashedChecks(stderr),
+      });
+    }),
+  );
+}
+
 /*
- * A scan is kept between runs under node_modules/.cache, keyed by the checkov installation, its arguments and every
+ * A scan is kept between runs under node_modules/.cache, keyed by the checkov installation, its options and every
  * byte scanned: a warm run whose stacks and charts render the same reads it instead of starting checkov (a third of
  * a warm `npm test`'s CPU).
  */
 const STORE = join(ROOT, 'node_modules', '.cache', 'sandboxkit', 'checkov');
 
-function cached(dir: string, args: readonly string[], scanNow: () => Promise<Scan>): Promise<Scan> {
-  const binary = realpathSync(checkov);
-  const key = createHash('sha256')
-    .update([binary, statSync(binary).mtimeMs, args.slice(2).join(' '), treeDigest(dir)].join('\0'))
-    .digest('hex');
-  const file = join(STORE, `${key}.json`);
-  try {
-    return Promise.resolve(JSON.parse(readFileSync(file, 'utf8')) as Scan);
-  } catch {
-    return scanNow().then((result) => {
-      mkdirSync(STORE, { recursive: true });
-      writeFileSync(file, JSON.stringify(result));
-      return result;
-    });
-  }
-}
-
 /**
- * Runs checkov once over every example's stacks and the rendered charts (both frameworks):
- * its start-up is most of a scan's cost. Nothing is skipped on the command line; each test
- * leaves out the checks its own skip list names, for its own files only.
+ * Checkov over every example's stacks and the rendered charts (both frameworks), run once: its start-up is most of
+ * a scan's cost. Nothing is skipped on the command line; each test leaves out the checks its own skip list names,
+ * for its own files only.
  */
 function scan(dir: string): Promise<Scan> {
-  const args = [
-    '-d',
-    dir,
-    '--framework',
-    'terraform_json',
-    'kubernetes',
-    '--skip-download',
-    '--compact',
-    '-o',
-    'json',
-    '--soft-fail',
-  ];
-  const result = cached(
-    dir,
-    args,
-    () =>
-      new Promise<Scan>((resolve, reject) =>
-        execFile(
-          checkov,
-          args,
-          { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-          (err, stdout, stderr) => {
-            if (err)
-              return reject(new Error(`${checkov} ${args.join(' ')} failed:\n${stdout}${stderr || err.message}`));
-            const out = JSON.parse(stdout);
-            const reports = (Array.isArray(out) ? out : [out]) as {
-              results?: { passed_checks?: Result[]; failed_checks?: Result[] };
-            }[];
-            resolve({
-              passed: reports.flatMap((r) => r.results?.passed_checks ?? []),
-              failed: reports.flatMap((r) => r.results?.failed_checks ?? []),
-              crashed: crashedChecks(stderr),
-            });
-          },
-        ),
-      ),
-  );
+  const binary = realpathSync(checkov);
+  const key = createHash('sha256')
+    .update([binary, statSync(binary).mtimeMs, OPTIONS.join(' '), treeDigest(dir)].join('\0'))
+    .digest('hex');
+  const file = join(STORE, `${key}.json`);
+  let result: Promise<Scan>;
+  try {
+    result = Promise.resolve(JSON.parse(readFileSync(file, 'utf8')) as Scan);
+  } catch {
+    result = runCheckov(dir).then((found) => {
+      mkdirSync(STORE, { recursive: true });
+      writeFileSync(file, JSON.stringify(found));
+      return found;
+    });
+  }
   result.catch(() => undefined); // awaited by its tests; this only keeps an early failure from being reported as unhandled
   return result;
 }
