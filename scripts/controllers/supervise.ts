@@ -259,11 +259,17 @@ async function start(entry: ControllerEntry, ref: DeploymentRef, deploy: any, id
   child.on('exit', (code, signal) => {
     if (running.get(id)?.child !== child) return;
     const done = id.startsWith('job:') && code === 0;
-    if (done) release(deploy.metadata.uid);
+    // A release that fails leaves the Job held, so its status says so rather than the supervisor dying here.
+    let held = '';
+    try {
+      if (done) release(deploy.metadata.uid);
+    } catch (err) {
+      held = `; its Job stays held: ${(err as Error).message}`;
+    }
     setStatus({
       deployment: id,
-      state: done ? 'completed' : 'exited',
-      message: `exited with ${code ?? signal}; see ${log}`,
+      state: done && !held ? 'completed' : 'exited',
+      message: `exited with ${code ?? signal}; see ${log}${held}`,
       log,
       args,
       overridden: changed,
