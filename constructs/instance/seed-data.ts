@@ -7,7 +7,7 @@ import { packagedChartValues } from './mocks';
 import { footprintOf, type ContainerResources, type Footprint } from './quantity';
 import { fillPlaceholders } from './values';
 
-export const SEED_DATA_CHART_VERSION = '0.4.0';
+export const SEED_DATA_CHART_VERSION = '0.4.1';
 
 /** The seed chart's engine for each database engine of the catalog. */
 const SEED_ENGINES = { postgresql: 'postgresql', mysql: 'mysql', mongodb: 'mongodb' } as const;

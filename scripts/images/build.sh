@@ -4,7 +4,8 @@
 # them): root filesystems made with Debian's tools (mmdebstrap) or from Go modules, packed with umoci into an OCI
 # archive in $IMAGE_CACHE (~/.cache/sandboxkit/images) with the image's name beside it in <archive>.ref;
 # scripts/node/up.sh imports them into containerd. An archive is rebuilt only when its recipe (the function below
-# and its version) changed. `build.sh NAME...` builds some; `--timings` prints `name seconds` for each built one.
+# and its version, or a file of this folder it installs) changed. `build.sh NAME...` builds some; `--timings` prints
+# `name seconds` for each built one.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/images/recipes.sh
@@ -71,7 +72,11 @@ build_one() { # name
   recipe=image_${name//-/_}
   declare -F "$recipe" >/dev/null || { log "no image named $name (see scripts/images/recipes.sh)"; exit 1; }
   ref=$("$recipe" ref)
-  key=$({ declare -f "$recipe" oci_pack debian_rootfs add_user; } | sha256sum | cut -c1-12)
+  # The key covers the recipe, the helpers it calls and the files of this folder it installs.
+  key=$({
+    declare -f "$recipe" oci_pack debian_rootfs add_user
+    declare -f "$recipe" | grep -o '\$HERE/[A-Za-z0-9._-]*' | sort -u | sed "s|^\$HERE|$HERE|" | xargs -r cat
+  } | sha256sum | cut -c1-12)
   archive=$IMAGE_CACHE/$name.tar
   if [[ -f $archive && -f $archive.key && $(cat "$archive.key") == "$key" ]]; then return; fi
   work=$(mktemp -d "$IMAGE_CACHE/.build-XXXXXX")

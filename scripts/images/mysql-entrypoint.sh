@@ -2,10 +2,14 @@
 # Entrypoint of the MySQL stand-in image (MariaDB from Debian): what the MySQL image's docker-entrypoint.sh does for
 # `mysqld ...` — on an empty data folder, initialize it, set the root password (MYSQL_ROOT_PASSWORD or
 # MYSQL_ROOT_PASSWORD_FILE) for root@localhost and root@'%', create MYSQL_DATABASE — then run the server. Runs as any
-# user (the charts choose a high one).
+# user (the charts choose a high one). The folder counts as initialized only once all of that is done: a container
+# killed half-way (a slow start on a loaded machine) starts over on its restart instead of serving a server without
+# the root password, which every client would then be refused by.
 set -eu
 case "${1:-}" in -*) set -- mysqld "$@" ;; esac
-if [ "${1:-}" = mysqld ] && [ ! -d /var/lib/mysql/mysql ]; then
+DONE=/var/lib/mysql/.sandbox-initialized
+if [ "${1:-}" = mysqld ] && [ ! -f "$DONE" ]; then
+  find /var/lib/mysql -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} +
   if [ -n "${MYSQL_ROOT_PASSWORD_FILE:-}" ]; then MYSQL_ROOT_PASSWORD=$(cat "$MYSQL_ROOT_PASSWORD_FILE"); fi
   [ -n "${MYSQL_ROOT_PASSWORD:-}" ] || { echo "entrypoint: MYSQL_ROOT_PASSWORD or MYSQL_ROOT_PASSWORD_FILE is required" >&2; exit 1; }
   mariadb-install-db --datadir=/var/lib/mysql --auth-root-authentication-method=normal --skip-test-db >/dev/null
@@ -13,7 +17,7 @@ if [ "${1:-}" = mysqld ] && [ ! -d /var/lib/mysql/mysql ]; then
   pid=$!
   i=0
   until mysqladmin --socket=/var/run/mysqld/init.sock ping --silent 2>/dev/null; do
-    i=$((i + 1)); [ "$i" -lt 60 ] || { echo "entrypoint: the server did not start" >&2; exit 1; }; sleep 1
+    i=$((i + 1)); [ "$i" -lt 240 ] || { echo "entrypoint: the server did not start in 240 s" >&2; exit 1; }; sleep 1
   done
   password=$(printf '%s' "$MYSQL_ROOT_PASSWORD" | sed "s/'/''/g")
   {
@@ -24,6 +28,7 @@ if [ "${1:-}" = mysqld ] && [ ! -d /var/lib/mysql/mysql ]; then
     echo "FLUSH PRIVILEGES;"
   } | mysql --socket=/var/run/mysqld/init.sock -uroot
   kill "$pid" && wait "$pid" || true
+  touch "$DONE"
   echo "entrypoint: data folder initialized"
 fi
 exec "$@"

@@ -17,6 +17,7 @@ import {
   createProbe,
   inPod,
   internetListener,
+  namespaceReport,
   placePodsOnRealNode,
   podsReadyOnRealNode,
   REAL_NODE,
@@ -94,9 +95,10 @@ const apply = (stack: string) => {
   terraform(stackDir(stack), 'init', '-input=false', '-no-color');
   terraform(stackDir(stack), 'apply', '-auto-approve', '-input=false', '-no-color');
 };
-const ok = (r: { code: number; stdout: string; stderr: string }) => ({
+/** A command's exit code, and on failure its output's end with, given a namespace, what its pods were doing. */
+const ok = (r: { code: number; stdout: string; stderr: string }, namespace?: string) => ({
   code: r.code,
-  err: r.code ? r.stdout.slice(-3000) + r.stderr : '',
+  err: r.code ? r.stdout.slice(-3000) + r.stderr + (namespace ? `\n${namespaceReport(namespace)}` : '') : '',
 });
 
 beforeAll(() => {
@@ -124,7 +126,7 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
 
   it('runs the shared block and both instances in containers on the real node, every pod Ready', async () => {
     restorePlacement = placePodsOnRealNode();
-    expect(ok(cli('shared', 'apply', '--cluster', CLUSTER))).toEqual({ code: 0, err: '' });
+    expect(ok(cli('shared', 'apply', '--cluster', CLUSTER), SHARED_NS)).toEqual({ code: 0, err: '' });
     apply(`instance-${A}`);
     apply(`instance-${B}`);
     for (const ns of [A, B]) createProbe(ns, 'probe');
@@ -310,7 +312,7 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
     });
 
     it('starts it again: the pods run and the mock answers', async () => {
-      expect(ok(cli('instance', 'start', A))).toEqual({ code: 0, err: '' });
+      expect(ok(cli('instance', 'start', A), A)).toEqual({ code: 0, err: '' });
       await podsReadyOnRealNode(A);
       expect(items('pods', '-n', A).length).toBeGreaterThan(1);
       await waitFor(
@@ -338,7 +340,7 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
       );
       must('kubectl', ['apply', '-f', '-'], { input: JSON.stringify(postgresStandIn(C, 'postgresql')) });
       const [applied] = await applying;
-      expect(ok(applied)).toEqual({ code: 0, err: '' });
+      expect(ok(applied, C)).toEqual({ code: 0, err: '' });
       await podsReadyOnRealNode(C);
       const jobs = items('jobs', '-n', C);
       expect(jobs.map((j) => [j.metadata.name, j.status.succeeded]).sort()).toEqual([

@@ -71,9 +71,39 @@ export function createProbe(namespace: string, name: string, labels: Record<stri
   });
 }
 
+/**
+ * What a failed wait on a namespace needs to be understood from CI output alone: each pod's phase, node and
+ * container states, the namespace's Warning events, and the last log lines of every container not Ready.
+ */
+export function namespaceReport(namespace: string): string {
+  const lines: string[] = [`--- namespace ${namespace} ---`];
+  for (const pod of items('pods', '-n', namespace)) {
+    const name = pod.metadata.name;
+    lines.push(`pod ${name}: ${pod.status.phase} on ${pod.spec.nodeName ?? '(unscheduled)'}`);
+    for (const c of pod.status.conditions ?? [])
+      if (c.status !== 'True') lines.push(`  condition ${c.type}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`);
+    for (const s of [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])]) {
+      const [state, detail] = Object.entries(s.state ?? {})[0] ?? ['unknown', {}];
+      const why = (detail as any).reason ? ` ${(detail as any).reason}: ${(detail as any).message ?? ''}` : '';
+      lines.push(`  container ${s.name}: ${state}${why} (ready ${s.ready}, restarts ${s.restartCount})`);
+      if (s.ready || state === 'waiting') continue;
+      const log = exec('kubectl', ['logs', '-n', namespace, name, '-c', s.name, '--tail=20']);
+      lines.push(
+        ...(log.stdout + log.stderr)
+          .trimEnd()
+          .split('\n')
+          .map((l) => `    | ${l}`),
+      );
+    }
+  }
+  for (const e of items('events', '-n', namespace, '--field-selector', 'type=Warning'))
+    lines.push(`event ${e.involvedObject.kind}/${e.involvedObject.name}: ${e.reason} ${e.message} (x${e.count ?? 1})`);
+  return lines.join('\n');
+}
+
 /** Waits until every pod of a namespace runs on the real node and is Ready (Jobs' pods: Succeeded). */
 export async function podsReadyOnRealNode(namespace: string, seconds = 300): Promise<void> {
-  await waitFor(`pods of ${namespace} Ready on ${REAL_NODE.name}`, seconds, () => {
+  const ready = () => {
     const pods = items('pods', '-n', namespace);
     return (
       pods.length > 0 &&
@@ -84,6 +114,9 @@ export async function podsReadyOnRealNode(namespace: string, seconds = 300): Pro
             (p.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')),
       )
     );
+  };
+  await waitFor(`pods of ${namespace} Ready on ${REAL_NODE.name}`, seconds, ready).catch((e: Error) => {
+    throw new Error(`${e.message}\n${namespaceReport(namespace)}`);
   });
 }
 

@@ -4,8 +4,8 @@ set -eu
 TARGET_PASSWORD=$(cat "$TARGET_PASSWORD_FILE")
 uri="mongodb://$TARGET_USER:$TARGET_PASSWORD@$TARGET_HOST:$TARGET_PORT/?authSource=admin"
 deadline=$(( $(date +%s) + WAIT_SECONDS ))
-until mongosh --quiet "$uri" --eval 'db.runCommand({ ping: 1 }).ok' >/dev/null 2>&1; do
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "seed: $TARGET_HOST:$TARGET_PORT not ready after $WAIT_SECONDS s" >&2; exit 1; }
+until mongosh --quiet "$uri" --eval 'db.runCommand({ ping: 1 }).ok' >/dev/null 2>/tmp/wait.err; do
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "seed: $TARGET_HOST:$TARGET_PORT not ready after $WAIT_SECONDS s: $(cat /tmp/wait.err)" >&2; exit 1; }
   sleep 5
 done
 loaded=$(mongosh --quiet "$uri" --eval "db.getSiblingDB('$TARGET_DATABASE').sandbox_seed_marker.countDocuments({ _id: '$DATASET' })")

@@ -5,8 +5,8 @@ TARGET_PASSWORD=$(cat "$TARGET_PASSWORD_FILE")
 export MYSQL_PWD="$TARGET_PASSWORD"
 client="mysql -h $TARGET_HOST -P $TARGET_PORT -u $TARGET_USER $TARGET_DATABASE"
 deadline=$(( $(date +%s) + WAIT_SECONDS ))
-until $client -e "SELECT 1" >/dev/null 2>&1; do
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "seed: $TARGET_HOST:$TARGET_PORT not ready after $WAIT_SECONDS s" >&2; exit 1; }
+until $client -e "SELECT 1" >/dev/null 2>/tmp/wait.err; do
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "seed: $TARGET_HOST:$TARGET_PORT not ready after $WAIT_SECONDS s: $(cat /tmp/wait.err)" >&2; exit 1; }
   sleep 5
 done
 $client -e "CREATE TABLE IF NOT EXISTS sandbox_seed_marker (dataset VARCHAR(63) PRIMARY KEY, loaded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)"
