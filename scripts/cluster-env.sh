@@ -79,7 +79,7 @@ fi
 # sets SANDBOXKIT_NEEDS_NODE=1. It is one per machine (its containerd, network namespace and routes): a run holds it
 # until it exits, another run waits.
 if [[ $SANDBOXKIT_TEST_CLUSTER == realk8s && ${SANDBOXKIT_NEEDS_NODE:-0} == 1 ]]; then
-  node_lock=${SANDBOXKIT_NODE_CACHE:-$HOME/.cache/sandboxkit/node}/run.lock
+  node_lock=${SANDBOXKIT_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sandboxkit/node}/run.lock
   mkdir -p "$(dirname "$node_lock")"
   exec {node_lock_fd}>"$node_lock"
   if ! flock -n "$node_lock_fd"; then

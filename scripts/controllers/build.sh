@@ -6,7 +6,7 @@
 # showing the end of its build log, when one cannot be built.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${SANDBOXKIT_CONTROLLERS_CACHE:-$HOME/.cache/sandboxkit/controllers}
+cache=${SANDBOXKIT_CONTROLLERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sandboxkit/controllers}
 command -v go >/dev/null || { echo "controllers: go is not installed; the cluster suite builds its controllers with it" >&2; exit 1; }
 mkdir -p "$cache"
 while IFS=$'\t' read -r name module version package; do

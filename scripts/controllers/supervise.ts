@@ -71,7 +71,9 @@ const tryJson = (...args: string[]): any => {
 
 const state = process.argv[2];
 if (!state) throw new Error('usage: supervise.js <state dir>');
-const cache = process.env.SANDBOXKIT_CONTROLLERS_CACHE ?? join(homedir(), '.cache', 'sandboxkit', 'controllers');
+const cache =
+  process.env.SANDBOXKIT_CONTROLLERS_CACHE ??
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sandboxkit', 'controllers');
 const list = JSON.parse(readFileSync(LIST, 'utf8')) as { controllers: ControllerEntry[] };
 const running = new Map<string, Running>();
 const statuses = new Map<string, ControllerStatus>();

@@ -10,7 +10,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/images/recipes.sh
 source "$HERE/recipes.sh"
-IMAGE_CACHE=${SANDBOXKIT_IMAGE_CACHE:-$HOME/.cache/sandboxkit/images}
+IMAGE_CACHE=${SANDBOXKIT_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sandboxkit/images}
 log() { echo "[images $(date +%T)] $*" >&2; }
 TIMINGS=false
 if [[ ${1:-} == --timings ]]; then TIMINGS=true; shift; fi
@@ -75,7 +75,7 @@ build_one() { # name
   # The key covers the recipe, the helpers it calls and the files of this folder it installs.
   key=$({
     declare -f "$recipe" oci_pack debian_rootfs add_user
-    declare -f "$recipe" | grep -o '\$HERE/[A-Za-z0-9._-]*' | sort -u | sed "s|^\$HERE|$HERE|" | xargs -r cat
+    { declare -f "$recipe" | grep -o '\$HERE/[A-Za-z][A-Za-z0-9._-]*' || true; } | sort -u | sed "s|^\$HERE|$HERE|" | xargs -r cat
   } | sha256sum | cut -c1-12)
   archive=$IMAGE_CACHE/$name.tar
   if [[ -f $archive && -f $archive.key && $(cat "$archive.key") == "$key" ]]; then return; fi

@@ -16,7 +16,7 @@ REALK8S_RUN=${REALK8S_RUN:-${REALK8S_CACHE:-$HOME/.cache/realk8s-shared}/run}
 API_PORT=${API_PORT:-16443}
 RUN=$NODE_CACHE/run
 CNI_BIN=/usr/lib/cni
-IMAGES=${SANDBOXKIT_IMAGE_CACHE:-$HOME/.cache/sandboxkit/images}
+IMAGES=${SANDBOXKIT_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sandboxkit/images}
 SOCK=$RUN/containerd/containerd.sock
 log() { echo "[node $(date +%T)] $*" >&2; }
 fail() { echo "node: $*" >&2; exit 1; }
@@ -35,6 +35,13 @@ done
 [[ -f $REALK8S_RUN/pki/ca.key ]] || fail "no control plane CA in $REALK8S_RUN/pki: start ../shared/realk8s/up.sh first"
 kubectl get --raw /readyz >/dev/null 2>&1 || fail "the API server in \$KUBECONFIG does not answer"
 mkdir -p "$RUN"/{pids,logs,pki,cni/net.d,cni/ipam,containerd,kubelet,images}
+# A node still running for an earlier control plane (CI=true starts each run on a new one, with a new CA) holds
+# credentials this one refuses: it is stopped, and started again below with new ones.
+if [[ -f $RUN/pki/kubelet.crt && -f $RUN/pids/kubelet.pid ]] &&
+  ! openssl verify -CAfile "$REALK8S_RUN/pki/ca.crt" "$RUN/pki/kubelet.crt" >/dev/null 2>&1; then
+  log "the running node was joined to another control plane: restarting it"
+  bash "$HERE/down.sh" >/dev/null
+fi
 
 in_node() { nsenter --net="/run/netns/$NODE_NETNS" "$@"; }
 running() { [[ -f $RUN/pids/$1.pid ]] && kill -0 "$(cat "$RUN/pids/$1.pid")" 2>/dev/null; }

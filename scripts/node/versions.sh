@@ -4,7 +4,7 @@ KUBERNETES_VERSION=v1.34.4   # the control plane's version (../shared/realk8s)
 KUBE_ROUTER_VERSION=v2.1.0   # the newest release the Go module proxy serves here
 # Debian bookworm packages: the container runtime and the CNI plugins.
 NODE_PACKAGES=(containerd runc containernetworking-plugins iptables ipset conntrack socat)
-NODE_CACHE=${SANDBOXKIT_NODE_CACHE:-$HOME/.cache/sandboxkit/node}
+NODE_CACHE=${SANDBOXKIT_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sandboxkit/node}
 KUBE_BIN=$NODE_CACHE/kubernetes-$KUBERNETES_VERSION
 KUBE_ROUTER_BIN=$NODE_CACHE/kube-router-$KUBE_ROUTER_VERSION
 # Images the node itself runs (built by scripts/images/build.sh like the charts' images).
