@@ -11,8 +11,16 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
-# Go's module cache is read-only; make it writable before removing it.
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+cleanup() {
+  # A real node started from this run's caches outlives the run (as it does for every cluster run): stop it first.
+  if [[ -n ${XDG_CACHE_HOME:-} && -d $XDG_CACHE_HOME/sandboxkit/node/run ]]; then
+    bash "$work/sandboxkit/scripts/node/down.sh" >/dev/null 2>&1 || true
+  fi
+  # Go's module cache is read-only; make it writable before removing it.
+  chmod -R u+w "$work" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 ci=false
 for arg in "$@"; do
   case $arg in
