@@ -2,12 +2,19 @@
 # Builds the real node's parts once per version into $NODE_CACHE (~/.cache/sandboxkit/node): kubelet, kube-proxy
 # and kubectl from k8s.io/kubernetes (through the module in scripts/node/kube), kube-router from its Go module; and
 # installs containerd, runc, the CNI plugins, iptables and ipset from Debian. A part built for its version is reused.
-# Prints how long each step took (`build.sh --timings` prints them to stdout as `name seconds`).
+# Prints how long each step took (`build.sh --timings` prints them to stdout as `name seconds`); `--check-versions`
+# only checks that the Kubernetes module requires the version of versions.sh.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/node/versions.sh
 source "$HERE/versions.sh"
 log() { echo "[node-build $(date +%T)] $*" >&2; }
+# The Kubernetes build's module (scripts/node/kube/go.mod) must require the version versions.sh names.
+check_kube_module() {
+  grep -Eq "^[[:space:]]*(require[[:space:]]+)?k8s\.io/kubernetes $KUBERNETES_VERSION([[:space:]]|\$)" "$HERE/kube/go.mod" ||
+    { log "scripts/node/kube/go.mod does not require k8s.io/kubernetes $KUBERNETES_VERSION (versions.sh)"; exit 1; }
+}
+if [[ ${1:-} == --check-versions ]]; then check_kube_module; exit 0; fi
 TIMINGS=false; [[ ${1:-} == --timings ]] && TIMINGS=true
 timed() { # name command...
   local name=$1 start=$SECONDS; shift
@@ -41,8 +48,7 @@ kube_ldflags() {
 
 kubernetes_parts() {
   [[ -x $KUBE_BIN/kubelet && -x $KUBE_BIN/kube-proxy && -x $KUBE_BIN/kubectl ]] && return
-  grep -q "^require k8s.io/kubernetes $KUBERNETES_VERSION\$" "$HERE/kube/go.mod" ||
-    { log "scripts/node/kube/go.mod does not require k8s.io/kubernetes $KUBERNETES_VERSION (versions.sh)"; exit 1; }
+  check_kube_module
   local tmp; tmp=$(mktemp -d "$NODE_CACHE/.build-XXXXXX")
   (cd "$HERE/kube" && nice -n 10 go build -trimpath -ldflags "$(kube_ldflags)" -o "$tmp/" \
     k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy k8s.io/kubernetes/cmd/kubectl)

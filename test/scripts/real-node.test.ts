@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { tempDir } from '../fixtures';
 import { requireTool, run } from '../tools';
@@ -91,5 +91,31 @@ describe('scripts/node/up.sh', () => {
     });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/node: (.*\/kubelet is missing: run scripts\/node\/build\.sh|needs root)/);
+  });
+});
+
+describe('scripts/node/build.sh --check-versions', () => {
+  /** Runs the check on a copy of scripts/node whose go.mod is `goMod`. */
+  function check(goMod: string) {
+    const dir = tempDir('node-scripts-');
+    mkdirSync(join(dir, 'kube'));
+    for (const f of ['build.sh', 'versions.sh']) copyFileSync(join(ROOT, 'scripts', 'node', f), join(dir, f));
+    writeFileSync(join(dir, 'kube', 'go.mod'), goMod);
+    return spawnSync('bash', [join(dir, 'build.sh'), '--check-versions'], { encoding: 'utf8' });
+  }
+  const goMod = readFileSync(join(ROOT, 'scripts', 'node', 'kube', 'go.mod'), 'utf8');
+  const version = /^KUBERNETES_VERSION=(\S+)/m.exec(
+    readFileSync(join(ROOT, 'scripts', 'node', 'versions.sh'), 'utf8'),
+  )![1];
+
+  test('accepts the Kubernetes module as go mod tidy writes it, requiring the version of versions.sh', () => {
+    expect(goMod).toContain(`k8s.io/kubernetes ${version}`);
+    expect(check(goMod).status).toBe(0);
+  });
+
+  test('refuses a module that requires another version, naming both files', () => {
+    const r = check(goMod.replace(`k8s.io/kubernetes ${version}`, 'k8s.io/kubernetes v1.33.0'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`scripts/node/kube/go.mod does not require k8s.io/kubernetes ${version} (versions.sh)`);
   });
 });
