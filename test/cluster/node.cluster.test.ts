@@ -32,13 +32,14 @@ import {
  * stack writes do to real packets (kube-router enforces them), and what the mocks answer. The platform is applied
  * first, its pods on the kwok nodes; then every new pod goes to the real node.
  * Instance A has no internet egress, instance B has it; neither uses the shared block. Each has the email mock.
+ * Instance C has databases with seed data, and uses the shared block.
  */
 
 const { configFile, stackDir, cli, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-node-');
 const CLUSTER = 'nd';
 const A = 'node-a';
 const B = 'node-b';
-/** The instance with databases: its seed Jobs load rows into MySQL and PostgreSQL. */
+/** The instance with databases: its seed Jobs load rows into MySQL and PostgreSQL; it also uses the shared block. */
 const C = 'node-data';
 /** A shared block whose pod runs here: the built-in MySQL block (its image is built for the node). */
 const SHARED = 'mysql';
@@ -81,6 +82,7 @@ function writeConfig(): void {
           ttlHours: 4,
           size: 'large',
           blocks: ['mysql', 'postgresql'],
+          uses: [SHARED],
           datasets: [
             { block: 'mysql', variant: 'minimal' },
             { block: 'postgresql', variant: 'minimal' },
@@ -370,6 +372,26 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
         "SELECT dataset FROM sandbox_seed_marker UNION ALL SELECT to_regclass('public.sandbox_seed')::text",
       );
       expect(fromPostgres.trim().split('\n')).toEqual(['minimal', 'sandbox_seed']);
+    });
+
+    it('logs in to the shared block it uses, with the credentials external-secrets copied into its namespace', () => {
+      const copy = kubectlJson('get', 'secret', `shared-${SHARED}-credentials`, '-n', C).data;
+      const original = kubectlJson('get', 'secret', `${SHARED}-credentials`, '-n', SHARED_NS).data;
+      expect(copy).toEqual(original);
+      const password = Buffer.from(copy['root-password'], 'base64').toString();
+      const mysql = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=mysql')[0].metadata.name;
+      // From the instance's own MySQL pod, which has the client: out through its egress policy to the shared
+      // namespace, in through the shared block's policy that admits namespaces labelled as its users.
+      const answer = inPod(
+        C,
+        mysql,
+        'sh',
+        '-c',
+        `MYSQL_PWD="$1" mysql -h ${SHARED}.${SHARED_NS}.svc.cluster.local -P ${SHARED_PORT} -uroot -N -e 'SELECT 1'`,
+        'sh',
+        password,
+      );
+      expect(answer.trim()).toBe('1');
     });
   });
 
