@@ -4,12 +4,8 @@
 # says (supervise.ts). Adds the supervisor's PID to PIDS, which cluster-env.sh stops on exit; the
 # supervisor stops its controllers. Fails the run, never skips, when a controller cannot be built.
 # Expects ROOT, RUN_DIR, PIDS and fail() from the caller.
-for tool in go socat unshare openssl; do
-  if ! command -v "$tool" >/dev/null; then
-    [[ $tool == socat ]] && { apt-get install -y -qq socat >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq socat >/dev/null 2>&1; }; }
-    command -v "$tool" >/dev/null || fail "controllers: $tool is not installed; the cluster suite runs its controllers with it"
-  fi
-done
+bash "$ROOT/scripts/debian-packages.sh" controllers socat openssl util-linux || fail "controllers: socat, openssl or unshare is missing (above)"
+command -v go >/dev/null || fail "controllers: go is not installed; the controllers are built from their Go modules"
 bash "$ROOT/scripts/controllers/build.sh" || fail "controllers: a controller could not be built (above)"
 npx tsc -p "$ROOT/tsconfig.build.json"
 export SANDBOXKIT_CONTROLLERS_STATE=$RUN_DIR/controllers

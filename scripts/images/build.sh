@@ -14,12 +14,9 @@ IMAGE_CACHE=${SANDBOXKIT_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sandboxkit
 log() { echo "[images $(date +%T)] $*" >&2; }
 TIMINGS=false
 if [[ ${1:-} == --timings ]]; then TIMINGS=true; shift; fi
-for cmd in mmdebstrap umoci go gcc tar; do
-  command -v "$cmd" >/dev/null || {
-    log "$cmd is missing: apt-get install mmdebstrap umoci gcc libc6-dev (go: the Go toolchain)"
-    exit 1
-  }
-done
+command -v go >/dev/null || { log "go is missing: the images' Go programs are built from their modules"; exit 1; }
+# mmdebstrap makes the root filesystems, umoci packs them, gcc builds pause.
+bash "$HERE/../debian-packages.sh" images mmdebstrap umoci gcc libc6-dev tar
 mkdir -p "$IMAGE_CACHE"
 DEBIAN_SOURCES=(
   "deb http://deb.debian.org/debian bookworm main"

@@ -25,16 +25,7 @@ timed() { # name command...
 command -v go >/dev/null || { log "go is not installed: the node's parts are built from Go modules"; exit 1; }
 mkdir -p "$NODE_CACHE"
 
-debian_parts() {
-  local missing=() p
-  for p in "${NODE_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-  done
-  ((${#missing[@]} == 0)) && return
-  log "installing ${missing[*]} from Debian"
-  apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-}
+debian_parts() { bash "$HERE/../debian-packages.sh" node-build "${NODE_PACKAGES[@]}"; }
 
 # Version variables that `kubectl version` and the Node's kubeletVersion report, as Kubernetes' own build sets them.
 kube_ldflags() {

@@ -49,7 +49,23 @@ const PLATFORM_NS = 'sandbox-platform';
 let restorePlacement: () => void = () => undefined;
 let internet: InternetListener | undefined;
 
-function writeConfig(): void {
+/** Instance C: databases with seed data, and the shared block. */
+const dataInstance = {
+  name: C,
+  cluster: CLUSTER,
+  owner: 'carol@example.org',
+  ttlHours: 4,
+  size: 'large',
+  blocks: ['mysql', 'postgresql'],
+  uses: [SHARED],
+  datasets: [
+    { block: 'mysql', variant: 'minimal' },
+    { block: 'postgresql', variant: 'minimal' },
+  ],
+};
+
+/** The suite's config; `withData: false` leaves out instance C, as a user removes a destroyed instance's entry. */
+function writeConfig({ withData = true } = {}): void {
   writeFileSync(
     configFile,
     stringify({
@@ -75,19 +91,7 @@ function writeConfig(): void {
           mocks: ['email'],
           allowInternetEgress: true,
         },
-        {
-          name: C,
-          cluster: CLUSTER,
-          owner: 'carol@example.org',
-          ttlHours: 4,
-          size: 'large',
-          blocks: ['mysql', 'postgresql'],
-          uses: [SHARED],
-          datasets: [
-            { block: 'mysql', variant: 'minimal' },
-            { block: 'postgresql', variant: 'minimal' },
-          ],
-        },
+        ...(withData ? [dataInstance] : []),
       ],
     }),
   );
@@ -115,6 +119,7 @@ afterAll(() => {
   exec('kubectl', ['delete', 'pod', 'listener', '-n', PLATFORM_NS, '--ignore-not-found']);
   destroyLeftovers(`instance-${A}`, `instance-${B}`, `instance-${C}`);
   exec('kubectl', ['delete', 'job', 'reap-node-test', '-n', PLATFORM_NS, '--ignore-not-found']);
+  writeConfig({ withData: false });
   if (exists('namespace', SHARED_NS)) cli('shared', 'destroy', '--cluster', CLUSTER);
   destroyLeftovers(`platform-${CLUSTER}`);
   restorePlacement();
@@ -444,6 +449,9 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
     terraform(stackDir(`instance-${B}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
     terraform(stackDir(`instance-${C}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
     exec('kubectl', ['delete', 'job', 'reap-node-test', '-n', PLATFORM_NS, '--ignore-not-found']);
+    // The shared block is refused while the config names an instance that uses it.
+    expect(cli('shared', 'destroy', '--cluster', CLUSTER).stderr).toMatch(`is in use by instance "${C}"`);
+    writeConfig({ withData: false });
     expect(ok(cli('shared', 'destroy', '--cluster', CLUSTER))).toEqual({ code: 0, err: '' });
     terraform(stackDir(`platform-${CLUSTER}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
     await waitFor('the namespaces to be gone', 300, () => ![A, B, C, SHARED_NS].some((ns) => exists('namespace', ns)));
