@@ -153,10 +153,14 @@ wait_until 120 "node $NODE_NAME Ready" kubectl wait --for=condition=Ready "node/
 sysctl -q -p "$RUN/kernel-tunables.conf" # the kubelet has set its tunables by the time it reports Ready
 
 # The suite's volume pool (scripts/cluster-env.sh) is hostPath volumes: their folders, writable by the high users the
-# charts run as.
-for path in $(kubectl get pv -l sandboxkit.test/volume-pool=true -o jsonpath='{.items[*].spec.hostPath.path}'); do
-  [[ -d $path ]] || { mkdir -p "$path" && chmod 1777 "$path"; }
-done
+# charts run as. Each run makes the pool anew, so a volume nothing has claimed yet starts empty, as a provisioner's
+# would: a folder left by an earlier run would hand a new claim old data (a database with another password).
+kubectl get pv -l sandboxkit.test/volume-pool=true \
+  -o jsonpath='{range .items[*]}{.status.phase} {.spec.hostPath.path}{"\n"}{end}' |
+  while read -r phase path; do
+    [[ $phase == Bound || $phase == Released ]] && continue
+    rm -rf "$path" && mkdir -p "$path" && chmod 1777 "$path"
+  done
 
 # --- cluster DNS, on this node ---
 sed -e "s|@DNS@|$CLUSTER_DNS_IP|g" -e "s|@IMAGE@|$COREDNS_IMAGE|g" -e "s|@LABEL@|$NODE_LABEL|g" \

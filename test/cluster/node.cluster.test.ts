@@ -284,7 +284,9 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
     it('runs every container as the non-root user it was given, on a read-only root filesystem where set', () => {
       const checked: string[] = [];
       for (const ns of [A, B, SHARED_NS])
-        for (const pod of items('pods', '-n', ns).filter((p) => p.status.phase === 'Running'))
+        for (const pod of items('pods', '-n', ns).filter(
+          (p) => p.status.phase === 'Running' && !p.metadata.deletionTimestamp,
+        ))
           for (const c of pod.spec.containers) {
             const sc = { ...pod.spec.securityContext, ...c.securityContext };
             const id = must('kubectl', ['exec', '-n', ns, pod.metadata.name, '-c', c.name, '--', 'id', '-u']).trim();
