@@ -156,8 +156,8 @@ sysctl -q -p "$RUN/kernel-tunables.conf" # the kubelet has set its tunables by t
 # charts run as. Each run makes the pool anew, so a volume nothing has claimed yet starts empty, as a provisioner's
 # would: a folder left by an earlier run would hand a new claim old data (a database with another password).
 kubectl get pv -l sandboxkit.test/volume-pool=true \
-  -o jsonpath='{range .items[*]}{.status.phase} {.spec.hostPath.path}{"\n"}{end}' |
-  while read -r phase path; do
+  -o jsonpath='{range .items[*]}{.spec.hostPath.path} {.status.phase}{"\n"}{end}' |
+  while read -r path phase; do
     [[ $phase == Bound || $phase == Released ]] && continue
     rm -rf "$path" && mkdir -p "$path" && chmod 1777 "$path"
   done
