@@ -4,7 +4,7 @@
 # shellcheck shell=bash
 
 # Every image, in build order (Debian-only images first, then those that compile).
-IMAGES=(curl kubectl seed-postgresql mysql wiremock moto pause coredns mailpit)
+IMAGES=(curl kubectl seed-postgresql mysql wiremock moto keycloak pause coredns mailpit)
 
 K8S_MODULE_VERSION=v1.34.4 # the node's Kubernetes build: kubectl and pause come from it
 
@@ -107,6 +107,27 @@ image_moto() {
   ln -s /opt/moto/bin/moto_server "$2/usr/local/bin/moto_server"
   oci_pack "$(image_moto ref)" "$2" "$3" --config.entrypoint=/usr/local/bin/moto_server --config.cmd=-H \
     --config.cmd=0.0.0.0 --config.exposedports=5000/tcp
+}
+
+# quay.io/keycloak/keycloak 26.5.6: the server distribution of the same release from Maven Central
+# (org.keycloak:keycloak-quarkus-dist) on Debian's JRE 17, laid out as the upstream image: /opt/keycloak owned by
+# user keycloak (1000) and group 0, kc.sh as the entrypoint, no build ahead of the first start.
+image_keycloak() {
+  [[ $1 == ref ]] && { echo quay.io/keycloak/keycloak:26.5.6; return; }
+  debian_rootfs "$2" openjdk-17-jre-headless
+  local dist=$2.dist
+  mkdir -p "$dist"
+  (cd "$dist" && mvn -q -B dependency:copy -DoutputDirectory=. \
+    -Dartifact=org.keycloak:keycloak-quarkus-dist:26.5.6:tar.gz)
+  mkdir -p "$2/opt/keycloak"
+  tar -xzf "$dist/keycloak-quarkus-dist-26.5.6.tar.gz" -C "$2/opt/keycloak" --strip-components=1
+  rm -rf "$dist"
+  echo 'keycloak:x:1000:0::/opt/keycloak:/usr/sbin/nologin' >>"$2/etc/passwd"
+  chown -R 1000:0 "$2/opt/keycloak"
+  chmod -R g+rwX "$2/opt/keycloak"
+  oci_pack "$(image_keycloak ref)" "$2" "$3" --config.user=1000 --config.entrypoint=/opt/keycloak/bin/kc.sh \
+    --config.env=LANG=en_US.UTF-8 --config.workingdir=/opt/keycloak --config.exposedports=8080/tcp \
+    --config.exposedports=8443/tcp --config.exposedports=9000/tcp
 }
 
 # registry.k8s.io/pause 3.10.1: pause.c of k8s.io/kubernetes (build/pause), compiled as its Makefile does.

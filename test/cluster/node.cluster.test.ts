@@ -32,14 +32,17 @@ import {
  * stack writes do to real packets (kube-router enforces them), and what the mocks answer. The platform is applied
  * first, its pods on the kwok nodes; then every new pod goes to the real node.
  * Instance A has no internet egress, instance B has it; neither uses the shared block. Each has the email mock.
- * Instance C has databases with seed data, and uses the shared block.
+ * Instance C has databases and Keycloak with seed data, and uses the shared block.
  */
 
 const { configFile, stackDir, cli, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-node-');
 const CLUSTER = 'nd';
 const A = 'node-a';
 const B = 'node-b';
-/** The instance with databases: its seed Jobs load rows into MySQL and PostgreSQL; it also uses the shared block. */
+/**
+ * The instance with data: its seed Jobs load rows into MySQL and PostgreSQL and a realm into Keycloak through its
+ * admin API (HTTP fixtures); it also uses the shared block.
+ */
 const C = 'node-data';
 /** A shared block whose pod runs here: the built-in MySQL block (its image is built for the node). */
 const SHARED = 'mysql';
@@ -56,11 +59,12 @@ const dataInstance = {
   owner: 'carol@example.org',
   ttlHours: 4,
   size: 'large',
-  blocks: ['mysql', 'postgresql'],
+  blocks: ['mysql', 'postgresql', 'keycloak'],
   uses: [SHARED],
   datasets: [
     { block: 'mysql', variant: 'minimal' },
     { block: 'postgresql', variant: 'minimal' },
+    { block: 'keycloak', variant: 'demo' },
   ],
 };
 
@@ -332,76 +336,6 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
     });
   });
 
-  describe('seed data', () => {
-    it('runs the seed Jobs in pods: the minimal datasets into MySQL and PostgreSQL servers running on the node', async () => {
-      terraform(stackDir(`instance-${C}`), 'init', '-input=false', '-no-color');
-      const applying = execAll([
-        {
-          cmd: 'terraform',
-          args: ['apply', '-auto-approve', '-input=false', '-no-color'],
-          cwd: stackDir(`instance-${C}`),
-        },
-      ]);
-      // No operator runs here: once the instance has its CloudNativePG Cluster, the test creates what the operator
-      // would (the app user's Secret, a primary pod, the -rw Service), with a real PostgreSQL server in the pod.
-      await waitFor(`the PostgreSQL Cluster of ${C}`, 600, () =>
-        exists('clusters.postgresql.cnpg.io', 'postgresql', '-n', C),
-      );
-      must('kubectl', ['apply', '-f', '-'], { input: JSON.stringify(postgresStandIn(C, 'postgresql')) });
-      const [applied] = await applying;
-      expect(ok(applied, C)).toEqual({ code: 0, err: '' });
-      await podsReadyOnRealNode(C);
-      const jobs = items('jobs', '-n', C);
-      expect(jobs.map((j) => [j.metadata.name, j.status.succeeded]).sort()).toEqual([
-        [expect.stringContaining('mysql'), 1],
-        [expect.stringContaining('postgresql'), 1],
-      ]);
-      const mysql = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=mysql')[0].metadata.name;
-      const fromMysql = inPod(
-        C,
-        mysql,
-        'sh',
-        '-c',
-        "MYSQL_PWD=$(cat /secrets/root-password) mysql -uroot -N app -e \"SELECT dataset FROM sandbox_seed_marker UNION ALL SELECT table_name FROM information_schema.tables WHERE table_schema = 'app' AND table_name = 'sandbox_seed'\"",
-      );
-      expect(fromMysql.trim().split('\n')).toEqual(['minimal', 'sandbox_seed']);
-      const fromPostgres = inPod(
-        C,
-        'postgresql-1',
-        'psql',
-        '-h',
-        '/tmp',
-        '-U',
-        'postgres',
-        '-d',
-        'app',
-        '-tAc',
-        "SELECT dataset FROM sandbox_seed_marker UNION ALL SELECT to_regclass('public.sandbox_seed')::text",
-      );
-      expect(fromPostgres.trim().split('\n')).toEqual(['minimal', 'sandbox_seed']);
-    });
-
-    it('logs in to the shared block it uses, with the credentials external-secrets copied into its namespace', () => {
-      const copy = kubectlJson('get', 'secret', `shared-${SHARED}-credentials`, '-n', C).data;
-      const original = kubectlJson('get', 'secret', `${SHARED}-credentials`, '-n', SHARED_NS).data;
-      expect(copy).toEqual(original);
-      const password = Buffer.from(copy['root-password'], 'base64').toString();
-      const mysql = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=mysql')[0].metadata.name;
-      // From the instance's own MySQL pod, which has the client: out through its egress policy to the shared
-      // namespace, in through the shared block's policy that admits namespaces labelled as its users.
-      const answer = inPod(
-        C,
-        mysql,
-        'sh',
-        '-c',
-        `MYSQL_PWD="$1" mysql -h ${SHARED}.${SHARED_NS}.svc.cluster.local -P ${SHARED_PORT} -uroot -N -e 'SELECT 1'`,
-        'sh',
-        password,
-      );
-      expect(answer.trim()).toBe('1');
-    });
-  });
-
   describe('the reaper', () => {
     it("runs its script in a pod of its CronJob's Job: stops a workload outside working hours, deletes an expired instance", async () => {
       const hour = String((new Date().getUTCHours() + 12) % 24).padStart(2, '0');
@@ -444,6 +378,91 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
     });
   });
 
+  // After the reaper: instance B is gone and A stopped, so the node has room for C's servers and Keycloak.
+  describe('seed data', () => {
+    it('runs the seed Jobs in pods: SQL into MySQL and PostgreSQL servers, a realm into Keycloak through its admin API', async () => {
+      terraform(stackDir(`instance-${C}`), 'init', '-input=false', '-no-color');
+      const applying = execAll([
+        {
+          cmd: 'terraform',
+          args: ['apply', '-auto-approve', '-input=false', '-no-color'],
+          cwd: stackDir(`instance-${C}`),
+        },
+      ]);
+      // No operator runs here: once the instance has its CloudNativePG Cluster, the test creates what the operator
+      // would (the app user's Secret, a primary pod, the -rw Service), with a real PostgreSQL server in the pod.
+      await waitFor(`the PostgreSQL Cluster of ${C}`, 600, () =>
+        exists('clusters.postgresql.cnpg.io', 'postgresql', '-n', C),
+      );
+      const consumers = await consumerRoles(C, 'postgresql');
+      must('kubectl', ['apply', '-f', '-'], { input: JSON.stringify(postgresStandIn(C, 'postgresql', consumers)) });
+      const [applied] = await applying;
+      expect(ok(applied, C)).toEqual({ code: 0, err: '' });
+      await podsReadyOnRealNode(C);
+      const jobs = items('jobs', '-n', C);
+      expect(jobs.map((j) => [j.metadata.name, j.status.succeeded]).sort()).toEqual([
+        [expect.stringContaining('keycloak'), 1],
+        [expect.stringContaining('mysql'), 1],
+        [expect.stringContaining('postgresql'), 1],
+      ]);
+      const mysql = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=mysql')[0].metadata.name;
+      const fromMysql = inPod(
+        C,
+        mysql,
+        'sh',
+        '-c',
+        "MYSQL_PWD=$(cat /secrets/root-password) mysql -uroot -N app -e \"SELECT dataset FROM sandbox_seed_marker UNION ALL SELECT table_name FROM information_schema.tables WHERE table_schema = 'app' AND table_name = 'sandbox_seed'\"",
+      );
+      expect(fromMysql.trim().split('\n')).toEqual(['minimal', 'sandbox_seed']);
+      const fromPostgres = inPod(
+        C,
+        'postgresql-1',
+        'psql',
+        '-h',
+        '/tmp',
+        '-U',
+        'postgres',
+        '-d',
+        'app',
+        '-tAc',
+        "SELECT dataset FROM sandbox_seed_marker UNION ALL SELECT to_regclass('public.sandbox_seed')::text",
+      );
+      expect(fromPostgres.trim().split('\n')).toEqual(['minimal', 'sandbox_seed']);
+      // The realm the demo fixture POSTed to Keycloak's admin API, read back through the same API by its own client.
+      const keycloak = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=keycloakx')[0].metadata.name;
+      const realm = inPod(
+        C,
+        keycloak,
+        'sh',
+        '-c',
+        '/opt/keycloak/bin/kcadm.sh get realms/sandbox --fields realm,enabled --no-config --server http://localhost:8080 --realm master --user admin --password "$KC_BOOTSTRAP_ADMIN_PASSWORD"',
+      );
+      expect(JSON.parse(realm)).toEqual({ realm: 'sandbox', enabled: true });
+      // As the upstream image: user 1000, not root, under restricted Pod Security.
+      expect(inPod(C, keycloak, 'id', '-u').trim()).toBe('1000');
+    });
+
+    it('logs in to the shared block it uses, with the credentials external-secrets copied into its namespace', () => {
+      const copy = kubectlJson('get', 'secret', `shared-${SHARED}-credentials`, '-n', C).data;
+      const original = kubectlJson('get', 'secret', `${SHARED}-credentials`, '-n', SHARED_NS).data;
+      expect(copy).toEqual(original);
+      const password = Buffer.from(copy['root-password'], 'base64').toString();
+      const mysql = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=mysql')[0].metadata.name;
+      // From the instance's own MySQL pod, which has the client: out through its egress policy to the shared
+      // namespace, in through the shared block's policy that admits namespaces labelled as its users.
+      const answer = inPod(
+        C,
+        mysql,
+        'sh',
+        '-c',
+        `MYSQL_PWD="$1" mysql -h ${SHARED}.${SHARED_NS}.svc.cluster.local -P ${SHARED_PORT} -uroot -N -e 'SELECT 1'`,
+        'sh',
+        password,
+      );
+      expect(answer.trim()).toBe('1');
+    });
+  });
+
   it('destroys the instances, the shared block and the platform to zero namespaces', async () => {
     for (const ns of [A, B]) exec('kubectl', ['delete', 'pod', 'probe', '-n', ns, '--wait=false']);
     exec('kubectl', ['delete', 'pod', 'listener', '-n', PLATFORM_NS, '--wait=false']);
@@ -482,12 +501,51 @@ function listenerPod(namespace: string) {
   };
 }
 
+/** A login role the operator would manage for a Cluster, and the databases it owns. */
+interface ConsumerRole {
+  readonly name: string;
+  readonly password: string;
+  readonly databases: readonly string[];
+}
+
 /**
- * What CloudNativePG would create for a Cluster `name` with `initdb: { database: app, owner: app }`, with a real
- * server: the app user's Secret, the primary pod (PostgreSQL from the seed chart's postgres image) and `<name>-rw`.
+ * The roles of Cluster `name`'s `spec.managed.roles` with the passwords of their Secrets, and the databases its
+ * Database objects give each: what the operator would create, read as soon as the instance stack has written them.
  */
-function postgresStandIn(namespace: string, name: string): object {
+async function consumerRoles(namespace: string, name: string): Promise<ConsumerRole[]> {
+  const roles: { name: string; passwordSecret: { name: string } }[] =
+    kubectlJson('get', 'clusters.postgresql.cnpg.io', name, '-n', namespace).spec.managed?.roles ?? [];
+  await waitFor(`the Secrets of ${name}'s roles`, 300, () =>
+    roles.every((r) => exists('secret', r.passwordSecret.name, '-n', namespace)),
+  );
+  const databases = items('databases.postgresql.cnpg.io', '-n', namespace).filter((d) => d.spec.cluster.name === name);
+  return roles.map((r) => ({
+    name: r.name,
+    password: Buffer.from(
+      kubectlJson('get', 'secret', r.passwordSecret.name, '-n', namespace).data.password,
+      'base64',
+    ).toString(),
+    databases: databases.filter((d) => d.spec.owner === r.name).map((d) => d.spec.name),
+  }));
+}
+
+/**
+ * What CloudNativePG would create for a Cluster `name` with `initdb: { database: app, owner: app }` and `consumers`
+ * as managed roles owning their databases, with a real server: the app user's Secret, the primary pod (PostgreSQL
+ * from the seed chart's postgres image) and `<name>-rw`.
+ */
+function postgresStandIn(namespace: string, name: string, consumers: readonly ConsumerRole[]): object {
   const labels = { 'cnpg.io/cluster': name, role: 'primary' };
+  // Each role's password is a file named after the role; names are the stack's own, checked as SQL identifiers.
+  for (const c of consumers)
+    for (const id of [c.name, ...c.databases])
+      if (!/^[a-z_][a-z0-9_-]*$/.test(id)) throw new Error(`unexpected role or database name "${id}"`);
+  const createConsumers = consumers.flatMap((c) => [
+    `psql -h /tmp -U postgres -v ON_ERROR_STOP=1 -qc "CREATE ROLE \\"${c.name}\\" LOGIN PASSWORD '$(cat /roles/${c.name})'"`,
+    ...c.databases.map(
+      (d) => `psql -h /tmp -U postgres -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE "${d}" OWNER "${c.name}"'`,
+    ),
+  ]);
   const start = [
     'set -e',
     'export PGDATA=/var/lib/postgresql/data/pgdata',
@@ -495,6 +553,7 @@ function postgresStandIn(namespace: string, name: string): object {
     'echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"',
     'pg_ctl -w -o "-c listen_addresses=\'\' -k /tmp" start >/dev/null',
     'psql -h /tmp -U postgres -v ON_ERROR_STOP=1 -qc "CREATE ROLE app LOGIN PASSWORD \'$(cat /secrets/password)\'" -qc "CREATE DATABASE app OWNER app"',
+    ...createConsumers,
     'pg_ctl -w -m fast stop >/dev/null',
     "exec postgres -c listen_addresses='*' -k /tmp",
   ].join('\n');
@@ -507,6 +566,12 @@ function postgresStandIn(namespace: string, name: string): object {
         kind: 'Secret',
         metadata: { name: `${name}-app`, namespace },
         stringData: { username: 'app', password: `pw${Date.now().toString(36)}` },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `${name}-standin-roles`, namespace },
+        stringData: Object.fromEntries(consumers.map((c) => [c.name, c.password])),
       },
       {
         apiVersion: 'v1',
@@ -539,12 +604,14 @@ function postgresStandIn(namespace: string, name: string): object {
               volumeMounts: [
                 { name: 'data', mountPath: '/var/lib/postgresql/data' },
                 { name: 'secret', mountPath: '/secrets', readOnly: true },
+                { name: 'roles', mountPath: '/roles', readOnly: true },
               ],
             },
           ],
           volumes: [
             { name: 'data', emptyDir: {} },
             { name: 'secret', secret: { secretName: `${name}-app` } },
+            { name: 'roles', secret: { secretName: `${name}-standin-roles` } },
           ],
         },
       },
