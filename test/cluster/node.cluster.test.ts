@@ -405,7 +405,7 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
         [expect.stringContaining('mysql'), 1],
         [expect.stringContaining('postgresql'), 1],
       ]);
-      const mysql = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=mysql')[0].metadata.name;
+      const mysql = podOf(C, 'mysql');
       const fromMysql = inPod(
         C,
         mysql,
@@ -429,7 +429,7 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
       );
       expect(fromPostgres.trim().split('\n')).toEqual(['minimal', 'sandbox_seed']);
       // The realm the demo fixture POSTed to Keycloak's admin API, read back through the same API by its own client.
-      const keycloak = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=keycloakx')[0].metadata.name;
+      const keycloak = podOf(C, 'keycloakx');
       const realm = inPod(
         C,
         keycloak,
@@ -447,7 +447,7 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
       const original = kubectlJson('get', 'secret', `${SHARED}-credentials`, '-n', SHARED_NS).data;
       expect(copy).toEqual(original);
       const password = Buffer.from(copy['root-password'], 'base64').toString();
-      const mysql = items('pods', '-n', C, '-l', 'app.kubernetes.io/name=mysql')[0].metadata.name;
+      const mysql = podOf(C, 'mysql');
       // From the instance's own MySQL pod, which has the client: out through its egress policy to the shared
       // namespace, in through the shared block's policy that admits namespaces labelled as its users.
       const answer = inPod(
@@ -478,6 +478,10 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
     await waitFor('the namespaces to be gone', 300, () => ![A, B, C, SHARED_NS].some((ns) => exists('namespace', ns)));
   });
 });
+
+/** The name of the first pod of app `name` (its `app.kubernetes.io/name` label) in `namespace`. */
+const podOf = (namespace: string, name: string): string =>
+  items('pods', '-n', namespace, '-l', `app.kubernetes.io/name=${name}`)[0].metadata.name;
 
 /** A pod in `namespace` serving HTTP on 8025 (the email mock's image), restricted like an instance's pods. */
 function listenerPod(namespace: string) {

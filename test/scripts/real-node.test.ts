@@ -33,6 +33,9 @@ function renderedImages(chart: string, ...sets: string[]): string[] {
 
 describe('images built for the real node (scripts/images)', () => {
   const built = builtImages();
+  const expectBuilt = (images: readonly string[]) => {
+    for (const image of images) expect({ image, built: built.includes(image) }).toEqual({ image, built: true });
+  };
 
   test.each([
     ['mock-email', []],
@@ -72,12 +75,12 @@ describe('images built for the real node (scripts/images)', () => {
   ])('every image chart %s runs is built under the name the chart uses', (chart, sets) => {
     const images = renderedImages(chart, ...sets);
     expect(images.length).toBeGreaterThan(0);
-    for (const image of images) expect({ image, built: built.includes(image) }).toEqual({ image, built: true });
+    expectBuilt(images);
   });
 
   test.each(['mysql', 'keycloak'])('the images of catalog block %s, which the node suite runs, are built', (name) => {
     const images = BUILTIN_CATALOG.find((e) => e.name === name)!.images;
-    for (const image of images) expect({ image, built: built.includes(image) }).toEqual({ image, built: true });
+    expectBuilt(images);
   });
 
   test('the node runs the pause and CoreDNS images it builds', () => {
