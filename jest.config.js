@@ -13,6 +13,6 @@ module.exports = {
   // child processes, whose cores the extra worker fills (measured: 101 s instead of 118 s on two cores).
   maxWorkers: Math.max(2, Math.floor(require('os').availableParallelism() * 1.5)),
   setupFiles: ['<rootDir>/test/setup-fast-paths.ts'],
-  globalSetup: '<rootDir>/test/tmpdir.setup.ts',
+  globalSetup: '<rootDir>/test/global.setup.ts',
   globalTeardown: '<rootDir>/test/tmpdir.teardown.ts',
 };
