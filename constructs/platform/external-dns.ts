@@ -41,6 +41,9 @@ export class ExternalDns extends Construct {
           enableGatewayListenerSets: true,
           domainFilters: [props.domain],
           policy: 'sync',
+          // An instance's names are published when its route is created and removed when it goes, not up to a
+          // minute later at the next interval: instances live hours and are tried right after create.
+          triggerLoopOnEvent: true,
           txtOwnerId: props.clusterName,
           serviceAccount: { create: true, name: 'external-dns' },
         },

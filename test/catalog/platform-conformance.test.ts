@@ -9,6 +9,7 @@ import {
   issuerSecretProblems,
   listenerSetProblems,
   platformRouteProblems,
+  routeEventProblems,
   secretStoreAccountProblems,
   type PlatformRenders,
 } from './platform-wiring';
@@ -110,6 +111,7 @@ describe('platform conformance with the real charts', () => {
       expect(listenerSetProblems(renders, routeParentKinds)).toEqual([]);
       expect(domainFilterProblems(renders, domainOf(cluster))).toEqual([]);
       expect(platformRouteProblems(renders)).toEqual([]);
+      expect(routeEventProblems(renders)).toEqual([]);
     });
   });
 
@@ -136,6 +138,15 @@ describe('platform conformance with the real charts', () => {
       expect(listenerSetProblems(without, routeParentKinds)).toEqual([
         'instance routes attach to ListenerSets, but external-dns runs without --gateway-listener-sets',
         'external-dns may not list and watch ListenerSets (its ClusterRole)',
+      ]);
+    });
+
+    it('of the event trigger', () => {
+      const without = rendersOf('aws-all', (r) =>
+        r.name === 'external-dns' ? withoutPath(r.values, ['triggerLoopOnEvent']) : r.values,
+      );
+      expect(routeEventProblems(without)).toEqual([
+        'external-dns publishes or removes an instance route only at its next interval (no --events)',
       ]);
     });
   });

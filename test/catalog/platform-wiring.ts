@@ -36,6 +36,17 @@ export function flagValue(container: any, namespace: string, name: string): stri
   return value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, v: string) => env.get(v) ?? m);
 }
 
+/** A route's records follow the route as it is created and deleted, not the next interval: `--events`. */
+export function routeEventProblems(renders: PlatformRenders): string[] {
+  const objects = renders.get('external-dns');
+  if (!objects) return [];
+  const dns = deploymentContainer(objects, 'external-dns');
+  if (!dns) return ['external-dns renders no Deployment "external-dns"'];
+  return flagValue(dns.container, dns.namespace, 'events') === 'true'
+    ? []
+    : ['external-dns publishes or removes an instance route only at its next interval (no --events)'];
+}
+
 /**
  * The CA ClusterIssuer reads its Secret from cert-manager's cluster resource namespace (the controller's
  * `--cluster-resource-namespace`, its own namespace when unset): a Certificate there must write that Secret.

@@ -17,6 +17,7 @@ describe('external-dns', () => {
       enableGatewayListenerSets: true,
       domainFilters: ['aws.sandbox.example.org'],
       policy: 'sync',
+      triggerLoopOnEvent: true,
       txtOwnerId: 'aws-all',
       provider: { name: 'aws' },
       extraArgs: ['--zone-id-filter=Z0123456789ABCDEFGHIJ'],
