@@ -83,8 +83,26 @@ export function canI(user: string, verb: string, resource: string, namespace?: s
   return r.stdout.trim() === 'yes';
 }
 
+/** Terraform in a stack's folder, as a command for `execAll`. */
+export const terraformCommand = (dir: string, ...args: string[]) => ({
+  cmd: 'terraform',
+  args,
+  cwd: dir,
+  env: { ...process.env, TF_IN_AUTOMATION: '1' },
+});
+
 export function terraform(dir: string, ...args: string[]): string {
-  return must('terraform', args, { cwd: dir, env: { ...process.env, TF_IN_AUTOMATION: '1' } });
+  const c = terraformCommand(dir, ...args);
+  return must(c.cmd, c.args, c);
+}
+
+/** `terraform destroy` of several stacks at once, as independent users would; throws with each failure's output. */
+export async function destroyAll(dirs: readonly string[]): Promise<void> {
+  const results = await execAll(
+    dirs.map((d) => terraformCommand(d, 'destroy', '-auto-approve', '-input=false', '-no-color')),
+  );
+  const failed = results.flatMap((r, i) => (r.code ? [`${dirs[i]}: exited ${r.code}\n${r.stdout}\n${r.stderr}`] : []));
+  if (failed.length) throw new Error(`terraform destroy failed:\n${failed.join('\n')}`);
 }
 
 export function tempDir(prefix: string): string {
@@ -119,13 +137,22 @@ export function suiteWorkspace(prefix: string) {
   const configFile = join(work, 'sandbox.yaml');
   const outdir = join(work, 'cdktf.out');
   const stackDir = (stack: string) => join(outdir, 'stacks', stack);
+  const cliArgs = (args: readonly string[]) => [
+    join(ROOT, 'dist', 'cli', 'main.js'),
+    ...args,
+    '--config',
+    configFile,
+    '--out',
+    outdir,
+  ];
   return {
     work,
     configFile,
     outdir,
     stackDir,
-    cli: (...args: string[]): Result =>
-      exec('node', [join(ROOT, 'dist', 'cli', 'main.js'), ...args, '--config', configFile, '--out', outdir]),
+    cli: (...args: string[]): Result => exec('node', cliArgs(args)),
+    /** The command line as a command for `execAll`. */
+    cliCommand: (...args: string[]) => ({ cmd: 'node', args: cliArgs(args) }),
     /** Synthesizes every stack of the config, as `cdktf synth` does. */
     synth: () =>
       must('node', [join(ROOT, 'dist', 'main.js'), '--config', configFile], {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'fs';
 import { stringify } from 'yaml';
 import {
   chartMirror,
+  destroyAll,
   exec,
   execAll,
   exists,
@@ -466,9 +467,7 @@ describe(`instances on the real node ${REAL_NODE.name}`, () => {
   it('destroys the instances, the shared block and the platform to zero namespaces', async () => {
     for (const ns of [A, B]) exec('kubectl', ['delete', 'pod', 'probe', '-n', ns, '--wait=false']);
     exec('kubectl', ['delete', 'pod', 'listener', '-n', PLATFORM_NS, '--wait=false']);
-    terraform(stackDir(`instance-${A}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
-    terraform(stackDir(`instance-${B}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
-    terraform(stackDir(`instance-${C}`), 'destroy', '-auto-approve', '-input=false', '-no-color');
+    await destroyAll([A, B, C].map((i) => stackDir(`instance-${i}`)));
     exec('kubectl', ['delete', 'job', 'reap-node-test', '-n', PLATFORM_NS, '--ignore-not-found']);
     // The shared block is refused while the config names an instance that uses it.
     expect(cli('shared', 'destroy', '--cluster', CLUSTER).stderr).toMatch(`is in use by instance "${C}"`);
@@ -540,11 +539,13 @@ async function consumerRoles(namespace: string, name: string): Promise<ConsumerR
  */
 function postgresStandIn(namespace: string, name: string, consumers: readonly ConsumerRole[]): object {
   const labels = { 'cnpg.io/cluster': name, role: 'primary' };
+  const app: ConsumerRole = { name: 'app', password: `pw${Date.now().toString(36)}`, databases: ['app'] };
+  const roles = [app, ...consumers];
   // Each role's password is a file named after the role; names are the stack's own, checked as SQL identifiers.
-  for (const c of consumers)
+  for (const c of roles)
     for (const id of [c.name, ...c.databases])
       if (!/^[a-z_][a-z0-9_-]*$/.test(id)) throw new Error(`unexpected role or database name "${id}"`);
-  const createConsumers = consumers.flatMap((c) => [
+  const createRoles = roles.flatMap((c) => [
     `psql -h /tmp -U postgres -v ON_ERROR_STOP=1 -qc "CREATE ROLE \\"${c.name}\\" LOGIN PASSWORD '$(cat /roles/${c.name})'"`,
     ...c.databases.map(
       (d) => `psql -h /tmp -U postgres -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE "${d}" OWNER "${c.name}"'`,
@@ -556,8 +557,7 @@ function postgresStandIn(namespace: string, name: string, consumers: readonly Co
     'initdb -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null',
     'echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"',
     'pg_ctl -w -o "-c listen_addresses=\'\' -k /tmp" start >/dev/null',
-    'psql -h /tmp -U postgres -v ON_ERROR_STOP=1 -qc "CREATE ROLE app LOGIN PASSWORD \'$(cat /secrets/password)\'" -qc "CREATE DATABASE app OWNER app"',
-    ...createConsumers,
+    ...createRoles,
     'pg_ctl -w -m fast stop >/dev/null',
     "exec postgres -c listen_addresses='*' -k /tmp",
   ].join('\n');
@@ -569,13 +569,13 @@ function postgresStandIn(namespace: string, name: string, consumers: readonly Co
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: { name: `${name}-app`, namespace },
-        stringData: { username: 'app', password: `pw${Date.now().toString(36)}` },
+        stringData: { username: app.name, password: app.password },
       },
       {
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: { name: `${name}-standin-roles`, namespace },
-        stringData: Object.fromEntries(consumers.map((c) => [c.name, c.password])),
+        stringData: Object.fromEntries(roles.map((c) => [c.name, c.password])),
       },
       {
         apiVersion: 'v1',
@@ -607,14 +607,12 @@ function postgresStandIn(namespace: string, name: string, consumers: readonly Co
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
               volumeMounts: [
                 { name: 'data', mountPath: '/var/lib/postgresql/data' },
-                { name: 'secret', mountPath: '/secrets', readOnly: true },
                 { name: 'roles', mountPath: '/roles', readOnly: true },
               ],
             },
           ],
           volumes: [
             { name: 'data', emptyDir: {} },
-            { name: 'secret', secret: { secretName: `${name}-app` } },
             { name: 'roles', secret: { secretName: `${name}-standin-roles` } },
           ],
         },

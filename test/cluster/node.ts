@@ -51,6 +51,8 @@ export function createProbe(namespace: string, name: string, labels: Record<stri
       metadata: { name, namespace, labels: { app: name, ...labels } },
       spec: {
         automountServiceAccountToken: false,
+        // `sleep` as PID 1 ignores SIGTERM: without this, the namespace waits 30 s for the probe to be killed.
+        terminationGracePeriodSeconds: 1,
         securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         containers: [
           {

@@ -7,7 +7,9 @@ import { KAFKA_OPERATOR_NAMESPACE } from '../../constructs/platform/kafka-operat
 import { runReaperScript } from './reaper-run';
 import {
   chartMirror,
+  destroyAll,
   exec,
+  execAll,
   exists,
   items,
   kubectl,
@@ -28,7 +30,7 @@ import {
  * what is proved is what the API server accepts (the operators' CRD schemas, Pod Security, the tenant policies' CEL,
  * RBAC) and what the charts render into it.
  */
-const { work, configFile, stackDir, cli, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-seeds-');
+const { work, configFile, stackDir, cli, cliCommand, synth, destroyLeftovers } = suiteWorkspace('sandboxkit-seeds-');
 const CLUSTER = 'sd';
 const DOMAIN = 'seeds.test';
 const UAT = 'sd-uat';
@@ -545,11 +547,11 @@ describe(`the seeds' blocks on a real API server (${TEST_CLUSTER})`, () => {
     });
   });
 
-  it('destroys everything it applied: instances with the CLI and Terraform, the shared stack, the platform', () => {
-    for (const instance of [COPY, FEATURE])
-      expect(ok(cli('instance', 'destroy', instance, '--yes'))).toEqual({ code: 0, err: '' });
-    for (const stack of [`instance-${UAT}`, `instance-${MEMBER}`])
-      terraform(stackDir(stack), 'destroy', '-auto-approve', '-input=false', '-no-color');
+  it('destroys everything it applied: instances with the CLI and Terraform, the shared stack, the platform', async () => {
+    // The instances at once, as their owners would: two with the CLI, two with Terraform.
+    const [copy, feature] = await execAll([COPY, FEATURE].map((i) => cliCommand('instance', 'destroy', i, '--yes')));
+    for (const r of [copy, feature]) expect(ok(r)).toEqual({ code: 0, err: '' });
+    await destroyAll([stackDir(`instance-${UAT}`), stackDir(`instance-${MEMBER}`)]);
     // The user is gone: the config no longer says it uses the shared blocks.
     writeConfig(false);
     expect(ok(cli('shared', 'destroy', '--cluster', CLUSTER))).toEqual({ code: 0, err: '' });
