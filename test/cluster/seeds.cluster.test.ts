@@ -7,7 +7,6 @@ import { KAFKA_OPERATOR_NAMESPACE } from '../../constructs/platform/kafka-operat
 import { runReaperScript } from './reaper-run';
 import {
   chartMirror,
-  destroyAll,
   exec,
   execAll,
   exists,
@@ -18,6 +17,7 @@ import {
   suiteCluster,
   suiteWorkspace,
   terraform,
+  terraformCommand,
   TEST_CLUSTER,
 } from './kube';
 
@@ -549,9 +549,13 @@ describe(`the seeds' blocks on a real API server (${TEST_CLUSTER})`, () => {
 
   it('destroys everything it applied: instances with the CLI and Terraform, the shared stack, the platform', async () => {
     // The instances at once, as their owners would: two with the CLI, two with Terraform.
-    const [copy, feature] = await execAll([COPY, FEATURE].map((i) => cliCommand('instance', 'destroy', i, '--yes')));
-    for (const r of [copy, feature]) expect(ok(r)).toEqual({ code: 0, err: '' });
-    await destroyAll([stackDir(`instance-${UAT}`), stackDir(`instance-${MEMBER}`)]);
+    const results = await execAll([
+      ...[COPY, FEATURE].map((i) => cliCommand('instance', 'destroy', i, '--yes')),
+      ...[UAT, MEMBER].map((i) =>
+        terraformCommand(stackDir(`instance-${i}`), 'destroy', '-auto-approve', '-input=false', '-no-color'),
+      ),
+    ]);
+    for (const r of results) expect(ok(r)).toEqual({ code: 0, err: '' });
     // The user is gone: the config no longer says it uses the shared blocks.
     writeConfig(false);
     expect(ok(cli('shared', 'destroy', '--cluster', CLUSTER))).toEqual({ code: 0, err: '' });
